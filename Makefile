@@ -1,0 +1,33 @@
+# PAR Desktop — newcomer commands. `make run` and `make test` set everything up on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
+
+.PHONY: run test test-fast bench bundle clean demo
+
+$(STAMP): setup.cfg pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test,build]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/par-desktop demo-gui
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not gui and not slow"
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+bundle: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm --clean build_installer.spec
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bundle_smoke.py dist/par-desktop
+
+clean:
+	rm -rf build dist $(VENV) .pytest_cache

@@ -1,0 +1,3 @@
+from par_desktop.cli.main import main
+
+raise SystemExit(main())
