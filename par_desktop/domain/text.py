@@ -12,16 +12,16 @@ _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), 
 
 
 def nfc(text: str | None) -> str:
-    """Unicode NFC with Vietnamese dashes unified and runs of white space collapsed."""
+    """Unicode NFC with runs of white space (incl. no-break spaces) collapsed; dashes are kept as typed."""
     if text is None:
         return ""
-    text = unicodedata.normalize("NFC", str(text)).translate(_DASHES)
+    text = unicodedata.normalize("NFC", str(text))
     return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
 
 
 def fold(text: str | None) -> str:
     """Lower case without diacritics ("Hồ sơ" -> "ho so"), for accent-insensitive search and matching."""
-    decomposed = unicodedata.normalize("NFD", nfc(text).lower())
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().translate(_DASHES))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return stripped.replace("đ", "d")
 

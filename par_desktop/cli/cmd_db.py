@@ -1,0 +1,74 @@
+"""Database commands: init, check, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="tạo cơ sở dữ liệu (hoặc nâng cấp bản cũ)")
+    p.add_argument("--demo", action="store_true", help="điền dữ liệu mẫu của kế hoạch 38/KH năm 2024")
+    p.add_argument("--dossiers", type=int, metavar="N", help="số hồ sơ mẫu (mặc định khoảng 1.500)")
+    p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("check", help="kiểm tra toàn vẹn và phiên bản lược đồ")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("backup", help="sao lưu nhất quán trong khi người khác vẫn làm việc")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại bản hiện tại)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_init(ctx) -> int:
+    from par_desktop.db.connection import describe
+
+    ctx.open(create=True)
+    if ctx.args.demo:
+        from par_desktop.services import demo
+
+        demo.fill_demo(ctx.actor, dossier_count=ctx.args.dossiers, seed=ctx.args.seed)
+    elif ctx.args.dossiers is not None:
+        from par_desktop.errors import InvalidInput
+
+        raise InvalidInput("--dossiers chỉ dùng cùng --demo.")
+    print(describe(ctx.location))
+    return 0
+
+
+def cmd_check(ctx) -> int:
+    import sys
+
+    from par_desktop.db.schema import check
+
+    db = ctx.open()
+    problems = check(db)
+    if problems:
+        for line in problems:
+            print(line)
+        print(f"error: cơ sở dữ liệu có {len(problems)} vấn đề", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+def cmd_backup(ctx) -> int:
+    from par_desktop.db.backup import backup_database
+    from par_desktop.db.connection import check_reachable
+
+    check_reachable(ctx.location, must_exist=True)
+    print(backup_database(ctx.location, ctx.args.out))
+    return 0
+
+
+def cmd_restore(ctx) -> int:
+    from par_desktop.db.backup import restore_database
+    from par_desktop.db.connection import describe
+
+    kept = restore_database(ctx.location, ctx.args.file)
+    print(kept if kept is not None else describe(ctx.location))
+    return 0

@@ -1,0 +1,37 @@
+"""Opening the main window: ``gui`` (also the default with no command) and ``demo-gui`` for ``make run``."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    p = sub.add_parser("gui", help="mở cửa sổ chính")
+    p.add_argument("--screenshot", metavar="FILE.png", help="chụp cửa sổ chính vào tệp PNG rồi thoát")
+    p.set_defaults(handler=cmd_gui)
+
+    p = sub.add_parser("demo-gui", help="mở ứng dụng trên cơ sở dữ liệu mẫu (tạo ở lần chạy đầu)")
+    p.add_argument("--screenshot", metavar="FILE.png", help="chụp cửa sổ chính vào tệp PNG rồi thoát")
+    p.set_defaults(handler=cmd_demo_gui)
+
+
+def cmd_gui(ctx) -> int:
+    from par_desktop.app import run_gui
+
+    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=ctx.args.user)
+
+
+def cmd_demo_gui(ctx) -> int:
+    """The newcomer path: a demo database in the user's data folder, created with demo data once."""
+    from pathlib import Path
+
+    from par_desktop.db.connection import default_location
+
+    if not ctx.args.db:
+        ctx.location = str(Path(default_location()).with_name("par_desktop_demo.db"))
+    if not Path(ctx.location).exists():
+        from par_desktop.services import demo
+
+        Path(ctx.location).parent.mkdir(parents=True, exist_ok=True)
+        ctx.open(create=True)
+        print(f"Đang tạo dữ liệu mẫu tại {ctx.location} …")
+        demo.fill_demo(ctx.actor)
+    return cmd_gui(ctx)

@@ -1,0 +1,100 @@
+"""Entry point: parse arguments, open the database when the command needs it, turn errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from par_desktop import __version__
+from par_desktop.errors import UserError
+
+COMMAND_MODULES = (
+    "par_desktop.cli.cmd_db",
+    "par_desktop.cli.cmd_calendar",
+    "par_desktop.cli.cmd_tasks",
+    "par_desktop.cli.cmd_dossiers",
+    "par_desktop.cli.cmd_documents",
+    "par_desktop.cli.cmd_users",
+    "par_desktop.cli.cmd_gui",
+)
+
+
+@dataclass
+class CliContext:
+    """What a handler gets: the parsed args, the database location and, once opened, the acting user."""
+    args: argparse.Namespace
+    location: str
+    actor: Any = None
+    extras: dict = field(default_factory=dict)
+
+    def open(self, *, create: bool = False):
+        """Open the database and sign in the acting user (``--user``, else the system account)."""
+        from par_desktop.db.schema import open_database
+        from par_desktop.services import session
+
+        db = open_database(self.location, create=create)
+        self.actor = session.cli_actor(getattr(self.args, "user", None))
+        return db
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: exit 2 with one line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(2, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="par-desktop", description="PAR Desktop — theo dõi CCHC, hồ sơ TTHC, văn bản.")
+    parser.add_argument("--version", action="version", version=f"par-desktop {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="tệp SQLite hoặc URL postgresql://")
+    parser.add_argument("--user", metavar="USERNAME", help="tài khoản thực hiện lệnh (mặc định: tài khoản hệ thống)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*argv, "gui"])
+    from par_desktop.db.connection import resolve_location
+
+    ctx = CliContext(args=args, location=resolve_location(args.db))
+    try:
+        return int(args.handler(ctx) or 0)
+    except UserError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 — a bug: log the traceback, show one line
+        from par_desktop.db.connection import explain_database_error
+        from par_desktop.logs import log_exception
+
+        friendly = explain_database_error(exc)
+        if friendly is not None:
+            print(f"error: {friendly.message}", file=sys.stderr)
+            return 1
+        path = log_exception(exc)
+        print(f"error: lỗi nội bộ ({type(exc).__name__}: {exc}); chi tiết trong {path}", file=sys.stderr)
+        return 1
+
+
+def emit_json(data: Any) -> None:
+    import json
+
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+logging.getLogger("peewee").setLevel(logging.WARNING)

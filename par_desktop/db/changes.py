@@ -1,0 +1,84 @@
+"""Writing records with optimistic concurrency and an audit row per changed field.
+
+Call these inside ``connection.write_transaction()`` so the change and its audit rows commit together.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from datetime import date, datetime
+from typing import Any
+
+from peewee import ForeignKeyField, Model
+
+from par_desktop.db.models import AuditLog, VersionedModel
+from par_desktop.errors import ConflictError, NotFound
+
+# The presence session of this process, stamped on audit rows (set at start-up / login).
+current_session_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_session_id", default="")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Model):
+        return str(value.get_id())
+    if isinstance(value, (date, datetime)):
+        return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) else value.isoformat()
+    return str(value)
+
+
+def audit(username: str, action: str, table: str, record_id: Any = "", field: str = "",
+          old: Any = None, new: Any = None) -> None:
+    AuditLog.create(username=username, action=action, table_name=table, record_id=str(record_id),
+                    field=field, old_value=_text(old), new_value=_text(new),
+                    session_id=current_session_id.get())
+
+
+def row_values(record: Model) -> dict[str, Any]:
+    """The column values of a record keyed by field name (foreign keys as ids)."""
+    return {name: getattr(record, f"{name}_id") if isinstance(field, ForeignKeyField) else getattr(record, name)
+            for name, field in record._meta.fields.items()}
+
+
+def insert_record(model: type[Model], username: str, **values: Any) -> Model:
+    record = model.create(**values)
+    audit(username, "insert", model._meta.table_name, record.get_id(), new=_summary(record))
+    return record
+
+
+def update_record(model: type[VersionedModel], record_id: Any, expected_version: int | None,
+                  username: str, **changes: Any) -> VersionedModel:
+    """Apply ``changes`` if the record is still at ``expected_version``; audit each changed field.
+
+    ``expected_version=None`` is an explicit overwrite (the clerk chose "ghi đè" after a conflict).
+    """
+    record = model.get_or_none(model._meta.primary_key == record_id)
+    if record is None:
+        raise NotFound(f"Bản ghi {record_id} không còn tồn tại (có thể người khác vừa xóa).")
+    if expected_version is not None and record.version != expected_version:
+        raise ConflictError(
+            "Bản ghi đã được người khác sửa sau khi bạn mở. Hãy tải lại để xem thay đổi, hoặc ghi đè.",
+            current=row_values(record))
+    before = row_values(record)
+    actual = {k: v for k, v in changes.items() if _text(before[k]) != _text(v)}
+    if not actual:
+        return record
+    query = model.update(**actual, version=model.version + 1, updated_at=datetime.now()).where(
+        (model._meta.primary_key == record_id) & (model.version == record.version))
+    if query.execute() != 1:
+        raise ConflictError("Bản ghi vừa được người khác sửa cùng lúc. Hãy tải lại rồi thử lại.")
+    for name, value in actual.items():
+        audit(username, "update", model._meta.table_name, record_id, name, before.get(name), value)
+    return model.get_by_id(record_id)
+
+
+def delete_record(record: Model, username: str) -> None:
+    audit(username, "delete", record._meta.table_name, record.get_id(), old=_summary(record))
+    record.delete_instance()
+
+
+def _summary(record: Model) -> str:
+    values = row_values(record)
+    return "; ".join(f"{k}={_text(v)}" for k, v in values.items()
+                     if k not in ("id", "version", "updated_at", "content", "password_hash") and v not in (None, ""))

@@ -1,0 +1,323 @@
+"""The persistent schema (peewee models). One module so the whole schema reads in one place.
+
+Every record a clerk edits derives from ``VersionedModel``: its ``version`` column is bumped by each
+update, and an update that names a stale version is refused (see ``par_desktop.db.changes``).
+Moments are naive local datetimes (the office's wall clock); dates are dates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    BlobField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, FloatField,
+    ForeignKeyField, IntegerField, Model, TextField,
+)
+
+database_proxy = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class VersionedModel(BaseModel):
+    version = IntegerField(default=1)
+    updated_at = DateTimeField(default=datetime.now)
+
+
+class AppMeta(BaseModel):
+    """Key/value facts about the file itself: schema version, creation, maintenance mode."""
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Setting(VersionedModel):
+    """Typed application settings (JSON values): office hours, warning thresholds, report cut-offs."""
+    key = CharField(unique=True, max_length=100)
+    value = TextField()
+
+
+class OrgProfile(VersionedModel):
+    """Names used on documents, dated: the one in force on a document's date is used (2025 merger)."""
+    valid_from = DateField(index=True)
+    governing_body = CharField()      # "UBND TỈNH BẮC GIANG"
+    agency_name = CharField()         # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    agency_short = CharField()        # "Sở Lao động - Thương binh và Xã hội" (in running text)
+    agency_abbr = CharField()         # "SLĐTBXH" (in document numbers)
+    place_name = CharField()          # "Bắc Giang"
+    office_unit_code = CharField(default="VP")
+
+
+class Unit(VersionedModel):
+    """A division or affiliated unit (phòng chuyên môn, đơn vị trực thuộc)."""
+    name = CharField(unique=True)
+    short_code = CharField(unique=True, max_length=20)
+    kind = CharField(default="division")   # division | office | affiliated
+    head_name = CharField(default="")
+    head_title = CharField(default="Trưởng phòng")
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+
+
+class UnitAlias(BaseModel):
+    """Another way the unit's name is written, keyed by ``domain.text.unit_key``."""
+    unit = ForeignKeyField(Unit, backref="aliases", on_delete="CASCADE")
+    alias = CharField()
+    key = CharField(unique=True)
+
+
+class Signer(VersionedModel):
+    name = CharField()
+    title = CharField()                 # "PHÓ GIÁM ĐỐC"
+    authority = CharField(default="")   # "KT. GIÁM ĐỐC"
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
+    is_default = BooleanField(default=False)
+
+
+class User(VersionedModel):
+    username = CharField(unique=True, max_length=64)
+    full_name = CharField(default="")
+    role = CharField()                  # admin | office | unit | leader | system
+    unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="SET NULL")
+    password_hash = CharField(default="")
+    failed_attempts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=datetime.now)
+
+
+class AuditLog(BaseModel):
+    """Append-only: who changed which field of which record, old -> new, in the change's transaction."""
+    at = DateTimeField(default=datetime.now, index=True)
+    username = CharField(index=True)
+    action = CharField()                # insert | update | delete | import | issue | login …
+    table_name = CharField(index=True)
+    record_id = CharField(default="")
+    field = CharField(default="")
+    old_value = TextField(null=True)
+    new_value = TextField(null=True)
+    session_id = CharField(default="", index=True)
+
+
+class Presence(BaseModel):
+    """Who has the database open; rows whose heartbeat is older than a few minutes are stale."""
+    session_id = CharField(unique=True)
+    username = CharField()
+    machine = CharField()
+    pid = IntegerField()
+    since = DateTimeField(default=datetime.now)
+    heartbeat = DateTimeField(default=datetime.now)
+    activity = CharField(default="")    # e.g. "Đang nhập hồ sơ" while it holds long writes
+
+
+class CalendarOverride(VersionedModel):
+    """An administrator's change to the working calendar (provincial decision, a year not yet known)."""
+    day = DateField(unique=True)
+    is_working = BooleanField()
+    reason = CharField(default="")
+
+
+class Plan(VersionedModel):
+    year = IntegerField(index=True)
+    title = TextField()
+    number = IntegerField(null=True)           # 38
+    number_text = CharField(default="")        # "38/KH-SLĐTBXH"
+    issued_on = DateField(null=True)
+    source_file = CharField(default="")
+    source_sha256 = CharField(default="")
+
+
+class Task(VersionedModel):
+    """A plan task (appendix row) or an obligation from the plan's text."""
+    plan = ForeignKeyField(Plan, null=True, backref="tasks", on_delete="CASCADE")
+    ref = CharField(index=True)                # "III.B.1"
+    section = CharField(default="")            # "III"
+    section_title = TextField(default="")
+    subsection = CharField(default="")         # "B"
+    subsection_title = TextField(default="")
+    row_no = IntegerField(default=0)
+    content = TextField()
+    deadline_text = CharField(default="")
+    due_date = DateField(null=True, index=True)
+    due_overridden = BooleanField(default=False)
+    recurrence = CharField(null=True)          # ongoing | monthly | quarterly | yearly
+    coordinating_all = BooleanField(default=False)
+    note = TextField(default="")
+    kind = CharField(default="appendix")       # appendix | obligation | manual
+    per_unit = BooleanField(default=False)     # obligation owed by every unit (monthly report…)
+    progress_percent = IntegerField(default=0)
+    started_on = DateField(null=True)
+    completed_on = DateField(null=True)
+    sort_key = IntegerField(default=0)
+
+
+class TaskUnit(BaseModel):
+    task = ForeignKeyField(Task, backref="task_units", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="task_links", on_delete="CASCADE")
+    role = CharField()                         # lead | coordinating
+
+    class Meta:
+        indexes = ((("task", "unit", "role"), True),)
+
+
+class TaskOccurrence(VersionedModel):
+    """One period of a recurring task (e.g. the July monthly report of one unit)."""
+    task = ForeignKeyField(Task, backref="occurrences", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, null=True, on_delete="CASCADE")
+    period_start = DateField()
+    period_end = DateField()
+    due_date = DateField(index=True)
+    label = CharField(default="")
+    progress_percent = IntegerField(default=0)
+    completed_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("task", "unit", "period_start"), True),)
+
+
+class ProgressReport(BaseModel):
+    task = ForeignKeyField(Task, backref="progress_reports", on_delete="CASCADE")
+    occurrence = ForeignKeyField(TaskOccurrence, null=True, backref="progress_reports", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    reported_on = DateField()
+    percent = IntegerField()
+    text = TextField(default="")
+    username = CharField(default="")
+    created_at = DateTimeField(default=datetime.now)
+
+
+class Attachment(BaseModel):
+    """Evidence stored with the data, so it travels with backups and the shared file."""
+    report = ForeignKeyField(ProgressReport, backref="attachments", on_delete="CASCADE")
+    filename = CharField()
+    size = IntegerField()
+    sha256 = CharField()
+    content = BlobField()
+
+
+class StepProcess(VersionedModel):
+    """A procedure split between units with a working-day budget each, from a trigger date."""
+    name = CharField()
+    task = ForeignKeyField(Task, null=True, backref="step_processes", on_delete="SET NULL")
+    trigger_date = DateField()
+    note = TextField(default="")
+
+
+class ProcessStep(VersionedModel):
+    process = ForeignKeyField(StepProcess, backref="steps", on_delete="CASCADE")
+    position = IntegerField()
+    name = CharField()
+    unit = ForeignKeyField(Unit, on_delete="RESTRICT")
+    budget_days = FloatField()
+    completed_on = DateField(null=True)
+
+
+class Procedure(VersionedModel):
+    """A TTHC in the catalogue."""
+    code = CharField(unique=True)
+    name = TextField()
+    field = CharField(index=True)              # lĩnh vực
+    lead_unit = ForeignKeyField(Unit, null=True, backref="procedures", on_delete="SET NULL")
+    limit_days = FloatField()
+    in_force = BooleanField(default=True)
+    reviewed_year = IntegerField(null=True)
+    level = CharField(default="")              # dịch vụ công: toàn trình / một phần
+
+
+class ProcedureStep(BaseModel):
+    procedure = ForeignKeyField(Procedure, backref="steps", on_delete="CASCADE")
+    position = IntegerField()
+    name = CharField()
+    unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    budget_days = FloatField()
+
+
+class Dossier(VersionedModel):
+    """A TTHC dossier. ``due_at`` already includes every pause; ``paused_since`` marks an open pause."""
+    code = CharField(unique=True)
+    procedure = ForeignKeyField(Procedure, null=True, backref="dossiers", on_delete="SET NULL")
+    procedure_name = TextField(default="")
+    field = CharField(default="", index=True)
+    applicant = CharField(default="")
+    channel = CharField(default="direct")      # online | direct | post
+    received_at = DateTimeField(index=True)
+    start_at = DateTimeField()                 # clock start after office-hours normalisation
+    limit_days = FloatField(null=True)
+    due_at = DateTimeField(index=True)
+    due_from_source = BooleanField(default=False)
+    result_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True, index=True)
+    paused_since = DateTimeField(null=True)
+    status_text = CharField(default="")
+    unit = ForeignKeyField(Unit, null=True, backref="dossiers", on_delete="SET NULL")
+    withdrawn = BooleanField(default=False)
+    fold_text = TextField(default="")          # accent-folded code/applicant/procedure for search
+
+
+class DossierPause(BaseModel):
+    dossier = ForeignKeyField(Dossier, backref="pauses", on_delete="CASCADE")
+    paused_at = DateTimeField()
+    resumed_at = DateTimeField(null=True)
+    reason = TextField(default="")
+
+
+class Handover(BaseModel):
+    """One hand-over of a dossier between units (process control slip)."""
+    dossier = ForeignKeyField(Dossier, backref="handovers", on_delete="CASCADE")
+    position = IntegerField()
+    step_name = CharField(default="")
+    from_unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL", backref="handovers_out")
+    to_unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL", backref="handovers_in")
+    sent_at = DateTimeField()
+    received_at = DateTimeField(null=True)
+    due_at = DateTimeField(null=True)
+    note = TextField(default="")
+
+
+class Explanation(VersionedModel):
+    """The unit head's explanation of an overdue dossier, and the apology given to the applicant."""
+    dossier = ForeignKeyField(Dossier, unique=True, backref="explanation_rows", on_delete="CASCADE")
+    reason = TextField(default="")
+    responsible_person = CharField(default="")
+    explained_on = DateField(null=True)
+    apology_sent_on = DateField(null=True)
+    new_appointment = DateTimeField(null=True)
+    recorded_by = CharField(default="")
+
+
+class DocumentTemplate(VersionedModel):
+    """An administrator's wording of a document type, in force from ``valid_from``."""
+    doc_type = CharField(index=True)
+    valid_from = DateField()
+    body = TextField()
+    edited_by = CharField(default="")
+
+    class Meta:
+        indexes = ((("doc_type", "valid_from"), True),)
+
+
+class RegisterEntry(BaseModel):
+    """The document register (sổ đăng ký văn bản đi): numbers per type per year, unique."""
+    year = IntegerField()
+    type_abbr = CharField()                    # KH, BC, CV (công văn), QĐ …
+    number = IntegerField()
+    full_number = CharField()
+    title = TextField()
+    issued_at = DateTimeField(default=datetime.now)
+    issued_by = CharField(default="")
+    doc_kind = CharField(default="")           # plan | monthly_report | … for documents made by the app
+
+    class Meta:
+        indexes = ((("year", "type_abbr", "number"), True),)
+
+
+ALL_MODELS = [
+    AppMeta, Setting, OrgProfile, Unit, UnitAlias, Signer, User, AuditLog, Presence, CalendarOverride,
+    Plan, Task, TaskUnit, TaskOccurrence, ProgressReport, Attachment, StepProcess, ProcessStep,
+    Procedure, ProcedureStep, Dossier, DossierPause, Handover, Explanation, DocumentTemplate,
+    RegisterEntry,
+]

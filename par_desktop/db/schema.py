@@ -1,0 +1,95 @@
+"""Schema version, creation, upgrades and the integrity check.
+
+The version lives in the ``app_meta`` table (works the same on SQLite and PostgreSQL). An older file
+is backed up, then upgraded step by step in one transaction; a newer one is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import peewee
+
+from par_desktop.db import connection
+from par_desktop.db.models import ALL_MODELS, AppMeta
+from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
+
+SCHEMA_VERSION = 1
+
+# Upgrade steps: MIGRATIONS[n] turns a version n-1 database into version n (runs inside a transaction).
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
+
+
+def read_version(db: peewee.Database) -> int | None:
+    """The schema version, or None for an empty database; refuses files that are not ours."""
+    tables = set(db.get_tables())
+    if not tables:
+        return None
+    if AppMeta._meta.table_name not in tables:
+        raise DatabaseUnavailable("Tệp này là một cơ sở dữ liệu khác, không phải của PAR Desktop.")
+    row = AppMeta.get_or_none(AppMeta.key == "schema_version")
+    if row is None:
+        raise DatabaseUnavailable("Cơ sở dữ liệu thiếu thông tin phiên bản lược đồ; tệp có thể đã bị hỏng.")
+    return int(row.value)
+
+
+def create_schema(db: peewee.Database) -> None:
+    with connection.write_transaction():
+        db.create_tables(ALL_MODELS)
+        AppMeta.insert_many([
+            {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+            {"key": "created_at", "value": datetime.now().isoformat(timespec="seconds")},
+        ]).on_conflict_replace().execute()
+
+
+def upgrade(db: peewee.Database, from_version: int) -> None:
+    with connection.write_transaction():
+        for target in range(from_version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](db)
+        AppMeta.update(value=str(SCHEMA_VERSION)).where(AppMeta.key == "schema_version").execute()
+
+
+def open_database(location: str, *, create: bool = False) -> peewee.Database:
+    """Open (and bind) the database; create it when allowed, upgrade an older one after a backup."""
+    connection.check_reachable(location, must_exist=not create)
+    db = connection.make_database(location)
+    connection.bind(db)
+    with connection.translated_errors():
+        db.connect(reuse_if_open=True)
+        version = read_version(db)
+        if version is None:
+            create_schema(db)
+        elif version > SCHEMA_VERSION:
+            db.close()
+            raise SchemaTooNew(
+                f"Cơ sở dữ liệu được tạo bởi phiên bản PAR Desktop mới hơn (lược đồ {version}, phiên bản này "
+                f"chỉ hiểu đến {SCHEMA_VERSION}). Hãy cài bản PAR Desktop mới nhất; tệp không bị thay đổi.")
+        elif version < SCHEMA_VERSION:
+            from par_desktop.db import backup
+
+            backup.backup_database(location, reason=f"truoc-nang-cap-v{version}")
+            upgrade(db, version)
+    return db
+
+
+def check(db: peewee.Database) -> list[str]:
+    """Problems found by the integrity check, in Vietnamese; an empty list means the file is sound."""
+    problems: list[str] = []
+    with connection.translated_errors():
+        if isinstance(db, peewee.SqliteDatabase):
+            result = [row[0] for row in db.execute_sql("PRAGMA integrity_check").fetchall()]
+            if result != ["ok"]:
+                problems.extend(f"Lỗi toàn vẹn: {line}" for line in result[:20])
+            for table, rowid, parent, _ in db.execute_sql("PRAGMA foreign_key_check").fetchall()[:20]:
+                problems.append(f"Bảng {table} dòng {rowid} tham chiếu tới bản ghi không tồn tại trong {parent}.")
+        try:
+            version = read_version(db)
+        except DatabaseUnavailable as exc:
+            return problems + [exc.message]
+        if version != SCHEMA_VERSION:
+            problems.append(f"Phiên bản lược đồ là {version}, cần {SCHEMA_VERSION}.")
+        missing = {m._meta.table_name for m in ALL_MODELS} - set(db.get_tables())
+        if missing:
+            problems.append("Thiếu bảng: " + ", ".join(sorted(missing)))
+    return problems

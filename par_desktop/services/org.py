@@ -1,0 +1,149 @@
+"""The organisation: dated names for documents, units with their aliases, signers.
+
+Unit names arrive written many ways ("Phòng Kế hoạch tài chính", "phòng kế hoạch – Tài chính");
+``match_unit`` compares ``unit_key``s of the name and of every stored alias.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from par_desktop.db import connection
+from par_desktop.db.changes import audit, insert_record, update_record
+from par_desktop.db.models import OrgProfile, Signer, Unit, UnitAlias
+from par_desktop.domain.text import fold, nfc, unit_key
+from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services.session import Actor, require
+
+ALL_UNITS = "*"
+# "Các phòng, đơn vị (có liên quan)", "Các phòng, đơn vị trực thuộc": every unit.
+_ALL_UNITS_PATTERN = re.compile(r"^cac (phong|don vi)\b")
+
+
+@dataclass(frozen=True)
+class OrgNames:
+    governing_body: str
+    agency_name: str
+    agency_short: str
+    agency_abbr: str
+    place_name: str
+    office_unit_code: str
+
+
+def org_names(on: date | None = None) -> OrgNames:
+    """The names in force on ``on`` (default today)."""
+    on = on or date.today()
+    row = (OrgProfile.select().where(OrgProfile.valid_from <= on).order_by(OrgProfile.valid_from.desc()).first()
+           or OrgProfile.select().order_by(OrgProfile.valid_from).first())
+    if row is None:
+        raise NotFound("Chưa khai báo thông tin cơ quan (Cài đặt → Tổ chức).")
+    return OrgNames(row.governing_body, row.agency_name, row.agency_short, row.agency_abbr, row.place_name,
+                    row.office_unit_code)
+
+
+def set_org_names(actor: Actor, valid_from: date, names: OrgNames) -> None:
+    """Record names in force from ``valid_from`` (a new dated row, or a correction of that date's row)."""
+    require(actor, "organisation")
+    values = {k: nfc(v) for k, v in names.__dict__.items()}
+    with connection.write_transaction():
+        row = OrgProfile.get_or_none(OrgProfile.valid_from == valid_from)
+        if row is None:
+            insert_record(OrgProfile, actor.username, valid_from=valid_from, **values)
+        else:
+            update_record(OrgProfile, row.id, None, actor.username, **values)
+
+
+def units(active_only: bool = True) -> list[Unit]:
+    query = Unit.select().order_by(Unit.sort_order, Unit.name)
+    return list(query.where(Unit.active) if active_only else query)
+
+
+def match_unit(name: str) -> Unit | None:
+    """The unit whose name, short code or alias matches ``name`` case-, dash-, accent- and prefix-insensitively."""
+    key = unit_key(name)
+    if not key:
+        return None
+    alias = UnitAlias.get_or_none(UnitAlias.key == key)
+    if alias is not None:
+        return alias.unit
+    folded_code = fold(name).replace(" ", "")
+    for unit in Unit.select():
+        if unit_key(unit.name) == key or fold(unit.short_code) == folded_code:
+            return unit
+    return None
+
+
+def find_unit(name_or_code: str) -> Unit:
+    unit = match_unit(name_or_code)
+    if unit is None:
+        raise NotFound(f"Không tìm thấy đơn vị «{nfc(name_or_code)}».")
+    return unit
+
+
+def is_all_units(text: str) -> bool:
+    return bool(_ALL_UNITS_PATTERN.match(fold(text)))
+
+
+def split_unit_names(cell: str) -> list[str]:
+    """Split a cell naming several units ("Văn phòng Sở, phòng kế hoạch – Tài chính") into names.
+
+    Returns ``["*"]`` when the cell means every unit ("Các phòng, đơn vị có liên quan").
+    """
+    text = nfc(cell)
+    if not text:
+        return []
+    if is_all_units(text):
+        return [ALL_UNITS]
+    return [part.strip(" .") for part in re.split(r"[;,]|\s+và\s+", text) if part.strip(" .")]
+
+
+def _unique_code(name: str) -> str:
+    initials = "".join(word[0] for word in fold(name).split() if word not in ("phong", "va")).upper()[:12] or "DV"
+    code, n = initials, 2
+    while Unit.get_or_none(Unit.short_code == code) is not None:
+        code, n = f"{initials}{n}", n + 1
+    return code
+
+
+def create_unit(actor: Actor, name: str, short_code: str | None = None, **fields) -> Unit:
+    require(actor, "organisation")
+    name = nfc(name)
+    if not name:
+        raise InvalidInput("Tên đơn vị không được để trống.")
+    if match_unit(name) is not None:
+        raise InvalidInput(f"Đã có đơn vị trùng tên «{name}».")
+    with connection.write_transaction():
+        return insert_record(Unit, actor.username, name=name, short_code=short_code or _unique_code(name), **fields)
+
+
+def add_alias(actor: Actor, unit: Unit, alias: str) -> None:
+    """Remember that ``alias`` means ``unit`` (asked once of a clerk during an import)."""
+    require(actor, "organisation")
+    key = unit_key(alias)
+    if not key or key == unit_key(unit.name):
+        return
+    with connection.write_transaction():
+        existing = UnitAlias.get_or_none(UnitAlias.key == key)
+        if existing is not None and existing.unit_id != unit.id:
+            raise InvalidInput(f"Tên «{nfc(alias)}» đã được gán cho đơn vị «{existing.unit.name}».")
+        if existing is None:
+            UnitAlias.create(unit=unit, alias=nfc(alias), key=key)
+            audit(actor.username, "insert", "unit_alias", unit.id, "alias", None, nfc(alias))
+
+
+def update_unit(actor: Actor, unit_id: int, expected_version: int, **changes) -> Unit:
+    require(actor, "organisation")
+    with connection.write_transaction():
+        return update_record(Unit, unit_id, expected_version, actor.username, **changes)
+
+
+def default_signer(on: date | None = None) -> Signer:
+    on = on or date.today()
+    query = Signer.select().where(((Signer.valid_from.is_null()) | (Signer.valid_from <= on))
+                                  & ((Signer.valid_to.is_null()) | (Signer.valid_to >= on)))
+    signer = query.order_by(Signer.is_default.desc(), Signer.id).first()
+    if signer is None:
+        raise NotFound("Chưa khai báo người ký văn bản (Cài đặt → Tổ chức → Người ký).")
+    return signer

@@ -1,0 +1,81 @@
+"""Who is acting: the signed-in user of the GUI, or the user named on the command line.
+
+Roles (vai trò): admin = Quản trị, office = Văn phòng, unit = Đơn vị, leader = Lãnh đạo, and the
+``system`` account used by scheduled command-line jobs. Every write service calls ``require``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from par_desktop.errors import PermissionDenied
+
+ROLE_LABELS = {
+    "admin": "Quản trị",
+    "office": "Văn phòng",
+    "unit": "Đơn vị",
+    "leader": "Lãnh đạo",
+    "system": "Hệ thống",
+}
+
+# What each role may do. "unit" actions are further limited to the user's own unit by the services.
+PERMISSIONS = {
+    "admin": {"manage_users", "settings", "templates", "organisation", "tasks", "progress", "dossiers",
+              "explanations", "documents", "register", "import", "calendar", "backup", "restore"},
+    "office": {"settings", "templates", "organisation", "tasks", "progress", "dossiers", "explanations",
+               "documents", "register", "import", "calendar", "backup"},
+    "unit": {"progress", "explanations"},
+    "leader": set(),
+    "system": {"manage_users", "settings", "templates", "organisation", "tasks", "progress", "dossiers",
+               "explanations", "documents", "register", "import", "calendar", "backup", "restore"},
+}
+
+ACTION_LABELS = {
+    "manage_users": "quản lý tài khoản", "settings": "thay đổi cài đặt", "templates": "sửa mẫu văn bản",
+    "organisation": "sửa thông tin tổ chức, đơn vị", "tasks": "sửa nhiệm vụ", "progress": "báo cáo tiến độ",
+    "dossiers": "sửa hồ sơ TTHC", "explanations": "ghi giải trình", "documents": "tạo văn bản",
+    "register": "lấy số văn bản", "import": "nhập dữ liệu", "calendar": "sửa lịch làm việc",
+    "backup": "sao lưu", "restore": "khôi phục dữ liệu",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str
+    unit_id: int | None = None
+    full_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name or self.username} ({ROLE_LABELS.get(self.role, self.role)})"
+
+    def can(self, action: str) -> bool:
+        return action in PERMISSIONS.get(self.role, set())
+
+
+SYSTEM = Actor("system", "system", full_name="Tài khoản hệ thống")
+
+
+def require(actor: Actor, action: str, *, unit_id: int | None = None) -> None:
+    """Refuse the action unless the role allows it; unit accounts act only on their own unit."""
+    if not actor.can(action):
+        raise PermissionDenied(
+            f"Tài khoản {actor.username} ({ROLE_LABELS.get(actor.role, actor.role)}) không có quyền "
+            f"{ACTION_LABELS.get(action, action)}.")
+    if actor.role == "unit" and unit_id is not None and unit_id != actor.unit_id:
+        raise PermissionDenied(
+            f"Tài khoản {actor.username} chỉ được {ACTION_LABELS.get(action, action)} của đơn vị mình.")
+
+
+def cli_actor(username: str | None) -> Actor:
+    """The user a command-line run acts as: ``--user NAME`` (must exist and be active) or the system."""
+    if not username:
+        return SYSTEM
+    from par_desktop.db.models import User
+    from par_desktop.errors import NotFound
+
+    user = User.get_or_none(User.username == username)
+    if user is None or not user.active:
+        raise NotFound(f"Không có tài khoản đang hoạt động tên «{username}».")
+    return Actor(user.username, user.role, user.unit_id, user.full_name)
