@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 import holidays
@@ -90,6 +91,22 @@ def _vietnamese_holiday_name(english: str) -> str:
     return f"Nghỉ bù {name}" if "observed" in low else name
 
 
+@lru_cache(maxsize=None)
+def _official_days(year: int) -> dict[int, tuple[str, str]]:
+    """ordinal -> (kind, name) of the year's national days off and make-up Saturdays.
+
+    Shared by every calendar (the package is the slow part), so a new calendar after an override
+    change costs almost nothing. Callers must not mutate the result.
+    """
+    official = holidays.VN(years=year, language="en_US")  # empty outside 1901–2100: weekends only
+    days = {day.toordinal(): ("holiday", _vietnamese_holiday_name(name))
+            for day, name in official.items() if day.year == year}
+    for day in official.weekend_workdays:  # the set holds every known year: keep this one
+        if day.year == year:
+            days[day.toordinal()] = ("makeup", _MAKEUP_NAME)
+    return days
+
+
 class _Year(NamedTuple):
     working: list[int]  # sorted ordinals of the year's working days
     special: dict[int, tuple[str, str]]  # ordinal -> (kind, name) for every day that is not plain
@@ -117,8 +134,10 @@ class WorkCalendar:
         for day, (working, reason) in (overrides or {}).items():
             self._overrides.setdefault(day.year, {})[day.toordinal()] = (bool(working), nfc(reason))
         self._years: dict[int, _Year] = {}
-        self._span = _Span([], 0, 1, 0)
         self._lock = threading.Lock()
+        year = date.today().year  # the index may start anywhere: it grows by whole years both ways
+        self._span = _Span(self._year(year).working, 0,
+                           date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal())
         # timedelta from midnight for every position within a day, so building a moment is a lookup
         self._clock = [timedelta(minutes=self._open + r) for r in range(self._len + 1)]
 
@@ -128,14 +147,7 @@ class WorkCalendar:
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        official = holidays.VN(years=year, language="en_US")  # empty outside 1901–2100: weekends only
-        special: dict[int, tuple[str, str]] = {}
-        for day, name in official.items():
-            if day.year == year:
-                special[day.toordinal()] = ("holiday", _vietnamese_holiday_name(name))
-        for day in official.weekend_workdays:  # the set holds every known year: keep this one
-            if day.year == year:
-                special[day.toordinal()] = ("makeup", _MAKEUP_NAME)
+        special = dict(_official_days(year))
         for ordinal, (working, reason) in self._overrides.get(year, {}).items():
             special[ordinal] = ("override_work" if working else "override_off", reason)
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
@@ -165,10 +177,6 @@ class WorkCalendar:
         """Grow the span by whole years until it covers the ordinal or the global working-day index."""
         with self._lock:
             span = self._span
-            if span.first > span.last:
-                year = date.fromordinal(ordinal).year if ordinal is not None else date.today().year
-                built = self._year(year)
-                span = _Span(list(built.working), 0, date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal())
             while True:
                 if ordinal is not None:
                     down, up = ordinal < span.first, ordinal > span.last
