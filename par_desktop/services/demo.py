@@ -1,0 +1,300 @@
+"""Demo data: the organisation, units and 2024 plan of the reference plan 38/KH, a TTHC catalogue and a
+realistic year of dossiers (plus a few received in the last days, so the dashboard shows live timers).
+
+Random but reproducible (``seed``); 100,000 dossiers are generated with bulk inserts in a few seconds.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from par_desktop.db import connection
+from par_desktop.db.changes import audit
+from par_desktop.db.models import (
+    Dossier, DossierPause, Handover, OrgProfile, Plan, Procedure, Signer, Task, TaskUnit, Unit,
+)
+from par_desktop.domain.deadlines import parse_deadline
+from par_desktop.domain.text import fold
+from par_desktop.errors import InvalidInput
+from par_desktop.services import org
+from par_desktop.services.calendar import current_calendar
+from par_desktop.services.session import Actor, require
+
+DEFAULT_DOSSIERS = 1500
+
+UNITS = [  # name, short code, kind, head
+    ("Văn phòng Sở", "VP", "office", "Nguyễn Thị Hương", "Chánh Văn phòng"),
+    ("Phòng Kế hoạch - Tài chính", "KHTC", "division", "Lê Văn Minh", "Trưởng phòng"),
+    ("Phòng Lao động – Việc làm", "LĐVL", "division", "Phạm Quốc Tuấn", "Trưởng phòng"),
+    ("Phòng Người có công", "NCC", "division", "Hoàng Thị Lan", "Trưởng phòng"),
+    ("Phòng Bảo trợ xã hội", "BTXH", "division", "Đỗ Văn Nam", "Trưởng phòng"),
+    ("Phòng Việc làm – An toàn Lao động", "VLATLĐ", "division", "Vũ Thị Mai", "Trưởng phòng"),
+    ("Phòng Giáo dục nghề nghiệp", "GDNN", "division", "Ngô Đức Thắng", "Trưởng phòng"),
+    ("Thanh tra Sở", "TTr", "division", "Bùi Văn Khánh", "Chánh Thanh tra"),
+]
+
+# The appendix of Kế hoạch 38/KH-SLĐTBXH, exactly as the reference states it:
+# (section, section title, subsection, subsection title, row, content, lead, coordinating, deadline)
+PLAN_2024_TITLE = ("Nâng cao Chỉ số cải cách hành chính; Chỉ số hài lòng của người dân, tổ chức năm 2024 "
+                   "của Sở Lao động - Thương binh và Xã hội")
+PLAN_2024_ROWS = [
+    ("I", "Tham mưu ban hành văn bản QPPL", "", "", 1,
+     "Dự thảo Nghị quyết sửa đổi, bổ sung Nghị quyết số 59/2021/NQ-HĐND ngày 10/12/2021 của HĐND tỉnh quy "
+     "định hỗ trợ điều dưỡng, phục hồi sức khỏe tập trung cho người có công với cách mạng và thân nhân trên "
+     "địa bàn tỉnh Bắc Giang", "Phòng Kế hoạch tài chính", "Các phòng, đơn vị có liên quan", "Tháng 12/2024"),
+    ("I", "Tham mưu ban hành văn bản QPPL", "", "", 2,
+     "Quyết định sửa đổi, bổ sung Quyết định số 13/2022/QĐ-UBND của UBND tỉnh Bắc Giang về việc ban hành "
+     "Quy chế phối hợp quản lý người lao động nước ngoài làm việc trên địa bàn tỉnh Bắc Giang",
+     "Phòng Lao động việc làm", "Các phòng, đơn vị có liên quan", "Tháng 7/2024"),
+    ("I", "Tham mưu ban hành văn bản QPPL", "", "", 3,
+     "Quy chế quản lý công trình ghi công liệt sĩ, mộ liệt sĩ trên địa bàn", "Người có công",
+     "Các phòng, đơn vị có liên quan", "Tháng 7/2024"),
+    ("II", "Công tác theo dõi thi hành pháp luật", "", "", 1,
+     "Tổ chức thực hiện theo dõi tình hình thi hành pháp luật lĩnh vực Bảo trợ xã hội", "Phòng Bảo trợ xã hội",
+     "Các phòng, đơn vị liên quan", "Xong trước ngày 30/9/2024"),
+    ("III", "Cải cách thủ tục hành chính", "A", "Công tác truyền truyền về TTHC", 1,
+     "Xây dựng video hướng dẫn, tuyên truyền thực hiện dịch vụ công trực tuyến toàn trình và một phần",
+     "Văn phòng Sở", "Các phòng, đơn vị", "Tháng 7/2024"),
+    ("III", "Cải cách thủ tục hành chính", "A", "Công tác truyền truyền về TTHC", 2,
+     "Tổ chức đối thoại với người dân, doanh nghiệp về hoạt động sản xuất, kinh doanh và TTHC",
+     "Phòng Việc làm – An toàn Lao động", "Văn phòng Sở, phòng kế hoạch – Tài chính", "Quý III/2024"),
+    ("III", "Cải cách thủ tục hành chính", "A", "Công tác truyền truyền về TTHC", 3,
+     "Triển khai thực hiện các hoạt động tuyên truyền về cải cách hành chính; truyền thông kiểm soát TTHC và "
+     "cơ chế một cửa, một cửa liên thông", "Các phòng, đơn vị", "Văn phòng Sở", "Thường xuyên"),
+    ("III", "Cải cách thủ tục hành chính", "B", "Rà soát đánh giá TTHC", 1,
+     "Thực hiện rà soát, đánh giá các TTHC thuộc lĩnh vực quản lý theo Kế hoạch số 45/KH-UBND ngày 29/02/2024 "
+     "của Chủ tịch UBND tỉnh", "Phòng Lao động – Việc làm; phòng Người có công", "Văn phòng Sở",
+     "Trước ngày 01/6/2024"),
+    ("III", "Cải cách thủ tục hành chính", "B", "Rà soát đánh giá TTHC", 2,
+     "Lựa chọn và thực hiện rà soát, đánh giá tối thiểu 10% TTHC đang còn hiệu lực; đề xuất đơn giản hóa TTHC",
+     "Các phòng, đơn vị", "Văn phòng Sở", "Trước ngày 01/6/2024"),
+    ("IV", "Cải cách tài chính công", "", "", 1,
+     "Đề án chi trả trợ cấp ưu đãi người có công, bảo trợ xã hội không dùng tiền mặt trên địa bàn tỉnh Bắc "
+     "Giang", "Phòng Kế hoạch - Tài chính", "Các phòng, đơn vị có liên quan", "Tháng 6 năm 2024"),
+]
+
+# A catalogue of the Department's procedures: (code, name, field, unit code, limit in working days)
+PROCEDURES = [
+    ("1.002271", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ", "Người có công", "NCC", 12),
+    ("1.002305", "Cấp giấy chứng nhận thân nhân liệt sĩ", "Người có công", "NCC", 15),
+    ("1.010808", "Giải quyết chế độ ưu đãi đối với người hoạt động kháng chiến bị nhiễm chất độc hóa học",
+     "Người có công", "NCC", 20),
+    ("1.010820", "Di chuyển hồ sơ khi người hưởng trợ cấp ưu đãi thay đổi nơi thường trú", "Người có công",
+     "NCC", 5),
+    ("1.001776", "Thành lập cơ sở trợ giúp xã hội công lập thuộc Sở", "Bảo trợ xã hội", "BTXH", 15),
+    ("2.000286", "Cấp giấy chứng nhận đăng ký thành lập cơ sở trợ giúp xã hội ngoài công lập",
+     "Bảo trợ xã hội", "BTXH", 10),
+    ("1.000105", "Tiếp nhận đối tượng cần bảo vệ khẩn cấp vào cơ sở trợ giúp xã hội cấp tỉnh",
+     "Bảo trợ xã hội", "BTXH", 3),
+    ("1.009811", "Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam", "Việc làm",
+     "LĐVL", 5),
+    ("1.009812", "Cấp lại giấy phép lao động cho người lao động nước ngoài", "Việc làm", "LĐVL", 3),
+    ("1.009813", "Xác nhận người lao động nước ngoài không thuộc diện cấp giấy phép lao động", "Việc làm",
+     "LĐVL", 3),
+    ("1.001978", "Giải quyết hưởng trợ cấp thất nghiệp", "Việc làm", "LĐVL", 20),
+    ("2.001955", "Đăng ký nội quy lao động của doanh nghiệp", "Lao động - Tiền lương", "LĐVL", 7),
+    ("1.000459", "Đăng ký hợp đồng nhận lao động thực tập thời hạn dưới 90 ngày", "Quản lý lao động ngoài nước",
+     "LĐVL", 5),
+    ("2.000134", "Khai báo với Sở khi đưa vào sử dụng máy, thiết bị có yêu cầu nghiêm ngặt về an toàn lao động",
+     "An toàn, vệ sinh lao động", "VLATLĐ", 5),
+    ("1.000232", "Gia hạn giấy chứng nhận đủ điều kiện hoạt động huấn luyện an toàn, vệ sinh lao động hạng B",
+     "An toàn, vệ sinh lao động", "VLATLĐ", 20),
+    ("1.000479", "Cấp giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp đối với trường trung cấp",
+     "Giáo dục nghề nghiệp", "GDNN", 10),
+    ("1.000496", "Cấp giấy chứng nhận đăng ký bổ sung hoạt động giáo dục nghề nghiệp", "Giáo dục nghề nghiệp",
+     "GDNN", 10),
+    ("2.001661", "Công nhận hội đồng quản trị trường trung cấp tư thục", "Giáo dục nghề nghiệp", "GDNN", 15),
+    ("1.001257", "Cấp giấy phép hoạt động dịch vụ việc làm của doanh nghiệp", "Việc làm", "LĐVL", 7),
+    ("1.004944", "Cấp giấy phép thành lập cơ sở cai nghiện ma túy tự nguyện", "Phòng, chống tệ nạn xã hội",
+     "BTXH", 10),
+]
+
+_SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Vũ Đỗ Ngô Bùi Dương Đặng Đinh Hà Lương Trịnh Thân".split()
+_MIDDLE = "Văn Thị Đức Minh Thu Quang Ngọc Thanh Hữu Xuân Hồng Kim".split()
+_GIVEN = "An Bình Cường Dung Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương Khánh Lan Linh Long Mai Nam Nga Phúc Quân " \
+         "Sơn Tâm Thảo Trang Tuấn Vân Yến".split()
+_COMPANIES = ["Công ty TNHH May Đức Giang", "Công ty CP Fuhong Precision", "Công ty TNHH Luxshare-ICT",
+              "Trường Trung cấp nghề Miền núi Yên Thế", "Công ty TNHH Crystal Martin", "Công ty CP Xây dựng Hà Bắc"]
+
+
+def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) -> None:
+    """Fill an empty database with the demo organisation, plan, catalogue and dossiers."""
+    require(actor, "import")
+    count = DEFAULT_DOSSIERS if dossier_count is None else dossier_count
+    if count < 0:
+        raise InvalidInput("Số hồ sơ mẫu phải là số không âm.")
+    if Unit.select().exists() or Dossier.select().exists():
+        raise InvalidInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu mới.")
+    rng = random.Random(seed)
+    with connection.write_transaction():
+        _organisation()
+        units = {u.short_code: u for u in Unit.select()}
+        plan = _plan_2024(actor)
+        procedures = _procedures(units)
+        audit(actor.username, "import", "demo", "", "", None, f"dữ liệu mẫu: {count} hồ sơ")
+    _plan_obligations(actor, plan)
+    _dossiers(rng, procedures, count)
+
+
+def _organisation() -> None:
+    OrgProfile.create(valid_from=date(2020, 1, 1), governing_body="UBND TỈNH BẮC GIANG",
+                      agency_name="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+                      agency_short="Sở Lao động - Thương binh và Xã hội", agency_abbr="SLĐTBXH",
+                      place_name="Bắc Giang", office_unit_code="VP")
+    for position, (name, code, kind, head, title) in enumerate(UNITS):
+        Unit.create(name=name, short_code=code, kind=kind, head_name=head, head_title=title, sort_order=position)
+    Signer.create(name="Trần Văn Hà", title="PHÓ GIÁM ĐỐC", authority="KT. GIÁM ĐỐC", is_default=True)
+    Signer.create(name="Nguyễn Văn Thành", title="GIÁM ĐỐC", authority="")
+
+
+def _plan_2024(actor: Actor) -> Plan:
+    plan = Plan.create(year=2024, title=PLAN_2024_TITLE, number=38, number_text="38/KH-SLĐTBXH",
+                       issued_on=date(2024, 2, 29))
+    for position, (sec, sec_title, sub, sub_title, row, content, lead, coord, deadline_text) in \
+            enumerate(PLAN_2024_ROWS):
+        deadline = parse_deadline(deadline_text, 2024)
+        lead_names, coord_names = org.split_unit_names(lead), org.split_unit_names(coord)
+        task = Task.create(plan=plan, ref=".".join(p for p in (sec, sub, str(row)) if p), section=sec,
+                           section_title=sec_title, subsection=sub, subsection_title=sub_title, row_no=row,
+                           content=content, deadline_text=deadline.text, due_date=deadline.due_date,
+                           recurrence=deadline.recurrence, coordinating_all=coord_names == [org.ALL_UNITS],
+                           per_unit=lead_names == [org.ALL_UNITS], sort_key=position)
+        for role, names in (("lead", lead_names), ("coordinating", coord_names)):
+            for name in names:
+                if name != org.ALL_UNITS:
+                    TaskUnit.create(task=task, unit=org.find_unit(name), role=role)
+    return plan
+
+
+def _plan_obligations(actor: Actor, plan: Plan) -> None:
+    """The recurring obligations of the plan's text (monthly unit reports, catalogue checks …)."""
+    try:  # TEMPORARY until services/tasks.py lands (lead: remove this guard)
+        from par_desktop.services import tasks
+    except ImportError:
+        return
+    tasks.create_plan_obligations(actor, plan)
+
+
+def _procedures(units: dict[str, Unit]) -> list[Procedure]:
+    rows = []
+    for i, (code, name, field, unit_code, limit) in enumerate(PROCEDURES):
+        rows.append(Procedure.create(code=code, name=name, field=field, lead_unit=units[unit_code],
+                                     limit_days=limit, reviewed_year=2024 if i % 7 == 0 else None,
+                                     level="Toàn trình" if i % 3 else "Một phần"))
+    return rows
+
+
+def _applicant(rng: random.Random) -> str:
+    if rng.random() < 0.15:
+        return rng.choice(_COMPANIES)
+    return f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
+
+
+def _received_moment(rng: random.Random, day: date, online: bool) -> datetime:
+    """Office-hours receptions, and online ones at any hour (nights and weekends included)."""
+    if online and rng.random() < 0.25:
+        return datetime.combine(day, time(rng.randrange(0, 24), rng.randrange(0, 60)))
+    minutes = rng.randrange(7 * 60 + 30, 16 * 60 + 45)
+    return datetime.combine(day, time(minutes // 60, minutes % 60))
+
+
+def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: datetime | None = None) -> None:
+    """Generate ``count`` dossiers: the year 2024, then ~2% received in the last two weeks before ``now``."""
+    if count == 0:
+        return
+    calendar = current_calendar()
+    now = (now or datetime.now()).replace(second=0, microsecond=0)
+    year_days = [date(2024, 1, 1) + timedelta(days=i) for i in range(366)]
+    working_2024 = [d for d in year_days if calendar.is_working_day(d)]
+    recent_days = [now.date() - timedelta(days=i) for i in range(1, 15)]
+    recent_count = max(1, count // 50) if count >= 50 else 0
+    office_unit = Unit.get(Unit.short_code == "VP")
+    day_length = calendar.hours.day_minutes
+    rows, pauses, handovers = [], [], []
+    for n in range(count):
+        proc = procedures[rng.randrange(len(procedures))]
+        recent = n >= count - recent_count
+        channel = rng.choices(("online", "direct", "post"), (0.6, 0.35, 0.05))[0]
+        if recent:
+            day = rng.choice(recent_days)
+            if not calendar.is_working_day(day) and channel != "online":
+                day = calendar.next_opening(datetime.combine(day, time(7, 30))).date()
+        else:
+            day = rng.choice(year_days if channel == "online" else working_2024)
+        received = _received_moment(rng, day, channel == "online")
+        start = calendar.next_opening(received)
+        limit = proc.limit_days
+        pause = None
+        if rng.random() < 0.06:  # awaiting supplements from the applicant (chờ bổ sung)
+            pause_start = calendar.add_working_time(start, rng.choice((0.5, 1, 2)))
+            pause_end = calendar.add_working_time(pause_start, rng.choice((1, 2, 3, 5)))
+            pause = (pause_start, pause_end if not (recent and rng.random() < 0.5) else None)
+        due = calendar.due(start, limit, [pause] if pause else (), at=now)
+        fate = rng.random()
+        result_at = closed_at = None
+        if recent:
+            if fate < 0.35 and (pause is None or pause[1] is not None):
+                closed_at = min(now, calendar.add_working_time(start, max(0.5, limit * rng.uniform(0.2, 0.6))))
+                result_at = closed_at
+        else:
+            if fate < 0.80:    # early
+                spent = limit * rng.uniform(0.3, 0.85)
+            elif fate < 0.93:  # on the due day, before the due moment
+                spent = None
+            elif fate < 0.975:  # late by a day or a few
+                spent = limit + rng.choice((0.5, 1, 2, 3))
+            else:               # never closed: some with a result that was not closed in the software
+                spent = -1
+            if spent is None:
+                closed_at = due - timedelta(minutes=rng.randrange(1, 120))
+                if closed_at.date() != due.date():
+                    closed_at = due
+            elif spent >= 0:
+                closed_at = calendar.add_working_time(start, spent + (_paused_days(calendar, pause, now, day_length)))
+            elif rng.random() < 0.5:
+                result_at = calendar.add_working_time(start, limit * 0.8)
+            if closed_at is not None:
+                result_at = closed_at - timedelta(minutes=rng.randrange(0, 60))
+        status = ("Đã trả kết quả" if closed_at else "Đã có kết quả, chưa kết thúc" if result_at
+                  else "Chờ bổ sung" if pause and pause[1] is None else "Đang xử lý")
+        code = f"000.00.18.H06-{received:%y%m%d}-{n + 1:05d}"
+        applicant = _applicant(rng)
+        rows.append({
+            "code": code, "procedure": proc.id, "procedure_name": proc.name, "field": proc.field,
+            "applicant": applicant, "channel": channel, "received_at": received, "start_at": start,
+            "limit_days": limit, "due_at": due, "result_at": result_at, "closed_at": closed_at,
+            "paused_since": pause[0] if pause and pause[1] is None else None, "status_text": status,
+            "unit": proc.lead_unit_id, "fold_text": fold(f"{code} {applicant} {proc.name}"),
+        })
+        if pause:
+            pauses.append((code, pause))
+        handovers.append((code, start, proc.lead_unit_id, closed_at or result_at))
+    with connection.write_transaction():
+        for i in range(0, len(rows), 2000):
+            Dossier.insert_many(rows[i:i + 2000]).execute()
+        ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
+        pause_rows = [{"dossier": ids[code], "paused_at": p[0], "resumed_at": p[1],
+                       "reason": "Chờ công dân bổ sung giấy tờ"} for code, p in pauses]
+        for i in range(0, len(pause_rows), 2000):
+            DossierPause.insert_many(pause_rows[i:i + 2000]).execute()
+        hand_rows = []
+        for code, start, unit_id, finished in handovers:
+            to_division = start + timedelta(minutes=30)
+            back = finished - timedelta(minutes=30) if finished else None
+            hand_rows.append({"dossier": ids[code], "position": 1, "step_name": "Tiếp nhận, chuyển phòng chuyên môn",
+                              "from_unit": office_unit.id, "to_unit": unit_id, "sent_at": to_division,
+                              "received_at": to_division + timedelta(minutes=20)})
+            if back is not None and back > to_division:
+                hand_rows.append({"dossier": ids[code], "position": 2, "step_name": "Trả kết quả về Bộ phận một cửa",
+                                  "from_unit": unit_id, "to_unit": office_unit.id, "sent_at": back,
+                                  "received_at": back + timedelta(minutes=10)})
+        for i in range(0, len(hand_rows), 2000):
+            Handover.insert_many(hand_rows[i:i + 2000]).execute()
+
+
+def _paused_days(calendar, pause, now: datetime, day_length: int) -> float:
+    """Working days a closed pause stopped the clock (the handling time resumes after it)."""
+    if pause is None or pause[1] is None:
+        return 0.0
+    return calendar.working_minutes_between(pause[0], pause[1]) / day_length
