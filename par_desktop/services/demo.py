@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from par_desktop.db import connection
+from par_desktop.db.bulk import bulk_insert
 from par_desktop.db.changes import audit
 from par_desktop.db.models import (
     Dossier, DossierPause, Handover, OrgProfile, Plan, Procedure, Signer, Task, TaskUnit, Unit,
@@ -271,13 +272,11 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
             pauses.append((code, pause))
         handovers.append((code, start, proc.lead_unit_id, closed_at or result_at))
     with connection.write_transaction():
-        for i in range(0, len(rows), 2000):
-            Dossier.insert_many(rows[i:i + 2000]).execute()
+        bulk_insert(Dossier, rows)
         ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
         pause_rows = [{"dossier": ids[code], "paused_at": p[0], "resumed_at": p[1],
                        "reason": "Chờ công dân bổ sung giấy tờ"} for code, p in pauses]
-        for i in range(0, len(pause_rows), 2000):
-            DossierPause.insert_many(pause_rows[i:i + 2000]).execute()
+        bulk_insert(DossierPause, pause_rows)
         hand_rows = []
         for code, start, unit_id, finished in handovers:
             to_division = start + timedelta(minutes=30)
@@ -289,8 +288,7 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
                 hand_rows.append({"dossier": ids[code], "position": 2, "step_name": "Trả kết quả về Bộ phận một cửa",
                                   "from_unit": unit_id, "to_unit": office_unit.id, "sent_at": back,
                                   "received_at": back + timedelta(minutes=10)})
-        for i in range(0, len(hand_rows), 2000):
-            Handover.insert_many(hand_rows[i:i + 2000]).execute()
+        bulk_insert(Handover, hand_rows)
 
 
 def _paused_days(calendar, pause, now: datetime, day_length: int) -> float:
