@@ -1,0 +1,97 @@
+"""The database commands of the command-line contract, run as real processes."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def test_init_demo_then_check(cli, tmp_path):
+    db = tmp_path / "X.db"
+    made = cli("init", "--demo", db=db)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == str(db)
+    checked = cli("check", db=db)
+    assert (checked.returncode, checked.stdout.strip()) == (0, "ok")
+
+
+def test_init_twice_is_harmless_and_demo_refuses_a_filled_database(cli, tmp_path):
+    db = tmp_path / "X.db"
+    assert cli("init", db=db).returncode == 0
+    assert cli("init", db=db).returncode == 0
+    assert cli("init", "--demo", "--dossiers", "10", db=db).returncode == 0
+    again = cli("init", "--demo", db=db)
+    assert again.returncode == 1 and again.stderr.startswith("error:")
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM dossier").fetchone()[0] == 10
+
+
+def test_tasks_json_lists_the_reference_appendix(cli, tmp_path):
+    db = tmp_path / "X.db"
+    cli("init", "--demo", "--dossiers", "0", db=db)
+    out = cli("tasks", "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    tasks = json.loads(out.stdout)
+    refs = [t["ref"] for t in tasks][:10]
+    assert refs == ["I.1", "I.2", "I.3", "II.1", "III.A.1", "III.A.2", "III.A.3", "III.B.1", "III.B.2", "IV.1"]
+
+
+@pytest.mark.parametrize("args", [["check"], ["tasks", "--json"], ["backup"]])
+def test_bad_locations_give_one_error_line(cli, tmp_path, args):
+    garbage = tmp_path / "broken.db"
+    garbage.write_bytes(b"not a database" * 500)
+    for db in (tmp_path / "missing-share" / "x.db", garbage, tmp_path / "never-created.db"):
+        run = cli(*args, db=db)
+        assert run.returncode == 1, (db, run.stdout, run.stderr)
+        assert run.stderr.startswith("error:") and "Traceback" not in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_newer_schema_is_an_error_and_the_file_is_untouched(cli, tmp_path):
+    db = tmp_path / "X.db"
+    cli("init", db=db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE app_meta SET value='42' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    run = cli("check", db=db)
+    assert run.returncode == 1 and "mới hơn" in run.stderr
+    assert db.read_bytes() == before
+
+
+def test_backup_while_another_process_reads_and_restore(cli, tmp_path):
+    db = tmp_path / "X.db"
+    cli("init", "--demo", "--dossiers", "300", db=db)
+    reader = subprocess.Popen([sys.executable, "-c", (
+        "import sqlite3, time\n"
+        f"c = sqlite3.connect({str(db)!r})\n"
+        "end = time.time() + 3\n"
+        "while time.time() < end:\n"
+        "    c.execute('SELECT count(*), max(due_at) FROM dossier').fetchall()\n")])
+    try:
+        time.sleep(0.3)
+        out = cli("backup", "--out", str(tmp_path / "b.db"), db=db)
+    finally:
+        reader.wait(timeout=10)
+    assert out.returncode == 0, out.stderr
+    assert cli("check", db=tmp_path / "b.db").stdout.strip() == "ok"
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM handover")
+    conn.commit()
+    conn.close()
+    restored = cli("restore", str(tmp_path / "b.db"), db=db)
+    assert restored.returncode == 0, restored.stderr
+    kept = restored.stdout.strip()
+    assert sqlite3.connect(kept).execute("SELECT count(*) FROM handover").fetchone()[0] == 0
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM handover").fetchone()[0] > 0
+
+
+def test_version_and_usage_errors(cli):
+    from par_desktop import __version__
+
+    assert cli("--version").stdout.strip() == f"par-desktop {__version__}"
+    bad = cli("no-such-command")
+    assert bad.returncode == 2 and "error:" in bad.stderr

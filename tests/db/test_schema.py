@@ -1,0 +1,114 @@
+"""Schema creation, versions, upgrades and the refusal of files PAR Desktop cannot use."""
+
+import sqlite3
+
+import pytest
+
+from par_desktop.db import schema
+from par_desktop.db.models import AppMeta, Unit
+from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
+
+
+def test_new_database_has_current_version_and_passes_check(empty_db):
+    from par_desktop.db.connection import current
+
+    assert AppMeta.get_by_id("schema_version").value == str(schema.SCHEMA_VERSION)
+    assert schema.check(current()) == []
+
+
+def test_sqlite_settings_suit_a_network_share(empty_db):
+    conn = sqlite3.connect(empty_db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    from par_desktop.db.connection import current
+
+    db = current()
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 10000
+
+
+def test_newer_schema_is_refused_and_left_untouched(empty_db):
+    from par_desktop.db.connection import current
+
+    AppMeta.update(value="99").where(AppMeta.key == "schema_version").execute()
+    current().close()
+    before = empty_db.read_bytes()
+    with pytest.raises(SchemaTooNew, match="mới hơn"):
+        schema.open_database(str(empty_db))
+    assert empty_db.read_bytes() == before
+
+
+def test_older_schema_is_backed_up_then_upgraded(empty_db, monkeypatch, isolated_user_dirs):
+    """A real upgrade step (a new column) runs on a real version-1 file after a backup is written."""
+    from par_desktop.db.backup import default_backup_dir
+    from par_desktop.db.connection import current
+
+    Unit.create(name="Văn phòng Sở", short_code="VP")
+    current().close()
+
+    def add_unit_phone(db):
+        db.execute_sql('ALTER TABLE "unit" ADD COLUMN "phone" VARCHAR(40) DEFAULT \'\'')
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, add_unit_phone)
+    db = schema.open_database(str(empty_db))
+    assert AppMeta.get_by_id("schema_version").value == "2"
+    assert "phone" in [c.name for c in db.get_columns("unit")]
+    backups = list(default_backup_dir(str(empty_db)).glob("*truoc-nang-cap-v1.db"))
+    assert len(backups) == 1
+    kept = sqlite3.connect(backups[0])
+    assert kept.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert kept.execute("SELECT name FROM unit").fetchall() == [("Văn phòng Sở",)]
+
+
+def test_failed_upgrade_changes_nothing(empty_db, monkeypatch):
+    from par_desktop.db.connection import current
+
+    current().close()
+
+    def broken_step(db):
+        db.execute_sql('ALTER TABLE "unit" ADD COLUMN "phone" VARCHAR(40)')
+        raise RuntimeError("step failed half-way")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, broken_step)
+    with pytest.raises(RuntimeError):
+        schema.open_database(str(empty_db))
+    conn = sqlite3.connect(empty_db)
+    assert conn.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert "phone" not in [row[1] for row in conn.execute("PRAGMA table_info(unit)")]
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseUnavailable, match="không phải của PAR Desktop"):
+        schema.open_database(str(path))
+
+
+def test_garbage_file_gets_a_vietnamese_message(tmp_path):
+    path = tmp_path / "broken.db"
+    path.write_bytes(b"this is not a database at all" * 200)
+    with pytest.raises(DatabaseUnavailable, match="bị hỏng"):
+        schema.open_database(str(path))
+
+
+def test_missing_folder_and_missing_file(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="Không tìm thấy thư mục"):
+        schema.open_database(str(tmp_path / "no-such-share" / "par.db"), create=True)
+    with pytest.raises(DatabaseUnavailable, match="Chưa có cơ sở dữ liệu"):
+        schema.open_database(str(tmp_path / "par.db"))
+    assert not (tmp_path / "par.db").exists()
+
+
+def test_check_reports_a_damaged_reference(empty_db):
+    from par_desktop.db.connection import current
+
+    db = current()
+    db.execute_sql("PRAGMA foreign_keys=OFF")
+    db.execute_sql("INSERT INTO unit_alias (unit_id, alias, key) VALUES (999, 'x', 'x')")
+    db.execute_sql("PRAGMA foreign_keys=ON")
+    problems = schema.check(db)
+    assert any("unit_alias" in p for p in problems)

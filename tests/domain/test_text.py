@@ -1,0 +1,68 @@
+from datetime import date
+
+import pytest
+from hypothesis import given, strategies as st
+
+from par_desktop.domain.text import (
+    decree30_date, fold, from_roman, nfc, parse_date, parse_moment, to_roman, unit_key, vn_number,
+)
+from par_desktop.errors import InvalidInput
+
+
+def test_nfc_composes_text_pasted_from_word():
+    decomposed = "Ho\u0302\u0300 so\u031b"  # "Hồ sơ" in NFD
+    assert nfc(decomposed) == "Hồ sơ"
+    assert nfc("  Văn\u00a0phòng   Sở ") == "Văn phòng Sở"
+
+
+def test_fold_is_accent_and_case_insensitive():
+    assert fold("Hồ sơ ĐƯỢC") == "ho so duoc"
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Phòng Kế hoạch tài chính", "Phòng Kế hoạch - Tài chính"),
+    ("phòng kế hoạch – Tài chính", "Phòng Kế hoạch - Tài chính"),
+    ("Phòng Lao động việc làm", "Phòng Lao động – Việc làm"),
+    ("Người có công", "Phòng Người có công"),
+])
+def test_unit_names_written_differently_share_a_key(a, b):
+    assert unit_key(a) == unit_key(b)
+
+
+def test_different_units_keep_different_keys():
+    assert unit_key("Phòng Lao động – Việc làm") != unit_key("Phòng Việc làm – An toàn Lao động")
+    assert unit_key("Văn phòng Sở") != unit_key("Phòng Bảo trợ xã hội")
+
+
+@given(st.integers(min_value=1, max_value=3999))
+def test_roman_round_trip(n):
+    assert from_roman(to_roman(n)) == n
+
+
+@pytest.mark.parametrize("bad", ["", "IIII", "VX", "ABC", "V I"])
+def test_bad_roman_numerals(bad):
+    with pytest.raises(ValueError):
+        from_roman(bad)
+
+
+def test_decree30_dates_lead_zero_for_small_days_and_january_february():
+    assert decree30_date(date(2024, 3, 5), "Bắc Giang") == "Bắc Giang, ngày 05 tháng 3 năm 2024"
+    assert decree30_date(date(2024, 2, 29), "Bắc Giang") == "Bắc Giang, ngày 29 tháng 02 năm 2024"
+    assert decree30_date(date(2024, 12, 1), "Bắc Ninh") == "Bắc Ninh, ngày 01 tháng 12 năm 2024"
+    assert decree30_date(None, "Bắc Giang") == "Bắc Giang, ngày … tháng … năm …"
+
+
+def test_dates_and_moments_in_both_input_forms():
+    assert parse_date("2024-05-04") == parse_date("04/05/2024") == date(2024, 5, 4)
+    assert parse_moment("07/02/2024 09:00") == parse_moment("2024-02-07 09:00")
+    with pytest.raises(InvalidInput, match="không tồn tại"):
+        parse_date("29/02/2023")
+    with pytest.raises(InvalidInput):
+        parse_moment("2024-02-07 25:00")
+    with pytest.raises(InvalidInput):
+        parse_date("tomorrow")
+
+
+def test_vietnamese_numbers():
+    assert vn_number(1234567) == "1.234.567"
+    assert vn_number(97.5) == "97,5"
