@@ -1,0 +1,313 @@
+"""Who has the database open, and the maintenance mode one administrator takes to restore or upgrade.
+
+Each running app registers a presence row (session id, user, machine, pid, since) and refreshes its
+heartbeat every ``HEARTBEAT_S`` seconds; rows whose heartbeat is older than the setting
+``presence.stale_minutes`` belong to apps that crashed or lost the share and are ignored.
+
+Maintenance mode (chế độ bảo trì) is the AppMeta key ``maintenance``: who holds it, from which session
+and machine, since when and why. While another administrator holds it, every write service refuses
+with ``MaintenanceMode`` ("đang bảo trì"). A hold taken by an app session whose heartbeat went stale is
+abandoned (the app crashed) and no longer blocks anyone; a hold taken on the command line (no session)
+lasts until ``maintenance off``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import peewee
+
+from par_desktop.db import changes, connection
+from par_desktop.db.changes import audit
+from par_desktop.db.models import AppMeta, Presence
+from par_desktop.domain.text import nfc, ui_moment
+from par_desktop.errors import DatabaseUnavailable
+from par_desktop.services.session import Actor, require
+
+HEARTBEAT_S = 30
+MAINTENANCE_KEY = "maintenance"
+# A heartbeat is best effort: it waits this long for another clerk's write, then skips a beat.
+_HEARTBEAT_WAIT_MS = 500
+
+
+class MaintenanceMode(DatabaseUnavailable):
+    """Another administrator is restoring a backup or upgrading the schema: wait, nothing is lost."""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    session_id: str
+    username: str
+    machine: str
+    pid: int
+    since: datetime
+    heartbeat: datetime
+    activity: str
+    is_self: bool
+
+
+@dataclass(frozen=True)
+class MaintenanceState:
+    username: str
+    full_name: str
+    machine: str
+    session_id: str
+    since: datetime
+    reason: str
+    abandoned: bool       # taken by an app session that stopped beating: it blocks nobody
+
+    @property
+    def active(self) -> bool:
+        return not self.abandoned
+
+    def describe(self) -> str:
+        who = self.full_name or self.username
+        why = f" ({self.reason})" if self.reason else ""
+        return f"{who} trên máy {self.machine}, từ {ui_moment(self.since)}{why}"
+
+
+@dataclass
+class _Registration:
+    session_id: str
+    username: str
+    since: datetime
+
+
+_registration: _Registration | None = None
+
+
+def current_session() -> str | None:
+    """The presence session of this process (None before ``register``)."""
+    return _registration.session_id if _registration else None
+
+
+def _stale_before(now: datetime | None = None) -> datetime:
+    from par_desktop.services import settings
+
+    return (now or datetime.now()) - timedelta(minutes=float(settings.get("presence.stale_minutes")))
+
+
+def _presence_row(reg: _Registration, now: datetime, activity: str = "") -> dict:
+    return {"session_id": reg.session_id, "username": reg.username, "machine": socket.gethostname(),
+            "pid": os.getpid(), "since": reg.since, "heartbeat": now, "activity": activity}
+
+
+def register(actor: Actor, activity: str = "") -> str:
+    """Announce this app on the database; the session id is stamped on the audit rows it writes."""
+    global _registration
+    now = datetime.now()
+    reg = _Registration(uuid.uuid4().hex, actor.username, now)
+    with connection.translated_errors(), connection.write_transaction():
+        # Rows of apps that died long ago only clutter the table.
+        Presence.delete().where(Presence.heartbeat < now - timedelta(days=1)).execute()
+        Presence.create(**_presence_row(reg, now, nfc(activity)))
+    _registration = reg
+    changes.current_session_id.set(reg.session_id)
+    return reg.session_id
+
+
+def _short_wait_write(work) -> bool:
+    """Run a tiny write, waiting at most ``_HEARTBEAT_WAIT_MS`` for the lock; False when it had to skip."""
+    db = connection.current()
+    is_sqlite = isinstance(db, peewee.SqliteDatabase)
+    if is_sqlite:
+        db.execute_sql(f"PRAGMA busy_timeout = {_HEARTBEAT_WAIT_MS}")
+    try:
+        with connection.write_transaction():
+            work()
+        return True
+    except peewee.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            return False
+        raise
+    finally:
+        if is_sqlite:
+            db.execute_sql(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_S * 1000}")
+
+
+def heartbeat(activity: str | None = None) -> bool:
+    """Refresh this session's heartbeat (re-creating its row, e.g. after a restore replaced the file).
+
+    Never makes the clerk wait: when another clerk holds the write lock the beat is skipped (False).
+    """
+    reg = _registration
+    if reg is None:
+        return False
+    now = datetime.now()
+    values = {"heartbeat": now}
+    if activity is not None:
+        values["activity"] = nfc(activity)
+
+    def work():
+        if Presence.update(**values).where(Presence.session_id == reg.session_id).execute() == 0:
+            Presence.create(**_presence_row(reg, now, values.get("activity", "")))
+
+    with connection.translated_errors():
+        return _short_wait_write(work)
+
+
+def unregister() -> None:
+    """Remove this session's row (on a clean exit); a crash leaves it to go stale."""
+    global _registration
+    reg = _registration
+    if reg is None:
+        return
+    with connection.translated_errors(), connection.write_transaction():
+        Presence.delete().where(Presence.session_id == reg.session_id).execute()
+    _registration = None
+    changes.current_session_id.set("")
+
+
+def active_sessions(*, include_self: bool = True) -> list[SessionInfo]:
+    """Sessions whose heartbeat is recent, newest first."""
+    me = current_session()
+    with connection.translated_errors():
+        rows = list(Presence.select().where(Presence.heartbeat >= _stale_before())
+                    .order_by(Presence.since))
+    return [SessionInfo(r.session_id, r.username, r.machine, r.pid, r.since, r.heartbeat, r.activity,
+                        r.session_id == me)
+            for r in rows if include_self or r.session_id != me]
+
+
+def others_working() -> list[SessionInfo]:
+    return active_sessions(include_self=False)
+
+
+# --- maintenance mode --------------------------------------------------------------------------------
+
+def _parse_state(value: str) -> MaintenanceState | None:
+    try:
+        data = json.loads(value)
+        since = datetime.fromisoformat(data["since"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    session_id = data.get("session_id", "")
+    abandoned = False
+    if session_id:
+        row = Presence.get_or_none(Presence.session_id == session_id)
+        abandoned = row is None or row.heartbeat < _stale_before()
+    return MaintenanceState(data.get("username", ""), data.get("full_name", ""), data.get("machine", ""),
+                            session_id, since, data.get("reason", ""), abandoned)
+
+
+def maintenance_state() -> MaintenanceState | None:
+    """The current maintenance hold (possibly abandoned), or None."""
+    with connection.translated_errors():
+        row = AppMeta.get_or_none(AppMeta.key == MAINTENANCE_KEY)
+        return None if row is None else _parse_state(row.value)
+
+
+def _held_by_us(state: MaintenanceState, actor: Actor | None) -> bool:
+    if state.session_id:
+        return state.session_id == current_session()
+    return actor is not None and actor.username == state.username
+
+
+def _blocking(state: MaintenanceState | None, actor: Actor | None) -> bool:
+    return state is not None and state.active and not _held_by_us(state, actor)
+
+
+def maintenance_message(state: MaintenanceState) -> str:
+    return (f"Cơ sở dữ liệu đang bảo trì: quản trị {state.describe()}. Vui lòng chờ đến khi bảo trì xong "
+            "rồi thử lại; dữ liệu đã lưu không bị mất.")
+
+
+def ensure_not_in_maintenance(actor: Actor | None = None) -> None:
+    """Refuse a write while another administrator holds maintenance mode.
+
+    Every write service calls this first (one cheap read). The holder itself — its app session, or on
+    the command line the same user — may keep writing: it is the one restoring or upgrading.
+    """
+    state = maintenance_state()
+    if _blocking(state, actor):
+        raise MaintenanceMode(maintenance_message(state))
+
+
+def enter_maintenance(actor: Actor, reason: str) -> list[SessionInfo]:
+    """Take maintenance mode (administrators only); returns the other sessions that are told to wait."""
+    require(actor, "restore")
+    reason = nfc(reason)
+    with connection.translated_errors(), connection.write_transaction():
+        row = AppMeta.get_or_none(AppMeta.key == MAINTENANCE_KEY)
+        state = None if row is None else _parse_state(row.value)
+        if _blocking(state, actor):
+            raise MaintenanceMode(maintenance_message(state))
+        from par_desktop.db.models import User
+
+        user = User.get_or_none(User.username == actor.username)
+        value = json.dumps({
+            "username": actor.username, "full_name": actor.full_name or (user.full_name if user else ""),
+            "machine": socket.gethostname(), "session_id": current_session() or "",
+            "since": datetime.now().isoformat(timespec="seconds"), "reason": reason,
+        }, ensure_ascii=False)
+        AppMeta.insert(key=MAINTENANCE_KEY, value=value).on_conflict_replace().execute()
+        audit(actor.username, "maintenance_on", "app_meta", MAINTENANCE_KEY, "maintenance",
+              None if row is None else row.value, reason)
+    return others_working()
+
+
+def leave_maintenance(actor: Actor, *, force: bool = False) -> bool:
+    """End maintenance mode; another administrator's live hold needs ``force``. False when none was held."""
+    require(actor, "restore")
+    with connection.translated_errors(), connection.write_transaction():
+        row = AppMeta.get_or_none(AppMeta.key == MAINTENANCE_KEY)
+        if row is None:
+            return False
+        state = _parse_state(row.value)
+        if _blocking(state, actor) and not force:
+            raise MaintenanceMode(maintenance_message(state) + " Chỉ người đang bảo trì mới kết thúc được "
+                                  "(hoặc dùng «maintenance off --force»).")
+        AppMeta.delete().where(AppMeta.key == MAINTENANCE_KEY).execute()
+        audit(actor.username, "maintenance_off", "app_meta", MAINTENANCE_KEY, "maintenance",
+              state.reason if state else row.value, None)
+    return True
+
+
+def ensure_upgrade_allowed(location: str) -> None:
+    """Before ``open_database`` upgrades an older SQLite file: refuse while someone else holds
+    maintenance mode or other clerks are still working on it (the upgrade would change the schema
+    under them). Reads the file directly, without upgrading it; does nothing for an up-to-date file."""
+    from pathlib import Path
+
+    from par_desktop.db.schema import SCHEMA_VERSION
+
+    if connection.is_postgres(location) or not Path(location).is_file():
+        return
+    try:
+        conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True, timeout=connection.BUSY_TIMEOUT_S)
+        try:
+            version = conn.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()
+            if version is None or int(version[0]) >= SCHEMA_VERSION:
+                return
+            hold = conn.execute("SELECT value FROM app_meta WHERE key=?", (MAINTENANCE_KEY,)).fetchone()
+            stale = datetime.now() - timedelta(minutes=_stale_minutes(conn))
+            others = conn.execute("SELECT session_id, username, machine FROM presence WHERE heartbeat >= ?",
+                                  (stale.isoformat(sep=" "),)).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return   # open_database explains unreadable files
+    live = {session_id for session_id, _, _ in others}
+    data = json.loads(hold[0]) if hold is not None else None
+    if data is not None and (not data.get("session_id") or data["session_id"] in live):
+        raise MaintenanceMode(
+            f"Cần nâng cấp lược đồ cơ sở dữ liệu nhưng quản trị {data.get('full_name') or data.get('username')} "
+            f"đang bảo trì ({data.get('reason', '')}). Vui lòng chờ rồi mở lại.")
+    if others:
+        names = ", ".join(f"{u} ({m})" for _, u, m in others)
+        raise MaintenanceMode(
+            f"Cần nâng cấp lược đồ cơ sở dữ liệu nhưng đang có người làm việc: {names}. "
+            "Hãy đề nghị họ thoát PAR Desktop rồi mở lại; tệp chưa bị thay đổi.")
+
+
+def _stale_minutes(conn: sqlite3.Connection) -> float:
+    from par_desktop.services.settings import DEFAULTS
+
+    row = conn.execute("SELECT value FROM setting WHERE key='presence.stale_minutes'").fetchone()
+    return float(json.loads(row[0])) if row else float(DEFAULTS["presence.stale_minutes"])
