@@ -1,0 +1,197 @@
+"""Reading a table from an .xlsx or .csv export: find the header row, map known columns, yield rows.
+
+Exports from the provincial one-stop software put a few title rows above the header ("DANH SÁCH HỒ SƠ
+…", the period), write headers with or without diacritics and in any case, and are saved as .xlsx or as
+UTF-8 CSV (with or without BOM, comma or semicolon separated). Headers are compared by ``header_key``
+(accent-folded, punctuation and "(*)" marks dropped); unknown columns are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from par_desktop.domain.text import fold, nfc
+from par_desktop.errors import InvalidInput
+
+HEADER_SCAN_ROWS = 30
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def header_key(text: Any) -> str:
+    """"Mã hồ sơ (*)", "MA HO SO", "mã  hồ sơ:" -> "ma ho so"."""
+    if text is None:
+        return ""
+    folded = fold(str(text))
+    folded = re.sub(r"\(\s*\*\s*\)|\*", " ", folded)
+    folded = re.sub(r"[^0-9a-z]+", " ", folded)
+    return folded.strip()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Known columns (key -> accepted headers) and the required ones (each a group of alternatives)."""
+
+    headers: Mapping[str, Sequence[str]]
+    required: Sequence[Sequence[str]]
+
+    def lookup(self) -> dict[str, str]:
+        return {header_key(h): key for key, names in self.headers.items() for h in names}
+
+    def display(self, key: str) -> str:
+        return self.headers[key][0]
+
+
+@dataclass
+class Table:
+    """The located header and an iterator over the data rows: (row number as the file shows it, cells)."""
+
+    path: Path
+    header_row: int
+    columns: dict[str, int]          # key -> column index
+    rows: Iterator[tuple[int, list[Any]]]
+    total_rows: int | None           # rows in the sheet when known (for progress)
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+
+def _match(cells: Sequence[Any], lookup: dict[str, str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = lookup.get(header_key(cell))
+        if key is not None and key not in found:
+            found[key] = index
+    return found
+
+
+def _missing(found: Mapping[str, int], spec: ColumnSpec) -> list[str]:
+    return [" hoặc ".join(f"«{spec.display(k)}»" for k in group)
+            for group in spec.required if not any(k in found for k in group)]
+
+
+def _locate(path: Path, head: list[tuple[int, list[Any]]], spec: ColumnSpec) -> tuple[int, dict[str, int]]:
+    """The first row naming every required column; else an error listing what is missing."""
+    lookup = spec.lookup()
+    best: tuple[int, dict[str, int]] | None = None
+    for row_no, cells in head:
+        found = _match(cells, lookup)
+        if found and not _missing(found, spec):
+            return row_no, found
+        if found and (best is None or len(found) > len(best[1])):
+            best = (row_no, found)
+    if best is None:
+        wanted = ", ".join(" hoặc ".join(f"«{spec.display(k)}»" for k in group) for group in spec.required)
+        raise InvalidInput(f"{path.name}: không tìm thấy dòng tiêu đề trong {HEADER_SCAN_ROWS} dòng đầu. "
+                           f"Cần các cột: {wanted}.")
+    raise InvalidInput(f"{path.name}: dòng tiêu đề (dòng {best[0]}) thiếu cột bắt buộc: "
+                       f"{', '.join(_missing(best[1], spec))}.")
+
+
+def read_table(path: str | Path, spec: ColumnSpec) -> Table:
+    """Open ``path`` (.xlsx or .csv) and locate its header; the rows are read lazily."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput(f"Không tìm thấy tệp {path}.")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, spec)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path, spec)
+    if suffix == ".xls":
+        raise InvalidInput(f"{path.name}: tệp Excel 97-2003 (.xls) chưa được hỗ trợ. "
+                           "Hãy mở bằng Excel và lưu lại dạng .xlsx (Excel Workbook), rồi nhập lại.")
+    raise InvalidInput(f"{path.name}: chỉ nhập được tệp .xlsx hoặc .csv.")
+
+
+def _read_xlsx(path: Path, spec: ColumnSpec) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(f"{path.name}: không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).",
+                           detail=str(exc)) from None
+    sheets = workbook.worksheets
+    located = None
+    for sheet in sheets:  # the first sheet holding the table (exports sometimes start with a cover sheet)
+        sheet.reset_dimensions()  # some exporters write a wrong <dimension>; read what is really there
+        rows = _numbered(sheet.iter_rows(values_only=True))
+        head = [next(rows, None) for _ in range(HEADER_SCAN_ROWS)]
+        head = [h for h in head if h is not None]
+        try:
+            header_row, columns = _locate(path, head, spec)
+        except InvalidInput as exc:
+            located = located or exc
+            continue
+        rest = (item for item in head if item[0] > header_row)
+        return Table(path, header_row, columns, _chain_then_close(rest, rows, workbook), None)
+    workbook.close()
+    raise located if isinstance(located, InvalidInput) else InvalidInput(f"{path.name}: tệp không có trang tính.")
+
+
+def _numbered(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, list[Any]]]:
+    for number, cells in enumerate(rows, start=1):
+        yield number, list(cells)
+
+
+def _chain_then_close(first, rest, workbook) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        yield from first
+        yield from rest
+    finally:
+        workbook.close()
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InvalidInput(f"{path.name}: tệp CSV không phải mã UTF-8 (lỗi ở dòng {line}). "
+                           "Trong Excel hãy chọn Lưu thành → «CSV UTF-8 (Comma delimited)».") from None
+
+
+def _read_csv(path: Path, spec: ColumnSpec) -> Table:
+    text = _decode(path)
+    errors: list[InvalidInput] = []
+    for delimiter in CSV_DELIMITERS:  # the delimiter that yields a complete header wins
+        head = list(_csv_rows(text, delimiter, limit=HEADER_SCAN_ROWS))
+        try:
+            header_row, columns = _locate(path, head, spec)
+        except InvalidInput as exc:
+            errors.append(exc)
+            continue
+        rows = ((n, cells) for n, cells in _csv_rows(text, delimiter) if n > header_row)
+        return Table(path, header_row, columns, rows, text.count("\n") + 1)
+    # A header found with some columns missing says more than "no header" for the other delimiters.
+    raise next((e for e in errors if "thiếu cột" in e.message), errors[0])
+
+
+def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Records numbered as a spreadsheet shows them (a quoted cell may span several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for number, cells in enumerate(reader, start=1):
+        if limit is not None and number > limit:
+            return
+        yield number, cells
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ".0", NFC, spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value))
+
+
+ProgressFn = Callable[[int, int | None, str], None]

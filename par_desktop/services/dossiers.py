@@ -1,0 +1,817 @@
+"""TTHC dossiers: import from the one-stop export, manual entry, pauses, hand-overs, explanations,
+the overdue and near-due lists, and the lazy listing the GUI table pages through.
+
+Conventions (DOMAIN.md §4, see ``domain.timers``):
+- ``start_at`` = the calendar's next opening after reception; ``due_at`` = the export's appointment
+  ("Hạn xử lý"/"Ngày hẹn trả", ``due_from_source``) or the procedure's limit in working days, moved later
+  by every *finished* pause recorded here. An open pause (``paused_since``) stops the clock; its length
+  is added when it ends. ``limit_days`` keeps the limit (for a source appointment: the working days
+  from the start to it), so the due moment at any past moment can be rebuilt.
+- Only ``closed_at`` completes a dossier; ``result_at`` alone keeps the clock running.
+- Withdrawn dossiers (rút, trả lại, dừng xử lý) are kept and listed but left out of the statistics.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from peewee import JOIN, fn
+
+from par_desktop.db import connection
+from par_desktop.db.bulk import bulk_insert
+from par_desktop.db.changes import audit, current_session_id, insert_record, update_record
+from par_desktop.db.models import (
+    AuditLog, Dossier, DossierPause, Explanation, Handover, Procedure, ProcedureStep, Unit,
+)
+from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.periods import Period
+from par_desktop.domain.text import fold, nfc, ui_moment
+from par_desktop.domain.timers import (
+    STATE_LABELS, DossierClock, TimerState, finished_state, remaining_text, state_at,
+)
+from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services import settings
+from par_desktop.services.session import Actor, require
+
+CHANNELS = ("online", "direct", "post")
+CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "post": "Bưu chính"}
+
+
+def work_calendar() -> WorkCalendar:
+    from par_desktop.services.calendar import current_calendar
+
+    return current_calendar()
+
+
+def near_due_days() -> float:
+    return float(settings.get("dossiers.near_due_days"))
+
+
+def now_minute() -> datetime:
+    return datetime.now().replace(second=0, microsecond=0)
+
+
+def _minute(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(second=0, microsecond=0)
+
+
+def search_text(code: str, applicant: str, procedure_name: str) -> str:
+    """What the accent-insensitive search box matches (``Dossier.fold_text``)."""
+    return fold(f"{code} {applicant} {procedure_name}")
+
+
+# ---- timers of stored dossiers ------------------------------------------------------------------
+
+def pauses_by_dossier(ids: Iterable[int] | None = None) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    """Every recorded pause, by dossier id (all dossiers, or those of ``ids``)."""
+    query = DossierPause.select(DossierPause.dossier, DossierPause.paused_at, DossierPause.resumed_at)
+    result: dict[int, list] = defaultdict(list)
+    if ids is None:
+        chunks: list[Any] = [None]
+    else:
+        ids = list(ids)
+        chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(DossierPause.dossier.in_(chunk))
+        for dossier_id, paused_at, resumed_at in q.order_by(DossierPause.paused_at).tuples():
+            result[dossier_id].append((paused_at, resumed_at))
+    return dict(result)
+
+
+def clock_of(d: Dossier, pauses: Sequence[tuple[datetime, datetime | None]] = ()) -> DossierClock:
+    pauses = list(pauses)
+    if d.paused_since is not None and not any(end is None for _, end in pauses):
+        pauses.append((d.paused_since, None))  # an open pause known only from the dossier row
+    return DossierClock(d.received_at, d.start_at, d.due_at, d.limit_days, d.closed_at, tuple(pauses))
+
+
+def timer_of(d: Dossier, at: datetime | None = None, calendar: WorkCalendar | None = None,
+             pauses: Sequence[tuple[datetime, datetime | None]] | None = None) -> TimerState | None:
+    """The dossier's timer at ``at`` (default now); None when it was received after ``at``."""
+    calendar = calendar or work_calendar()
+    if pauses is None:
+        pauses = pauses_by_dossier([d.id]).get(d.id, []) if d.id is not None else []
+    return state_at(clock_of(d, pauses), calendar, at or now_minute(), near_due_days())
+
+
+def dossier_by_code(code: str) -> Dossier:
+    d = Dossier.get_or_none(Dossier.code == nfc(code))
+    if d is None:
+        raise NotFound(f"Không có hồ sơ mã «{nfc(code)}».")
+    return d
+
+
+def _get(dossier_id: int) -> Dossier:
+    d = Dossier.get_or_none(Dossier.id == dossier_id)
+    if d is None:
+        raise NotFound(f"Hồ sơ {dossier_id} không còn tồn tại (có thể người khác vừa xóa).")
+    return d
+
+
+def states_at(at: datetime | None = None) -> list[dict[str, Any]]:
+    """Every dossier received by ``at`` with its timer at ``at`` (the ``dossiers --json`` objects).
+
+    Dossiers received after ``at`` did not exist yet and are left out; one closed after ``at`` is
+    shown open (``closed_at`` null), and pauses begun after ``at`` do not move its due moment.
+    """
+    from par_desktop.domain.text import iso_moment
+
+    at = _minute(at) or now_minute()
+    calendar, near = work_calendar(), near_due_days()
+    pauses = pauses_by_dossier()
+    query = (Dossier.select(Dossier.id, Dossier.code, Dossier.procedure_name, Dossier.field, Dossier.channel,
+                            Dossier.received_at, Dossier.start_at, Dossier.due_at, Dossier.limit_days,
+                            Dossier.closed_at, Dossier.paused_since, Unit.name)
+             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
+             .where(Dossier.received_at <= at)
+             .order_by(Dossier.received_at, Dossier.code).tuples())
+    out = []
+    for (id_, code, proc, field_, channel, received, start, due, limit, closed, paused_since, unit) in query:
+        p = list(pauses.get(id_, ()))
+        if paused_since is not None and not any(end is None for _, end in p):
+            p.append((paused_since, None))
+        t = state_at(DossierClock(received, start, due, limit, closed, tuple(p)), calendar, at, near)
+        out.append({"code": code, "procedure": proc, "field": field_, "channel": channel,
+                    "received_at": iso_moment(received), "due_at": iso_moment(t.due_at),
+                    "closed_at": iso_moment(t.closed_at), "state": t.state, "unit": unit})
+    return out
+
+
+# ---- timing of a dossier (start, limit, due) ------------------------------------------------------
+
+def _closing_of(day: datetime, calendar: WorkCalendar) -> datetime:
+    return datetime.combine(day.date(), calendar.hours.closes)
+
+
+def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: float | None,
+                   source_due: datetime | None, pauses: Sequence[tuple[datetime, datetime | None]] = ()
+                   ) -> tuple[datetime, float, datetime]:
+    """(start_at, limit_days, due_at) of a dossier; finished pauses move the due moment later."""
+    start = calendar.next_opening(received)
+    finished = [(a, b) for a, b in pauses if b is not None]
+    if source_due is not None:
+        limit = max(0, calendar.working_minutes_between(start, source_due)) / calendar.hours.day_minutes
+        due = source_due if not finished else calendar.due(start, limit, finished)
+        return start, limit, due
+    if limit_days is None:
+        raise InvalidInput("Thủ tục chưa có thời hạn giải quyết: cần nhập hạn xử lý.")
+    return start, limit_days, calendar.due(start, limit_days, finished)
+
+
+# ---- manual entry and editing ---------------------------------------------------------------------
+
+EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
+            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn")
+
+
+def _check_values(v: dict[str, Any]) -> None:
+    if not v.get("code"):
+        raise InvalidInput("Mã hồ sơ không được để trống.")
+    if v.get("channel") not in CHANNELS:
+        raise InvalidInput("Hình thức nộp phải là Trực tuyến, Trực tiếp hoặc Bưu chính.")
+    received = v["received_at"]
+    for key, label in (("closed_at", "Ngày trả kết quả"), ("result_at", "Ngày có kết quả")):
+        if v.get(key) is not None and v[key] < received:
+            raise InvalidInput(f"{label} không được trước ngày tiếp nhận.")
+    if v.get("source_due") is not None and v["source_due"] < received:
+        raise InvalidInput("Hạn xử lý không được trước ngày tiếp nhận.")
+
+
+def _procedure(procedure_id: int | None) -> Procedure | None:
+    if procedure_id is None:
+        return None
+    p = Procedure.get_or_none(Procedure.id == procedure_id)
+    if p is None:
+        raise NotFound("Thủ tục đã chọn không còn trong danh mục.")
+    return p
+
+
+def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: datetime, channel: str = "direct",
+                   applicant: str = "", field: str | None = None, unit_id: int | None = None,
+                   due_at: datetime | None = None, result_at: datetime | None = None,
+                   closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False) -> Dossier:
+    """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit."""
+    require(actor, "dossiers")
+    proc = _procedure(procedure_id)
+    if proc is None:
+        raise InvalidInput("Cần chọn thủ tục hành chính.")
+    values = {"code": nfc(code), "channel": channel, "received_at": _minute(received_at),
+              "closed_at": _minute(closed_at), "result_at": _minute(result_at), "source_due": _minute(due_at)}
+    _check_values(values)
+    calendar = work_calendar()
+    start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
+    with connection.write_transaction():
+        if Dossier.select().where(Dossier.code == values["code"]).exists():
+            raise InvalidInput(f"Đã có hồ sơ mã «{values['code']}».")
+        return insert_record(
+            Dossier, actor.username, code=values["code"], procedure=proc.id, procedure_name=proc.name,
+            field=nfc(field) or proc.field, applicant=nfc(applicant), channel=channel,
+            received_at=values["received_at"], start_at=start, limit_days=limit, due_at=due,
+            due_from_source=due_at is not None, result_at=values["result_at"], closed_at=values["closed_at"],
+            status_text=nfc(status_text), unit=unit_id if unit_id is not None else proc.lead_unit_id,
+            withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name))
+
+
+def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, **changes: Any) -> Dossier:
+    """Edit a dossier (optimistic concurrency). Giving ``due_at`` sets an appointment by hand; giving
+    ``due_at=None`` goes back to the procedure's limit. Start and due are recomputed as needed."""
+    require(actor, "dossiers")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    calendar = work_calendar()
+    with connection.write_transaction():
+        d = _get(dossier_id)
+        merged = {k: getattr(d, k) for k in EDITABLE if k != "due_at"}
+        merged.update({k: (_minute(v) if isinstance(v, datetime) else nfc(v) if isinstance(v, str) else v)
+                       for k, v in changes.items() if k != "due_at"})
+        if "due_at" in changes:
+            source_due = _minute(changes["due_at"])
+        else:
+            source_due = d.due_at if d.due_from_source and not d.pauses.exists() else None
+            if d.due_from_source and source_due is None:  # keep the appointment the pauses were added to
+                source_due = calendar.due(d.start_at, d.limit_days or 0, [])
+        merged["source_due"] = source_due
+        _check_values(merged)
+        proc = _procedure(merged["procedure_id"])
+        if "procedure_id" in changes and proc is not None and "procedure_name" not in changes:
+            merged["procedure_name"] = proc.name
+        limit = proc.limit_days if proc is not None else d.limit_days
+        pauses = pauses_by_dossier([d.id]).get(d.id, [])
+        start, limit, due = compute_timing(calendar, merged["received_at"], limit, source_due, pauses)
+        values = {k: v for k, v in merged.items() if k in EDITABLE and k not in ("procedure_id", "unit_id")}
+        values.update(procedure=merged["procedure_id"], unit=merged["unit_id"], start_at=start, limit_days=limit,
+                      due_at=due, due_from_source=source_due is not None,
+                      fold_text=search_text(merged["code"], merged["applicant"], merged["procedure_name"]))
+        if merged["code"] != d.code and Dossier.select().where(
+                (Dossier.code == merged["code"]) & (Dossier.id != d.id)).exists():
+            raise InvalidInput(f"Đã có hồ sơ mã «{merged['code']}».")
+        return update_record(Dossier, d.id, expected_version, actor.username, **values)
+
+
+def delete_dossier(actor: Actor, dossier_id: int) -> None:
+    from par_desktop.db.changes import delete_record
+
+    require(actor, "dossiers")
+    with connection.write_transaction():
+        delete_record(_get(dossier_id), actor.username)
+
+
+# ---- pauses (chờ bổ sung) ---------------------------------------------------------------------------
+
+def pause_dossier(actor: Actor, dossier_id: int, at: datetime | None = None, reason: str = "") -> DossierPause:
+    """Stop the clock while the applicant supplements the dossier."""
+    require(actor, "dossiers")
+    at = _minute(at) or now_minute()
+    with connection.write_transaction():
+        d = _get(dossier_id)
+        if d.closed_at is not None:
+            raise InvalidInput("Hồ sơ đã kết thúc, không thể tạm dừng.")
+        if d.paused_since is not None:
+            raise InvalidInput(f"Hồ sơ đang tạm dừng từ {ui_moment(d.paused_since)}.")
+        if at < d.received_at:
+            raise InvalidInput("Thời điểm tạm dừng không được trước ngày tiếp nhận.")
+        last = DossierPause.select(fn.MAX(DossierPause.resumed_at)).where(DossierPause.dossier == d.id).scalar()
+        if last is not None and at < last:
+            raise InvalidInput(f"Lần tạm dừng trước kết thúc lúc {ui_moment(last)}; thời điểm mới phải sau đó.")
+        pause = DossierPause.create(dossier=d.id, paused_at=at, reason=nfc(reason))
+        Dossier.update(paused_since=at, version=Dossier.version + 1, updated_at=datetime.now()) \
+            .where(Dossier.id == d.id).execute()
+        audit(actor.username, "update", "dossier", d.id, "paused_since", None, at)
+        return pause
+
+
+def resume_dossier(actor: Actor, dossier_id: int, at: datetime | None = None) -> Dossier:
+    """Restart the clock: the paused working time moves the due moment later."""
+    require(actor, "dossiers")
+    at = _minute(at) or now_minute()
+    calendar = work_calendar()
+    with connection.write_transaction():
+        d = _get(dossier_id)
+        pause = (DossierPause.select().where((DossierPause.dossier == d.id) & DossierPause.resumed_at.is_null())
+                 .order_by(DossierPause.paused_at.desc()).first())
+        since = pause.paused_at if pause is not None else d.paused_since
+        if since is None:
+            raise InvalidInput("Hồ sơ không ở trạng thái tạm dừng.")
+        if at < since:
+            raise InvalidInput(f"Thời điểm tiếp tục phải sau lúc tạm dừng ({ui_moment(since)}).")
+        if pause is None:
+            pause = DossierPause.create(dossier=d.id, paused_at=since)
+        DossierPause.update(resumed_at=at).where(DossierPause.id == pause.id).execute()
+        pauses = pauses_by_dossier([d.id]).get(d.id, [])
+        source_due = calendar.due(d.start_at, d.limit_days or 0, []) if d.due_from_source else None
+        _, _, due = compute_timing(calendar, d.received_at, d.limit_days, source_due, pauses)
+        Dossier.update(paused_since=None, due_at=due, version=Dossier.version + 1, updated_at=datetime.now()) \
+            .where(Dossier.id == d.id).execute()
+        audit(actor.username, "update", "dossier", d.id, "paused_since", since, None)
+        audit(actor.username, "update", "dossier", d.id, "due_at", d.due_at, due)
+        return _get(d.id)
+
+
+def pauses_of(dossier_id: int) -> list[DossierPause]:
+    return list(DossierPause.select().where(DossierPause.dossier == dossier_id).order_by(DossierPause.paused_at))
+
+
+# ---- hand-overs and the process control slip --------------------------------------------------------
+
+@dataclass(frozen=True)
+class SlipRow:
+    """One row of the process control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ)."""
+
+    position: int
+    step_name: str
+    from_unit: str
+    to_unit: str
+    sent_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None      # when the receiving unit handed it on (or the dossier closed)
+    result: str | None                # early | on_time | late | None (in progress or no step deadline)
+    result_label: str
+    note: str
+
+
+def add_handover(actor: Actor, dossier_id: int, *, to_unit_id: int | None, sent_at: datetime,
+                 from_unit_id: int | None = None, received_at: datetime | None = None,
+                 due_at: datetime | None = None, step_name: str = "", note: str = "") -> Handover:
+    """Record that the dossier went from one unit to the next. Without a step deadline, the budget of
+    the procedure's step at that position (if the catalogue has one) gives it."""
+    require(actor, "dossiers")
+    sent_at = _minute(sent_at)
+    with connection.write_transaction():
+        d = _get(dossier_id)
+        last = Handover.select().where(Handover.dossier == d.id).order_by(Handover.position.desc()).first()
+        position = 1 if last is None else last.position + 1
+        if last is not None and sent_at < last.sent_at:
+            raise InvalidInput(f"Lần chuyển trước là lúc {ui_moment(last.sent_at)}; lần chuyển mới phải sau đó.")
+        if from_unit_id is None:
+            from_unit_id = last.to_unit_id if last is not None else d.unit_id
+        if due_at is None and d.procedure_id is not None:
+            step = ProcedureStep.get_or_none((ProcedureStep.procedure == d.procedure_id)
+                                             & (ProcedureStep.position == position))
+            if step is not None:
+                due_at = work_calendar().due(received_at or sent_at, step.budget_days)
+        return insert_record(Handover, actor.username, dossier=d.id, position=position, step_name=nfc(step_name),
+                             from_unit=from_unit_id, to_unit=to_unit_id, sent_at=sent_at,
+                             received_at=_minute(received_at), due_at=_minute(due_at), note=nfc(note))
+
+
+def handovers_of(dossier_id: int) -> list[Handover]:
+    return list(Handover.select().where(Handover.dossier == dossier_id).order_by(Handover.position))
+
+
+def control_slip_rows(code: str) -> list[SlipRow]:
+    """The process control slip of one dossier: each hand-over with the step's result."""
+    d = dossier_by_code(code)
+    names = dict(Unit.select(Unit.id, Unit.name).tuples())
+    rows = handovers_of(d.id)
+    out = []
+    for i, h in enumerate(rows):
+        finished = rows[i + 1].sent_at if i + 1 < len(rows) else d.closed_at
+        result = finished_state(h.due_at, finished) if h.due_at is not None and finished is not None else None
+        out.append(SlipRow(h.position, h.step_name, names.get(h.from_unit_id, ""), names.get(h.to_unit_id, ""),
+                           h.sent_at, h.received_at, h.due_at, finished, result,
+                           STATE_LABELS[result] if result else "", h.note))
+    return out
+
+
+def holder_unit(d: Dossier) -> Unit | None:
+    """The unit holding the dossier now: the receiver of its last hand-over, else its handling unit."""
+    last = Handover.select().where(Handover.dossier == d.id).order_by(Handover.position.desc()).first()
+    unit_id = last.to_unit_id if last is not None and last.to_unit_id is not None else d.unit_id
+    return Unit.get_or_none(Unit.id == unit_id) if unit_id is not None else None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    moment: datetime
+    kind: str      # received | start | handover | pause | resume | result | closed | due
+    text: str
+
+
+def timeline(dossier_id: int) -> list[TimelineEvent]:
+    """Received, clock start, hand-overs, pauses, result, closed — in order, for the detail panel."""
+    d = _get(dossier_id)
+    names = dict(Unit.select(Unit.id, Unit.name).tuples())
+    events = [TimelineEvent(d.received_at, "received", f"Tiếp nhận ({CHANNEL_LABELS.get(d.channel, d.channel)})")]
+    if d.start_at != d.received_at:
+        events.append(TimelineEvent(d.start_at, "start", "Bắt đầu tính thời gian (giờ làm việc kế tiếp)"))
+    for h in handovers_of(d.id):
+        text = f"Chuyển {names.get(h.from_unit_id, '?')} → {names.get(h.to_unit_id, '?')}"
+        if h.step_name:
+            text += f": {h.step_name}"
+        events.append(TimelineEvent(h.sent_at, "handover", text))
+    for p in pauses_of(d.id):
+        events.append(TimelineEvent(p.paused_at, "pause", "Tạm dừng" + (f": {p.reason}" if p.reason else "")))
+        if p.resumed_at is not None:
+            events.append(TimelineEvent(p.resumed_at, "resume", "Tiếp tục xử lý"))
+    if d.result_at is not None:
+        events.append(TimelineEvent(d.result_at, "result", "Có kết quả" + ("" if d.closed_at else " (chưa kết thúc)")))
+    if d.closed_at is not None:
+        events.append(TimelineEvent(d.closed_at, "closed", "Trả kết quả, kết thúc hồ sơ"))
+    events.sort(key=lambda e: e.moment)
+    return events
+
+
+# ---- explanations and apologies ----------------------------------------------------------------------
+
+def explanation_of(dossier_id: int) -> Explanation | None:
+    return Explanation.get_or_none(Explanation.dossier == dossier_id)
+
+
+def set_explanation(actor: Actor, dossier_id: int, *, expected_version: int | None = None, reason: str = "",
+                    responsible_person: str = "", explained_on: date | None = None,
+                    apology_sent_on: date | None = None, new_appointment: datetime | None = None) -> Explanation:
+    """Record the unit head's explanation and the apology (the new appointment is for the applicant only:
+    it never changes the dossier's due moment or state)."""
+    d = _get(dossier_id)
+    require(actor, "explanations", unit_id=d.unit_id)
+    values = dict(reason=nfc(reason), responsible_person=nfc(responsible_person), explained_on=explained_on,
+                  apology_sent_on=apology_sent_on, new_appointment=_minute(new_appointment),
+                  recorded_by=actor.username)
+    with connection.write_transaction():
+        row = Explanation.get_or_none(Explanation.dossier == d.id)
+        if row is None:
+            return insert_record(Explanation, actor.username, dossier=d.id, **values)
+        return update_record(Explanation, row.id, expected_version, actor.username, **values)
+
+
+# ---- overdue and near-due lists ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OverdueRow:
+    dossier_id: int
+    code: str
+    procedure: str
+    applicant: str
+    received_at: datetime
+    due_at: datetime
+    closed_at: datetime | None      # None: still open at the end of the period (or now)
+    days_late: int                  # working days late at closing, or at the end of the period
+    unit_id: int | None
+    unit: str
+    field: str
+    reason: str = ""
+    responsible_person: str = ""
+    explained_on: date | None = None
+    apology_sent_on: date | None = None
+    new_appointment: datetime | None = None
+
+
+def _period_end(period: Period | tuple[date, date]) -> tuple[datetime, datetime]:
+    start, end = (period.start, period.end) if isinstance(period, Period) else period
+    return datetime.combine(start, time()), datetime.combine(end + timedelta(days=1), time())
+
+
+def overdue_dossiers(unit_id: int | None = None, period: Period | tuple[date, date] | None = None,
+                     at: datetime | None = None) -> list[OverdueRow]:
+    """Dossiers a unit must explain. For a period: those closed late within it and those still open past
+    their due moment at its end. Without a period: every late-closed dossier and those overdue at ``at``
+    (default now). Withdrawn dossiers are left out. Ordered by unit, then due moment."""
+    if period is not None:
+        start, end = _period_end(period)
+        moment = end - timedelta(minutes=1)   # the state at the last minute of the period
+        closed_late = (Dossier.closed_at >= start) & (Dossier.closed_at < end)
+    else:
+        moment = _minute(at) or now_minute()
+        end = moment + timedelta(minutes=1)
+        closed_late = Dossier.closed_at < end
+    closed_late &= Dossier.closed_at > Dossier.due_at
+    has_running_pause = fn.EXISTS(DossierPause.select(DossierPause.id).where(
+        (DossierPause.dossier == Dossier.id) & (DossierPause.resumed_at.is_null() | (DossierPause.resumed_at >= end))))
+    open_candidate = ((Dossier.received_at < end) & (Dossier.closed_at.is_null() | (Dossier.closed_at >= end))
+                      & ((Dossier.due_at < end) | Dossier.paused_since.is_null(False) | has_running_pause))
+    query = (Dossier.select(Dossier, Unit.name.alias("unit_name"), Explanation.reason, Explanation.responsible_person,
+                            Explanation.explained_on, Explanation.apology_sent_on, Explanation.new_appointment)
+             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
+             .switch(Dossier).join(Explanation, JOIN.LEFT_OUTER, on=(Explanation.dossier == Dossier.id))
+             .where((closed_late | open_candidate) & ~Dossier.withdrawn))
+    if unit_id is not None:
+        query = query.where(Dossier.unit == unit_id)
+    rows = list(query.objects())
+    calendar, pauses = work_calendar(), pauses_by_dossier([r.id for r in rows])
+    out = []
+    for r in rows:
+        t = state_at(clock_of(r, pauses.get(r.id, [])), calendar, moment, near_due_days())
+        if t is None or not t.overdue:
+            continue
+        out.append(OverdueRow(r.id, r.code, r.procedure_name, r.applicant, r.received_at, t.due_at, t.closed_at,
+                              t.days_late, r.unit_id, r.unit_name or "", r.field, r.reason or "",
+                              r.responsible_person or "", r.explained_on, r.apology_sent_on, r.new_appointment))
+    out.sort(key=lambda o: (o.unit, o.due_at, o.code))
+    return out
+
+
+@dataclass(frozen=True)
+class DueRow:
+    dossier_id: int
+    code: str
+    procedure: str
+    applicant: str
+    due_at: datetime
+    state: str
+    remaining: str
+    unit: str
+
+
+def near_due_dossiers(at: datetime | None = None, unit_id: int | None = None,
+                      include_overdue: bool = False) -> list[DueRow]:
+    """Open dossiers near their due moment at ``at`` (and overdue ones when asked), soonest first."""
+    at = _minute(at) or now_minute()
+    calendar = work_calendar()
+    threshold = calendar.near_due_threshold(at, near_due_days())
+    cond = (Dossier.closed_at.is_null() & Dossier.paused_since.is_null() & ~Dossier.withdrawn
+            & (Dossier.received_at <= at) & (Dossier.due_at <= threshold))
+    if not include_overdue:
+        cond &= Dossier.due_at >= at
+    query = (Dossier.select(Dossier, Unit.name.alias("unit_name"))
+             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id)).where(cond).order_by(Dossier.due_at))
+    if unit_id is not None:
+        query = query.where(Dossier.unit == unit_id)
+    rows = list(query.objects())
+    pauses = pauses_by_dossier([r.id for r in rows])
+    out = []
+    for r in rows:
+        t = state_at(clock_of(r, pauses.get(r.id, [])), calendar, at, near_due_days())
+        if t is not None and t.state in (("near_due", "overdue") if include_overdue else ("near_due",)):
+            out.append(DueRow(r.id, r.code, r.procedure_name, r.applicant, t.due_at, t.state,
+                              remaining_text(t, calendar), r.unit_name or ""))
+    return out
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    overdue: int
+    near_due: int
+    due_today: int
+
+
+def due_summary(at: datetime | None = None) -> DueSummary:
+    """Counts for the start-up notice and the dashboard: open dossiers overdue, near due, due today."""
+    at = _minute(at) or now_minute()
+    calendar = work_calendar()
+    threshold = calendar.near_due_threshold(at, near_due_days())
+    running = Dossier.closed_at.is_null() & Dossier.paused_since.is_null() & ~Dossier.withdrawn \
+        & (Dossier.received_at <= at)
+    day_end = datetime.combine(at.date() + timedelta(days=1), time())
+
+    def count(cond) -> int:
+        return Dossier.select().where(running & cond).count()
+
+    return DueSummary(count(Dossier.due_at < at), count((Dossier.due_at >= at) & (Dossier.due_at <= threshold)),
+                      count((Dossier.due_at >= at) & (Dossier.due_at < day_end)))
+
+
+# ---- recomputation after a calendar change -----------------------------------------------------------
+
+def recompute_open_due(actor: Actor) -> int:
+    """Open dossiers follow a changed calendar (overrides, office hours); closed ones keep the due moment
+    they were judged by, and appointments taken from the export stay as given. Returns how many changed."""
+    if not (actor.can("calendar") or actor.can("dossiers")):
+        require(actor, "dossiers")
+    calendar = work_calendar()
+    with connection.write_transaction():
+        rows = list(Dossier.select(Dossier.id, Dossier.received_at, Dossier.start_at, Dossier.limit_days,
+                                   Dossier.due_at)
+                    .where(Dossier.closed_at.is_null() & ~Dossier.due_from_source & Dossier.limit_days.is_null(False))
+                    .tuples())
+        pauses = pauses_by_dossier([r[0] for r in rows])
+        changes, audits = [], []
+        for id_, received, start, limit, due in rows:
+            new_start, _, new_due = compute_timing(calendar, received, limit, None, pauses.get(id_, []))
+            if (new_start, new_due) != (start, due):
+                changes.append((new_start, new_due, id_))
+                audits.append({"username": actor.username, "action": "update", "table_name": "dossier",
+                               "record_id": str(id_), "field": "due_at",
+                               "old_value": due.isoformat(sep=" ", timespec="minutes"),
+                               "new_value": new_due.isoformat(sep=" ", timespec="minutes"),
+                               "at": datetime.now(), "session_id": current_session_id.get()})
+        if changes:
+            _executemany(Dossier, ("start_at", "due_at"), changes)
+            bulk_insert(AuditLog, audits)
+    return len(changes)
+
+
+def _executemany(model, columns: Sequence[str], rows: list[tuple]) -> None:
+    """UPDATE ``columns`` (then version+1) of many rows by id in one statement; rows end with the id."""
+    db = connection.current()
+    q = db.quote[0] + "{}" + db.quote[1]
+    meta = model._meta
+    fields = [meta.fields[c] for c in columns]
+    sets = ", ".join(f"{q.format(f.column_name)} = {db.param}" for f in fields)
+    sql = (f"UPDATE {q.format(meta.table_name)} SET {sets}, {q.format('version')} = {q.format('version')} + 1, "
+           f"{q.format('updated_at')} = {db.param} WHERE {q.format('id')} = {db.param}")
+    stamp = meta.fields["updated_at"].db_value(datetime.now())
+    params = [tuple(f.db_value(v) for f, v in zip(fields, row[:-1])) + (stamp, row[-1]) for row in rows]
+    cursor = db.cursor()
+    for i in range(0, len(params), 5000):
+        cursor.executemany(sql, params[i:i + 5000])
+
+
+# ---- import ------------------------------------------------------------------------------------------
+
+@dataclass
+class ImportSummary:
+    """What an import did, for the summary dialog and the command line."""
+
+    file: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    newly_overdue: int = 0
+    refused: list = field(default_factory=list)     # RowProblem: rows left out (skip_invalid) and why
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+
+# Fields compared on re-import; their changes are audited one by one.
+_IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel", "received_at", "start_at",
+                  "limit_days", "due_at", "due_from_source", "result_at", "closed_at", "status_text", "unit",
+                  "withdrawn", "fold_text")
+
+
+def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
+                    progress: Callable[[int, int | None, str], None] | None = None,
+                    at: datetime | None = None) -> ImportSummary:
+    """Import a one-stop export in one transaction. A dossier code already known updates that dossier
+    (each changed field audited). Rows with problems refuse the whole file (``ImportRefused`` lists them
+    all) unless ``skip_invalid``, which imports the rest and reports the refused rows."""
+    from par_desktop.importers.dossiers import ImportRefused, RowProblem, read_dossier_file
+    from par_desktop.services import org
+
+    require(actor, "import")
+    path = Path(path)
+    parsed = read_dossier_file(path, progress)
+    problems: list = list(parsed.problems)
+    calendar = work_calendar()
+    now = _minute(at) or now_minute()
+
+    procedures = list(Procedure.select())
+    by_code = {p.code.strip().lower(): p for p in procedures}
+    by_name = {fold(p.name): p for p in procedures}
+    unit_cache: dict[str, int | None] = {}
+
+    def unit_id_of(name: str) -> int | None:
+        if name not in unit_cache:
+            unit = org.match_unit(name)
+            unit_cache[name] = unit.id if unit is not None else None
+        return unit_cache[name]
+
+    rows_by_code: dict[str, Any] = {}
+    seen_rows: dict[str, list[int]] = defaultdict(list)
+    for r in parsed.rows:
+        proc = by_code.get(r.procedure_code.lower()) if r.procedure_code else None
+        if proc is None and r.procedure_name:
+            proc = by_name.get(fold(r.procedure_name))
+        if proc is None:
+            what = f"mã «{r.procedure_code}»" if r.procedure_code and not r.procedure_name else \
+                f"«{r.procedure_name or r.procedure_code}»"
+            problems.append(RowProblem(r.row, f"không có thủ tục {what} trong danh mục TTHC"))
+            continue
+        unit_id = None
+        if r.unit:
+            unit_id = unit_id_of(r.unit)
+            if unit_id is None:
+                problems.append(RowProblem(r.row, f"không có đơn vị «{r.unit}» (Đơn vị xử lý)"))
+                continue
+        seen_rows[r.code].append(r.row)
+        rows_by_code[r.code] = (r, proc, unit_id)
+    problems.sort(key=lambda p: (p.row or 0))
+    if problems and not skip_invalid:
+        raise ImportRefused(path, problems)
+    summary = ImportSummary(file=path.name, refused=problems)
+    for code, numbers in seen_rows.items():
+        if len(numbers) > 1:
+            summary.warnings.append(f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng "
+                                    f"{', '.join(map(str, numbers))}): dùng dòng {numbers[-1]}.")
+    present = parsed.present
+    total = len(rows_by_code)
+    if progress is not None:
+        progress(0, total, "Đang ghi vào cơ sở dữ liệu")
+
+    with connection.write_transaction():
+        existing_ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
+        known_codes = [c for c in rows_by_code if c in existing_ids]
+        existing = _existing_rows([existing_ids[c] for c in known_codes])
+        pauses = pauses_by_dossier(existing.keys()) if existing else {}
+        new_rows, updates, audits = [], [], []
+        for done, (code, (r, proc, unit_id)) in enumerate(rows_by_code.items(), start=1):
+            old = existing.get(existing_ids[code]) if code in existing_ids else None
+            values = _import_values(r, proc, unit_id, present, old, calendar, pauses)
+            if old is None:
+                new_rows.append({"code": code, **values})
+                summary.newly_overdue += _overdue_now(values, calendar, now, ())
+            else:
+                changed = {k: v for k, v in values.items() if _norm(v) != _norm(old[k])}
+                if not changed:
+                    summary.unchanged += 1
+                    continue
+                was = _overdue_now(old, calendar, now, pauses.get(old["id"], ()))
+                is_ = _overdue_now({**old, **values}, calendar, now, pauses.get(old["id"], ()))
+                summary.newly_overdue += int(is_ and not was)
+                summary.updated += 1
+                updates.append(tuple(values[k] for k in _IMPORT_FIELDS) + (old["id"],))
+                stamp = datetime.now()
+                for k, v in changed.items():
+                    if k == "fold_text":
+                        continue
+                    audits.append({"username": actor.username, "action": "import", "table_name": "dossier",
+                                   "record_id": str(old["id"]), "field": k, "old_value": _audit_text(old[k]),
+                                   "new_value": _audit_text(v), "at": stamp,
+                                   "session_id": current_session_id.get()})
+            if progress is not None and done % 5000 == 0:
+                progress(done, total, "Đang ghi vào cơ sở dữ liệu")
+        summary.new = len(new_rows)
+        if new_rows:
+            bulk_insert(Dossier, new_rows)
+        if updates:
+            _executemany(Dossier, _IMPORT_FIELDS, updates)
+        audits.append({"username": actor.username, "action": "import", "table_name": "dossier", "record_id": "",
+                       "field": "", "old_value": None, "at": datetime.now(),
+                       "session_id": current_session_id.get(),
+                       "new_value": f"{path.name}: {summary.new} mới, {summary.updated} cập nhật, "
+                                    f"{summary.unchanged} không đổi, {len(problems)} dòng bị từ chối"})
+        bulk_insert(AuditLog, audits)
+    if progress is not None:
+        progress(total, total, "Xong")
+    return summary
+
+
+def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    cols = [Dossier.id, Dossier.code, Dossier.paused_since] + [getattr(Dossier, f) for f in _IMPORT_FIELDS]
+    names = ["id", "code", "paused_since", *_IMPORT_FIELDS]
+    for i in range(0, len(ids), 500):
+        for row in Dossier.select(*cols).where(Dossier.id.in_(ids[i:i + 500])).tuples():
+            values = dict(zip(names, row))
+            out[values["id"]] = values
+    return out
+
+
+def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], old: dict | None,
+                   calendar: WorkCalendar, pauses: dict) -> dict[str, Any]:
+    """The dossier's columns from one export row; columns the file does not have keep their old values."""
+    def keep(key: str, column: str, value: Any) -> Any:
+        return old[key] if old is not None and column not in present else value
+
+    source_due = r.due_at
+    if source_due is not None and r.due_date_only:
+        source_due = _closing_of(source_due, calendar)
+    old_pauses = pauses.get(old["id"], []) if old is not None else []
+    if source_due is None and old is not None and "due_at" not in present and old["due_from_source"]:
+        source_due = old["due_at"] if not old_pauses else calendar.due(old["start_at"], old["limit_days"] or 0, [])
+    start, limit, due = compute_timing(calendar, r.received_at, proc.limit_days, source_due, old_pauses)
+    received = r.received_at
+    closed = keep("closed_at", "closed_at", r.closed_at)
+    result = keep("result_at", "result_at", r.result_at)
+    # A date without a time on the day of reception means "that day": never before the reception.
+    closed = max(closed, received) if closed is not None else None
+    result = max(result, received) if result is not None else None
+    procedure_name = r.procedure_name or proc.name
+    applicant = keep("applicant", "applicant", r.applicant)
+    return {
+        "procedure": proc.id, "procedure_name": procedure_name, "field": r.field or proc.field,
+        "applicant": applicant, "channel": r.channel or (old["channel"] if old is not None else "direct"),
+        "received_at": received, "start_at": start, "limit_days": limit, "due_at": due,
+        "due_from_source": source_due is not None, "result_at": result, "closed_at": closed,
+        "status_text": keep("status_text", "status", r.status),
+        "unit": unit_id if unit_id is not None else (old["unit"] if old is not None else proc.lead_unit_id),
+        "withdrawn": keep("withdrawn", "status", r.withdrawn),
+        "fold_text": search_text(r.code, applicant, procedure_name),
+    }
+
+
+def _overdue_now(values: dict, calendar: WorkCalendar, now: datetime, pauses) -> bool:
+    if values["received_at"] > now or values.get("withdrawn"):
+        return False
+    if not pauses and values.get("paused_since") is None:
+        closed = values["closed_at"]
+        return closed > values["due_at"] if closed is not None and closed <= now else now > values["due_at"]
+    clock = DossierClock(values["received_at"], values["start_at"], values["due_at"], values["limit_days"],
+                         values["closed_at"], tuple(pauses))
+    t = state_at(clock, calendar, now)
+    return bool(t and t.overdue)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)
+    return value
+
+
+def _audit_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return str(value)
