@@ -1,5 +1,175 @@
-"""Commands owned by the tasks feature (filled in by its issue)."""
+"""Plan and task commands: ``import plan``, ``tasks``, ``progress``, ``steps``.
+
+``import plan FILE`` prints ``imported N tasks`` where N is the number of tasks in the file — also when
+importing the same file again changes nothing — then one ``warning: …`` line per warning (a unit name
+that matched no unit and was created, a task no longer in the file …).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def import_subparsers(sub):
+    """The sub-commands of ``import`` (shared with other command modules: ``import dossiers`` …)."""
+    parser = sub.choices.get("import")
+    if parser is None:
+        parser = sub.add_parser("import", help="nhập dữ liệu từ tệp (kế hoạch, hồ sơ)")
+        parser.set_defaults(handler=lambda ctx: parser.error("cần chọn loại dữ liệu cần nhập"))
+        return parser.add_subparsers(dest="import_kind", metavar="KIND")
+    return next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}") from None
+    if not 2000 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}")
+    return year
 
 
 def register(sub) -> None:
-    """No commands yet."""
+    p = import_subparsers(sub).add_parser("plan", help="nhập bảng nhiệm vụ (phụ lục) của kế hoạch từ .docx hoặc .xlsx")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--year", type=_year, metavar="YYYY", help="năm của kế hoạch (mặc định: theo tiêu đề trong tệp)")
+    p.add_argument("--obligations", action="store_true",
+                   help="thêm cả các nhiệm vụ định kỳ trong nội dung kế hoạch (báo cáo hằng tháng …)")
+    p.set_defaults(handler=cmd_import_plan)
+
+    p = sub.add_parser("tasks", help="danh sách nhiệm vụ của kế hoạch")
+    p.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
+    p.add_argument("--unit", metavar="UNIT",
+                   help="chỉ nhiệm vụ do một đơn vị (tên hoặc mã) chủ trì, theo trạng thái của đơn vị đó")
+    p.add_argument("--status", choices=("not_started", "in_progress", "at_risk", "done_on_time", "done_late",
+                                        "overdue"))
+    p.add_argument("--year", type=_year, metavar="YYYY", help="chỉ kế hoạch của năm này")
+    p.add_argument("--at", metavar="DATE", help="tính trạng thái tại ngày này (mặc định: hôm nay)")
+    p.add_argument("--summary", action="store_true", help="số nhiệm vụ theo trạng thái của từng đơn vị")
+    p.add_argument("--create-obligations", type=_year, metavar="YYYY",
+                   help="tạo các nhiệm vụ định kỳ (TX.1 …) của kế hoạch năm YYYY")
+    p.set_defaults(handler=cmd_tasks)
+
+    p = sub.add_parser("progress", help="báo cáo tiến độ một nhiệm vụ")
+    p.add_argument("ref", metavar="REF", help="số hiệu nhiệm vụ, ví dụ III.B.1")
+    p.add_argument("--percent", type=int, required=True, metavar="N")
+    p.add_argument("--text", default="", help="nội dung báo cáo")
+    p.add_argument("--unit", metavar="UNIT", help="đơn vị báo cáo (mặc định: đơn vị của tài khoản)")
+    p.add_argument("--year", type=_year, metavar="YYYY", help="năm của kế hoạch (khi số hiệu trùng giữa các năm)")
+    p.add_argument("--date", metavar="DATE", help="ngày báo cáo (mặc định: hôm nay)")
+    p.add_argument("--attach", action="append", default=[], metavar="FILE", help="tệp minh chứng (lặp lại được)")
+    p.set_defaults(handler=cmd_progress)
+
+    p = sub.add_parser("steps", help="quy trình chia bước giữa các đơn vị (thời hạn từng bước)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--at", metavar="DATE", help="tính trạng thái tại ngày này (mặc định: hôm nay)")
+    p.set_defaults(handler=cmd_steps)
+
+
+def _today(text: str | None):
+    from datetime import date
+
+    from par_desktop.domain.text import parse_date
+
+    return parse_date(text) if text else date.today()
+
+
+def cmd_import_plan(ctx) -> int:
+    from par_desktop.services import tasks
+
+    ctx.open()
+    result = tasks.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations)
+    print(f"imported {result.task_count} tasks")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    return 0
+
+
+def cmd_tasks(ctx) -> int:
+    from par_desktop.cli.main import emit_json
+    from par_desktop.domain.text import ui_date
+    from par_desktop.services import org, tasks
+
+    ctx.open()
+    today = _today(ctx.args.at)
+    if ctx.args.create_obligations:
+        from par_desktop.db.models import Plan
+        from par_desktop.errors import NotFound
+
+        plan = Plan.select().where(Plan.year == ctx.args.create_obligations).order_by(Plan.id).first()
+        if plan is None:
+            raise NotFound(f"Chưa có kế hoạch năm {ctx.args.create_obligations}: hãy nhập kế hoạch trước.")
+        ids = tasks.create_plan_obligations(ctx.actor, plan)
+        print(f"obligations: {len(ids)}")
+        return 0
+    if ctx.args.summary:
+        rows = tasks.summary_by_unit(today)
+        if ctx.args.json:
+            emit_json([{"unit": r.unit_name, **{s: getattr(r, s) for s in tasks.STATUSES}} for r in rows])
+        else:
+            print("\t".join(["Đơn vị", *(tasks.STATUS_LABELS[s] for s in tasks.STATUSES)]))
+            for r in rows:
+                print("\t".join([r.unit_name, *(str(getattr(r, s)) for s in tasks.STATUSES)]))
+        return 0
+    unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
+    filters = tasks.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year)
+    views = tasks.list_tasks(filters, today)
+    if ctx.args.json:
+        emit_json([tasks.task_json(view) for view in views])
+        return 0
+    for view in views:
+        due = ui_date(view.next_due) if view.next_due else tasks.RECURRENCE_LABELS[view.recurrence] or "—"
+        units = "tất cả đơn vị" if view.lead_units == (tasks.ALL,) else ", ".join(view.lead_units)
+        content = view.content if len(view.content) <= 70 else view.content[:69] + "…"
+        print(f"{view.ref}\t{view.status_label}\t{due}\t{view.progress_percent}%\t{units}\t{content}")
+    return 0
+
+
+def cmd_progress(ctx) -> int:
+    from par_desktop.db.models import Plan, Task
+    from par_desktop.domain.text import nfc
+    from par_desktop.errors import InvalidInput, NotFound
+    from par_desktop.services import org, tasks
+
+    ctx.open()
+    ref = nfc(ctx.args.ref).upper()
+    query = Task.select().join(Plan).where(Task.ref == ref)
+    if ctx.args.year:
+        query = query.where(Plan.year == ctx.args.year)
+    found = list(query.order_by(Plan.year.desc()))
+    if not found:
+        raise NotFound(f"Không có nhiệm vụ số {ref}.")
+    if len(found) > 1 and not ctx.args.year:
+        raise InvalidInput(f"Có {len(found)} nhiệm vụ số {ref} ở các năm khác nhau: hãy ghi --year.")
+    unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
+    reported_on = _today(ctx.args.date)
+    tasks.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,
+                          reported_on=reported_on, attachments=ctx.args.attach)
+    view = tasks.get_task(found[0].id, reported_on, unit_id)
+    print(f"{view.ref}: {view.progress_percent}% ({view.status})")
+    return 0
+
+
+def cmd_steps(ctx) -> int:
+    from par_desktop.cli.main import emit_json
+    from par_desktop.services import steps
+
+    ctx.open()
+    views = steps.list_processes(_today(ctx.args.at))
+    if ctx.args.json:
+        emit_json([{
+            "name": p.name, "trigger_date": p.trigger_date.isoformat(), "due_date": p.planned_due.isoformat(),
+            "status": p.status, "late_units": [s.unit_name for s in p.late_steps],
+            "steps": [{"name": s.name, "unit": s.unit_name, "budget_days": s.budget_days,
+                       "due_date": s.planned_due.isoformat(),
+                       "own_due_date": s.own_due.isoformat() if s.own_due else None,
+                       "completed_on": s.completed_on.isoformat() if s.completed_on else None,
+                       "status": s.status, "days_late": s.days_late} for s in p.steps],
+        } for p in views])
+        return 0
+    for p in views:
+        late = ", ".join(f"{s.unit_name} (+{s.days_late} ngày)" for s in p.late_steps)
+        print(f"{p.name}\t{p.trigger_date.isoformat()}\t{p.planned_due.isoformat()}\t{p.status}"
+              + (f"\tchậm: {late}" if late else ""))
+    return 0
