@@ -3,6 +3,11 @@
 SQLite on a Windows share is only safe with a rollback journal (WAL needs shared memory, which SMB
 does not give), so the journal mode is DELETE, writers take the lock up front (BEGIN IMMEDIATE) and
 wait up to ``BUSY_TIMEOUT_S`` for another clerk's write to finish.
+
+PostgreSQL behaves the same from the clerk's side: a lock is waited for at most ``BUSY_TIMEOUT_S``
+(``lock_timeout``), a connection dropped while idle is re-opened transparently, one dropped inside a
+transaction rolls the change back and says so in Vietnamese. Numbering serialises through
+``lock_for_numbering``, which takes the database's own lock instead of the file's.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import peewee
+from playhouse.shortcuts import ReconnectMixin
 
 from par_desktop.db.models import database_proxy
-from par_desktop.errors import DatabaseUnavailable
+from par_desktop.errors import DatabaseUnavailable, InvalidInput, UserError
 
 BUSY_TIMEOUT_S = 15
 ENV_VAR = "PAR_DESKTOP_DB"
@@ -45,11 +51,12 @@ def describe(location: str) -> str:
     return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", location) if is_postgres(location) else location
 
 
+CONNECT_TIMEOUT_S = 10
+
+
 def make_database(location: str) -> peewee.Database:
     if is_postgres(location):
-        from playhouse.db_url import connect
-
-        return connect(location, autorollback=True, connect_timeout=10)
+        return _postgres_database(location)
     return peewee.SqliteDatabase(
         location,
         pragmas={"journal_mode": "delete", "foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_S * 1000,
@@ -57,6 +64,67 @@ def make_database(location: str) -> peewee.Database:
         timeout=BUSY_TIMEOUT_S,
         check_same_thread=True,   # peewee keeps one connection per thread
     )
+
+
+def _postgres_database(location: str) -> peewee.Database:
+    """The PostgreSQL database of a URL, with the session settings that make it behave like the file."""
+    from playhouse.db_url import parse
+
+    params = parse(location, unquote_password=True, unquote_user=True)
+    if not params.get("database"):
+        raise DatabaseUnavailable(
+            f"Địa chỉ {describe(location)} thiếu tên cơ sở dữ liệu "
+            "(dạng đúng: postgresql://người_dùng:mật_khẩu@máy_chủ:5432/tên_csdl).")
+    # Wait for another clerk's lock as long as SQLite would, then say so instead of hanging.
+    options = f"-c lock_timeout={BUSY_TIMEOUT_S * 1000} " + str(params.pop("options", "") or "")
+    defaults = {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "PAR Desktop",
+                # notice a cut network within about a minute instead of the system's two hours
+                "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
+    return PostgresDatabase(**{**defaults, **params, "options": options.strip()})
+
+
+# psycopg2's messages for a connection that died (server restart, network cut).
+_CONNECTION_LOST = (
+    "server closed the connection", "connection already closed", "terminating connection",
+    "could not receive data", "could not send data", "connection to server was lost",
+    "ssl connection has been closed", "ssl syscall error", "eof detected", "connection has been lost",
+)
+
+
+class PostgresDatabase(ReconnectMixin, peewee.PostgresqlDatabase):
+    """peewee's PostgreSQL database with a transparent reconnect outside transactions and SQLite's
+    ``INSERT OR REPLACE`` (``on_conflict_replace``) done as an upsert on the table's key.
+
+    The reconnect only happens between transactions (peewee's ReconnectMixin refuses inside one),
+    so no half-written change is ever replayed.
+    """
+    reconnect_errors = tuple((cls, fragment) for cls in (peewee.OperationalError, peewee.InterfaceError)
+                             for fragment in _CONNECTION_LOST)
+
+    def conflict_update(self, oc, query):
+        if (oc._action or "").lower() == "replace":
+            oc = _replace_as_upsert(query)
+        return super().conflict_update(oc, query)
+
+
+def _replace_as_upsert(query) -> peewee.OnConflict:
+    """``ON CONFLICT (key) DO UPDATE SET every other column = EXCLUDED.column``: the new row replaces
+    the old one as SQLite's REPLACE does, but keeps its id (so foreign keys stay valid)."""
+    model = getattr(query, "model", None)
+    if model is None:
+        raise ValueError("on_conflict_replace on PostgreSQL needs a model insert")
+    meta = model._meta
+    targets = [] if meta.auto_increment else [[meta.primary_key]]
+    targets += [[field] for field in meta.sorted_fields if field.unique and not field.primary_key]
+    targets += [[meta.fields[name] for name in names] for names, unique in
+                (index for index in meta.indexes if isinstance(index, tuple)) if unique]
+    if len(targets) != 1:
+        raise ValueError(f"on_conflict_replace on PostgreSQL: {meta.table_name} has {len(targets)} keys; "
+                         "use on_conflict(conflict_target=…, preserve=…)")
+    target = targets[0]
+    keep = {field.name for field in target} | {meta.primary_key.name}
+    return peewee.OnConflict("update", conflict_target=target,
+                             preserve=[f for f in meta.sorted_fields if f.name not in keep])
 
 
 def check_reachable(location: str, *, must_exist: bool) -> None:
@@ -88,12 +156,33 @@ def write_transaction():
     """A short write transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE).
 
     Taking the lock up front means a clerk waits for another's write at the start instead of
-    failing with "database is locked" half-way through.
+    failing with "database is locked" half-way through. PostgreSQL locks rows as they are written
+    (READ COMMITTED); ``changes.update_record``'s ``WHERE version = …`` re-checks the row after
+    waiting, so optimistic concurrency holds without a table lock.
     """
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
         return db.atomic("IMMEDIATE")
     return db.atomic()
+
+
+NUMBERING_LOCK_SPACE = 0x50415200  # "PAR\0": the first key of every numbering advisory lock
+
+
+def lock_for_numbering(year: int, type_abbr: str) -> None:
+    """Serialise numbering of one (year, document type) until the current transaction ends.
+
+    Call it first inside ``write_transaction()``, then read the highest number and insert the next.
+    SQLite: nothing to do, BEGIN IMMEDIATE already lets one writer in at a time. PostgreSQL: a
+    transaction-scoped advisory lock on (year, type), so two clerks numbering a plan (KH) wait for
+    each other while a report (BC) goes ahead; it is released by COMMIT/ROLLBACK.
+    """
+    db = current()
+    if not db.in_transaction():
+        raise RuntimeError("lock_for_numbering must run inside write_transaction()")
+    if isinstance(db, peewee.PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                       (NUMBERING_LOCK_SPACE, f"{int(year)}/{type_abbr}"))
 
 
 _SQLITE_MESSAGES = (
@@ -109,22 +198,98 @@ _SQLITE_MESSAGES = (
 )
 
 
-def explain_database_error(exc: BaseException) -> DatabaseUnavailable | None:
-    """Turn an SQLite/PostgreSQL error caused by the environment into a Vietnamese one, or None for bugs."""
+_RETRY = "Dữ liệu bạn đã nhập chưa bị mất; hãy thử lại."
+
+
+def _busy_text(who: str) -> str:
+    return (f"Cơ sở dữ liệu đang được {who} ghi; đã chờ {BUSY_TIMEOUT_S} giây mà chưa xong. "
+            "Dữ liệu của bạn chưa bị mất: hãy thử lại sau ít phút.")
+
+
+_BUSY = _busy_text("người dùng khác")
+_PG_MESSAGES = (
+    (("password authentication failed", "no password supplied", "authentication failed",
+      "no pg_hba.conf entry"),
+     "Máy chủ PostgreSQL từ chối đăng nhập: sai tên người dùng hoặc mật khẩu trong địa chỉ kết nối "
+     "(hoặc tài khoản chưa được phép kết nối). Hãy kiểm tra lại với người quản trị máy chủ."),
+    ((re.compile(r'database ".*" does not exist'),),
+     "Trên máy chủ PostgreSQL chưa có cơ sở dữ liệu này. Hãy nhờ người quản trị tạo (createdb) "
+     "rồi chạy «par-desktop --db URL init», hoặc kiểm tra lại tên trong địa chỉ."),
+    (("connection refused", "could not connect", "is the server running", "could not translate host name",
+      "timeout expired", "no route to host", "network is unreachable", "starting up", "shutting down",
+      "ssl negotiation", "connection timed out", "name or service not known"),
+     "Không kết nối được máy chủ PostgreSQL: máy chủ đang tắt, sai địa chỉ hoặc mạng không tới được. "
+     "Dữ liệu bạn đã nhập chưa bị mất; hãy kiểm tra mạng rồi thử lại."),
+    (_CONNECTION_LOST,
+     "Mất kết nối tới máy chủ PostgreSQL giữa chừng (mạng bị ngắt hoặc máy chủ khởi động lại). "
+     "Thay đổi đang ghi đã được hủy trọn vẹn, không có gì bị ghi dở. " + _RETRY),
+    (("too many clients", "remaining connection slots", "too many connections"),
+     "Máy chủ PostgreSQL đã hết số kết nối cho phép. Dữ liệu bạn đã nhập chưa bị mất; "
+     "hãy thử lại sau ít phút."),
+    (("lock timeout", "could not obtain lock", "deadlock detected", "could not serialize access"),
+     _BUSY),
+    (("permission denied", "must be owner"),
+     "Tài khoản PostgreSQL trong địa chỉ kết nối không có quyền với cơ sở dữ liệu này. "
+     "Hãy nhờ người quản trị máy chủ cấp quyền."),
+    (("read-only transaction",),
+     "Máy chủ PostgreSQL đang ở chế độ chỉ đọc (máy dự phòng?). Hãy dùng địa chỉ máy chủ chính."),
+    (("could not extend file", "no space left on device"),
+     "Ổ đĩa của máy chủ PostgreSQL đã đầy. Hãy báo người quản trị máy chủ. " + _RETRY),
+    (("postgres driver not installed", "no module named 'psycopg2'"),
+     "Bản cài đặt này thiếu thư viện kết nối PostgreSQL (psycopg2). Hãy cài lại PAR Desktop."),
+)
+
+
+def postgres_message(text: str) -> str | None:
+    """The Vietnamese explanation of a PostgreSQL/libpq error text (from psycopg2 or pg_dump), if known."""
+    text = text.lower()
+    for needles, message in _PG_MESSAGES:
+        if any(needle.search(text) if isinstance(needle, re.Pattern) else needle in text for needle in needles):
+            return message
+    return None
+
+
+def _busy(exc: BaseException) -> DatabaseUnavailable:
+    return DatabaseUnavailable(_busy_text(blocking_description()), detail=str(exc))
+
+
+def explain_database_error(exc: BaseException) -> UserError | None:
+    """Turn an SQLite/PostgreSQL error caused by the environment into a Vietnamese one, or None for bugs.
+
+    Mostly ``DatabaseUnavailable``; a text too long for a PostgreSQL column is ``InvalidInput``.
+    """
     text = str(exc).lower()
+    if isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError, peewee.ImproperlyConfigured)) \
+            and _from_postgres(exc):
+        message = postgres_message(text)
+        if message is _BUSY:
+            return _busy(exc)  # names who is writing
+        if message is not None:
+            return DatabaseUnavailable(message, detail=str(exc).strip())
+        if "value too long" in text:
+            return InvalidInput("Có nội dung dài hơn độ dài cho phép của cột trong cơ sở dữ liệu PostgreSQL "
+                                "(thường là 255 ký tự). Hãy rút gọn rồi thử lại; dữ liệu chưa bị thay đổi.",
+                                detail=str(exc).strip())
     if "locked" in text or "busy" in text:
-        return DatabaseUnavailable(
-            f"Cơ sở dữ liệu đang được {blocking_description()} ghi; đã chờ {BUSY_TIMEOUT_S} giây mà chưa xong. "
-            "Dữ liệu của bạn chưa bị mất: hãy thử lại sau ít phút.", detail=str(exc))
+        return _busy(exc)
     for needle, message in _SQLITE_MESSAGES:
         if needle in text:
             return DatabaseUnavailable(message, detail=str(exc))
-    if isinstance(exc, peewee.OperationalError) and ("could not connect" in text or "connection" in text
-                                                     or "password authentication" in text):
-        return DatabaseUnavailable(
-            "Không kết nối được máy chủ PostgreSQL (máy chủ tắt, sai mật khẩu hoặc mạng bị ngắt). "
-            "Dữ liệu đã nhập chưa bị mất; kiểm tra kết nối rồi thử lại.", detail=str(exc))
     return None
+
+
+def _from_postgres(exc: BaseException) -> bool:
+    """Whether the error came from psycopg2 or a PostgreSQL database (peewee hides the driver's class)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if type(exc).__module__.startswith("psycopg2") or isinstance(exc, peewee.ImproperlyConfigured):
+            return True
+        if any(type(arg).__module__.startswith("psycopg2") for arg in exc.args):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    db = database_proxy.obj
+    return isinstance(db, peewee.PostgresqlDatabase)
 
 
 def blocking_description() -> str:
@@ -146,7 +311,7 @@ def translated_errors():
     """Re-raise environment failures of the database as ``DatabaseUnavailable``."""
     try:
         yield
-    except (peewee.DatabaseError, sqlite3.DatabaseError, peewee.InterfaceError) as exc:
+    except (peewee.DatabaseError, sqlite3.DatabaseError, peewee.InterfaceError, peewee.ImproperlyConfigured) as exc:
         friendly = explain_database_error(exc)
         if friendly is None:
             raise
