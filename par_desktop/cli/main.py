@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "par_desktop.cli.cmd_documents",
     "par_desktop.cli.cmd_users",
     "par_desktop.cli.cmd_gui",
+    "par_desktop.cli.cmd_migrate",
 )
 
 
