@@ -1,0 +1,302 @@
+"""Starting the GUI: the QApplication, the database, sign-in, the crash handler, the main window.
+
+``run_gui`` is what ``par-desktop gui`` (and the Windows shortcut, through ``main``) runs. Problems a
+clerk can cause or fix — a missing share, a corrupted or newer database, a locked file — end in a
+Vietnamese message; anything else is a bug, logged with its traceback and reported in a dialog
+instead of the window silently vanishing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from pathlib import Path
+
+from par_desktop import APP_NAME, __version__
+from par_desktop.errors import UserError
+
+log = logging.getLogger(__name__)
+
+SCREENSHOT_SETTLE_MS = 400
+APP_USER_MODEL_ID = "PAR.Desktop"
+
+
+def make_application():
+    """The QApplication with the app's identity, Fusion style, Vietnamese number formatting and icon."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from par_desktop.ui.widgets.icons import app_icon
+
+    if sys.platform == "win32":   # group the taskbar button under our icon, not python.exe's
+        try:
+            import ctypes
+
+            ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_USER_MODEL_ID)
+        except (AttributeError, OSError):
+            pass
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    app.setWindowIcon(app_icon())
+    _route_qt_messages()
+    return app
+
+
+def _route_qt_messages() -> None:
+    """Qt's own warnings go to the log file, not to the console of a screenshot run."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(kind, context, message):
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
+
+
+# ---- crash handler ---------------------------------------------------------------------------------
+
+_relay = None
+
+
+def crash_handler(exc_type, exc, tb) -> None:
+    """``sys.excepthook``: log every uncaught exception and tell the clerk (on the GUI thread)."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if exc.__traceback__ is None and tb is not None:
+        exc = exc.with_traceback(tb)
+    if _relay is not None and threading.current_thread() is not threading.main_thread():
+        _relay.crashed.emit(exc)   # queued to the GUI thread
+        return
+    _show_uncaught(exc)
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is not None:
+        crash_handler(args.exc_type, args.exc_value, args.exc_traceback)
+
+
+def _show_uncaught(exc: BaseException) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        from par_desktop.logs import log_exception
+
+        log_exception(exc)
+        return
+    from par_desktop.ui.errors import show_error
+
+    show_error(None, exc)   # a UserError gets its message; a bug is logged and reported as one
+
+
+def install_crash_handler() -> None:
+    """Route uncaught exceptions of the GUI thread, Qt slots and worker threads to the crash dialog."""
+    global _relay
+    from PySide6.QtCore import QObject, Signal
+
+    class _CrashRelay(QObject):
+        crashed = Signal(object)
+
+    if _relay is None:
+        _relay = _CrashRelay()
+        _relay.crashed.connect(_show_uncaught)
+    sys.excepthook = crash_handler
+    threading.excepthook = _thread_hook
+
+
+def _install_headless_hook(errors: list[BaseException]) -> None:
+    """Screenshot runs: an exception in a Qt slot is logged and fails the run, never printed as a traceback."""
+    from par_desktop.logs import log_exception
+
+    def hook(exc_type, exc, tb):
+        if exc.__traceback__ is None and tb is not None:
+            exc = exc.with_traceback(tb)
+        log_exception(exc)
+        errors.append(exc)
+
+    sys.excepthook = hook
+
+
+# ---- start-up ----------------------------------------------------------------------------------------
+
+def _fail(message: str, screenshot: str | None) -> int:
+    if screenshot is not None:
+        print(f"error: {message}", file=sys.stderr)
+    else:
+        from par_desktop.ui.errors import show_message
+
+        show_message(None, f"{APP_NAME} — không mở được", message, warning=True)
+    return 1
+
+
+def _offer_new_database(location: str) -> bool:
+    """On a first start with no database file: ask whether to create one there."""
+    from par_desktop.db.connection import is_postgres
+    from par_desktop.ui.errors import ask_yes_no
+
+    path = Path(location)
+    if is_postgres(location) or path.exists() or not path.parent.is_dir():
+        return False
+    return ask_yes_no(None, APP_NAME, f"Chưa có cơ sở dữ liệu tại:\n{path}\n\nTạo cơ sở dữ liệu mới ở đây?",
+                      yes="Tạo mới", no="Thoát")
+
+
+def _sign_in(user: str | None, screenshot: str | None):
+    """The acting user: the login dialog when it exists (None = cancelled), else ``--user``/system."""
+    from par_desktop.services import session
+
+    if screenshot is None and user is None:
+        try:
+            from par_desktop.ui.login_dialog import sign_in
+        except ModuleNotFoundError as exc:
+            if exc.name != "par_desktop.ui.login_dialog":
+                raise
+        else:
+            return sign_in(None)
+    return session.cli_actor(user)
+
+
+def _start_presence(actor):
+    """Announce this session (who else is working) and keep its heartbeat; None when not available."""
+    try:
+        from par_desktop.services import presence
+    except ImportError:
+        return None
+    from PySide6.QtCore import QTimer
+
+    try:
+        presence.register(actor)
+    except Exception as exc:  # noqa: BLE001 — presence is informative; working matters more
+        log.warning("presence not registered: %s", exc)
+        return None
+    timer = QTimer()
+    timer.setInterval(int(getattr(presence, "HEARTBEAT_S", 30) * 1000))
+
+    def beat():
+        try:
+            presence.heartbeat()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("presence heartbeat failed: %s", exc)
+
+    timer.timeout.connect(beat)
+    timer.start()
+    return timer
+
+
+def _stop_presence(timer) -> None:
+    if timer is None:
+        return
+    timer.stop()
+    try:
+        from par_desktop.services import presence
+
+        presence.unregister()
+    except Exception as exc:  # noqa: BLE001 — the row goes stale by itself
+        log.warning("presence not unregistered: %s", exc)
+
+
+def _save_screenshot(window, path: str) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    window.show()
+    loop = QEventLoop()
+    QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
+    loop.exec()
+    target = Path(path)
+    if not target.parent.is_dir():
+        print(f"error: không có thư mục {target.parent} để lưu ảnh.", file=sys.stderr)
+        return 1
+    if not window.grab().save(str(target)):
+        print(f"error: không ghi được ảnh {target} (kiểm tra đuôi .png và quyền ghi).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_gui(location: str, screenshot: str | None = None, user: str | None = None) -> int:
+    """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit."""
+    from par_desktop.logs import setup_logging
+
+    setup_logging()
+    app = make_application()
+    from par_desktop.db.schema import open_database
+    from par_desktop.ui.context import AppContext
+    from par_desktop.ui.main_window import MainWindow
+
+    errors: list[BaseException] = []
+    if screenshot is None:
+        install_crash_handler()
+    else:
+        _install_headless_hook(errors)
+    try:
+        try:
+            open_database(location)
+        except UserError:
+            if screenshot is None and _offer_new_database(location):
+                open_database(location, create=True)
+            else:
+                raise
+        actor = _sign_in(user, screenshot)
+    except UserError as exc:
+        return _fail(exc.message, screenshot)
+    if actor is None:
+        return 0
+    ctx = AppContext(location, actor)
+    if screenshot is not None:
+        window = MainWindow(ctx, screenshot_mode=True)
+        code = _save_screenshot(window, screenshot)
+        window.close()
+        if errors and code == 0:
+            from par_desktop.logs import log_file
+
+            print(f"error: lỗi nội bộ khi vẽ cửa sổ ({type(errors[0]).__name__}: {errors[0]}); "
+                  f"chi tiết trong {log_file()}", file=sys.stderr)
+            return 1
+        return code
+
+    presence_timer = _start_presence(actor)
+    window = MainWindow(ctx)
+    window.show()
+    ctx.start_polling()
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(300, window.show_startup_notices)
+    log.info("started on %s as %s", ctx.describe(), actor.username)
+    try:
+        return app.exec()
+    finally:
+        _stop_presence(presence_timer)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The Windows GUI entry point (``par-desktop-gui``): ``--db`` like the command line, no console."""
+    import argparse
+
+    if sys.stderr is None:   # pythonw / a windowed PyInstaller build has no console
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    parser = argparse.ArgumentParser(prog="par-desktop-gui", description=f"{APP_NAME} — cửa sổ chính")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="tệp SQLite hoặc URL postgresql://")
+    parser.add_argument("--user", metavar="USERNAME")
+    parser.add_argument("--screenshot", metavar="FILE.png")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    from par_desktop.db.connection import ENV_VAR, resolve_location
+
+    location = resolve_location(args.db)
+    if not args.db and not os.environ.get(ENV_VAR):
+        Path(location).parent.mkdir(parents=True, exist_ok=True)   # first start: the user's data folder
+    return run_gui(location, screenshot=args.screenshot, user=args.user)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

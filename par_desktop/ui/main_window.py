@@ -1,0 +1,581 @@
+"""The main window: navigation, global search, the page stack, menus, shortcuts and the status bar.
+
+Pages come from the registry (``ui/pages/__init__.py``) and are created the first time they are shown.
+A page whose module is not written yet (or fails to import) shows a small panel instead of taking the
+whole window down. The layout of the central area is ``forms/main_window.ui``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QFile, QIODevice, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import (
+    QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
+    QSplitter, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from par_desktop import APP_NAME, __version__
+from par_desktop.errors import PermissionDenied, UserError
+from par_desktop.ui import pages as registry
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.errors import show_crash, show_error, show_message
+from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
+from par_desktop.ui.widgets.panels import NotReadyPanel
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = QSize(1366, 800)
+PRESENCE_REFRESH_MS = 30_000
+
+_NAV_STYLE = """
+QListWidget#navList { background: #f3f5f8; border-right: 1px solid #d9dee5; outline: 0; padding-top: 6px; }
+QListWidget#navList::item { padding: 9px 10px; margin: 1px 6px; border-radius: 6px; color: #1d2b3a; }
+QListWidget#navList::item:hover { background: #e6ecf4; }
+QListWidget#navList::item:selected { background: #d6e4f7; color: #0f2d52; font-weight: 600; }
+QFrame#topBar { background: #ffffff; border-bottom: 1px solid #d9dee5; }
+"""
+
+
+class NoticeDialog(QDialog):
+    """The start-up notices of every page (overdue tasks, dossiers near due …), in one non-modal window."""
+
+    def __init__(self, notices: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("noticeDialog")
+        self.setWindowTitle("Việc cần chú ý hôm nay")
+        self.setModal(False)
+        self.notices = notices
+        layout = QVBoxLayout(self)
+        browser = QTextBrowser(self)
+        browser.setOpenExternalLinks(False)
+        items = "".join(f"<li style='margin-bottom:6px'>{_html_escape(n)}</li>" for n in notices)
+        browser.setHtml(f"<ul style='margin-left:-18px'>{items}</ul>")
+        layout.addWidget(browser)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.close)
+        close.setDefault(True)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.resize(560, 320)
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def load_shell(parent: QWidget) -> QWidget:
+    """Build the central area from ``forms/main_window.ui``."""
+    path = forms_dir() / "main_window.ui"
+    file = QFile(str(path))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(f"{path}: {file.errorString()}")
+    try:
+        widget = QUiLoader().load(file, parent)
+    finally:
+        file.close()
+    if widget is None:
+        raise RuntimeError(f"cannot load {path}")
+    return widget
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, screenshot_mode: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.screenshot_mode = screenshot_mode
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.setWindowTitle(self._title())
+        self.setAcceptDrops(True)
+
+        shell = load_shell(self)
+        self.setCentralWidget(shell)
+        shell.setStyleSheet(_NAV_STYLE)
+        self.nav: QListWidget = shell.findChild(QListWidget, "navList")
+        self.stack: QStackedWidget = shell.findChild(QStackedWidget, "pageStack")
+        self.search: QLineEdit = shell.findChild(QLineEdit, "globalSearch")
+        self.page_title: QLabel = shell.findChild(QLabel, "pageTitle")
+        self.shell_splitter: QSplitter = shell.findChild(QSplitter, "shellSplitter")
+        shell.findChild(QLabel, "appIconLabel").setPixmap(app_icon().pixmap(26, 26))
+        title_font = QFont(self.page_title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
+        title_font.setBold(True)
+        self.page_title.setFont(title_font)
+        self.shell_splitter.setStretchFactor(1, 1)
+        self.shell_splitter.setSizes([190, DEFAULT_SIZE.width() - 190])
+
+        self.pages: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+        self._broken: set[str] = set()
+        self._searched: dict[str, str] = {}
+        self._notice_dialog: NoticeDialog | None = None
+        for spec in registry.PAGES:
+            item = QListWidgetItem(icon(spec.icon), spec.label)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(0, 40))
+            self.nav.addItem(item)
+
+        self._build_actions()
+        self._build_status_bar()
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(300)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_search)
+
+        ctx.data_changed.connect(self._on_data_changed)
+        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        ctx.navigate_requested.connect(self._navigate)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        if screenshot_mode:
+            self.resize(DEFAULT_SIZE)
+            first = registry.PAGES[0].key
+        else:
+            self._restore_window()
+            first = str(ctx.pref("window/last_page", registry.PAGES[0].key))
+        keys = [s.key for s in registry.PAGES]
+        self.nav.setCurrentRow(keys.index(first) if first in keys else 0)
+        self.nav.setFocus()
+
+    # ---- pages ----------------------------------------------------------------------------------
+
+    def current_key(self) -> str:
+        item = self.nav.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else registry.PAGES[0].key
+
+    def current_page(self) -> QWidget | None:
+        return self.pages.get(self.current_key())
+
+    def page(self, key: str) -> QWidget:
+        """The page widget of ``key``, created (and loaded) on first use."""
+        if key not in self.pages:
+            widget = self._create_page(registry.spec(key))
+            self.pages[key] = widget
+            self.stack.addWidget(widget)
+        return self.pages[key]
+
+    def show_page(self, key: str) -> QWidget:
+        keys = [s.key for s in registry.PAGES]
+        if self.nav.currentRow() != keys.index(key):
+            self.nav.setCurrentRow(keys.index(key))   # -> _nav_changed
+        return self.pages[key]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        spec = registry.PAGES[row]
+        page = self.page(spec.key)
+        self.stack.setCurrentWidget(page)
+        self.page_title.setText(spec.label)
+        if spec.key in self._stale:
+            self._stale.discard(spec.key)
+            self._refresh(spec.key, interactive=False)
+        if self._searched.get(spec.key, "") != self.search.text() and hasattr(page, "apply_search"):
+            self._apply_search()
+        self._update_actions()
+
+    def _create_page(self, spec: registry.PageSpec) -> QWidget:
+        try:
+            cls = registry.page_class(spec)
+        except ModuleNotFoundError as exc:
+            if exc.name != registry.module_name(spec):
+                return self._broken_panel(spec, exc)
+            log.warning("page %s is not available yet: %s", spec.key, exc)
+            return NotReadyPanel("Trang này chưa sẵn sàng",
+                                 f"Trang «{spec.label}» đang được xây dựng và sẽ có trong phiên bản tới.")
+        except Exception as exc:  # noqa: BLE001 — one broken page must not take the window down
+            return self._broken_panel(spec, exc)
+        try:
+            page = cls(self.ctx, self.stack)
+        except Exception as exc:  # noqa: BLE001
+            return self._broken_panel(spec, exc)
+        page.setObjectName(page.objectName() or f"page_{spec.key}")
+        self._restore_splitters(spec.key, page)
+        self._refresh_widget(spec.key, page, interactive=False)
+        return page
+
+    def _broken_panel(self, spec: registry.PageSpec, exc: BaseException) -> QWidget:
+        from par_desktop.logs import log_exception
+
+        path = log_exception(exc)
+        log.error("page %s cannot be created: %s", spec.key, exc)
+        self._broken.add(spec.key)
+        return NotReadyPanel("Trang này đang gặp lỗi",
+                             f"Không mở được trang «{spec.label}». Các trang khác vẫn dùng bình thường.",
+                             f"{type(exc).__name__}: {exc} — nhật ký: {path}")
+
+    # ---- refresh ------------------------------------------------------------------------------
+
+    def refresh_current(self) -> None:
+        self._refresh(self.current_key(), interactive=True)
+
+    def _refresh(self, key: str, *, interactive: bool) -> None:
+        page = self.pages.get(key)
+        if page is not None:
+            self._refresh_widget(key, page, interactive=interactive)
+
+    def _refresh_widget(self, key: str, page: QWidget, *, interactive: bool) -> None:
+        refresh = getattr(page, "refresh", None)
+        if refresh is None:
+            return
+        if key in self._broken and not interactive:
+            return
+        try:
+            refresh()
+        except UserError as exc:
+            if interactive:
+                show_error(self, exc)
+            else:
+                self.statusBar().showMessage(exc.message, 10_000)
+            return
+        except Exception as exc:  # noqa: BLE001 — a bug: logged, shown once, not every 2 seconds
+            self._broken.add(key)
+            show_crash(self, exc)
+            return
+        self._broken.discard(key)
+        self.refresh_label.setText(f"Cập nhật lúc {datetime.now():%H:%M:%S}")
+
+    def _on_data_changed(self) -> None:
+        current = self.current_key()
+        for key in self.pages:
+            if key != current:
+                self._stale.add(key)
+        self._refresh(current, interactive=False)
+        self._update_presence()
+
+    def _navigate(self, key: str, payload: Any) -> None:
+        page = self.show_page(key)
+        if payload is not None and hasattr(page, "navigate_to"):
+            self._call(page.navigate_to, payload)
+
+    # ---- search ---------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        key, page = self.current_key(), self.current_page()
+        text = self.search.text()
+        if page is None or not hasattr(page, "apply_search"):
+            if text:
+                self.statusBar().showMessage("Trang này không có tìm kiếm; hãy chuyển sang Nhiệm vụ, Hồ sơ TTHC "
+                                             "hoặc Văn bản.", 6000)
+            return
+        self._searched[key] = text
+        self._call(page.apply_search, text)
+
+    # ---- actions ----------------------------------------------------------------------------------
+
+    def _action(self, menu, text: str, slot: Callable, shortcut: QKeySequence | str | None = None,
+                icon_name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&Tệp")
+        self.import_action = self._action(file_menu, "Nhập dữ liệu…", self.start_import, "Ctrl+I")
+        self.new_action = self._action(file_menu, "Thêm mới", lambda: self._page_hook("new_record"), "Ctrl+N")
+        self.export_action = self._action(file_menu, "Xuất Excel…", self.export_current, "Ctrl+E")
+        self.print_action = self._action(file_menu, "In…", lambda: self._page_hook("print_current"), "Ctrl+P")
+        file_menu.addSeparator()
+        self.backup_action = self._action(file_menu, "Sao lưu…", self.backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "Thoát", self.close, "Ctrl+Q")
+
+        view_menu = bar.addMenu("&Xem")
+        self._action(view_menu, "Làm mới", self.refresh_current, "F5")
+        self._action(view_menu, "Tìm kiếm", self.focus_search, "Ctrl+F")
+        view_menu.addSeparator()
+        for number, spec in enumerate(registry.PAGES, start=1):
+            self._action(view_menu, spec.label, lambda k=spec.key: self.show_page(k), f"Ctrl+{number}", spec.icon)
+
+        help_menu = bar.addMenu("Trợ &giúp")
+        self._action(help_menu, "Mở thư mục nhật ký", self.open_log_folder)
+        self._action(help_menu, "Giới thiệu", self.about)
+
+    def _update_actions(self) -> None:
+        page = self.current_page()
+        self.new_action.setEnabled(hasattr(page, "new_record"))
+        self.print_action.setEnabled(hasattr(page, "print_current"))
+        self.export_action.setEnabled(hasattr(page, "export") or self._first_table(page) is not None)
+
+    def _call(self, fn: Callable, *args) -> Any:
+        """Run a page hook; errors are shown, never lost."""
+        try:
+            return fn(*args)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return None
+
+    def _page_hook(self, name: str, *args) -> bool:
+        page = self.current_page()
+        hook = getattr(page, name, None)
+        if hook is None:
+            return False
+        self._call(hook, *args)
+        return True
+
+    @staticmethod
+    def _first_table(page: QWidget | None):
+        if page is None:
+            return None
+        from par_desktop.ui.widgets.table import DataTableView
+
+        tables = [t for t in page.findChildren(DataTableView) if t.isVisible()] or page.findChildren(DataTableView)
+        return tables[0] if tables else None
+
+    def export_current(self) -> None:
+        if self._page_hook("export"):
+            return
+        table = self._first_table(self.current_page())
+        if table is not None:
+            table.export_dialog()
+
+    def start_import(self) -> None:
+        """Ctrl+I: the current page's import, else the dossiers page's (the daily one-stop export)."""
+        if self._page_hook("start_import"):
+            return
+        if not self.ctx.can("import"):
+            show_error(self, PermissionDenied(f"Tài khoản {self.ctx.actor.username} không có quyền nhập dữ liệu."))
+            return
+        page = self.show_page("dossiers")
+        if hasattr(page, "start_import"):
+            self._call(page.start_import)
+        else:
+            show_message(self, "Nhập dữ liệu", "Chức năng nhập dữ liệu chưa sẵn sàng trong phiên bản này.")
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Route files (dropped on the window) to the page that imports them."""
+        by_page: dict[str, list[Path]] = {}
+        refused = []
+        for path in paths:
+            target = registry.DROP_TARGETS.get(path.suffix.lower())
+            if target is None:
+                refused.append(path.name)
+            else:
+                by_page.setdefault(target, []).append(path)
+        if refused:
+            show_message(self, "Nhập dữ liệu", "Không nhận các tệp này (chỉ nhận .xlsx, .csv, .docx): "
+                         + ", ".join(refused), warning=True)
+        for key, files in by_page.items():
+            page = self.show_page(key)
+            if hasattr(page, "import_files"):
+                self._call(page.import_files, files)
+            else:
+                show_message(self, "Nhập dữ liệu", f"Trang «{registry.spec(key).label}» chưa nhận tệp kéo thả.")
+
+    def backup(self) -> None:
+        from par_desktop.services.session import require
+        from par_desktop.ui.operations import run_operation
+
+        try:
+            require(self.ctx.actor, "backup")
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        location = self.ctx.location
+
+        def work(progress):
+            from par_desktop.db.backup import backup_database
+
+            progress.report(0, 0, "Đang sao lưu cơ sở dữ liệu…")
+            return backup_database(location)
+
+        run_operation(self, "Sao lưu", work,
+                      lambda path: show_message(self, "Sao lưu", f"Đã sao lưu cơ sở dữ liệu vào:\n{path}"),
+                      cancellable=False)
+
+    def open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from par_desktop.logs import log_dir
+
+        folder = log_dir()
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            show_message(self, "Nhật ký", f"Thư mục nhật ký: {folder}")
+
+    def about(self) -> None:
+        from PySide6 import __version__ as qt_version
+
+        show_message(self, "Giới thiệu",
+                     f"{APP_NAME} phiên bản {__version__}\n\n"
+                     "Theo dõi kế hoạch cải cách hành chính, hồ sơ thủ tục hành chính và văn bản "
+                     "của Văn phòng Sở.\n\n"
+                     f"Cơ sở dữ liệu: {self.ctx.describe()}\nNgười dùng: {self.ctx.actor.label}\n"
+                     f"Qt for Python {qt_version}")
+
+    # ---- status bar -------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.db_label = QLabel(f"CSDL: {self.ctx.describe()}")
+        self.db_label.setObjectName("dbLabel")
+        self.db_label.setToolTip(self.ctx.describe())
+        self.user_label = QLabel(f"Người dùng: {self.ctx.actor.label}")
+        self.user_label.setObjectName("userLabel")
+        self.presence_label = QLabel("")
+        self.presence_label.setObjectName("presenceLabel")
+        self.refresh_label = QLabel("")
+        self.refresh_label.setObjectName("refreshLabel")
+        for widget in (self.db_label, self.user_label, self.presence_label, self.refresh_label):
+            widget.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
+            bar.addPermanentWidget(widget)
+        self._presence_timer = QTimer(self)
+        self._presence_timer.setInterval(PRESENCE_REFRESH_MS)
+        self._presence_timer.timeout.connect(self._update_presence)
+        self._update_presence()
+        if not self.screenshot_mode:
+            self._presence_timer.start()
+
+    def _update_presence(self) -> None:
+        try:
+            from par_desktop.services import presence
+        except ImportError:
+            self.presence_label.hide()
+            return
+        if not hasattr(presence, "active_sessions"):
+            self.presence_label.hide()
+            return
+        try:
+            sessions = [s for s in presence.active_sessions() if not getattr(s, "is_self", False)]
+        except Exception as exc:  # noqa: BLE001 — the status bar is best effort (file locked, share gone)
+            log.debug("presence not read: %s", exc)
+            return
+        if not sessions:
+            self.presence_label.setText("Không có ai khác đang làm việc")
+            self.presence_label.setToolTip("")
+        else:
+            names = sorted({s.username for s in sessions})
+            self.presence_label.setText("Đang làm việc: " + ", ".join(names))
+            self.presence_label.setToolTip("\n".join(
+                f"{s.username} — máy {s.machine}{' — ' + s.activity if s.activity else ''}" for s in sessions))
+        self.presence_label.show()
+
+    # ---- start-up notices ---------------------------------------------------------------------------
+
+    def collect_startup_notices(self) -> list[str]:
+        """Every page's ``startup_notices()`` (pages that have one are created for it)."""
+        notices: list[str] = []
+        for spec in registry.PAGES:
+            try:
+                cls = registry.page_class(spec)
+            except Exception:  # noqa: BLE001 — a page not written yet has no notices
+                continue
+            if not hasattr(cls, "startup_notices"):
+                continue
+            page = self.page(spec.key)
+            if hasattr(page, "startup_notices"):
+                notices.extend(self._call(page.startup_notices) or [])
+        return notices
+
+    def show_startup_notices(self) -> NoticeDialog | None:
+        notices = self.collect_startup_notices()
+        if not notices:
+            return None
+        self._notice_dialog = NoticeDialog(notices, self)
+        self._notice_dialog.show()
+        return self._notice_dialog
+
+    # ---- drag and drop ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_paths(event) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(p.suffix.lower() in registry.DROP_TARGETS for p in self._dropped_paths(event)):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self._dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_files(paths))
+
+    # ---- remembered layout ----------------------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        geometry = self.ctx.pref("window/geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(DEFAULT_SIZE)
+        state = self.ctx.pref("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        shell = self.ctx.pref("window/shell_splitter")
+        if isinstance(shell, QByteArray):
+            self.shell_splitter.restoreState(shell)
+
+    def _splitters(self, page: QWidget) -> list[tuple[str, QSplitter]]:
+        return [(s.objectName() or str(i), s) for i, s in enumerate(page.findChildren(QSplitter))]
+
+    def _restore_splitters(self, key: str, page: QWidget) -> None:
+        if self.screenshot_mode:
+            return
+        for name, splitter in self._splitters(page):
+            state = self.ctx.pref(f"splitters/{key}/{name}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        if self.screenshot_mode:
+            return
+        self.ctx.set_pref("window/geometry", self.saveGeometry())
+        self.ctx.set_pref("window/state", self.saveState())
+        self.ctx.set_pref("window/shell_splitter", self.shell_splitter.saveState())
+        self.ctx.set_pref("window/last_page", self.current_key())
+        for key, page in self.pages.items():
+            for name, splitter in self._splitters(page):
+                self.ctx.set_pref(f"splitters/{key}/{name}", splitter.saveState())
+
+    def closeEvent(self, event) -> None:
+        for key, page in self.pages.items():
+            confirm = getattr(page, "confirm_close", None)
+            if confirm is not None and self._call(confirm) is False:
+                self.show_page(key)
+                event.ignore()
+                return
+        self.save_layout()
+        self.ctx.stop_polling()
+        self._presence_timer.stop()
+        if self._notice_dialog is not None:
+            self._notice_dialog.close()
+        super().closeEvent(event)
+
+    # ---- misc -----------------------------------------------------------------------------------------
+
+    def _title(self) -> str:
+        try:
+            from par_desktop.services.org import org_names
+
+            return f"{APP_NAME} — {org_names().agency_short}"
+        except Exception:  # noqa: BLE001 — an empty database has no organisation yet
+            return APP_NAME

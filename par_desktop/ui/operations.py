@@ -1,0 +1,221 @@
+"""Long work off the GUI thread: one helper with its progress dialog, cancel button and error dialog.
+
+``run_operation(parent, title, work, on_success)`` runs ``work(progress)`` on a ``QThreadPool`` thread.
+The worker reports through ``progress.report(done, total, text)`` and stops when the clerk presses
+"Hủy" at its next ``progress.check_cancelled()`` (which raises ``Cancelled``). Results and errors come
+back to the GUI thread through queued signals, so ``on_success`` may touch widgets; ``work`` never may.
+
+The database: peewee keeps one connection per thread, so a worker opens its own on its first query
+(through the bound proxy) and this module closes it when the work ends — only when it was opened there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from par_desktop.db import connection
+
+log = logging.getLogger(__name__)
+
+_REPORT_INTERVAL_S = 0.05
+
+
+class Cancelled(Exception):
+    """The clerk cancelled the operation; nothing of it should be committed."""
+
+
+class Progress:
+    """Given to ``work`` on the worker thread: report progress, honour cancellation."""
+
+    def __init__(self, signals: _Signals, cancel_event: threading.Event):
+        self._signals = signals
+        self._cancel = cancel_event
+        self._last = 0.0
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def report(self, done: int, total: int | None = None, text: str | None = None) -> None:
+        """Progress so far (``total`` None or 0: unknown). Throttled, so calling it per row is fine."""
+        now = time.monotonic()
+        if now - self._last < _REPORT_INTERVAL_S and not (total and done >= total):
+            return
+        self._last = now
+        self._signals.progress.emit(int(done), int(total or 0), "" if text is None else str(text))
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _Worker(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], progress: Progress, signals: _Signals):
+        super().__init__()
+        self.setAutoDelete(True)
+        self._work = work
+        self._progress = progress
+        self._signals = signals
+
+    def run(self) -> None:
+        db = connection.current()
+        opened_here = db is not None and db.is_closed()
+        try:
+            result = self._work(self._progress)
+        except Cancelled:
+            self._close(db, opened_here)
+            self._signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 — every failure goes back to the GUI thread
+            self._close(db, opened_here)
+            self._signals.failed.emit(exc)
+        else:
+            self._close(db, opened_here)
+            self._signals.succeeded.emit(result)
+
+    @staticmethod
+    def _close(db, opened_here: bool) -> None:
+        if db is not None and opened_here and not db.is_closed():
+            try:
+                db.close()
+            except Exception:  # noqa: BLE001 — e.g. a transaction left open by a bug; it is logged
+                log.exception("closing the worker's database connection")
+
+
+class _ProgressDialog(QProgressDialog):
+    def __init__(self, title: str, cancellable: bool, parent: QWidget | None):
+        super().__init__(title, "Hủy" if cancellable else "", 0, 0, parent)
+        self._cancellable = cancellable
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal)
+        self.setMinimumDuration(400)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(420)
+        if not cancellable:
+            self.setCancelButton(None)
+
+    def reject(self) -> None:   # Esc / closing the window is "Hủy" — or nothing when it cannot be cancelled
+        if self._cancellable:
+            super().reject()
+
+
+class Operation(QObject):
+    """A running operation: ``finished`` fires on the GUI thread after success, failure or cancellation."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QWidget | None, title: str, work: Callable[[Progress], Any],
+                 on_success: Callable[[Any], None] | None, cancellable: bool,
+                 on_error: Callable[[BaseException], None] | None, on_cancel: Callable[[], None] | None):
+        super().__init__()
+        self.title = title
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.was_cancelled = False
+        self.done = False
+        self._parent = parent
+        self._on_success, self._on_error, self._on_cancel = on_success, on_error, on_cancel
+        self._cancel_event = threading.Event()
+        self._signals = _Signals()
+        self._signals.progress.connect(self._on_progress)
+        self._signals.succeeded.connect(self._succeeded)
+        self._signals.failed.connect(self._failed)
+        self._signals.cancelled.connect(self._cancelled)
+        self.dialog = _ProgressDialog(title, cancellable, parent)
+        self.dialog.canceled.connect(self.cancel)
+        self.dialog.setValue(0)   # starts the "show after minimumDuration" timer
+        self._worker = _Worker(work, Progress(self._signals, self._cancel_event), self._signals)
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(self._worker)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask the worker to stop at its next ``check_cancelled()``."""
+        if not self.done:
+            self._cancel_event.set()
+            self.dialog.setLabelText("Đang dừng…")
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if self.done or self._cancel_event.is_set():
+            return
+        if self.dialog.maximum() != total:
+            self.dialog.setMaximum(total)
+        if total:
+            self.dialog.setValue(min(done, total))
+        if text:
+            self.dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        self.done = True
+        self.dialog.hide()
+        self.dialog.deleteLater()
+        _RUNNING.discard(self)
+
+    @Slot(object)
+    def _succeeded(self, result: Any) -> None:
+        self.result = result
+        self._finish()
+        try:
+            if self._on_success is not None:
+                self._on_success(result)
+        except Exception as exc:  # noqa: BLE001 — a failing success handler is shown like any error
+            self.error = exc
+            self._report(exc)
+        self.finished.emit()
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        self.error = exc
+        self._finish()
+        self._report(exc)
+        self.finished.emit()
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.was_cancelled = True
+        self._finish()
+        if self._on_cancel is not None:
+            self._on_cancel()
+        self.finished.emit()
+
+    def _report(self, exc: BaseException) -> None:
+        if self._on_error is not None:
+            self._on_error(exc)
+            return
+        from par_desktop.ui.errors import show_error
+
+        show_error(self._parent, exc)
+
+
+_RUNNING: set[Operation] = set()
+
+
+def run_operation(parent: QWidget | None, title: str, work: Callable[[Progress], Any],
+                  on_success: Callable[[Any], None] | None = None, cancellable: bool = True, *,
+                  on_error: Callable[[BaseException], None] | None = None,
+                  on_cancel: Callable[[], None] | None = None) -> Operation:
+    """Run ``work(progress)`` in the background with a progress dialog titled ``title``.
+
+    ``on_success(result)`` runs on the GUI thread; errors are shown with ``ui.errors.show_error``
+    unless ``on_error`` is given. Returns the ``Operation`` (its ``finished`` signal, ``cancel()``).
+    """
+    operation = Operation(parent, title, work, on_success, cancellable, on_error, on_cancel)
+    _RUNNING.add(operation)
+    operation.start()
+    return operation

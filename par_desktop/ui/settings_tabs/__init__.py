@@ -1,0 +1,1 @@
+"""Tabs of the settings page: one module per tab, each with a QWidget class named ``…Tab(ctx, parent)``."""

@@ -1,0 +1,1 @@
+"""Widgets shared by every page: the data table, the filter bar, icons."""

@@ -1,0 +1,284 @@
+"""The shared UI pieces: table model/view, filter bar, Excel export, background operations, error dialogs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from par_desktop.errors import ConflictError, InvalidInput
+from par_desktop.ui import errors as ui_errors
+from par_desktop.ui.export import export_rows_to_xlsx
+from par_desktop.ui.operations import Cancelled, run_operation
+from par_desktop.ui.status_style import STATE_STYLE, state_color, state_label
+from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
+from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
+
+pytestmark = pytest.mark.gui
+
+
+@dataclass
+class Row:
+    id: int
+    name: str
+    unit: str
+    received: date | None
+    count: int
+    state: str | None
+
+
+ROWS = [
+    Row(1, "Hồ sơ trợ cấp thờ cúng liệt sĩ", "NCC", date(2024, 3, 5), 1200, "overdue"),
+    Row(2, "Cấp giấy phép lao động", "LĐVL", date(2024, 1, 9), 7, "early"),
+    Row(3, "Kế hoạch cải cách hành chính", "VP", None, 35, "near_due"),
+    Row(4, "Đăng ký nội quy lao động", "LĐVL", date(2024, 2, 1), 0, None),
+]
+
+
+def columns():
+    return [
+        Column("Tên", lambda r: r.name),
+        Column("Đơn vị", lambda r: r.unit),
+        Column("Ngày nhận", lambda r: r.received),
+        number_column("Số lượng", lambda r: r.count),
+        state_column("Tình trạng", lambda r: r.state),
+    ]
+
+
+@pytest.fixture(autouse=True)
+def qsettings_in_tmp(tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+def answer_next_dialog(key: str, seen: list[str]) -> None:
+    """Click the button ``key`` of the next MessageDialog shown (modal dialogs block the test otherwise)."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, ui_errors.MessageDialog):
+            seen.append(dialog.message_label.text())
+            dialog.buttons[key].click()
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+
+
+def test_row_table_model_passes_the_model_tester(qtmodeltester):
+    model = RowTableModel(columns(), ROWS, key=lambda r: r.id)
+    qtmodeltester.check(model, force_py=True)
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_cells_are_formatted_for_clerks_and_coloured_with_a_label():
+    model = RowTableModel(columns(), ROWS)
+    assert model.data(model.index(0, 2)) == "05/03/2024"
+    assert model.data(model.index(0, 3)) == "1.200"
+    assert model.data(model.index(0, 4)) == "Quá hạn"
+    assert model.data(model.index(0, 4), Qt.ItemDataRole.ForegroundRole) == state_color("overdue")
+    assert model.data(model.index(2, 2)) == ""
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight.value)
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Đơn vị"
+
+
+def test_sorting_handles_blanks_dates_and_vietnamese_text():
+    model = RowTableModel(columns(), ROWS)
+    model.sort(2, Qt.SortOrder.AscendingOrder)
+    assert [r.id for r in model.rows] == [2, 4, 1, 3]      # blank date last
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [r.name[:3] for r in model.rows] == ["Cấp", "Đăn", "Hồ ", "Kế "]   # Đ sorts with D
+    model.set_rows(list(reversed(ROWS)))                  # a reload keeps the sort
+    assert [r.name[:3] for r in model.rows] == ["Cấp", "Đăn", "Hồ ", "Kế "]
+
+
+def test_every_state_has_a_vietnamese_label_and_a_colour():
+    for state, (label, colour) in STATE_STYLE.items():
+        assert label and label != state and colour.isValid()
+    assert state_label("overdue") == "Quá hạn" and state_label("early") == "Trước hạn"
+    assert state_color("overdue") != state_color("on_time")
+    assert state_label("something_new") == "something_new"
+
+
+def test_filter_bar_matches_without_accents_and_with_combos(qtbot):
+    view = DataTableView(RowTableModel(columns(), ROWS, key=lambda r: r.id))
+    bar = FilterBar()
+    qtbot.addWidget(view)
+    qtbot.addWidget(bar)
+    bar.add_combo("unit", "Đơn vị", [("LĐVL", "LĐVL"), ("NCC", "NCC")], lambda r, v: r.unit == v)
+    bar.attach(view)
+    bar.set_text("ho so")
+    assert [r.id for r in view.visible_rows()] == [1]
+    bar.set_text("HỒ SƠ")
+    assert [r.id for r in view.visible_rows()] == [1]
+    bar.set_text("lao dong")
+    assert {r.id for r in view.visible_rows()} == {2, 4}
+    assert view.count_label.text() == "Hiển thị 2 / 4 dòng"
+    bar.set_text("")
+    bar.set_value("unit", "NCC")
+    assert [r.id for r in view.visible_rows()] == [1]
+    bar.clear()
+    assert bar.value("unit") is ALL and view.visible_count() == 4
+    assert view.count_label.text() == "4 dòng"
+
+
+def test_a_reload_keeps_the_selection(qtbot):
+    model = RowTableModel(columns(), ROWS, key=lambda r: r.id)
+    view = DataTableView(model)
+    qtbot.addWidget(view)
+    assert view.select_key(3)
+    model.set_rows([Row(3, "Kế hoạch (đã sửa)", "VP", None, 36, "on_time"), *ROWS[:2]])
+    assert view.current_row().name == "Kế hoạch (đã sửa)"
+    assert [r.id for r in view.selected_rows()] == [3]
+
+
+def test_double_click_and_enter_activate_the_row(qtbot):
+    view = DataTableView(RowTableModel(columns(), ROWS, key=lambda r: r.id))
+    qtbot.addWidget(view)
+    view.show()
+    view.select_key(2)
+    with qtbot.waitSignal(view.activated) as blocker:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert blocker.args[0].id == 2
+    menu = view.build_menu()
+    assert [a.text() for a in menu.actions() if a.text()] == ["Sao chép", "Xuất Excel…"]
+
+
+def test_excel_export_reads_back_with_real_dates_and_numbers(tmp_path):
+    path = export_rows_to_xlsx(tmp_path / "bang.xlsx", ["Mã", "Ngày nhận", "Hạn", "Số", "Ghi chú"], [
+        ["H01", date(2024, 2, 7), datetime(2024, 2, 21, 9, 0), 1234, None],
+        ["H02", date(2024, 12, 31), None, 5, "Hồ sơ trễ hạn"],
+    ])
+    sheet = load_workbook(path).active
+    assert [c.value for c in sheet[1]] == ["Mã", "Ngày nhận", "Hạn", "Số", "Ghi chú"]
+    assert all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == datetime(2024, 2, 7) and sheet["B2"].number_format == "dd/mm/yyyy"
+    assert sheet["C2"].value == datetime(2024, 2, 21, 9, 0) and sheet["C2"].number_format == "dd/mm/yyyy hh:mm"
+    assert sheet["D2"].value == 1234
+    assert sheet["E3"].value == "Hồ sơ trễ hạn"
+    assert sheet.column_dimensions["E"].width > sheet.column_dimensions["A"].width
+
+
+def test_table_export_writes_what_is_shown(qtbot, tmp_path):
+    view = DataTableView(RowTableModel(columns(), ROWS, key=lambda r: r.id))
+    qtbot.addWidget(view)
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    bar.attach(view)
+    bar.set_text("lao dong")
+    view.table.horizontalHeader().hideSection(1)
+    view.export_xlsx(tmp_path / "shown.xlsx")
+    sheet = load_workbook(tmp_path / "shown.xlsx").active
+    assert [c.value for c in sheet[1]] == ["Tên", "Ngày nhận", "Số lượng", "Tình trạng"]
+    assert sheet.max_row == 3
+    assert {sheet["A2"].value, sheet["A3"].value} == {"Cấp giấy phép lao động", "Đăng ký nội quy lao động"}
+    assert isinstance(sheet["B2"].value, datetime) and isinstance(sheet["C2"].value, int)
+
+
+def test_export_to_a_file_that_cannot_be_written_is_a_clear_error(tmp_path):
+    with pytest.raises(InvalidInput, match="Không ghi được tệp"):
+        export_rows_to_xlsx(tmp_path / "no-such-folder" / "x.xlsx", ["A"], [[1]])
+
+
+def test_run_operation_works_off_the_gui_thread_on_its_own_connection(qtbot, empty_db):
+    from par_desktop.db.connection import current
+    from par_desktop.db.models import Unit
+    from par_desktop.services import org
+    from par_desktop.services.session import SYSTEM
+
+    org.create_unit(SYSTEM, "Phòng Người có công", "NCC")
+    seen = {}
+    results = []
+
+    def work(progress):
+        seen["thread"] = threading.current_thread()
+        for i in range(50):
+            progress.check_cancelled()
+            progress.report(i + 1, 50, f"{i + 1}/50")
+        count = Unit.select().count()
+        seen["connection"] = current()._state.conn
+        return count
+
+    operation = run_operation(None, "Đếm đơn vị", work, results.append)
+    with qtbot.waitSignal(operation.finished, timeout=5000):
+        pass
+    assert results == [1] and operation.result == 1 and operation.error is None
+    assert seen["thread"] is not threading.main_thread()
+    with pytest.raises(Exception, match="closed"):
+        seen["connection"].total_changes   # the worker closed the connection it opened
+    assert Unit.select().count() == 1      # the GUI thread's own connection is untouched
+
+
+def test_run_operation_can_be_cancelled(qtbot):
+    done = []
+    started = threading.Event()
+
+    def work(progress):
+        for i in range(100_000):
+            started.set()
+            progress.check_cancelled()
+            progress.report(i, 100_000, "Đang chạy…")
+            done.append(i)
+            time.sleep(0.001)
+        return "finished"
+
+    cancelled = []
+    operation = run_operation(None, "Việc dài", work, on_cancel=lambda: cancelled.append(True))
+    assert started.wait(5)
+    buttons = [b for b in operation.dialog.findChildren(QPushButton) if b.text() == "Hủy"]
+    assert buttons, "the progress dialog has a Vietnamese cancel button"
+    with qtbot.waitSignal(operation.finished, timeout=5000):
+        buttons[0].click()
+    assert operation.was_cancelled and cancelled == [True] and operation.result is None
+    assert len(done) < 100_000
+
+
+def test_run_operation_errors_are_shown_in_vietnamese(qtbot):
+    def work(progress):
+        raise InvalidInput("Tệp hoso.xlsx dòng 7: ngày tiếp nhận không hợp lệ.")
+
+    seen: list[str] = []
+    answer_next_dialog("ok", seen)
+    operation = run_operation(None, "Nhập hồ sơ", work, lambda result: pytest.fail("no success"))
+    with qtbot.waitSignal(operation.finished, timeout=5000):
+        pass
+    assert isinstance(operation.error, InvalidInput)
+    assert seen == ["Tệp hoso.xlsx dòng 7: ngày tiếp nhận không hợp lệ."]
+    with pytest.raises(Cancelled):
+        raise Cancelled()
+
+
+@pytest.mark.parametrize("choice", ["reload", "overwrite", "cancel"])
+def test_conflict_dialog_shows_the_current_values_and_returns_the_choice(qtbot, choice):
+    exc = ConflictError("Bản ghi đã được người khác sửa.", current={
+        "id": 3, "version": 4, "name": "Phòng Người có công", "head_name": "Hoàng Thị Lan",
+        "updated_at": datetime(2024, 3, 5, 14, 30), "active": True})
+    seen: list[str] = []
+
+    def inspect_and_answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ui_errors.ConflictDialog):
+            QTimer.singleShot(20, inspect_and_answer)
+            return
+        table = dialog.table
+        cells = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
+                 for r in range(table.rowCount())}
+        seen.append(cells)
+        assert [dialog.buttons[k].text() for k in ("reload", "overwrite", "cancel")] == ["Tải lại", "Ghi đè", "Hủy"]
+        dialog.grab().save("/tmp/shots/conflict_dialog.png")
+        dialog.buttons[choice].click()
+
+    QTimer.singleShot(0, inspect_and_answer)
+    answer = ui_errors.show_error(None, exc, mine={"head_name": "Trần Văn B"})
+    assert answer == choice
+    cells = seen[0]
+    assert cells["Trưởng đơn vị"] == ("Hoàng Thị Lan", "Trần Văn B")
+    assert cells["Sửa lần cuối lúc"][0] == "05/03/2024 14:30"
+    assert cells["Đang hoạt động"][0] == "Có"
+    assert "version" not in cells and "id" not in cells
