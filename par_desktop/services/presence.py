@@ -203,14 +203,15 @@ def maintenance_state() -> MaintenanceState | None:
         return None if row is None else _parse_state(row.value)
 
 
-def _held_by_us(state: MaintenanceState, actor: Actor | None) -> bool:
+def is_holder(state: MaintenanceState, actor: Actor | None) -> bool:
+    """True when this app session (or, for a command-line hold, this user) holds ``state``."""
     if state.session_id:
         return state.session_id == current_session()
     return actor is not None and actor.username == state.username
 
 
 def _blocking(state: MaintenanceState | None, actor: Actor | None) -> bool:
-    return state is not None and state.active and not _held_by_us(state, actor)
+    return state is not None and state.active and not is_holder(state, actor)
 
 
 def maintenance_message(state: MaintenanceState) -> str:

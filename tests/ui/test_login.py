@@ -1,0 +1,120 @@
+"""The sign-in dialog and the first-start administrator, driven as real widgets (offscreen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from par_desktop.db import changes
+from par_desktop.services import presence, settings, users
+from par_desktop.services.session import Actor
+from par_desktop.ui import login_dialog
+from par_desktop.ui.login_dialog import FirstAdminDialog, LoginDialog
+
+pytestmark = pytest.mark.gui
+
+PW = "mat-khau-1"
+SHOTS = Path("/tmp/shots")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    monkeypatch.setattr(presence, "_registration", None)
+    token = changes.current_session_id.set("")
+    yield
+    changes.current_session_id.reset(token)
+
+
+def _shot(widget, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    widget.adjustSize()
+    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+def _fill(dialog, **texts) -> None:
+    for name, text in texts.items():
+        getattr(dialog, f"{name}_edit").setText(text)
+
+
+def test_first_start_creates_the_administrator(qtbot, empty_db):
+    dialog = login_dialog.make_dialog(None, str(empty_db))
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, FirstAdminDialog)
+    _fill(dialog, username="quantri", full_name="Nguyễn Thị Hoa", password=PW, confirm="khac-mat-khau")
+    assert not dialog.attempt()
+    assert dialog.error_label.text() == "Hai lần nhập mật khẩu không khớp."
+    _fill(dialog, confirm=PW)
+    dialog.show()
+    _shot(dialog, "first_admin")
+    assert dialog.attempt()
+    assert dialog.actor == Actor("quantri", "admin", None, "Nguyễn Thị Hoa")
+    assert not users.needs_first_admin()
+    assert isinstance(login_dialog.make_dialog(None), LoginDialog)
+
+
+def test_wrong_password_locked_account_and_maintenance_are_explained(qtbot, empty_db):
+    admin = users.create_first_admin("quantri", "Nguyễn Thị Hoa", PW)
+    users.create_user(admin, "lan", "office", PW, full_name="Lê Thị Lan")
+    settings.set_value(admin, "auth.max_failures", 2)
+    dialog = LoginDialog(None, str(empty_db))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(dialog, username="lan", password="sai-mat-khau")
+    assert not dialog.attempt()
+    assert "Sai tên đăng nhập hoặc mật khẩu" in dialog.error_label.text()
+    assert "Còn 1 lần thử" in dialog.error_label.text()
+    assert dialog.password_edit.text() == "" and dialog.error_label.isVisible()
+    _shot(dialog, "login_wrong_password")
+    _fill(dialog, password="sai-mat-khau")
+    assert not dialog.attempt()
+    assert "tạm khóa" in dialog.error_label.text()
+    _fill(dialog, password=PW)
+    assert not dialog.attempt() and "tạm khóa" in dialog.error_label.text()
+    users.unlock(admin, "lan")
+
+    presence.enter_maintenance(Actor("quantri", "admin", None, "Nguyễn Thị Hoa"), "Khôi phục bản sao lưu")
+    _fill(dialog, password=PW)
+    assert not dialog.attempt()
+    assert "đang bảo trì" in dialog.error_label.text() and "Khôi phục bản sao lưu" in dialog.error_label.text()
+    _shot(dialog, "login_maintenance")
+    presence.leave_maintenance(admin)
+
+    _fill(dialog, username="", password=PW)
+    assert not dialog.attempt() and dialog.error_label.text() == "Hãy nhập tên đăng nhập."
+    _fill(dialog, username=" LAN ", password=PW)
+    assert dialog.attempt()
+    assert dialog.actor == Actor("lan", "office", None, "Lê Thị Lan")
+    again = LoginDialog(None)
+    qtbot.addWidget(again)
+    assert again.username_edit.text() == "lan"          # the last user name is remembered
+
+
+def _answer_when_shown(fill) -> None:
+    """Once the modal dialog ``exec()`` opened is up, let ``fill`` drive it."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poll)
+        else:
+            fill(dialog)
+    QTimer.singleShot(0, poll)
+
+
+def test_sign_in_returns_the_actor_or_none(qtbot, empty_db):
+    admin = users.create_first_admin("quantri", "Nguyễn Thị Hoa", PW)
+
+    def good(dialog):
+        _fill(dialog, username="quantri", password=PW)
+        dialog.ok_button.click()
+
+    _answer_when_shown(good)
+    assert login_dialog.sign_in(None) == admin
+    _answer_when_shown(lambda dialog: dialog.cancel_button.click())
+    assert login_dialog.sign_in(None) is None
