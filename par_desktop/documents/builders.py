@@ -1,0 +1,499 @@
+"""One builder per document the Office issues (DOMAIN.md §7): plain data in, OfficialDocument out.
+
+The wording comes from a template (the shipped default, or the administrator's edited version passed
+as ``template_text``); the tables are built here from the data. Names of the organisation, places and
+signers always come from the caller's settings, never from code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Mapping, Sequence
+
+from par_desktop.documents.model import (
+    Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Signature, Spacer, Table,
+)
+from par_desktop.documents.templates import Count, default_template, inline_markup, render_sections, to_blocks
+from par_desktop.domain.text import decree30_date, nfc, to_roman, ui_date, vn_number
+from par_desktop.errors import InvalidInput
+
+TABLE_SIZE = 12.0  # tables in the body and in appendices
+
+
+# --- inputs ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrgInfo:
+    """The issuing organisation, from the (dated) settings."""
+
+    governing_body: str  # "UBND tỉnh Bắc Giang"
+    agency_name: str  # "Sở Lao động - Thương binh và Xã hội" (written in capitals in the header)
+    agency_abbr: str  # "SLĐTBXH"
+    place: str  # "Bắc Giang": the province, for the date line
+    office_unit_code: str = "VP"
+    agency_short: str = ""  # "Sở Lao động - TB&XH"; empty: the full name
+    office_name: str = "Văn phòng Sở"
+    agency_header: str = ""  # the agency as written in the header, "\n" for a forced break; empty: name
+
+    @property
+    def short(self) -> str:
+        return self.agency_short or self.agency_name
+
+
+@dataclass(frozen=True)
+class SignerInfo:
+    authority: str  # "KT. GIÁM ĐỐC"; empty when the head signs himself
+    title: str  # "PHÓ GIÁM ĐỐC"
+    name: str
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    year: int
+    number: int | None = None  # None until the plan is numbered in the register
+    issue_date: date | None = None
+    subject: str | None = None  # None: the template's subject
+
+
+@dataclass(frozen=True)
+class PlanTaskRow:
+    """One task of the plan's appendix; section rows (I, II…; A, B…) are derived from consecutive rows."""
+
+    section: str  # "III"
+    section_title: str
+    number: str  # "1"
+    content: str
+    lead_units: str | Sequence[str]
+    coordinating_units: str | Sequence[str] = ""
+    deadline_text: str = ""
+    note: str = ""
+    subsection: str = ""  # "A"
+    subsection_title: str = ""
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    start: date
+    end: date
+    label: str  # "tháng 3 năm 2024"
+
+
+@dataclass(frozen=True)
+class UnitTaskSummary:
+    unit: str
+    done_on_time: int
+    done_late: int
+    open_within_time: int
+    open_overdue: int
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """A task named in a report or a reminder (late or at risk)."""
+
+    content: str
+    unit: str = ""
+    deadline_text: str = ""
+    due: date | None = None
+    status: str = ""  # "Quá hạn 12 ngày", "Còn 3 ngày"
+
+
+@dataclass(frozen=True)
+class OverdueExplanation:
+    code: str
+    procedure: str
+    unit: str
+    days_late: int
+    explanation: str = ""  # empty: no explanation received yet
+
+
+@dataclass(frozen=True)
+class OverdueDossier:
+    code: str
+    procedure: str
+    applicant: str
+    received: datetime
+    due: datetime
+    closed: datetime | None
+    days_late: int  # working days
+
+
+@dataclass(frozen=True)
+class DossierInfo:
+    code: str
+    procedure: str
+    applicant: str
+    received: datetime
+    due: datetime  # the appointment given to the applicant
+
+
+@dataclass(frozen=True)
+class HandoverRow:
+    step: str  # "Tiếp nhận", "Thẩm định"…
+    from_unit: str
+    handed_at: datetime | None
+    to_unit: str
+    received_at: datetime | None
+    due: datetime | None
+    result: str  # "Trước hạn" / "Đúng hạn" / "Quá hạn"
+    note: str = ""
+
+
+STAT_KEYS = ("received_total", "received_online", "received_direct", "carried_over", "resolved_total",
+             "resolved_early", "resolved_on_time", "resolved_late", "pending_total", "pending_within_time",
+             "pending_overdue")
+
+
+# --- shared pieces --------------------------------------------------------------------------------
+def vn_moment(moment: datetime) -> str:
+    """"09 giờ 00 phút, ngày 07/02/2024", as the one-stop forms write a moment."""
+    return f"{moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
+
+
+def _cell_moment(moment: datetime) -> str:
+    """Date above time, so a narrow table column never breaks inside the date."""
+    return f"{moment:%d/%m/%Y}\n{moment:%H:%M}"
+
+
+def _date_words(day: date | None) -> str:
+    """"ngày 05 tháng 3 năm 2024" (Decree 30), or the draft "ngày … tháng … năm …"."""
+    return decree30_date(day, "").split(", ", 1)[1]
+
+
+def number_text(number: int | None, code: str) -> str:
+    """"Số: 05/KH-SLĐTBXH"; unnumbered drafts keep a gap for the number written at issue."""
+    if number is None:
+        return f"Số:{' ' * 7}/{code}"
+    if number < 1:
+        raise InvalidInput(f"Số văn bản phải từ 01 trở lên (nhận được {number}).")
+    return f"Số: {number:02d}/{code}"
+
+
+def _header(org: OrgInfo) -> Header:
+    return Header(nfc(org.governing_body), "\n".join(nfc(line) for line in
+                                                     (org.agency_header or org.agency_name).split("\n")))
+
+
+def _office_header(org: OrgInfo) -> Header:
+    """An Office document: the Department above, the Office in bold."""
+    return Header("\n".join(nfc(line) for line in (org.agency_header or org.agency_name).split("\n")),
+                  nfc(org.office_name))
+
+
+def _context(org: OrgInfo, signer: SignerInfo | None, issue_date: date | None, year: int) -> dict:
+    ctx = {
+        "governing_body": nfc(org.governing_body), "agency_name": nfc(org.agency_name),
+        "agency_short": nfc(org.short), "agency_abbr": nfc(org.agency_abbr), "office_name": nfc(org.office_name),
+        "office_unit_code": nfc(org.office_unit_code), "place": nfc(org.place),
+        "issue_date": ui_date(issue_date), "year": year,
+    }
+    if signer is not None:
+        ctx.update(signer_authority=nfc(signer.authority), signer_title=nfc(signer.title),
+                   signer_name=nfc(signer.name))
+    return ctx
+
+
+def _sections(doc_type: str, template_text: str | None, context: dict) -> dict[str, list[str]]:
+    text = default_template(doc_type) if template_text is None else template_text
+    return render_sections(text, context, doc_type)
+
+
+def _signature(lines: list[str], signer: SignerInfo) -> Signature:
+    hints = [line for line in lines if line.startswith("(") and line.endswith(")")]
+    titles = [line for line in lines if line not in hints]
+    return Signature(titles, nfc(signer.name), " ".join(hints))
+
+
+def _one(sections: dict[str, list[str]], name: str) -> str:
+    return " ".join(sections.get(name, []))
+
+
+def _units(value: str | Sequence[str]) -> str:
+    return nfc(value) if isinstance(value, str) else "; ".join(nfc(v) for v in value if nfc(v))
+
+
+def _n(value: int) -> str:
+    return vn_number(value)
+
+
+def _check_count(value: int, what: str) -> int:
+    if not isinstance(value, int) or value < 0:
+        raise InvalidInput(f"Số liệu «{what}» không hợp lệ: {value!r} (phải là số nguyên không âm).")
+    return value
+
+
+# --- 1. the plan ----------------------------------------------------------------------------------
+def _plan_table(rows: Sequence[PlanTaskRow]) -> Table:
+    header = [Row(["TT", "Nội dung, nhiệm vụ cụ thể", "Đơn vị chủ trì", "Đơn vị phối hợp",
+                   "Thời gian hoàn thành", "Ghi chú"])]
+    body: list[Row] = []
+    section = subsection = None
+    for task in rows:
+        if task.section != section:
+            section, subsection = task.section, None
+            body.append(Row([Cell(nfc(task.section), align="center"), Cell(nfc(task.section_title), colspan=5)],
+                            bold=True))
+        if task.subsection and task.subsection != subsection:
+            subsection = task.subsection
+            body.append(Row([Cell(nfc(task.subsection), align="center"),
+                             Cell(nfc(task.subsection_title), colspan=5)], bold=True, italic=True))
+        body.append(Row([nfc(task.number), nfc(task.content), _units(task.lead_units),
+                         _units(task.coordinating_units), nfc(task.deadline_text), nfc(task.note)]))
+    return Table(widths=[6, 44, 17, 17, 13, 8], header=header, rows=body, font_size=TABLE_SIZE,
+                 align=["center", "justify", "center", "center", "center", "left"])
+
+
+def build_plan(org: OrgInfo, signer: SignerInfo, plan: PlanInfo, appendix_tasks: Sequence[PlanTaskRow],
+               template_text: str | None = None) -> OfficialDocument:
+    """The yearly plan (Kế hoạch) with its appendix of tasks in a landscape section."""
+    code = f"KH-{nfc(org.agency_abbr)}"
+    number = number_text(plan.number, code)
+    ctx = _context(org, signer, plan.issue_date, plan.year)
+    ctx["plan_number"] = number.removeprefix("Số:").strip()
+    s = _sections("plan", template_text, ctx)
+    number_ref = f"{plan.number:02d}/{code}" if plan.number else f"…/{code}"
+    appendix = Appendix(
+        label=appendix_labels(1)[0], title=_one(s, "appendix_title").upper(),
+        reference=f"(Kèm theo Kế hoạch số {number_ref} {_date_words(plan.issue_date)} của {nfc(org.agency_name)})",
+        landscape=True, blocks=[_plan_table(appendix_tasks)])
+    return OfficialDocument(
+        header=_header(org), number_text=number, place=nfc(org.place), issue_date=plan.issue_date,
+        kind="KẾ HOẠCH", subject=nfc(plan.subject) if plan.subject else _one(s, "subject"),
+        body=[*to_blocks(s["opening"]), *to_blocks(s["body"]), *to_blocks(s["closing"])],
+        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix])
+
+
+# --- 2. the monthly report ------------------------------------------------------------------------
+def _stats_row(row: Mapping, label: str) -> dict[str, int]:
+    values = {key: _check_count(row.get(key, 0), f"{label}: {key}") for key in STAT_KEYS}
+    checks = (("received_total", ("received_online", "received_direct", "carried_over"), "(3) = (4) + (5) + (6)"),
+              ("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late"), "(7) = (8) + (9) + (10)"),
+              ("pending_total", ("pending_within_time", "pending_overdue"), "(11) = (12) + (13)"))
+    for total, parts, rule in checks:
+        if values[total] != sum(values[p] for p in parts):
+            raise InvalidInput(f"Số liệu thống kê dòng «{label}» không khớp: {rule}.")
+    return values
+
+
+def _stats_table(stats: Sequence[Mapping], total: Mapping | None) -> Table:
+    rows = [(nfc(str(r.get("field", ""))), _stats_row(r, nfc(str(r.get("field", ""))))) for r in stats]
+    sums = {key: sum(values[key] for _, values in rows) for key in STAT_KEYS}
+    if total is not None:
+        given = _stats_row(total, "Tổng cộng")
+        if given != sums:
+            raise InvalidInput("Dòng tổng cộng của bảng thống kê không bằng tổng các lĩnh vực.")
+    header = [  # Biểu 06 (Thông tư 01/2020/TT-VPCP): three header levels, then the column numbers
+        Row([Cell("STT", rowspan=3), Cell("Lĩnh vực giải quyết", rowspan=3),
+             Cell("Số hồ sơ nhận giải quyết", colspan=4), Cell("Kết quả giải quyết", colspan=7)]),
+        Row([Cell("Tổng số", rowspan=2), Cell("Số mới tiếp nhận", colspan=2),
+             Cell("Số kỳ trước chuyển qua", rowspan=2), Cell("Số hồ sơ đã giải quyết", colspan=4),
+             Cell("Số hồ sơ đang giải quyết", colspan=3)]),
+        Row(["Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Tổng số", "Trả trước hạn", "Trả đúng thời hạn",
+             "Trả quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn"]),
+        Row([Cell(f"({i})", italic=True, bold=False) for i in range(1, 14)]),
+    ]
+    body = [Row([str(i), label, *(_n(values[k]) for k in STAT_KEYS)]) for i, (label, values) in
+            enumerate(rows, start=1)]
+    body.append(Row([Cell("Tổng cộng", colspan=2, align="center"), *(_n(sums[k]) for k in STAT_KEYS)], bold=True))
+    return Table(widths=[6, 34, *[9] * 11], header=header, rows=body, font_size=TABLE_SIZE,
+                 align=["center", "left", *["center"] * 11])
+
+
+def _task_summary_table(summary: Sequence[UnitTaskSummary]) -> Table:
+    header = [Row([Cell("TT", rowspan=2), Cell("Phòng, đơn vị", rowspan=2), Cell("Đã hoàn thành", colspan=2),
+                   Cell("Đang thực hiện", colspan=2), Cell("Tổng số", rowspan=2)]),
+              Row(["Đúng hạn", "Quá hạn", "Trong hạn", "Quá hạn"])]
+    body, totals = [], [0, 0, 0, 0]
+    for i, s in enumerate(summary, start=1):
+        counts = [_check_count(v, s.unit) for v in (s.done_on_time, s.done_late, s.open_within_time,
+                                                    s.open_overdue)]
+        totals = [a + b for a, b in zip(totals, counts)]
+        body.append(Row([str(i), nfc(s.unit), *map(_n, counts), _n(sum(counts))]))
+    body.append(Row([Cell("Tổng cộng", colspan=2, align="center"), *map(_n, totals), _n(sum(totals))], bold=True))
+    return Table(widths=[6, 40, 11, 11, 11, 11, 10], header=header, rows=body, font_size=TABLE_SIZE,
+                 align=["center", "left", "center", "center", "center", "center", "center"])
+
+
+def _task_lines_table(tasks: Sequence[TaskLine], with_unit: bool) -> Table:
+    columns = ["TT", "Nội dung nhiệm vụ", *(["Đơn vị chủ trì"] if with_unit else []), "Thời hạn", "Tình trạng"]
+    rows = []
+    for i, t in enumerate(tasks, start=1):
+        deadline = nfc(t.deadline_text)
+        if t.due and ui_date(t.due) not in deadline:
+            deadline = f"{deadline} ({ui_date(t.due)})" if deadline else ui_date(t.due)
+        rows.append(Row([str(i), nfc(t.content), *([nfc(t.unit)] if with_unit else []), deadline, nfc(t.status)]))
+    widths = [6, 46, *([20] if with_unit else []), 17, 15]
+    align = ["center", "left", *(["center"] if with_unit else []), "center", "center"]
+    return Table(widths=widths, header=[Row(columns)], rows=rows, font_size=TABLE_SIZE, align=align)
+
+
+def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
+    rows = [Row([str(i), nfc(x.code), nfc(x.procedure), nfc(x.unit), _n(_check_count(x.days_late, x.code)),
+                 nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)])
+            for i, x in enumerate(items, start=1)]
+    return Table(widths=[6, 20, 26, 16, 10, 30],
+                 header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Đơn vị", "Số ngày quá hạn",
+                              "Nội dung giải trình"])],
+                 rows=rows, font_size=TABLE_SIZE, align=["center", "left", "left", "left", "center", "left"])
+
+
+def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
+                         task_summary: Sequence[UnitTaskSummary], at_risk: Sequence[TaskLine],
+                         stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
+                         stats_total: Mapping | None = None, number: int | None = None,
+                         issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
+    """The Office's monthly report to the leadership; the dossier statistics (Biểu 06 style) go to a
+    landscape appendix."""
+    if period.end < period.start:
+        raise InvalidInput("Kỳ báo cáo không hợp lệ: ngày cuối kỳ trước ngày đầu kỳ.")
+    stats_table = _stats_table(stats, stats_total)
+    sums = {key: sum(_stats_row(r, str(r.get("field", "")))[key] for r in stats) for key in STAT_KEYS}
+    done_on_time = sum(s.done_on_time for s in task_summary)
+    done_late = sum(s.done_late for s in task_summary)
+    open_within = sum(s.open_within_time for s in task_summary)
+    open_overdue = sum(s.open_overdue for s in task_summary)
+    resolved = sums["resolved_total"]
+    ctx = _context(org, signer, issue_date, period.end.year)
+    rate = (sums["resolved_early"] + sums["resolved_on_time"]) * 100 / resolved if resolved else 100.0
+    counts = dict(tasks_done=done_on_time + done_late, tasks_done_on_time=done_on_time, tasks_done_late=done_late,
+                  tasks_open=open_within + open_overdue, tasks_open_within_time=open_within,
+                  tasks_open_overdue=open_overdue, at_risk_count=len(at_risk), overdue_count=len(overdue), **sums)
+    ctx.update({name: Count(value) for name, value in counts.items()})
+    ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
+               on_time_rate=vn_number(round(rate, 1)))
+    s = _sections("monthly_report", template_text, ctx)
+    code = f"BC-{nfc(org.office_unit_code)}"
+    body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["tasks"]), _task_summary_table(task_summary)]
+    body += to_blocks(s["at_risk"])
+    if at_risk:
+        body.append(_task_lines_table(at_risk, with_unit=True))
+    body += to_blocks(s["dossiers"]) + to_blocks(s["overdue"])
+    if overdue:
+        body.append(_overdue_explanations_table(overdue))
+    body += to_blocks(s["proposals"]) + to_blocks(s["closing"])
+    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
+    intro = [Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
+                       italic=True, align="center", space_after=2),
+             Paragraph(f"Đơn vị báo cáo: {nfc(org.office_name)}; đơn vị nhận báo cáo: Lãnh đạo Sở",
+                       indent=False, align="center", size=13, space_after=2),
+             Paragraph("Đơn vị tính: Số hồ sơ TTHC", indent=False, italic=True, align="right", size=12,
+                       space_after=4)]
+    appendix = Appendix(
+        label=appendix_labels(1)[0], title=_one(s, "appendix_title").upper(),
+        reference=f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của {nfc(org.office_name)})",
+        landscape=True, blocks=[*intro, stats_table])
+    return OfficialDocument(
+        header=_office_header(org), number_text=number_text(number, code), place=nfc(org.place),
+        issue_date=issue_date, kind="BÁO CÁO", subject=_one(s, "subject"), body=body, noi_nhan=s["noi_nhan"],
+        signature=_signature(s["signature"], signer), appendices=[appendix])
+
+
+# --- 3. explanation request -----------------------------------------------------------------------
+def build_explanation_request(org: OrgInfo, signer: SignerInfo, unit_name: str, unit_head: str,
+                              period: ReportPeriod, dossiers: Sequence[OverdueDossier], reply_deadline: date, *,
+                              number: int | None = None, issue_date: date | None = None,
+                              template_text: str | None = None) -> OfficialDocument:
+    """A công văn asking a unit head to explain each of the unit's overdue dossiers of the period."""
+    if not dossiers:
+        raise InvalidInput(f"{nfc(unit_name)} không có hồ sơ quá hạn trong kỳ: không cần đề nghị giải trình.")
+    ctx = _context(org, signer, issue_date, period.end.year)
+    ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
+               unit_name=nfc(unit_name), unit_head=nfc(unit_head), overdue_count=Count(len(dossiers)),
+               reply_deadline=ui_date(reply_deadline))
+    s = _sections("explanation_request", template_text, ctx)
+    rows = [Row([str(i), nfc(d.code), nfc(d.procedure), nfc(d.applicant), _cell_moment(d.received),
+                 _cell_moment(d.due), _cell_moment(d.closed) if d.closed else Cell("Chưa kết thúc", italic=True),
+                 _n(_check_count(d.days_late, d.code))])
+            for i, d in enumerate(dossiers, start=1)]
+    table = Table(widths=[5, 17, 21, 12, 13, 13, 13, 8],
+                  header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Người nộp", "Tiếp nhận", "Hạn giải quyết",
+                               "Kết thúc", "Số ngày quá hạn"])],
+                  rows=rows, font_size=11, align=["center", "left", "left", "left", "center", "center", "center",
+                                                  "center"])
+    return OfficialDocument(
+        header=_header(org), number_text=number_text(number, f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"),
+        place=nfc(org.place), issue_date=issue_date, vv=_one(s, "vv"), recipients_to=s["kinh_gui"],
+        body=[*to_blocks(s["opening"]), table, *to_blocks(s["closing"])], noi_nhan=s["noi_nhan"],
+        signature=_signature(s["signature"], signer))
+
+
+# --- 4. apology slip ------------------------------------------------------------------------------
+def build_apology(org: OrgInfo, signer: SignerInfo, dossier: DossierInfo, reason: str, new_due: datetime, *,
+                  number: int | None = None, issue_date: date | None = None,
+                  template_text: str | None = None) -> OfficialDocument:
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả for one late dossier."""
+    if new_due <= dossier.due:
+        raise InvalidInput("Thời điểm hẹn trả mới phải sau thời điểm hẹn trả ban đầu.")
+    if not nfc(reason):
+        raise InvalidInput("Phiếu xin lỗi phải nêu lý do chậm trả kết quả.")
+    ctx = _context(org, signer, issue_date, (issue_date or dossier.due).year)
+    ctx.update(applicant=nfc(dossier.applicant), dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure),
+               received_at=vn_moment(dossier.received), received_date=ui_date(dossier.received),
+               original_due=vn_moment(dossier.due), reason=nfc(reason), new_due=vn_moment(new_due),
+               new_due_date=ui_date(new_due))
+    s = _sections("apology", template_text, ctx)
+    return OfficialDocument(
+        header=_header(org), number_text=number_text(number, f"PXL-{nfc(org.agency_abbr)}"), place=nfc(org.place),
+        issue_date=issue_date, kind="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", recipients_to=s["kinh_gui"],
+        body=[*to_blocks(s["opening"]), *to_blocks(s["closing"])], noi_nhan=s.get("noi_nhan", []),
+        signature=_signature(s["signature"], signer))
+
+
+# --- 5. reminder ----------------------------------------------------------------------------------
+def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks: Sequence[TaskLine],
+                   at_risk: Sequence[TaskLine], reply_deadline: date, *, number: int | None = None,
+                   issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
+    """A công văn đôn đốc to one unit about its late and at-risk plan tasks."""
+    if not late_tasks and not at_risk:
+        raise InvalidInput(f"{nfc(unit_name)} không có nhiệm vụ quá hạn hoặc có nguy cơ chậm: không cần đôn đốc.")
+    ctx = _context(org, signer, issue_date, (issue_date or reply_deadline).year)
+    ctx.update(unit_name=nfc(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
+               reply_deadline=ui_date(reply_deadline))
+    s = _sections("reminder", template_text, ctx)
+    body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["late_tasks"])]
+    if late_tasks:
+        body.append(_task_lines_table(late_tasks, with_unit=False))
+    body += to_blocks(s["at_risk"])
+    if at_risk:
+        body.append(_task_lines_table(at_risk, with_unit=False))
+    body += to_blocks(s["closing"])
+    return OfficialDocument(
+        header=_header(org), number_text=number_text(number, f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"),
+        place=nfc(org.place), issue_date=issue_date, vv=_one(s, "vv"), recipients_to=s["kinh_gui"], body=body,
+        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer))
+
+
+# --- 6. process control slip ----------------------------------------------------------------------
+def build_control_slip(org: OrgInfo, dossier: DossierInfo, handovers: Sequence[HandoverRow], *,
+                       template_text: str | None = None) -> OfficialDocument:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per hand-over between units."""
+    ctx = _context(org, None, None, dossier.received.year)
+    ctx.update(dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure), applicant=nfc(dossier.applicant),
+               received_at=vn_moment(dossier.received), due_at=vn_moment(dossier.due))
+    s = _sections("control_slip", template_text, ctx)
+
+    def side(unit: str, moment: datetime | None) -> str:
+        return nfc(unit) + (f"\n{vn_moment(moment)}" if moment else "")
+
+    rows = [Row([str(i), nfc(h.step), side(h.from_unit, h.handed_at), side(h.to_unit, h.received_at),
+                 vn_moment(h.due) if h.due else "", nfc(h.result), nfc(h.note)])
+            for i, h in enumerate(handovers, start=1)]
+    table = Table(widths=[5, 14, 24, 24, 16, 10, 10],
+                  header=[Row(["TT", "Bước xử lý", "Giao hồ sơ (đơn vị, thời điểm)", "Nhận hồ sơ (đơn vị, thời điểm)",
+                               "Hạn xử lý", "Kết quả", "Ghi chú"])],
+                  rows=rows, font_size=11, align=["center", "left", "center", "center", "center", "center", "left"])
+    blocks = [_line(p) for p in s["opening"]]
+    return OfficialDocument(
+        header=_header(org), kind="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+        body=[*blocks, Spacer(6), table, *to_blocks(s.get("closing", []))])
+
+
+def _line(text: str) -> Paragraph:
+    """A field line of a form ("Mã hồ sơ: …"): not indented, tight spacing."""
+    return Paragraph(inline_markup(text), indent=False, align="left", space_after=2)
+
+
+def appendix_labels(count: int) -> list[str]:
+    """"PHỤ LỤC" for a single appendix, "PHỤ LỤC I", "PHỤ LỤC II"… when there are several."""
+    return ["PHỤ LỤC"] if count == 1 else [f"PHỤ LỤC {to_roman(i)}" for i in range(1, count + 1)]
+

@@ -1,0 +1,365 @@
+"""OfficialDocument -> PDF with reportlab platypus, laid out like the DOCX (same geometry, same font metrics).
+
+Fonts are TrueType subsets embedded in the file, so the PDF prints the same everywhere and its text
+extracts as NFC Vietnamese. Footnotes sit at the foot of the page that cites them: the document is laid
+out again with room reserved on those pages until every footnote fits (one pass without footnotes).
+"""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
+)
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+from par_desktop.documents import render as L
+from par_desktop.documents.fonts import FontSet, register_pdf_fonts, text_width
+from par_desktop.documents.model import (
+    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines,
+)
+from par_desktop.domain.text import decree30_date
+
+MM = L.MM
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+_MAX_PASSES = 5
+
+
+class _Rule(Flowable):
+    """A short horizontal line centred in the available width."""
+
+    def __init__(self, length_mm: float, before: float = 1.0, after: float = 0.0):
+        super().__init__()
+        self.length = length_mm * MM
+        self.before, self.after = before, after
+
+    def wrap(self, avail_width, avail_height):
+        self.avail = avail_width
+        return avail_width, self.before + self.after + L.RULE_WIDTH
+
+    def draw(self):
+        y = self.after + L.RULE_WIDTH / 2
+        x0 = (self.avail - self.length) / 2
+        self.canv.setLineWidth(L.RULE_WIDTH)
+        self.canv.line(x0, y, x0 + self.length, y)
+
+
+class _DocTemplate(BaseDocTemplate):
+    """Pages with per-section numbering (none on a section's first page) and reserved footnote room."""
+
+    def __init__(self, buffer, writer: "_Writer", reserve: dict[int, float]):
+        super().__init__(buffer, pagesize=(L.PAGE_W * MM, L.PAGE_H * MM), leftMargin=L.MARGIN_LEFT * MM,
+                         rightMargin=L.MARGIN_RIGHT * MM, topMargin=L.MARGIN_TOP * MM,
+                         bottomMargin=L.MARGIN_BOTTOM * MM, title=writer.title, author=writer.author,
+                         creator="PAR Desktop", lang="vi-VN", initialFontName=writer.fonts.name())
+        self.writer = writer
+        self.reserve = reserve
+        self.section_start = 1
+        templates = []
+        for landscape in (False, True):
+            w, h = (L.PAGE_H, L.PAGE_W) if landscape else (L.PAGE_W, L.PAGE_H)
+            tag = "land" if landscape else "port"
+            for first in (True, False):
+                frame = Frame(L.MARGIN_LEFT * MM, L.MARGIN_BOTTOM * MM, L.text_width_mm(landscape) * MM,
+                              (h - L.MARGIN_TOP - L.MARGIN_BOTTOM) * MM, leftPadding=0, rightPadding=0,
+                              topPadding=0, bottomPadding=0, id=f"{tag}-frame")
+                templates.append(PageTemplate(
+                    id=f"{tag}-{'first' if first else 'later'}", frames=[frame], pagesize=(w * MM, h * MM),
+                    onPage=self._first_page if first else self._later_page, onPageEnd=self._page_end,
+                    autoNextPageTemplate=None if not first else f"{tag}-later"))
+        self.addPageTemplates(templates)
+
+    def handle_frameBegin(self, resume=0, pageTopFlowables=None):
+        super().handle_frameBegin(resume, pageTopFlowables)
+        f = self.frame
+        f._y1p = f._y1 + f._bottomPadding + self.reserve.get(self.page, 0.0)
+
+    def _first_page(self, canv, doc):
+        self.section_start = doc.page
+        canv.setNamedCB("footnote", self._footnote_seen)
+
+    def _later_page(self, canv, doc):
+        canv.setNamedCB("footnote", self._footnote_seen)
+        number = doc.page - self.section_start + 1
+        canv.saveState()
+        canv.setFont(self.writer.fonts.name(), L.SIZE_PAGE_NUMBER)
+        width, height = canv._pagesize
+        x = L.MARGIN_LEFT * MM + (width - (L.MARGIN_LEFT + L.MARGIN_RIGHT) * MM) / 2
+        y = height - L.PAGE_NUMBER_FROM_TOP * MM - L.SIZE_PAGE_NUMBER * 0.891
+        canv.drawCentredString(x, y, str(number))
+        canv.restoreState()
+
+    def _footnote_seen(self, canv, kind, label):
+        self.writer.footnote_pages[int(label)] = self.page
+        self.writer.page_widths[self.page] = canv._pagesize[0] - (L.MARGIN_LEFT + L.MARGIN_RIGHT) * MM
+
+    def _page_end(self, canv, doc):
+        numbers = [n for n, page in self.writer.footnote_pages.items() if page == self.page]
+        if not numbers:
+            return
+        width = canv._pagesize[0] - (L.MARGIN_LEFT + L.MARGIN_RIGHT) * MM
+        notes = [self.writer.footnote_paragraph(n) for n in sorted(numbers)]
+        heights = [p.wrap(width, 1e6)[1] for p in notes]
+        y = L.MARGIN_BOTTOM * MM + sum(heights)
+        canv.saveState()
+        canv.setLineWidth(0.5)
+        canv.line(L.MARGIN_LEFT * MM, y + 4, L.MARGIN_LEFT * MM + 50 * MM, y + 4)
+        canv.restoreState()
+        for note, h in zip(notes, heights):
+            y -= h
+            note.drawOn(canv, L.MARGIN_LEFT * MM, y)
+
+
+class _Writer:
+    def __init__(self, document: OfficialDocument):
+        self.doc = document
+        self.fonts: FontSet = register_pdf_fonts()
+        self.title = " ".join(x for x in (document.kind or "", document.subject or document.vv) if x)
+        self.author = " ".join(L.header_lines(document.header)[1])
+        self.footnotes: list[str] = []
+        self.footnote_pages: dict[int, int] = {}
+        self.page_widths: dict[int, float] = {}
+        self._styles: dict[tuple, ParagraphStyle] = {}
+
+    # --- styles and markup ---------------------------------------------------------------------
+    def style(self, size=L.SIZE_BODY, align="center", first_indent_mm=0.0, left_mm=0.0, before=0.0, after=0.0,
+              spacing=1.0, keep_next=False) -> ParagraphStyle:
+        key = (size, align, first_indent_mm, left_mm, before, after, spacing, keep_next)
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(
+                f"s{len(self._styles)}", fontName=self.fonts.name(), fontSize=size,
+                leading=L.leading(size, spacing), alignment=_ALIGN[align], firstLineIndent=first_indent_mm * MM,
+                leftIndent=left_mm * MM, spaceBefore=before, spaceAfter=after, keepWithNext=int(keep_next),
+                allowWidows=0, allowOrphans=0)
+        return self._styles[key]
+
+    def markup(self, text: Text, bold=False, italic=False) -> str:
+        out = []
+        for part in inlines(text):
+            if isinstance(part, Footnote):
+                self.footnotes.append(part.text)
+                n = len(self.footnotes)
+                out.append(f'<super>{n}</super><onDraw name="footnote" label="{n}"/>')
+                continue
+            chunk = escape(part.text)
+            chunk = chunk.replace("  ", " \u00a0").replace("\u00a0 ", "\u00a0\u00a0").replace("\n", "<br/>")
+            if bold or part.bold:
+                chunk = f"<b>{chunk}</b>"
+            if italic or part.italic:
+                chunk = f"<i>{chunk}</i>"
+            out.append(chunk)
+        return "".join(out)
+
+    def para(self, text: Text, *, bold=False, italic=False, **style) -> RLParagraph:
+        return RLParagraph(self.markup(text, bold, italic), self.style(**style))
+
+    def footnote_paragraph(self, number: int) -> RLParagraph:
+        text = f"<super>{number}</super> {escape(self.footnotes[number - 1])}"
+        return RLParagraph(text, self.style(size=L.SIZE_FOOTNOTE, align="justify", spacing=1.0))
+
+    def footnote_room(self, numbers: list[int], width: float) -> float:
+        return sum(self.footnote_paragraph(n).wrap(width, 1e6)[1] for n in numbers) + 8
+
+    # --- the parts of the document --------------------------------------------------------------
+    def story(self) -> list:
+        self.footnotes.clear()
+        story: list = [self.header_block(), *self.title_block()]
+        width = L.text_width_mm(False)
+        body = [f for block in self.doc.body for f in self.block(block, width)]
+        foot = self.foot(width)
+        if foot is not None:
+            tail = [body.pop()] if body and isinstance(body[-1], RLParagraph) else []
+            body.append(KeepTogether([*tail, RLSpacer(1, 6), foot]))
+        story.extend(body)
+        for appendix in self.doc.appendices:
+            story.extend(self.appendix(appendix))
+        return story
+
+    def header_block(self) -> RLTable:
+        d = self.doc
+        governing, agency = L.header_lines(d.header)
+        left = [self.para("\n".join(governing), size=L.SIZE_GOVERNING)]
+        left.append(self.para("\n".join(agency), bold=True, size=L.SIZE_AGENCY))
+        left.append(_Rule(L.agency_rule_mm(d.header), before=L.RULE_GAP))
+        right = [self.para(L.NATION, bold=True, size=L.SIZE_NATION),
+                 self.para(L.MOTTO, bold=True, size=L.SIZE_MOTTO),
+                 _Rule(L.motto_rule_mm(), before=L.RULE_GAP)]
+        rows = [[left, right]]
+        number = []
+        if d.number_text is not None:
+            number.append(self.para(d.number_text, size=L.SIZE_NUMBER,
+                                    before=L.baseline_shift(L.SIZE_DATE, L.SIZE_NUMBER)))
+        if d.vv:
+            number.append(self.para(d.vv, size=L.SIZE_VV, before=2))
+        dated = [self.para(decree30_date(d.issue_date, d.place), italic=True, size=L.SIZE_DATE)] \
+            if d.place is not None else []
+        if number or dated:
+            rows.append([number or "", dated or ""])
+        table = RLTable(rows, colWidths=[L.HEADER_LEFT_W * MM, L.HEADER_RIGHT_W * MM], hAlign="RIGHT")
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 1), (-1, 1), 6),
+        ]))
+        return table
+
+    def title_block(self) -> list:
+        d = self.doc
+        out: list = []
+        if d.kind:
+            out.append(self.para(d.kind, bold=True, size=L.SIZE_TITLE, before=18, keep_next=True))
+            if d.subject:
+                out.append(self.para(d.subject, bold=True, size=L.SIZE_TITLE, keep_next=True))
+                out.append(_Rule(L.subject_rule_mm(d.subject, L.text_width_mm(False)), before=L.RULE_GAP, after=8))
+            else:
+                out.append(RLSpacer(1, 8))
+        if d.recipients_to:
+            out.extend(self.recipients(d.recipients_to))
+        return out
+
+    def recipients(self, lines: list[str]) -> list:
+        label = "Kính gửi: "
+        if len(lines) == 1:
+            return [self.para(label + lines[0], size=L.SIZE_BODY, before=12, after=12)]
+        hang = text_width(label, L.SIZE_BODY) / MM
+        out = []
+        for i, line in enumerate(lines):
+            text = (label if i == 0 else "") + L.dashed(line)
+            out.append(self.para(text, size=L.SIZE_BODY, align="left", left_mm=25 + hang,
+                                 first_indent_mm=-hang if i == 0 else 0.0, before=12 if i == 0 else 0,
+                                 after=12 if i == len(lines) - 1 else 0))
+        return out
+
+    def block(self, block, width_mm: float) -> list:
+        if isinstance(block, Heading):
+            return [self.para(block.text, bold=True, align="justify", first_indent_mm=L.FIRST_LINE_INDENT,
+                              after=L.SPACE_AFTER_PARAGRAPH, spacing=L.LINE_SPACING, keep_next=True)]
+        if isinstance(block, Paragraph):
+            return [self.para(block.text, bold=block.bold, italic=block.italic, size=block.size or L.SIZE_BODY,
+                              align=block.align, first_indent_mm=L.FIRST_LINE_INDENT if block.indent else 0.0,
+                              after=block.space_after, spacing=L.LINE_SPACING, keep_next=block.keep_with_next)]
+        if isinstance(block, Table):
+            return [self.table(block, width_mm), RLSpacer(1, 6)]
+        if isinstance(block, Spacer):
+            return [RLSpacer(1, block.height)]
+        raise TypeError(f"unknown block {block!r}")  # pragma: no cover - a builder bug
+
+    def table(self, table: Table, width_mm: float) -> RLTable:
+        n_header = len(table.header)
+        n_rows = n_header + len(table.rows)
+        data: list[list] = [["" for _ in range(table.columns)] for _ in range(n_rows)]
+        commands = [
+            ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]
+        total = sum(table.widths)
+        widths = [width_mm * MM * w / total for w in table.widths]
+        for r, c, cell, row in table.placed():
+            head = r < n_header
+            bold = cell.bold if cell.bold is not None else (head or row.bold)
+            italic = cell.italic if cell.italic is not None else row.italic
+            align = cell.align or ("center" if head else table.column_align(c))
+            room = sum(widths[c:c + cell.colspan]) - 6
+            text = _break_long_tokens(cell.text, room, table.font_size, bool(bold), bool(italic)) \
+                if isinstance(cell.text, str) else cell.text
+            data[r][c] = self.para(text, bold=bold, italic=italic, size=table.font_size, align=align)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
+        out = RLTable(data, colWidths=widths, repeatRows=n_header if table.repeat_header else 0,
+                      splitInRow=0)
+        out.setStyle(TableStyle(commands))
+        return out
+
+    def foot(self, width_mm: float) -> RLTable | None:
+        d = self.doc
+        if not d.noi_nhan and d.signature is None:
+            return None
+        left: list = []
+        if d.noi_nhan:
+            left.append(self.para("Nơi nhận:", bold=True, italic=True, size=L.SIZE_NOI_NHAN_LABEL, align="left"))
+            left.extend(self.para(line, size=L.SIZE_NOI_NHAN, align="left") for line in d.noi_nhan)
+        right: list = []
+        sig = d.signature
+        if sig is not None:
+            right.extend(self.para(line.upper(), bold=True, size=L.SIZE_SIGNATURE) for line in sig.lines)
+            if sig.hint:
+                right.append(self.para(sig.hint, italic=True, size=L.SIZE_SIGNATURE))
+            right.append(RLSpacer(1, L.SIGNATURE_BLANK_LINES * L.leading(L.SIZE_SIGNATURE, 1.0)))
+            right.append(self.para(sig.name, bold=True, size=L.SIZE_SIGNATURE))
+        left_w = width_mm * L.FOOT_LEFT_SHARE
+        table = RLTable([[left or "", right or ""]], colWidths=[left_w * MM, (width_mm - left_w) * MM])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return table
+
+    def appendix(self, appendix: Appendix) -> list:
+        tag = "land" if appendix.landscape else "port"
+        width = L.text_width_mm(appendix.landscape)
+        out: list = [NextPageTemplate(f"{tag}-first"), PageBreak(),
+                     self.para(appendix.label, bold=True, size=L.SIZE_TITLE, keep_next=True),
+                     self.para(appendix.title.upper(), bold=True, size=L.SIZE_TITLE, keep_next=True)]
+        if appendix.reference:
+            out.append(self.para(appendix.reference, italic=True, size=L.SIZE_TITLE, keep_next=True))
+        out.append(_Rule(L.appendix_rule_mm(appendix.title, width), before=L.RULE_GAP, after=8))
+        for block in appendix.blocks:
+            out.extend(self.block(block, width))
+        return out
+
+    # --- layout passes ------------------------------------------------------------------------
+    def build(self) -> bytes:
+        reserve: dict[int, float] = {}
+        for _ in range(_MAX_PASSES):
+            buffer = BytesIO()
+            self.footnote_pages = {}
+            template = _DocTemplate(buffer, self, reserve)
+            template.build(self.story())
+            needed: dict[int, list[int]] = {}
+            for number, page in self.footnote_pages.items():
+                needed.setdefault(page, []).append(number)
+            room = {page: self.footnote_room(numbers, self.page_widths[page]) for page, numbers in needed.items()}
+            if all(room[p] <= reserve.get(p, 0.0) + 0.01 for p in room):
+                return buffer.getvalue()
+            reserve = {p: max(reserve.get(p, 0.0), room.get(p, 0.0)) for p in {*reserve, *room}}
+        return buffer.getvalue()
+
+
+def _break_long_tokens(text: str, room: float, size: float, bold: bool, italic: bool) -> str:
+    """Break a token too wide for its column after a "-" or "/" (a dossier code such as
+    000.00.17.H03-240207-0001), as Word does; reportlab would otherwise cut it anywhere."""
+    def fits(piece: str) -> bool:
+        return text_width(piece, size, bold, italic) <= room
+
+    lines = []
+    for line in text.split("\n"):
+        tokens = []
+        for token in line.split(" "):
+            pieces, current = [], ""
+            for part in re.split(r"(?<=[-/])", token) if not fits(token) else [token]:
+                if current and not fits(current + part):
+                    pieces.append(current)
+                    current = part
+                else:
+                    current += part
+            pieces.append(current)
+            tokens.append("\n".join(pieces))
+        lines.append(" ".join(tokens))
+    return "\n".join(lines)
+
+
+def write(document: OfficialDocument, path: Path) -> None:
+    Path(path).write_bytes(_Writer(document).build())
