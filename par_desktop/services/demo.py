@@ -170,10 +170,8 @@ def _plan_2024(actor: Actor) -> Plan:
 
 def _plan_obligations(actor: Actor, plan: Plan) -> None:
     """The recurring obligations of the plan's text (monthly unit reports, catalogue checks …)."""
-    try:  # TEMPORARY until services/tasks.py lands (lead: remove this guard)
-        from par_desktop.services import tasks
-    except ImportError:
-        return
+    from par_desktop.services import tasks
+
     tasks.create_plan_obligations(actor, plan)
 
 
