@@ -84,3 +84,163 @@ def run_cli(*args: str, db: Path | str | None = None, timeout: float = 120, env:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# ---- PostgreSQL (issue 9) ------------------------------------------------------------------------------
+# PAR_TEST_PG_URL names a PostgreSQL server where the test role may CREATE DATABASE; .ci/run starts a
+# throw-away cluster and sets it. Without it the PostgreSQL tests skip, except in CI (CI=true), where a
+# missing or unreachable server fails them. Each test gets its own fresh database, dropped afterwards.
+
+PG_ENV_VAR = "PAR_TEST_PG_URL"
+
+
+def _pg_unavailable(reason: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason}; the PostgreSQL tests must run in CI", pytrace=False)
+    pytest.skip(reason)
+
+
+def _pg_admin(server_url: str, *statements: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(server_url)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+    finally:
+        conn.close()
+
+
+def pg_database_url(server_url: str, name: str) -> str:
+    """The server URL pointing at database ``name`` instead."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """The URL of the test PostgreSQL server (skip, or fail in CI, when there is none)."""
+    url = os.environ.get(PG_ENV_VAR)
+    if not url:
+        _pg_unavailable(f"{PG_ENV_VAR} is not set: no PostgreSQL server for the tests (.ci/run starts one)")
+    try:
+        _pg_admin(url, "SELECT 1")
+    except Exception as exc:  # noqa: BLE001 — any reason the server cannot be used
+        _pg_unavailable(f"PostgreSQL at {PG_ENV_VAR} is not usable: {str(exc).strip()}")
+    return url
+
+
+def _fresh_pg_database(server_url: str, template: str = "template0") -> str:
+    import uuid
+
+    name = f"test_{uuid.uuid4().hex[:20]}"
+    # C collation: ORDER BY on text then sorts by code point, as SQLite does.
+    _pg_admin(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\' '
+                          "LC_COLLATE 'C' LC_CTYPE 'C'")
+    return name
+
+
+@pytest.fixture
+def pg_url(pg_server_url):
+    """The URL of a fresh, empty PostgreSQL database of this test only (not opened)."""
+    name = _fresh_pg_database(pg_server_url)
+    yield pg_database_url(pg_server_url, name)
+    _close_bound_database()
+    _pg_admin(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_db(pg_url):
+    """A freshly created PAR Desktop database on PostgreSQL, opened and bound; its URL."""
+    from par_desktop.db.schema import open_database
+
+    open_database(pg_url, create=True)
+    yield pg_url
+    _close_bound_database()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_server_url):
+    """The demo data filled natively on PostgreSQL once per session, as a template database."""
+    from par_desktop.db.schema import open_database
+    from par_desktop.services import demo
+    from par_desktop.services.session import SYSTEM
+
+    name = _fresh_pg_database(pg_server_url)
+    open_database(pg_database_url(pg_server_url, name), create=True)
+    demo.fill_demo(SYSTEM, dossier_count=1500, seed=2024)
+    _close_bound_database()
+    yield name
+    _pg_admin(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_demo_db(pg_server_url, pg_demo_template):
+    """A private copy of the PostgreSQL demo database (CREATE DATABASE … TEMPLATE), opened and bound."""
+    from par_desktop.db.schema import open_database
+
+    name = _fresh_pg_database(pg_server_url, template=pg_demo_template)
+    url = pg_database_url(pg_server_url, name)
+    open_database(url)
+    yield url
+    _close_bound_database()
+    _pg_admin(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_demo_db(request):
+    """The demo database on each backend in turn (a parameter): its location (file path or URL), bound.
+
+    Use it in service and command-line tests that must give the same results on SQLite and PostgreSQL.
+    """
+    fixture = "demo_db" if request.param == "sqlite" else "pg_demo_db"
+    return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_empty_db(request):
+    """A fresh empty database on each backend in turn: its location (file path or URL), bound."""
+    fixture = "empty_db" if request.param == "sqlite" else "pg_db"
+    return str(request.getfixturevalue(fixture))
+
+
+class PgAdmin:
+    """A plain psycopg2 connection (autocommit) to a test database, outside the application: to cut the
+    application's connections, hold locks, or look at what was stored."""
+
+    def __init__(self, url: str):
+        import psycopg2
+
+        self.conn = psycopg2.connect(url)
+        self.conn.autocommit = True
+
+    def rows(self, sql: str, params=()) -> list[tuple]:
+        with self.conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    def value(self, sql: str, params=()):
+        return self.rows(sql, params)[0][0]
+
+    def cut_application_connections(self) -> int:
+        """Terminate every other session on this database, as a network cut or a server restart would."""
+        return len(self.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+
+
+@pytest.fixture
+def pg_admin():
+    """pg_admin(url) -> PgAdmin, closed after the test."""
+    opened: list[PgAdmin] = []
+
+    def connect(url: str) -> PgAdmin:
+        opened.append(PgAdmin(url))
+        return opened[-1]
+
+    yield connect
+    for admin in opened:
+        admin.conn.close()

@@ -156,17 +156,32 @@ def write_transaction():
     """A short write transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE).
 
     Taking the lock up front means a clerk waits for another's write at the start instead of
-    failing with "database is locked" half-way through. PostgreSQL locks rows as they are written
-    (READ COMMITTED); ``changes.update_record``'s ``WHERE version = …`` re-checks the row after
-    waiting, so optimistic concurrency holds without a table lock.
+    failing with "database is locked" half-way through. On PostgreSQL the same single-writer rule is
+    a transaction-scoped advisory lock taken first (readers are never blocked), so every
+    read-then-write the services do (next number, "update if the code exists, else insert", counters)
+    behaves exactly as on SQLite. A wait longer than ``BUSY_TIMEOUT_S`` fails as SQLite's does, with
+    "database is locked".
     """
     db = current()
     if isinstance(db, peewee.SqliteDatabase):
         return db.atomic("IMMEDIATE")
-    return db.atomic()
+    return _postgres_write_transaction(db)
 
 
-NUMBERING_LOCK_SPACE = 0x50415200  # "PAR\0": the first key of every numbering advisory lock
+WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers' lock
+NUMBERING_LOCK_SPACE = 0x50415200  # "PAR" + 0: first key of every numbering lock
+
+
+@contextmanager
+def _postgres_write_transaction(db: peewee.Database):
+    with db.atomic() as transaction:
+        try:
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
+        except peewee.OperationalError as exc:
+            if "lock timeout" not in str(exc).lower():
+                raise
+            raise peewee.OperationalError(f"database is locked (PostgreSQL: {str(exc).strip()})") from exc
+        yield transaction
 
 
 def lock_for_numbering(year: int, type_abbr: str) -> None:
@@ -174,8 +189,9 @@ def lock_for_numbering(year: int, type_abbr: str) -> None:
 
     Call it first inside ``write_transaction()``, then read the highest number and insert the next.
     SQLite: nothing to do, BEGIN IMMEDIATE already lets one writer in at a time. PostgreSQL: a
-    transaction-scoped advisory lock on (year, type), so two clerks numbering a plan (KH) wait for
-    each other while a report (BC) goes ahead; it is released by COMMIT/ROLLBACK.
+    transaction-scoped advisory lock on (year, type), released by COMMIT/ROLLBACK. The writers' lock
+    of ``write_transaction`` already serialises numbering; this one keeps it unique even in a
+    transaction opened another way (``db.atomic()``) and states the intent where numbers are given.
     """
     db = current()
     if not db.in_transaction():
