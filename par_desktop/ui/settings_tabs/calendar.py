@@ -500,6 +500,8 @@ class CalendarTab(QWidget):
         self.year_scroll.setWidget(self.month_grid)
         self.year_scroll.setWidgetResizable(True)
         self.year_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # the months reflow to the width (MonthGrid.fit), so only vertical scrolling is ever needed
+        self.year_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.year_scroll.setMinimumWidth(self.month_grid.width_for(1) + 24)
         self.year_scroll.viewport().installEventFilter(self)
         splitter.addWidget(self.year_scroll)
@@ -514,7 +516,8 @@ class CalendarTab(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         self.splitter = splitter
-        self._sized = False
+        self._user_split = False  # once the clerk drags the splitter, resizing keeps their choice
+        splitter.splitterMoved.connect(lambda *_: setattr(self, "_user_split", True))
         outer.addWidget(splitter, 1)
 
     def _build_day_box(self) -> QGroupBox:
@@ -598,16 +601,19 @@ class CalendarTab(QWidget):
         layout.addWidget(note, 2, 0, 1, 6)
         return box
 
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._sized:  # first show: as many months abreast as leave the side panel readable
-            self._sized = True
-            total = self.splitter.width() - self.splitter.handleWidth()
-            extra = self.year_scroll.verticalScrollBar().sizeHint().width() + 4
-            grid = next((self.month_grid.width_for(n) + extra for n in (4, 3, 2)
-                         if total - self.month_grid.width_for(n) - extra >= 360),
-                        self.month_grid.width_for(1) + extra)
-            self.splitter.setSizes([grid, max(total - grid, 0)])
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if not self._user_split:
+            self._fit_splitter()
+
+    def _fit_splitter(self) -> None:
+        """As many months abreast as leave the side panel readable; the rest goes to the side panel."""
+        total = self.splitter.width() - self.splitter.handleWidth()
+        extra = self.year_scroll.verticalScrollBar().sizeHint().width() + 8
+        grid = next((self.month_grid.width_for(n) + extra for n in (4, 3, 2)
+                     if total - self.month_grid.width_for(n) - extra >= 360),
+                    self.month_grid.width_for(1) + extra)
+        self.splitter.setSizes([grid, max(total - grid, 0)])
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.year_scroll.viewport() and event.type() == QEvent.Type.Resize:
