@@ -222,8 +222,10 @@ def maintenance_message(state: MaintenanceState) -> str:
 def ensure_not_in_maintenance(actor: Actor | None = None) -> None:
     """Refuse a write while another administrator holds maintenance mode.
 
-    Every write service calls this first (one cheap read). The holder itself — its app session, or on
-    the command line the same user — may keep writing: it is the one restoring or upgrading.
+    Every write service calls this as the first statement inside its ``write_transaction()`` (one cheap
+    read under the write lock, so no write can slip in after ``enter_maintenance`` committed). The
+    holder itself — its app session, or on the command line the same user — may keep writing: it is
+    the one restoring or upgrading.
     """
     state = maintenance_state()
     if _blocking(state, actor):

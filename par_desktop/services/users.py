@@ -160,8 +160,8 @@ def create_user(actor: Actor, username: str, role: str, password: str, *, full_n
     _check_password(password)
     password_hash = _hasher.hash(password)
     with connection.translated_errors():
-        ensure_not_in_maintenance(actor)
         with connection.write_transaction():
+            ensure_not_in_maintenance(actor)
             if User.get_or_none(User.username == name) is not None:
                 raise InvalidInput(f"Đã có tài khoản «{name}».")
             user = _insert_user(actor.username, username=name, full_name=nfc(full_name), role=role,
@@ -177,8 +177,8 @@ def edit_user(actor: Actor, username: str, expected_version: int | None, *, full
     """Change an account's name, role, unit or active flag (optimistic: ``expected_version``)."""
     require(actor, "manage_users")
     with connection.translated_errors():
-        ensure_not_in_maintenance(actor)
         with connection.write_transaction():
+            ensure_not_in_maintenance(actor)
             user = _get(username)
             new_role = user.role if role is _UNSET else role
             new_unit = user.unit_id if unit_id is _UNSET else unit_id
@@ -213,13 +213,13 @@ def set_password(actor: Actor, username: str, new_password: str, *, old_password
         require(actor, "manage_users")
     _check_password(new_password)
     with connection.translated_errors():
-        ensure_not_in_maintenance(actor)
         user = _get(username)
         if own and not actor.can("manage_users"):
             if old_password is None or not _verify(user.password_hash, old_password):
                 raise WrongPassword("Mật khẩu hiện tại không đúng.")
         new_hash = _hasher.hash(new_password)
         with connection.write_transaction():
+            ensure_not_in_maintenance(actor)
             User.update(password_hash=new_hash, failed_attempts=0, locked_until=None,
                         version=User.version + 1, updated_at=datetime.now()).where(User.id == user.id).execute()
             audit(actor.username, "password", "user", user.id, "password", None, None)
@@ -229,8 +229,8 @@ def unlock(actor: Actor, username: str) -> None:
     """Lift a lock-out before it expires."""
     require(actor, "manage_users")
     with connection.translated_errors():
-        ensure_not_in_maintenance(actor)
         with connection.write_transaction():
+            ensure_not_in_maintenance(actor)
             user = _get(username)
             if user.locked_until is None and user.failed_attempts == 0:
                 return
@@ -292,13 +292,13 @@ def authenticate(username: str, password: str) -> Actor:
         if not user.active:
             raise PermissionDenied(f"Tài khoản «{user.username}» đã ngừng hoạt động; liên hệ quản trị.")
         actor = Actor(user.username, user.role, user.unit_id, user.full_name)
-        ensure_not_in_maintenance(actor)
         updates = {}
         if _hasher.check_needs_rehash(user.password_hash):
             updates["password_hash"] = _hasher.hash(password)
         if user.failed_attempts or user.locked_until is not None:
             updates.update(failed_attempts=0, locked_until=None)
         with connection.write_transaction():
+            ensure_not_in_maintenance(actor)
             if updates:
                 User.update(**updates).where(User.id == user.id).execute()
             audit(user.username, "login", "user", user.id)

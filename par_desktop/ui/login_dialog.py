@@ -159,7 +159,34 @@ def make_dialog(parent: QWidget | None = None, location: str = "") -> _Form:
     return FirstAdminDialog(parent) if users.needs_first_admin() else LoginDialog(parent, location)
 
 
+daily_backup_operation = None   # the background backup started by the last sign-in (if any)
+
+
+def start_daily_backup(parent: QWidget | None = None):
+    """The automatic backup of the first start of the day, in the background (SQLite files only)."""
+    import peewee
+
+    from par_desktop.db import connection
+    from par_desktop.services import backups
+    from par_desktop.ui.operations import run_operation
+
+    db = connection.current()
+    if not isinstance(db, peewee.SqliteDatabase):
+        return None
+    location = db.database
+    return run_operation(parent, "Đang sao lưu tự động hằng ngày…",
+                         lambda _progress: backups.daily_backup_if_due(location), cancellable=False)
+
+
 def sign_in(parent: QWidget | None = None, location: str = "") -> Actor | None:
-    """Ask who is working; None when the clerk chose "Thoát". The database must be open."""
+    """Ask who is working; None when the clerk chose "Thoát". The database must be open.
+
+    A successful sign-in is the start of the clerk's day: the daily backup is taken then (once a day,
+    in the background) so no separate start-up hook is needed.
+    """
+    global daily_backup_operation
     dialog = make_dialog(parent, location)
-    return dialog.actor if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    daily_backup_operation = start_daily_backup(parent)
+    return dialog.actor

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from par_desktop.db import changes
-from par_desktop.services import presence, settings, users
+from par_desktop.services import backups, presence, settings, users
 from par_desktop.services.session import Actor
 from par_desktop.ui import login_dialog
 from par_desktop.ui.login_dialog import FirstAdminDialog, LoginDialog
@@ -116,5 +116,14 @@ def test_sign_in_returns_the_actor_or_none(qtbot, empty_db):
 
     _answer_when_shown(good)
     assert login_dialog.sign_in(None) == admin
+    op = login_dialog.daily_backup_operation          # the first sign-in of the day backs up
+    qtbot.waitUntil(lambda: op.done, timeout=10_000)
+    assert op.error is None and op.result is not None and op.result.name.endswith("-hang-ngay.db")
+    assert [b.kind for b in backups.list_backups(str(empty_db))] == ["hang-ngay"]
+    _answer_when_shown(good)
+    assert login_dialog.sign_in(None) == admin
+    second = login_dialog.daily_backup_operation
+    qtbot.waitUntil(lambda: second.done, timeout=10_000)
+    assert second.result is None                      # not twice the same day
     _answer_when_shown(lambda dialog: dialog.cancel_button.click())
     assert login_dialog.sign_in(None) is None
