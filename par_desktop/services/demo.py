@@ -13,12 +13,10 @@ from par_desktop.db import connection
 from par_desktop.db.bulk import bulk_insert
 from par_desktop.db.changes import audit
 from par_desktop.db.models import (
-    Dossier, DossierPause, Handover, OrgProfile, Plan, Procedure, Signer, Task, TaskUnit, Unit,
+    Dossier, DossierPause, Handover, OrgProfile, Procedure, Signer, Task, TaskOccurrence, Unit,
 )
-from par_desktop.domain.deadlines import parse_deadline
 from par_desktop.domain.text import fold
 from par_desktop.errors import InvalidInput
-from par_desktop.services import org
 from par_desktop.services.calendar import current_calendar
 from par_desktop.services.session import Actor, require
 
@@ -131,10 +129,11 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
     with connection.write_transaction():
         _organisation()
         units = {u.short_code: u for u in Unit.select()}
-        plan = _plan_2024(actor)
         procedures = _procedures(units)
         audit(actor.username, "import", "demo", "", "", None, f"dữ liệu mẫu: {count} hồ sơ")
-    _plan_obligations(actor, plan)
+    with connection.write_transaction():  # one commit for the hundreds of reports below
+        _plan_2024(actor)
+        _plan_progress(actor, rng)
     _dossiers(rng, procedures, count)
 
 
@@ -149,30 +148,55 @@ def _organisation() -> None:
     Signer.create(name="Nguyễn Văn Thành", title="GIÁM ĐỐC", authority="")
 
 
-def _plan_2024(actor: Actor) -> Plan:
-    plan = Plan.create(year=2024, title=PLAN_2024_TITLE, number=38, number_text="38/KH-SLĐTBXH",
-                       issued_on=date(2024, 2, 29))
-    for position, (sec, sec_title, sub, sub_title, row, content, lead, coord, deadline_text) in \
-            enumerate(PLAN_2024_ROWS):
-        deadline = parse_deadline(deadline_text, 2024)
-        lead_names, coord_names = org.split_unit_names(lead), org.split_unit_names(coord)
-        task = Task.create(plan=plan, ref=".".join(p for p in (sec, sub, str(row)) if p), section=sec,
-                           section_title=sec_title, subsection=sub, subsection_title=sub_title, row_no=row,
-                           content=content, deadline_text=deadline.text, due_date=deadline.due_date,
-                           recurrence=deadline.recurrence, coordinating_all=coord_names == [org.ALL_UNITS],
-                           per_unit=lead_names == [org.ALL_UNITS], sort_key=position)
-        for role, names in (("lead", lead_names), ("coordinating", coord_names)):
-            for name in names:
-                if name != org.ALL_UNITS:
-                    TaskUnit.create(task=task, unit=org.find_unit(name), role=role)
-    return plan
-
-
-def _plan_obligations(actor: Actor, plan: Plan) -> None:
-    """The recurring obligations of the plan's text (monthly unit reports, catalogue checks …)."""
+def _plan_2024(actor: Actor) -> None:
+    """The reference plan, imported through the same path as a clerk's Word file, with its obligations."""
+    from par_desktop.importers.plan_rows import PlanDocument, PlanTaskRow
     from par_desktop.services import tasks
 
-    tasks.create_plan_obligations(actor, plan)
+    rows = tuple(
+        PlanTaskRow(ref=".".join(p for p in (sec, sub, str(row)) if p), section=sec, section_title=sec_title,
+                    subsection=sub, subsection_title=sub_title, number=row, content=content, lead=lead,
+                    coordinating=coord, deadline_text=deadline, note="", location=f"dòng {i + 1}")
+        for i, (sec, sec_title, sub, sub_title, row, content, lead, coord, deadline) in enumerate(PLAN_2024_ROWS))
+    document = PlanDocument(source="Kế hoạch 38/KH-SLĐTBXH", title=PLAN_2024_TITLE, number=38,
+                            number_text="38/KH-SLĐTBXH", issued_on=date(2024, 2, 29), year_hint=2024, tasks=rows)
+    tasks.import_plan(actor, document, 2024, with_obligations=True)
+
+
+# How the units did on the appendix in 2024: ref -> (final percent, completion date or None)
+PLAN_2024_PROGRESS = {
+    "I.1": (100, date(2024, 12, 10)), "I.2": (100, date(2024, 7, 25)), "I.3": (100, date(2024, 8, 12)),
+    "II.1": (100, date(2024, 9, 20)), "III.A.1": (100, date(2024, 7, 30)), "III.A.2": (100, date(2024, 9, 26)),
+    "III.A.3": (80, None), "III.B.1": (100, date(2024, 5, 28)), "III.B.2": (100, date(2024, 6, 7)),
+    "IV.1": (60, None),
+}
+
+
+def _plan_progress(actor: Actor, rng: random.Random) -> None:
+    """Progress reports as units would have sent them in 2024 (a few late, two not finished)."""
+    from par_desktop.services import tasks
+
+    for ref, (percent, done_on) in PLAN_2024_PROGRESS.items():
+        task = Task.get(Task.ref == ref)
+        reported = done_on or date(2024, 11, 15)
+        # a task of every unit is reported by each unit on its own occurrence
+        owed = [(o.unit_id, o.id) for o in task.occurrences] if task.per_unit else [(None, None)]
+        for unit_id, occurrence_id in owed:
+            for step_percent, day, text in ((min(percent, 50), reported - timedelta(days=30), "Đang triển khai."),
+                                            (percent, reported, "Đã hoàn thành." if percent == 100
+                                             else "Đang hoàn thiện dự thảo.")):
+                tasks.report_progress(actor, task.id, percent=step_percent, text=text, unit_id=unit_id,
+                                      occurrence_id=occurrence_id, reported_on=day)
+    monthly = (TaskOccurrence.select().join(Task)
+               .where(Task.kind == "obligation", Task.recurrence == "monthly",
+                      TaskOccurrence.due_date < date(2024, 12, 1))
+               .order_by(TaskOccurrence.id))
+    for occurrence in monthly:
+        late = rng.random() < 0.08
+        reported = (occurrence.due_date + timedelta(days=rng.randint(1, 6)) if late
+                    else occurrence.due_date - timedelta(days=rng.randint(0, 4)))
+        tasks.report_progress(actor, occurrence.task_id, percent=100, unit_id=occurrence.unit_id,
+                              occurrence_id=occurrence.id, reported_on=reported, text="Đã gửi báo cáo.")
 
 
 def _procedures(units: dict[str, Unit]) -> list[Procedure]:
