@@ -46,6 +46,8 @@ WORKER = textwrap.dedent('''
     def writes(name, count, go):
         """COUNT short write transactions, each: an audit row, a counter +1 (read-modify-write through
         update_record) and the next register number (SELECT MAX+1, INSERT)."""
+        Setting.get(Setting.key == "test.counter")      # the file is open and read
+        Path(f"{go}.{name}").touch()                     # ready
         wait_for(go)
         started = time.time()
         for i in range(int(count)):
@@ -165,7 +167,8 @@ def test_four_processes_writing_at_once_lose_nothing(db, worker, tmp_path):
     _exec(db, "INSERT INTO setting (key, value, version, updated_at) VALUES ('test.counter', '0', 1, '2024-01-01')")
     go = tmp_path / "go"
     procs = [worker(db, "writes", f"clerk{n}", 25, go) for n in range(4)]
-    time.sleep(0.5)                        # all four imported and opened the file: start together
+    for n in range(4):                     # all four opened the file: start them together
+        _wait_for(Path(f"{go}.clerk{n}"))
     started = time.monotonic()
     go.touch()
     results = [_finish(p) for p in procs]
@@ -200,6 +203,7 @@ def test_a_write_waits_for_another_clerks_3_second_lock_then_succeeds(db, worker
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "created user lan (office)"
     assert 2.5 <= waited < 12, waited
+    print(f"the write waited {waited:.2f} s for the 3-second lock, then succeeded")
     assert _finish(holder)[:2] == (0, "released\n")
     assert _sql(db, "SELECT count(*) FROM audit_log WHERE username='holder'") == [(1,)]
     assert _sql(db, "SELECT username FROM user") == [("lan",)]
@@ -287,6 +291,8 @@ def test_three_imports_and_a_stream_of_numberings_at_once(tmp_path, worker):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     go = tmp_path / "go"
     numbering = [worker(db, "writes", f"so{n}", 15, go) for n in range(2)]
+    for n in range(2):
+        _wait_for(Path(f"{go}.so{n}"))
     imports = [subprocess.Popen([sys.executable, "-m", "par_desktop", "--db", str(db), "import", "dossiers", str(f)],
                                 cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for f in files]
