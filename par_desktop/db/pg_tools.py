@@ -140,7 +140,14 @@ def dump(location: str, out: str | Path | None = None) -> Path:
 
 
 def archive_version(source: Path) -> int:
-    """The schema version recorded in a pg_dump archive; InvalidInput when it is not a PAR Desktop backup."""
+    """The schema version recorded in a pg_dump archive; InvalidInput when it is not a whole, readable
+    PAR Desktop backup."""
+    return _inspect(Path(source))[0]
+
+
+def _inspect(source: Path) -> tuple[int, set[str]]:
+    """(schema version, table names) of an archive, after reading all of it once: a truncated or damaged
+    file is refused before anything is changed."""
     if not source.is_file():
         raise InvalidInput(f"Không tìm thấy tệp sao lưu {source}.")
     with source.open("rb") as handle:
@@ -150,16 +157,21 @@ def archive_version(source: Path) -> int:
                            "«par-desktop --db TỆP.db migrate-to URL» vào một cơ sở dữ liệu PostgreSQL trống.")
     if not head.startswith(b"PGDMP"):
         raise InvalidInput(f"Tệp {source.name} không phải bản sao lưu PostgreSQL (pg_dump) của PAR Desktop.")
-    tool = find_tool("pg_restore")
-    done = subprocess.run([str(tool), "--data-only", "--table=app_meta", "--file=-", str(source)],
-                          capture_output=True, text=True, timeout=TIMEOUT_S)
-    if done.returncode != 0:
-        raise InvalidInput(f"Tệp {source.name} bị hỏng hoặc không đọc được ({_last_line(done.stderr)}); "
-                           "không khôi phục.", detail=done.stderr.strip())
-    match = re.search(r"^schema_version\t(\d+)$", done.stdout, re.MULTILINE)
-    if match is None:
+    tool = str(find_tool("pg_restore"))
+
+    def read(*args: str) -> str:
+        done = subprocess.run([tool, *args, str(source)], capture_output=True, text=True, timeout=TIMEOUT_S)
+        if done.returncode != 0:
+            raise InvalidInput(f"Tệp {source.name} bị hỏng hoặc không đọc được ({_last_line(done.stderr)}); "
+                               "không khôi phục.", detail=done.stderr.strip())
+        return done.stdout
+
+    read(f"--file={os.devnull}")          # every block, to the end
+    tables = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", read("--list"), re.MULTILINE))
+    match = re.search(r"^schema_version\t(\d+)$", read("--data-only", "--table=app_meta", "--file=-"), re.MULTILINE)
+    if "app_meta" not in tables or match is None:
         raise InvalidInput(f"Tệp {source.name} không có thông tin phiên bản; không phải bản sao lưu PAR Desktop.")
-    return int(match.group(1))
+    return int(match.group(1)), tables
 
 
 def restore(location: str, source: str | Path) -> Path | None:
@@ -168,13 +180,14 @@ def restore(location: str, source: str | Path) -> Path | None:
     from par_desktop.db.schema import SCHEMA_VERSION
 
     source = Path(source)
-    version = archive_version(source)
+    version, in_archive = _inspect(source)
     if version > SCHEMA_VERSION:
         raise InvalidInput(f"Bản sao lưu {source.name} thuộc phiên bản PAR Desktop mới hơn (lược đồ {version}).")
     tool = find_tool("pg_restore")
-    kept = dump(location) if _table_names(location) else None
+    present = _table_names(location)
+    kept = dump(location) if present else None
+    _drop_tables_missing_from(location, present, in_archive)
     url, env = _connection(location)
-    _drop_tables_missing_from(location, source, tool)
     _run([str(tool), "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
           "--no-privileges", f"--dbname={url}", str(source)], env, location, "Khôi phục")
     return kept
@@ -191,16 +204,13 @@ def _table_names(location: str) -> set[str]:
             db.close()
 
 
-def _drop_tables_missing_from(location: str, source: Path, tool: Path) -> None:
-    """Our tables that the archive lacks (it was made before a schema upgrade added them) would stop
-    the next start from upgrading it again; drop them so the restored database is exactly the archive."""
+def _drop_tables_missing_from(location: str, present: set[str], in_archive: set[str]) -> None:
+    """Our tables that a (whole, older) archive lacks, because an upgrade added them after it was made,
+    would stop the next start from upgrading it again: drop them, after the current state was dumped."""
     from par_desktop.db.connection import make_database, translated_errors
     from par_desktop.db.models import ALL_MODELS
 
-    listing = subprocess.run([str(tool), "--list", str(source)], capture_output=True, text=True, timeout=TIMEOUT_S)
-    in_archive = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", listing.stdout, re.MULTILINE))
-    ours = {model._meta.table_name for model in ALL_MODELS}
-    extra = sorted((_table_names(location) & ours) - in_archive)
+    extra = sorted((present & {model._meta.table_name for model in ALL_MODELS}) - in_archive)
     if not extra:
         return
     db = make_database(location)
