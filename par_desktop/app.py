@@ -208,8 +208,14 @@ def _stop_presence(timer) -> None:
 def _save_screenshot(window, path: str) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from PySide6.QtCore import QThreadPool
+
     window.show()
     loop = QEventLoop()
+    QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
+    loop.exec()
+    # pages load their data on worker threads: wait for them, then let their results be drawn
+    QThreadPool.globalInstance().waitForDone(30_000)
     QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
     loop.exec()
     target = Path(path)

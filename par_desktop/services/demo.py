@@ -187,13 +187,14 @@ def _plan_progress(actor: Actor, rng: random.Random) -> None:
                                              else "Đang hoàn thiện dự thảo.")):
                 tasks.report_progress(actor, task.id, percent=step_percent, text=text, unit_id=unit_id,
                                       occurrence_id=occurrence_id, reported_on=day)
-    monthly = (TaskOccurrence.select().join(Task)
-               .where(Task.kind == "obligation", Task.recurrence == "monthly",
-                      TaskOccurrence.due_date < date(2024, 12, 1))
-               .order_by(TaskOccurrence.id))
-    for occurrence in monthly:
-        late = rng.random() < 0.08
-        reported = (occurrence.due_date + timedelta(days=rng.randint(1, 6)) if late
+    obligations = (TaskOccurrence.select().join(Task)
+                   .where(Task.kind == "obligation", TaskOccurrence.due_date <= date(2024, 12, 31))
+                   .order_by(TaskOccurrence.id))
+    for occurrence in obligations:
+        fate = rng.random()
+        if fate < 0.03:   # never sent: the Office has to chase it
+            continue
+        reported = (occurrence.due_date + timedelta(days=rng.randint(1, 6)) if fate < 0.11
                     else occurrence.due_date - timedelta(days=rng.randint(0, 4)))
         tasks.report_progress(actor, occurrence.task_id, percent=100, unit_id=occurrence.unit_id,
                               occurrence_id=occurrence.id, reported_on=reported, text="Đã gửi báo cáo.")

@@ -219,3 +219,43 @@ def run_operation(parent: QWidget | None, title: str, work: Callable[[Progress],
     _RUNNING.add(operation)
     operation.start()
     return operation
+
+
+class _QuietOperation(QObject):
+    """A background load with no dialog (dashboard refreshes): only the latest result is delivered."""
+
+    def __init__(self, work: Callable[[], Any], on_success: Callable[[Any], None],
+                 on_error: Callable[[BaseException], None] | None):
+        super().__init__()
+        self._on_success, self._on_error = on_success, on_error
+        self._signals = _Signals()
+        self._signals.succeeded.connect(self._succeeded)
+        self._signals.failed.connect(self._failed)
+        self._worker = _Worker(lambda _progress: work(), Progress(self._signals, threading.Event()), self._signals)
+
+    @Slot(object)
+    def _succeeded(self, result: Any) -> None:
+        _RUNNING_QUIET.discard(self)
+        self._on_success(result)
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        _RUNNING_QUIET.discard(self)
+        if self._on_error is not None:
+            self._on_error(exc)
+        else:
+            log.warning("background load failed: %s", exc)
+
+
+_RUNNING_QUIET: set[_QuietOperation] = set()
+
+
+def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Run ``work()`` on a worker thread without a progress dialog; ``on_success(result)`` on the GUI thread.
+
+    For short reads that refresh a view (a dialog popping up at every refresh would be noise).
+    """
+    operation = _QuietOperation(work, on_success, on_error)
+    _RUNNING_QUIET.add(operation)
+    QThreadPool.globalInstance().start(operation._worker)

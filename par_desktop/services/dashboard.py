@@ -1,0 +1,54 @@
+"""What the dashboard (Tổng quan) answers at a glance, gathered as plain data for the page and tests.
+
+UX.md: tasks overdue per unit, tasks due in the next 14 days, dossiers overdue and near due today, the
+on-time rate of the current reporting period, what changed since yesterday.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from par_desktop.domain.periods import Period, report_period_of
+from par_desktop.services import audit, dossiers, settings, stats, tasks
+
+DUE_SOON_DAYS = 14
+ATTENTION_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: date
+    period: Period
+    tasks_by_unit: list[tasks.UnitTaskSummary]
+    tasks_overdue: list[tasks.TaskView]
+    tasks_due_soon: list[tasks.TaskView]
+    dossier_counts: dossiers.DueSummary
+    dossiers_needing_attention: list[dossiers.DueRow]   # overdue and near due, soonest first
+    overdue_dossiers_by_unit: list[tuple[str, int]]
+    period_total: stats.StatsRow
+    changes_since_yesterday: list[audit.AuditEntry]
+    change_count: int
+
+
+def load(now: datetime | None = None) -> Dashboard:
+    now = (now or datetime.now()).replace(second=0, microsecond=0)
+    today = now.date()
+    period = report_period_of(today, "month", settings.get("reports.cutoff_day"))
+    attention = dossiers.near_due_dossiers(now, include_overdue=True)
+    per_unit = Counter(row.unit or "(Chưa xác định)" for row in attention if row.state == "overdue")
+    since = datetime.combine(today - timedelta(days=1), datetime.min.time())
+    return Dashboard(
+        today=today,
+        period=period,
+        tasks_by_unit=tasks.summary_by_unit(today),
+        tasks_overdue=tasks.overdue_tasks(today),
+        tasks_due_soon=tasks.due_within(DUE_SOON_DAYS, today),
+        dossier_counts=dossiers.due_summary(now),
+        dossiers_needing_attention=attention[:ATTENTION_ROWS],
+        overdue_dossiers_by_unit=per_unit.most_common(),
+        period_total=stats.dossier_statistics(period.start, period.end).total,
+        changes_since_yesterday=audit.entries(since=since, limit=100),
+        change_count=audit.count(since=since),
+    )
