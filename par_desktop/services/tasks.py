@@ -9,6 +9,10 @@ Statuses (``status``, English keys; Vietnamese labels in ``STATUS_LABELS``):
   Office must act on before the task turns overdue;
 - ``in_progress``: some progress reported; ``not_started``: nothing reported yet.
 
+Statuses are computed for a day (``today``, default the real one) from what was known on that day:
+progress reported later and completions after it do not count, so a monthly report of July reads the
+tasks as they stood at the end of July.
+
 A task owed period by period (recurring: Hằng tháng, Thường xuyên …) or by every unit ("Các phòng, đơn
 vị" as lead: ``per_unit``) is followed through its occurrences (``TaskOccurrence``: one per period, and
 per unit for ``per_unit`` tasks), each with its own due date and status. Such a task's status is the
@@ -238,15 +242,28 @@ class _Snapshot:
         self.occurrences: dict[int, list[TaskOccurrence]] = defaultdict(list)
         for occ in occs:
             self.occurrences[occ.task_id].append(occ)
-        reported = ProgressReport.select(ProgressReport.task, ProgressReport.occurrence).distinct()
+        reports = ProgressReport.select(ProgressReport.id, ProgressReport.task, ProgressReport.occurrence,
+                                        ProgressReport.reported_on, ProgressReport.percent)
         if ids is not None:
-            reported = reported.where(ProgressReport.task.in_(ids))
-        self.reported_tasks: set[int] = set()
-        self.reported_occurrences: set[int] = set()
-        for row in reported.tuples():
-            self.reported_tasks.add(row[0])
-            if row[1] is not None:
-                self.reported_occurrences.add(row[1])
+            reports = reports.where(ProgressReport.task.in_(ids))
+        reported: set[tuple[int, int | None]] = set()
+        latest: dict[tuple[int, int | None], tuple[date, int, int]] = {}
+        for report_id, task_id, occurrence_id, reported_on, percent in reports.tuples():
+            key = (task_id, occurrence_id)
+            reported.add(key)
+            if reported_on <= today and (key not in latest or (reported_on, report_id) > latest[key][:2]):
+                latest[key] = (reported_on, report_id, percent)
+        self.reported_tasks = {task_id for task_id, occurrence_id in latest if occurrence_id is None}
+        self.reported_occurrences = {occurrence_id for _, occurrence_id in latest if occurrence_id is not None}
+        # Statuses on a past day count only what was reported by then. These loaded rows are only read
+        # (never saved), so they are set to their values as of ``today``.
+        for task in self.tasks:
+            _as_of(task, (task.id, None), today, reported, latest)
+            if task.started_on is not None and task.started_on > today:
+                task.started_on = None
+        for items in self.occurrences.values():
+            for occ in items:
+                _as_of(occ, (occ.task_id, occ.id), today, reported, latest)
 
     def status(self, due, completed, percent, started) -> str:
         return task_status(due, completed, percent, self.today, started=started,
@@ -318,6 +335,18 @@ class _Snapshot:
             due_overridden=task.due_overridden, recurrence=task.recurrence, next_due=next_due, status=status,
             progress_percent=progress, completed_on=completed, note=task.note, version=task.version,
             unit_statuses=unit_statuses, search_key=search_key)
+
+
+def _as_of(record: Task | TaskOccurrence, key: tuple, today: date, reported: set, latest: dict) -> None:
+    """Set a loaded task's or occurrence's progress and completion to what they were on ``today``."""
+    if record.completed_on is not None and record.completed_on <= today:
+        return
+    completed_later = record.completed_on is not None
+    record.completed_on = None
+    if key in reported:
+        record.progress_percent = latest[key][2] if key in latest else 0
+    elif completed_later:
+        record.progress_percent = 0
 
 
 def _unit_order(units: dict[int, Unit], name: str) -> tuple:
@@ -458,28 +487,23 @@ def overdue_tasks(today: date | None = None) -> list[TaskView]:
     return [v for v in list_tasks(None, today) if v.status == "overdue"]
 
 
-def startup_notice_lines(today: date | None = None, within_days: int = 7, limit: int = 12) -> list[str]:
-    """The notice shown on start: tasks overdue, then those due within ``within_days`` days."""
+def startup_notice_lines(today: date | None = None, within_days: int = 7, limit: int = 10) -> list[str]:
+    """The notice shown on start, one line per task: overdue ones first, then those due within
+    ``within_days`` days; each list cut at ``limit`` lines with a closing "… và N nhiệm vụ khác"."""
     today = today or date.today()
-    lines: list[str] = []
 
     def describe(view: TaskView) -> str:
         units = "tất cả các phòng, đơn vị" if view.lead_units == (ALL,) else ", ".join(view.lead_units)
         content = view.content if len(view.content) <= 90 else view.content[:87].rstrip() + "…"
         return f"{view.ref} — {content} (hạn {ui_date(view.next_due)}; {units or 'chưa giao đơn vị'})"
 
+    lines: list[str] = []
     overdue = [v for v in list_tasks(None, today) if v.status == "overdue"]
     soon = due_within(within_days, today)
-    if overdue:
-        lines.append(f"Quá hạn: {len(overdue)} nhiệm vụ")
-        lines.extend(f"  • {describe(v)}" for v in overdue[:limit])
-        if len(overdue) > limit:
-            lines.append(f"  … và {len(overdue) - limit} nhiệm vụ khác")
-    if soon:
-        lines.append(f"Đến hạn trong {within_days} ngày tới: {len(soon)} nhiệm vụ")
-        lines.extend(f"  • {describe(v)}" for v in soon[:limit])
-        if len(soon) > limit:
-            lines.append(f"  … và {len(soon) - limit} nhiệm vụ khác")
+    for heading, views in (("Nhiệm vụ quá hạn", overdue), (f"Nhiệm vụ đến hạn trong {within_days} ngày tới", soon)):
+        lines.extend(f"{heading}: {describe(v)}" for v in views[:limit])
+        if len(views) > limit:
+            lines.append(f"{heading}: … và {len(views) - limit} nhiệm vụ khác (xem trang Nhiệm vụ).")
     return lines
 
 

@@ -144,3 +144,27 @@ def reference_xlsx(path: Path) -> Path:
     """The reference plan's appendix as a clerk's Excel sheet (titles above, merged headings)."""
     _, titles, rows = reference_parts()
     return write_plan_xlsx(path, rows, titles=[t for t in titles if not t.startswith("(")])
+
+
+# The units of the reference plan's organisation (as the demo data has them): name, code, kind.
+UNITS = [
+    ("Văn phòng Sở", "VP", "office"),
+    ("Phòng Kế hoạch - Tài chính", "KHTC", "division"),
+    ("Phòng Lao động – Việc làm", "LĐVL", "division"),
+    ("Phòng Người có công", "NCC", "division"),
+    ("Phòng Bảo trợ xã hội", "BTXH", "division"),
+    ("Phòng Việc làm – An toàn Lao động", "VLATLĐ", "division"),
+    ("Phòng Giáo dục nghề nghiệp", "GDNN", "division"),
+    ("Thanh tra Sở", "TTr", "division"),
+]
+
+
+def fill_reference_plan(folder: Path):
+    """Into the bound (empty) database: the units, then the reference plan imported from its Word
+    file with the obligations of its text — no progress reported yet."""
+    from par_desktop.services import org, tasks
+    from par_desktop.services.session import SYSTEM
+
+    for position, (name, code, kind) in enumerate(UNITS):
+        org.create_unit(SYSTEM, name, code, kind=kind, sort_order=position)
+    return tasks.import_plan(SYSTEM, reference_docx(folder / "ke-hoach-38-cchc-2024.docx"), with_obligations=True)

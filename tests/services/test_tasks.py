@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import HEADER, reference_docx, reference_parts, reference_xlsx, write_plan_docx  # noqa: E402
+from plan_files import (  # noqa: E402
+    HEADER, fill_reference_plan, reference_docx, reference_parts, reference_xlsx, write_plan_docx,
+)
 
 from par_desktop.db.models import (  # noqa: E402
     Attachment, AuditLog, Plan, ProgressReport, Task, TaskOccurrence, TaskUnit, Unit, UnitAlias,
@@ -31,6 +33,13 @@ def _unit(code_or_name):
 @pytest.fixture
 def ref_docx(tmp_path):
     return reference_docx(tmp_path / "ke-hoach-38-cchc-2024.docx")
+
+
+@pytest.fixture
+def plan_db(empty_db, tmp_path):
+    """The reference plan's units and plan (imported from its Word file, with obligations), no progress."""
+    fill_reference_plan(tmp_path)
+    return empty_db
 
 
 def test_reference_plan_into_an_empty_database(empty_db, ref_docx):
@@ -76,6 +85,8 @@ def test_importing_the_same_file_again_changes_nothing(empty_db, ref_docx, tmp_p
 
 
 def test_reimport_into_the_demo_plan_changes_nothing(demo_db, ref_docx):
+    """The demo's plan (with its year of progress reports) is the reference plan: nothing to change."""
+    assert ProgressReport.select().count() > 0
     before = AuditLog.select().count()
     result = tasks.import_plan(SYSTEM, ref_docx)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 10)
@@ -130,7 +141,7 @@ def test_a_failure_inside_the_transaction_rolls_everything_back(empty_db, ref_do
     assert TaskUnit.select().count() == 0 and AuditLog.select().count() == 0
 
 
-def test_clerks_mapping_of_an_unknown_name_is_remembered_as_an_alias(demo_db, tmp_path):
+def test_clerks_mapping_of_an_unknown_name_is_remembered_as_an_alias(plan_db, tmp_path):
     rows = [HEADER, ["I", "Mục", "", "", "", ""],
             ["1", "Việc một", "Phòng Tài chính kế toán", "P. Lao động - VL", "Quý IV/2025", ""]]
     path = write_plan_docx(tmp_path / "kh-2025.docx", ["KẾ HOẠCH", "Công tác CCHC năm 2025"], ["PHỤ LỤC"], rows)
@@ -197,7 +208,7 @@ def _unit_actor(code):
     return Actor(f"nv_{code.lower()}", "unit", unit.id, f"Cán bộ {unit.name}")
 
 
-def test_unit_reports_progress_with_evidence_and_completes(demo_db, tmp_path):
+def test_unit_reports_progress_with_evidence_and_completes(plan_db, tmp_path):
     i3 = Task.get(Task.ref == "I.3")      # Phòng Người có công, due 31/07/2024
     evidence = tmp_path / "du-thao-quy-che.pdf"
     evidence.write_bytes(b"%PDF-1.4 bien ban")
@@ -218,7 +229,7 @@ def test_unit_reports_progress_with_evidence_and_completes(demo_db, tmp_path):
     assert Attachment.select().count() == 2
 
 
-def test_a_unit_cannot_report_on_another_units_task(demo_db):
+def test_a_unit_cannot_report_on_another_units_task(plan_db):
     i3 = Task.get(Task.ref == "I.3")      # Người có công's task
     btxh = _unit_actor("BTXH")
     with pytest.raises(PermissionDenied):
@@ -232,14 +243,14 @@ def test_a_unit_cannot_report_on_another_units_task(demo_db):
     assert ProgressReport.select().count() == 0
 
 
-def test_percent_must_be_between_0_and_100(demo_db):
+def test_percent_must_be_between_0_and_100(plan_db):
     with pytest.raises(InvalidInput, match="0 đến 100"):
         tasks.report_progress(_unit_actor("NCC"), Task.get(Task.ref == "I.3").id, percent=120)
 
 
 # ---- obligations and occurrences --------------------------------------------------------------------
 
-def test_obligations_are_idempotent_with_one_occurrence_per_period_and_unit(demo_db):
+def test_obligations_are_idempotent_with_one_occurrence_per_period_and_unit(plan_db):
     plan = Plan.get(Plan.year == 2024)
     occurrences_before, audit_before = TaskOccurrence.select().count(), AuditLog.select().count()
     ids = tasks.create_plan_obligations(SYSTEM, plan)
@@ -256,7 +267,7 @@ def test_obligations_are_idempotent_with_one_occurrence_per_period_and_unit(demo
     assert tasks.get_task(tx4.id, JULY).lead_units == ("Văn phòng Sở",)
 
 
-def test_each_units_monthly_report_has_its_own_status(demo_db):
+def test_each_units_monthly_report_has_its_own_status(plan_db):
     tx1 = Task.get(Task.ref == "TX.1")
     ncc, btxh = _unit("NCC"), _unit("BTXH")
     for month in range(1, 7):
@@ -279,7 +290,7 @@ def test_each_units_monthly_report_has_its_own_status(demo_db):
 
 # ---- views ------------------------------------------------------------------------------------------
 
-def test_filters_and_accent_insensitive_search(demo_db):
+def test_filters_and_accent_insensitive_search(plan_db):
     def refs(**kw):
         return [v.ref for v in tasks.list_tasks(tasks.TaskFilters(**kw), JULY)]
 
@@ -293,7 +304,7 @@ def test_filters_and_accent_insensitive_search(demo_db):
     assert "I.1" in refs(unit_id=ncc)          # coordinating ("Các phòng, đơn vị có liên quan")
 
 
-def test_summary_due_soon_late_and_notice(demo_db):
+def test_summary_due_soon_late_and_notice(plan_db):
     summary = {s.short_code: s for s in tasks.summary_by_unit(JULY)}
     ncc = summary["NCC"]
     # I.3 at risk; III.B.1, III.B.2 and the monthly/yearly obligations overdue or not started.
@@ -304,14 +315,16 @@ def test_summary_due_soon_late_and_notice(demo_db):
     soon = tasks.due_within(14, JULY)
     assert [v.ref for v in soon][:3] == ["I.2", "I.3", "III.A.1"]
     assert all(JULY <= v.next_due <= date(2024, 8, 3) for v in soon)
-    lines = tasks.startup_notice_lines(date(2024, 7, 26))
-    assert lines[0].startswith("Quá hạn:") and any(l.startswith("Đến hạn trong 7 ngày tới") for l in lines)
-    assert any("I.2 —" in l and "31/07/2024" in l for l in lines)
+    lines = tasks.startup_notice_lines(date(2024, 7, 26), limit=3)
+    assert lines[0].startswith("Nhiệm vụ quá hạn: III.B.1 — ") and "(hạn 31/05/2024; " in lines[0]
+    assert lines[3].startswith("Nhiệm vụ quá hạn: … và ")
+    assert "Nhiệm vụ đến hạn trong 7 ngày tới: I.2 — Quyết định sửa đổi" in lines[4]
+    assert "31/07/2024; Phòng Lao động – Việc làm)" in lines[4]
 
 
 # ---- editing by hand --------------------------------------------------------------------------------
 
-def test_add_edit_override_and_conflict(demo_db):
+def test_add_edit_override_and_conflict(plan_db):
     plan = Plan.get(Plan.year == 2024)
     task_id = tasks.create_task(SYSTEM, content="Tập huấn nghiệp vụ một cửa", deadline_text="Quý IV/2024",
                                 lead_unit_ids=[_unit("VP").id], coordinating_all=True, plan_id=plan.id)
@@ -334,3 +347,23 @@ def test_add_edit_override_and_conflict(demo_db):
     tasks.delete_task(SYSTEM, task_id, None)
     assert Task.get_or_none(Task.id == task_id) is None
     assert TaskOccurrence.select().where(TaskOccurrence.task == task_id).count() == 0
+
+
+def test_statuses_on_a_past_day_count_only_what_was_reported_by_then(plan_db):
+    i3 = Task.get(Task.ref == "I.3")
+    ncc = _unit_actor("NCC")
+    tasks.report_progress(ncc, i3.id, percent=60, reported_on=date(2024, 7, 1))
+    tasks.report_progress(ncc, i3.id, percent=100, reported_on=date(2024, 8, 12))
+    assert tasks.get_task(i3.id, date(2024, 6, 20)).status == "not_started"
+    july = tasks.get_task(i3.id, JULY)
+    assert (july.status, july.progress_percent, july.completed_on) == ("in_progress", 60, None)
+    assert tasks.get_task(i3.id, date(2024, 7, 31)).status == "in_progress"
+    assert tasks.get_task(i3.id, date(2024, 8, 5)).status == "overdue"
+    assert tasks.get_task(i3.id, date(2024, 9, 1)).status == "done_late"
+    tx1 = Task.get(Task.ref == "TX.1")
+    tasks.report_progress(ncc, tx1.id, percent=100, reported_on=date(2024, 2, 3))   # January's, late
+    january = lambda day: next(o for o in tasks.task_detail(tx1.id, day).occurrences  # noqa: E731
+                               if o.unit_id == ncc.unit_id and o.period_start == date(2024, 1, 1))
+    assert january(date(2024, 1, 31)).status == "at_risk"
+    assert january(date(2024, 2, 2)).status == "overdue"
+    assert january(date(2024, 2, 3)).status == "done_late"

@@ -1,13 +1,25 @@
 """Step deadlines: working-day budgets per unit from a trigger date, and which unit made it late."""
 
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from par_desktop.db.models import ProcessStep, Task
-from par_desktop.errors import InvalidInput, PermissionDenied
-from par_desktop.services import org, steps, tasks
-from par_desktop.services.session import SYSTEM, Actor
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+from plan_files import fill_reference_plan  # noqa: E402
+
+from par_desktop.db.models import ProcessStep, Task  # noqa: E402
+from par_desktop.errors import InvalidInput, PermissionDenied  # noqa: E402
+from par_desktop.services import org, steps, tasks  # noqa: E402
+from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+
+
+@pytest.fixture
+def plan_db(empty_db, tmp_path):
+    """The reference plan's units and plan (imported from its Word file, with obligations), no progress."""
+    fill_reference_plan(tmp_path)
+    return empty_db
 
 
 def _publish_list(trigger: date) -> int:
@@ -20,7 +32,7 @@ def _steps(process_id):
     return list(ProcessStep.select().where(ProcessStep.process == process_id).order_by(ProcessStep.position))
 
 
-def test_planned_dues_skip_tet_and_weekends(demo_db):
+def test_planned_dues_skip_tet_and_weekends(plan_db):
     # Decision received Wed 07/02/2024; Tết holiday 08–14/02: the division's 3 days are 15, 16 and 19/02,
     # the Office's 2 days 20 and 21/02.
     view = steps.process_view(steps.get_process(_publish_list(date(2024, 2, 7))), date(2024, 2, 8))
@@ -32,7 +44,7 @@ def test_planned_dues_skip_tet_and_weekends(demo_db):
     assert (division.status, office.status, view.status) == ("in_progress", "waiting", "in_progress")
 
 
-def test_the_late_division_is_named_not_the_office_that_used_its_own_two_days(demo_db):
+def test_the_late_division_is_named_not_the_office_that_used_its_own_two_days(plan_db):
     process_id = _publish_list(date(2024, 2, 7))
     division, office = _steps(process_id)
     steps.complete_step(SYSTEM, division.id, date(2024, 2, 22))   # 3 working days after its due (19/02)
@@ -44,7 +56,7 @@ def test_the_late_division_is_named_not_the_office_that_used_its_own_two_days(de
     assert view.steps[1].own_due == date(2024, 2, 26) and view.steps[1].status == "done_on_time"
 
 
-def test_the_office_is_named_when_it_is_the_one_late(demo_db):
+def test_the_office_is_named_when_it_is_the_one_late(plan_db):
     process_id = _publish_list(date(2024, 2, 7))
     division, office = _steps(process_id)
     steps.complete_step(SYSTEM, division.id, date(2024, 2, 16))   # early: the Office keeps the planned 21/02
@@ -54,7 +66,7 @@ def test_the_office_is_named_when_it_is_the_one_late(demo_db):
     assert [s.unit_name for s in view.late_steps] == ["Văn phòng Sở"]
 
 
-def test_step_completion_rules_and_permissions(demo_db):
+def test_step_completion_rules_and_permissions(plan_db):
     process_id = _publish_list(date(2024, 3, 4))
     division, office = _steps(process_id)
     with pytest.raises(InvalidInput, match="các bước trước chưa hoàn thành"):
@@ -69,7 +81,7 @@ def test_step_completion_rules_and_permissions(demo_db):
     assert _steps(process_id)[0].completed_on == date(2024, 3, 6)
 
 
-def test_internal_procedure_template_and_the_task_detail(demo_db):
+def test_internal_procedure_template_and_the_task_detail(plan_db):
     ldvl = org.find_unit("LĐVL")
     task = Task.get(Task.ref == "III.B.1")
     process_id = steps.create_from_template(SYSTEM, "internal_procedure", ldvl.id, date(2024, 4, 26),
@@ -84,7 +96,7 @@ def test_internal_procedure_template_and_the_task_detail(demo_db):
     assert [p.id for p in detail.processes] == [process_id]
 
 
-def test_a_process_needs_named_steps_with_positive_budgets(demo_db):
+def test_a_process_needs_named_steps_with_positive_budgets(plan_db):
     vp = org.find_unit("VP")
     with pytest.raises(InvalidInput, match="lớn hơn 0"):
         steps.create_process(SYSTEM, "Quy trình", date(2024, 3, 1), [("Bước một", vp.id, 0)])

@@ -1,0 +1,1 @@
+"""Qt item models of the pages (QAbstractTableModel subclasses over plain service rows)."""
