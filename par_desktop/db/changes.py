@@ -5,7 +5,6 @@ Call these inside ``connection.write_transaction()`` so the change and its audit
 
 from __future__ import annotations
 
-import contextvars
 from datetime import date, datetime
 from typing import Any
 
@@ -14,8 +13,22 @@ from peewee import ForeignKeyField, Model
 from par_desktop.db.models import AuditLog, VersionedModel
 from par_desktop.errors import ConflictError, NotFound
 
-# The presence session of this process, stamped on audit rows (set at start-up / login).
-current_session_id: contextvars.ContextVar[str] = contextvars.ContextVar("current_session_id", default="")
+
+class _ProcessValue:
+    """A value every thread of the process sees (a ContextVar would hide it from worker threads)."""
+
+    def __init__(self, default: str):
+        self._value = default
+
+    def get(self) -> str:
+        return self._value
+
+    def set(self, value: str) -> None:
+        self._value = value
+
+
+# The presence session of this process, stamped on audit rows (set at sign-in; one app = one session).
+current_session_id = _ProcessValue("")
 
 
 def _text(value: Any) -> str | None:
@@ -41,14 +54,14 @@ def row_values(record: Model) -> dict[str, Any]:
             for name, field in record._meta.fields.items()}
 
 
-def insert_record(model: type[Model], username: str, **values: Any) -> Model:
+def insert_record(model: type[Model], username: str, /, **values: Any) -> Model:
     record = model.create(**values)
     audit(username, "insert", model._meta.table_name, record.get_id(), new=_summary(record))
     return record
 
 
 def update_record(model: type[VersionedModel], record_id: Any, expected_version: int | None,
-                  username: str, **changes: Any) -> VersionedModel:
+                  username: str, /, **changes: Any) -> VersionedModel:
     """Apply ``changes`` if the record is still at ``expected_version``; audit each changed field.
 
     ``expected_version=None`` is an explicit overwrite (the clerk chose "ghi đè" after a conflict).
@@ -61,7 +74,7 @@ def update_record(model: type[VersionedModel], record_id: Any, expected_version:
             "Bản ghi đã được người khác sửa sau khi bạn mở. Hãy tải lại để xem thay đổi, hoặc ghi đè.",
             current=row_values(record))
     before = row_values(record)
-    actual = {k: v for k, v in changes.items() if _text(before[k]) != _text(v)}
+    actual = {k: v for k, v in changes.items() if before[k] != (v.get_id() if isinstance(v, Model) else v)}
     if not actual:
         return record
     query = model.update(**actual, version=model.version + 1, updated_at=datetime.now()).where(
@@ -74,6 +87,7 @@ def update_record(model: type[VersionedModel], record_id: Any, expected_version:
 
 
 def delete_record(record: Model, username: str) -> None:
+    """Delete and audit ``record``. Child rows that ON DELETE CASCADE removes with it get no row of their own."""
     audit(username, "delete", record._meta.table_name, record.get_id(), old=_summary(record))
     record.delete_instance()
 

@@ -47,3 +47,44 @@ def test_delete_is_audited_and_missing_record_reported(empty_db):
     assert AuditLog.select().where(AuditLog.action == "delete").count() == 1
     with pytest.raises(NotFound), write_transaction():
         update_record(Unit, unit.id, 1, "a", head_name="Z")
+
+
+def test_models_with_a_username_column_and_second_precise_changes(empty_db):
+    from datetime import datetime
+
+    from par_desktop.db.models import Presence, User
+
+    with write_transaction():
+        user = insert_record(User, "admin", username="vp.hoa", role="office")
+        assert user.username == "vp.hoa"
+        presence = insert_record(Presence, "admin", session_id="s1", username="vp.hoa", machine="PC-01", pid=1)
+        unit = insert_record(Unit, "admin", name="Văn phòng Sở", short_code="VP")
+    with write_transaction():
+        update_record(User, user.id, 1, "admin", locked_until=datetime(2024, 5, 4, 8, 0, 0))
+        moved = update_record(User, user.id, 2, "admin", locked_until=datetime(2024, 5, 4, 8, 0, 30))
+        unchanged = update_record(Unit, unit.id, 1, "admin", sort_order=0.0)
+    assert moved.version == 3 and moved.locked_until.second == 30
+    assert unchanged.version == 1
+    assert presence.machine == "PC-01"
+
+
+def test_session_id_is_seen_by_worker_threads(empty_db):
+    import threading
+
+    from par_desktop.db.changes import audit, current_session_id
+
+    current_session_id.set("session-42")
+    try:
+        def work():
+            with write_transaction():
+                audit("clerk", "import", "dossier")
+            from par_desktop.db.connection import current
+
+            current().close()
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    finally:
+        current_session_id.set("")
+    assert AuditLog.get(AuditLog.action == "import").session_id == "session-42"
