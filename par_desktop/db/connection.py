@@ -168,6 +168,20 @@ def write_transaction():
     return _postgres_write_transaction(db)
 
 
+@contextmanager
+def lock_wait(milliseconds: int):
+    """Inside the block, wait at most ``milliseconds`` for another writer before "database is locked"
+    (e.g. a heartbeat that must never make the clerk wait), on either backend; then back to
+    ``BUSY_TIMEOUT_S``. Use it around ``write_transaction()``, not inside one."""
+    db = current()
+    setting = "PRAGMA busy_timeout = {}" if isinstance(db, peewee.SqliteDatabase) else "SET lock_timeout = {}"
+    db.execute_sql(setting.format(int(milliseconds)))
+    try:
+        yield
+    finally:
+        db.execute_sql(setting.format(BUSY_TIMEOUT_S * 1000))
+
+
 WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers' lock
 NUMBERING_LOCK_SPACE = 0x50415200  # "PAR" + 0: first key of every numbering lock
 
