@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import peewee
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
     QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -169,10 +169,6 @@ class UnitForm(QGroupBox):
         self.kind_combo.currentIndexChanged.connect(self._changed)
         self.order_spin.valueChanged.connect(self._changed)
         self.active_check.toggled.connect(self._changed)
-        save = QShortcut(QKeySequence.StandardKey.Save, self, self.save)
-        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.discard)
-        cancel.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         self.editable = page.ctx.can("organisation")
         for widget in (self.name_edit, self.code_edit, self.head_edit, self.title_edit, self.alias_edit):
@@ -182,6 +178,15 @@ class UnitForm(QGroupBox):
             widget.setEnabled(self.editable)
         self.read_only_note.setVisible(not self.editable)
         self.show_unit(None, new=False)
+
+    def keyPressEvent(self, event) -> None:
+        """Ctrl+S saves, Esc cancels: keys the fields do not use come up to the form."""
+        if event.matches(QKeySequence.StandardKey.Save):
+            self.save()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.discard()
+        else:
+            super().keyPressEvent(event)
 
     # ---- showing ---------------------------------------------------------------------------------
 
@@ -318,6 +323,7 @@ class CatalogPage(QWidget):
         self.ctx = ctx
         self.units: list[UnitRow] = []
         self.procedures: list[ProcedureRow] = []
+        self._reloading = False
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("catalogTabs")
         layout = QVBoxLayout(self)
@@ -447,7 +453,11 @@ class CatalogPage(QWidget):
         with translated_errors():
             self.units = load_units()
             self.procedures = load_procedures(self.units)
-        self.units_model.set_rows(self.units)
+        self._reloading = True     # the view restoring its selection is not the clerk choosing a unit
+        try:
+            self.units_model.set_rows(self.units)
+        finally:
+            self._reloading = False
         fields = sorted({p.field for p in self.procedures if p.field})
         self.procedures_filter.set_options("field", [(f, f) for f in fields])
         self.procedures_filter.set_options("unit", [(u.name, u.id) for u in self.units])
@@ -490,6 +500,8 @@ class CatalogPage(QWidget):
     # ---- selection and hooks -----------------------------------------------------------------------
 
     def _unit_selected(self, row: UnitRow | None) -> None:
+        if self._reloading:
+            return
         form = self.unit_form
         if row is not None and form.unit is not None and row.id == form.unit.id and not form.creating:
             return
@@ -510,6 +522,7 @@ class CatalogPage(QWidget):
                                                         yes="Bỏ thay đổi", no="Tiếp tục sửa"):
             return
         self.units_view.table.clearSelection()
+        self.units_view.table.setCurrentIndex(QModelIndex())
         self.unit_form.show_unit(None, new=True)
         self.unit_form.name_edit.setFocus()
 

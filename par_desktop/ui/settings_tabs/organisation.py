@@ -458,6 +458,7 @@ class OrganisationTab(QWidget):
         except UserError as exc:
             show_error(self, exc)
             return False
+        self._settings_loaded = values
         self.ctx.notify_changed()
         self.refresh()
         show_message(self, "Cài đặt", f"Đã lưu {len(changed)} cài đặt.")
