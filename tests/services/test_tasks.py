@@ -42,7 +42,14 @@ def plan_db(empty_db, tmp_path):
     return empty_db
 
 
-def test_reference_plan_into_an_empty_database(empty_db, ref_docx):
+@pytest.fixture
+def any_plan_db(any_empty_db, tmp_path):
+    """The same on SQLite and on PostgreSQL in turn."""
+    fill_reference_plan(tmp_path)
+    return any_empty_db
+
+
+def test_reference_plan_into_an_empty_database(any_empty_db, ref_docx):
     result = tasks.import_plan(SYSTEM, ref_docx)
     assert (result.task_count, result.created, result.year) == (10, 10, 2024)
     rows = tasks.tasks_json(JULY)
@@ -70,7 +77,7 @@ def test_reference_plan_into_an_empty_database(empty_db, ref_docx):
     assert per_unit.per_unit and TaskOccurrence.select().where(TaskOccurrence.task == per_unit).count() == 5
 
 
-def test_importing_the_same_file_again_changes_nothing(empty_db, ref_docx, tmp_path):
+def test_importing_the_same_file_again_changes_nothing(any_empty_db, ref_docx, tmp_path):
     tasks.import_plan(SYSTEM, ref_docx)
     audit_rows, versions = AuditLog.select().count(), [t.version for t in Task.select().order_by(Task.id)]
     again = tasks.import_plan(SYSTEM, ref_docx)
@@ -115,7 +122,7 @@ def test_a_changed_row_updates_only_that_task_and_keeps_a_clerks_date(empty_db, 
                                                                                   ("task", "due_date")}
 
 
-def test_bad_deadline_in_row_7_names_it_and_imports_nothing(empty_db, tmp_path):
+def test_bad_deadline_in_row_7_names_it_and_imports_nothing(any_empty_db, tmp_path):
     rows = [HEADER, ["I", "Mục một", "", "", "", ""]] + [
         [str(n), f"Việc {n}", "Phòng Kế hoạch - Tài chính", "", "Tháng 7/2024", ""] for n in range(1, 5)]
     rows.append(["5", "Việc năm", "Phòng Mới", "", "Tháng 13/2024", ""])        # table row 7
@@ -128,7 +135,7 @@ def test_bad_deadline_in_row_7_names_it_and_imports_nothing(empty_db, tmp_path):
     assert AuditLog.select().count() == 0
 
 
-def test_a_failure_inside_the_transaction_rolls_everything_back(empty_db, ref_docx):
+def test_a_failure_inside_the_transaction_rolls_everything_back(any_empty_db, ref_docx):
     """Units are created in the import's transaction: a failure after them leaves nothing behind."""
     document = tasks.read_plan_file(ref_docx)
     unknown = tasks.unknown_unit_names(document)
@@ -208,7 +215,7 @@ def _unit_actor(code):
     return Actor(f"nv_{code.lower()}", "unit", unit.id, f"Cán bộ {unit.name}")
 
 
-def test_unit_reports_progress_with_evidence_and_completes(plan_db, tmp_path):
+def test_unit_reports_progress_with_evidence_and_completes(any_plan_db, tmp_path):
     i3 = Task.get(Task.ref == "I.3")      # Phòng Người có công, due 31/07/2024
     evidence = tmp_path / "du-thao-quy-che.pdf"
     evidence.write_bytes(b"%PDF-1.4 bien ban")
@@ -267,7 +274,7 @@ def test_obligations_are_idempotent_with_one_occurrence_per_period_and_unit(plan
     assert tasks.get_task(tx4.id, JULY).lead_units == ("Văn phòng Sở",)
 
 
-def test_each_units_monthly_report_has_its_own_status(plan_db):
+def test_each_units_monthly_report_has_its_own_status(any_plan_db):
     tx1 = Task.get(Task.ref == "TX.1")
     ncc, btxh = _unit("NCC"), _unit("BTXH")
     for month in range(1, 7):
@@ -324,7 +331,7 @@ def test_summary_due_soon_late_and_notice(plan_db):
 
 # ---- editing by hand --------------------------------------------------------------------------------
 
-def test_add_edit_override_and_conflict(plan_db):
+def test_add_edit_override_and_conflict(any_plan_db):
     plan = Plan.get(Plan.year == 2024)
     task_id = tasks.create_task(SYSTEM, content="Tập huấn nghiệp vụ một cửa", deadline_text="Quý IV/2024",
                                 lead_unit_ids=[_unit("VP").id], coordinating_all=True, plan_id=plan.id)
@@ -349,7 +356,7 @@ def test_add_edit_override_and_conflict(plan_db):
     assert TaskOccurrence.select().where(TaskOccurrence.task == task_id).count() == 0
 
 
-def test_statuses_on_a_past_day_count_only_what_was_reported_by_then(plan_db):
+def test_statuses_on_a_past_day_count_only_what_was_reported_by_then(any_plan_db):
     i3 = Task.get(Task.ref == "I.3")
     ncc = _unit_actor("NCC")
     tasks.report_progress(ncc, i3.id, percent=60, reported_on=date(2024, 7, 1))
