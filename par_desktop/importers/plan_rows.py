@@ -89,6 +89,8 @@ def _column_of(header_text: str) -> str | None:
         return "coordinating"
     if "chu tri" in key:
         return "lead"
+    if "san pham" in key or "ket qua" in key:     # "Sản phẩm hoàn thành", "Kết quả": not the deadline
+        return None
     if "thoi gian" in key or "thoi han" in key or "hoan thanh" in key or "tien do" in key:
         return "deadline"
     if "ghi chu" in key:
@@ -100,17 +102,38 @@ def _column_of(header_text: str) -> str | None:
     return None
 
 
+def _columns(cells: Sequence[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, text in enumerate(cells):
+        name = _column_of(text) if text else None
+        if name and name not in columns:
+            columns[name] = position
+    return columns
+
+
+def _two_row_header(first: SourceRow, second: SourceRow) -> list[str]:
+    """A header written on two rows ("Đơn vị" merged over "Chủ trì | Phối hợp"): the texts of each column
+    joined, a text merged down both rows counted once."""
+    width = max(len(first.cells), len(second.cells))
+    cells = []
+    for i in range(width):
+        top = first.cells[i] if i < len(first.cells) else ""
+        bottom = second.cells[i] if i < len(second.cells) else ""
+        cells.append(top if top == bottom else " ".join(t for t in (top, bottom) if t))
+    return cells
+
+
 def find_header(rows: Sequence[SourceRow]) -> tuple[int, dict[str, int]] | None:
-    """(index of the header row, column name -> grid index) of the first row that names at least the
-    TT, content, lead-unit and deadline columns; None when no row does."""
+    """(index of the header's last row, column name -> grid index) of the first row — or pair of rows —
+    naming at least the TT, content, lead-unit and deadline columns; None when there is none."""
     for index, row in enumerate(rows):
-        columns: dict[str, int] = {}
-        for position, text in enumerate(row.cells):
-            name = _column_of(text) if text else None
-            if name and name not in columns:
-                columns[name] = position
+        columns = _columns(row.cells)
         if all(name in columns for name in REQUIRED):
             return index, columns
+        if index + 1 < len(rows) and columns:
+            columns = _columns(_two_row_header(row, rows[index + 1]))
+            if all(name in columns for name in REQUIRED):
+                return index + 1, columns
     return None
 
 

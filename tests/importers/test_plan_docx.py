@@ -113,3 +113,32 @@ def test_reference_parts_match_the_reference_text():
     body, titles, rows = reference_parts()
     assert titles[0] == "PHỤ LỤC" and rows[0] == HEADER
     assert sum(1 for r in rows if r[0].isdigit()) == 10
+
+
+def test_a_header_on_two_rows_with_merged_cells(tmp_path):
+    """"Đơn vị" merged over "Chủ trì | Phối hợp"; TT, content, deadline and note merged down both rows;
+    and an extra "Sản phẩm" column that must not be taken for the deadline."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("PHỤ LỤC")
+    document.add_paragraph("NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH NĂM 2025")
+    table = document.add_table(rows=5, cols=7)
+    for col, text in ((0, "TT"), (1, "Nội dung nhiệm vụ"), (4, "Sản phẩm hoàn thành"), (5, "Thời hạn"),
+                      (6, "Ghi chú")):
+        merged = table.cell(0, col).merge(table.cell(1, col))
+        merged.text = text
+    unit = table.cell(0, 2).merge(table.cell(0, 3))
+    unit.text = "Đơn vị"
+    table.cell(1, 2).text, table.cell(1, 3).text = "Chủ trì", "Phối hợp"
+    table.cell(2, 0).text = "I"
+    table.cell(2, 1).merge(table.cell(2, 6)).text = "Công tác chỉ đạo"
+    for row, (n, lead, due) in enumerate((("1", "Văn phòng Sở", "Quý I/2025"), ("2", "Phòng A", "Tháng 5/2025")),
+                                         start=3):
+        for col, text in enumerate((n, f"Việc {n}", lead, "Các phòng, đơn vị", "Báo cáo", due, "")):
+            table.cell(row, col).text = text
+    document.save(str(tmp_path / "hai-dong.docx"))
+    plan = read_plan_docx(tmp_path / "hai-dong.docx")
+    assert [(t.ref, t.lead, t.coordinating, t.deadline_text) for t in plan.tasks] == [
+        ("I.1", "Văn phòng Sở", "Các phòng, đơn vị", "Quý I/2025"), ("I.2", "Phòng A", "Các phòng, đơn vị", "Tháng 5/2025")]
+    assert plan.tasks[0].location == "dòng 4 của bảng phụ lục" and plan.year_hint == 2025

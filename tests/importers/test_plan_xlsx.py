@@ -64,3 +64,24 @@ def test_not_an_excel_file(tmp_path):
     path.write_text("TT;Nội dung\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="x.xlsx"):
         read_plan_xlsx(path)
+
+
+def test_a_header_on_two_rows_with_merged_cells(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2025"
+    sheet.merge_cells("A1:F1")
+    for column, text in (("A", "STT"), ("B", "Nội dung công việc"), ("E", "Thời gian hoàn thành"), ("F", "Ghi chú")):
+        sheet[f"{column}3"] = text
+        sheet.merge_cells(f"{column}3:{column}4")
+    sheet["C3"] = "Đơn vị"
+    sheet.merge_cells("C3:D3")
+    sheet["C4"], sheet["D4"] = "Chủ trì", "Phối hợp"
+    sheet.append(["I", "Công tác chung"])
+    sheet.append([1, "Việc một", "Phòng A", "Phòng B", "Tháng 3/2025"])
+    workbook.save(tmp_path / "hai-dong.xlsx")
+    plan = read_plan_xlsx(tmp_path / "hai-dong.xlsx")
+    assert [(t.ref, t.lead, t.coordinating, t.deadline_text, t.location) for t in plan.tasks] == [
+        ("I.1", "Phòng A", "Phòng B", "Tháng 3/2025", "trang tính «Sheet», dòng 6")]
