@@ -243,3 +243,17 @@ def test_startup_notices(qtbot, plan_db):
     notices = page.startup_notices()
     assert notices[0].startswith("Nhiệm vụ quá hạn: III.B.1")
     assert any(n.startswith("Nhiệm vụ đến hạn trong 7 ngày tới: I.2") for n in notices)
+
+
+def test_ctrl_n_in_the_main_window_opens_the_task_dialog(qtbot, plan_db):
+    from par_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(str(plan_db), SYSTEM))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("tasks")
+    assert isinstance(page, TasksPage) and len(refs(page)) == 15
+    seen = []
+    when_modal(TaskDialog, lambda dialog: dialog.reject(), seen)
+    window.new_action.trigger()
+    assert seen and window.new_action.shortcut().toString() == "Ctrl+N"

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Qt
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QListWidget,
     QListWidgetItem, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -380,8 +380,6 @@ class TasksPage(QWidget):
         if ctx.can("tasks"):
             self.table.add_action("Sửa nhiệm vụ…", lambda rows: rows and self.edit_task(rows[0]))
             self.table.add_action("Xóa nhiệm vụ", lambda rows: rows and self.delete_task(rows[0]))
-        new = QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
-        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.remember(ctx, "tasks.list")
         self.summary.remember(ctx, "tasks.units")
         self.filter_bar.remember(ctx, "tasks")
