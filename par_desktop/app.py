@@ -151,7 +151,7 @@ def _offer_new_database(location: str) -> bool:
                       yes="Tạo mới", no="Thoát")
 
 
-def _sign_in(user: str | None, screenshot: str | None):
+def _sign_in(location: str, user: str | None, screenshot: str | None):
     """The acting user: the login dialog when it exists (None = cancelled), else ``--user``/system."""
     from par_desktop.services import session
 
@@ -162,7 +162,7 @@ def _sign_in(user: str | None, screenshot: str | None):
             if exc.name != "par_desktop.ui.login_dialog":
                 raise
         else:
-            return sign_in(None)
+            return sign_in(None, location)
     return session.cli_actor(user)
 
 
@@ -206,9 +206,7 @@ def _stop_presence(timer) -> None:
 
 
 def _save_screenshot(window, path: str) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    from PySide6.QtCore import QThreadPool
+    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
 
     window.show()
     loop = QEventLoop()
@@ -251,7 +249,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
                 open_database(location, create=True)
             else:
                 raise
-        actor = _sign_in(user, screenshot)
+        actor = _sign_in(location, user, screenshot)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:

@@ -32,7 +32,6 @@ from par_desktop.ui.widgets.panels import NotReadyPanel
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1366, 800)
-PRESENCE_REFRESH_MS = 30_000
 
 _NAV_STYLE = """
 QListWidget#navList { background: #f3f5f8; border-right: 1px solid #d9dee5; outline: 0; padding-top: 6px; }
@@ -253,7 +252,6 @@ class MainWindow(QMainWindow):
             if key != current:
                 self._stale.add(key)
         self._refresh(current, interactive=False)
-        self._update_presence()
 
     def _navigate(self, key: str, payload: Any) -> None:
         page = self.show_page(key)
@@ -437,43 +435,29 @@ class MainWindow(QMainWindow):
         self.db_label.setToolTip(self.ctx.describe())
         self.user_label = QLabel(f"Người dùng: {self.ctx.actor.label}")
         self.user_label.setObjectName("userLabel")
-        self.presence_label = QLabel("")
-        self.presence_label.setObjectName("presenceLabel")
         self.refresh_label = QLabel("")
         self.refresh_label.setObjectName("refreshLabel")
-        for widget in (self.db_label, self.user_label, self.presence_label, self.refresh_label):
-            widget.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
+        widgets = [self.db_label, self.user_label, self.refresh_label]
+        self.presence_widget = self._presence_widget()
+        if self.presence_widget is not None:
+            widgets.insert(2, self.presence_widget)
+        for widget in widgets:
+            selector = "QLabel#presenceText" if widget is self.presence_widget else "QLabel"
+            widget.setStyleSheet(selector + " { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
             bar.addPermanentWidget(widget)
-        self._presence_timer = QTimer(self)
-        self._presence_timer.setInterval(PRESENCE_REFRESH_MS)
-        self._presence_timer.timeout.connect(self._update_presence)
-        self._update_presence()
-        if not self.screenshot_mode:
-            self._presence_timer.start()
 
-    def _update_presence(self) -> None:
+    def _presence_widget(self) -> QWidget | None:
+        """Who else is working (and maintenance mode), when the presence service is available."""
         try:
-            from par_desktop.services import presence
-        except ImportError:
-            self.presence_label.hide()
-            return
-        if not hasattr(presence, "active_sessions"):
-            self.presence_label.hide()
-            return
+            from par_desktop.ui.presence_widget import PresenceWidget
+        except ImportError as exc:
+            log.info("no presence in the status bar: %s", exc)
+            return None
         try:
-            sessions = [s for s in presence.active_sessions() if not getattr(s, "is_self", False)]
-        except Exception as exc:  # noqa: BLE001 — the status bar is best effort (file locked, share gone)
-            log.debug("presence not read: %s", exc)
-            return
-        if not sessions:
-            self.presence_label.setText("Không có ai khác đang làm việc")
-            self.presence_label.setToolTip("")
-        else:
-            names = sorted({s.username for s in sessions})
-            self.presence_label.setText("Đang làm việc: " + ", ".join(names))
-            self.presence_label.setToolTip("\n".join(
-                f"{s.username} — máy {s.machine}{' — ' + s.activity if s.activity else ''}" for s in sessions))
-        self.presence_label.show()
+            return PresenceWidget(self.ctx, self)
+        except Exception as exc:  # noqa: BLE001 — the status bar must not stop the window from opening
+            log.warning("presence widget not created: %s", exc)
+            return None
 
     # ---- start-up notices ---------------------------------------------------------------------------
 
@@ -565,7 +549,8 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         self.ctx.stop_polling()
-        self._presence_timer.stop()
+        if self.presence_widget is not None:
+            self.presence_widget.timer.stop()
         if self._notice_dialog is not None:
             self._notice_dialog.close()
         super().closeEvent(event)
