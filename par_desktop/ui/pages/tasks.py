@@ -409,6 +409,8 @@ class TasksPage(QWidget):
         self.filter_bar.set_options("year", [(str(y), y) for y in years])
         self.model.set_rows(self._views)
         self.summary.set_rows(summary)
+        if self.table.current_row() is None and self.detail.current() is None and self.table.visible_count():
+            self.table.table.selectRow(0)   # show the first task's details rather than an empty panel
         self._reload_detail()
 
     def _filters_changed(self) -> None:
