@@ -152,6 +152,10 @@ def current() -> peewee.Database:
     return database_proxy.obj
 
 
+WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers' lock
+NUMBERING_LOCK_SPACE = 0x50415200  # "PAR" + 0: first key of every numbering lock
+
+
 def write_transaction():
     """A short write transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE).
 
@@ -166,24 +170,6 @@ def write_transaction():
     if isinstance(db, peewee.SqliteDatabase):
         return db.atomic("IMMEDIATE")
     return _postgres_write_transaction(db)
-
-
-@contextmanager
-def lock_wait(milliseconds: int):
-    """Inside the block, wait at most ``milliseconds`` for another writer before "database is locked"
-    (e.g. a heartbeat that must never make the clerk wait), on either backend; then back to
-    ``BUSY_TIMEOUT_S``. Use it around ``write_transaction()``, not inside one."""
-    db = current()
-    setting = "PRAGMA busy_timeout = {}" if isinstance(db, peewee.SqliteDatabase) else "SET lock_timeout = {}"
-    db.execute_sql(setting.format(int(milliseconds)))
-    try:
-        yield
-    finally:
-        db.execute_sql(setting.format(BUSY_TIMEOUT_S * 1000))
-
-
-WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers' lock
-NUMBERING_LOCK_SPACE = 0x50415200  # "PAR" + 0: first key of every numbering lock
 
 
 @contextmanager
@@ -213,6 +199,20 @@ def lock_for_numbering(year: int, type_abbr: str) -> None:
     if isinstance(db, peewee.PostgresqlDatabase):
         db.execute_sql("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                        (NUMBERING_LOCK_SPACE, f"{int(year)}/{type_abbr}"))
+
+
+@contextmanager
+def lock_wait(milliseconds: int):
+    """Inside the block, wait at most ``milliseconds`` for another writer before "database is locked"
+    (e.g. a heartbeat that must never make the clerk wait), on either backend; then back to
+    ``BUSY_TIMEOUT_S``. Use it around ``write_transaction()``, not inside one."""
+    db = current()
+    setting = "PRAGMA busy_timeout = {}" if isinstance(db, peewee.SqliteDatabase) else "SET lock_timeout = {}"
+    db.execute_sql(setting.format(int(milliseconds)))
+    try:
+        yield
+    finally:
+        db.execute_sql(setting.format(BUSY_TIMEOUT_S * 1000))
 
 
 _SQLITE_MESSAGES = (

@@ -11,6 +11,7 @@ goes to the tools through ``PGPASSWORD``.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -40,11 +41,8 @@ def find_tool(name: str) -> Path:
         # Installers put the tools in a versioned folder that is often not on PATH.
         for pattern in ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "C:/Program Files/PostgreSQL/*/bin",
                         "/Applications/Postgres.app/Contents/Versions/*/bin", "/opt/homebrew/opt/postgresql*/bin"):
-            anchor = Path(pattern.split("*")[0]).parent
-            rest = pattern[len(str(anchor)) + 1:] if str(anchor) != "." else pattern
-            if anchor.is_dir():
-                folders = sorted(anchor.glob(rest), key=_version_key, reverse=True)
-                candidates += [folder / exe for folder in folders]
+            folders = sorted(glob.glob(pattern), key=_version_key, reverse=True)
+            candidates += [Path(folder) / exe for folder in folders]
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
@@ -56,7 +54,7 @@ def find_tool(name: str) -> Path:
         "người quản trị máy chủ sao lưu.")
 
 
-def _version_key(folder: Path) -> tuple:
+def _version_key(folder: str) -> tuple:
     return tuple(int(n) for n in re.findall(r"\d+", str(folder))) or (0,)
 
 

@@ -60,7 +60,8 @@ WORKER = textwrap.dedent('''
 ''')
 
 
-def _number_in_parallel(location: str, tmp_path: Path, mode: str, processes: int = 4, each: int = 25) -> list[list[int]]:
+def _number_in_parallel(location: str, tmp_path: Path, mode: str, processes: int = 4,
+                       each: int = 25) -> list[list[int]]:
     worker = tmp_path / "worker.py"
     worker.write_text(WORKER, encoding="utf-8")
     go = tmp_path / "go"
