@@ -8,6 +8,7 @@ and produce is checked against the files really on disk.
 from __future__ import annotations
 
 import ast
+import re
 import os
 import sys
 import types
@@ -172,3 +173,21 @@ def test_windows_version_resource_carries_the_package_version(spec, tmp_path, mo
     text = str(info)
     assert f"'ProductVersion', '{version}'" in text and "Văn phòng Sở" in text
     assert len(info.toRaw()) > 200
+
+
+def test_installer_script_agrees_with_the_spec_and_the_app(spec):
+    """installer/par-desktop.iss is compiled on Windows only; what it takes from elsewhere must match."""
+    from par_desktop.db.connection import DEFAULT_FILENAME, ENV_VAR
+
+    raw = (REPO / "installer" / "par-desktop.iss").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so any Inno Setup 6 reads the Vietnamese text"
+    iss = raw.decode("utf-8-sig")
+    defines = dict(re.findall(r'^#define (\w+) "(.*)"$', iss, re.M))
+    assert defines["CliExe"] == f"{spec['CLI_NAME']}.exe" and defines["GuiExe"] == f"{spec['GUI_NAME']}.exe"
+    assert defines["BundleDir"] == "..\\dist\\" + of_kind(spec, "COLLECT")[0].kwargs["name"]
+    icon = re.search(r"^SetupIconFile=(.+)$", iss, re.M).group(1)
+    assert (REPO / "installer" / icon.replace("\\", "/")).resolve() == Path(spec["ICON"]).resolve()
+    assert f"EnvName = '{ENV_VAR}';" in iss and f"DefaultFileName = '{DEFAULT_FILENAME}';" in iss
+    assert "PrivilegesRequired=admin" in iss and r"DefaultDirName={autopf}\{#AppName}" in iss
+    code = iss.split("[Code]", 1)[1].lower()
+    assert len(re.findall(r"\bbegin\b", code)) == len(re.findall(r"\bend\b(?!\.)", code))
