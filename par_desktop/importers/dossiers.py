@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,9 @@ _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?(?:\s*(sa|ch|am|pm))?")
 
 
+_PLAIN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
 def parse_cell_moment(value: Any) -> tuple[datetime | None, bool]:
     """A date/moment cell -> (moment rounded to the minute, has a time of day). Raises ValueError."""
     if value is None or value == "":
@@ -102,6 +106,20 @@ def parse_cell_moment(value: Any) -> tuple[datetime | None, bool]:
             raise ValueError(f"không phải ngày: {value!r}")
         moment = _round_minute(from_excel(value))
         return moment, (moment.hour, moment.minute) != (0, 0)
+    raw = str(value).strip()
+    plain = _PLAIN.fullmatch(raw)  # "07/02/2024 09:00", the usual text: no folding needed
+    if plain:
+        day, month, year, hour, minute = (int(g) if g else 0 for g in plain.groups()[:5])
+        try:
+            if hour > 23 or minute > 59:
+                raise ValueError(f"giờ không hợp lệ trong «{raw}»")
+            return datetime(year, month, day, hour, minute), plain.group(4) is not None
+        except ValueError:
+            pass  # let the general reading below explain the problem
+    return _parse_text_moment(value)
+
+
+def _parse_text_moment(value: Any) -> tuple[datetime | None, bool]:
     text = fold(cell_text(value)).replace("ngay ", " ").replace(",", " ").strip()
     if not text:
         return None, False
@@ -138,6 +156,7 @@ def _round_minute(moment: datetime) -> datetime:
     return (moment + timedelta(seconds=30)).replace(second=0, microsecond=0)
 
 
+@lru_cache(maxsize=256)
 def parse_channel(text: str) -> str | None:
     """Trực tuyến -> online, Trực tiếp -> direct, Bưu chính / BCCI -> post. Raises ValueError."""
     key = fold(text)
@@ -218,9 +237,15 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
         row=row_no, code=code, procedure_code=procedure_code, procedure_name=procedure_name,
         field=cell_text(_cell(table, cells, "field")), applicant=cell_text(_cell(table, cells, "applicant")),
         channel=channel, received_at=received_at, due_at=due_at, due_date_only=due_at is not None and not due_has_time,
-        result_at=result_at, closed_at=closed_at, status=status, withdrawn=bool(_WITHDRAWN.search(fold(status))),
+        result_at=result_at, closed_at=closed_at, status=status, withdrawn=is_withdrawn(status),
         unit=cell_text(_cell(table, cells, "unit")),
     )
+
+
+@lru_cache(maxsize=256)
+def is_withdrawn(status: str) -> bool:
+    """Withdrawn, returned or cancelled (rút, trả lại, hủy, dừng xử lý, từ chối)."""
+    return bool(_WITHDRAWN.search(fold(status)))
 
 
 class ImportRefused(InvalidInput):

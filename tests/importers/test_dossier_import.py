@@ -11,12 +11,16 @@ import csv
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from par_desktop.db.models import AuditLog, Dossier
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.text import fold, nfc
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.dossiers import ImportRefused, parse_cell_moment
+from par_desktop.importers.tabular import cell_text, fast_fold
 from par_desktop.services import dossiers, org, procedures, stats
 from par_desktop.services.session import SYSTEM
 
@@ -58,6 +62,17 @@ SCENARIO = [
     ("HS-K", P5, "Dương Thị Lan", "Trực tuyến", "15/04/2024 08:00", None, None, None, "Đang xử lý"),
 ]
 PERIOD = (date(2024, 3, 15), date(2024, 4, 14))  # the April 2024 report month (15/03–14/04)
+
+
+@pytest.fixture(params=["calamine", "openpyxl"])
+def reader(request, monkeypatch):
+    """Both Excel readers: python-calamine when installed, openpyxl otherwise."""
+    from par_desktop.importers import tabular
+
+    if request.param == "calamine":
+        pytest.importorskip("python_calamine")
+    monkeypatch.setattr(tabular, "USE_CALAMINE", request.param == "calamine")
+    return request.param
 
 
 @pytest.fixture
@@ -133,7 +148,7 @@ def expected_table_checks(table):
     assert table.identities_hold
 
 
-def test_one_stop_export_gives_the_states_and_statistics_of_the_rules(catalogue, tmp_path):
+def test_one_stop_export_gives_the_states_and_statistics_of_the_rules(catalogue, reader, tmp_path):
     path = write_xlsx(tmp_path / "export.xlsx", rows_of(SCENARIO))
     summary = dossiers.import_dossiers(SYSTEM, path, at=M("2024-04-14 23:59"))
     assert (summary.new, summary.updated, summary.imported, summary.refused) == (11, 0, 11, [])
@@ -197,7 +212,7 @@ def test_missing_required_column_is_named(catalogue, tmp_path):
         dossiers.import_dossiers(SYSTEM, write_csv(tmp_path / "m.csv", [r[:2] for r in rows_of(SCENARIO)], headers=headers))
 
 
-def test_impossible_date_and_unknown_procedure_refuse_the_file_naming_rows(catalogue, tmp_path):
+def test_impossible_date_and_unknown_procedure_refuse_the_file_naming_rows(catalogue, reader, tmp_path):
     rows = rows_of(SCENARIO)
     rows[2][7] = "29/02/2023 08:00"                        # file row 9 (6 title/header rows above)
     rows[4][2], rows[4][3] = "", "Thủ tục không có trong danh mục"  # file row 11
@@ -240,14 +255,14 @@ def test_duplicate_codes_in_one_file_keep_the_last_row(catalogue, tmp_path):
     assert dossiers.dossier_by_code("HS-A").applicant == "Nguyễn Văn An (sửa)"
 
 
-def test_not_utf8_and_wrong_kinds_of_file(catalogue, tmp_path):
+def test_not_utf8_and_wrong_kinds_of_file(catalogue, reader, tmp_path):
     bad = tmp_path / "latin1.csv"
     bad.write_bytes("Mã ho so,Tên thu tuc,Ngày tiep nhan\n".encode("latin-1"))
     with pytest.raises(InvalidInput, match="không phải mã UTF-8"):
         dossiers.import_dossiers(SYSTEM, bad)
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
-    with pytest.raises(InvalidInput, match=r"\.xls"):
+    with pytest.raises(InvalidInput, match=r"\.xls|không đọc được tệp Excel"):
         dossiers.import_dossiers(SYSTEM, old)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
@@ -278,3 +293,11 @@ def test_cell_moments(cell, expected):
 def test_bad_cell_moments(cell):
     with pytest.raises(ValueError):
         parse_cell_moment(cell)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.text(alphabet="ĐđÂâĂăÊêÔôƠơƯưÀÁẢÃẠẦẤẨẪẬàáảãạằắẳẵặèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ –-\t ", max_size=40))
+def test_fast_fold_is_fold(text):
+    assert fast_fold(text) == fold(text)
+    assert cell_text(text) == nfc(text)
