@@ -386,25 +386,25 @@ class MainWindow(QMainWindow):
                 show_message(self, "Nhập dữ liệu", f"Trang «{registry.spec(key).label}» chưa nhận tệp kéo thả.")
 
     def backup(self) -> None:
-        from par_desktop.services.session import require
+        """Tệp → Sao lưu…: a manual backup (kept until deleted) into the configured backup folder."""
         from par_desktop.ui.operations import run_operation
 
-        try:
-            require(self.ctx.actor, "backup")
-        except UserError as exc:
-            show_error(self, exc)
+        if not self.ctx.can("backup"):
+            show_error(self, PermissionDenied(f"Tài khoản {self.ctx.actor.username} không có quyền sao lưu."))
             return
-        location = self.ctx.location
+        actor, location = self.ctx.actor, self.ctx.location
 
         def work(progress):
-            from par_desktop.db.backup import backup_database
+            from par_desktop.services.backups import backup_now
 
             progress.report(0, 0, "Đang sao lưu cơ sở dữ liệu…")
-            return backup_database(location)
+            return backup_now(actor, location)
 
-        run_operation(self, "Sao lưu", work,
-                      lambda path: show_message(self, "Sao lưu", f"Đã sao lưu cơ sở dữ liệu vào:\n{path}"),
-                      cancellable=False)
+        def done(path) -> None:
+            self.ctx.status_message.emit(f"Đã sao lưu: {path}")
+            show_message(self, "Sao lưu", f"Đã sao lưu cơ sở dữ liệu vào:\n{path}")
+
+        run_operation(self, "Sao lưu", work, done, cancellable=False)
 
     def open_log_folder(self) -> None:
         from PySide6.QtCore import QUrl

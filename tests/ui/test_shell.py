@@ -139,6 +139,18 @@ def test_shortcuts_exist_for_the_clerks_daily_keys(window):
     assert not window.print_action.isEnabled()
 
 
+def test_backup_from_the_file_menu(window, qtbot):
+    from par_desktop.services.backups import list_backups
+
+    seen: list[str] = []
+    answer_next_dialog("ok", seen)
+    window.backup()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen[0].startswith("Đã sao lưu cơ sở dữ liệu vào:")
+    backups = list_backups(window.ctx.location)
+    assert len(backups) == 1 and str(backups[0].path) in seen[0]
+
+
 def test_changes_by_another_connection_refresh_the_open_page(window, qtbot):
     from par_desktop.services import org
 
