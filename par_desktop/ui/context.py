@@ -1,14 +1,15 @@
 """What every page shares: the database location, the signed-in clerk, change notifications, preferences.
 
-Changes made by other clerks appear by themselves (UX.md: "other clerks' changes appear in the open
-views"): a timer polls the database every ``POLL_MS`` on the GUI thread with queries that cost
-microseconds — SQLite's ``PRAGMA data_version`` (moves when another connection commits) and, when it
-moved, the newest audit row (every meaningful write leaves one; presence heartbeats do not, so they do
-not make every open page reload every few seconds). This app's own writes bump an in-process counter
-through ``notify_changed()``. When either moved, ``data_changed`` is emitted once.
+Changes appear in the open views by themselves (UX.md: "other clerks' changes appear in the open
+views"): a timer polls the database every ``POLL_MS`` on the GUI thread with one query that costs
+microseconds — the id of the newest audit row. Every meaningful write leaves one, whoever made it
+(another clerk, a worker thread, this page); presence heartbeats do not, so they do not make every
+open page reload every few seconds. ``notify_changed()`` (after this app's own writes) makes the
+check happen at once instead of at the next tick. When the newest audit row moved, ``data_changed``
+is emitted once.
 
-The poll never makes the window wait: it runs with a zero busy timeout, and when the file is locked by
-another clerk's write it simply tries again at the next tick.
+The poll never makes the window wait: on SQLite it runs with a zero busy timeout, and when the file
+is locked by another clerk's write it simply tries again at the next tick.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ class AppContext(QObject):
         self._lock = threading.Lock()
         self._counter = 0
         self._seen: tuple | None = None
-        self._db_version: int | None = None
         self._audit_max: int | None = None
         self._failing = False
         self._calendar = None
@@ -101,7 +101,7 @@ class AppContext(QObject):
     # ---- change notification ----------------------------------------------------------------
 
     def notify_changed(self) -> None:
-        """Call after this app wrote to the database (any thread): the open views reload once."""
+        """Call after this app wrote to the database (any thread): the open views reload now, once."""
         with self._lock:
             self._counter += 1
         self._bumped.emit()
@@ -128,7 +128,7 @@ class AppContext(QObject):
         return True
 
     def _stamp(self) -> bool:
-        """Refresh ``_audit_max`` if the file may have changed; False when the database could not be read."""
+        """Read the newest audit id into ``_audit_max``; False when the database could not be read now."""
         db = connection.current()
         if db is None or db.in_transaction():
             return False
@@ -136,15 +136,11 @@ class AppContext(QObject):
         try:
             if is_sqlite:
                 db.execute_sql("PRAGMA busy_timeout = 0")
-                try:
-                    version = db.execute_sql("PRAGMA data_version").fetchone()[0]
-                    if version != self._db_version or self._audit_max is None:
-                        self._audit_max = self._read_audit_max(db)
-                        self._db_version = version
-                finally:
-                    db.execute_sql(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_S * 1000}")
-            else:
+            try:
                 self._audit_max = self._read_audit_max(db)
+            finally:
+                if is_sqlite:
+                    db.execute_sql(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_S * 1000}")
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
             text = str(exc).lower()
             if "locked" in text or "busy" in text:
