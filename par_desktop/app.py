@@ -232,6 +232,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
 
     setup_logging()
     app = make_application()
+    from par_desktop.db.connection import translated_errors
     from par_desktop.db.schema import open_database
     from par_desktop.ui.context import AppContext
     from par_desktop.ui.main_window import MainWindow
@@ -242,14 +243,15 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     else:
         _install_headless_hook(errors)
     try:
-        try:
-            open_database(location)
-        except UserError:
-            if screenshot is None and _offer_new_database(location):
-                open_database(location, create=True)
-            else:
-                raise
-        actor = _sign_in(location, user, screenshot)
+        with translated_errors():   # a file locked or unreadable while signing in is explained too
+            try:
+                open_database(location)
+            except UserError:
+                if screenshot is None and _offer_new_database(location):
+                    open_database(location, create=True)
+                else:
+                    raise
+            actor = _sign_in(location, user, screenshot)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:
