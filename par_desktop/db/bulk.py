@@ -58,21 +58,31 @@ def bulk_insert(model: type[Model], rows: Iterable[Mapping[str, Any]], chunk: in
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _copy_str(value: str) -> str:
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+def _copy_bytes(value) -> str:
+    return "\\\\x" + bytes(value).hex()
+
+
+# PostgreSQL's COPY text format, by the exact type of the database value (the common ones first).
+_COPY_BY_TYPE = {
+    str: _copy_str, int: str, float: repr, type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    datetime: lambda value: value.isoformat(sep=" "), date: date.isoformat,
+    bytes: _copy_bytes, bytearray: _copy_bytes, memoryview: _copy_bytes,
+}
+
+
 def _copy_text(value: Any) -> str:
     """A database value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return repr(value)
-    value = getattr(value, "adapted", value)   # BlobField hands psycopg2's Binary wrapper over
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "\\\\x" + bytes(value).hex()
-    return str(value).translate(_COPY_ESCAPES)
+    encode = _COPY_BY_TYPE.get(type(value))
+    if encode is not None:
+        return encode(value)
+    adapted = getattr(value, "adapted", None)    # BlobField hands psycopg2's Binary wrapper over
+    if isinstance(adapted, (bytes, bytearray, memoryview)):
+        return _copy_bytes(adapted)
+    return _copy_str(str(value))

@@ -217,3 +217,28 @@ def test_dossier_import_is_one_transaction_on_both(any_demo_db, tmp_path):
     assert Dossier.select().count() == before[0] + 50
     again = dossiers.import_dossiers(SYSTEM, workbook(good))
     assert (again.new, again.unchanged) == (0, 50)
+
+
+def test_plan_import_gives_the_same_tasks(empty_db, pg_db, tmp_path):
+    """The reference plan (.docx) imported on each backend: the same tasks, and importing it again
+    changes nothing on either."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+    from plan_files import reference_docx
+
+    from par_desktop.services import tasks
+    from par_desktop.services.session import SYSTEM
+
+    plan = reference_docx(tmp_path / "ke-hoach-38-cchc-2024.docx")
+    results = []
+    for location in (str(empty_db), pg_db):
+        open_database(location)
+        first = tasks.import_plan(SYSTEM, plan, with_obligations=True)
+        again = tasks.import_plan(SYSTEM, plan, with_obligations=True)
+        views = [tasks.task_json(v) for v in tasks.list_tasks(tasks.TaskFilters(), date(2024, 8, 1))]
+        results.append((first.task_count, again.task_count, views, AuditLog.select().count()))
+        connection.current().close()
+    assert results[0][0] >= 10
+    assert results[0] == results[1]
