@@ -836,3 +836,123 @@ def _audit_text(value: Any) -> str | None:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
     return str(value)
+
+
+# ---- the lazy listing of the dossier table (filters and order done by the database) ------------------
+
+@dataclass(frozen=True)
+class DossierQuery:
+    """What the dossier table shows: every field optional; ``state`` as of now."""
+
+    search: str = ""                  # words matched accent-insensitively in code, applicant, procedure
+    state: str | None = None          # a timer state, or "open" / "closed"
+    unit_id: int | None = None
+    field: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@dataclass
+class ListRow:
+    """One row of the dossier table; ``timer`` is recomputed by the page's countdown."""
+
+    id: int
+    code: str
+    procedure: str
+    field: str
+    applicant: str
+    channel: str
+    received_at: datetime
+    start_at: datetime
+    due_at: datetime
+    limit_days: float | None
+    result_at: datetime | None
+    closed_at: datetime | None
+    paused_since: datetime | None
+    unit_id: int | None
+    unit: str
+    withdrawn: bool
+    pauses: tuple = ()
+    timer: TimerState | None = None
+
+    def clock(self) -> DossierClock:
+        pauses = list(self.pauses)
+        if self.paused_since is not None and not any(end is None for _, end in pauses):
+            pauses.append((self.paused_since, None))
+        return DossierClock(self.received_at, self.start_at, self.due_at, self.limit_days, self.closed_at,
+                            tuple(pauses))
+
+
+SORT_KEYS = {"code": Dossier.code, "procedure": Dossier.procedure_name, "field": Dossier.field,
+             "applicant": Dossier.applicant, "channel": Dossier.channel, "received_at": Dossier.received_at,
+             "due_at": Dossier.due_at, "closed_at": Dossier.closed_at, "unit": Unit.name}
+
+
+def _state_condition(state: str, at: datetime, calendar: WorkCalendar, near: float):
+    d = Dossier
+    running = d.closed_at.is_null() & d.paused_since.is_null()
+    closed = d.closed_at.is_null(False)
+    threshold = calendar.near_due_threshold(at, near)
+    return {
+        "open": d.closed_at.is_null(),
+        "closed": closed,
+        "paused": d.closed_at.is_null() & d.paused_since.is_null(False),
+        "overdue": running & (d.due_at < at),
+        "near_due": running & (d.due_at >= at) & (d.due_at <= threshold),
+        "within_time": running & (d.due_at > threshold),
+        "early": closed & (fn.DATE(d.closed_at) < fn.DATE(d.due_at)),
+        "on_time": closed & (fn.DATE(d.closed_at) == fn.DATE(d.due_at)) & (d.closed_at <= d.due_at),
+        "late": closed & (d.closed_at > d.due_at),
+    }[state]
+
+
+def _where(q: DossierQuery, at: datetime, calendar: WorkCalendar, near: float):
+    cond = Dossier.received_at <= at
+    for word in fold(q.search).replace("%", " ").replace("_", " ").split():
+        cond &= Dossier.fold_text ** f"%{word}%"   # fold_text is already folded: LIKE's case rules suffice
+    if q.state:
+        cond &= _state_condition(q.state, at, calendar, near)
+    if q.unit_id is not None:
+        cond &= Dossier.unit == q.unit_id
+    if q.field:
+        cond &= Dossier.field == q.field
+    if q.received_from is not None:
+        cond &= Dossier.received_at >= datetime.combine(q.received_from, time())
+    if q.received_to is not None:
+        cond &= Dossier.received_at < datetime.combine(q.received_to + timedelta(days=1), time())
+    return cond
+
+
+def count_dossiers(q: DossierQuery = DossierQuery(), at: datetime | None = None) -> int:
+    at = _minute(at) or now_minute()
+    return Dossier.select().where(_where(q, at, work_calendar(), near_due_days())).count()
+
+
+def list_dossiers(q: DossierQuery = DossierQuery(), *, order: str = "received_at", descending: bool = True,
+                  offset: int = 0, limit: int = 200, at: datetime | None = None,
+                  calendar: WorkCalendar | None = None) -> list[ListRow]:
+    """One page of the dossier table, filtered and ordered by the database, with each row's timer."""
+    at = _minute(at) or now_minute()
+    calendar, near = calendar or work_calendar(), near_due_days()
+    key = SORT_KEYS[order]
+    query = (Dossier.select(Dossier.id, Dossier.code, Dossier.procedure_name, Dossier.field, Dossier.applicant,
+                            Dossier.channel, Dossier.received_at, Dossier.start_at, Dossier.due_at,
+                            Dossier.limit_days, Dossier.result_at, Dossier.closed_at, Dossier.paused_since,
+                            Dossier.unit, Unit.name, Dossier.withdrawn)
+             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
+             .where(_where(q, at, calendar, near))
+             .order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"),
+                       Dossier.id.desc() if descending else Dossier.id.asc())
+             .offset(offset).limit(limit))
+    rows = []
+    for values in _raw(query):
+        (id_, code, proc, field_, applicant, channel, received, start, due, limit_days, result, closed, paused,
+         unit_id, unit, withdrawn) = values
+        rows.append(ListRow(id_, code, proc, field_, applicant, channel, _moment_value(received),
+                            _moment_value(start), _moment_value(due), limit_days, _moment_value(result),
+                            _moment_value(closed), _moment_value(paused), unit_id, unit or "", bool(withdrawn)))
+    pauses = pauses_by_dossier([r.id for r in rows]) if rows else {}
+    for r in rows:
+        r.pauses = tuple(pauses.get(r.id, ()))
+        r.timer = state_at(r.clock(), calendar, at, near)
+    return rows

@@ -1,0 +1,299 @@
+"""Dialogs of the dossiers page: enter or edit a dossier, pause/resume, hand over to a unit, and the
+summary shown after an import (new, updated, newly overdue, rows refused and why)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
+    QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from par_desktop.db.models import Dossier, Procedure
+from par_desktop.domain.text import nfc, vn_number
+from par_desktop.services import dossiers as service
+from par_desktop.services import org
+
+MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
+
+
+def to_qdatetime(moment: datetime) -> QDateTime:
+    return QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
+
+
+def from_qdatetime(value: QDateTime) -> datetime:
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def moment_edit(moment: datetime | None = None) -> QDateTimeEdit:
+    edit = QDateTimeEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat(MOMENT_FORMAT)
+    edit.setDateTime(to_qdatetime(moment or datetime.now().replace(second=0, microsecond=0)))
+    return edit
+
+
+class OptionalMoment(QWidget):
+    """A moment that may be absent: a tick box enabling a date-time field."""
+
+    def __init__(self, caption: str, moment: datetime | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.check = QCheckBox(caption)
+        self.edit = moment_edit(moment)
+        self.check.setChecked(moment is not None)
+        self.edit.setEnabled(moment is not None)
+        self.check.toggled.connect(self.edit.setEnabled)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+
+    def value(self) -> datetime | None:
+        return from_qdatetime(self.edit.dateTime()) if self.check.isChecked() else None
+
+
+def _buttons(dialog: QDialog, ok: str = "Lưu") -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class DossierDialog(QDialog):
+    """Enter a dossier by hand, or edit one (the appointment, when given, wins over the limit)."""
+
+    def __init__(self, dossier: Dossier | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.dossier = dossier
+        self.setWindowTitle("Sửa hồ sơ TTHC" if dossier else "Thêm hồ sơ TTHC")
+        self.setMinimumWidth(560)
+        self.code = QLineEdit(dossier.code if dossier else "")
+        self.code.setObjectName("dossierCode")
+        self.procedure = QComboBox()
+        self.procedure.setObjectName("dossierProcedure")
+        for p in Procedure.select().order_by(Procedure.field, Procedure.code):
+            self.procedure.addItem(f"{p.code} — {p.name}", p.id)
+        if dossier is not None and dossier.procedure_id is not None:
+            self.procedure.setCurrentIndex(max(0, self.procedure.findData(dossier.procedure_id)))
+        self.applicant = QLineEdit(dossier.applicant if dossier else "")
+        self.channel = QComboBox()
+        for key, label in service.CHANNEL_LABELS.items():
+            self.channel.addItem(label, key)
+        if dossier is not None:
+            self.channel.setCurrentIndex(self.channel.findData(dossier.channel))
+        self.received = moment_edit(dossier.received_at if dossier else None)
+        self.received.setObjectName("dossierReceived")
+        self.appointment = OptionalMoment("Hẹn trả", dossier.due_at if dossier and dossier.due_from_source else None)
+        self.result = OptionalMoment("Có kết quả", dossier.result_at if dossier else None)
+        self.closed = OptionalMoment("Đã trả kết quả", dossier.closed_at if dossier else None)
+        self.unit = QComboBox()
+        self.unit.addItem("(Đơn vị chủ trì của thủ tục)", None)
+        for u in org.units():
+            self.unit.addItem(u.name, u.id)
+        if dossier is not None and dossier.unit_id is not None:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(dossier.unit_id)))
+        self.status = QLineEdit(dossier.status_text if dossier else "")
+        self.withdrawn = QCheckBox("Hồ sơ đã rút / trả lại (không tính vào thống kê)")
+        self.withdrawn.setChecked(bool(dossier and dossier.withdrawn))
+
+        form = QFormLayout()
+        form.addRow("Mã hồ sơ", self.code)
+        form.addRow("Thủ tục", self.procedure)
+        form.addRow("Người nộp", self.applicant)
+        form.addRow("Hình thức nộp", self.channel)
+        form.addRow("Tiếp nhận lúc", self.received)
+        form.addRow("", self.appointment)
+        form.addRow("", self.result)
+        form.addRow("", self.closed)
+        form.addRow("Đơn vị xử lý", self.unit)
+        form.addRow("Trạng thái (ghi chú)", self.status)
+        form.addRow("", self.withdrawn)
+        hint = QLabel("Không chọn «Hẹn trả»: hạn xử lý tính theo thời hạn của thủ tục (ngày làm việc).")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6670;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(_buttons(self))
+
+    def values(self) -> dict:
+        return dict(code=nfc(self.code.text()), procedure_id=self.procedure.currentData(),
+                    applicant=nfc(self.applicant.text()), channel=self.channel.currentData(),
+                    received_at=from_qdatetime(self.received.dateTime()), due_at=self.appointment.value(),
+                    result_at=self.result.value(), closed_at=self.closed.value(), unit_id=self.unit.currentData(),
+                    status_text=nfc(self.status.text()), withdrawn=self.withdrawn.isChecked())
+
+
+class MomentDialog(QDialog):
+    """Ask for a moment (and optionally a reason): pausing or resuming a dossier's clock."""
+
+    def __init__(self, title: str, caption: str, *, with_reason: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.moment = moment_edit()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Ví dụ: chờ công dân bổ sung giấy khai sinh")
+        form = QFormLayout(self)
+        form.addRow(caption, self.moment)
+        if with_reason:
+            form.addRow("Lý do", self.reason)
+        form.addRow(_buttons(self, "Đồng ý"))
+
+    def value(self) -> datetime:
+        return from_qdatetime(self.moment.dateTime())
+
+
+class HandoverDialog(QDialog):
+    """Record a hand-over of the dossier to another unit (process control slip)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Chuyển hồ sơ")
+        self.to_unit = QComboBox()
+        for u in org.units():
+            self.to_unit.addItem(u.name, u.id)
+        self.step = QLineEdit()
+        self.step.setPlaceholderText("Ví dụ: Thẩm định hồ sơ")
+        self.sent = moment_edit()
+        self.received = OptionalMoment("Đơn vị nhận lúc", None)
+        self.due = OptionalMoment("Hạn của bước", None)
+        self.note = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow("Chuyển đến", self.to_unit)
+        form.addRow("Bước", self.step)
+        form.addRow("Chuyển lúc", self.sent)
+        form.addRow("", self.received)
+        form.addRow("", self.due)
+        form.addRow("Ghi chú", self.note)
+        hint = QLabel("Không ghi hạn của bước: lấy theo thời gian của bước trong danh mục thủ tục (nếu có).")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6670;")
+        form.addRow(hint)
+        form.addRow(_buttons(self))
+
+    def values(self) -> dict:
+        return dict(to_unit_id=self.to_unit.currentData(), step_name=nfc(self.step.text()),
+                    sent_at=from_qdatetime(self.sent.dateTime()), received_at=self.received.value(),
+                    due_at=self.due.value(), note=nfc(self.note.text()))
+
+
+class ImportSummaryDialog(QDialog):
+    """After an import: what each file brought, and every refused row with its reason."""
+
+    def __init__(self, results: list[tuple[str, service.ImportSummary | None, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Kết quả nhập hồ sơ")
+        self.setMinimumSize(640, 360)
+        layout = QVBoxLayout(self)
+        lines = []
+        problems: list[tuple[str, str, str]] = []
+        for name, summary, error in results:
+            if summary is None:
+                lines.append(f"<b>{name}</b>: <span style='color:#c0262d'>không nhập được</span> — {error}")
+                continue
+            lines.append(
+                f"<b>{name}</b>: {vn_number(summary.imported)} hồ sơ — <b>{vn_number(summary.new)}</b> mới, "
+                f"<b>{vn_number(summary.updated)}</b> cập nhật, {vn_number(summary.unchanged)} không đổi; "
+                f"<span style='color:#c0262d'><b>{vn_number(summary.newly_overdue)}</b> mới quá hạn</span>; "
+                f"{vn_number(len(summary.refused))} dòng bị từ chối.")
+            problems += [(name, str(p.row or ""), p.message) for p in summary.refused]
+            problems += [(name, "", w) for w in summary.warnings]
+        text = QLabel("<br>".join(lines))
+        text.setObjectName("importSummaryText")
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(text)
+        self.table = QTableWidget(len(problems), 3)
+        self.table.setObjectName("refusedRows")
+        self.table.setHorizontalHeaderLabels(["Tệp", "Dòng", "Lý do"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for i, row in enumerate(problems):
+            for j, value in enumerate(row):
+                self.table.setItem(i, j, QTableWidgetItem(value))
+        self.table.setVisible(bool(problems))
+        layout.addWidget(self.table, 1)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+
+
+class ExplanationEditor(QWidget):
+    """The unit head's explanation and the apology of one overdue dossier (detail panel)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QDateEdit
+
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("explanationReason")
+        self.reason.setPlaceholderText("Lý do quá hạn (giải trình của trưởng đơn vị)")
+        self.reason.setFixedHeight(60)
+        self.person = QLineEdit()
+        self.person.setPlaceholderText("Người chịu trách nhiệm")
+        self.explained = QCheckBox("Ngày giải trình")
+        self.explained_on = QDateEdit()
+        self.apology = QCheckBox("Đã gửi phiếu xin lỗi ngày")
+        self.apology_on = QDateEdit()
+        for edit in (self.explained_on, self.apology_on):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setEnabled(False)
+        self.explained.toggled.connect(self.explained_on.setEnabled)
+        self.apology.toggled.connect(self.apology_on.setEnabled)
+        self.appointment = OptionalMoment("Hẹn lại", None)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.reason)
+        form.addRow("Người chịu trách nhiệm", self.person)
+        row = QHBoxLayout()
+        row.addWidget(self.explained)
+        row.addWidget(self.explained_on)
+        form.addRow(row)
+        row = QHBoxLayout()
+        row.addWidget(self.apology)
+        row.addWidget(self.apology_on)
+        form.addRow(row)
+        form.addRow(self.appointment)
+        note = QLabel("Ngày hẹn lại chỉ để báo người nộp: hồ sơ vẫn tính là quá hạn.")
+        note.setStyleSheet("color: #5f6670;")
+        note.setWordWrap(True)
+        form.addRow(note)
+
+    def show_explanation(self, explanation) -> None:
+        from datetime import date
+
+        from PySide6.QtCore import QDate
+
+        def qdate(day: date | None) -> QDate:
+            day = day or date.today()
+            return QDate(day.year, day.month, day.day)
+
+        e = explanation
+        self.reason.setPlainText(e.reason if e else "")
+        self.person.setText(e.responsible_person if e else "")
+        self.explained.setChecked(bool(e and e.explained_on))
+        self.explained_on.setDate(qdate(e.explained_on if e else None))
+        self.apology.setChecked(bool(e and e.apology_sent_on))
+        self.apology_on.setDate(qdate(e.apology_sent_on if e else None))
+        self.appointment.check.setChecked(bool(e and e.new_appointment))
+        self.appointment.edit.setDateTime(to_qdatetime(e.new_appointment if e and e.new_appointment
+                                                       else datetime.now().replace(second=0, microsecond=0)))
+
+    def values(self) -> dict:
+        from datetime import date
+
+        def pydate(edit) -> date:
+            d = edit.date()
+            return date(d.year(), d.month(), d.day())
+
+        return dict(reason=nfc(self.reason.toPlainText()), responsible_person=nfc(self.person.text()),
+                    explained_on=pydate(self.explained_on) if self.explained.isChecked() else None,
+                    apology_sent_on=pydate(self.apology_on) if self.apology.isChecked() else None,
+                    new_appointment=self.appointment.value())

@@ -1,0 +1,540 @@
+"""Hồ sơ TTHC: every dossier with its live countdown, filters by state / unit / field / period, a detail
+panel (timeline, hand-overs, pauses, the explanation and apology of an overdue dossier) and the import
+of the one-stop export (Ctrl+I, or files dropped on the window) with its summary.
+
+The table is lazy (``DossierTableModel``): the database filters, sorts and pages, so 100,000 dossiers
+scroll without freezing; the countdown of the rows on screen is recomputed every minute.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+    QPushButton, QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from par_desktop.domain.text import ui_moment, vn_number
+from par_desktop.errors import InvalidInput, PermissionDenied
+from par_desktop.services import dossiers as service
+from par_desktop.services import org, procedures
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.dossier_dialogs import (
+    DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog, MomentDialog,
+)
+from par_desktop.ui.errors import ask_yes_no, show_error
+from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
+from par_desktop.ui.status_style import badge_stylesheet, state_label
+from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
+
+IMPORT_FILES = "Tệp xuất từ phần mềm một cửa (*.xlsx *.xls *.csv)"
+STATE_FILTERS = [
+    ("Đang giải quyết", "open"), ("Quá hạn", "overdue"), ("Sắp đến hạn", "near_due"), ("Trong hạn", "within_time"),
+    ("Tạm dừng (chờ bổ sung)", "paused"), ("Đã giải quyết", "closed"), ("Trước hạn", "early"),
+    ("Đúng hạn", "on_time"), ("Trễ hạn", "late"),
+]
+TIMELINE_ICONS = {"received": "•", "start": "•", "handover": "→", "pause": "‖", "resume": "▸",
+                  "result": "◆", "closed": "✓"}
+
+
+class ReceivedRange(QWidget):
+    """"Tiếp nhận từ … đến …": the period filter, off until ticked."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        from par_desktop.ui.dialogs.task_dialogs import date_edit
+
+        today = date.today()
+        self.check = QCheckBox("Tiếp nhận từ")
+        self.check.setObjectName("receivedRange")
+        self.first = date_edit(today.replace(day=1))
+        self.last = date_edit(today)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.first)
+        layout.addWidget(QLabel("đến"))
+        layout.addWidget(self.last)
+        for edit in (self.first, self.last):
+            edit.setEnabled(False)
+            self.check.toggled.connect(edit.setEnabled)
+
+    def span(self) -> tuple[date | None, date | None]:
+        from par_desktop.ui.dialogs.task_dialogs import from_qdate
+
+        if not self.check.isChecked():
+            return None, None
+        return from_qdate(self.first.date()), from_qdate(self.last.date())
+
+
+class DossierDetail(QWidget):
+    """The right-hand panel: facts, countdown, timeline, and the explanation of an overdue dossier."""
+
+    def __init__(self, page: DossiersPage):
+        super().__init__(page)
+        self.page = page
+        self.dossier_id: int | None = None
+        self.explanation_version: int | None = None
+        self.title = QLabel("Chọn một hồ sơ để xem chi tiết")
+        self.title.setObjectName("detailTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.badge = QLabel()
+        self.badge.setObjectName("detailBadge")
+        self.remaining = QLabel()
+        self.facts = QFormLayout()
+        self.labels: dict[str, QLabel] = {}
+        for key, caption in (("procedure", "Thủ tục"), ("applicant", "Người nộp"), ("channel", "Hình thức nộp"),
+                             ("received", "Tiếp nhận"), ("start", "Bắt đầu tính"), ("due", "Hạn xử lý"),
+                             ("result", "Có kết quả"), ("closed", "Trả kết quả"), ("unit", "Đơn vị xử lý"),
+                             ("holder", "Đang giữ hồ sơ"), ("status", "Trạng thái phần mềm")):
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.labels[key] = label
+            self.facts.addRow(caption, label)
+        self.timeline = QListWidget()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setMinimumHeight(120)
+        self.timeline.setWordWrap(True)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.explanation_box = QGroupBox("Giải trình và xin lỗi (hồ sơ quá hạn)")
+        self.editor = ExplanationEditor()
+        self.save_explanation = QPushButton("Lưu giải trình")
+        self.save_explanation.setObjectName("saveExplanation")
+        self.save_explanation.clicked.connect(self._save_explanation)
+        box = QVBoxLayout(self.explanation_box)
+        box.addWidget(self.editor)
+        box.addWidget(self.save_explanation, 0, Qt.AlignmentFlag.AlignRight)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.badge)
+        top.addWidget(self.remaining, 1)
+        layout.addLayout(top)
+        layout.addLayout(self.facts)
+        layout.addWidget(QLabel("<b>Diễn biến</b>"))
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.explanation_box)
+        layout.addStretch(1)
+        self.show_dossier(None)
+
+    def show_dossier(self, dossier_id: int | None) -> None:
+        self.dossier_id = dossier_id
+        d = service.Dossier.get_or_none(service.Dossier.id == dossier_id) if dossier_id is not None else None
+        visible = d is not None
+        for widget in (self.badge, self.remaining, self.timeline, self.explanation_box):
+            widget.setVisible(visible)
+        for label in self.labels.values():
+            label.setText("")
+        self.timeline.clear()
+        if d is None:
+            self.title.setText("Chọn một hồ sơ để xem chi tiết")
+            return
+        calendar = self.page.ctx.calendar()
+        timer = service.timer_of(d, calendar=calendar)
+        self.title.setText(f"Hồ sơ {d.code}")
+        self.badge.setText(state_label(timer.state) + (" · đã rút" if d.withdrawn else ""))
+        self.badge.setStyleSheet(badge_stylesheet(timer.state))
+        from par_desktop.domain.timers import remaining_text
+
+        if timer.finished:
+            self.remaining.setText(f"trễ {timer.days_late} ngày làm việc" if timer.days_late else "")
+        else:
+            self.remaining.setText(remaining_text(timer, calendar))
+        holder = service.holder_unit(d)
+        values = {"procedure": d.procedure_name, "applicant": d.applicant,
+                  "channel": service.CHANNEL_LABELS.get(d.channel, d.channel), "received": ui_moment(d.received_at),
+                  "start": ui_moment(d.start_at),
+                  "due": ui_moment(timer.due_at) + (" (theo phần mềm một cửa)" if d.due_from_source else ""),
+                  "result": ui_moment(d.result_at) + (" — chưa kết thúc, vẫn tính giờ" if d.result_at and not d.closed_at
+                                                      else ""),
+                  "closed": ui_moment(d.closed_at), "unit": d.unit.name if d.unit_id else "",
+                  "holder": holder.name if holder else "", "status": d.status_text}
+        for key, text in values.items():
+            self.labels[key].setText(text)
+        for event in service.timeline(d.id):
+            self.timeline.addItem(f"{TIMELINE_ICONS.get(event.kind, '•')} {ui_moment(event.moment)}  {event.text}")
+        slip = service.control_slip_rows(d.code)
+        late_steps = [r for r in slip if r.result == "late"]
+        if late_steps:
+            self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(f"{r.step_name or r.to_unit} ({r.to_unit})"
+                                                                 for r in late_steps))
+        explanation = service.explanation_of(d.id)
+        self.explanation_version = explanation.version if explanation else None
+        self.editor.show_explanation(explanation)
+        self.explanation_box.setVisible(timer.overdue or explanation is not None)
+        actor = self.page.ctx.actor
+        allowed = actor.can("explanations") and (actor.role != "unit" or actor.unit_id == d.unit_id)
+        self.editor.setEnabled(allowed)
+        self.save_explanation.setEnabled(allowed)
+        self.save_explanation.setToolTip("" if allowed else "Chỉ đơn vị xử lý hồ sơ (hoặc Văn phòng) được ghi giải trình.")
+
+    def _save_explanation(self) -> None:
+        if self.dossier_id is None:
+            return
+        try:
+            service.set_explanation(self.page.ctx.actor, self.dossier_id, expected_version=self.explanation_version,
+                                    **self.editor.values())
+        except Exception as exc:  # noqa: BLE001 — shown to the clerk (conflicts offer reload/overwrite)
+            choice = show_error(self, exc)
+            if choice == "overwrite":
+                self.explanation_version = None
+                self._save_explanation()
+                return
+            if choice == "reload":
+                self.show_dossier(self.dossier_id)
+            return
+        self.page.ctx.notify_changed()
+        self.page.ctx.status_message.emit("Đã lưu giải trình.")
+        self.show_dossier(self.dossier_id)
+
+
+class DossiersPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = DossierTableModel(self)
+
+        self.filters = FilterBar(self, placeholder="Tìm mã hồ sơ, người nộp, thủ tục (có dấu hoặc không dấu)…")
+        self.filters.add_combo("state", "Trạng thái", STATE_FILTERS, lambda _row, _value: True)
+        self.filters.add_combo("unit", "Đơn vị", [], lambda _row, _value: True)
+        self.filters.add_combo("field", "Lĩnh vực", [], lambda _row, _value: True)
+        self.received_range = ReceivedRange(self)
+        self.filters.add_widget(self.received_range)
+        self.received_range.check.toggled.connect(self._filters_changed)
+        self.received_range.first.dateChanged.connect(self._filters_changed)
+        self.received_range.last.dateChanged.connect(self._filters_changed)
+        self.filters.changed.connect(self._filters_changed)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton("Thêm hồ sơ")
+        self.edit_button = QPushButton("Sửa")
+        self.pause_button = QPushButton("Tạm dừng")
+        self.resume_button = QPushButton("Tiếp tục")
+        self.handover_button = QPushButton("Chuyển đơn vị")
+        self.import_button = QPushButton("Nhập tệp một cửa…")
+        self.import_button.setObjectName("importDossiers")
+        self.export_button = QPushButton("Xuất Excel")
+        for button, slot in ((self.new_button, self.new_record), (self.edit_button, self.edit_current),
+                             (self.pause_button, self.pause_current), (self.resume_button, self.resume_current),
+                             (self.handover_button, self.handover_current), (self.import_button, self.start_import),
+                             (self.export_button, self.export)):
+            button.clicked.connect(lambda _checked=False, s=slot: s())
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("rowCount")
+        buttons.addWidget(self.count_label)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("dossierTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for key, width in (("code", 190), ("state", 105), ("remaining", 190), ("due_at", 126), ("received_at", 126),
+                           ("closed_at", 126), ("procedure", 260), ("applicant", 150), ("field", 130),
+                           ("channel", 80)):
+            self.table.setColumnWidth(COLUMN_INDEX[key], width)
+        self.table.doubleClicked.connect(lambda _index: self.edit_current())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+
+        self.detail = DossierDetail(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.detail)
+        scroll.setMinimumWidth(340)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("dossiersSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addLayout(buttons)
+        layout.addWidget(self.splitter, 1)
+
+        self._query_timer = QTimer(self)
+        self._query_timer.setSingleShot(True)
+        self._query_timer.setInterval(150)
+        self._query_timer.timeout.connect(self._apply_query)
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(60_000)
+        self.countdown.timeout.connect(self.refresh_visible_timers)
+        self.countdown.start()
+        self._options_loaded = False
+        self._apply_permissions()
+
+    # ---- page hooks ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the filters' choices and the rows, keeping the selected dossier."""
+        self._load_options()
+        selected = self._current_row()
+        self.model.set_query(self._query())
+        if selected is not None:
+            row = self.model.row_of_id(selected.id)
+            if row is not None:
+                self.table.selectRow(row)
+        self.detail.show_dossier(self._current_row().id if self._current_row() else None)
+
+    def apply_search(self, text: str) -> None:
+        self.filters.set_text(text)
+
+    def navigate_to(self, payload) -> None:
+        """{"code": …} shows one dossier; {"state": "overdue"} filters by state."""
+        if not isinstance(payload, dict):
+            return
+        if payload.get("state"):
+            self.filters.set_value("state", payload["state"])
+        if payload.get("code"):
+            self.filters.set_text(payload["code"])
+            self._apply_query()
+            if self.model.rowCount():
+                self.table.selectRow(0)
+
+    def new_record(self) -> None:
+        if not self._allowed("dossiers"):
+            return
+        dialog = DossierDialog(parent=self)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            try:
+                d = service.create_dossier(self.ctx.actor, **dialog.values())
+            except Exception as exc:  # noqa: BLE001
+                show_error(self, exc)
+                continue
+            self.ctx.notify_changed()
+            self.filters.set_text(d.code)
+            return
+
+    def edit_current(self) -> None:
+        row = self._current_row()
+        if row is None or not self._allowed("dossiers"):
+            return
+        d = service.Dossier.get_or_none(service.Dossier.id == row.id)
+        if d is None:
+            return
+        dialog = DossierDialog(d, parent=self)
+        version = d.version
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            values = dialog.values()
+            try:
+                service.update_dossier(self.ctx.actor, d.id, version, **values)
+            except Exception as exc:  # noqa: BLE001
+                choice = show_error(self, exc)
+                if choice == "overwrite":
+                    version = None
+                    continue
+                if choice == "reload":
+                    break
+                continue
+            self.ctx.notify_changed()
+            break
+        self.refresh()
+
+    def pause_current(self) -> None:
+        row = self._current_row()
+        if row is None or not self._allowed("dossiers"):
+            return
+        dialog = MomentDialog("Tạm dừng hồ sơ (chờ bổ sung)", "Tạm dừng từ", with_reason=True, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._write(lambda: service.pause_dossier(self.ctx.actor, row.id, dialog.value(), dialog.reason.text()))
+
+    def resume_current(self) -> None:
+        row = self._current_row()
+        if row is None or not self._allowed("dossiers"):
+            return
+        dialog = MomentDialog("Tiếp tục xử lý hồ sơ", "Tiếp tục từ", parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._write(lambda: service.resume_dossier(self.ctx.actor, row.id, dialog.value()))
+
+    def handover_current(self) -> None:
+        row = self._current_row()
+        if row is None or not self._allowed("dossiers"):
+            return
+        dialog = HandoverDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._write(lambda: service.add_handover(self.ctx.actor, row.id, **dialog.values()))
+
+    def start_import(self) -> None:
+        from par_desktop.ui.export import ask_open_paths
+
+        if not self._allowed("import"):
+            return
+        paths = ask_open_paths(self, "Nhập hồ sơ từ phần mềm một cửa", IMPORT_FILES)
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False) -> None:
+        """Import the files one after another in the background, then show one summary."""
+        from par_desktop.ui.operations import run_operation
+
+        if not self._allowed("import"):
+            return
+        paths = [Path(p) for p in paths]
+        actor = self.ctx.actor
+
+        def work(progress):
+            results = []
+            for n, path in enumerate(paths, start=1):
+                prefix = f"{path.name} ({n}/{len(paths)}): " if len(paths) > 1 else f"{path.name}: "
+
+                def report(done, total, text, prefix=prefix):
+                    progress.check_cancelled()
+                    progress.report(done, total, prefix + text)
+
+                try:
+                    results.append((path, service.import_dossiers(actor, path, skip_invalid=skip_invalid,
+                                                                  progress=report), None))
+                except InvalidInput as exc:
+                    results.append((path, None, exc))
+            return results
+
+        def done(results) -> None:
+            self.ctx.notify_changed()
+            self.last_import = results
+            refused = [(p, exc) for p, summary, exc in results if summary is None and getattr(exc, "problems", None)]
+            self._show_summary(results)
+            if refused and not skip_invalid:
+                rows = sum(len({pr.row for pr in exc.problems}) for _, exc in refused)
+                if ask_yes_no(self, "Nhập hồ sơ", f"{vn_number(rows)} dòng có lỗi nên chưa nhập các tệp: "
+                              + ", ".join(p.name for p, _ in refused)
+                              + ". Bỏ qua các dòng lỗi và nhập các dòng còn lại?", yes="Bỏ qua dòng lỗi"):
+                    self.import_files([p for p, _ in refused], skip_invalid=True)
+
+        self.import_operation = run_operation(self, "Nhập hồ sơ TTHC", work, done)
+
+    def _show_summary(self, results) -> None:
+        dialog = ImportSummaryDialog([(p.name, summary, "" if exc is None else exc.message)
+                                      for p, summary, exc in results], self)
+        self.summary_dialog = dialog
+        dialog.open()
+
+    def export(self) -> None:
+        """Xuất Excel: every dossier matching the filters (not only the rows loaded on screen)."""
+        from par_desktop.ui.export import ask_save_path, export_rows_to_xlsx
+        from par_desktop.ui.operations import run_operation
+
+        path = ask_save_path(self, "Xuất Excel", f"ho-so-tthc-{date.today():%Y%m%d}.xlsx")
+        if path is None:
+            return
+        model = self.model
+
+        def work(progress):
+            progress.report(0, 0, "Đang đọc hồ sơ…")
+            headers, rows = model.export_rows(model.fetch_all())
+            progress.report(0, 0, f"Đang ghi {vn_number(len(rows))} hồ sơ…")
+            return export_rows_to_xlsx(path, headers, rows, sheet_title="Hồ sơ TTHC")
+
+        run_operation(self, "Xuất Excel", work,
+                      lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"))
+
+    def startup_notices(self) -> list[str]:
+        """Dossiers overdue or near their due moment today, said once after start-up."""
+        summary = service.due_summary()
+        notices = []
+        if summary.overdue:
+            notices.append(f"{vn_number(summary.overdue)} hồ sơ TTHC đang quá hạn (Hồ sơ TTHC → lọc «Quá hạn»).")
+        if summary.near_due:
+            notices.append(f"{vn_number(summary.near_due)} hồ sơ TTHC sắp đến hạn (còn dưới "
+                           f"{service.near_due_days():g} ngày làm việc).")
+        if summary.due_today:
+            notices.append(f"{vn_number(summary.due_today)} hồ sơ TTHC đến hạn trong hôm nay.")
+        return notices
+
+    # ---- countdown -------------------------------------------------------------------------------
+
+    def visible_rows(self) -> tuple[int, int]:
+        viewport = self.table.viewport()
+        first = self.table.rowAt(0)
+        last = self.table.rowAt(viewport.height() - 1)
+        if first < 0:
+            return 0, -1
+        return first, last if last >= 0 else self.model.rowCount() - 1
+
+    def refresh_visible_timers(self) -> None:
+        first, last = self.visible_rows()
+        self.model.refresh_timers(first, last)
+
+    # ---- internals -------------------------------------------------------------------------------
+
+    def _load_options(self) -> None:
+        self.filters.set_options("unit", [(u.name, u.id) for u in org.units()])
+        self.filters.set_options("field", [(f, f) for f in procedures.fields()])
+        if not self._options_loaded:
+            self._options_loaded = True
+            self.filters.remember(self.ctx, "dossiers")
+
+    def _query(self) -> service.DossierQuery:
+        state, unit, field = (self.filters.value(k) for k in ("state", "unit", "field"))
+        first, last = self.received_range.span()
+        return service.DossierQuery(search=self.filters.text(), state=None if state is ALL else state,
+                                    unit_id=None if unit is ALL else unit, field=None if field is ALL else field,
+                                    received_from=first, received_to=last)
+
+    def _filters_changed(self, *_args) -> None:
+        self._query_timer.start()
+
+    def _apply_query(self) -> None:
+        self._query_timer.stop()
+        query = self._query()
+        if query != self.model.query:
+            self.model.set_query(query)
+            self.detail.show_dossier(None)
+
+    def _current_row(self) -> service.ListRow | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() and index.row() < self.model.rowCount() else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row(current.row()) if current.isValid() else None
+        self.detail.show_dossier(row.id if row else None)
+        self._apply_permissions()
+
+    def _update_count(self, *_args) -> None:
+        loaded, total = self.model.rowCount(), self.model.total
+        self.count_label.setText(f"{vn_number(total)} hồ sơ" if loaded >= total
+                                 else f"{vn_number(total)} hồ sơ (đã tải {vn_number(loaded)})")
+
+    def _apply_permissions(self) -> None:
+        can_edit = self.ctx.can("dossiers")
+        row = self._current_row()
+        for button in (self.new_button,):
+            button.setEnabled(can_edit)
+        for button in (self.edit_button, self.handover_button):
+            button.setEnabled(can_edit and row is not None)
+        self.pause_button.setEnabled(can_edit and row is not None and row.closed_at is None and row.paused_since is None)
+        self.resume_button.setEnabled(can_edit and row is not None and row.paused_since is not None)
+        self.import_button.setEnabled(self.ctx.can("import"))
+
+    def _allowed(self, action: str) -> bool:
+        if self.ctx.can(action):
+            return True
+        show_error(self, PermissionDenied(f"Tài khoản {self.ctx.actor.username} không có quyền thực hiện việc này."))
+        return False
+
+    def _write(self, change) -> None:
+        try:
+            change()
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, exc)
+            return
+        self.ctx.notify_changed()
+        self.refresh()
+
