@@ -88,8 +88,10 @@ def cli():
 
 # ---- PostgreSQL (issue 9) ------------------------------------------------------------------------------
 # PAR_TEST_PG_URL names a PostgreSQL server where the test role may CREATE DATABASE; .ci/run starts a
-# throw-away cluster and sets it. Without it the PostgreSQL tests skip, except in CI (CI=true), where a
-# missing or unreachable server fails them. Each test gets its own fresh database, dropped afterwards.
+# throw-away cluster and sets it. Without it, a throw-away cluster is started for the session when the
+# PostgreSQL server programs are installed, and the PostgreSQL tests skip with the reason when they are
+# not — except in CI (CI=true), where a missing or unreachable server fails them. Each test gets its own
+# fresh database, dropped afterwards.
 
 PG_ENV_VAR = "PAR_TEST_PG_URL"
 
@@ -121,17 +123,80 @@ def pg_database_url(server_url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
+def _throwaway_cluster(folder: Path):
+    """Start a private PostgreSQL cluster in ``folder`` on a free loopback port when the server programs
+    are installed; return (url, stop) or (None, reason). Root runs them as the ``postgres`` user."""
+    import glob
+    import re
+    import secrets
+    import socket
+
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin") + glob.glob("/usr/pgsql-*/bin"),
+                  key=lambda folder: [int(n) for n in re.findall(r"\d+", folder)], reverse=True)
+    initdb = next((str(Path(b) / "initdb") for b in bins if (Path(b) / "initdb").is_file()),
+                  shutil.which("initdb"))
+    if initdb is None:
+        return None, "PostgreSQL is not installed here (no initdb) and PAR_TEST_PG_URL is not set"
+    pg_ctl = str(Path(initdb).with_name("pg_ctl"))
+    password = secrets.token_hex(12)
+    (folder / "pw").write_text(password)
+    as_user: list[str] = []
+    if os.geteuid() == 0:                                   # initdb refuses to run as root
+        import pwd
+
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            return None, "running as root without a 'postgres' user to run initdb"
+        as_user = ["runuser", "-u", "postgres", "--"]
+        for path in (folder, folder / "pw"):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data = folder / "data"
+    try:
+        subprocess.run([*as_user, initdb, "-D", str(data), "-U", "par", "--auth=scram-sha-256",
+                        f"--pwfile={folder / 'pw'}", "-E", "UTF8", "--locale=C"],
+                       check=True, capture_output=True, timeout=120)
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
+                        "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off "
+                              "-c synchronous_commit=off -c full_page_writes=off", "start"],
+                       check=True, capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        return None, f"could not start a throw-away PostgreSQL: {exc} {detail.decode(errors='replace')[-300:]}"
+
+    def stop() -> None:
+        subprocess.run([*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+
+    return f"postgresql://par:{password}@127.0.0.1:{port}/postgres", stop
+
+
 @pytest.fixture(scope="session")
 def pg_server_url():
-    """The URL of the test PostgreSQL server (skip, or fail in CI, when there is none)."""
+    """The URL of the test PostgreSQL server: PAR_TEST_PG_URL, else a throw-away cluster started here when
+    PostgreSQL is installed. Skip (fail in CI) when there is none."""
+    import tempfile
+
     url = os.environ.get(PG_ENV_VAR)
+    stop = None
     if not url:
-        _pg_unavailable(f"{PG_ENV_VAR} is not set: no PostgreSQL server for the tests (.ci/run starts one)")
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            _pg_unavailable(f"{PG_ENV_VAR} is not set (.ci/run starts a server and sets it)")
+        folder = Path(tempfile.mkdtemp(prefix="par-test-pg-"))
+        url, stop = _throwaway_cluster(folder)
+        if url is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            _pg_unavailable(stop)
     try:
         _pg_admin(url, "SELECT 1")
     except Exception as exc:  # noqa: BLE001 — any reason the server cannot be used
         _pg_unavailable(f"PostgreSQL at {PG_ENV_VAR} is not usable: {str(exc).strip()}")
-    return url
+    yield url
+    if stop is not None:
+        stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fresh_pg_database(server_url: str, template: str = "template0") -> str:
