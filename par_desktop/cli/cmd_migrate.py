@@ -35,5 +35,6 @@ def cmd_migrate_to(ctx) -> int:
                    "tables": [{"table": c.table, "rows": c.rows, "sha256": c.sha256} for c in copies]})
     else:
         print(f"copied {total} rows in {len(copies)} tables to {target}; row counts and checksums match")
-        print(f"Từ nay dùng: par-desktop --db {target} … (hoặc đặt biến PAR_DESKTOP_DB)", file=sys.stderr)
+        print("Từ nay hãy mở PAR Desktop bằng --db với địa chỉ PostgreSQL vừa dùng (hoặc đặt biến "
+              "PAR_DESKTOP_DB); tệp SQLite không thay đổi.", file=sys.stderr)
     return 0
