@@ -151,28 +151,23 @@ def _offer_new_database(location: str) -> bool:
                       yes="Tạo mới", no="Thoát")
 
 
-def _sign_in(location: str, user: str | None, screenshot: str | None):
-    """The acting user: the login dialog when it exists (None = cancelled), else ``--user``/system."""
+def _sign_in(location: str, user: str | None, screenshot: str | None, trusted_user: bool):
+    """The acting user: the login dialog (None = cancelled), or ``user`` without a password for a
+    screenshot run or the demo (``trusted_user``) — never for an ordinary start."""
     from par_desktop.services import session
 
-    if screenshot is None and user is None:
-        try:
-            from par_desktop.ui.login_dialog import sign_in
-        except ModuleNotFoundError as exc:
-            if exc.name != "par_desktop.ui.login_dialog":
-                raise
-        else:
-            return sign_in(None, location)
+    if screenshot is None and not trusted_user:
+        from par_desktop.ui.login_dialog import sign_in
+
+        return sign_in(None, location)
     return session.cli_actor(user)
 
 
 def _start_presence(actor):
-    """Announce this session (who else is working) and keep its heartbeat; None when not available."""
-    try:
-        from par_desktop.services import presence
-    except ImportError:
-        return None
+    """Announce this session (who else is working) and keep its heartbeat; None when that failed."""
     from PySide6.QtCore import QTimer
+
+    from par_desktop.services import presence
 
     try:
         presence.register(actor)
@@ -180,7 +175,7 @@ def _start_presence(actor):
         log.warning("presence not registered: %s", exc)
         return None
     timer = QTimer()
-    timer.setInterval(int(getattr(presence, "HEARTBEAT_S", 30) * 1000))
+    timer.setInterval(presence.HEARTBEAT_S * 1000)
 
     def beat():
         try:
@@ -226,8 +221,11 @@ def _save_screenshot(window, path: str) -> int:
     return 0
 
 
-def run_gui(location: str, screenshot: str | None = None, user: str | None = None) -> int:
-    """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit."""
+def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
+            trusted_user: bool = False) -> int:
+    """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
+
+    ``user`` acts without a password only with ``screenshot`` or ``trusted_user`` (the demo)."""
     from par_desktop.logs import setup_logging
 
     setup_logging()
@@ -251,7 +249,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
                     open_database(location, create=True)
                 else:
                     raise
-            actor = _sign_in(location, user, screenshot)
+            actor = _sign_in(location, user, screenshot, trusted_user)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:

@@ -14,6 +14,7 @@ def register(sub) -> None:
 
 
 def cmd_gui(ctx) -> int:
+    """The clerk signs in with a password; ``--user`` only chooses who a ``--screenshot`` run shows."""
     from par_desktop.app import run_gui
 
     return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=ctx.args.user)
@@ -34,4 +35,8 @@ def cmd_demo_gui(ctx) -> int:
         ctx.open(create=True)
         print(f"Đang tạo dữ liệu mẫu tại {ctx.location} …")
         demo.fill_demo(ctx.actor)
-    return cmd_gui(ctx)
+    from par_desktop.app import run_gui
+    from par_desktop.services.demo import DEMO_ACCOUNTS
+
+    demo_clerk = ctx.args.user or DEMO_ACCOUNTS[1][0]   # the Office clerk, signed in without a password
+    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=demo_clerk, trusted_user=True)

@@ -21,6 +21,14 @@ from par_desktop.services.calendar import current_calendar
 from par_desktop.services.session import Actor, require
 
 DEFAULT_DOSSIERS = 1500
+DEMO_PASSWORD = "demo1234"
+# Demo accounts, one per role (README "Dữ liệu mẫu"): username, full name, role, unit short code
+DEMO_ACCOUNTS = [
+    ("quantri", "Quản trị hệ thống", "admin", None),
+    ("vanphong", "Nguyễn Thị Hương", "office", None),
+    ("ncc", "Hoàng Thị Lan", "unit", "NCC"),
+    ("lanhdao", "Trần Văn Hà", "leader", None),
+]
 
 UNITS = [  # name, short code, kind, head
     ("Văn phòng Sở", "VP", "office", "Nguyễn Thị Hương", "Chánh Văn phòng"),
@@ -131,6 +139,7 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
         units = {u.short_code: u for u in Unit.select()}
         procedures = _procedures(units)
         audit(actor.username, "import", "demo", "", "", None, f"dữ liệu mẫu: {count} hồ sơ")
+    _accounts(actor)
     with connection.write_transaction():  # one commit for the hundreds of reports below
         _plan_2024(actor)
         _plan_progress(actor, rng)
@@ -146,6 +155,14 @@ def _organisation() -> None:
         Unit.create(name=name, short_code=code, kind=kind, head_name=head, head_title=title, sort_order=position)
     Signer.create(name="Trần Văn Hà", title="PHÓ GIÁM ĐỐC", authority="KT. GIÁM ĐỐC", is_default=True)
     Signer.create(name="Nguyễn Văn Thành", title="GIÁM ĐỐC", authority="")
+
+
+def _accounts(actor: Actor) -> None:
+    from par_desktop.services import users
+
+    for username, full_name, role, unit_code in DEMO_ACCOUNTS:
+        unit_id = Unit.get(Unit.short_code == unit_code).id if unit_code else None
+        users.create_user(actor, username, role, DEMO_PASSWORD, full_name=full_name, unit_id=unit_id)
 
 
 def _plan_2024(actor: Actor) -> None:
