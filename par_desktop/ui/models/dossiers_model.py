@@ -241,7 +241,7 @@ class StatsTableModel(QAbstractTableModel):
             return None
         number, title, group = COLUMN_TITLES[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{title}\n{number}"
+            return f"{_wrap(title)}\n{number}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{group}: {title} {number}" if group else f"{title} {number}"
         return None
@@ -283,3 +283,16 @@ class StatsTableModel(QAbstractTableModel):
             if key in ("resolved_late", "pending_overdue") and self.value(row, column):
                 return state_color("overdue")
         return None
+
+
+def _wrap(title: str, width: int = 12) -> str:
+    """Break a long column title over lines (header views do not wrap by themselves)."""
+    lines, line = [], ""
+    for word in title.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "\n".join(lines)

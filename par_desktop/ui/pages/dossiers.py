@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-    QPushButton, QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.text import ui_moment, vn_number
@@ -76,7 +76,7 @@ class DossierDetail(QWidget):
     def __init__(self, page: DossiersPage):
         super().__init__(page)
         self.page = page
-        self.dossier_id: int | None = None
+        self.dossier_id: int | None = -1
         self.explanation_version: int | None = None
         self.title = QLabel("Chọn một hồ sơ để xem chi tiết")
         self.title.setObjectName("detailTitle")
@@ -84,7 +84,9 @@ class DossierDetail(QWidget):
         self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
         self.badge = QLabel()
         self.badge.setObjectName("detailBadge")
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.remaining = QLabel()
+        self.remaining.setWordWrap(True)
         self.facts = QFormLayout()
         self.labels: dict[str, QLabel] = {}
         for key, caption in (("procedure", "Thủ tục"), ("applicant", "Người nộp"), ("channel", "Hình thức nộp"),
@@ -124,6 +126,8 @@ class DossierDetail(QWidget):
         self.show_dossier(None)
 
     def show_dossier(self, dossier_id: int | None) -> None:
+        if dossier_id != self.dossier_id and self.page.detail_scroll is not None:
+            self.page.detail_scroll.verticalScrollBar().setValue(0)
         self.dossier_id = dossier_id
         d = service.Dossier.get_or_none(service.Dossier.id == dossier_id) if dossier_id is not None else None
         visible = d is not None
@@ -253,8 +257,9 @@ class DossiersPage(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
 
+        self.detail_scroll = None
         self.detail = DossierDetail(self)
-        scroll = QScrollArea()
+        scroll = self.detail_scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.detail)
         scroll.setMinimumWidth(340)

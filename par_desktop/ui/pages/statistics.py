@@ -1,0 +1,333 @@
+"""Thống kê: the TTHC statistics table of DOMAIN.md §5 for a reporting period (month, quarter, half-year,
+year with the Nghị định 09/2019 cut-offs from the settings, or any range), its identities checked, and
+the on-time rate per month and per unit as charts. "Xuất Excel" writes the table as shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QMargins, QRect, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter,
+    QStyle, QStyleOptionHeader, QTableView, QVBoxLayout, QWidget,
+)
+
+from par_desktop.domain import periods
+from par_desktop.domain.text import to_roman, ui_date, vn_number
+from par_desktop.services import org, settings, stats
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate, to_qdate
+from par_desktop.ui.models.dossiers_model import StatsTableModel
+from par_desktop.ui.status_style import GREEN, RED, state_color
+
+KINDS = [("Tháng", "month"), ("Quý", "quarter"), ("6 tháng", "half"), ("Năm", "year"), ("Tùy chọn", "range")]
+
+
+class GroupHeader(QWidget):
+    """The upper level of the two-level header: group titles spanning their columns, kept aligned
+    with the table's own header when columns are resized or the table scrolls."""
+
+    def __init__(self, table: QTableView, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.table = table
+        self.groups: list[tuple[str, list[int]]] = []
+        for i, (_, _, group) in enumerate(stats.COLUMN_TITLES):
+            if self.groups and self.groups[-1][0] == group:
+                self.groups[-1][1].append(i)
+            else:
+                self.groups.append((group, [i]))
+        self.setFixedHeight(self.fontMetrics().height() + 10)
+        header = table.horizontalHeader()
+        header.sectionResized.connect(self.update)
+        header.geometriesChanged.connect(self.update)
+        table.horizontalScrollBar().valueChanged.connect(self.update)
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        header = self.table.horizontalHeader()
+        offset = header.x() + self.table.frameWidth()
+        for title, columns in self.groups:
+            left = header.sectionViewportPosition(columns[0])
+            width = sum(header.sectionSize(c) for c in columns)
+            option = QStyleOptionHeader()
+            option.initFrom(header)
+            option.rect = QRect(offset + left, 0, width, self.height())
+            option.text = title
+            option.textAlignment = Qt.AlignmentFlag.AlignCenter
+            option.position = QStyleOptionHeader.SectionPosition.Middle
+            self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, header)
+        painter.end()
+
+
+def _bar_chart(title: str) -> QChartView:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setVisible(False)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(230)
+    return view
+
+
+def _fill_chart(view: QChartView, rates: list[stats.Rate], *, horizontal_labels: bool = True) -> None:
+    chart = view.chart()
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+    bars = QBarSet("Tỷ lệ đúng hạn (%)")
+    bars.setColor(GREEN)
+    for rate in rates:
+        bars.append(0.0 if rate.rate is None else round(rate.rate, 1))
+    series = QBarSeries()
+    series.append(bars)
+    series.setLabelsVisible(True)
+    series.setLabelsFormat("@value")
+    chart.addSeries(series)
+    names = QBarCategoryAxis()
+    names.append([r.label if len(r.label) <= 18 else r.label[:17] + "…" for r in rates])
+    if not horizontal_labels:
+        names.setLabelsAngle(-35)
+    values = QValueAxis()
+    values.setRange(0, 100)
+    values.setLabelFormat("%d%%")
+    chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(names)
+    series.attachAxis(values)
+
+
+class StatisticsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        today = date.today()
+        self.kind = QComboBox()
+        self.kind.setObjectName("periodKind")
+        for text, key in KINDS:
+            self.kind.addItem(text, key)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.number = QComboBox()
+        self.number.setObjectName("periodNumber")
+        self.first = date_edit(today.replace(day=1))
+        self.last = date_edit(today)
+        self.unit = QComboBox()
+        self.unit.setObjectName("statsUnit")
+        self.unit.addItem("Tất cả đơn vị", None)
+        self.span_label = QLabel()
+        self.span_label.setObjectName("periodSpan")
+        self.export_button = QPushButton("Xuất Excel")
+        self.export_button.clicked.connect(self.export)
+
+        controls = QHBoxLayout()
+        for widget in (QLabel("Kỳ"), self.kind, self.number, QLabel("năm"), self.year, QLabel("Từ"), self.first,
+                       QLabel("đến"), self.last, QLabel("Đơn vị"), self.unit):
+            controls.addWidget(widget)
+        controls.addStretch(1)
+        controls.addWidget(self.export_button)
+
+        self.title = QLabel("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setStyleSheet("font-weight: 700;")
+        self.model = StatsTableModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("statsTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumHeight(4 * self.fontMetrics().height() + 12)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, 40)
+        self.table.setColumnWidth(1, 230)
+        for c in range(2, len(stats.COLUMN_TITLES)):
+            self.table.setColumnWidth(c, 92)
+        self.group_header = GroupHeader(self.table, self)
+        self.identities = QLabel()
+        self.identities.setObjectName("identities")
+        self.identities.setTextFormat(Qt.TextFormat.RichText)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #5f6670;")
+
+        self.month_chart = _bar_chart("Tỷ lệ giải quyết đúng hạn theo tháng")
+        self.unit_chart = _bar_chart("Tỷ lệ giải quyết đúng hạn theo đơn vị (trong kỳ)")
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.setObjectName("statisticsCharts")
+        charts.addWidget(self.month_chart)
+        charts.addWidget(self.unit_chart)
+
+        table_box = QWidget()
+        box = QVBoxLayout(table_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.title)
+        box.addWidget(self.span_label, 0, Qt.AlignmentFlag.AlignCenter)
+        box.addSpacing(4)
+        box.addWidget(self.group_header)
+        box.addWidget(self.table, 1)
+        box.addSpacing(4)
+        box.addWidget(self.identities)
+        box.addWidget(self.note)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("statisticsSplitter")
+        self.splitter.addWidget(table_box)
+        self.splitter.addWidget(charts)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.splitter, 1)
+
+        self._loading = True
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for signal in (self.number.currentIndexChanged, self.year.valueChanged, self.first.dateChanged,
+                       self.last.dateChanged, self.unit.currentIndexChanged):
+            signal.connect(self._changed)
+        self._kind_changed()
+        self._select_current_period()
+        self._loading = False
+
+    # ---- the period ----------------------------------------------------------------------------
+
+    def cutoff(self) -> int:
+        return int(settings.get("reports.cutoff_day"))
+
+    def period(self) -> periods.Period:
+        kind, year, n = self.kind.currentData(), self.year.value(), self.number.currentData()
+        cutoff = self.cutoff()
+        if kind == "month":
+            return periods.report_month(year, n, cutoff)
+        if kind == "quarter":
+            return periods.report_quarter(year, n, cutoff)
+        if kind == "half":
+            return periods.report_half(year, n, cutoff)
+        if kind == "year":
+            return periods.report_year(year, cutoff)
+        first, last = from_qdate(self.first.date()), from_qdate(self.last.date())
+        return periods.date_range(min(first, last), max(first, last))
+
+    def set_period(self, kind: str, year: int, number: int | None = None) -> None:
+        """Choose a preset (tests and other pages use this)."""
+        self._loading = True
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+        self.year.setValue(year)
+        if number is not None:
+            self.number.setCurrentIndex(self.number.findData(number))
+        self._loading = False
+        self.refresh()
+
+    def set_range(self, first: date, last: date) -> None:
+        self._loading = True
+        self.kind.setCurrentIndex(self.kind.findData("range"))
+        self.first.setDate(to_qdate(first))
+        self.last.setDate(to_qdate(last))
+        self._loading = False
+        self.refresh()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.number.blockSignals(True)
+        self.number.clear()
+        if kind == "month":
+            for m in range(1, 13):
+                self.number.addItem(f"Tháng {m}", m)
+        elif kind == "quarter":
+            for q in range(1, 5):
+                self.number.addItem(f"Quý {to_roman(q)}", q)
+        elif kind == "half":
+            self.number.addItem("6 tháng đầu năm", 1)
+            self.number.addItem("6 tháng cuối năm", 2)
+        self.number.blockSignals(False)
+        self.number.setVisible(kind in ("month", "quarter", "half"))
+        self.year.setEnabled(kind != "range")
+        for edit in (self.first, self.last):
+            edit.setEnabled(kind == "range")
+        self._changed()
+
+    def _select_current_period(self) -> None:
+        """Start on the reporting month that contains today."""
+        current = periods.report_period_of(date.today(), "month", self.cutoff())
+        self.kind.setCurrentIndex(self.kind.findData("month"))
+        self.year.setValue(current.end.year)
+        self.number.setCurrentIndex(self.number.findData(current.end.month))
+
+    def _changed(self, *_args) -> None:
+        if not self._loading:
+            self.refresh()
+
+    # ---- page hooks ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        units = org.units()
+        current = self.unit.currentData()
+        self.unit.blockSignals(True)
+        while self.unit.count() > 1:
+            self.unit.removeItem(1)
+        for u in units:
+            self.unit.addItem(u.name, u.id)
+        self.unit.setCurrentIndex(max(0, self.unit.findData(current)) if current is not None else 0)
+        self.unit.blockSignals(False)
+
+        period = self.period()
+        unit_id = self.unit.currentData()
+        table = stats.dossier_statistics(period.start, period.end, unit_id)
+        self.model.set_stats(table)
+        unit_name = self.unit.currentText() if unit_id is not None else ""
+        self.span_label.setText(f"Kỳ báo cáo: {period.label} — từ ngày {ui_date(period.start)} đến ngày "
+                                f"{ui_date(period.end)}" + (f" — {unit_name}" if unit_name else "")
+                                + "    Đơn vị tính: Số hồ sơ TTHC")
+        checks = table.total.identity_checks()
+        parts = []
+        for text, ok in checks:
+            color = (GREEN if ok else RED).name()
+            parts.append(f"<span style='color:{color}'>{'✓' if ok else '✗'} {text}</span>")
+        self.identities.setText("Kiểm tra: " + "&nbsp;&nbsp;&nbsp;".join(parts))
+        rate = table.total.on_time_rate
+        note = "" if rate is None else f"Tỷ lệ giải quyết trước và đúng hạn: {vn_number(round(rate, 1))}%."
+        if table.withdrawn:
+            note += f" Không tính {vn_number(table.withdrawn)} hồ sơ đã rút hoặc trả lại."
+        self.note.setText(note.strip())
+        self.note.setStyleSheet(f"color: {state_color('late' if rate is not None and rate < 100 else 'on_time').name()};")
+
+        self.month_chart.chart().setTitle(f"Tỷ lệ giải quyết đúng hạn theo tháng, năm {period.end.year}")
+        _fill_chart(self.month_chart, stats.on_time_rate_by_month(period.end.year, unit_id))
+        codes = {u.id: u.short_code for u in units}
+        by_unit = [stats.Rate(codes.get(r.key, r.label), r.resolved, r.on_time, r.key)
+                   for r in stats.on_time_rate_by_unit(period.start, period.end) if unit_id is None or r.key == unit_id]
+        _fill_chart(self.unit_chart, by_unit)
+        self.unit_chart.setToolTip("\n".join(f"{codes.get(r.key, r.label)}: {r.label}"
+                                             for r in stats.on_time_rate_by_unit(period.start, period.end)))
+
+    def export(self) -> None:
+        """Xuất Excel: the table as shown, the group title in each column's header."""
+        from par_desktop.ui.export import ask_save_path, export_rows_to_xlsx
+        from par_desktop.ui.operations import run_operation
+
+        table = self.model.stats
+        if table is None:
+            return
+        period = self.period()
+        path = ask_save_path(self, "Xuất Excel", f"thong-ke-tthc-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
+        if path is None:
+            return
+        headers, rows = self.export_rows()
+        run_operation(self, "Xuất Excel", lambda _p: export_rows_to_xlsx(path, headers, rows, sheet_title="Thống kê TTHC"),
+                      lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"), cancellable=False)
+
+    def export_rows(self) -> tuple[list[str], list[list]]:
+        headers = [f"{group} - {title} {number}" if group else f"{title} {number}"
+                   for number, title, group in stats.COLUMN_TITLES]
+        rows = [[self.model.value(r, c) for c in range(self.model.columnCount())] for r in range(self.model.rowCount())]
+        return headers, rows
+
+

@@ -1,0 +1,221 @@
+"""The dossiers page with real widgets on the demo database: the lazy model, database-side filters and
+sorting, the countdown, the detail panel with explanations, and the import with its summary."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from par_desktop.db.models import Dossier, Explanation, Unit
+from par_desktop.services import dossiers as service
+from par_desktop.services.session import SYSTEM, Actor
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.dossier_dialogs import ImportSummaryDialog
+from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
+from par_desktop.ui.pages import dossiers as dossiers_page
+from par_desktop.ui.pages.dossiers import DossiersPage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def qsettings_in_tmp(tmp_path):
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+def make_page(qtbot, db, actor=SYSTEM) -> DossiersPage:
+    page = DossiersPage(AppContext(str(db), actor))
+    qtbot.addWidget(page)
+    page.resize(1500, 820)
+    page.refresh()
+    page.show()
+    return page
+
+
+def shown(page) -> list[service.ListRow]:
+    return [page.model.row(i) for i in range(page.model.rowCount())]
+
+
+def test_model_passes_the_model_tester(demo_db, qtmodeltester):
+    model = DossierTableModel()
+    model.reload()
+    qtmodeltester.check(model, force_py=True)
+    model.set_query(service.DossierQuery(state="overdue"))
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_lazy_pages_filters_and_sorting_by_the_database(demo_db, qtbot):
+    page = make_page(qtbot, demo_db)
+    total = Dossier.select().where(Dossier.received_at <= datetime.now()).count()
+    assert page.model.total == total and page.model.rowCount() == DossierTableModel.PAGE
+    assert page.count_label.text() == f"{total:,} hồ sơ (đã tải 200)".replace(",", ".")
+    page.table.scrollToBottom()                      # the view asks for the next page by itself
+    qtbot.waitUntil(lambda: page.model.rowCount() > DossierTableModel.PAGE)
+    received = [r.received_at for r in shown(page)]
+    assert received == sorted(received, reverse=True)
+
+    page.filters.set_value("state", "overdue")
+    page._apply_query()
+    rows = shown(page)
+    assert rows and {r.timer.state for r in rows} == {"overdue"}
+    assert page.model.total == service.count_dossiers(service.DossierQuery(state="overdue"))
+    assert page.model.data(page.model.index(0, COLUMN_INDEX["state"])) == "Quá hạn"
+    assert page.model.data(page.model.index(0, COLUMN_INDEX["remaining"])).startswith("quá hạn")
+
+    page.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["due_at"], Qt.SortOrder.AscendingOrder)
+    dues = [r.due_at for r in shown(page)]
+    assert dues == sorted(dues)
+
+    unit = Unit.get(Unit.short_code == "NCC")
+    page.filters.set_value("unit", unit.id)
+    page._apply_query()
+    assert {r.unit_id for r in shown(page)} == {unit.id}
+    page.filters.clear()
+
+    someone = Dossier.select().where(Dossier.applicant.contains("Nguyễn")).first()
+    first_words = " ".join(someone.applicant.split()[:2])
+    typed = first_words.replace("ễ", "e").replace("Nguy", "nguy")   # typed without accents
+    page.apply_search(typed)
+    page._apply_query()
+    assert page.model.total > 0 and someone.id in {r.id for r in shown(page)}
+    words = service.search_text("", typed, "").split()
+    assert all(w in service.search_text(r.code, r.applicant, r.procedure) for r in shown(page) for w in words)
+
+
+def test_countdown_refreshes_the_visible_rows(demo_db, qtbot):
+    page = make_page(qtbot, demo_db)
+    page.filters.set_value("state", "within_time")
+    page._apply_query()
+    row = page.model.row(0)
+    assert row.timer.state in ("within_time", "near_due")
+    before = page.model.data(page.model.index(0, COLUMN_INDEX["remaining"]))
+    assert before.startswith("còn")
+    first, last = page.visible_rows()
+    assert first == 0 and 0 < last < page.model.rowCount()
+    changed = []
+    page.model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    page.model.refresh_timers(first, last, at=row.timer.due_at + timedelta(days=3))
+    assert changed == [(first, last)]
+    assert page.model.row(0).timer.state == "overdue"
+    assert page.model.data(page.model.index(0, COLUMN_INDEX["state"])) == "Quá hạn"
+    page.refresh_visible_timers()                    # what the one-minute timer does
+    assert page.model.data(page.model.index(0, COLUMN_INDEX["remaining"])).startswith("còn")
+    assert page.countdown.interval() == 60_000 and page.countdown.isActive()
+
+
+def test_detail_panel_and_explanations_by_the_own_unit(demo_db, qtbot):
+    d = (Dossier.select().where(Dossier.closed_at.is_null() & (Dossier.due_at < datetime.now())
+                                & Dossier.paused_since.is_null()).first())
+    unit_user = Actor("ncc.user", "unit", d.unit_id, "Cán bộ đơn vị")
+    page = make_page(qtbot, demo_db, unit_user)
+    page.navigate_to({"code": d.code})
+    assert page.model.total == 1 and page.detail.dossier_id == d.id
+    detail = page.detail
+    assert detail.title.text() == f"Hồ sơ {d.code}" and detail.badge.text() == "Quá hạn"
+    assert detail.timeline.count() >= 2 and "Tiếp nhận" in detail.timeline.item(0).text()
+    assert not detail.explanation_box.isHidden() and detail.save_explanation.isEnabled()
+    assert not page.edit_button.isEnabled() and not page.import_button.isEnabled()   # a unit account
+    detail.editor.reason.setPlainText("Chờ kết quả xác minh của UBND xã")
+    detail.editor.person.setText("Hoàng Thị Lan")
+    detail.save_explanation.click()
+    e = Explanation.get(Explanation.dossier == d.id)
+    assert (e.reason, e.responsible_person, e.recorded_by) == ("Chờ kết quả xác minh của UBND xã", "Hoàng Thị Lan",
+                                                               "ncc.user")
+    qtbot.wait(50)   # let the layouts settle before the picture
+    page.grab().save("/tmp/shots/dossiers-page.png")
+
+    other = Unit.select().where(Unit.id != d.unit_id).first()
+    page2 = make_page(qtbot, demo_db, Actor("other", "unit", other.id))
+    page2.navigate_to({"code": d.code})
+    assert not page2.detail.save_explanation.isEnabled()
+
+
+def write_export(path, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỒ SƠ"])
+    ws.append(["Mã hồ sơ", "Mã thủ tục", "Chủ hồ sơ", "Hình thức nộp", "Ngày tiếp nhận", "Ngày kết thúc"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_import_files_shows_the_summary_and_offers_to_skip_bad_rows(demo_db, qtbot, tmp_path, monkeypatch):
+    page = make_page(qtbot, demo_db)
+    good = write_export(tmp_path / "hom-nay.xlsx", [
+        ["UI-1", "1.009811", "Nguyễn Văn A", "Trực tuyến", "02/01/2023 08:00", "03/01/2023 09:00"],
+        ["UI-2", "1.009811", "Trần Thị B", "Trực tiếp", "02/01/2023 09:00", None],
+    ])
+    page.import_files([good])
+    qtbot.waitUntil(lambda: isinstance(getattr(page, "summary_dialog", None), ImportSummaryDialog), timeout=15000)
+    text = page.summary_dialog.findChild(type(page.count_label), "importSummaryText").text()
+    assert "hom-nay.xlsx" in text and "<b>2</b> mới" in text and "<b>1</b> mới quá hạn" in text
+    page.summary_dialog.close()
+    assert Dossier.select().where(Dossier.code.startswith("UI-")).count() == 2
+
+    bad = write_export(tmp_path / "loi.xlsx", [
+        ["UI-3", "1.009811", "Lê C", "Trực tiếp", "31/02/2023 08:00", None],
+        ["UI-4", "1.009811", "Lê D", "Trực tiếp", "03/01/2023 08:00", None],
+    ])
+    asked = []
+    monkeypatch.setattr(dossiers_page, "ask_yes_no", lambda *a, **k: asked.append(a[2]) or True)
+    page.summary_dialog = None
+    page.import_files([bad])
+    qtbot.waitUntil(lambda: bool(asked), timeout=15000)
+    assert "1 dòng có lỗi" in asked[0]
+    qtbot.waitUntil(lambda: Dossier.select().where(Dossier.code == "UI-4").exists(), timeout=15000)
+    qtbot.waitUntil(lambda: page.summary_dialog is not None and page.summary_dialog.table.rowCount() == 1,
+                    timeout=15000)
+    refused = page.summary_dialog.table
+    assert (refused.item(0, 1).text(), "31/02/2023" in refused.item(0, 2).text()) == ("3", True)
+    assert not Dossier.select().where(Dossier.code == "UI-3").exists()
+    page.summary_dialog.grab().save("/tmp/shots/import-summary.png")
+
+
+def test_export_writes_every_matching_row(demo_db, qtbot, tmp_path, monkeypatch):
+    page = make_page(qtbot, demo_db)
+    page.filters.set_value("state", "late")
+    page._apply_query()
+    target = tmp_path / "tre-han.xlsx"
+    monkeypatch.setattr("par_desktop.ui.export.ask_save_path", lambda *a, **k: target)
+    page.export()
+    qtbot.waitUntil(target.exists, timeout=15000)
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Mã hồ sơ", "Trạng thái", "Thời gian còn lại")
+    assert len(rows) - 1 == page.model.total and {r[1] for r in rows[1:]} == {"Trễ hạn"}
+    assert isinstance(rows[1][4], datetime)
+
+
+def test_startup_notices(demo_db, qtbot):
+    page = make_page(qtbot, demo_db)
+    notices = page.startup_notices()
+    summary = service.due_summary()
+    assert any(f"{summary.overdue:,}".replace(",", ".") + " hồ sơ TTHC đang quá hạn" in n for n in notices)
+
+
+def test_new_record_dialog_creates_a_dossier(demo_db, qtbot):
+    from par_desktop.ui.dialogs.dossier_dialogs import DossierDialog
+
+    page = make_page(qtbot, demo_db)
+
+    def fill():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, DossierDialog):
+            QTimer.singleShot(20, fill)
+            return
+        dialog.code.setText("TAY-001")
+        dialog.applicant.setText("Phạm Thị Hoa")
+        dialog.grab().save("/tmp/shots/dossier-dialog.png")
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    page.new_record()
+    d = service.dossier_by_code("TAY-001")
+    assert d.applicant == "Phạm Thị Hoa" and d.due_from_source is False
+    assert page.filters.text() == "TAY-001"
