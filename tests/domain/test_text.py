@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import date
 
 import pytest
@@ -66,3 +67,11 @@ def test_dates_and_moments_in_both_input_forms():
 def test_vietnamese_numbers():
     assert vn_number(1234567) == "1.234.567"
     assert vn_number(97.5) == "97,5"
+
+
+def test_fold_covers_the_whole_vietnamese_alphabet_and_pasted_text():
+    upper = "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴĐ"
+    expected = "a" * 18 + "e" * 12 + "i" * 6 + "o" * 18 + "u" * 12 + "y" * 6 + "d"
+    assert fold(upper) == fold(upper.lower()) == expected
+    pasted = unicodedata.normalize("NFD", "Giải quyết chế độ trợ cấp\u00a0thờ   cúng – liệt sĩ")
+    assert fold(pasted) == "giai quyet che do tro cap tho cung - liet si"
