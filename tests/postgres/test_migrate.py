@@ -113,6 +113,7 @@ def test_command_line(demo_template, tmp_path, pg_url, cli):
     assert cli("tasks", "--json", db=pg_url).stdout == cli("tasks", "--json", db=source).stdout
 
 
+@pytest.mark.slow
 def test_command_line_text_report(demo_template, tmp_path, pg_url, cli):
     source = tmp_path / "demo.db"
     shutil.copy(demo_template, source)
