@@ -29,9 +29,17 @@ def make_page(qtbot, db) -> StatisticsPage:
     page = StatisticsPage(AppContext(str(db), SYSTEM))
     qtbot.addWidget(page)
     page.resize(1500, 860)
-    page.refresh()
+    with qtbot.waitSignal(page.loaded, timeout=15000):
+        page.refresh()
     page.show()
     return page
+
+
+def choose(qtbot, page, action, *args):
+    """Change the period (or unit) and wait for the background count to land."""
+    with qtbot.waitSignal(page.loaded, timeout=15000):
+        action(*args)
+    assert not page.loading
 
 
 def test_model_passes_the_model_tester(demo_db, qtmodeltester):
@@ -43,7 +51,7 @@ def test_model_passes_the_model_tester(demo_db, qtmodeltester):
 
 def test_presets_table_identities_and_charts(demo_db, qtbot):
     page = make_page(qtbot, demo_db)
-    page.set_period("quarter", 2024, 3)
+    choose(qtbot, page, page.set_period, "quarter", 2024, 3)
     assert (page.period().start, page.period().end) == (date(2024, 6, 15), date(2024, 9, 14))
     assert "Quý III/2024 — từ ngày 15/06/2024 đến ngày 14/09/2024" in page.span_label.text()
     expected = stats.dossier_statistics(date(2024, 6, 15), date(2024, 9, 14))
@@ -62,17 +70,17 @@ def test_presets_table_identities_and_charts(demo_db, qtbot):
     assert page.unit_chart.chart().series()[0].barSets()[0].count() == len(
         stats.on_time_rate_by_unit(date(2024, 6, 15), date(2024, 9, 14)))
 
-    page.set_period("half", 2024, 1)
+    choose(qtbot, page, page.set_period, "half", 2024, 1)
     assert (page.period().start, page.period().end) == (date(2023, 12, 15), date(2024, 6, 14))
-    page.set_period("year", 2024)
+    choose(qtbot, page, page.set_period, "year", 2024)
     assert page.period().label == "Năm 2024"
     qtbot.wait(50)
     page.grab().save("/tmp/shots/statistics-page.png")
 
-    page.set_range(date(2024, 3, 1), date(2024, 3, 31))
+    choose(qtbot, page, page.set_range, date(2024, 3, 1), date(2024, 3, 31))
     assert (page.period().kind, page.period().start) == ("range", date(2024, 3, 1))
     unit = Unit.get(Unit.short_code == "NCC")
-    page.unit.setCurrentIndex(page.unit.findData(unit.id))
+    choose(qtbot, page, page.unit.setCurrentIndex, page.unit.findData(unit.id))
     by_unit = stats.dossier_statistics(date(2024, 3, 1), date(2024, 3, 31), unit.id)
     assert [page.model.value(page.model.rowCount() - 1, c) for c in range(2, 13)] == by_unit.total.counts()
     assert "Phòng Người có công" in page.span_label.text()
@@ -81,13 +89,13 @@ def test_presets_table_identities_and_charts(demo_db, qtbot):
 def test_cutoff_setting_moves_the_presets(demo_db, qtbot):
     settings.set_value(SYSTEM, "reports.cutoff_day", 1)
     page = make_page(qtbot, demo_db)
-    page.set_period("month", 2024, 2)
+    choose(qtbot, page, page.set_period, "month", 2024, 2)
     assert (page.period().start, page.period().end) == (date(2024, 2, 1), date(2024, 2, 29))
 
 
 def test_export_reads_back(demo_db, qtbot, tmp_path, monkeypatch):
     page = make_page(qtbot, demo_db)
-    page.set_period("month", 2024, 6)
+    choose(qtbot, page, page.set_period, "month", 2024, 6)
     target = tmp_path / "thong-ke.xlsx"
     monkeypatch.setattr("par_desktop.ui.export.ask_save_path", lambda *a, **k: target)
     page.export()

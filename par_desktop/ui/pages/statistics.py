@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, QRect, Qt
+from PySide6.QtCore import QMargins, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter,
@@ -102,9 +102,13 @@ def _fill_chart(view: QChartView, rates: list[stats.Rate], *, horizontal_labels:
 
 
 class StatisticsPage(QWidget):
+    loaded = Signal()   # the table and charts show the period chosen last
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        self._request = 0
+        self.loading = False
         today = date.today()
         self.kind = QComboBox()
         self.kind.setObjectName("periodKind")
@@ -268,6 +272,9 @@ class StatisticsPage(QWidget):
     # ---- page hooks ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Recount in the background (a year of 100,000 dossiers takes a moment); the latest wins."""
+        from par_desktop.ui.operations import run_in_background
+
         units = org.units()
         current = self.unit.currentData()
         self.unit.blockSignals(True)
@@ -278,17 +285,42 @@ class StatisticsPage(QWidget):
         self.unit.setCurrentIndex(max(0, self.unit.findData(current)) if current is not None else 0)
         self.unit.blockSignals(False)
 
-        period = self.period()
-        unit_id = self.unit.currentData()
-        table = stats.dossier_statistics(period.start, period.end, unit_id)
-        self.model.set_stats(table)
+        period, unit_id = self.period(), self.unit.currentData()
         unit_name = self.unit.currentText() if unit_id is not None else ""
+        codes = {u.id: u.short_code for u in units}
+        self._request += 1
+        request = self._request
+        self.loading = True
+        self.span_label.setText(f"Kỳ báo cáo: {period.label} — từ ngày {ui_date(period.start)} đến ngày "
+                                f"{ui_date(period.end)}" + (f" — {unit_name}" if unit_name else "")
+                                + "    Đơn vị tính: Số hồ sơ TTHC    (đang tính…)")
+
+        def work():
+            return (stats.dossier_statistics(period.start, period.end, unit_id),
+                    stats.on_time_rate_by_month(period.end.year, unit_id),
+                    stats.on_time_rate_by_unit(period.start, period.end))
+
+        def done(result) -> None:
+            if request == self._request:
+                self._show(period, unit_id, unit_name, codes, *result)
+
+        def failed(exc) -> None:
+            if request == self._request:
+                self.loading = False
+                from par_desktop.ui.errors import show_error
+
+                show_error(self, exc)
+
+        run_in_background(work, done, failed)
+
+    def _show(self, period: periods.Period, unit_id: int | None, unit_name: str, codes: dict,
+              table: stats.DossierStats, months: list[stats.Rate], units: list[stats.Rate]) -> None:
+        self.model.set_stats(table)
         self.span_label.setText(f"Kỳ báo cáo: {period.label} — từ ngày {ui_date(period.start)} đến ngày "
                                 f"{ui_date(period.end)}" + (f" — {unit_name}" if unit_name else "")
                                 + "    Đơn vị tính: Số hồ sơ TTHC")
-        checks = table.total.identity_checks()
         parts = []
-        for text, ok in checks:
+        for text, ok in table.total.identity_checks():
             color = (GREEN if ok else RED).name()
             parts.append(f"<span style='color:{color}'>{'✓' if ok else '✗'} {text}</span>")
         self.identities.setText("Kiểm tra: " + "&nbsp;&nbsp;&nbsp;".join(parts))
@@ -298,15 +330,14 @@ class StatisticsPage(QWidget):
             note += f" Không tính {vn_number(table.withdrawn)} hồ sơ đã rút hoặc trả lại."
         self.note.setText(note.strip())
         self.note.setStyleSheet(f"color: {state_color('late' if rate is not None and rate < 100 else 'on_time').name()};")
-
         self.month_chart.chart().setTitle(f"Tỷ lệ giải quyết đúng hạn theo tháng, năm {period.end.year}")
-        _fill_chart(self.month_chart, stats.on_time_rate_by_month(period.end.year, unit_id))
-        codes = {u.id: u.short_code for u in units}
+        _fill_chart(self.month_chart, months)
         by_unit = [stats.Rate(codes.get(r.key, r.label), r.resolved, r.on_time, r.key)
-                   for r in stats.on_time_rate_by_unit(period.start, period.end) if unit_id is None or r.key == unit_id]
+                   for r in units if unit_id is None or r.key == unit_id]
         _fill_chart(self.unit_chart, by_unit)
-        self.unit_chart.setToolTip("\n".join(f"{codes.get(r.key, r.label)}: {r.label}"
-                                             for r in stats.on_time_rate_by_unit(period.start, period.end)))
+        self.unit_chart.setToolTip("\n".join(f"{codes.get(r.key, r.label)}: {r.label}" for r in units))
+        self.loading = False
+        self.loaded.emit()
 
     def export(self) -> None:
         """Xuất Excel: the table as shown, the group title in each column's header."""
