@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -183,3 +184,58 @@ def test_stale_version_and_overwrite(pg_db):
                           ("update", "binh", "head_name", "Nguyễn Văn An", "Trần Thị Bình")]
     assert [t[0] for t in trail] == ["insert", "update", "update", "delete"]
     assert all(isinstance(a.at, peewee.datetime.datetime) for a in AuditLog.select())
+
+
+REGISTER_WORKER = textwrap.dedent('''
+    """python worker.py LOCATION NAME COUNT GO_FILE: COUNT numbers from the document register service."""
+    import json
+    import sys
+    import time
+    from pathlib import Path
+
+    from par_desktop.db.schema import open_database
+    from par_desktop.services import register
+    from par_desktop.services.session import SYSTEM
+
+    location, name, count, go = sys.argv[1:5]
+    open_database(location)
+    while not Path(go).exists():
+        time.sleep(0.005)
+    print(json.dumps([register.issue_number(SYSTEM, "KH", f"{name}-{i}", year=2024).full_number
+                      for i in range(int(count))]))
+''')
+
+
+@pytest.mark.slow
+def test_register_service_numbers_the_same_on_both_backends(demo_template, pg_demo_db, tmp_path):
+    """services.register.issue_number from 4 processes at once: on the demo data (plan 38/KH already
+    numbered) both backends hand out 39..78 exactly once each."""
+    from par_desktop.db.schema import open_database
+
+    connection.current().close()
+    sqlite_copy = tmp_path / "demo.db"
+    shutil.copy(demo_template, sqlite_copy)
+    issued = {}
+    for location in (str(sqlite_copy), pg_demo_db):
+        folder = tmp_path / ("pg" if location == pg_demo_db else "sqlite")
+        folder.mkdir()
+        worker = folder / "worker.py"
+        worker.write_text(REGISTER_WORKER, encoding="utf-8")
+        go = folder / "go"
+        clerks = [subprocess.Popen([sys.executable, str(worker), location, f"clerk{n}", "10", str(go)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                                   env=dict(os.environ, PYTHONPATH=str(REPO))) for n in range(4)]
+        time.sleep(0.3)
+        go.touch()
+        numbers = []
+        for clerk in clerks:
+            out, err = clerk.communicate(timeout=120)
+            assert clerk.returncode == 0, err
+            numbers += json.loads(out)
+        issued[location] = sorted(numbers, key=lambda text: int(text.split("/")[0]))
+        open_database(location)
+        assert RegisterEntry.select().count() == 40
+        connection.current().close()
+    on_sqlite, on_postgres = issued.values()
+    assert on_sqlite == on_postgres
+    assert [int(n.split("/")[0]) for n in on_postgres] == list(range(39, 79))
