@@ -105,6 +105,8 @@ class OverdueExplanation:
     unit: str
     days_late: int
     explanation: str = ""  # empty: no explanation received yet
+    due: datetime | None = None
+    closed: datetime | None = None  # None: still open (overdue at the end of the period)
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,12 @@ STAT_KEYS = ("received_total", "received_online", "received_direct", "carried_ov
 def vn_moment(moment: datetime) -> str:
     """"09 giờ 00 phút, ngày 07/02/2024", as the one-stop forms write a moment."""
     return f"{moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
+
+
+def _table_moment(moment: datetime) -> str:
+    """"14 giờ 31 phút" above "ngày 23/01/2024": the one-stop forms' wording, broken where a narrow
+    column would otherwise break it."""
+    return f"{moment:%H} giờ {moment:%M} phút\nngày {moment:%d/%m/%Y}"
 
 
 def _cell_moment(moment: datetime) -> str:
@@ -327,14 +335,54 @@ def _task_lines_table(tasks: Sequence[TaskLine], with_unit: bool) -> Table:
     return Table(widths=widths, header=[Row(columns)], rows=rows, font_size=TABLE_SIZE, align=align)
 
 
+def _overdue_by_unit_table(items: Sequence[OverdueExplanation]) -> Table:
+    """Per unit: overdue dossiers resolved late, still open, and how many were explained."""
+    order: list[str] = []
+    counts: dict[str, list[int]] = {}
+    for x in items:
+        unit = nfc(x.unit) or "(Chưa xác định đơn vị)"
+        if unit not in counts:
+            order.append(unit)
+            counts[unit] = [0, 0, 0]
+        counts[unit][0 if x.closed is not None else 1] += 1
+        counts[unit][2] += 1 if nfc(x.explanation) else 0
+    rows, totals = [], [0, 0, 0, 0, 0]
+    for i, unit in enumerate(order, start=1):
+        closed, open_, explained = counts[unit]
+        values = [closed, open_, closed + open_, explained, closed + open_ - explained]
+        totals = [a + b for a, b in zip(totals, values)]
+        rows.append(Row([str(i), unit, *map(_n, values)]))
+    rows.append(Row([Cell("Tổng cộng", colspan=2, align="center"), *map(_n, totals)], bold=True))
+    header = [Row([Cell("TT", rowspan=2), Cell("Phòng, đơn vị", rowspan=2), Cell("Số hồ sơ quá hạn", colspan=3),
+                   Cell("Giải trình", colspan=2)]),
+              Row(["Đã giải quyết", "Đang giải quyết", "Tổng số", "Đã giải trình", "Chưa giải trình"])]
+    return Table(widths=[6, 38, 12, 12, 10, 11, 11], header=header, rows=rows, font_size=TABLE_SIZE,
+                 align=["center", "left", *["center"] * 5])
+
+
 def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
-    rows = [Row([str(i), nfc(x.code), nfc(x.procedure), nfc(x.unit), _n(_check_count(x.days_late, x.code)),
-                 nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)])
-            for i, x in enumerate(items, start=1)]
-    return Table(widths=[6, 20, 26, 16, 10, 30],
-                 header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Đơn vị", "Số ngày quá hạn",
-                              "Nội dung giải trình"])],
-                 rows=rows, font_size=TABLE_SIZE, align=["center", "left", "left", "left", "center", "left"])
+    """The list of overdue dossiers with the units' explanations (a landscape appendix), grouped by
+    unit as a văn thư would lay it out: a bold row per unit, numbered I, II…, then its dossiers."""
+    groups: dict[str, list[OverdueExplanation]] = {}
+    for x in items:
+        groups.setdefault(nfc(x.unit) or "(Chưa xác định đơn vị)", []).append(x)
+    rows: list[Row] = []
+    for g, (unit, dossiers) in enumerate(groups.items(), start=1):
+        rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{unit} ({_n(len(dossiers))} hồ sơ)", colspan=6)],
+                        bold=True))
+        for i, x in enumerate(dossiers, start=1):
+            rows.append(Row([str(i), nfc(x.code), nfc(x.procedure), _one_line_moment(x.due) if x.due else "",
+                             _one_line_moment(x.closed) if x.closed else Cell("Chưa kết thúc", italic=True),
+                             _n(_check_count(x.days_late, x.code)),
+                             nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)]))
+    return Table(widths=[9, 50, 72, 28, 28, 16, 49],
+                 header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Hạn giải quyết", "Ngày kết thúc",
+                              "Số ngày quá hạn", "Nội dung giải trình"])],
+                 rows=rows, font_size=11, align=["center", "left", "left", "center", "center", "center", "left"])
+
+
+def _one_line_moment(moment: datetime) -> str:
+    return f"{moment:%d/%m/%Y %H:%M}"
 
 
 def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
@@ -342,8 +390,9 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                          stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
                          stats_total: Mapping | None = None, number: int | None = None,
                          issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
-    """The Office's monthly report to the leadership; the dossier statistics (Biểu 06 style) go to a
-    landscape appendix."""
+    """The Office's monthly report to the leadership. The dossier statistics (Biểu 06 style) go to a
+    landscape appendix; the overdue dossiers are counted per unit in the body and listed one by one,
+    with the units' explanations, in a second landscape appendix (a month can have hundreds)."""
     if period.end < period.start:
         raise InvalidInput("Kỳ báo cáo không hợp lệ: ngày cuối kỳ trước ngày đầu kỳ.")
     stats_table = _stats_table(stats, stats_total)
@@ -355,12 +404,18 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     resolved = sums["resolved_total"]
     ctx = _context(org, signer, issue_date, period.end.year)
     rate = (sums["resolved_early"] + sums["resolved_on_time"]) * 100 / resolved if resolved else 100.0
+    overdue_closed = sum(1 for x in overdue if x.closed is not None)
+    explained = sum(1 for x in overdue if nfc(x.explanation))
     counts = dict(tasks_done=done_on_time + done_late, tasks_done_on_time=done_on_time, tasks_done_late=done_late,
                   tasks_open=open_within + open_overdue, tasks_open_within_time=open_within,
-                  tasks_open_overdue=open_overdue, at_risk_count=len(at_risk), overdue_count=len(overdue), **sums)
+                  tasks_open_overdue=open_overdue, at_risk_count=len(at_risk), overdue_count=len(overdue),
+                  overdue_closed_count=overdue_closed, overdue_open_count=len(overdue) - overdue_closed,
+                  explained_count=explained, unexplained_count=len(overdue) - explained, **sums)
     ctx.update({name: Count(value) for name, value in counts.items()})
+    labels = appendix_labels(2 if overdue else 1)
     ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
-               on_time_rate=vn_number(round(rate, 1)))
+               on_time_rate=vn_number(round(rate, 1)), stats_appendix=_in_text(labels[0]),
+               overdue_appendix=_in_text(labels[-1]) if overdue else "")
     s = _sections("monthly_report", template_text, ctx)
     code = f"BC-{nfc(org.office_unit_code)}"
     body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["tasks"]), _task_summary_table(task_summary)]
@@ -369,7 +424,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
         body.append(_task_lines_table(at_risk, with_unit=True))
     body += to_blocks(s["dossiers"]) + to_blocks(s["overdue"])
     if overdue:
-        body.append(_overdue_explanations_table(overdue))
+        body.append(_overdue_by_unit_table(overdue))
     body += to_blocks(s["proposals"]) + to_blocks(s["closing"])
     number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     intro = [Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
@@ -378,14 +433,19 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                        indent=False, align="center", size=13, space_after=2),
              Paragraph("Đơn vị tính: Số hồ sơ TTHC", indent=False, italic=True, align="right", size=12,
                        space_after=4)]
-    appendix = Appendix(
-        label=appendix_labels(1)[0], title=_one(s, "appendix_title").upper(),
-        reference=f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của {nfc(org.office_name)})",
-        landscape=True, blocks=[*intro, stats_table])
+    reference = f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của {nfc(org.office_name)})"
+    appendices = [Appendix(label=labels[0], title=_one(s, "appendix_title").upper(), reference=reference,
+                           landscape=True, blocks=[*intro, stats_table])]
+    if overdue:
+        appendices.append(Appendix(
+            label=labels[1], title="DANH SÁCH HỒ SƠ TTHC QUÁ HẠN VÀ NỘI DUNG GIẢI TRÌNH", reference=reference,
+            landscape=True, blocks=[Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}",
+                                              indent=False, italic=True, align="center", space_after=6),
+                                    _overdue_explanations_table(overdue)]))
     return OfficialDocument(
         header=_office_header(org), number_text=number_text(number, code), place=nfc(org.place),
         issue_date=issue_date, kind="BÁO CÁO", subject=_one(s, "subject"), body=body, noi_nhan=s["noi_nhan"],
-        signature=_signature(s["signature"], signer), appendices=[appendix])
+        signature=_signature(s["signature"], signer), appendices=appendices)
 
 
 # --- 3. explanation request -----------------------------------------------------------------------
@@ -442,11 +502,13 @@ def build_apology(org: OrgInfo, signer: SignerInfo, dossier: DossierInfo, reason
 # --- 5. reminder ----------------------------------------------------------------------------------
 def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks: Sequence[TaskLine],
                    at_risk: Sequence[TaskLine], reply_deadline: date, *, number: int | None = None,
-                   issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
-    """A công văn đôn đốc to one unit about its late and at-risk plan tasks."""
+                   issue_date: date | None = None, template_text: str | None = None,
+                   plan_year: int | None = None) -> OfficialDocument:
+    """A công văn đôn đốc to one unit about its late and at-risk plan tasks (``plan_year``: the year of
+    the plan they belong to, default the letter's year)."""
     if not late_tasks and not at_risk:
         raise InvalidInput(f"{nfc(unit_name)} không có nhiệm vụ quá hạn hoặc có nguy cơ chậm: không cần đôn đốc.")
-    ctx = _context(org, signer, issue_date, (issue_date or reply_deadline).year)
+    ctx = _context(org, signer, issue_date, plan_year or (issue_date or reply_deadline).year)
     ctx.update(unit_name=nfc(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
                reply_deadline=ui_date(reply_deadline))
     s = _sections("reminder", template_text, ctx)
@@ -473,15 +535,17 @@ def build_control_slip(org: OrgInfo, dossier: DossierInfo, handovers: Sequence[H
     s = _sections("control_slip", template_text, ctx)
 
     def side(unit: str, moment: datetime | None) -> str:
-        return nfc(unit) + (f"\n{vn_moment(moment)}" if moment else "")
+        return nfc(unit) + (f"\n{_table_moment(moment)}" if moment else "")
 
+    with_due = any(h.due for h in handovers)  # no step deadlines recorded: no empty "Hạn xử lý" column
     rows = [Row([str(i), nfc(h.step), side(h.from_unit, h.handed_at), side(h.to_unit, h.received_at),
-                 vn_moment(h.due) if h.due else "", nfc(h.result), nfc(h.note)])
+                 *([_table_moment(h.due) if h.due else ""] if with_due else []), nfc(h.result), nfc(h.note)])
             for i, h in enumerate(handovers, start=1)]
-    table = Table(widths=[5, 14, 24, 24, 16, 10, 10],
-                  header=[Row(["TT", "Bước xử lý", "Giao hồ sơ (đơn vị, thời điểm)", "Nhận hồ sơ (đơn vị, thời điểm)",
-                               "Hạn xử lý", "Kết quả", "Ghi chú"])],
-                  rows=rows, font_size=11, align=["center", "left", "center", "center", "center", "center", "left"])
+    columns = ["TT", "Bước xử lý", "Giao hồ sơ (đơn vị, thời điểm)", "Nhận hồ sơ (đơn vị, thời điểm)",
+               *(["Hạn xử lý"] if with_due else []), "Kết quả", "Ghi chú"]
+    table = Table(widths=[5, 15, 23, 23, 14, 11, 9] if with_due else [5, 18, 26, 26, 12, 13],
+                  header=[Row(columns)], rows=rows, font_size=11,
+                  align=["center", "left", "center", "center", *(["center"] if with_due else []), "center", "left"])
     blocks = [_line(p) for p in s["opening"]]
     return OfficialDocument(
         header=_header(org), kind="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
@@ -491,6 +555,11 @@ def build_control_slip(org: OrgInfo, dossier: DossierInfo, handovers: Sequence[H
 def _line(text: str) -> Paragraph:
     """A field line of a form ("Mã hồ sơ: …"): not indented, tight spacing."""
     return Paragraph(inline_markup(text), indent=False, align="left", space_after=2)
+
+
+def _in_text(label: str) -> str:
+    """"PHỤ LỤC II" as running text cites it: "Phụ lục II"."""
+    return "Phụ lục" + label.removeprefix("PHỤ LỤC")
 
 
 def appendix_labels(count: int) -> list[str]:

@@ -102,6 +102,11 @@ PLACEHOLDERS = {
         "pending_overdue": "Số hồ sơ đang giải quyết đã quá hạn",
         "on_time_rate": "Tỷ lệ hồ sơ giải quyết đúng và trước hạn (%), ví dụ 97,5",
         "overdue_count": "Số hồ sơ quá hạn trong kỳ",
+        "overdue_closed_count": "Số hồ sơ quá hạn đã giải quyết (trả quá hạn) trong kỳ",
+        "overdue_open_count": "Số hồ sơ đang giải quyết đã quá hạn cuối kỳ",
+        "explained_count": "Số hồ sơ quá hạn đã có giải trình", "unexplained_count": "Số hồ sơ quá hạn chưa có giải trình",
+        "stats_appendix": "Tên phụ lục bảng thống kê (Phụ lục hoặc Phụ lục I)",
+        "overdue_appendix": "Tên phụ lục danh sách hồ sơ quá hạn (Phụ lục II; trống khi không có)",
     },
     "explanation_request": {
         **_COMMON, **_SIGNER, **_PERIOD,

@@ -156,8 +156,18 @@ def issue_number(actor: Actor, type_abbr: str, title: str, doc_kind: str = "", y
 
 
 def _highest(year: int, type_abbr: str) -> int:
-    return (RegisterEntry.select(peewee.fn.MAX(RegisterEntry.number))
-            .where((RegisterEntry.year == year) & (RegisterEntry.type_abbr == type_abbr)).scalar()) or 0
+    """The highest number of the year: in the register, and for plans also on the plans themselves
+    (a plan imported with its number, such as 38/KH, took that number outside the register)."""
+    highest = (RegisterEntry.select(peewee.fn.MAX(RegisterEntry.number))
+               .where((RegisterEntry.year == year) & (RegisterEntry.type_abbr == type_abbr)).scalar()) or 0
+    if type_abbr == "KH":
+        from par_desktop.db.models import Plan
+
+        planned = (Plan.select(peewee.fn.MAX(Plan.number))
+                   .where(Plan.number.is_null(False) & (Plan.issued_on >= date(year, 1, 1))
+                          & (Plan.issued_on <= date(year, 12, 31))).scalar()) or 0
+        highest = max(highest, planned)
+    return highest
 
 
 def list_register(year: int | None = None, type_abbr: str | None = None) -> list[RegisterRow]:

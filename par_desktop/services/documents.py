@@ -1,0 +1,638 @@
+"""The official documents of DOMAIN.md §7, from the database to a .docx or .pdf file.
+
+One ``DocRequest`` names a document and its parameters (the plan of a year, the monthly report of a
+month, the explanation request to a unit…). ``build`` gathers the data through the services and calls
+the builder with the names, signer and template in force on the document's date; ``generate`` renders
+it, and with ``issue=True`` first takes the next number from the register and dates it today.
+
+A draft has no number yet: it prints "Số:    /KH-SLĐTBXH" and "ngày … tháng … năm …".
+
+Templates (the wording) are dated: an administrator's ``DocumentTemplate`` row in force on the
+document's date, else the shipped default (``documents.templates.default_template``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from par_desktop.db import connection
+from par_desktop.db.changes import delete_record, insert_record, update_record
+from par_desktop.db.models import DocumentTemplate, Plan, Unit
+from par_desktop.documents import builders as B
+from par_desktop.documents.model import OfficialDocument
+from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, default_template, parse_template
+from par_desktop.domain.text import nfc, parse_date, parse_moment, ui_date
+from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services.session import Actor, require
+
+KIND_NAMES = dict(DOC_TYPE_NAMES)
+# The register type each document is numbered under ("{office}": the Office's unit code, e.g. BC-VP).
+REGISTER_TYPES = {"plan": "KH", "monthly_report": "BC-{office}", "explanation_request": "CV",
+                  "apology": "PXL", "reminder": "CV", "control_slip": None}
+# What each document needs from the clerk (the Documents page shows these fields).
+PARAMETERS = {"plan": ("year",), "monthly_report": ("month",), "explanation_request": ("unit", "month"),
+              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",)}
+
+# Short forms of agency names written in running text after the full name ("Sở Lao động - TB&XH").
+_SHORT_FORMS = ((re.compile(r"Thương binh và Xã hội", re.IGNORECASE), "TB&XH"),)
+
+
+# ---- what to generate -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocRequest:
+    """A document and its parameters; the fields a kind does not use are ignored."""
+
+    kind: str
+    year: int | None = None          # plan: the plan's year (default: the latest plan)
+    month: str | None = None         # monthly report, explanation request: "YYYY-MM"
+    unit: str | None = None          # explanation request, reminder: a unit's name or short code
+    dossier: str | None = None       # apology, control slip: the dossier code
+    new_due: datetime | None = None  # apology: the new appointment
+    reason: str = ""                 # apology: why the result is late
+    today: date | None = None        # "as of" for the task statuses (default: today)
+
+    def describe(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: Path
+    kind: str
+    number_text: str | None          # "39/KH-SLĐTBXH" when issued now or already numbered
+    issue_date: date | None
+    title: str
+
+
+def check_kind(kind: str) -> str:
+    if kind not in DOC_TYPES:
+        raise InvalidInput(f"Không có loại văn bản «{kind}». Các loại: {', '.join(DOC_TYPES)}.")
+    return kind
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """"2024-03" or "03/2024" -> (2024, 3)."""
+    raw = (text or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", raw) or re.fullmatch(r"(\d{1,2})/(\d{4})", raw)
+    if match is None:
+        raise InvalidInput(f"Tháng «{raw}» không hợp lệ: ghi theo dạng YYYY-MM, ví dụ 2024-03.")
+    a, b = (int(x) for x in match.groups())
+    year, month = (a, b) if len(match.group(1)) == 4 else (b, a)
+    if not 1 <= month <= 12 or not 1900 < year < 2200:
+        raise InvalidInput(f"Tháng «{raw}» không hợp lệ.")
+    return year, month
+
+
+def parse_new_due(text: str) -> datetime:
+    """A new appointment given as a moment, or as a date (the time is then taken from the old one)."""
+    try:
+        return parse_moment(text)
+    except InvalidInput:
+        return datetime.combine(parse_date(text), time(0, 0))
+
+
+# ---- names, signers, templates in force --------------------------------------------------------------
+
+def _office_unit(code: str) -> Unit | None:
+    return (Unit.get_or_none(Unit.short_code == code)
+            or Unit.select().where(Unit.kind == "office").order_by(Unit.sort_order).first())
+
+
+def short_form(name: str) -> str:
+    """"Sở Lao động - Thương binh và Xã hội" -> "Sở Lao động - TB&XH"; other names stay whole."""
+    short = name
+    for pattern, abbreviation in _SHORT_FORMS:
+        short = pattern.sub(abbreviation, short)
+    return short
+
+
+def org_info(on: date) -> B.OrgInfo:
+    """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated)."""
+    from par_desktop.services.org import org_names
+
+    names = org_names(on)
+    office = _office_unit(names.office_unit_code)
+    running = nfc(names.agency_short) or nfc(names.agency_name)
+    return B.OrgInfo(governing_body=names.governing_body, agency_name=running, agency_abbr=names.agency_abbr,
+                     place=names.place_name, office_unit_code=names.office_unit_code,
+                     agency_short=short_form(running), office_name=office.name if office else "Văn phòng",
+                     agency_header=names.agency_name)
+
+
+def signer_info(on: date) -> B.SignerInfo:
+    from par_desktop.services.org import default_signer
+
+    signer = default_signer(on)
+    return B.SignerInfo(signer.authority or "", signer.title or "", signer.name)
+
+
+def office_signer(on: date) -> B.SignerInfo:
+    """The Office's own documents (its report) are signed by its head; else by the default signer."""
+    from par_desktop.services.org import org_names
+
+    office = _office_unit(org_names(on).office_unit_code)
+    if office is not None and office.head_name.strip():
+        return B.SignerInfo("", (office.head_title or "Chánh Văn phòng").upper(), office.head_name)
+    return signer_info(on)
+
+
+def addressee(unit: Unit) -> str:
+    """How a công văn addresses a unit's head: "Trưởng phòng Người có công", "Chánh Thanh tra Sở"."""
+    title = nfc(unit.head_title).split()
+    name = nfc(unit.name).split()
+    if not title:
+        return nfc(unit.name)
+    for overlap in range(min(len(title), len(name)), 0, -1):
+        if [w.casefold() for w in title[-overlap:]] == [w.casefold() for w in name[:overlap]]:
+            return " ".join(title + name[overlap:])
+    return " ".join(title + name)
+
+
+@dataclass(frozen=True)
+class TemplateVersion:
+    id: int | None           # None: the shipped default
+    doc_type: str
+    valid_from: date | None
+    body: str
+    edited_by: str
+    updated_at: datetime | None
+    version: int = 0
+
+
+def template_versions(doc_type: str) -> list[TemplateVersion]:
+    """The administrator's versions of a document type's wording, newest first."""
+    check_kind(doc_type)
+    rows = DocumentTemplate.select().where(DocumentTemplate.doc_type == doc_type) \
+        .order_by(DocumentTemplate.valid_from.desc())
+    return [TemplateVersion(r.id, r.doc_type, r.valid_from, r.body, r.edited_by, r.updated_at, r.version)
+            for r in rows]
+
+
+def template_version_in_force(doc_type: str, on: date | None = None) -> TemplateVersion:
+    check_kind(doc_type)
+    on = on or date.today()
+    row = (DocumentTemplate.select().where((DocumentTemplate.doc_type == doc_type)
+                                           & (DocumentTemplate.valid_from <= on))
+           .order_by(DocumentTemplate.valid_from.desc()).first())
+    if row is None:
+        return TemplateVersion(None, doc_type, None, default_template(doc_type), "", None)
+    return TemplateVersion(row.id, row.doc_type, row.valid_from, row.body, row.edited_by, row.updated_at, row.version)
+
+
+def template_in_force(doc_type: str, on: date | None = None) -> str:
+    """The wording used for a document dated ``on``: the latest version valid from that day or earlier."""
+    return template_version_in_force(doc_type, on).body
+
+
+def save_template(actor: Actor, doc_type: str, valid_from: date, body: str,
+                  expected_version: int | None = None) -> TemplateVersion:
+    """Store an administrator's wording, in force from ``valid_from``; refused unless a sample document
+    builds with it (sections, placeholders, sandbox). Saving on an existing date replaces that version."""
+    require(actor, "templates")
+    check_kind(doc_type)
+    body = unicodedata.normalize("NFC", body).replace("\r\n", "\n")
+    sample_document(doc_type, body, valid_from)   # raises InvalidInput naming the line and the field
+    with connection.write_transaction():
+        row = DocumentTemplate.get_or_none((DocumentTemplate.doc_type == doc_type)
+                                           & (DocumentTemplate.valid_from == valid_from))
+        if row is None:
+            row = insert_record(DocumentTemplate, actor.username, doc_type=doc_type, valid_from=valid_from,
+                                body=body, edited_by=actor.username)
+        else:
+            row = update_record(DocumentTemplate, row.id, expected_version, actor.username, body=body,
+                                edited_by=actor.username)
+    return TemplateVersion(row.id, row.doc_type, row.valid_from, row.body, row.edited_by, row.updated_at,
+                           row.version)
+
+
+def reset_template(actor: Actor, doc_type: str, valid_from: date | None = None) -> int:
+    """Remove the administrator's version valid from ``valid_from`` (None: every version), so the
+    previous one — or the shipped default — applies again. Returns how many versions were removed."""
+    require(actor, "templates")
+    check_kind(doc_type)
+    with connection.write_transaction():
+        query = DocumentTemplate.select().where(DocumentTemplate.doc_type == doc_type)
+        if valid_from is not None:
+            query = query.where(DocumentTemplate.valid_from == valid_from)
+        rows = list(query)
+        if valid_from is not None and not rows:
+            raise NotFound(f"Không có mẫu {KIND_NAMES[doc_type].lower()} áp dụng từ ngày {ui_date(valid_from)}.")
+        for row in rows:
+            delete_record(row, actor.username)
+    return len(rows)
+
+
+# ---- the data of each document ----------------------------------------------------------------------
+
+def _report_period(year: int, month: int) -> B.ReportPeriod:
+    from par_desktop.domain.periods import report_month
+    from par_desktop.services import settings
+
+    period = report_month(year, month, int(settings.get("reports.cutoff_day")))
+    return B.ReportPeriod(period.start, period.end, f"tháng {month} năm {year}")
+
+
+def _find_unit(name_or_code: str | None) -> Unit:
+    from par_desktop.services.org import find_unit
+
+    if not (name_or_code or "").strip():
+        raise InvalidInput("Hãy chọn phòng, đơn vị nhận văn bản.")
+    return find_unit(name_or_code)
+
+
+def _reply_deadline(start: date) -> date:
+    """The reply is due ``explanations.reply_days`` working days after the letter's date."""
+    from par_desktop.services import settings
+    from par_desktop.services.calendar import current_calendar
+
+    calendar = current_calendar()
+    opening = calendar.next_opening(datetime.combine(start, time(0, 0)))
+    return calendar.due(opening, float(settings.get("explanations.reply_days"))).date()
+
+
+def _task_units(view) -> str:
+    from par_desktop.services.org import ALL_UNITS
+
+    if view.lead_units == (ALL_UNITS,):
+        late = [name for name, status in view.unit_statuses if status in ("overdue", "at_risk")]
+        return "; ".join(late) if late else "Các phòng, đơn vị"
+    return "; ".join(view.lead_units)
+
+
+def _task_status_text(view, today: date) -> str:
+    if view.status == "overdue" and view.next_due is not None:
+        return f"Quá hạn {(today - view.next_due).days} ngày"
+    if view.next_due is not None and view.next_due >= today:
+        left = (view.next_due - today).days
+        return f"Đạt {view.progress_percent}%, còn {left} ngày" if left else f"Đạt {view.progress_percent}%, đến hạn hôm nay"
+    return view.status_label
+
+
+def _task_line(view, today: date, with_unit: bool) -> B.TaskLine:
+    return B.TaskLine(content=view.content, unit=_task_units(view) if with_unit else "",
+                      deadline_text=view.deadline_text, due=view.next_due, status=_task_status_text(view, today))
+
+
+def _plan(year: int | None) -> Plan:
+    query = Plan.select().order_by(Plan.year.desc(), Plan.id.desc())
+    plan = query.where(Plan.year == year).first() if year else query.first()
+    if plan is None:
+        raise NotFound(f"Chưa có kế hoạch năm {year}." if year else "Chưa có kế hoạch nào (hãy nhập kế hoạch trước).")
+    return plan
+
+
+def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
+    from par_desktop.services.org import ALL_UNITS
+    from par_desktop.services.tasks import TaskFilters, list_tasks
+
+    rows = []
+    for v in list_tasks(TaskFilters(kind="appendix")):
+        if v.plan_id != plan.id:
+            continue
+        lead = "Các phòng, đơn vị" if v.lead_units == (ALL_UNITS,) else list(v.lead_units)
+        coordinating = "Các phòng, đơn vị có liên quan" if v.coordinating_units == (ALL_UNITS,) \
+            else list(v.coordinating_units)
+        number = v.ref.rsplit(".", 1)[-1]
+        rows.append(B.PlanTaskRow(v.section, v.section_title, number, v.content, lead, coordinating,
+                                  v.deadline_text, v.note, v.subsection, v.subsection_title))
+    if not rows:
+        raise NotFound(f"Kế hoạch năm {plan.year} chưa có nhiệm vụ nào ở phụ lục.")
+    return rows
+
+
+def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
+    from par_desktop.services.dossiers import overdue_dossiers
+
+    return [B.OverdueExplanation(r.code, r.procedure, r.unit, r.days_late, r.reason, due=r.due_at, closed=r.closed_at)
+            for r in overdue_dossiers(None, (period.start, period.end))]
+
+
+@dataclass(frozen=True)
+class _Numbering:
+    number: int | None
+    issue_date: date | None
+
+
+def _as_of(request: DocRequest) -> date:
+    return request.today or date.today()
+
+
+def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    plan = _plan(request.year)
+    number, issued = n.number, n.issue_date
+    if number is None and plan.number:          # an issued plan reprints with its number and date
+        number, issued = plan.number, plan.issued_on
+    on = issued or date.today()
+    return B.build_plan(org_info(on), signer_info(on), B.PlanInfo(plan.year, number, issued),
+                        _plan_rows(plan), template_text=template_in_force("plan", on))
+
+
+def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
+    from par_desktop.services import stats
+    from par_desktop.services.tasks import TaskFilters, list_tasks, summary_by_unit
+
+    year, month = parse_month(request.month or "")
+    period = _report_period(year, month)
+    on = n.issue_date or date.today()
+    as_of = min(period.end, _as_of(request))
+    _step(progress, 1, "Tổng hợp nhiệm vụ theo đơn vị…")
+    summary = [B.UnitTaskSummary(s.unit_name, s.done_on_time, s.done_late,
+                                 s.not_started + s.in_progress + s.at_risk, s.overdue)
+               for s in summary_by_unit(as_of) if s.total]
+    at_risk = [_task_line(v, as_of, True) for v in list_tasks(TaskFilters(status="at_risk"), as_of)]
+    _step(progress, 2, "Thống kê hồ sơ TTHC của kỳ…")
+    table = stats.dossier_statistics(period.start, period.end)
+    _step(progress, 3, "Lập danh sách hồ sơ quá hạn…")
+    overdue = _overdue_explanations(period)
+    _step(progress, 4, "Dựng báo cáo…")
+    return B.build_monthly_report(
+        org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
+        stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
+        template_text=template_in_force("monthly_report", on))
+
+
+def explanation_units(month: str) -> list[tuple[Unit, int]]:
+    """Units with overdue dossiers in the month's reporting period, with how many (batch generation)."""
+    from par_desktop.services.dossiers import overdue_dossiers
+
+    year, m = parse_month(month)
+    period = _report_period(year, m)
+    counts: dict[int, int] = {}
+    for row in overdue_dossiers(None, (period.start, period.end)):
+        if row.unit_id is not None:
+            counts[row.unit_id] = counts.get(row.unit_id, 0) + 1
+    units = Unit.select().where(Unit.id.in_(list(counts))).order_by(Unit.sort_order, Unit.name) if counts else []
+    return [(u, counts[u.id]) for u in units]
+
+
+def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    from par_desktop.services.dossiers import overdue_dossiers
+
+    unit = _find_unit(request.unit)
+    year, month = parse_month(request.month or "")
+    period = _report_period(year, month)
+    on = n.issue_date or date.today()
+    rows = [B.OverdueDossier(r.code, r.procedure, r.applicant, r.received_at, r.due_at, r.closed_at, r.days_late)
+            for r in overdue_dossiers(unit.id, (period.start, period.end))]
+    return B.build_explanation_request(
+        org_info(on), signer_info(on), unit.name, addressee(unit), period, rows, _reply_deadline(on),
+        number=n.number, issue_date=n.issue_date, template_text=template_in_force("explanation_request", on))
+
+
+def _dossier_info(code: str | None):
+    from par_desktop.services.dossiers import dossier_by_code
+
+    if not (code or "").strip():
+        raise InvalidInput("Hãy nhập mã hồ sơ.")
+    d = dossier_by_code(code.strip())
+    return d, B.DossierInfo(d.code, d.procedure_name, d.applicant, d.received_at, d.due_at)
+
+
+def _new_appointment(request: DocRequest, old_due: datetime) -> datetime:
+    from par_desktop.services.calendar import current_calendar
+
+    if request.new_due is None:
+        raise InvalidInput("Hãy nhập ngày hẹn trả kết quả mới.")
+    new_due = request.new_due
+    calendar = current_calendar()
+    if new_due.time() == time(0, 0):   # a date only: by the end of that working day
+        new_due = datetime.combine(new_due.date(), calendar.hours.closes)
+    if not calendar.is_working_day(new_due.date()):
+        raise InvalidInput(f"Ngày hẹn mới {ui_date(new_due)} là ngày nghỉ; hãy hẹn vào một ngày làm việc.")
+    return new_due
+
+
+def _sentence(text: str) -> str:
+    text = nfc(text).strip()
+    return text if not text or text[-1] in ".!?…" else text + "."
+
+
+def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    d, info = _dossier_info(request.dossier)
+    if d.closed_at is not None:
+        raise InvalidInput(f"Hồ sơ {d.code} đã trả kết quả lúc {ui_date(d.closed_at)} {d.closed_at:%H:%M}: "
+                           "không lập phiếu xin lỗi và hẹn lại ngày trả kết quả.")
+    on = n.issue_date or date.today()
+    return B.build_apology(org_info(on), signer_info(on), info, _sentence(request.reason),
+                           _new_appointment(request, info.due), number=n.number, issue_date=n.issue_date,
+                           template_text=template_in_force("apology", on))
+
+
+def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    from par_desktop.services.tasks import late_and_at_risk
+
+    unit = _find_unit(request.unit)
+    today = _as_of(request)
+    on = n.issue_date or date.today()
+    late, at_risk = late_and_at_risk(unit.id, today)
+    years = [v.year for v in (*late, *at_risk) if v.year]
+    return B.build_reminder(org_info(on), signer_info(on), unit.name, [_task_line(v, today, False) for v in late],
+                            [_task_line(v, today, False) for v in at_risk], _reply_deadline(on),
+                            number=n.number, issue_date=n.issue_date, template_text=template_in_force("reminder", on),
+                            plan_year=max(years) if years else None)
+
+
+def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    from par_desktop.services.dossiers import control_slip_rows
+
+    from par_desktop.domain.timers import STATE_LABELS, finished_state
+
+    d, info = _dossier_info(request.dossier)
+
+    def result(r) -> str:
+        """The step's own deadline when it has one; else no step may end after the appointment."""
+        if r.result_label:
+            return r.result_label
+        if r.finished_at is None:
+            return "Đang xử lý" if d.closed_at is None else ""
+        return STATE_LABELS[finished_state(d.due_at, r.finished_at)]
+
+    rows = [B.HandoverRow(r.step_name, r.from_unit, r.sent_at, r.to_unit, r.received_at, r.due_at, result(r), r.note)
+            for r in control_slip_rows(d.code)]
+    if not rows:
+        raise InvalidInput(f"Hồ sơ {d.code} chưa có lần giao, nhận nào để lập phiếu kiểm soát.")
+    return B.build_control_slip(org_info(date.today()), info, rows,
+                                template_text=template_in_force("control_slip", date.today()))
+
+
+def _step(progress, done: int, text: str) -> None:
+    if progress is not None:
+        progress.check_cancelled()
+        progress.report(done, 6, text)
+
+
+def build(request: DocRequest, *, number: int | None = None, issue_date: date | None = None,
+          progress=None) -> OfficialDocument:
+    """The document of ``request``; ``number``/``issue_date`` None gives the draft."""
+    check_kind(request.kind)
+    n = _Numbering(number, issue_date)
+    with connection.translated_errors():
+        if request.kind == "monthly_report":
+            return _build_monthly_report(request, n, progress)
+        return {"plan": _build_plan, "explanation_request": _build_explanation_request, "apology": _build_apology,
+                "reminder": _build_reminder, "control_slip": _build_control_slip}[request.kind](request, n)
+
+
+def register_type(kind: str, on: date | None = None) -> str | None:
+    """The register type a document is numbered under ("KH", "BC-VP", "CV", "PXL"); None: not numbered."""
+    pattern = REGISTER_TYPES[check_kind(kind)]
+    if pattern is None or "{office}" not in pattern:
+        return pattern
+    from par_desktop.services.org import org_names
+
+    return pattern.format(office=org_names(on).office_unit_code)
+
+
+def document_title(document: OfficialDocument, request: DocRequest) -> str:
+    """The trích yếu written in the register."""
+    if request.kind in ("explanation_request", "reminder"):
+        subject = document.vv.removeprefix("V/v").strip()
+        return f"{subject[:1].upper()}{subject[1:]} ({_find_unit(request.unit).name})"
+    if request.kind == "apology":
+        return f"Phiếu xin lỗi và hẹn lại ngày trả kết quả hồ sơ {nfc(request.dossier or '').strip()}"
+    subject = document.subject
+    if subject[:1].isupper() and not subject[1:2].isupper():   # "Kết quả…" after "Báo cáo": "kết quả…"
+        subject = subject[:1].lower() + subject[1:]
+    return " ".join(x for x in ((document.kind or "").capitalize(), subject) if x)
+
+
+def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: date):
+    """Take the number (and, for the plan, record it on the plan) in one transaction."""
+    from par_desktop.services import register
+
+    type_abbr = register_type(request.kind, today)
+    if type_abbr is None:
+        raise InvalidInput(f"{KIND_NAMES[request.kind]} không đánh số trong sổ văn bản; chỉ cần in.")
+    with connection.translated_errors(), connection.write_transaction():
+        plan = None
+        if request.kind == "plan":
+            plan = _plan(request.year)
+            if plan.number:
+                raise InvalidInput(f"Kế hoạch năm {plan.year} đã ban hành: số {plan.number_text or plan.number}"
+                                   + (f" ngày {ui_date(plan.issued_on)}" if plan.issued_on else "") + ".")
+        entry = register.issue_number(actor, type_abbr, document_title(draft, request), doc_kind=request.kind,
+                                      on=today)
+        if plan is not None:
+            update_record(Plan, plan.id, plan.version, actor.username, number=entry.number,
+                          number_text=entry.full_number, issued_on=today)
+    return entry
+
+
+def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
+    """An issued apology slip is remembered on the dossier's explanation (the new appointment given)."""
+    from par_desktop.services import dossiers
+
+    d, info = _dossier_info(request.dossier)
+    current = dossiers.explanation_of(d.id)
+    keep = {} if current is None else dict(
+        reason=current.reason, responsible_person=current.responsible_person, explained_on=current.explained_on,
+        expected_version=current.version)
+    dossiers.set_explanation(actor, d.id, apology_sent_on=today, new_appointment=_new_appointment(request, info.due),
+                             **keep)
+
+
+def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool = False,
+             progress=None) -> Generated:
+    """Write the document to ``path`` (.docx or .pdf). ``issue=True`` takes the next number from the
+    register first and dates the document today; otherwise the draft is written (an already issued
+    plan keeps its number)."""
+    from par_desktop.documents.render import render
+
+    require(actor, "documents")
+    if issue:
+        require(actor, "register")
+    target = Path(path)
+    if target.suffix.lower() not in (".docx", ".pdf"):
+        raise InvalidInput(f"Không xuất được văn bản ra tệp «{target.name}»: chỉ hỗ trợ .docx (Word) và .pdf.")
+    document = build(request, progress=progress)      # every check before a number is taken
+    number_text = None
+    issue_date = None
+    if issue:
+        today = date.today()
+        _step(progress, 5, "Lấy số văn bản…")
+        entry = _issue(actor, request, document, today)
+        if request.kind == "apology":
+            _record_apology(actor, request, today)
+        number_text, issue_date = entry.full_number, today
+        document = build(request, number=entry.number, issue_date=today)
+    elif request.kind == "plan":
+        plan = _plan(request.year)
+        number_text, issue_date = (plan.number_text or None), plan.issued_on
+    _step(progress, 6, "Ghi tệp…")
+    written = render(document, target)
+    return Generated(written, request.kind, number_text, issue_date, document_title(document, request))
+
+
+# ---- samples for the template editor ----------------------------------------------------------------
+
+_SAMPLE_ORG = B.OrgInfo("UBND tỉnh Bắc Giang", "Sở Lao động - Thương binh và Xã hội", "SLĐTBXH", "Bắc Giang",
+                        agency_short="Sở Lao động - TB&XH", agency_header="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+_SAMPLE_SIGNER = B.SignerInfo("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Văn Hà")
+
+
+def _sample_org(on: date) -> tuple[B.OrgInfo, B.SignerInfo]:
+    try:
+        return org_info(on), signer_info(on)
+    except (NotFound, AttributeError):
+        return _SAMPLE_ORG, _SAMPLE_SIGNER
+
+
+def sample_document(doc_type: str, body: str | None = None, on: date | None = None) -> OfficialDocument:
+    """The document built with sample data and the wording ``body`` (default: the one in force), for the
+    template editor's preview and to validate a template before it is saved."""
+    check_kind(doc_type)
+    on = on or date.today()
+    text = template_in_force(doc_type, on) if body is None else body
+    parse_template(text, doc_type)
+    org, signer = _sample_org(on)
+    received = datetime(on.year, 3, 4, 9, 15) if on.month > 3 else datetime(on.year - 1, 11, 4, 9, 15)
+    due = received + timedelta(days=14)
+    period = B.ReportPeriod(date(on.year, 2, 15), date(on.year, 3, 14), f"tháng 3 năm {on.year}")
+    info = B.DossierInfo(f"000.00.18.H06-{received:%y%m%d}-00042", "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ",
+                         "Nguyễn Văn An", received, due)
+    if doc_type == "plan":
+        rows = [B.PlanTaskRow("I", "Tham mưu ban hành văn bản QPPL", "1",
+                              "Quy chế quản lý công trình ghi công liệt sĩ, mộ liệt sĩ trên địa bàn",
+                              "Phòng Người có công", "Các phòng, đơn vị có liên quan", f"Tháng 7/{on.year}"),
+                B.PlanTaskRow("II", "Cải cách thủ tục hành chính", "1",
+                              "Lựa chọn và thực hiện rà soát, đánh giá tối thiểu 10% TTHC đang còn hiệu lực",
+                              "Các phòng, đơn vị", "Văn phòng Sở", f"Trước ngày 01/6/{on.year}",
+                              subsection="A", subsection_title="Rà soát đánh giá TTHC")]
+        return B.build_plan(org, signer, B.PlanInfo(on.year), rows, template_text=text)
+    if doc_type == "monthly_report":
+        stats = [dict(field="Người có công", received_total=120, received_online=80, received_direct=30,
+                      carried_over=10, resolved_total=110, resolved_early=95, resolved_on_time=13, resolved_late=2,
+                      pending_total=10, pending_within_time=9, pending_overdue=1)]
+        overdue = [B.OverdueExplanation(info.code, info.procedure, "Phòng Người có công", 2,
+                                        "Hồ sơ phải xác minh thông tin liệt sĩ tại địa phương", due=due)]
+        return B.build_monthly_report(org, signer, period, [B.UnitTaskSummary("Phòng Người có công", 3, 1, 2, 0)],
+                                      [B.TaskLine("Rà soát, đánh giá TTHC", "Phòng Người có công", "Quý II",
+                                                  None, "Đạt 30%, còn 10 ngày")], stats, overdue,
+                                      template_text=text)
+    if doc_type == "explanation_request":
+        rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2)]
+        return B.build_explanation_request(org, signer, "Phòng Người có công", "Trưởng phòng Người có công", period,
+                                           rows, on + timedelta(days=5), template_text=text)
+    if doc_type == "apology":
+        return B.build_apology(org, signer, info, "Hồ sơ phải xác minh thông tin tại địa phương",
+                               due + timedelta(days=7), template_text=text)
+    if doc_type == "reminder":
+        late = [B.TaskLine("Xây dựng video hướng dẫn dịch vụ công trực tuyến", "", f"Tháng 7/{on.year}",
+                           date(on.year, 7, 31), "Quá hạn 12 ngày")]
+        return B.build_reminder(org, signer, "Phòng Người có công", late, [], on + timedelta(days=5),
+                                template_text=text)
+    rows = [B.HandoverRow("Tiếp nhận, chuyển phòng chuyên môn", org.office_name, received, "Phòng Người có công",
+                          received + timedelta(minutes=20), due, "Trước hạn")]
+    return B.build_control_slip(org, info, rows, template_text=text)
+
+
+def render_sample(doc_type: str, body: str | None, path: str | Path, on: date | None = None) -> Path:
+    """The template editor's live preview: the sample document rendered to ``path``."""
+    from par_desktop.documents.render import render
+
+    return render(sample_document(doc_type, body, on), path)
+
