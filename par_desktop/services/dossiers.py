@@ -248,17 +248,14 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
         merged = {k: getattr(d, k) for k in EDITABLE if k != "due_at"}
         merged.update({k: (_minute(v) if isinstance(v, datetime) else nfc(v) if isinstance(v, str) else v)
                        for k, v in changes.items() if k != "due_at"})
-        if "due_at" in changes:
-            source_due = _minute(changes["due_at"])
-        else:
-            source_due = d.due_at if d.due_from_source and not d.pauses.exists() else None
-            if d.due_from_source and source_due is None:  # keep the appointment the pauses were added to
-                source_due = calendar.due(d.start_at, d.limit_days or 0, [])
+        source_due = _minute(changes["due_at"]) if "due_at" in changes else appointment_of(d, calendar)
         merged["source_due"] = source_due
         _check_values(merged)
         proc = _procedure(merged["procedure_id"])
         if "procedure_id" in changes and proc is not None and "procedure_name" not in changes:
             merged["procedure_name"] = proc.name
+        if merged["unit_id"] is None and proc is not None:
+            merged["unit_id"] = proc.lead_unit_id    # "the procedure's lead unit", as on entry
         limit = proc.limit_days if proc is not None else d.limit_days
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
         start, limit, due = compute_timing(calendar, merged["received_at"], limit, source_due, pauses)
@@ -270,6 +267,16 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
                 (Dossier.code == merged["code"]) & (Dossier.id != d.id)).exists():
             raise InvalidInput(f"Đã có hồ sơ mã «{merged['code']}».")
         return update_record(Dossier, d.id, expected_version, actor.username, **values)
+
+
+def appointment_of(d: Dossier, calendar: WorkCalendar | None = None) -> datetime | None:
+    """The appointment given by the export or typed by hand, before any pause moved it; None when the
+    due moment comes from the procedure's limit."""
+    if not d.due_from_source:
+        return None
+    if not DossierPause.select().where(DossierPause.dossier == d.id).exists():
+        return d.due_at
+    return (calendar or work_calendar()).due(d.start_at, d.limit_days or 0, [])
 
 
 def delete_dossier(actor: Actor, dossier_id: int) -> None:

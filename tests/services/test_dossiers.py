@@ -190,3 +190,15 @@ def test_overdue_list_on_the_demo_data(demo_db):
         if r.closed_at is not None:
             assert period.start <= r.closed_at.date() <= period.end and r.closed_at > r.due_at
     assert len({r.code for r in rows}) == len(rows)
+
+
+def test_editing_keeps_the_appointment_before_pauses_and_the_lead_unit(setup):
+    d = make(setup, due_at=M("2024-03-06 17:00"))
+    dossiers.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"))
+    d = dossiers.resume_dossier(SYSTEM, d.id, M("2024-03-06 07:30"))
+    assert (d.due_at, dossiers.appointment_of(d)) == (M("2024-03-07 17:00"), M("2024-03-06 17:00"))
+    # the edit dialog sends the appointment back as shown and "lead unit of the procedure" as None
+    edited = dossiers.update_dossier(SYSTEM, d.id, d.version, due_at=dossiers.appointment_of(d), unit_id=None,
+                                     applicant="Nguyễn Văn Sửa")
+    assert (edited.due_at, edited.unit_id, edited.applicant) == (M("2024-03-07 17:00"), setup["ncc"].id,
+                                                                 "Nguyễn Văn Sửa")

@@ -88,7 +88,7 @@ class DossierDialog(QDialog):
             self.channel.setCurrentIndex(self.channel.findData(dossier.channel))
         self.received = moment_edit(dossier.received_at if dossier else None)
         self.received.setObjectName("dossierReceived")
-        self.appointment = OptionalMoment("Hẹn trả", dossier.due_at if dossier and dossier.due_from_source else None)
+        self.appointment = OptionalMoment("Hẹn trả", service.appointment_of(dossier) if dossier else None)
         self.result = OptionalMoment("Có kết quả", dossier.result_at if dossier else None)
         self.closed = OptionalMoment("Đã trả kết quả", dossier.closed_at if dossier else None)
         self.unit = QComboBox()
