@@ -58,12 +58,38 @@ def _answers(only_2024: bool = False) -> dict:
     }
 
 
+def _documents(folder) -> dict[str, list[str]]:
+    """The text of each document the Office makes, rendered to .docx and read back."""
+    import docx
+
+    from par_desktop.services import documents
+    from par_desktop.services.session import SYSTEM
+
+    late = Dossier.select().where(Dossier.closed_at > Dossier.due_at).order_by(Dossier.code).first()
+    requests = {
+        "plan": documents.DocRequest(kind="plan"),
+        "monthly": documents.DocRequest(kind="monthly_report", month="2024-10"),
+        "explanation": documents.DocRequest(kind="explanation_request", month="2024-10", unit="NCC"),
+        "reminder": documents.DocRequest(kind="reminder", unit="KHTC", today=date(2024, 10, 1)),
+        "slip": documents.DocRequest(kind="control_slip", dossier=late.code),
+    }
+    texts = {}
+    for name, request in requests.items():
+        path = documents.generate(SYSTEM, request, folder / f"{name}.docx").path
+        document = docx.Document(path)
+        texts[name] = [p.text for p in document.paragraphs] + [
+            "|".join(cell.text for cell in row.cells) for table in document.tables for row in table.rows]
+    return texts
+
+
 @pytest.mark.slow
 def test_migrated_demo_answers_exactly_as_the_file(demo_template, tmp_path, pg_url):
     source = tmp_path / "demo.db"
     shutil.copy(demo_template, source)
     open_database(str(source))
     on_sqlite = _answers()
+    (tmp_path / "sqlite").mkdir()
+    sqlite_documents = _documents(tmp_path / "sqlite")
     connection.current().close()
     migrate.migrate(str(source), pg_url)
     open_database(pg_url)
@@ -71,6 +97,11 @@ def test_migrated_demo_answers_exactly_as_the_file(demo_template, tmp_path, pg_u
     assert on_sqlite["stats_year"]["total"]["received_total"] > 1000
     for key in on_sqlite:
         assert on_postgres[key] == on_sqlite[key], key
+    (tmp_path / "pg").mkdir()
+    postgres_documents = _documents(tmp_path / "pg")
+    assert all(len(text) > 10 for text in sqlite_documents.values())
+    for name, text in sqlite_documents.items():
+        assert postgres_documents[name] == text, name
 
 
 @pytest.mark.slow
