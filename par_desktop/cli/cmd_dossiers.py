@@ -29,7 +29,8 @@ def register(sub) -> None:
     p = sub.add_parser("dossiers", help="danh sách hồ sơ TTHC với trạng thái tại một thời điểm")
     p.add_argument("--json", action="store_true", help="in danh sách JSON")
     p.add_argument("--at", metavar="MOMENT",
-                   help="thời điểm xem trạng thái (YYYY-MM-DD HH:MM; chỉ có ngày = cuối ngày đó); mặc định: bây giờ")
+                   help="thời điểm xem trạng thái (YYYY-MM-DD HH:MM; chỉ có ngày = cuối ngày đó; mặc định: bây giờ). "
+                        "Hồ sơ tiếp nhận sau thời điểm này không được liệt kê; hồ sơ kết thúc sau đó được xem là đang giải quyết.")
     p.set_defaults(handler=cmd_dossiers)
 
     p = _group(sub, "stats", "thống kê").add_parser("dossiers", help="bảng thống kê tình hình giải quyết TTHC")

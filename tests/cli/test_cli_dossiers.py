@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 CSV = """\ufeffDANH SÁCH HỒ SƠ TIẾP NHẬN THÁNG 6/2023
 Mã hồ sơ,Mã thủ tục,Tên thủ tục,Chủ hồ sơ,Hình thức nộp,Ngày tiếp nhận,Ngày hẹn trả,Ngày có kết quả,Ngày kết thúc,Trạng thái
 CLI-1,1.009811,,Nguyễn Văn An,Trực tiếp,05/06/2023 08:00,,09/06/2023 10:00,09/06/2023 15:00,Đã trả kết quả
@@ -14,6 +16,7 @@ CLI-3,1.009811,,Trần Văn Cường,Trực tuyến,10/06/2023 21:00,,15/06/2023
 """
 
 
+@pytest.mark.slow   # a dozen separate processes
 def test_import_then_states_and_statistics(demo_db, cli, tmp_path):
     path = tmp_path / "mot-cua.csv"
     path.write_text(CSV, encoding="utf-8")
@@ -52,6 +55,7 @@ def test_import_then_states_and_statistics(demo_db, cli, tmp_path):
     assert lines[-3].split()[:3] == ["1", "Việc", "làm"]
 
 
+@pytest.mark.slow
 def test_errors_are_one_line(demo_db, cli, tmp_path):
     missing = cli("import", "dossiers", str(tmp_path / "none.xlsx"), db=demo_db)
     assert missing.returncode == 1 and missing.stderr.startswith("error: Không tìm thấy tệp")
