@@ -23,8 +23,13 @@ class _ProcessValue:
     def get(self) -> str:
         return self._value
 
-    def set(self, value: str) -> None:
-        self._value = value
+    def set(self, value: str) -> str:
+        """Set the value; returns the previous one, to give back to ``reset`` (as a ContextVar token)."""
+        previous, self._value = self._value, value
+        return previous
+
+    def reset(self, previous: str) -> None:
+        self._value = previous
 
 
 # The presence session of this process, stamped on audit rows (set at sign-in; one app = one session).
