@@ -107,6 +107,7 @@ class OverdueExplanation:
     explanation: str = ""  # empty: no explanation received yet
     due: datetime | None = None
     closed: datetime | None = None  # None: still open (overdue at the end of the period)
+    applicant: str = ""
 
 
 @dataclass(frozen=True)
@@ -361,22 +362,28 @@ def _overdue_by_unit_table(items: Sequence[OverdueExplanation]) -> Table:
 
 
 def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
-    """The list of overdue dossiers with the units' explanations (a landscape appendix), grouped by
-    unit as a văn thư would lay it out: a bold row per unit, numbered I, II…, then its dossiers."""
-    groups: dict[str, list[OverdueExplanation]] = {}
+    """The list of overdue dossiers with the units' explanations (a landscape appendix), laid out as a
+    văn thư would: a bold row per unit (I, II…), an italic row per procedure, then one line per dossier."""
+    groups: dict[str, dict[str, list[OverdueExplanation]]] = {}
     for x in items:
-        groups.setdefault(nfc(x.unit) or "(Chưa xác định đơn vị)", []).append(x)
+        unit = groups.setdefault(nfc(x.unit) or "(Chưa xác định đơn vị)", {})
+        unit.setdefault(nfc(x.procedure) or "(Chưa xác định thủ tục)", []).append(x)
     rows: list[Row] = []
-    for g, (unit, dossiers) in enumerate(groups.items(), start=1):
-        rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{unit} ({_n(len(dossiers))} hồ sơ)", colspan=6)],
+    for g, (unit, procedures) in enumerate(groups.items(), start=1):
+        count = sum(len(dossiers) for dossiers in procedures.values())
+        rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{unit} ({_n(count)} hồ sơ)", colspan=6)],
                         bold=True))
-        for i, x in enumerate(dossiers, start=1):
-            rows.append(Row([str(i), nfc(x.code), nfc(x.procedure), _one_line_moment(x.due) if x.due else "",
-                             _one_line_moment(x.closed) if x.closed else Cell("Chưa kết thúc", italic=True),
-                             _n(_check_count(x.days_late, x.code)),
-                             nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)]))
-    return Table(widths=[9, 50, 72, 28, 28, 16, 49],
-                 header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Hạn giải quyết", "Ngày kết thúc",
+        number = 0
+        for procedure, dossiers in procedures.items():
+            rows.append(Row(["", Cell(f"Thủ tục: {procedure} ({_n(len(dossiers))} hồ sơ)", colspan=6)], italic=True))
+            for x in dossiers:
+                number += 1
+                rows.append(Row([str(number), nfc(x.code), nfc(x.applicant), _one_line_moment(x.due) if x.due else "",
+                                 _one_line_moment(x.closed) if x.closed else Cell("Chưa kết thúc", italic=True),
+                                 _n(_check_count(x.days_late, x.code)),
+                                 nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)]))
+    return Table(widths=[10, 50, 57, 31, 31, 18, 55],
+                 header=[Row(["TT", "Mã hồ sơ", "Người nộp hồ sơ", "Hạn giải quyết", "Ngày kết thúc",
                               "Số ngày quá hạn", "Nội dung giải trình"])],
                  rows=rows, font_size=11, align=["center", "left", "left", "center", "center", "center", "left"])
 

@@ -36,6 +36,7 @@ from par_desktop.domain.text import decree30_date
 MM = L.MM
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 _MAX_PASSES = 5
+_LONG_TABLE = 60  # rows from which a table is laid out as a reportlab LongTable
 rl_config.useA85 = 0  # binary (zlib) streams: smaller files, and no slow pure-Python ASCII85 encoding
 
 
@@ -282,15 +283,23 @@ class _Writer:
                 commands.append(("ALIGN", (c, n_header), (c, -1), align.upper()))
         if n_header:
             commands.append(("ALIGN", (0, 0), (-1, n_header - 1), "CENTER"))
+        long = n_rows > _LONG_TABLE
+        open_spans: list[tuple[int, int, int]] = []   # (row, first column, last column) drawn without SPAN
         for r, c, cell, row in table.placed():
             head = r < n_header
             bold = bool(cell.bold if cell.bold is not None else (head or row.bold))
             italic = bool(cell.italic if cell.italic is not None else row.italic)
             align = cell.align or ("center" if head else table.column_align(c))
             room = sum(widths[c:c + cell.colspan]) - 6
-            if cell.rowspan > 1 or cell.colspan > 1:
+            plain = isinstance(cell.text, str) and align != "justify"
+            if long and not head and plain and align == "left" and cell.colspan > 1 and cell.rowspan == 1:
+                # reportlab re-maps every span of the remaining rows at each page break (quadratic in a
+                # list of thousands): a left-aligned text spanning columns is drawn over empty cells
+                # whose dividing lines are left out instead
+                open_spans.append((r, c, c + cell.colspan - 1))
+            elif cell.rowspan > 1 or cell.colspan > 1:
                 commands.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
-            if isinstance(cell.text, str) and align != "justify":
+            if plain:
                 data[r][c] = _cell_lines(cell.text, self.fonts.name(bold, italic), size, room)
                 if bold or italic:
                     commands.append(("FONTNAME", (c, r), (c, r), self.fonts.name(bold, italic)))
@@ -300,8 +309,10 @@ class _Writer:
             text = _break_long_tokens(cell.text, room, size, bold, italic) if isinstance(cell.text, str) \
                 else cell.text
             data[r][c] = self.para(text, bold=bold, italic=italic, size=size, align=align)
+        if open_spans:
+            commands = [cmd for cmd in commands if cmd[0] != "GRID"] + _grid_around(open_spans, table.columns, n_rows)
         # LongTable: reportlab's optimisation for tables spanning many pages (no re-measuring per page)
-        kind = LongTable if n_rows > 60 else RLTable
+        kind = LongTable if long else RLTable
         out = kind(data, colWidths=widths, repeatRows=n_header if table.repeat_header else 0, splitInRow=0)
         out.setStyle(TableStyle(commands))
         return out
@@ -401,6 +412,23 @@ def _cell_lines(text: str, font: str, size: float, room: float) -> str:
                 line, used = [word], width
         out.append(" ".join(line))
     return "\n".join(out)
+
+
+def _grid_around(spans: list[tuple[int, int, int]], columns: int, rows: int) -> list[tuple]:
+    """Grid lines for a table whose ``spans`` (row, first column, last column) join cells without SPAN:
+    the outer box and every horizontal line, and each vertical line except inside those spans."""
+    lines: list[tuple] = [("BOX", (0, 0), (-1, -1), 0.5, "black"), ("LINEBELOW", (0, 0), (-1, -2), 0.5, "black")]
+    hidden: dict[int, set[int]] = {}
+    for row, first, last in spans:
+        for boundary in range(first, last):
+            hidden.setdefault(boundary, set()).add(row)
+    for boundary in range(columns - 1):
+        start = 0
+        for stop in [*sorted(hidden.get(boundary, ())), rows]:
+            if stop > start:
+                lines.append(("LINEAFTER", (boundary, start), (boundary, stop - 1), 0.5, "black"))
+            start = stop + 1
+    return lines
 
 
 def _break_long_tokens(text: str, room: float, size: float, bold: bool, italic: bool) -> str:

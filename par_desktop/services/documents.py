@@ -307,8 +307,11 @@ def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
     from par_desktop.services.dossiers import overdue_dossiers
 
-    return [B.OverdueExplanation(r.code, r.procedure, r.unit, r.days_late, r.reason, due=r.due_at, closed=r.closed_at)
-            for r in overdue_dossiers(None, (period.start, period.end))]
+    rows = overdue_dossiers(None, (period.start, period.end))
+    order = {u.name: (u.sort_order, u.name) for u in Unit.select()}
+    rows.sort(key=lambda r: (order.get(r.unit, (9999, r.unit)), r.procedure, r.due_at, r.code))
+    return [B.OverdueExplanation(r.code, r.procedure, r.unit, r.days_late, r.reason, due=r.due_at, closed=r.closed_at,
+                                 applicant=r.applicant) for r in rows]
 
 
 @dataclass(frozen=True)
