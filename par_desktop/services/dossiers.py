@@ -935,29 +935,43 @@ def count_dossiers(q: DossierQuery = DossierQuery(), at: datetime | None = None)
     return Dossier.select().where(_where(q, at, work_calendar(), near_due_days())).count()
 
 
-def list_dossiers(q: DossierQuery = DossierQuery(), *, order: str = "received_at", descending: bool = True,
-                  offset: int = 0, limit: int = 200, at: datetime | None = None,
-                  calendar: WorkCalendar | None = None) -> list[ListRow]:
-    """One page of the dossier table, filtered and ordered by the database, with each row's timer."""
+def dossier_ids(q: DossierQuery = DossierQuery(), *, order: str = "received_at", descending: bool = True,
+                at: datetime | None = None, calendar: WorkCalendar | None = None) -> list[int]:
+    """The ids of the dossiers matching ``q`` in display order: one query per filter or sort change.
+
+    The table then loads the rows it shows by id (``rows_by_ids``), so jumping anywhere in 100,000
+    rows costs one small query, whatever the sort (OFFSET paging re-sorts everything for each page).
+    """
+    at = _minute(at) or now_minute()
+    calendar = calendar or work_calendar()
+    key = SORT_KEYS[order]
+    query = (Dossier.select(Dossier.id).join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
+             .where(_where(q, at, calendar, near_due_days()))
+             .order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"),
+                       Dossier.id.desc() if descending else Dossier.id.asc()))
+    return [row[0] for row in _raw(query)]
+
+
+def rows_by_ids(ids: Sequence[int], at: datetime | None = None,
+                calendar: WorkCalendar | None = None) -> list[ListRow]:
+    """The table rows of ``ids`` (in that order), each with its timer at ``at`` (default now)."""
     at = _minute(at) or now_minute()
     calendar, near = calendar or work_calendar(), near_due_days()
-    key = SORT_KEYS[order]
-    query = (Dossier.select(Dossier.id, Dossier.code, Dossier.procedure_name, Dossier.field, Dossier.applicant,
-                            Dossier.channel, Dossier.received_at, Dossier.start_at, Dossier.due_at,
-                            Dossier.limit_days, Dossier.result_at, Dossier.closed_at, Dossier.paused_since,
-                            Dossier.unit, Unit.name, Dossier.withdrawn)
-             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
-             .where(_where(q, at, calendar, near))
-             .order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"),
-                       Dossier.id.desc() if descending else Dossier.id.asc())
-             .offset(offset).limit(limit))
-    rows = []
-    for values in _raw(query):
-        (id_, code, proc, field_, applicant, channel, received, start, due, limit_days, result, closed, paused,
-         unit_id, unit, withdrawn) = values
-        rows.append(ListRow(id_, code, proc, field_, applicant, channel, _moment_value(received),
-                            _moment_value(start), _moment_value(due), limit_days, _moment_value(result),
-                            _moment_value(closed), _moment_value(paused), unit_id, unit or "", bool(withdrawn)))
+    found: dict[int, ListRow] = {}
+    for i in range(0, len(ids), 500):
+        query = (Dossier.select(Dossier.id, Dossier.code, Dossier.procedure_name, Dossier.field, Dossier.applicant,
+                                Dossier.channel, Dossier.received_at, Dossier.start_at, Dossier.due_at,
+                                Dossier.limit_days, Dossier.result_at, Dossier.closed_at, Dossier.paused_since,
+                                Dossier.unit, Unit.name, Dossier.withdrawn)
+                 .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
+                 .where(Dossier.id.in_(list(ids[i:i + 500]))))
+        for values in _raw(query):
+            (id_, code, proc, field_, applicant, channel, received, start, due, limit_days, result, closed, paused,
+             unit_id, unit, withdrawn) = values
+            found[id_] = ListRow(id_, code, proc, field_, applicant, channel, _moment_value(received),
+                                 _moment_value(start), _moment_value(due), limit_days, _moment_value(result),
+                                 _moment_value(closed), _moment_value(paused), unit_id, unit or "", bool(withdrawn))
+    rows = [found[i] for i in ids if i in found]   # a dossier deleted meanwhile is simply left out
     pauses = pauses_by_dossier([r.id for r in rows]) if rows else {}
     for r in rows:
         r.pauses = tuple(pauses.get(r.id, ()))

@@ -1,14 +1,16 @@
 """Qt models of the dossier side: the lazy dossier table and the 13-column statistics table.
 
-``DossierTableModel`` never holds the whole table: it asks the database for the number of matching
-rows and fetches pages of ``PAGE`` rows as the view scrolls (``canFetchMore``/``fetchMore``); sorting
-and filtering are ORDER BY / WHERE on indexed columns (``services.dossiers.list_dossiers``), so 100,000
-dossiers scroll as smoothly as 100. The countdown of the rows on screen is recomputed by
-``refresh_timers`` (the page calls it every minute for the visible rows only).
+``DossierTableModel`` is a windowed cache: on each filter or sort change the database returns the ids of
+the matching dossiers in display order (WHERE / ORDER BY, ``services.dossiers.dossier_ids``); the model
+has that many rows, and loads the rows it is asked to paint a page of ``PAGE`` at a time by id, keeping
+at most ``MAX_PAGES`` pages. So the scroll bar spans all 100,000 dossiers and dragging it anywhere costs
+one small query. The countdown of the rows on screen is recomputed by ``refresh_timers`` (the page calls
+it every minute for the visible rows only).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -40,16 +42,17 @@ COLUMN_INDEX = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
 
 
 class DossierTableModel(QAbstractTableModel):
-    """Dossiers matching a ``DossierQuery``, fetched page by page from the database."""
+    """Dossiers matching a ``DossierQuery``, every one a row, loaded from the database page by page."""
 
     PAGE = 200
+    MAX_PAGES = 60
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._query = service.DossierQuery()
         self._order, self._descending = "received_at", True
-        self._rows: list[service.ListRow] = []
-        self._total = 0
+        self._ids: list[int] = []
+        self._pages: OrderedDict[int, list[service.ListRow]] = OrderedDict()
         self._calendar = None
 
     # ---- loading -------------------------------------------------------------------------------
@@ -60,78 +63,72 @@ class DossierTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        """Rows matching the filters (fetched or not)."""
-        return self._total
+        return len(self._ids)
+
+    @property
+    def loaded_rows(self) -> int:
+        """Rows held in memory now (a few pages, whatever the total)."""
+        return sum(len(page) for page in self._pages.values())
 
     def set_query(self, query: service.DossierQuery) -> None:
         self._query = query
         self.reload()
 
     def reload(self) -> None:
-        """Count again and fetch the first page (after a filter change, an import, F5)."""
+        """Ask the database again (a filter or sort change, an import, F5); pages are loaded when shown."""
         self.beginResetModel()
         self._calendar = service.work_calendar()
-        self._total = service.count_dossiers(self._query)
-        self._rows = self._page(0)
+        self._ids = service.dossier_ids(self._query, order=self._order, descending=self._descending,
+                                        calendar=self._calendar)
+        self._pages.clear()
         self.endResetModel()
 
-    def _page(self, offset: int) -> list[service.ListRow]:
-        return service.list_dossiers(self._query, order=self._order, descending=self._descending, offset=offset,
-                                     limit=self.PAGE, calendar=self._calendar)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:
-        if parent.isValid():
-            return
-        more = self._page(len(self._rows))
-        if not more:
-            self._total = len(self._rows)   # rows vanished meanwhile (another clerk deleted some)
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    def fetch_all(self) -> list[service.ListRow]:
-        """Every matching row (for the export), without loading them into the view."""
-        rows, offset = [], 0
-        while True:
-            page = service.list_dossiers(self._query, order=self._order, descending=self._descending,
-                                         offset=offset, limit=5000, calendar=self._calendar)
-            rows.extend(page)
-            offset += len(page)
-            if len(page) < 5000:
-                return rows
+    def _page(self, number: int) -> list[service.ListRow]:
+        page = self._pages.get(number)
+        if page is None:
+            ids = self._ids[number * self.PAGE:(number + 1) * self.PAGE]
+            rows = {r.id: r for r in service.rows_by_ids(ids, calendar=self._calendar)}
+            # A dossier deleted by another clerk since the reload keeps its place, shown as gone.
+            page = [rows.get(i) or _gone(i) for i in ids]
+            self._pages[number] = page
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(number)
+        return page
 
     def row(self, i: int) -> service.ListRow:
-        return self._rows[i]
+        return self._page(i // self.PAGE)[i % self.PAGE]
 
     def row_of_id(self, dossier_id: int) -> int | None:
-        for i, r in enumerate(self._rows):
-            if r.id == dossier_id:
-                return i
-        return None
+        try:
+            return self._ids.index(dossier_id)
+        except ValueError:
+            return None
+
+    def fetch_all(self) -> list[service.ListRow]:
+        """Every matching row (for the export), without keeping them in the model."""
+        return service.rows_by_ids(self._ids, calendar=self._calendar)
 
     def refresh_timers(self, first: int, last: int, at: datetime | None = None) -> None:
         """Recompute the state and countdown of rows ``first``..``last`` (the ones on screen)."""
-        if not self._rows:
-            return
-        first, last = max(0, first), min(last, len(self._rows) - 1)
+        first, last = max(0, first), min(last, len(self._ids) - 1)
         if first > last:
             return
         at = (at or datetime.now()).replace(second=0, microsecond=0)
         near = service.near_due_days()
         calendar = self._calendar or service.work_calendar()
-        for r in self._rows[first:last + 1]:
-            r.timer = state_at(r.clock(), calendar, at, near)
+        for i in range(first, last + 1):
+            r = self.row(i)
+            if r.received_at is not None:
+                r.timer = state_at(r.clock(), calendar, at, near)
         columns = sorted(COLUMN_INDEX[k] for k in ("state", "remaining", "due_at"))
         self.dataChanged.emit(self.index(first, columns[0]), self.index(last, columns[-1]))
 
     # ---- Qt model interface --------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -149,9 +146,9 @@ class DossierTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
+        if not index.isValid() or not 0 <= index.row() < len(self._ids) or not 0 <= index.column() < len(COLUMNS):
             return None
-        r = self._rows[index.row()]
+        r = self.row(index.row())
         key = COLUMNS[index.column()][0]
         state = r.timer.state if r.timer is not None else None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -170,6 +167,8 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
     def _text(self, r: service.ListRow, key: str) -> str:
+        if r.received_at is None:
+            return "(đã xóa)" if key == "code" else ""
         if key in ("received_at", "due_at", "closed_at"):
             value = r.timer.due_at if key == "due_at" and r.timer is not None else getattr(r, key)
             return ui_moment(value)
@@ -296,3 +295,7 @@ def _wrap(title: str, width: int = 12) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+def _gone(dossier_id: int) -> service.ListRow:
+    return service.ListRow(dossier_id, "", "", "", "", "", None, None, None, None, None, None, None, None, "", False)

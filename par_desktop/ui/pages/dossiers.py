@@ -255,7 +255,6 @@ class DossiersPage(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelReset.connect(self._update_count)
-        self.model.rowsInserted.connect(self._update_count)
 
         self.detail_scroll = None
         self.detail = DossierDetail(self)
@@ -505,17 +504,18 @@ class DossiersPage(QWidget):
 
     def _current_row(self) -> service.ListRow | None:
         index = self.table.currentIndex()
-        return self.model.row(index.row()) if index.isValid() and index.row() < self.model.rowCount() else None
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        row = self.model.row(index.row())
+        return row if row.received_at is not None else None
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.model.row(current.row()) if current.isValid() else None
-        self.detail.show_dossier(row.id if row else None)
+        self.detail.show_dossier(row.id if row and row.received_at is not None else None)
         self._apply_permissions()
 
     def _update_count(self, *_args) -> None:
-        loaded, total = self.model.rowCount(), self.model.total
-        self.count_label.setText(f"{vn_number(total)} hồ sơ" if loaded >= total
-                                 else f"{vn_number(total)} hồ sơ (đã tải {vn_number(loaded)})")
+        self.count_label.setText(f"{vn_number(self.model.total)} hồ sơ")
 
     def _apply_permissions(self) -> None:
         can_edit = self.ctx.can("dossiers")
