@@ -242,6 +242,9 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
         _install_headless_hook(errors)
     try:
         with translated_errors():   # a file locked or unreadable while signing in is explained too
+            from par_desktop.services.presence import ensure_upgrade_allowed
+
+            ensure_upgrade_allowed(location)
             try:
                 open_database(location)
             except UserError:
@@ -254,6 +257,9 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
         return _fail(exc.message, screenshot)
     if actor is None:
         return 0
+    from par_desktop.services.presence import install_write_guard
+
+    install_write_guard(actor)
     ctx = AppContext(location, actor)
     if screenshot is not None:
         window = MainWindow(ctx, screenshot_mode=True)

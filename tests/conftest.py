@@ -26,6 +26,15 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_write_guard_left_behind():
+    """A test that signs someone in installs the maintenance write guard; the next test starts clean."""
+    yield
+    from par_desktop.db.connection import set_write_guard
+
+    set_write_guard(None)
+
+
 def _close_bound_database():
     from par_desktop.db.models import database_proxy
 

@@ -66,9 +66,26 @@ def cmd_backup(ctx) -> int:
 
 
 def cmd_restore(ctx) -> int:
-    from par_desktop.db.backup import restore_database
-    from par_desktop.db.connection import describe
+    """Restore under maintenance mode with the role check and an audit row; a database too damaged to
+    open is replaced directly (after validating the backup and keeping a copy of the damaged file)."""
+    from pathlib import Path
 
-    kept = restore_database(ctx.location, ctx.args.file)
+    from par_desktop.db.backup import restore_database
+    from par_desktop.db.connection import describe, is_postgres
+    from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
+
+    if not is_postgres(ctx.location) and not Path(ctx.location).exists():
+        kept = restore_database(ctx.location, ctx.args.file)
+    else:
+        try:
+            ctx.open()
+        except DatabaseUnavailable as exc:
+            if isinstance(exc, SchemaTooNew):   # never replace a newer program's data with an older backup
+                raise
+            kept = restore_database(ctx.location, ctx.args.file)
+        else:
+            from par_desktop.services.backups import restore_backup
+
+            kept = restore_backup(ctx.actor, ctx.location, ctx.args.file)
     print(kept if kept is not None else describe(ctx.location))
     return 0

@@ -35,10 +35,12 @@ class CliContext:
     def open(self, *, create: bool = False):
         """Open the database and sign in the acting user (``--user``, else the system account)."""
         from par_desktop.db.schema import open_database
-        from par_desktop.services import session
+        from par_desktop.services import presence, session
 
+        presence.ensure_upgrade_allowed(self.location)
         db = open_database(self.location, create=create)
         self.actor = session.cli_actor(getattr(self.args, "user", None))
+        presence.install_write_guard(self.actor)
         return db
 
 

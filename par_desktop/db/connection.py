@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -156,7 +157,17 @@ WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers
 NUMBERING_LOCK_SPACE = 0x50415200  # "PAR" + 0: first key of every numbering lock
 
 
-def write_transaction():
+# Called at the start of every outermost write transaction, under the write lock; raises to refuse
+# the write (the maintenance mode of services.presence installs it, so no layer below imports services).
+_write_guard: Callable[[], None] | None = None
+
+
+def set_write_guard(guard: Callable[[], None] | None) -> None:
+    global _write_guard
+    _write_guard = guard
+
+
+def write_transaction(*, guarded: bool = True):
     """A short write transaction that takes the write lock first (SQLite: BEGIN IMMEDIATE).
 
     Taking the lock up front means a clerk waits for another's write at the start instead of
@@ -164,12 +175,21 @@ def write_transaction():
     a transaction-scoped advisory lock taken first (readers are never blocked), so every
     read-then-write the services do (next number, "update if the code exists, else insert", counters)
     behaves exactly as on SQLite. A wait longer than ``BUSY_TIMEOUT_S`` fails as SQLite's does, with
-    "database is locked".
+    "database is locked". ``guarded=False`` skips the write guard (presence heartbeats only).
     """
     db = current()
-    if isinstance(db, peewee.SqliteDatabase):
-        return db.atomic("IMMEDIATE")
-    return _postgres_write_transaction(db)
+    transaction = db.atomic("IMMEDIATE") if isinstance(db, peewee.SqliteDatabase) \
+        else _postgres_write_transaction(db)
+    if not guarded or _write_guard is None or db.transaction_depth() > 0:
+        return transaction
+    return _guarded(transaction, _write_guard)
+
+
+@contextmanager
+def _guarded(transaction, guard: Callable[[], None]):
+    with transaction as handle:
+        guard()
+        yield handle
 
 
 @contextmanager
@@ -324,10 +344,16 @@ def _from_postgres(exc: BaseException) -> bool:
 
 def blocking_description() -> str:
     """Who is most likely writing: the other sessions with a recent heartbeat, read without a write lock."""
-    try:
-        from par_desktop.db.models import Presence
+    from datetime import datetime, timedelta
 
-        rows = list(Presence.select().order_by(Presence.heartbeat.desc()).limit(3))
+    from par_desktop.db.changes import current_session_id
+    from par_desktop.db.models import Presence
+
+    try:
+        recent = datetime.now() - timedelta(minutes=3)
+        rows = list(Presence.select().where((Presence.heartbeat >= recent)
+                                            & (Presence.session_id != current_session_id.get()))
+                    .order_by(Presence.heartbeat.desc()).limit(3))
     except Exception:  # noqa: BLE001 — best effort while the file is locked
         rows = []
     if not rows:

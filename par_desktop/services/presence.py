@@ -103,7 +103,7 @@ def register(actor: Actor, activity: str = "") -> str:
     global _registration
     now = datetime.now()
     reg = _Registration(uuid.uuid4().hex, actor.username, now)
-    with connection.translated_errors(), connection.write_transaction():
+    with connection.translated_errors(), connection.write_transaction(guarded=False):
         # Rows of apps that died long ago only clutter the table.
         Presence.delete().where(Presence.heartbeat < now - timedelta(days=1)).execute()
         Presence.create(**_presence_row(reg, now, nfc(activity)))
@@ -114,21 +114,14 @@ def register(actor: Actor, activity: str = "") -> str:
 
 def _short_wait_write(work) -> bool:
     """Run a tiny write, waiting at most ``_HEARTBEAT_WAIT_MS`` for the lock; False when it had to skip."""
-    db = connection.current()
-    is_sqlite = isinstance(db, peewee.SqliteDatabase)
-    if is_sqlite:
-        db.execute_sql(f"PRAGMA busy_timeout = {_HEARTBEAT_WAIT_MS}")
     try:
-        with connection.write_transaction():
+        with connection.lock_wait(_HEARTBEAT_WAIT_MS), connection.write_transaction(guarded=False):
             work()
         return True
     except peewee.OperationalError as exc:
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
             return False
         raise
-    finally:
-        if is_sqlite:
-            db.execute_sql(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_S * 1000}")
 
 
 def heartbeat(activity: str | None = None) -> bool:
@@ -158,7 +151,7 @@ def unregister() -> None:
     reg = _registration
     if reg is None:
         return
-    with connection.translated_errors(), connection.write_transaction():
+    with connection.translated_errors(), connection.write_transaction(guarded=False):
         Presence.delete().where(Presence.session_id == reg.session_id).execute()
     _registration = None
     changes.current_session_id.set("")
@@ -217,6 +210,13 @@ def _blocking(state: MaintenanceState | None, actor: Actor | None) -> bool:
 def maintenance_message(state: MaintenanceState) -> str:
     return (f"Cơ sở dữ liệu đang bảo trì: quản trị {state.describe()}. Vui lòng chờ đến khi bảo trì xong "
             "rồi thử lại; dữ liệu đã lưu không bị mất.")
+
+
+def install_write_guard(actor: Actor) -> None:
+    """Make every write transaction of this process refuse to write while another administrator holds
+    maintenance mode (called once the acting user is known: at sign-in, or when a command opens the
+    database)."""
+    connection.set_write_guard(lambda: ensure_not_in_maintenance(actor))
 
 
 def ensure_not_in_maintenance(actor: Actor | None = None) -> None:
