@@ -693,6 +693,7 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
 
     rows_by_code: dict[str, Any] = {}
     seen_rows: dict[str, list[int]] = defaultdict(list)
+    unknown_units: dict[str, list[int]] = defaultdict(list)
     for r in parsed.rows:
         proc = by_code.get(r.procedure_code.lower()) if r.procedure_code else None
         if proc is None and r.procedure_name:
@@ -707,15 +708,18 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
         unit_id = None
         if r.unit:
             unit_id = unit_id_of(r.unit)
-            if unit_id is None:
-                problems.append(RowProblem(r.row, f"không có đơn vị «{r.unit}» (Đơn vị xử lý)"))
-                continue
+            if unit_id is None:  # the procedure's lead unit is used; the clerk is told once per name
+                unknown_units[r.unit].append(r.row)
         seen_rows[r.code].append(r.row)
         rows_by_code[r.code] = (r, proc, unit_id)
     problems.sort(key=lambda p: (p.row or 0))
     if problems and not skip_invalid:
         raise ImportRefused(path, problems)
     summary = ImportSummary(file=path.name, refused=problems)
+    for name, numbers in unknown_units.items():
+        summary.warnings.append(
+            f"Không có đơn vị «{name}» ({len(numbers)} dòng, từ dòng {numbers[0]}): đã giao cho đơn vị chủ trì của "
+            "thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Cài đặt → Tổ chức) rồi nhập lại.")
     for code, numbers in seen_rows.items():
         if len(numbers) > 1:
             summary.warnings.append(f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng "

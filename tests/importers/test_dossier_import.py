@@ -301,3 +301,22 @@ def test_bad_cell_moments(cell):
 def test_fast_fold_is_fold(text):
     assert fast_fold(text) == fold(text)
     assert cell_text(text) == nfc(text)
+
+
+def test_unknown_unit_name_falls_back_to_the_lead_unit_with_one_warning(catalogue, tmp_path):
+    rows = rows_of(SCENARIO)
+    for row in rows[:3]:
+        row[12] = "Bộ phận Một cửa liên thông"
+    summary = dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "u.xlsx", rows))
+    assert summary.new == 11 and len(summary.warnings) == 1
+    assert "«Bộ phận Một cửa liên thông» (3 dòng, từ dòng 7)" in summary.warnings[0]
+    assert dossiers.dossier_by_code("HS-A").unit_id == catalogue["LĐVL"].id
+
+
+def test_an_appointment_without_time_means_the_end_of_that_working_day(catalogue, tmp_path):
+    rows = rows_of([("HS-Z", P12, "Bùi Văn Khánh", "Trực tiếp", "21/03/2024 08:00", "28/03/2024", None,
+                     "28/03/2024 16:30", "Đã trả kết quả")])
+    dossiers.import_dossiers(SYSTEM, write_csv(tmp_path / "z.csv", rows))
+    z = dossiers.dossier_by_code("HS-Z")
+    assert (z.due_at, z.due_from_source) == (M("2024-03-28 17:00"), True)
+    assert state_map("2024-04-01 08:00")["HS-Z"] == "on_time"
