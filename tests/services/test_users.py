@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 
 from par_desktop.db.models import AuditLog, User
 from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
-from par_desktop.services import org, presence, settings, users
+from par_desktop.services import demo, org, presence, settings, users
 from par_desktop.services.session import SYSTEM, Actor
 
 PW = "mat-khau-1"
@@ -269,7 +269,7 @@ def _one_dossier_csv(env, tag):
 def roles_env(demo_db, tmp_path):
     from par_desktop.db.models import Dossier, TaskUnit
 
-    admin = users.create_first_admin("quantri", "Nguyễn Quản Trị", PW)
+    admin = users.authenticate("quantri", demo.DEMO_PASSWORD)   # the demo's administrator
     lead = (TaskUnit.select().where(TaskUnit.role == "lead").join(Dossier, on=(Dossier.unit == TaskUnit.unit))
             .first())
     own = lead.unit_id
