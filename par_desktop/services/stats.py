@@ -20,7 +20,7 @@ The few open dossiers whose clock was paused across the end of the period are ju
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from peewee import SQL, Case, SqliteDatabase, fn
