@@ -43,8 +43,9 @@ def org_names(on: date | None = None) -> OrgNames:
                     row.office_unit_code)
 
 
-def set_org_names(actor: Actor, valid_from: date, names: OrgNames) -> None:
-    """Record names in force from ``valid_from`` (a new dated row, or a correction of that date's row)."""
+def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_version: int | None = None) -> None:
+    """Record names in force from ``valid_from`` (a new dated row, or a correction of that date's row,
+    refused with ConflictError when it changed since ``expected_version`` was read)."""
     require(actor, "organisation")
     values = {k: nfc(v) for k, v in names.__dict__.items()}
     with connection.write_transaction():
@@ -52,7 +53,7 @@ def set_org_names(actor: Actor, valid_from: date, names: OrgNames) -> None:
         if row is None:
             insert_record(OrgProfile, actor.username, valid_from=valid_from, **values)
         else:
-            update_record(OrgProfile, row.id, None, actor.username, **values)
+            update_record(OrgProfile, row.id, expected_version, actor.username, **values)
 
 
 def units(active_only: bool = True) -> list[Unit]:
@@ -147,3 +148,22 @@ def default_signer(on: date | None = None) -> Signer:
     if signer is None:
         raise NotFound("Chưa khai báo người ký văn bản (Cài đặt → Tổ chức → Người ký).")
     return signer
+
+
+def save_signer(actor: Actor, signer_id: int | None, expected_version: int | None, **values) -> int:
+    """Create or update a signer (audited, optimistic); only one signer is the default. Returns its id."""
+    require(actor, "organisation")
+    values = {k: nfc(v) if isinstance(v, str) else v for k, v in values.items()}
+    if not values.get("name") or not values.get("title"):
+        raise InvalidInput("Cần ghi họ tên và chức vụ của người ký.")
+    if values.get("valid_from") and values.get("valid_to") and values["valid_to"] < values["valid_from"]:
+        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu ký.")
+    with connection.translated_errors(), connection.write_transaction():
+        if signer_id is None:
+            signer_id = insert_record(Signer, actor.username, **values).id
+        else:
+            update_record(Signer, signer_id, expected_version, actor.username, **values)
+        if values.get("is_default"):
+            for other in Signer.select().where(Signer.is_default & (Signer.id != signer_id)):
+                update_record(Signer, other.id, other.version, actor.username, is_default=False)
+    return signer_id

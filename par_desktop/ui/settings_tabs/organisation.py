@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import nfc
 from par_desktop.errors import ConflictError, InvalidInput, UserError
+from par_desktop.services import org
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import OVERWRITE, RELOAD, show_error, show_message
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
@@ -70,33 +71,6 @@ def _date_edit() -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDate(_qdate(date.today()))
     return edit
-
-
-def save_signer(actor, signer_id: int | None, expected_version: int | None, **values) -> int:
-    """Create or update a signer (audited, optimistic); only one signer is the default. Returns its id.
-
-    Kept beside its only caller until ``services.org`` offers signer writes.
-    """
-    from par_desktop.db import connection
-    from par_desktop.db.changes import insert_record, update_record
-    from par_desktop.db.models import Signer
-    from par_desktop.services.session import require
-
-    require(actor, "organisation")
-    values = {k: nfc(v) if isinstance(v, str) else v for k, v in values.items()}
-    if not values.get("name") or not values.get("title"):
-        raise InvalidInput("Cần ghi họ tên và chức vụ của người ký.")
-    if values.get("valid_from") and values.get("valid_to") and values["valid_to"] < values["valid_from"]:
-        raise InvalidInput("Ngày kết thúc phải sau ngày bắt đầu ký.")
-    with connection.translated_errors(), connection.write_transaction():
-        if signer_id is None:
-            signer_id = insert_record(Signer, actor.username, **values).id
-        else:
-            update_record(Signer, signer_id, expected_version, actor.username, **values)
-        if values.get("is_default"):
-            for other in Signer.select().where(Signer.is_default & (Signer.id != signer_id)):
-                update_record(Signer, other.id, other.version, actor.username, is_default=False)
-    return signer_id
 
 
 class OrganisationTab(QWidget):
@@ -193,7 +167,6 @@ class OrganisationTab(QWidget):
         return {name: nfc(edit.text()) for name, edit in self.org_edits.items()}
 
     def save_org(self) -> bool:
-        from par_desktop.db.changes import row_values
         from par_desktop.db.models import OrgProfile
         from par_desktop.services.org import OrgNames, set_org_names
 
@@ -206,22 +179,23 @@ class OrganisationTab(QWidget):
             show_error(self, InvalidInput("Chữ viết tắt dùng trong số văn bản không có dấu cách (ví dụ SLĐTBXH)."))
             return False
         valid_from = _pydate(self.org_date.date())
+        version = None
+        if self._org_version is not None:   # correcting the names being edited, at their own date
+            record_id, version = self._org_version
+            current = OrgProfile.get_or_none(OrgProfile.id == record_id)
+            if current is not None:
+                valid_from = current.valid_from
         try:
-            if self._org_version is not None:
-                record_id, version = self._org_version
-                current = OrgProfile.get_or_none(OrgProfile.id == record_id)
-                if current is not None and current.version != version:
-                    choice = show_error(self, ConflictError(
-                        "Tên cơ quan đã được người khác sửa sau khi bạn mở.", current=row_values(current)),
-                        labels=ORG_LABELS, mine=values)
-                    if choice == RELOAD:
-                        self.refresh()
-                        return False
-                    if choice != OVERWRITE:
-                        return False
-                if current is not None:
-                    valid_from = current.valid_from
-            set_org_names(self.ctx.actor, valid_from, OrgNames(**values))
+            try:
+                set_org_names(self.ctx.actor, valid_from, OrgNames(**values), version)
+            except ConflictError as exc:
+                choice = show_error(self, exc, labels=ORG_LABELS, mine=values)
+                if choice == RELOAD:
+                    self.refresh()
+                    return False
+                if choice != OVERWRITE:
+                    return False
+                set_org_names(self.ctx.actor, valid_from, OrgNames(**values))
         except UserError as exc:
             show_error(self, exc)
             return False
@@ -334,7 +308,7 @@ class OrganisationTab(QWidget):
         signer_id, version = self._signer if self._signer else (None, None)
         try:
             try:
-                saved = save_signer(self.ctx.actor, signer_id, version, **values)
+                saved = org.save_signer(self.ctx.actor, signer_id, version, **values)
             except ConflictError as exc:
                 choice = show_error(self, exc, labels=SIGNER_LABELS, mine=values)
                 if choice == RELOAD:
@@ -344,7 +318,7 @@ class OrganisationTab(QWidget):
                     return False
                 if choice != OVERWRITE:
                     return False
-                saved = save_signer(self.ctx.actor, signer_id, None, **values)
+                saved = org.save_signer(self.ctx.actor, signer_id, None, **values)
         except UserError as exc:
             show_error(self, exc)
             return False
