@@ -258,8 +258,14 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
             merged["unit_id"] = proc.lead_unit_id    # "the procedure's lead unit", as on entry
         limit = proc.limit_days if proc is not None else d.limit_days
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
+        closing_pause = merged["closed_at"] is not None and any(end is None for _, end in pauses)
+        if closing_pause:  # closing ends the wait for supplements: the pause stops at the closing moment
+            pauses = [(a, b if b is not None else max(a, merged["closed_at"])) for a, b in pauses]
         start, limit, due = compute_timing(calendar, merged["received_at"], limit, source_due, pauses)
         values = {k: v for k, v in merged.items() if k in EDITABLE and k not in ("procedure_id", "unit_id")}
+        if closing_pause or (merged["closed_at"] is not None and d.paused_since is not None):
+            _end_open_pauses(actor, d.id, merged["closed_at"])
+            values["paused_since"] = None
         values.update(procedure=merged["procedure_id"], unit=merged["unit_id"], start_at=start, limit_days=limit,
                       due_at=due, due_from_source=source_due is not None,
                       fold_text=search_text(merged["code"], merged["applicant"], merged["procedure_name"]))
@@ -267,6 +273,14 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
                 (Dossier.code == merged["code"]) & (Dossier.id != d.id)).exists():
             raise InvalidInput(f"Đã có hồ sơ mã «{merged['code']}».")
         return update_record(Dossier, d.id, expected_version, actor.username, **values)
+
+
+def _end_open_pauses(actor: Actor, dossier_id: int, closed_at: datetime) -> None:
+    """End the running pause of a dossier that is being closed (inside the caller's transaction)."""
+    for pause in DossierPause.select().where((DossierPause.dossier == dossier_id) & DossierPause.resumed_at.is_null()):
+        end = max(pause.paused_at, closed_at)
+        DossierPause.update(resumed_at=end).where(DossierPause.id == pause.id).execute()
+        audit(actor.username, "update", "dossier_pause", pause.id, "resumed_at", None, end)
 
 
 def appointment_of(d: Dossier, calendar: WorkCalendar | None = None) -> datetime | None:
@@ -735,6 +749,7 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
         existing = _existing_rows([existing_ids[c] for c in known_codes])
         pauses = pauses_by_dossier(existing.keys()) if existing else {}
         new_rows, updates, audits = [], [], []
+        closing_paused: list[tuple[int, datetime]] = []
         for done, (code, (r, proc, unit_id)) in enumerate(rows_by_code.items(), start=1):
             old = existing.get(existing_ids[code]) if code in existing_ids else None
             values = _import_values(r, proc, unit_id, present, old, calendar, pauses)
@@ -750,6 +765,9 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                 is_ = _overdue_now({**old, **values}, calendar, now, pauses.get(old["id"], ()))
                 summary.newly_overdue += int(is_ and not was)
                 summary.updated += 1
+                if values["closed_at"] is not None and (old["paused_since"] is not None or any(
+                        end is None for _, end in pauses.get(old["id"], ()))):
+                    closing_paused.append((old["id"], values["closed_at"]))
                 updates.append(tuple(values[k] for k in _IMPORT_FIELDS) + (old["id"],))
                 stamp = datetime.now()
                 for k, v in changed.items():
@@ -761,6 +779,9 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                                    "session_id": current_session_id.get()})
             if progress is not None and done % 5000 == 0:
                 progress(done, total, "Đang ghi vào cơ sở dữ liệu")
+        for dossier_id, closed_at in closing_paused:
+            _end_open_pauses(actor, dossier_id, closed_at)
+            Dossier.update(paused_since=None).where(Dossier.id == dossier_id).execute()
         summary.new = len(new_rows)
         if new_rows:
             bulk_insert(Dossier, new_rows)
@@ -798,6 +819,8 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
     if source_due is not None and r.due_date_only:
         source_due = _closing_of(source_due, calendar)
     old_pauses = pauses.get(old["id"], []) if old is not None else []
+    if r.closed_at is not None and any(end is None for _, end in old_pauses):
+        old_pauses = [(a, b if b is not None else max(a, r.closed_at)) for a, b in old_pauses]
     if source_due is None and old is not None and "due_at" not in present and old["due_from_source"]:
         source_due = old["due_at"] if not old_pauses else calendar.due(old["start_at"], old["limit_days"] or 0, [])
     start, limit, due = compute_timing(calendar, r.received_at, proc.limit_days, source_due, old_pauses)

@@ -202,3 +202,25 @@ def test_editing_keeps_the_appointment_before_pauses_and_the_lead_unit(setup):
                                      applicant="Nguyễn Văn Sửa")
     assert (edited.due_at, edited.unit_id, edited.applicant) == (M("2024-03-07 17:00"), setup["ncc"].id,
                                                                  "Nguyễn Văn Sửa")
+
+
+def test_closing_a_paused_dossier_ends_its_pause(setup, tmp_path):
+    d = make(setup)                                          # due Fri 08/03 17:00
+    dossiers.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"))
+    closed = dossiers.update_dossier(SYSTEM, d.id, None, closed_at=M("2024-03-07 07:30"))
+    assert closed.paused_since is None and closed.due_at == M("2024-03-12 17:00")   # 2 days paused
+    assert [(p.paused_at, p.resumed_at) for p in dossiers.pauses_of(d.id)] == [
+        (M("2024-03-05 07:30"), M("2024-03-07 07:30"))]
+    t = dossiers.timer_of(closed, M("2024-03-20 08:00"))
+    assert (t.state, t.due_at) == ("early", closed.due_at)
+
+    # the same through a re-import of the one-stop export that now shows the dossier closed
+    other = make(setup, "HS-IMP")
+    dossiers.pause_dossier(SYSTEM, other.id, M("2024-03-05 07:30"))
+    export = tmp_path / "x.csv"
+    export.write_text("Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận,Ngày kết thúc\n"
+                      "HS-IMP,1.002305,04/03/2024 07:30,06/03/2024 07:30\n", encoding="utf-8")
+    assert dossiers.import_dossiers(SYSTEM, export).updated == 1
+    after = Dossier.get_by_id(other.id)
+    assert after.paused_since is None and after.due_at == M("2024-03-11 17:00")    # 1 day paused
+    assert dossiers.pauses_of(other.id)[0].resumed_at == M("2024-03-06 07:30")
