@@ -66,6 +66,7 @@ class Generated:
     number_text: str | None          # "39/KH-SLĐTBXH" when issued now or already numbered
     issue_date: date | None
     title: str
+    number: int | None = None        # the register number given now (issue=True)
 
 
 def check_kind(kind: str) -> str:
@@ -567,7 +568,33 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
         number_text, issue_date = (plan.number_text or None), plan.issued_on
     _step(progress, 6, "Ghi tệp…")
     written = render(document, target)
-    return Generated(written, request.kind, number_text, issue_date, document_title(document, request))
+    return Generated(written, request.kind, number_text, issue_date, document_title(document, request),
+                     entry.number if issue else None)
+
+
+def write(actor: Actor, request: DocRequest, path: str | Path, *, number: int | None = None,
+          issue_date: date | None = None, progress=None) -> Path:
+    """Write the document again (another format, another folder) with the number it was issued under,
+    without taking a new one."""
+    from par_desktop.documents.render import render
+
+    require(actor, "documents")
+    document = build(request, number=number, issue_date=issue_date, progress=progress)
+    _step(progress, 6, "Ghi tệp…")
+    return render(document, path)
+
+
+def suggested_name(request: DocRequest, number_text: str | None = None) -> str:
+    """A file name for the save dialog: "Bao-cao-thang-2024-03", "Giai-trinh-NCC-2024-03-so-05"…"""
+    from par_desktop.domain.text import fold
+
+    base = {"plan": f"Ke-hoach-{request.year or ''}".rstrip("-"), "monthly_report": f"Bao-cao-thang-{request.month}",
+            "explanation_request": f"De-nghi-giai-trinh-{request.unit}-{request.month}",
+            "apology": f"Phieu-xin-loi-{request.dossier}", "reminder": f"Don-doc-{request.unit}",
+            "control_slip": f"Phieu-kiem-soat-{request.dossier}"}[check_kind(request.kind)]
+    if number_text:
+        base += "-so-" + number_text.split("/")[0]
+    return re.sub(r"[^A-Za-z0-9.-]+", "-", fold(base).replace("đ", "d")).strip("-") or "van-ban"
 
 
 # ---- samples for the template editor ----------------------------------------------------------------
