@@ -193,7 +193,8 @@ def test_export_writes_every_matching_row(demo_db, qtbot, tmp_path, monkeypatch)
     target = tmp_path / "tre-han.xlsx"
     monkeypatch.setattr("par_desktop.ui.export.ask_save_path", lambda *a, **k: target)
     page.export()
-    qtbot.waitUntil(target.exists, timeout=15000)
+    qtbot.waitUntil(lambda: page.export_operation.done, timeout=15000)
+    assert page.export_operation.error is None
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Mã hồ sơ", "Trạng thái", "Thời gian còn lại")
     assert len(rows) - 1 == page.model.total and {r[1] for r in rows[1:]} == {"Trễ hạn"}

@@ -99,7 +99,8 @@ def test_export_reads_back(demo_db, qtbot, tmp_path, monkeypatch):
     target = tmp_path / "thong-ke.xlsx"
     monkeypatch.setattr("par_desktop.ui.export.ask_save_path", lambda *a, **k: target)
     page.export()
-    qtbot.waitUntil(target.exists, timeout=15000)
+    qtbot.waitUntil(lambda: page.export_operation.done, timeout=15000)
+    assert page.export_operation.error is None
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert rows[0][2] == "Số hồ sơ nhận giải quyết - Tổng số (3)"
     assert rows[-1][1] == "Tổng số" and list(rows[-1][2:]) == page.model.stats.total.counts()

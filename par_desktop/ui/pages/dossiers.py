@@ -446,8 +446,8 @@ class DossiersPage(QWidget):
             progress.report(0, 0, f"Đang ghi {vn_number(len(rows))} hồ sơ…")
             return export_rows_to_xlsx(path, headers, rows, sheet_title="Hồ sơ TTHC")
 
-        run_operation(self, "Xuất Excel", work,
-                      lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"))
+        self.export_operation = run_operation(
+            self, "Xuất Excel", work, lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"))
 
     def startup_notices(self) -> list[str]:
         """Dossiers overdue or near their due moment today, said once after start-up."""

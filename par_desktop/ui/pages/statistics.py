@@ -352,8 +352,9 @@ class StatisticsPage(QWidget):
         if path is None:
             return
         headers, rows = self.export_rows()
-        run_operation(self, "Xuất Excel", lambda _p: export_rows_to_xlsx(path, headers, rows, sheet_title="Thống kê TTHC"),
-                      lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"), cancellable=False)
+        self.export_operation = run_operation(
+            self, "Xuất Excel", lambda _p: export_rows_to_xlsx(path, headers, rows, sheet_title="Thống kê TTHC"),
+            lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"), cancellable=False)
 
     def export_rows(self) -> tuple[list[str], list[list]]:
         headers = [f"{group} - {title} {number}" if group else f"{title} {number}"
