@@ -604,21 +604,25 @@ _SAMPLE_ORG = B.OrgInfo("UBND tỉnh Bắc Giang", "Sở Lao động - Thương 
 _SAMPLE_SIGNER = B.SignerInfo("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Văn Hà")
 
 
-def _sample_org(on: date) -> tuple[B.OrgInfo, B.SignerInfo]:
+def sample_names(on: date) -> tuple[B.OrgInfo, B.SignerInfo]:
+    """The organisation and signer of the sample documents: the real ones in force on ``on`` (sample ones
+    when the organisation is not set up yet)."""
     try:
         return org_info(on), signer_info(on)
-    except (NotFound, AttributeError):
+    except NotFound:
         return _SAMPLE_ORG, _SAMPLE_SIGNER
 
 
-def sample_document(doc_type: str, body: str | None = None, on: date | None = None) -> OfficialDocument:
+def sample_document(doc_type: str, body: str | None = None, on: date | None = None,
+                    names: tuple[B.OrgInfo, B.SignerInfo] | None = None) -> OfficialDocument:
     """The document built with sample data and the wording ``body`` (default: the one in force), for the
-    template editor's preview and to validate a template before it is saved."""
+    template editor's preview and to validate a template before it is saved. With ``names`` given the
+    database is not read (the preview builds it on a worker thread)."""
     check_kind(doc_type)
     on = on or date.today()
     text = template_in_force(doc_type, on) if body is None else body
     parse_template(text, doc_type)
-    org, signer = _sample_org(on)
+    org, signer = names or sample_names(on)
     received = datetime(on.year, 3, 4, 9, 15) if on.month > 3 else datetime(on.year - 1, 11, 4, 9, 15)
     due = received + timedelta(days=14)
     period = B.ReportPeriod(date(on.year, 2, 15), date(on.year, 3, 14), f"tháng 3 năm {on.year}")
@@ -660,9 +664,10 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
     return B.build_control_slip(org, info, rows, template_text=text)
 
 
-def render_sample(doc_type: str, body: str | None, path: str | Path, on: date | None = None) -> Path:
+def render_sample(doc_type: str, body: str | None, path: str | Path, on: date | None = None,
+                  names: tuple[B.OrgInfo, B.SignerInfo] | None = None) -> Path:
     """The template editor's live preview: the sample document rendered to ``path``."""
     from par_desktop.documents.render import render
 
-    return render(sample_document(doc_type, body, on), path)
+    return render(sample_document(doc_type, body, on, names), path)
 
