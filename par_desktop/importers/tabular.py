@@ -248,25 +248,4 @@ def cell_text(value: Any) -> str:
     return text.strip()
 
 
-class _FoldTable(dict):
-    """Character -> ``domain.text.fold`` of that character, filled on first use."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = " " if ch.isspace() else fold(ch)
-        self[code] = value
-        return value
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fast_fold(text: str) -> str:
-    """``domain.text.fold`` by one table lookup per character (fold decomposes the whole string, which
-    costs seconds over the 100,000 search texts of an import). Same result for any text."""
-    if "\u03a3" in text:  # a Greek capital sigma lowers differently at the end of a word
-        return fold(text)
-    return cell_text(text).translate(_FOLD_TABLE)
-
-
 ProgressFn = Callable[[int, int | None, str], None]

@@ -15,9 +15,9 @@ from par_desktop.db.changes import audit
 from par_desktop.db.models import (
     Dossier, DossierPause, Handover, OrgProfile, Procedure, Signer, Task, TaskOccurrence, Unit,
 )
-from par_desktop.domain.text import fold
 from par_desktop.errors import InvalidInput
 from par_desktop.services.calendar import current_calendar
+from par_desktop.services.dossiers import search_text
 from par_desktop.services.session import Actor, require
 
 DEFAULT_DOSSIERS = 1500
@@ -270,14 +270,20 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
         if rng.random() < 0.06:  # awaiting supplements from the applicant (chờ bổ sung)
             pause_start = calendar.add_working_time(start, rng.choice((0.5, 1, 2)))
             pause_end = calendar.add_working_time(pause_start, rng.choice((1, 2, 3, 5)))
-            pause = (pause_start, pause_end if not (recent and rng.random() < 0.5) else None)
-        due = calendar.due(start, limit, [pause] if pause else (), at=now)
+            if not recent:
+                pause = (pause_start, pause_end)
+            elif pause_start < now:   # a recent one may still be waiting for the applicant
+                pause = (pause_start, None if pause_end > now or rng.random() < 0.5 else pause_end)
+        # the stored due counts finished pauses only; a running pause is judged by the services
+        due = calendar.due(start, limit, [pause] if pause and pause[1] else ())
+        paused_days = _paused_days(calendar, pause, day_length)
         fate = rng.random()
         result_at = closed_at = None
         if recent:
             if fate < 0.35 and (pause is None or pause[1] is not None):
-                closed_at = min(now, calendar.add_working_time(start, max(0.5, limit * rng.uniform(0.2, 0.6))))
-                result_at = closed_at
+                finished = calendar.add_working_time(start, limit * rng.uniform(0.2, 0.6) + paused_days)
+                if finished <= now:
+                    closed_at = result_at = finished
         else:
             if fate < 0.80:    # early
                 spent = limit * rng.uniform(0.3, 0.85)
@@ -292,7 +298,7 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
                 if closed_at.date() != due.date():
                     closed_at = due
             elif spent >= 0:
-                closed_at = calendar.add_working_time(start, spent + (_paused_days(calendar, pause, now, day_length)))
+                closed_at = calendar.add_working_time(start, spent + paused_days)
             elif rng.random() < 0.5:
                 result_at = calendar.add_working_time(start, limit * 0.8)
             if closed_at is not None:
@@ -306,7 +312,7 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
             "applicant": applicant, "channel": channel, "received_at": received, "start_at": start,
             "limit_days": limit, "due_at": due, "result_at": result_at, "closed_at": closed_at,
             "paused_since": pause[0] if pause and pause[1] is None else None, "status_text": status,
-            "unit": proc.lead_unit_id, "fold_text": fold(f"{code} {applicant} {proc.name}"),
+            "unit": proc.lead_unit_id, "fold_text": search_text(code, applicant, proc.name),
         })
         if pause:
             pauses.append((code, pause))
@@ -331,7 +337,7 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
         bulk_insert(Handover, hand_rows)
 
 
-def _paused_days(calendar, pause, now: datetime, day_length: int) -> float:
+def _paused_days(calendar, pause, day_length: int) -> float:
     """Working days a closed pause stopped the clock (the handling time resumes after it)."""
     if pause is None or pause[1] is None:
         return 0.0

@@ -61,10 +61,8 @@ def _minute(moment: datetime | None) -> datetime | None:
 
 
 def search_text(code: str, applicant: str, procedure_name: str) -> str:
-    """What the accent-insensitive search box matches (``Dossier.fold_text``, = ``domain.text.fold``)."""
-    from par_desktop.importers.tabular import fast_fold
-
-    return fast_fold(f"{code} {applicant} {procedure_name}")
+    """What the accent-insensitive search box matches (``Dossier.fold_text``)."""
+    return fold(f"{code} {applicant} {procedure_name}")
 
 
 # ---- timers of stored dossiers ------------------------------------------------------------------

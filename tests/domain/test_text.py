@@ -75,3 +75,18 @@ def test_fold_covers_the_whole_vietnamese_alphabet_and_pasted_text():
     assert fold(upper) == fold(upper.lower()) == expected
     pasted = unicodedata.normalize("NFD", "Giải quyết chế độ trợ cấp\u00a0thờ   cúng – liệt sĩ")
     assert fold(pasted) == "giai quyet che do tro cap tho cung - liet si"
+
+
+def _reference_fold(text: str) -> str:
+    """The definition ``fold`` implements with a table: NFD, marks dropped, đ -> d, dashes unified."""
+    dashes = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text).lower().translate(dashes))
+    kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn").replace("đ", "d")
+    return " ".join(kept.split())
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x24F) | st.sampled_from(
+    "ĐđƠơƯưẠảẤầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ\u0300\u0301\u0303\u0309\u0323 \t\u00a0–—−"),
+    max_size=40))
+def test_fold_matches_its_definition_on_latin_and_vietnamese_text(text):
+    assert fold(text) == _reference_fold(text)
