@@ -267,7 +267,7 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
         start = calendar.next_opening(received)
         limit = proc.limit_days
         pause = None
-        if rng.random() < 0.06:  # awaiting supplements from the applicant (chờ bổ sung)
+        if rng.random() < (0.25 if recent else 0.06):  # awaiting supplements from the applicant (chờ bổ sung)
             pause_start = calendar.add_working_time(start, rng.choice((0.5, 1, 2)))
             pause_end = calendar.add_working_time(pause_start, rng.choice((1, 2, 3, 5)))
             if not recent:
