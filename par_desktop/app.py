@@ -222,7 +222,7 @@ def _save_screenshot(window, path: str) -> int:
 
 
 def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
-            trusted_user: bool = False) -> int:
+            trusted_user: bool = False, page: str | None = None) -> int:
     """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
 
     ``user`` acts without a password only with ``screenshot`` or ``trusted_user`` (the demo)."""
@@ -263,6 +263,8 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     ctx = AppContext(location, actor)
     if screenshot is not None:
         window = MainWindow(ctx, screenshot_mode=True)
+        if page is not None:
+            window.show_page(page)
         code = _save_screenshot(window, screenshot)
         window.close()
         if errors and code == 0:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 
+# The navigation pages (par_desktop.ui.pages.PAGES), listed here so the parser needs no Qt.
+PAGE_KEYS = ("dashboard", "tasks", "dossiers", "statistics", "documents", "catalog", "settings")
+
+
 def register(sub) -> None:
     p = sub.add_parser("gui", help="mở cửa sổ chính")
     p.add_argument("--screenshot", metavar="FILE.png", help="chụp cửa sổ chính vào tệp PNG rồi thoát")
+    p.add_argument("--page", choices=PAGE_KEYS, help="trang hiển thị khi chụp (mặc định: Tổng quan)")
     p.set_defaults(handler=cmd_gui)
 
     p = sub.add_parser("demo-gui", help="mở ứng dụng trên cơ sở dữ liệu mẫu (tạo ở lần chạy đầu)")
@@ -17,7 +22,11 @@ def cmd_gui(ctx) -> int:
     """The clerk signs in with a password; ``--user`` only chooses who a ``--screenshot`` run shows."""
     from par_desktop.app import run_gui
 
-    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=ctx.args.user)
+    if ctx.args.page and not ctx.args.screenshot:
+        from par_desktop.errors import InvalidInput
+
+        raise InvalidInput("--page chỉ dùng cùng --screenshot.")
+    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=ctx.args.user, page=ctx.args.page)
 
 
 def cmd_demo_gui(ctx) -> int:

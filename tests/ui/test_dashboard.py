@@ -43,3 +43,10 @@ def test_dashboard_page_shows_the_figures(qtbot, demo_db, tmp_path):
     page.apply_search("khong co dong nao nhu the nay")
     assert page.tasks_table.visible_count() == 0
     page.grab().save(str(tmp_path / "dashboard.png"))
+
+
+def test_every_page_key_of_the_command_line_is_in_the_registry():
+    from par_desktop.cli.cmd_gui import PAGE_KEYS
+    from par_desktop.ui.pages import PAGES
+
+    assert PAGE_KEYS == tuple(page.key for page in PAGES)
