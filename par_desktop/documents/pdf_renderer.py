@@ -285,6 +285,8 @@ class _Writer:
             commands.append(("ALIGN", (0, 0), (-1, n_header - 1), "CENTER"))
         long = n_rows > _LONG_TABLE
         open_spans: list[tuple[int, int, int]] = []   # (row, first column, last column) drawn without SPAN
+        fonts: dict[tuple[int, int], str] = {}          # cells in bold or italic
+        aligns: dict[tuple[int, int], str] = {}         # cells aligned unlike their column
         for r, c, cell, row in table.placed():
             head = r < n_header
             bold = bool(cell.bold if cell.bold is not None else (head or row.bold))
@@ -302,13 +304,14 @@ class _Writer:
             if plain:
                 data[r][c] = _cell_lines(cell.text, self.fonts.name(bold, italic), size, room)
                 if bold or italic:
-                    commands.append(("FONTNAME", (c, r), (c, r), self.fonts.name(bold, italic)))
+                    fonts[r, c] = self.fonts.name(bold, italic)
                 if cell.align is not None or (head and align != "center"):
-                    commands.append(("ALIGN", (c, r), (c, r), align.upper()))
+                    aligns[r, c] = align.upper()
                 continue
             text = _break_long_tokens(cell.text, room, size, bold, italic) if isinstance(cell.text, str) \
                 else cell.text
             data[r][c] = self.para(text, bold=bold, italic=italic, size=size, align=align)
+        commands += _runs("FONTNAME", fonts, table.columns) + _runs("ALIGN", aligns, table.columns)
         if open_spans:
             commands = [cmd for cmd in commands if cmd[0] != "GRID"] + _grid_around(open_spans, table.columns, n_rows)
         # LongTable: reportlab's optimisation for tables spanning many pages (no re-measuring per page)
@@ -412,6 +415,23 @@ def _cell_lines(text: str, font: str, size: float, room: float) -> str:
                 line, used = [word], width
         out.append(" ".join(line))
     return "\n".join(out)
+
+
+def _runs(command: str, values: dict[tuple[int, int], str], columns: int) -> list[tuple]:
+    """Per-cell style values as one command per run of equal values down a column: every command is
+    copied and re-mapped at each page break of a long table, so thousands of them cost seconds."""
+    out: list[tuple] = []
+    for c in range(columns):
+        rows = sorted(r for (r, col) in values if col == c)
+        start = previous = None
+        for r in [*rows, None]:
+            if start is not None and (r is None or r != previous + 1 or values[r, c] != values[start, c]):
+                out.append((command, (c, start), (c, previous), values[start, c]))
+                start = None
+            if r is not None and start is None:
+                start = r
+            previous = r
+    return out
 
 
 def _grid_around(spans: list[tuple[int, int, int]], columns: int, rows: int) -> list[tuple]:
