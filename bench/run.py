@@ -6,7 +6,7 @@ reference run in the same session on the same machine, so the ratios hold on any
 
 | figure                                   | reference                                                   |
 |------------------------------------------|-------------------------------------------------------------|
-| ``gui --screenshot``: start to main window drawn | an empty PySide6 window drawn and grabbed the same way (both best of 3) |
+| ``gui --screenshot``: start to main window drawn | an empty PySide6 window drawn and grabbed the same way, with the same fixed settling waits of the screenshot mode (both best of 3); a second line leaves those waits out of both |
 | full-year statistics (services.stats)    | reading every dossier row with plain ``sqlite3`` (fetchall) |
 | monthly report .docx / .pdf (``doc monthly-report``) | the same tables written directly with python-docx / reportlab (bench/direct_report.py) |
 | ``import dossiers`` of a 100,000-row .xlsx into a fresh database | reading the same sheet with openpyxl and inserting the rows with sqlite3 |
@@ -53,6 +53,7 @@ SCHEMA_FILES = ("par_desktop/db/models.py", "par_desktop/db/schema.py", "par_des
 ORDER = ("gui", "stats", "report_docx", "report_pdf", "import", "due", "filter")
 LABELS = {
     "gui": "Mở ứng dụng đến khi vẽ xong cửa sổ chính (`gui --screenshot`)",
+    "gui_net": "Như trên, không tính thời gian chờ cố định của chế độ chụp ảnh",
     "stats": f"Thống kê TTHC cả năm {YEAR} (bảng 13 cột)",
     "report_docx": f"Báo cáo tháng {REPORT_MONTH} (.docx)",
     "report_pdf": f"Báo cáo tháng {REPORT_MONTH} (.pdf)",
@@ -60,7 +61,7 @@ LABELS = {
     "due": "Tính hạn xử lý (domain.calendar)",
     "filter": "Gõ vào ô tìm kiếm của bảng hồ sơ đến khi bảng cập nhật (phím chậm nhất)",
 }
-TARGETS = {"gui": "≤ 1,5×", "stats": "≤ 1×", "report_docx": "≤ 1,5×", "report_pdf": "≤ 1,5×", "import": "< 20 s",
+TARGETS = {"gui": "≤ 1,5×", "gui_net": "≤ 1,5×", "stats": "≤ 1×", "report_docx": "≤ 1,5×", "report_pdf": "≤ 1,5×", "import": "< 20 s",
            "due": "< 0,5 s", "filter": "< 150 ms"}
 
 
@@ -97,7 +98,7 @@ class Result:
 
 def environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PAR_DESKTOP_DB"}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO), PYTHONDONTWRITEBYTECODE="1")
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
     for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         env[var] = str(home / var.lower())
     return env
@@ -230,15 +231,33 @@ def import_sheet(db: Path, n: int) -> Path:
 # ---- the measurements ----------------------------------------------------------------------------
 
 def measure_gui(runner: Runner, db: Path) -> Result:
-    r = Result("gui", reference_label="cửa sổ PySide6 trống, vẽ và chụp như vậy")
+    r = Result("gui", reference_label="cửa sổ PySide6 trống, vẽ và chụp cùng cách")
     if importlib.util.find_spec("par_desktop.app") is None:
         raise NotBuilt
     shot = OUT / "gui.png"
     work = working_copy(db, "gui.db")
+    settle = screenshot_settle_ms()
     r.value = best_of(3, lambda: runner.app(work, "gui", "--screenshot", str(shot), key="gui", timeout=300)[0])
-    r.reference = best_of(3, lambda: runner.run([str(BENCH / "empty_window.py"), str(OUT / "empty.png")])[0])
+    r.reference = best_of(3, lambda: runner.run([str(BENCH / "empty_window.py"), str(OUT / "empty.png"),
+                                                 str(settle)])[0])
     r.met = r.ratio <= 1.5
-    return r
+    if not settle:
+        return [r]
+    fixed = 2 * settle / 1000
+    r.note = f"cả hai gồm 2 × {settle} ms chờ cố định của chế độ chụp ảnh (`SCREENSHOT_SETTLE_MS` của app.py)"
+    net = Result("gui_net", value=r.value - fixed, reference=r.reference - fixed,
+                 reference_label="cửa sổ PySide6 trống, cũng bỏ phần chờ đó")
+    net.met = net.ratio <= 1.5
+    return [r, net]
+
+
+def screenshot_settle_ms() -> int:
+    """The fixed settling time of the app's screenshot mode, so the reference waits the same."""
+    import re
+
+    match = re.search(r"^SCREENSHOT_SETTLE_MS = (\d+)", (REPO / "par_desktop" / "app.py").read_text(encoding="utf-8"),
+                      re.M)
+    return int(match.group(1)) if match else 0
 
 
 def measure_stats(runner: Runner, db: Path) -> Result:
@@ -606,7 +625,8 @@ def main(argv: list[str]) -> int:
             continue
         print(f"measuring {key} …", flush=True)
         try:
-            results.append(measures[key]())
+            measured = measures[key]()
+            results.extend(measured if isinstance(measured, list) else [measured])
         except NotBuilt:
             results.append(Result(key))
         except Exception as exc:  # noqa: BLE001 — one broken feature must not hide the other figures
