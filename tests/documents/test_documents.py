@@ -363,3 +363,63 @@ def test_docx_opens_in_libreoffice(rendered, tmp_path):
     text = pdf_text(converted)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "PHỤ LỤC" in text
     assert PdfReader(str(converted)).pages[-1].mediabox.width > PdfReader(str(converted)).pages[0].mediabox.width
+
+
+def _long_overdue_list() -> list[OverdueExplanation]:
+    """250 overdue dossiers of three units and two procedures each: a list long enough to span pages."""
+    units = ["Phòng Lao động – Việc làm", "Phòng Người có công", "Phòng Bảo trợ xã hội"]
+    procedures = ["Cấp giấy phép lao động cho người lao động nước ngoài làm việc tại Việt Nam",
+                  "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ"]
+    return [OverdueExplanation(f"000.00.18.H06-240{i % 9 + 1:02d}1-{i:05d}", procedures[i % 2], units[i % 3], i % 40 + 1,
+                               "Cán bộ thụ lý nghỉ ốm" if i % 5 == 0 else "", due=datetime(2024, 3, 1, 9, 30),
+                               closed=None if i % 2 else datetime(2024, 3, 5, 14, 0), applicant=f"Nguyễn Văn {i}")
+            for i in range(250)]
+
+
+def test_long_overdue_list_is_grouped_by_unit_and_procedure_on_landscape_pages(tmp_path):
+    items = sorted(_long_overdue_list(), key=lambda x: (x.unit, x.procedure, x.code))
+    document = build_monthly_report(ORG, SIGNER, PERIOD, [], [], STATS, items)
+    assert [a.label for a in document.appendices] == ["PHỤ LỤC I", "PHỤ LỤC II"]
+    pdf = render(document, tmp_path / "bc.pdf")
+    pages = PdfReader(str(pdf)).pages
+    appendix = [i for i in range(1, len(pages) + 1) if "DANH SÁCH HỒ SƠ TTHC QUÁ HẠN" in pdf_text(pdf, i)][0]
+    later = list(range(appendix + 1, len(pages) + 1))
+    assert len(later) >= 3
+    for page in [appendix, *later]:
+        text = pdf_text(pdf, page)
+        assert pages[page - 1].mediabox.width > pages[page - 1].mediabox.height
+        assert "Mã hồ sơ" in text and "Nội dung giải trình" in text   # the header row repeats
+    whole = " ".join(pdf_text(pdf, appendix, len(pages)).split())
+    assert "I Phòng Bảo trợ xã hội (83 hồ sơ)" in whole and "III Phòng Người có công (83 hồ sơ)" in whole
+    assert "Thủ tục: Giải quyết chế độ trợ cấp thờ cúng liệt sĩ" in whole
+    assert all(x.code in whole for x in items)
+    assert "Chưa kết thúc" in whole and "Cán bộ thụ lý nghỉ ốm" in whole
+
+    docx = render(document, tmp_path / "bc.docx")
+    table = Document(str(docx)).tables[-1]
+    assert len(table.rows) == 1 + 3 + 6 + 250
+    assert table.rows[1].cells[1].text == "Phòng Bảo trợ xã hội (83 hồ sơ)"
+    assert table.rows[1]._tr.xpath("./w:tc[2]/w:tcPr/w:gridSpan")[0].get(f"{W_NS}val") == "6"
+    applicant, due = [c.text for c in table.rows[3].cells][2:4]
+    assert applicant.startswith("Nguyễn Văn ") and due == "01/03/2024 09:30"
+
+
+def test_monthly_report_without_overdue_dossiers_has_one_appendix():
+    clean = [dict(row, resolved_late=0, resolved_on_time=row["resolved_on_time"] + row["resolved_late"],
+                  pending_overdue=0, pending_within_time=row["pending_total"]) for row in STATS]
+    document = build_monthly_report(ORG, SIGNER, PERIOD, [], [], clean, [])
+    assert [a.label for a in document.appendices] == ["PHỤ LỤC"]
+    flat = " ".join(b.text if isinstance(b.text, str) else "".join(r.text for r in b.text)
+                    for b in document.body if hasattr(b, "text"))
+    assert "Trong kỳ không có hồ sơ TTHC quá hạn." in flat and "tại Phụ lục kèm theo" in flat
+
+
+def test_control_slip_shows_the_step_deadline_column_only_when_known():
+    without = build_control_slip(ORG, DOSSIER, [
+        HandoverRow("Tiếp nhận", "Bộ phận Một cửa", datetime(2024, 2, 7, 9, 30), "Phòng Người có công",
+                    datetime(2024, 2, 7, 10, 0), None, "Trước hạn")])
+    table = without.body[-1]
+    assert table.columns == 6 and "Hạn xử lý" not in [c.text for c in table.header[0].cell_list()]
+    assert table.rows[0].cell_list()[2].text == "Bộ phận Một cửa\n09 giờ 30 phút\nngày 07/02/2024"
+    with_due = build_all()["control_slip"].body[-1]
+    assert with_due.columns == 7 and with_due.header[0].cell_list()[4].text == "Hạn xử lý"

@@ -112,6 +112,7 @@ def test_open_in_word_writes_the_docx_and_hands_it_to_the_system(qtbot, page, mo
     generate(qtbot, page, "plan")
     page.word_button.click()
     finish(qtbot, page)
+    assert not page.issue_button.isEnabled()   # the demo plan was issued as 38/KH
     assert len(opened) == 1 and opened[0].suffix == ".docx" and opened[0].exists()
     assert Document(str(opened[0])).tables[0].cell(1, 0).paragraphs[0].text == "Số: 38/KH-SLĐTBXH"
 

@@ -329,7 +329,8 @@ class DocumentsPage(QWidget):
         for button in (self.save_docx_button, self.save_pdf_button, self.word_button, self.print_button,
                        self.print_preview_button):
             button.setEnabled(ready)
-        can_issue = self.ctx.can("register") and (self.current is None or self.current.number is None or not ready)
+        issued = ready and self.current.number_text is not None   # on screen, already numbered
+        can_issue = self.ctx.can("register") and not issued
         self.issue_button.setEnabled(can_issue and self.ctx.can("documents"))
         self.generate_button.setEnabled(self.ctx.can("documents"))
         self.batch_button.setEnabled(self.ctx.can("documents"))
