@@ -40,7 +40,7 @@ def open_overdue_dossier() -> Dossier:
                                    & Dossier.paused_since.is_null()).order_by(Dossier.code).first())
 
 
-def test_plan_draft_and_issued_plan(demo_db):
+def test_plan_draft_and_issued_plan(any_demo_db):
     document = D.build(D.DocRequest("plan"))
     assert document.number_text == "Số: 38/KH-SLĐTBXH" and document.issue_date == date(2024, 2, 29)
     assert document.signature.lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"] and document.signature.name == "Trần Văn Hà"
@@ -57,7 +57,7 @@ def test_plan_draft_and_issued_plan(demo_db):
     assert "(Kèm theo Kế hoạch số …/KH-SLĐTBXH ngày … tháng … năm …" in draft.appendices[0].reference
 
 
-def test_issuing_the_plan_numbers_it_in_the_register_and_on_the_plan(demo_db, tmp_path):
+def test_issuing_the_plan_numbers_it_in_the_register_and_on_the_plan(any_demo_db, tmp_path):
     Plan.update(number=None, number_text="", issued_on=None).execute()
     result = D.generate(OFFICE, D.DocRequest("plan"), tmp_path / "kh.docx", issue=True)
     today = date.today()
@@ -75,7 +75,7 @@ def test_issuing_the_plan_numbers_it_in_the_register_and_on_the_plan(demo_db, tm
     assert RegisterEntry.select().count() == 1
 
 
-def test_monthly_report_gathers_tasks_statistics_and_overdue_dossiers(demo_db):
+def test_monthly_report_gathers_tasks_statistics_and_overdue_dossiers(any_demo_db):
     document = D.build(D.DocRequest("monthly_report", month="2024-03"))
     assert document.number_text.replace(" ", "") == "Số:/BC-VP" and document.header.agency == "Văn phòng Sở"
     assert document.signature.lines == ["CHÁNH VĂN PHÒNG"] and document.signature.name == "Nguyễn Thị Hương"
@@ -91,7 +91,7 @@ def test_monthly_report_gathers_tasks_statistics_and_overdue_dossiers(demo_db):
     assert "Chi tiết theo từng lĩnh vực tại Phụ lục I kèm theo." in listed
 
 
-def test_explanation_request_to_one_unit_and_the_units_to_ask(demo_db):
+def test_explanation_request_to_one_unit_and_the_units_to_ask(any_demo_db):
     units = D.explanation_units("2024-03")
     rows = overdue_dossiers(None, (date(2024, 2, 15), date(2024, 3, 14)))
     assert sum(n for _, n in units) == sum(1 for r in rows if r.unit_id is not None)
@@ -114,7 +114,7 @@ def test_addressee_joins_the_title_and_the_unit_name():
         "Giám đốc Trung tâm Dịch vụ việc làm"
 
 
-def test_apology_for_an_open_dossier_and_its_issue_is_remembered(demo_db, tmp_path):
+def test_apology_for_an_open_dossier_and_its_issue_is_remembered(any_demo_db, tmp_path):
     d = open_overdue_dossier()
     request = D.DocRequest("apology", dossier=d.code, new_due=D.parse_new_due("2024-12-20"), reason="Chờ xác minh")
     document = D.build(request)
@@ -133,7 +133,7 @@ def test_apology_for_an_open_dossier_and_its_issue_is_remembered(demo_db, tmp_pa
         D.build(D.DocRequest("apology", dossier=d.code, new_due=datetime(2024, 12, 21), reason="x"))  # Saturday
 
 
-def test_reminder_and_control_slip(demo_db):
+def test_reminder_and_control_slip(any_demo_db):
     reminder = D.build(D.DocRequest("reminder", unit="Phòng Kế hoạch tài chính", today=date(2024, 8, 15)))
     body = texts(reminder)
     assert reminder.recipients_to == ["Phòng Kế hoạch - Tài chính"] and "năm 2024" in body
@@ -147,7 +147,7 @@ def test_reminder_and_control_slip(demo_db):
         D.build(D.DocRequest("control_slip", dossier="KHONG-CO"))
 
 
-def test_templates_are_dated_and_validated(demo_db):
+def test_templates_are_dated_and_validated(any_demo_db):
     assert D.template_in_force("plan", date(2024, 1, 1)) == default_template("plan")
     edited = default_template("plan").replace("Trong thời gian qua", "Thời gian qua")
     D.save_template(OFFICE, "plan", date(2024, 1, 1), edited)
@@ -176,7 +176,7 @@ def test_templates_are_dated_and_validated(demo_db):
         D.reset_template(OFFICE, "plan", date(2024, 1, 1))
 
 
-def test_names_in_force_on_the_documents_date(demo_db):
+def test_names_in_force_on_the_documents_date(any_demo_db):
     OrgProfile.create(valid_from=date(2025, 7, 1), governing_body="UBND TỈNH BẮC NINH",
                       agency_name="SỞ NỘI VỤ", agency_short="Sở Nội vụ", agency_abbr="SNV", place_name="Bắc Ninh",
                       office_unit_code="VP")
@@ -188,7 +188,7 @@ def test_names_in_force_on_the_documents_date(demo_db):
     assert "Sở Nội vụ (" not in texts(new)
 
 
-def test_only_clerks_with_the_right_generate_and_issue(demo_db, tmp_path):
+def test_only_clerks_with_the_right_generate_and_issue(any_demo_db, tmp_path):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     with pytest.raises(PermissionDenied):
@@ -199,7 +199,7 @@ def test_only_clerks_with_the_right_generate_and_issue(demo_db, tmp_path):
     assert not list(tmp_path.iterdir()) and RegisterEntry.select().count() == 0
 
 
-def test_sample_documents_render_for_every_type(demo_db, tmp_path):
+def test_sample_documents_render_for_every_type(any_demo_db, tmp_path):
     for kind in D.KIND_NAMES:
         path = D.render_sample(kind, None, tmp_path / f"{kind}.pdf")
         assert path.stat().st_size > 5000
