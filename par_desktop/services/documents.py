@@ -229,7 +229,8 @@ def reset_template(actor: Actor, doc_type: str, valid_from: date | None = None) 
 
 # ---- the data of each document ----------------------------------------------------------------------
 
-def _report_period(year: int, month: int) -> B.ReportPeriod:
+def report_period(year: int, month: int) -> B.ReportPeriod:
+    """The reporting period of a month (Nghị định 09/2019: the 15th of the previous month to the 14th)."""
     from par_desktop.domain.periods import report_month
     from par_desktop.services import settings
 
@@ -340,7 +341,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     from par_desktop.services.tasks import TaskFilters, list_tasks, summary_by_unit
 
     year, month = parse_month(request.month or "")
-    period = _report_period(year, month)
+    period = report_period(year, month)
     on = n.issue_date or date.today()
     as_of = min(period.end, _as_of(request))
     _step(progress, 1, "Tổng hợp nhiệm vụ theo đơn vị…")
@@ -364,7 +365,7 @@ def explanation_units(month: str) -> list[tuple[Unit, int]]:
     from par_desktop.services.dossiers import overdue_dossiers
 
     year, m = parse_month(month)
-    period = _report_period(year, m)
+    period = report_period(year, m)
     counts: dict[int, int] = {}
     for row in overdue_dossiers(None, (period.start, period.end)):
         if row.unit_id is not None:
@@ -378,7 +379,7 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
 
     unit = _find_unit(request.unit)
     year, month = parse_month(request.month or "")
-    period = _report_period(year, month)
+    period = report_period(year, month)
     on = n.issue_date or date.today()
     rows = [B.OverdueDossier(r.code, r.procedure, r.applicant, r.received_at, r.due_at, r.closed_at, r.days_late)
             for r in overdue_dossiers(unit.id, (period.start, period.end))]

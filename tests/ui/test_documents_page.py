@@ -131,6 +131,31 @@ def test_printing_keeps_each_page_in_its_orientation(qtbot, page, tmp_path):
     assert first.width < first.height and last.width > last.height   # the appendix prints landscape
 
 
+def test_ctrl_p_prints_through_the_print_dialog(qtbot, page, monkeypatch, tmp_path):
+    out = tmp_path / "in.pdf"
+
+    class AcceptingPrintDialog:
+        """The system print dialog, answered "In" with a PDF printer (no printer on the test machine)."""
+        class DialogCode:
+            Accepted = 1
+
+        def __init__(self, printer, parent):
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setResolution(100)
+            printer.setOutputFileName(str(out))
+
+        def setWindowTitle(self, title):
+            self.title = title
+
+        def exec(self):
+            return 1
+
+    monkeypatch.setattr(page_module, "QPrintDialog", AcceptingPrintDialog)
+    generate(qtbot, page, "reminder", unit="KHTC")
+    page.print_current()
+    assert PdfReader(str(out)).get_num_pages() == page.pdf.pageCount()
+
+
 def test_batch_writes_one_explanation_request_per_unit(qtbot, page, monkeypatch, tmp_path):
     folder = tmp_path / "giai-trinh"
     folder.mkdir()

@@ -302,7 +302,7 @@ class DocumentsPage(QWidget):
 
     def _update_period(self) -> None:
         try:
-            period = doc_service._report_period(self.month_edit.date().year(), self.month_edit.date().month())
+            period = doc_service.report_period(self.month_edit.date().year(), self.month_edit.date().month())
         except Exception:  # noqa: BLE001 — no database yet: the label stays empty
             self.period_label.setText("")
             return
