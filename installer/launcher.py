@@ -108,6 +108,13 @@ def bundle_check() -> int:
         if not files:
             problems.append(f"{folder} is empty or missing")
 
+    try:   # optional: present when the bundle was built with the postgres extra
+        import psycopg2
+
+        print(f"postgresql driver psycopg2 {psycopg2.__version__.split()[0]}")
+    except ImportError:
+        print("postgresql driver: none (SQLite only; build with pip install -e .[build,postgres])")
+
     import holidays
 
     names = {lang: set(holidays.VN(years=2024, language=lang).values()) for lang in ("vi", "en_US")}

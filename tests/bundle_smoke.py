@@ -4,7 +4,7 @@ Runs the bundled executable the way a clerk's machine will, in a throw-away home
 module, data file or Qt plugin missing from the bundle fails here rather than at the Office:
 ``--version``, ``--bundle-check`` (imports every module, Qt image plugins, data folders, holiday
 names), ``init --demo``, ``check``, the working calendar with its Vietnamese holiday names,
-``tasks --json``, ``backup``, an import of an Excel file, a document in Word and PDF, and
+``tasks --json``, ``backup``, an import of an Excel file, documents in Word and PDF, and
 ``gui --screenshot`` offscreen. Commands that the app does not have yet are reported as skipped.
 Exit status 0 when everything passed, 1 with the failing command's output otherwise.
 """
@@ -103,6 +103,9 @@ def smoke(folder: Path, work: Path) -> list[str]:
     expect(version == f"par-desktop {source_version()}", f"--version printed {version!r}")
 
     report = bundle.run("--bundle-check").stdout
+    for line in report.splitlines():
+        if not line.startswith("module names "):
+            print(f"      {line}")
     expect("utf8 mode 1" in report, "the bundle does not run in UTF-8 mode (the spec's X utf8 option)")
     bundled = set(next(line for line in report.splitlines() if line.startswith("module names ")).split()[2:])
     expect(bundled >= source_modules(), "modules in the source but not in the bundle (rebuild it?): "
@@ -142,6 +145,12 @@ def smoke(folder: Path, work: Path) -> list[str]:
                 expect("word/document.xml" in zipfile.ZipFile(out).namelist(), f"{out} is not a Word file")
     else:
         skipped.append("doc plan")
+    if bundle.has("doc", "monthly-report"):   # statistics, overdue list, landscape appendices
+        out = work / "report.pdf"
+        bundle.run("--db", str(db), "doc", "monthly-report", "--month", "2024-11", "--out", str(out))
+        expect(out.read_bytes()[:5] == b"%PDF-", f"{out} is not a PDF")
+    else:
+        skipped.append("doc monthly-report")
 
     shot = work / "main.png"
     bundle.run("--db", str(db), "gui", "--screenshot", str(shot))
