@@ -236,7 +236,7 @@ def enter_maintenance(actor: Actor, reason: str) -> list[SessionInfo]:
     """Take maintenance mode (administrators only); returns the other sessions that are told to wait."""
     require(actor, "restore")
     reason = nfc(reason)
-    with connection.translated_errors(), connection.write_transaction():
+    with connection.translated_errors(), connection.write_transaction(guarded=False):
         row = AppMeta.get_or_none(AppMeta.key == MAINTENANCE_KEY)
         state = None if row is None else _parse_state(row.value)
         if _blocking(state, actor):
@@ -258,7 +258,7 @@ def enter_maintenance(actor: Actor, reason: str) -> list[SessionInfo]:
 def leave_maintenance(actor: Actor, *, force: bool = False) -> bool:
     """End maintenance mode; another administrator's live hold needs ``force``. False when none was held."""
     require(actor, "restore")
-    with connection.translated_errors(), connection.write_transaction():
+    with connection.translated_errors(), connection.write_transaction(guarded=False):
         row = AppMeta.get_or_none(AppMeta.key == MAINTENANCE_KEY)
         if row is None:
             return False
