@@ -27,6 +27,17 @@ def isolated_user_dirs(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def qsettings_in_tmp(request, tmp_path):
+    """GUI tests keep window layouts, filters and column widths (QSettings) in their own folder."""
+    if request.node.get_closest_marker("gui") is None:
+        return
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+@pytest.fixture(autouse=True)
 def no_write_guard_left_behind():
     """A test that signs someone in installs the maintenance write guard; the next test starts clean."""
     yield

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from PySide6.QtCore import QSettings
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 from pypdf import PdfReader
@@ -22,11 +21,6 @@ from par_desktop.ui.pages.documents import DocumentsPage
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture(autouse=True)
-def qsettings_in_tmp(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from par_desktop.db.models import Dossier, Explanation, Unit
@@ -21,11 +21,6 @@ from par_desktop.ui.pages.dossiers import DossiersPage
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture(autouse=True)
-def qsettings_in_tmp(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 def make_page(qtbot, db, actor=SYSTEM) -> DossiersPage:

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings
 
 from par_desktop.db.models import Unit
 from par_desktop.services import settings, stats
@@ -18,11 +17,6 @@ from par_desktop.ui.pages.statistics import StatisticsPage
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture(autouse=True)
-def qsettings_in_tmp(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 def make_page(qtbot, db) -> StatisticsPage:

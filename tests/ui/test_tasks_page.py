@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -30,11 +30,6 @@ from par_desktop.ui.status_style import state_background, state_color  # noqa: E
 pytestmark = pytest.mark.gui
 JULY = date(2024, 7, 20)
 
-
-@pytest.fixture(autouse=True)
-def qsettings_in_tmp(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate
 from PySide6.QtPdf import QPdfDocument
 
 from par_desktop.db.models import DocumentTemplate
@@ -21,11 +21,6 @@ from par_desktop.ui.settings_tabs.templates import TemplatesTab
 
 pytestmark = pytest.mark.gui
 
-
-@pytest.fixture(autouse=True)
-def qsettings_in_tmp(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from par_desktop.domain.text import fold
@@ -53,11 +53,6 @@ def columns():
         state_column("Tình trạng", lambda r: r.state),
     ]
 
-
-@pytest.fixture(autouse=True)
-def qsettings_in_tmp(tmp_path):
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
 def answer_next_dialog(key: str, seen: list[str]) -> None:
