@@ -38,6 +38,32 @@ def qsettings_in_tmp(request, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def fresh_presence_session(monkeypatch):
+    """Each test starts out of presence, with no session id stamped on the audit rows it writes."""
+    from par_desktop.db import changes
+    from par_desktop.services import presence
+
+    monkeypatch.setattr(presence, "_registration", None)
+    previous = changes.current_session_id.set("")
+    yield
+    changes.current_session_id.reset(previous)
+
+
+CHEAP_HASHER_ARGS = {"time_cost": 1, "memory_cost": 8192, "parallelism": 1}
+
+
+@pytest.fixture
+def cheap_hashing(monkeypatch):
+    """Real argon2id at a cost that keeps the suite fast on a shared machine; the production parameters
+    are exercised by the rehash test and the command-line tests."""
+    from argon2 import PasswordHasher
+
+    from par_desktop.services import users
+
+    monkeypatch.setattr(users, "_hasher", PasswordHasher(**CHEAP_HASHER_ARGS))
+
+
+@pytest.fixture(autouse=True)
 def no_write_guard_left_behind():
     """A test that signs someone in installs the maintenance write guard; the next test starts clean."""
     yield

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from par_desktop.db import backup as db_backup
-from par_desktop.db import changes
 from par_desktop.db.models import AppMeta, AuditLog, Unit
 from par_desktop.db.schema import check, open_database
 from par_desktop.errors import InvalidInput, PermissionDenied
@@ -19,12 +18,6 @@ from par_desktop.services.session import Actor
 ADMIN = Actor("quantri", "admin", None, "Nguyễn Quản Trị")
 
 
-@pytest.fixture(autouse=True)
-def fresh_session(monkeypatch):
-    monkeypatch.setattr(presence, "_registration", None)
-    token = changes.current_session_id.set("")
-    yield
-    changes.current_session_id.reset(token)
 
 
 def _units(path: Path) -> list[str]:

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from par_desktop.db import changes
 from par_desktop.db.models import AppMeta, AuditLog, Presence
 from par_desktop.errors import PermissionDenied
 from par_desktop.services import presence, settings
@@ -19,13 +18,6 @@ ADMIN = Actor("quantri", "admin", None, "Nguyễn Quản Trị")
 OTHER_ADMIN = Actor("quantri2", "admin", None, "Trần Quản Trị")
 
 
-@pytest.fixture(autouse=True)
-def fresh_session(monkeypatch):
-    """Each test starts unregistered and leaves no session id behind for the next one."""
-    monkeypatch.setattr(presence, "_registration", None)
-    token = changes.current_session_id.set("")
-    yield
-    changes.current_session_id.reset(token)
 
 
 def _other_session(username="lan", machine="MAY-02", minutes_ago=0.0, session_id="other"):

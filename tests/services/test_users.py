@@ -14,14 +14,10 @@ from par_desktop.services import demo, org, presence, settings, users
 from par_desktop.services.session import SYSTEM, Actor
 
 PW = "mat-khau-1"
-CHEAP = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)   # as the cheap_hashing fixture
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch):
-    """Real argon2id, at a cost that keeps the suite fast on a shared machine; the production
-    parameters are exercised by the rehash test and by the command-line tests."""
-    monkeypatch.setattr(users, "_hasher", CHEAP)
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -22,19 +21,12 @@ from par_desktop.ui.settings_tabs.audit import AuditTab
 from par_desktop.ui.settings_tabs.backups import BackupsTab
 from par_desktop.ui.settings_tabs.users import PasswordDialog, UserDialog, UsersTab
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("cheap_hashing")]
 
 PW = "mat-khau-1"
 SHOTS = Path("/tmp/shots")
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
-    monkeypatch.setattr(presence, "_registration", None)
-    token = changes.current_session_id.set("")
-    yield
-    changes.current_session_id.reset(token)
 
 
 @pytest.fixture

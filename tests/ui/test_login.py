@@ -5,29 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from par_desktop.db import changes
 from par_desktop.services import backups, presence, settings, users
 from par_desktop.services.session import Actor
 from par_desktop.ui import login_dialog
 from par_desktop.ui.login_dialog import FirstAdminDialog, LoginDialog
 
-pytestmark = pytest.mark.gui
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("cheap_hashing")]
 
 PW = "mat-khau-1"
 SHOTS = Path("/tmp/shots")
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
-    monkeypatch.setattr(presence, "_registration", None)
-    token = changes.current_session_id.set("")
-    yield
-    changes.current_session_id.reset(token)
 
 
 def _shot(widget, name: str) -> None:
