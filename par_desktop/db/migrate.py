@@ -22,7 +22,7 @@ from typing import Any
 
 import peewee
 
-from par_desktop.db import connection
+from par_desktop.db import connection, schema
 from par_desktop.db.models import ALL_MODELS
 from par_desktop.errors import DatabaseUnavailable, InvalidInput
 
@@ -58,7 +58,7 @@ def migrate(sqlite_location: str, url: str, *, batch: int = BATCH,
 def _snapshot(location: str, out: Path) -> Path:
     """A consistent copy of the file at the current schema version (an older file is upgraded first,
     as any command would; a newer one is refused)."""
-    from par_desktop.db import backup, schema
+    from par_desktop.db import backup
 
     db = schema.open_database(location)   # refuses a missing, foreign or newer file; upgrades an older one
     db.close()
@@ -90,6 +90,7 @@ def _copy_all(source: sqlite3.Connection, url: str, batch: int,
                     copies.append(_verify(source, target, model, rows))
                     if progress is not None:
                         progress(copies[-1])
+                schema.make_audit_append_only(target)
             return copies
         finally:
             target.close()

@@ -15,10 +15,30 @@ from par_desktop.db import connection
 from par_desktop.db.models import ALL_MODELS, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+_APPEND_ONLY_MESSAGE = "audit_log is append-only"
+
+
+def make_audit_append_only(db: peewee.Database) -> None:
+    """Version 2: the database itself refuses to change or delete audit rows (nhật ký không sửa được),
+    whatever program writes to the file."""
+    if isinstance(db, peewee.SqliteDatabase):
+        for event in ("UPDATE", "DELETE"):
+            db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
+                           f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_MESSAGE}'); END")
+    else:
+        db.execute_sql("CREATE OR REPLACE FUNCTION par_audit_append_only() RETURNS trigger AS $$ BEGIN "
+                       f"RAISE EXCEPTION '{_APPEND_ONLY_MESSAGE}'; END; $$ LANGUAGE plpgsql")
+        db.execute_sql("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+        db.execute_sql("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                       "FOR EACH ROW EXECUTE FUNCTION par_audit_append_only()")
+
 
 # Upgrade steps: MIGRATIONS[n] turns a version n-1 database into version n (runs inside a transaction).
-MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {}
+MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
+    2: make_audit_append_only,
+}
 
 
 def read_version(db: peewee.Database) -> int | None:
@@ -37,6 +57,7 @@ def read_version(db: peewee.Database) -> int | None:
 def create_schema(db: peewee.Database) -> None:
     with connection.write_transaction():
         db.create_tables(ALL_MODELS)
+        make_audit_append_only(db)
         AppMeta.insert_many([
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "created_at", "value": datetime.now().isoformat(timespec="seconds")},
@@ -92,4 +113,8 @@ def check(db: peewee.Database) -> list[str]:
         missing = {m._meta.table_name for m in ALL_MODELS} - set(db.get_tables())
         if missing:
             problems.append("Thiếu bảng: " + ", ".join(sorted(missing)))
+        if isinstance(db, peewee.SqliteDatabase) and not missing:
+            triggers = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            if not {"audit_log_no_update", "audit_log_no_delete"} <= triggers:
+                problems.append("Nhật ký thay đổi không còn được khóa chống sửa, xóa (thiếu trigger).")
     return problems

@@ -158,7 +158,8 @@ def restore_backup(actor: Actor, location: str, source: str | Path) -> Path | No
     """
     require(actor, "restore")
     source = Path(source)
-    db_backup.validate_backup(source)
+    if not connection.is_postgres(location):   # pg_tools.restore reads the whole archive before touching anything
+        db_backup.validate_backup(source)
     reason = f"Khôi phục từ {source.name}"
     held_before = presence.maintenance_state()
     presence.enter_maintenance(actor, reason)

@@ -37,22 +37,34 @@ def test_newer_schema_is_refused_and_left_untouched(empty_db):
     assert empty_db.read_bytes() == before
 
 
-def test_older_schema_is_backed_up_then_upgraded(empty_db, monkeypatch, isolated_user_dirs):
-    """A real upgrade step (a new column) runs on a real version-1 file after a backup is written."""
+def _as_version_1(path) -> None:
+    """Turn a current file into what version 1 wrote: the same tables, no append-only audit triggers."""
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("UPDATE app_meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+
+def test_version_1_file_is_backed_up_then_upgraded(empty_db, isolated_user_dirs):
+    """The real upgrade 1 -> 2 (audit trail made append-only by the database) after a backup."""
     from par_desktop.db.backup import default_backup_dir
-    from par_desktop.db.connection import current
+    from par_desktop.db.changes import audit
+    from par_desktop.db.connection import current, write_transaction
 
     Unit.create(name="Văn phòng Sở", short_code="VP")
     current().close()
-
-    def add_unit_phone(db):
-        db.execute_sql('ALTER TABLE "unit" ADD COLUMN "phone" VARCHAR(40) DEFAULT \'\'')
-
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, add_unit_phone)
-    db = schema.open_database(str(empty_db))
-    assert AppMeta.get_by_id("schema_version").value == "2"
-    assert "phone" in [c.name for c in db.get_columns("unit")]
+    _as_version_1(empty_db)
+    schema.open_database(str(empty_db))
+    assert AppMeta.get_by_id("schema_version").value == str(schema.SCHEMA_VERSION) == "2"
+    assert schema.check(current()) == []
+    with write_transaction():
+        audit("vanphong", "update", "unit", 1, "head_name", "", "Nguyễn Thị Hương")
+    with pytest.raises(Exception, match="append-only"):
+        current().execute_sql("UPDATE audit_log SET new_value = 'sửa lén'")
+    with pytest.raises(Exception, match="append-only"):
+        current().execute_sql("DELETE FROM audit_log")
     backups = list(default_backup_dir(str(empty_db)).glob("*truoc-nang-cap-v1.db"))
     assert len(backups) == 1
     kept = sqlite3.connect(backups[0])
@@ -60,16 +72,23 @@ def test_older_schema_is_backed_up_then_upgraded(empty_db, monkeypatch, isolated
     assert kept.execute("SELECT name FROM unit").fetchall() == [("Văn phòng Sở",)]
 
 
+def test_check_reports_an_unprotected_audit_trail(empty_db):
+    from par_desktop.db.connection import current
+
+    current().execute_sql("DROP TRIGGER audit_log_no_delete")
+    assert any("trigger" in problem for problem in schema.check(current()))
+
+
 def test_failed_upgrade_changes_nothing(empty_db, monkeypatch):
     from par_desktop.db.connection import current
 
     current().close()
+    _as_version_1(empty_db)
 
     def broken_step(db):
         db.execute_sql('ALTER TABLE "unit" ADD COLUMN "phone" VARCHAR(40)')
         raise RuntimeError("step failed half-way")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(schema.MIGRATIONS, 2, broken_step)
     with pytest.raises(RuntimeError):
         schema.open_database(str(empty_db))

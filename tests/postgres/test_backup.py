@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from par_desktop.db import connection, pg_tools
+from par_desktop.db import connection, pg_tools, schema
 from par_desktop.db.backup import backup_database, restore_database
 from par_desktop.db.models import AppMeta, Unit
 from par_desktop.errors import DatabaseUnavailable, InvalidInput
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.postgres
 def test_dump_then_restore_keeps_the_current_state(pg_db, tmp_path, pg_admin):
     Unit.create(name="Trước khi sao lưu", short_code="A")
     saved = backup_database(pg_db, tmp_path / "saved.dump")
-    assert saved.read_bytes().startswith(b"PGDMP") and pg_tools.archive_version(saved) == 1
+    assert saved.read_bytes().startswith(b"PGDMP") and pg_tools.archive_version(saved) == schema.SCHEMA_VERSION
     Unit.create(name="Sau khi sao lưu", short_code="B")
     connection.current().close()
     kept = restore_database(pg_db, saved)
@@ -112,20 +112,20 @@ def test_command_line_backup_and_restore(pg_db, tmp_path, cli, pg_admin):
 def test_restoring_a_backup_from_before_an_upgrade(pg_db, tmp_path, monkeypatch):
     """Version 2 added a table; restoring the version-1 backup drops it, and the next start upgrades
     the restored database again (instead of failing on a table that already exists)."""
-    from par_desktop.db import schema
     from par_desktop.db.models import RegisterEntry
 
     connection.current().drop_tables([RegisterEntry])            # version 1 had no register
     Unit.create(name="Văn phòng Sở", short_code="VP")
     old = backup_database(pg_db, tmp_path / "v1.dump")
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, lambda db: db.create_tables([RegisterEntry], safe=False))
+    target = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", target)
+    monkeypatch.setitem(schema.MIGRATIONS, target, lambda db: db.create_tables([RegisterEntry], safe=False))
     connection.current().close()
     schema.open_database(pg_db)                                  # upgrade to 2: the register exists
     RegisterEntry.create(year=2024, type_abbr="KH", number=1, full_number="1/KH", title="x")
     connection.current().close()
     kept = restore_database(pg_db, old)
-    assert pg_tools.archive_version(kept) == 2
+    assert pg_tools.archive_version(kept) == target
     db = schema.open_database(pg_db)                             # upgraded again, from 1 to 2
     assert schema.check(db) == []
     assert RegisterEntry.select().count() == 0 and [u.short_code for u in Unit.select()] == ["VP"]

@@ -44,14 +44,15 @@ def test_older_schema_is_dumped_then_upgraded(pg_db, monkeypatch):
     def add_unit_phone(db):
         db.execute_sql('ALTER TABLE "unit" ADD COLUMN "phone" VARCHAR(40) DEFAULT \'\'')
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, add_unit_phone)
+    target = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", target)
+    monkeypatch.setitem(schema.MIGRATIONS, target, add_unit_phone)
     db = schema.open_database(pg_db)
-    assert AppMeta.get_by_id("schema_version").value == "2"
+    assert AppMeta.get_by_id("schema_version").value == str(target)
     assert "phone" in [c.name for c in db.get_columns("unit")]
     dumps = list(default_backup_dir(pg_db.rsplit("/", 1)[1]).glob("*.dump"))
     assert len(dumps) == 1
-    assert pg_tools.archive_version(dumps[0]) == 1
+    assert pg_tools.archive_version(dumps[0]) == target - 1
 
 
 def test_failed_upgrade_changes_nothing(pg_db, monkeypatch, pg_admin):
@@ -61,12 +62,13 @@ def test_failed_upgrade_changes_nothing(pg_db, monkeypatch, pg_admin):
         db.execute_sql('ALTER TABLE "unit" ADD COLUMN "phone" VARCHAR(40)')
         raise RuntimeError("step failed half-way")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, broken_step)
+    target = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", target)
+    monkeypatch.setitem(schema.MIGRATIONS, target, broken_step)
     with pytest.raises(RuntimeError):
         schema.open_database(pg_db)
     admin = pg_admin(pg_db)
-    assert admin.value("SELECT value FROM app_meta WHERE key = 'schema_version'") == "1"
+    assert admin.value("SELECT value FROM app_meta WHERE key = 'schema_version'") == str(target - 1)
     assert admin.value("SELECT count(*) FROM information_schema.columns "
                        "WHERE table_name = 'unit' AND column_name = 'phone'") == 0
 

@@ -57,12 +57,13 @@ def test_audit_rows_roll_back_with_a_failed_change(empty_db):
 
 
 def test_filters_user_table_record_dates_session(empty_db):
-    settings.set_value(ADMIN, "tasks.at_risk_days", 10)
+    # a change made on 01/03/2024 (the trail is append-only, so the past is written, not edited)
+    AuditLog.create(at=datetime(2024, 3, 1, 9, 0), username="quantri", action="update", table_name="setting",
+                    record_id="tasks.at_risk_days", field="tasks.at_risk_days", old_value=None, new_value="10")
     token = changes.current_session_id.set("s-1")
     unit = org.create_unit(OFFICE, "Phòng Bảo trợ xã hội", "BTXH")
     org.update_unit(OFFICE, unit.id, unit.version, head_name="Lê Văn C")
     changes.current_session_id.reset(token)
-    AuditLog.update(at=datetime(2024, 3, 1, 9, 0)).where(AuditLog.table_name == "setting").execute()
 
     assert [e.field for e in audit.entries(user="quantri")] == ["tasks.at_risk_days"]
     assert [e.action for e in audit.entries(table="unit", newest_first=False)] == ["insert", "update"]
@@ -71,6 +72,8 @@ def test_filters_user_table_record_dates_session(empty_db):
     assert [e.username for e in audit.entries(since=date(2024, 3, 1), until=date(2024, 3, 1))] == ["quantri"]
     assert audit.entries(since=date(2024, 3, 2), until=date(2024, 3, 31)) == []
     assert audit.count(since=date.today()) == 2
+    with pytest.raises(Exception, match="append-only"):   # and nobody can edit it afterwards
+        AuditLog.update(new_value="9").where(AuditLog.table_name == "setting").execute()
     assert audit.users() == ["lan", "quantri"] and audit.tables() == ["setting", "unit"]
     [summary] = audit.sessions()
     assert (summary.session_id, summary.username, summary.changes) == ("s-1", "lan", 2)

@@ -201,13 +201,14 @@ def test_audit_viewer_shows_every_change_of_a_session_with_old_and_new(qtbot, qt
     tab.search_edit.setText("bao tro")                        # accent-insensitive, within what was loaded
     assert tab.view.visible_count() == 1
     tab.search_edit.clear()
-    AuditLog.update(at=datetime(2024, 1, 5, 9, 0)).where(AuditLog.field == "head_name").execute()
+    AuditLog.create(at=datetime(2024, 1, 5, 9, 0), username="quantri", action="update", table_name="unit",
+                    record_id="1", field="short_code", old_value="BTXH", new_value="BTXH2")
     tab.all_dates.setChecked(False)
     tab.from_edit.setDate(date.today() - timedelta(days=1))
-    assert "head_name" not in _texts(tab.model, 5)
+    assert "short_code" not in _texts(tab.model, 5)
     tab.from_edit.setDate(date(2024, 1, 1))
     tab.to_edit.setDate(date(2024, 1, 31))
-    assert _texts(tab.model, 5) == ["head_name"]
+    assert _texts(tab.model, 5) == ["short_code"]
     tab.from_edit.setDate(date(2024, 2, 1))
     assert tab.model.rowCount() == 0 and "sau ngày kết thúc" in tab.notice.text()
     presence.unregister()
