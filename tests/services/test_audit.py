@@ -10,7 +10,7 @@ import pytest
 
 from par_desktop.db import changes, connection
 from par_desktop.db.models import AuditLog, Unit
-from par_desktop.services import audit, org, settings
+from par_desktop.services import audit, org
 from par_desktop.services.session import Actor
 
 REPO = Path(__file__).resolve().parents[2]
