@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QTime, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTime
 
 from par_desktop.domain.text import fold
 from par_desktop.db.models import AuditLog, OrgProfile, Procedure, Signer, Unit, UnitAlias
@@ -16,6 +15,8 @@ from par_desktop.ui import errors as ui_errors
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages.catalog import CatalogPage
 from par_desktop.ui.pages.settings import SettingsPage
+
+from gui_helpers import answer_next_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -39,17 +40,6 @@ def org_tab(qtbot, demo_db):
     settings_page.show()
     yield settings_page.show_tab("organisation")   # the page (and so the tab) lives while the test runs
 
-
-def answer_next_dialog(key: str, seen: list) -> None:
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, ui_errors.MessageDialog):
-            seen.append(dialog)
-            seen.append(dialog.message_label.text())
-            dialog.buttons[key].click()
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def select_unit(page: CatalogPage, code: str) -> Unit:
@@ -100,7 +90,7 @@ def test_a_change_by_another_clerk_is_never_silently_overwritten(page, choice):
     org.update_unit(SYSTEM, unit.id, unit.version, head_name="Người khác vừa sửa")   # the other clerk
     page.unit_form.head_edit.setText("Tôi sửa")
     seen: list = []
-    answer_next_dialog(choice, seen)
+    answer_next_dialog(choice, seen, keep_dialog=True)
     page.unit_form.save()
     assert isinstance(seen[0], ui_errors.ConflictDialog)
     stored = Unit.get_by_id(unit.id)
@@ -118,7 +108,7 @@ def test_a_new_unit_is_created_and_duplicates_are_refused(page):
     form.name_edit.setText("Phòng Pháp chế")
     form.code_edit.setText("VP")                          # taken by Văn phòng Sở
     seen: list = []
-    answer_next_dialog("ok", seen)
+    answer_next_dialog("ok", seen, keep_dialog=True)
     assert not form.save()
     assert "«VP» đã dùng cho đơn vị «Văn phòng Sở»" in seen[1]
     assert Unit.select().count() == before
@@ -132,7 +122,7 @@ def test_a_new_unit_is_created_and_duplicates_are_refused(page):
     form.name_edit.setText("phòng kế hoạch – Tài chính")   # the same unit written another way
     form.code_edit.setText("KHTC2")
     seen.clear()
-    answer_next_dialog("ok", seen)
+    answer_next_dialog("ok", seen, keep_dialog=True)
     assert not form.save()
     assert "trùng với đơn vị «Phòng Kế hoạch - Tài chính»" in seen[1]
 
@@ -217,7 +207,7 @@ def test_org_names_edited_meanwhile_raise_the_conflict_dialog(org_tab):
                                                               "place_name": "Bắc Giang (sửa)"}))
     org_tab.org_edits["agency_abbr"].setText("SLĐTBXH2")
     seen: list = []
-    answer_next_dialog("cancel", seen)
+    answer_next_dialog("cancel", seen, keep_dialog=True)
     assert not org_tab.save_org()
     assert isinstance(seen[0], ui_errors.ConflictDialog)
     assert OrgProfile.get_by_id(row.id).agency_abbr == row.agency_abbr
@@ -244,7 +234,7 @@ def test_general_settings_are_saved(org_tab):
     org_tab.setting_editors["dossiers.near_due_days"].setValue(2.5)
     assert org_tab.is_dirty()
     seen: list = []
-    answer_next_dialog("ok", seen)
+    answer_next_dialog("ok", seen, keep_dialog=True)
     assert org_tab.save_settings()
     assert settings.get("reports.cutoff_day") == 20 and settings.get("dossiers.near_due_days") == 2.5
     assert not org_tab.is_dirty()
@@ -253,12 +243,12 @@ def test_general_settings_are_saved(org_tab):
 def test_office_hours_go_through_the_calendar_and_are_checked(org_tab):
     org_tab.setting_editors["office_hours.opens"].setTime(QTime(8, 0))
     seen: list = []
-    answer_next_dialog("ok", seen)
+    answer_next_dialog("ok", seen, keep_dialog=True)
     assert org_tab.save_settings()
     assert settings.get("office_hours.opens") == "08:00"
     org_tab.setting_editors["office_hours.closes"].setTime(QTime(7, 0))
     seen.clear()
-    answer_next_dialog("ok", seen)
+    answer_next_dialog("ok", seen, keep_dialog=True)
     assert not org_tab.save_settings()
     assert "Giờ mở cửa phải trước giờ đóng cửa" in seen[1]
     assert settings.get("office_hours.closes") == "17:00"

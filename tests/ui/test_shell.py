@@ -11,16 +11,17 @@ import types
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QImage
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from par_desktop.services.session import SYSTEM
-from par_desktop.ui import errors as ui_errors
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.main_window import MainWindow, NoticeDialog
 from par_desktop.ui.widgets.panels import NotReadyPanel
+
+from gui_helpers import answer_next_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -34,16 +35,6 @@ def window(qtbot, demo_db):
     win.show()
     return win
 
-
-def answer_next_dialog(key: str, seen: list[str]) -> None:
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, ui_errors.MessageDialog):
-            seen.append(dialog.message_label.text())
-            dialog.buttons[key].click()
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def test_every_page_of_the_registry_imports():

@@ -23,6 +23,8 @@ from par_desktop.ui.widgets.table import (
     Column, DataTableView, RowTableModel, number_column, state_column,
 )
 
+from gui_helpers import answer_next_dialog
+
 pytestmark = pytest.mark.gui
 
 
@@ -54,17 +56,6 @@ def columns():
     ]
 
 
-
-def answer_next_dialog(key: str, seen: list[str]) -> None:
-    """Click the button ``key`` of the next MessageDialog shown (modal dialogs block the test otherwise)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, ui_errors.MessageDialog):
-            seen.append(dialog.message_label.text())
-            dialog.buttons[key].click()
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def test_row_table_model_passes_the_model_tester(qtmodeltester):
