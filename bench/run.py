@@ -436,7 +436,7 @@ def child_filter(db: str) -> dict:
     import sqlite3
     import statistics
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLineEdit, QTableView
 
@@ -490,11 +490,20 @@ def child_filter(db: str) -> dict:
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved):
             signal.connect(stamp)
     # The page waits for a pause in the typing (single-shot timers) before it queries: time that apart.
+    # An event filter sees a timer fire before any slot runs (a slot of ours would run after the page's).
     fired: list[float] = []
-    for timer in page.findChildren(QTimer):
-        if timer.isSingleShot():
-            timer.timeout.connect(lambda: fired.append(time.perf_counter()))
-    waits = sorted({t.interval() for t in page.findChildren(QTimer) if t.isSingleShot()})
+
+    class TimerWatch(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Timer:
+                fired.append(time.perf_counter())
+            return False
+
+    watch = TimerWatch()
+    timers = [t for t in page.findChildren(QTimer) if t.isSingleShot()]
+    for timer in timers:
+        timer.installEventFilter(watch)
+    waits = sorted({t.interval() for t in timers})
 
     quiet = 0.4   # a table that has not changed for this long has finished updating
 
