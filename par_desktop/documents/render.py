@@ -173,8 +173,8 @@ def render(document: OfficialDocument, path: str | os.PathLike) -> Path:
                         "(Word, trình đọc PDF) hoặc không có quyền ghi. Hãy đóng tệp rồi thử lại.",
                         detail=str(exc)) from exc
     except OSError as exc:
-        raise UserError(f"Không ghi được tệp «{target.name}» (ổ đĩa đầy hoặc thư mục mạng không truy cập được).",
-                        detail=str(exc)) from exc
+        raise UserError(f"Không ghi được tệp «{target.name}» ({exc.strerror or exc}). Kiểm tra ổ đĩa còn chỗ "
+                        "trống và thư mục mạng truy cập được, rồi thử lại.", detail=str(exc)) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target

@@ -259,8 +259,8 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
         channel = rng.choices(("online", "direct", "post"), (0.6, 0.35, 0.05))[0]
         if recent:
             day = rng.choice(recent_days)
-            if not calendar.is_working_day(day) and channel != "online":
-                day = calendar.next_opening(datetime.combine(day, time(7, 30))).date()
+            while channel != "online" and not calendar.is_working_day(day):
+                day -= timedelta(days=1)   # counters are closed: the previous working day, never after now
         else:
             day = rng.choice(year_days if channel == "online" else working_2024)
         received = _received_moment(rng, day, channel == "online")
