@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -938,9 +939,14 @@ def _state_condition(state: str, at: datetime, calendar: WorkCalendar, near: flo
     }[state]
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search-box text as the dossier search matches them: folded, LIKE's wildcards dropped."""
+    return fold(text).replace("%", " ").replace("_", " ").split()
+
+
 def _where(q: DossierQuery, at: datetime, calendar: WorkCalendar, near: float):
     cond = Dossier.received_at <= at
-    for word in fold(q.search).replace("%", " ").replace("_", " ").split():
+    for word in search_words(q.search):
         cond &= Dossier.fold_text ** f"%{word}%"   # fold_text is already folded: LIKE's case rules suffice
     if q.state:
         cond &= _state_condition(q.state, at, calendar, near)
@@ -975,6 +981,32 @@ def dossier_ids(q: DossierQuery = DossierQuery(), *, order: str = "received_at",
              .order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"),
                        Dossier.id.desc() if descending else Dossier.id.asc()))
     return [row[0] for row in _raw(query)]
+
+
+def search_texts(ids: Sequence[int] | None = None) -> dict[int, str]:
+    """{dossier id: ``Dossier.fold_text``} of every dossier (or of ``ids``).
+
+    The dossier table keeps this in memory and matches the typed words itself (``ids_matching``):
+    ``LIKE '%word%'`` cannot use an index, so doing it in SQL scans 100,000 rows on every key.
+    """
+    if ids is None:
+        return dict(_raw(Dossier.select(Dossier.id, Dossier.fold_text)))
+    texts: dict[int, str] = {}
+    for i in range(0, len(ids), 500):
+        texts.update(_raw(Dossier.select(Dossier.id, Dossier.fold_text).where(Dossier.id.in_(list(ids[i:i + 500])))))
+    return texts
+
+
+def ids_matching(ids: Sequence[int], texts: Sequence[str],
+                 words: Sequence[str]) -> tuple[list[int], list[str]]:
+    """Those of ``ids`` (order kept), with their texts, whose search text (``texts``, aligned with ``ids``)
+    holds every word of ``search_words``: the dossiers the ``fold_text LIKE '%word%'`` conditions of
+    ``dossier_ids`` select, matched in memory."""
+    ids, texts = list(ids), list(texts)
+    for word in sorted(set(words), key=len, reverse=True):   # the longest word usually leaves the fewest
+        keep = [word in t for t in texts]
+        ids, texts = list(compress(ids, keep)), list(compress(texts, keep))
+    return ids, texts
 
 
 def rows_by_ids(ids: Sequence[int], at: datetime | None = None,

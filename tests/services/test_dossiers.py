@@ -224,3 +224,34 @@ def test_closing_a_paused_dossier_ends_its_pause(setup, tmp_path):
     after = Dossier.get_by_id(other.id)
     assert after.paused_since is None and after.due_at == M("2024-03-11 17:00")    # 1 day paused
     assert dossiers.pauses_of(other.id)[0].resumed_at == M("2024-03-06 07:30")
+
+
+SEARCHES = ["nguyen van", "Nguyễn Văn", "NGUYỄN", "lao dong", "động lao", "trần thị hà", "h", "HS", "ng 1",
+            "liet si nguoi", "100%", "a_b", "xyz không có"]
+
+
+@pytest.mark.parametrize("order,descending", [("received_at", True), ("applicant", False)])
+def test_in_memory_search_selects_what_sql_selects(demo_db, order, descending):
+    """What the dossier table matches in memory (each key) equals the SQL path's LIKE conditions."""
+    texts = dossiers.search_texts()
+    assert len(texts) == Dossier.select().count()
+    at = datetime.now().replace(second=0, microsecond=0)
+    calendar = dossiers.work_calendar()
+    for state in (None, "overdue", "closed"):
+        structured = dossiers.DossierQuery(state=state)
+        base = dossiers.dossier_ids(structured, order=order, descending=descending, at=at, calendar=calendar)
+        aligned = [texts[i] for i in base]
+        for search in SEARCHES:
+            query = dossiers.DossierQuery(search=search, state=state)
+            by_sql = dossiers.dossier_ids(query, order=order, descending=descending, at=at, calendar=calendar)
+            found, found_texts = dossiers.ids_matching(base, aligned, dossiers.search_words(search))
+            assert found == by_sql, (search, state)
+            assert found_texts == [texts[i] for i in found]
+    nguyen = dossiers.ids_matching(base, aligned, dossiers.search_words("Nguyễn Văn"))[0]
+    assert 0 < len(nguyen) < len(base)   # the queries above do select something, and not everything
+
+
+def test_search_texts_of_some_dossiers(demo_db):
+    some = [d.id for d in Dossier.select().limit(3)] + [10**9]   # the last one does not exist
+    assert dossiers.search_texts(some) == {d.id: d.fold_text for d in Dossier.select().where(Dossier.id.in_(some))}
+    assert dossiers.search_words("Hồ  sơ 50%_x") == ["ho", "so", "50", "x"]
