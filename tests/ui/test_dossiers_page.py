@@ -42,6 +42,13 @@ def test_model_passes_the_model_tester(demo_db, qtmodeltester):
     qtmodeltester.check(model, force_py=True)
     model.set_query(service.DossierQuery(state="overdue"))
     qtmodeltester.check(model, force_py=True)
+    in_memory = DossierTableModel()   # (the tester stays connected to the first model: a second one)
+    in_memory.set_search_texts(service.search_texts())
+    in_memory.reload()
+    in_memory.set_query(service.DossierQuery(search="ngu", state="overdue"))
+    qtmodeltester.check(in_memory, force_py=True)
+    in_memory.set_query(service.DossierQuery(search="nguyen", state="overdue"))   # narrowed in memory
+    assert in_memory.total == service.count_dossiers(service.DossierQuery(search="nguyen", state="overdue")) > 0
 
 
 def test_lazy_pages_filters_and_sorting_by_the_database(demo_db, qtbot):
@@ -223,3 +230,79 @@ def test_new_record_dialog_creates_a_dossier(demo_db, qtbot):
     d = service.dossier_by_code("TAY-001")
     assert d.applicant == "Phạm Thị Hoa" and d.due_from_source is False
     assert page.filters.text() == "TAY-001"
+
+
+def searched_ids(page) -> list[int]:
+    return [page.model.row(i).id for i in range(page.model.rowCount())]
+
+
+def type_and_wait(qtbot, page, text: str) -> None:
+    """Type like a clerk (key by key) and wait for the table to take the whole text."""
+    from PySide6.QtTest import QTest
+
+    edit = page.filters.search_edit
+    edit.clear()
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClick(edit, ch)
+        else:
+            edit.insert(ch)   # QTest types ASCII only; an input method inserts the composed letter
+    words = service.search_words(text)
+    qtbot.waitUntil(lambda: service.search_words(page.model.query.search) == words, timeout=3000)
+
+
+def test_search_in_memory_once_the_texts_are_read(demo_db, qtbot, qtmodeltester):
+    page = make_page(qtbot, demo_db)
+    assert page.filters.debounce() == dossiers_page.SQL_SEARCH_DEBOUNCE_MS   # the texts are being read
+    qtbot.waitUntil(lambda: page.model.searches_in_memory, timeout=5000)
+    assert page.filters.debounce() == dossiers_page.MEMORY_SEARCH_DEBOUNCE_MS <= 60
+    assert page._query_timer.interval() == 0   # the search box's short pause is the only wait
+    page.filters.set_value("state", "open")
+    page._apply_query()
+    for text in ("ng", "nguyen", "Nguyễn Văn", "nguyen van x", "lao động", "động lao", "HS"):
+        type_and_wait(qtbot, page, text)
+        expected = service.dossier_ids(service.DossierQuery(search=text, state="open"))
+        assert searched_ids(page) == expected, text
+        assert page.model.total == len(expected)
+        assert page.count_label.text() == f"{len(expected):,} hồ sơ".replace(",", ".")
+    assert page.model.searches_in_memory
+    qtmodeltester.check(page.model, force_py=True)
+
+    # A sort or another filter goes back to the database, then the search applies in memory again.
+    page.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["applicant"], Qt.SortOrder.AscendingOrder)
+    page.filters.set_value("state", ALL_STATES)
+    page._apply_query()
+    assert searched_ids(page) == service.dossier_ids(service.DossierQuery(search="HS"), order="applicant",
+                                                     descending=False)
+
+
+ALL_STATES = dossiers_page.ALL
+
+
+def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot):
+    import sqlite3
+
+    page = make_page(qtbot, demo_db)
+    page.ctx.poll()   # the baseline of the change detection
+    qtbot.waitUntil(lambda: page.model.searches_in_memory, timeout=5000)
+    d = Dossier.select().where(Dossier.closed_at.is_null() & (Dossier.received_at < datetime.now())).first()
+    type_and_wait(qtbot, page, "Lò Thị Xuyến")
+    assert searched_ids(page) == []
+
+    other = sqlite3.connect(demo_db)   # another clerk's app: its own connection to the file
+    with other:
+        other.execute("UPDATE dossier SET applicant = ?, fold_text = ? WHERE id = ?",
+                      ("Lò Thị Xuyến", service.search_text(d.code, "Lò Thị Xuyến", d.procedure_name), d.id))
+        other.execute("INSERT INTO audit_log (at, username, action, table_name, record_id, field, old_value, "
+                      "new_value, session_id) VALUES (?, 'khac', 'update', 'dossier', ?, 'applicant', ?, ?, '')",
+                      (datetime.now().isoformat(sep=" "), str(d.id), d.applicant, "Lò Thị Xuyến"))
+    other.close()
+    assert page.ctx.poll()   # what the two-second poll does: data_changed
+    assert not page.model.searches_in_memory   # stale texts are not used …
+    page.refresh()   # (the main window refreshes the page shown)
+    assert searched_ids(page) == [d.id]   # … the SQL search answers meanwhile
+    qtbot.waitUntil(lambda: page.model.searches_in_memory, timeout=5000)
+    type_and_wait(qtbot, page, "lo thi xuyen")
+    assert searched_ids(page) == [d.id]
+    type_and_wait(qtbot, page, d.applicant)
+    assert d.id not in searched_ids(page)

@@ -6,11 +6,18 @@ has that many rows, and loads the rows it is asked to paint a page of ``PAGE`` a
 at most ``MAX_PAGES`` pages. So the scroll bar spans all 100,000 dossiers and dragging it anywhere costs
 one small query. The countdown of the rows on screen is recomputed by ``refresh_timers`` (the page calls
 it every minute for the visible rows only).
+
+Typing in the search box must not query the database on every key (``LIKE '%word%'`` scans every row):
+once the page hands over the search texts of all dossiers (``set_search_texts``), the database gives only
+the ids matching the other filters, in display order, kept while only the typed text changes, and the
+typed words are matched in memory (``services.dossiers.ids_matching``), narrowing the previous result
+when the new text only extends the old one. Without the texts (not loaded yet) the search is SQL's.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +61,11 @@ class DossierTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, list[service.ListRow]] = OrderedDict()
         self._calendar = None
+        self._texts: dict[int, str] | None = None   # {id: fold_text}; None: the search is done in SQL
+        self._base_key: tuple | None = None         # what ``_base`` was computed for
+        # ids matching every filter but the search, in order, with their search texts
+        self._base: tuple[list[int], list[str]] = ([], [])
+        self._last: tuple[list[str], tuple[list[int], list[str]]] | None = None   # the previous words, their match
 
     # ---- loading -------------------------------------------------------------------------------
 
@@ -70,18 +82,73 @@ class DossierTableModel(QAbstractTableModel):
         """Rows held in memory now (a few pages, whatever the total)."""
         return sum(len(page) for page in self._pages.values())
 
+    @property
+    def searches_in_memory(self) -> bool:
+        return self._texts is not None
+
+    def set_search_texts(self, texts: dict[int, str] | None) -> None:
+        """Hand over {dossier id: fold_text} of every dossier (``services.dossiers.search_texts``), or None
+        to search in SQL again (the data changed and fresh texts are being loaded). Shown rows stay."""
+        self._texts = texts
+        self._base_key = None
+        self._last = None
+
     def set_query(self, query: service.DossierQuery) -> None:
+        search_only = replace(query, search="") == replace(self._query, search="")
         self._query = query
-        self.reload()
+        if search_only and self._texts is not None and self._calendar is not None:
+            self._reset(self._matching_ids())   # a key typed: no new calendar, no database round trip
+        else:
+            self.reload()
 
     def reload(self) -> None:
         """Ask the database again (a filter or sort change, an import, F5); pages are loaded when shown."""
-        self.beginResetModel()
         self._calendar = service.work_calendar()
-        self._ids = service.dossier_ids(self._query, order=self._order, descending=self._descending,
-                                        calendar=self._calendar)
+        self._base_key = None
+        self._reset(self._matching_ids())
+
+    def _reset(self, ids: list[int]) -> None:
+        self.beginResetModel()
+        self._ids = ids
         self._pages.clear()
         self.endResetModel()
+
+    def prepare_search(self) -> None:
+        """Read the ids matching the filters other than the search, unless already read this minute (the
+        state filters depend on the minute, overdue since …, as the SQL path's do). The page calls it when
+        the texts arrive, so that the first key typed does not wait for it."""
+        if self._texts is None:
+            return
+        self._calendar = self._calendar or service.work_calendar()
+        key = (replace(self._query, search=""), self._order, self._descending, service.now_minute())
+        if key == self._base_key:
+            return
+        ids = service.dossier_ids(key[0], order=self._order, descending=self._descending, at=key[3],
+                                  calendar=self._calendar)
+        texts = list(map(self._texts.get, ids))
+        if None in texts:   # dossiers added since the texts were read
+            self._texts.update(service.search_texts([i for i, t in zip(ids, texts) if t is None]))
+            texts = [self._texts.get(i, "") for i in ids]
+        self._base_key, self._base, self._last = key, (ids, texts), None
+
+    def _matching_ids(self) -> list[int]:
+        if self._texts is None:
+            return service.dossier_ids(self._query, order=self._order, descending=self._descending,
+                                       calendar=self._calendar)
+        self.prepare_search()
+        words = service.search_words(self._query.search)
+        if not words:
+            self._last = None
+            return self._base[0]
+        start, check = self._base, words
+        if self._last is not None and _narrows(self._last[0], words):
+            # Every old word lies inside a new one, so the matches can only shrink; and a new word lying
+            # inside an old one holds already.
+            start = self._last[1]
+            check = [w for w in words if not any(w in old for old in self._last[0])]
+        found = service.ids_matching(*start, check)
+        self._last = (words, found)
+        return found[0]
 
     def _page(self, number: int) -> list[service.ListRow]:
         page = self._pages.get(number)
@@ -295,6 +362,11 @@ def _wrap(title: str, width: int = 12) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "\n".join(lines)
+
+
+def _narrows(old: list[str], new: list[str]) -> bool:
+    """Whether every text holding all ``new`` words also holds all ``old`` ones."""
+    return all(any(o in n for n in new) for o in old)
 
 
 def _gone(dossier_id: int) -> service.ListRow:

@@ -4,6 +4,11 @@ of the one-stop export (Ctrl+I, or files dropped on the window) with its summary
 
 The table is lazy (``DossierTableModel``): the database filters, sorts and pages, so 100,000 dossiers
 scroll without freezing; the countdown of the rows on screen is recomputed every minute.
+
+The search box answers each key within a few tens of milliseconds: the search texts of every dossier
+are read once in the background (and again after every change of the data), the words are matched in
+memory, and the typing pause waited for is short. Until the texts are read, the search runs in SQL
+with the longer pause of the other lists.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ STATE_FILTERS = [
     ("Tạm dừng (chờ bổ sung)", "paused"), ("Đã giải quyết", "closed"), ("Trước hạn", "early"),
     ("Đúng hạn", "on_time"), ("Trễ hạn", "late"),
 ]
+SQL_SEARCH_DEBOUNCE_MS = 250     # each key is a full-table LIKE scan: wait for a pause in the typing
+MEMORY_SEARCH_DEBOUNCE_MS = 30   # each key is a few ms of matching in memory
 TIMELINE_ICONS = {"received": "•", "start": "•", "handover": "→", "pause": "‖", "resume": "▸",
                   "result": "◆", "closed": "✓"}
 
@@ -204,7 +211,8 @@ class DossiersPage(QWidget):
         self.ctx = ctx
         self.model = DossierTableModel(self)
 
-        self.filters = FilterBar(self, placeholder="Tìm mã hồ sơ, người nộp, thủ tục (có dấu hoặc không dấu)…")
+        self.filters = FilterBar(self, placeholder="Tìm mã hồ sơ, người nộp, thủ tục (có dấu hoặc không dấu)…",
+                                 debounce_ms=SQL_SEARCH_DEBOUNCE_MS)
         self.filters.add_combo("state", "Trạng thái", STATE_FILTERS, lambda _row, _value: True)
         self.filters.add_combo("unit", "Đơn vị", [], lambda _row, _value: True)
         self.filters.add_combo("field", "Lĩnh vực", [], lambda _row, _value: True)
@@ -274,10 +282,18 @@ class DossiersPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
 
+        # Gathers the signals of one change (the date range's tick and dates …) into one query; no waiting:
+        # the search box's own pause (FilterBar's debounce) is the only one.
         self._query_timer = QTimer(self)
         self._query_timer.setSingleShot(True)
-        self._query_timer.setInterval(150)
+        self._query_timer.setInterval(0)
         self._query_timer.timeout.connect(self._apply_query)
+        self._texts_generation = 0   # bumped whenever the search texts go stale; older loads are ignored
+        self._texts_timer = QTimer(self)
+        self._texts_timer.setSingleShot(True)
+        self._texts_timer.setInterval(0)
+        self._texts_timer.timeout.connect(self._load_search_texts)
+        ctx.data_changed.connect(self._search_texts_stale)
         self.countdown = QTimer(self)
         self.countdown.setInterval(60_000)
         self.countdown.timeout.connect(self.refresh_visible_timers)
@@ -291,6 +307,7 @@ class DossiersPage(QWidget):
         """Reload the filters' choices and the rows, keeping the selected dossier."""
         self._load_options()
         selected = self._current_row()
+        self._search_texts_stale()
         self.model.set_query(self._query())
         if selected is not None:
             row = self.model.row_of_id(selected.id)
@@ -491,6 +508,29 @@ class DossiersPage(QWidget):
         return service.DossierQuery(search=self.filters.text(), state=None if state is ALL else state,
                                     unit_id=None if unit is ALL else unit, field=None if field is ALL else field,
                                     received_from=first, received_to=last)
+
+    def _search_texts_stale(self) -> None:
+        """The data changed (or F5): search in SQL until fresh texts are read, in the background."""
+        self._texts_generation += 1
+        self.model.set_search_texts(None)
+        self.filters.set_debounce(SQL_SEARCH_DEBOUNCE_MS)
+        self._texts_timer.start()   # one load for the data_changed and refresh() of the same change
+
+    def _load_search_texts(self) -> None:
+        from shiboken6 import isValid
+
+        from par_desktop.ui.operations import run_in_background
+
+        generation = self._texts_generation
+
+        def loaded(texts: dict[int, str]) -> None:
+            if isValid(self) and generation == self._texts_generation:
+                self.model.set_search_texts(texts)
+                self.model.prepare_search()
+                self.filters.set_debounce(MEMORY_SEARCH_DEBOUNCE_MS)
+
+        # A failed load (logged) leaves the search in SQL, which still works: nothing to tell the clerk.
+        run_in_background(service.search_texts, loaded)
 
     def _filters_changed(self, *_args) -> None:
         self._query_timer.start()

@@ -104,6 +104,13 @@ class FilterBar(QWidget):
     def notify(self) -> None:
         self.changed.emit()
 
+    def set_debounce(self, ms: int) -> None:
+        """How long the typing must pause before the text applies (a list filtered in a few ms needs little)."""
+        self._timer.setInterval(ms)
+
+    def debounce(self) -> int:
+        return self._timer.interval()
+
     # ---- state ---------------------------------------------------------------------------------
 
     def text(self) -> str:
