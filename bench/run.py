@@ -503,7 +503,6 @@ def child_filter(db: str) -> dict:
     timers = [t for t in page.findChildren(QTimer) if t.isSingleShot()]
     for timer in timers:
         timer.installEventFilter(watch)
-    waits = sorted({t.interval() for t in timers})
 
     quiet = 0.4   # a table that has not changed for this long has finished updating
 
@@ -531,6 +530,7 @@ def child_filter(db: str) -> dict:
         counts.append(getattr(view.model(), "total", view.model().rowCount()))
     if not latencies:
         raise RuntimeError("typing in the search box never changed the table")
+    waits = sorted({t.interval() for t in timers})   # read after typing: a page may shorten them once ready
     texts = [fold(t) for (t,) in sqlite3.connect(db).execute("SELECT fold_text FROM dossier")]
     prefixes = [term[:i] for term in FILTER_TERMS for i in range(1, len(term) + 1)]
 
