@@ -1,7 +1,7 @@
 """The main window: navigation, global search, the page stack, menus, shortcuts and the status bar.
 
 Pages come from the registry (``ui/pages/__init__.py``) and are created the first time they are shown.
-A page whose module is not written yet (or fails to import) shows a small panel instead of taking the
+A page that fails to import or to build shows a small panel instead of taking the
 whole window down. The layout of the central area is ``forms/main_window.ui``.
 """
 
@@ -27,7 +27,7 @@ from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
 from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
-from par_desktop.ui.widgets.panels import NotReadyPanel
+from par_desktop.ui.widgets.panels import ErrorPanel
 
 log = logging.getLogger(__name__)
 
@@ -188,12 +188,6 @@ class MainWindow(QMainWindow):
     def _create_page(self, spec: registry.PageSpec) -> QWidget:
         try:
             cls = registry.page_class(spec)
-        except ModuleNotFoundError as exc:
-            if exc.name != registry.module_name(spec):
-                return self._broken_panel(spec, exc)
-            log.warning("page %s is not available yet: %s", spec.key, exc)
-            return NotReadyPanel("Trang này chưa sẵn sàng",
-                                 f"Trang «{spec.label}» đang được xây dựng và sẽ có trong phiên bản tới.")
         except Exception as exc:  # noqa: BLE001 — one broken page must not take the window down
             return self._broken_panel(spec, exc)
         try:
@@ -211,7 +205,7 @@ class MainWindow(QMainWindow):
         path = log_exception(exc)
         log.error("page %s cannot be created: %s", spec.key, exc)
         self._broken.add(spec.key)
-        return NotReadyPanel("Trang này đang gặp lỗi",
+        return ErrorPanel("Trang này đang gặp lỗi",
                              f"Không mở được trang «{spec.label}». Các trang khác vẫn dùng bình thường.",
                              f"{type(exc).__name__}: {exc} — nhật ký: {path}")
 
@@ -359,11 +353,7 @@ class MainWindow(QMainWindow):
         if not self.ctx.can("import"):
             show_error(self, PermissionDenied(f"Tài khoản {self.ctx.actor.username} không có quyền nhập dữ liệu."))
             return
-        page = self.show_page("dossiers")
-        if hasattr(page, "start_import"):
-            self._call(page.start_import)
-        else:
-            show_message(self, "Nhập dữ liệu", "Chức năng nhập dữ liệu chưa sẵn sàng trong phiên bản này.")
+        self._call(self.show_page("dossiers").start_import)
 
     def import_files(self, paths: list[Path]) -> None:
         """Route files (dropped on the window) to the page that imports them."""
@@ -447,12 +437,9 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(widget)
 
     def _presence_widget(self) -> QWidget | None:
-        """Who else is working (and maintenance mode), when the presence service is available."""
-        try:
-            from par_desktop.ui.presence_widget import PresenceWidget
-        except ImportError as exc:
-            log.info("no presence in the status bar: %s", exc)
-            return None
+        """Who else is working (and maintenance mode)."""
+        from par_desktop.ui.presence_widget import PresenceWidget
+
         try:
             return PresenceWidget(self.ctx, self)
         except Exception as exc:  # noqa: BLE001 — the status bar must not stop the window from opening
@@ -465,11 +452,7 @@ class MainWindow(QMainWindow):
         """Every page's ``startup_notices()`` (pages that have one are created for it)."""
         notices: list[str] = []
         for spec in registry.PAGES:
-            try:
-                cls = registry.page_class(spec)
-            except Exception:  # noqa: BLE001 — a page not written yet has no notices
-                continue
-            if not hasattr(cls, "startup_notices"):
+            if spec.key in self._broken or not hasattr(registry.page_class(spec), "startup_notices"):
                 continue
             page = self.page(spec.key)
             if hasattr(page, "startup_notices"):

@@ -266,6 +266,8 @@ def test_search_in_memory_once_the_texts_are_read(demo_db, qtbot, qtmodeltester)
         assert page.model.total == len(expected)
         assert page.count_label.text() == f"{len(expected):,} hồ sơ".replace(",", ".")
     assert page.model.searches_in_memory
+    # While the clerk types, the other filters are asked again at the turn of the minute, not on a key.
+    assert page._minute_timer.isActive() and page._minute_timer.remainingTime() <= 60_050
     qtmodeltester.check(page.model, force_py=True)
 
     # A sort or another filter goes back to the database, then the search applies in memory again.

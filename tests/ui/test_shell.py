@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import sys
 import threading
@@ -19,7 +18,7 @@ from par_desktop.services.session import SYSTEM
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.main_window import MainWindow, NoticeDialog
-from par_desktop.ui.widgets.panels import NotReadyPanel
+from par_desktop.ui.widgets.panels import ErrorPanel
 
 from gui_helpers import answer_next_dialog
 
@@ -37,17 +36,6 @@ def window(qtbot, demo_db):
 
 
 
-def test_every_page_of_the_registry_imports():
-    """Fails while a page module is still missing: the list names the pages nobody may forget."""
-    missing = []
-    for spec in registry.PAGES:
-        try:
-            registry.page_class(spec)
-        except (ImportError, AttributeError) as exc:
-            missing.append(f"{registry.module_name(spec)}.{spec.cls} ({exc})")
-    assert not missing, "pages not written yet: " + "; ".join(missing)
-
-
 def test_the_main_window_opens_on_the_database_and_switches_every_page(window, demo_db):
     assert window.db_label.text() == f"CSDL: {demo_db}"
     assert "Tài khoản hệ thống" in window.user_label.text()
@@ -57,25 +45,20 @@ def test_the_main_window_opens_on_the_database_and_switches_every_page(window, d
         page = window.show_page(spec.key)
         assert window.stack.currentWidget() is page
         assert window.page_title.text() == spec.label
-        try:
-            importlib.import_module(registry.module_name(spec))
-        except ModuleNotFoundError:
-            assert isinstance(page, NotReadyPanel)
-        else:
-            assert not isinstance(page, NotReadyPanel), f"page {spec.key} failed: see the log"
+        assert not isinstance(page, ErrorPanel), f"page {spec.key} failed: see the log"
     window.show_page("catalog")
     assert window.refresh_label.text().startswith("Cập nhật lúc ")
     window.grab().save("/tmp/shots/shell_catalog.png")
 
 
-def test_a_page_module_not_written_yet_shows_a_panel_not_a_crash(qtbot, empty_db, monkeypatch):
+def test_a_page_that_cannot_be_imported_shows_a_panel_not_a_crash(qtbot, empty_db, monkeypatch):
     monkeypatch.setattr(registry, "PAGES", [*registry.PAGES,
                                             registry.PageSpec("ghost", "Ma", "dashboard", "ghost_xyz", "GhostPage")])
     win = MainWindow(AppContext(str(empty_db), SYSTEM))
     qtbot.addWidget(win)
     page = win.show_page("ghost")
-    assert isinstance(page, NotReadyPanel)
-    assert "chưa sẵn sàng" in " ".join(w.text() for w in page.findChildren(type(win.page_title)))
+    assert isinstance(page, ErrorPanel)
+    assert "đang gặp lỗi" in " ".join(w.text() for w in page.findChildren(type(win.page_title)))
 
 
 def test_layout_and_last_page_are_remembered_per_user(qtbot, empty_db):

@@ -57,6 +57,6 @@ def module_name(page: PageSpec) -> str:
 
 
 def page_class(page: PageSpec) -> type:
-    """Import the page's class; ImportError/AttributeError when the module is not written yet."""
+    """Import the page's class."""
     module = importlib.import_module(module_name(page))
     return getattr(module, page.cls)

@@ -13,7 +13,7 @@ with the longer pause of the other lists.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -293,7 +293,14 @@ class DossiersPage(QWidget):
         self._texts_timer.setSingleShot(True)
         self._texts_timer.setInterval(0)
         self._texts_timer.timeout.connect(self._load_search_texts)
-        ctx.data_changed.connect(self._search_texts_stale)
+        # A hidden page only forgets them: the main window refreshes it (and so reads them) when shown.
+        ctx.data_changed.connect(self._data_changed)
+        # The filters other than the search are asked again each minute (overdue since …): while the clerk
+        # is in the search box, that is done at the turn of the minute rather than on the next key.
+        self._minute_timer = QTimer(self)
+        self._minute_timer.setSingleShot(True)
+        self._minute_timer.timeout.connect(self._turn_of_minute)
+        self.filters.search_edit.textChanged.connect(self._arm_minute_timer)
         self.countdown = QTimer(self)
         self.countdown.setInterval(60_000)
         self.countdown.timeout.connect(self.refresh_visible_timers)
@@ -509,12 +516,26 @@ class DossiersPage(QWidget):
                                     unit_id=None if unit is ALL else unit, field=None if field is ALL else field,
                                     received_from=first, received_to=last)
 
-    def _search_texts_stale(self) -> None:
+    def _search_texts_stale(self, load: bool = True) -> None:
         """The data changed (or F5): search in SQL until fresh texts are read, in the background."""
         self._texts_generation += 1
         self.model.set_search_texts(None)
         self.filters.set_debounce(SQL_SEARCH_DEBOUNCE_MS)
-        self._texts_timer.start()   # one load for the data_changed and refresh() of the same change
+        if load:
+            self._texts_timer.start()   # one load for the data_changed and refresh() of the same change
+
+    def _data_changed(self) -> None:
+        self._search_texts_stale(load=self.isVisible())
+
+    def _arm_minute_timer(self, *_args) -> None:
+        if not self._minute_timer.isActive():
+            now = datetime.now()
+            self._minute_timer.start(int((60 - now.second) * 1000 - now.microsecond / 1000) + 50)
+
+    def _turn_of_minute(self) -> None:
+        if self.isVisible() and self.filters.search_edit.hasFocus() and self.model.searches_in_memory:
+            self.model.prepare_search()
+            self._arm_minute_timer()
 
     def _load_search_texts(self) -> None:
         from shiboken6 import isValid

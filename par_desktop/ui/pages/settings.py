@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from par_desktop.ui import settings_tabs
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.widgets.panels import NotReadyPanel
+from par_desktop.ui.widgets.panels import ErrorPanel
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class SettingsPage(QWidget):
 
             path = log_exception(exc)
             log.error("settings tab %s cannot be created: %s", name, exc)
-            return NotReadyPanel("Mục cài đặt này đang gặp lỗi", f"Không mở được mục «{title}».",
+            return ErrorPanel("Mục cài đặt này đang gặp lỗi", f"Không mở được mục «{title}».",
                                  f"{type(exc).__name__}: {exc} — nhật ký: {path}"), title
 
     def refresh(self) -> None:

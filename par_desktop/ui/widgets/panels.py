@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
-class NotReadyPanel(QWidget):
-    """Shown in place of a page that cannot be created (module not written yet, or broken)."""
+class ErrorPanel(QWidget):
+    """Shown in place of a page or tab that cannot be created; the rest of the window keeps working."""
 
     def __init__(self, title: str, message: str, detail: str = "", parent: QWidget | None = None):
         super().__init__(parent)
