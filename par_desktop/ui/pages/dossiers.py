@@ -297,8 +297,7 @@ class DossiersPage(QWidget):
         ctx.data_changed.connect(self._data_changed)
         # The filters other than the search are asked again each minute (overdue since …): while the clerk
         # is in the search box, that is done at the turn of the minute rather than on the next key.
-        self._minute_timer = QTimer(self)
-        self._minute_timer.setSingleShot(True)
+        self._minute_timer = QTimer(self)   # (repeating: it is no pause in the typing)
         self._minute_timer.timeout.connect(self._turn_of_minute)
         self.filters.search_edit.textChanged.connect(self._arm_minute_timer)
         self.countdown = QTimer(self)
@@ -529,13 +528,14 @@ class DossiersPage(QWidget):
 
     def _arm_minute_timer(self, *_args) -> None:
         if not self._minute_timer.isActive():
-            now = datetime.now()
-            self._minute_timer.start(int((60 - now.second) * 1000 - now.microsecond / 1000) + 50)
+            self._minute_timer.start(_to_next_minute_ms())
 
     def _turn_of_minute(self) -> None:
         if self.isVisible() and self.filters.search_edit.hasFocus() and self.model.searches_in_memory:
             self.model.prepare_search()
-            self._arm_minute_timer()
+            self._minute_timer.setInterval(_to_next_minute_ms())
+        else:
+            self._minute_timer.stop()
 
     def _load_search_texts(self) -> None:
         from shiboken6 import isValid
@@ -604,3 +604,7 @@ class DossiersPage(QWidget):
         self.ctx.notify_changed()
         self.refresh()
 
+
+def _to_next_minute_ms() -> int:
+    now = datetime.now()
+    return int((60 - now.second) * 1000 - now.microsecond / 1000) + 50
