@@ -256,7 +256,7 @@ class DossiersPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for key, width in (("code", 190), ("state", 105), ("remaining", 190), ("due_at", 126), ("received_at", 126),
+        for key, width in (("code", 200), ("state", 165), ("remaining", 235), ("due_at", 126), ("received_at", 126),
                            ("closed_at", 126), ("procedure", 260), ("applicant", 150), ("field", 130),
                            ("channel", 80)):
             self.table.setColumnWidth(COLUMN_INDEX[key], width)
