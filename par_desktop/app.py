@@ -276,6 +276,9 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
         return code
 
     presence_timer = _start_presence(actor)
+    from par_desktop.ui.first_start import run_first_start_if_needed
+
+    run_first_start_if_needed(ctx, parent=None)   # an empty database: organisation, units, plan — or the demo
     window = MainWindow(ctx)
     window.show()
     ctx.start_polling()
