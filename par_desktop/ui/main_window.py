@@ -26,6 +26,8 @@ from par_desktop.errors import PermissionDenied, UserError
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
+from par_desktop.ui.global_search import GlobalSearchDialog
+from par_desktop.ui.global_search import target as search_target
 from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
 from par_desktop.ui.widgets.panels import ErrorPanel
 
@@ -132,6 +134,11 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._apply_search)
+        self.search.returnPressed.connect(self.search_everywhere)
+        self.search.setPlaceholderText("Tìm trong trang; Enter: tìm mọi nơi (không cần gõ dấu)")
+        self.search.setToolTip("Gõ để lọc trang đang mở (Ctrl+F). Enter hoặc Ctrl+Shift+F: tìm trong mọi "
+                               "nhiệm vụ, hồ sơ TTHC, văn bản, đơn vị và thủ tục.")
+        self.global_search: GlobalSearchDialog | None = None
 
         ctx.data_changed.connect(self._on_data_changed)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -270,6 +277,24 @@ class MainWindow(QMainWindow):
         self._searched[key] = text
         self._call(page.apply_search, text)
 
+    def search_everywhere(self) -> GlobalSearchDialog | None:
+        """Enter / Ctrl+Shift+F: the box's text across every kind of record, in a results window."""
+        text = self.search.text().strip()
+        if not text:
+            self.focus_search()
+            return None
+        if self.global_search is None:
+            self.global_search = GlobalSearchDialog(self)
+            self.global_search.hit_activated.connect(self._open_hit)
+        self.global_search.search(text)
+        self.global_search.show()
+        self.global_search.raise_()
+        self.global_search.activateWindow()
+        return self.global_search
+
+    def _open_hit(self, hit) -> None:
+        self.ctx.open_page(*search_target(hit))
+
     # ---- actions ----------------------------------------------------------------------------------
 
     def _action(self, menu, text: str, slot: Callable, shortcut: QKeySequence | str | None = None,
@@ -300,6 +325,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&Xem")
         self._action(view_menu, "Làm mới", self.refresh_current, "F5")
         self._action(view_menu, "Tìm kiếm", self.focus_search, "Ctrl+F")
+        self._action(view_menu, "Tìm mọi nơi", self.search_everywhere, "Ctrl+Shift+F")
         view_menu.addSeparator()
         for number, spec in enumerate(registry.PAGES, start=1):
             self._action(view_menu, spec.label, lambda k=spec.key: self.show_page(k), f"Ctrl+{number}", spec.icon)
@@ -536,6 +562,8 @@ class MainWindow(QMainWindow):
             self.presence_widget.timer.stop()
         if self._notice_dialog is not None:
             self._notice_dialog.close()
+        if self.global_search is not None:
+            self.global_search.close()
         super().closeEvent(event)
 
     # ---- misc -----------------------------------------------------------------------------------------

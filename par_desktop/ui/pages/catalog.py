@@ -526,6 +526,17 @@ class CatalogPage(QWidget):
         self.unit_form.show_unit(None, new=True)
         self.unit_form.name_edit.setFocus()
 
+    def navigate_to(self, payload) -> None:
+        """``{"unit_id": id}`` or ``{"procedure_id": id}`` (the global search): show and select that row."""
+        if not isinstance(payload, dict):
+            return
+        for key, tab, bar, view in (("unit_id", 0, self.units_filter, self.units_view),
+                                    ("procedure_id", 1, self.procedures_filter, self.procedures_view)):
+            if payload.get(key) is not None:
+                self.tabs.setCurrentIndex(tab)
+                bar.clear()   # the record must not be hidden by a filter
+                view.select_key(payload[key])
+
     def apply_search(self, text: str) -> None:
         bar = self.units_filter if self.tabs.currentIndex() == 0 else self.procedures_filter
         bar.set_text(text)

@@ -390,7 +390,11 @@ class DocumentsPage(QWidget):
             self.tabs.setCurrentIndex(1)
 
     def navigate_to(self, payload) -> None:
-        """``{"kind": "apology", "dossier": code}``, ``{"kind": "explanation_request", "unit": "NCC"}``…"""
+        """``{"kind": "apology", "dossier": code}``, ``{"kind": "explanation_request", "unit": "NCC"}``…;
+        ``{"register_id": id}`` (the global search) shows that entry of the register."""
+        if isinstance(payload, dict) and payload.get("register_id") is not None:
+            self.show_register_entry(payload["register_id"])
+            return
         if not isinstance(payload, dict) or payload.get("kind") not in KINDS:
             return
         self.set_kind(payload["kind"])
@@ -401,6 +405,19 @@ class DocumentsPage(QWidget):
         if payload.get("month"):
             year, month = doc_service.parse_month(payload["month"])
             self.set_month(year, month)
+
+    def show_register_entry(self, entry_id: int) -> None:
+        from par_desktop.db.models import RegisterEntry
+
+        entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id)
+        if entry is None:
+            return
+        index = self.register_year.findData(entry.year)
+        if index >= 0:
+            self.register_year.setCurrentIndex(index)   # -> _load_register
+        self.register_view.set_filter(None)
+        self.tabs.setCurrentIndex(1)
+        self.register_view.select_key(entry_id)
 
     # ---- generating ------------------------------------------------------------------------------
 
