@@ -133,6 +133,7 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
         raise InvalidInput("Số hồ sơ mẫu phải là số không âm.")
     if Unit.select().exists() or Dossier.select().exists():
         raise InvalidInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu mới.")
+    require(actor, "manage_users")   # the demo brings its accounts
     rng = random.Random(seed)
     with connection.write_transaction():
         _organisation()
@@ -158,9 +159,13 @@ def _organisation() -> None:
 
 
 def _accounts(actor: Actor) -> None:
+    """One account per role; a name already taken (the administrator created at first start) is kept."""
+    from par_desktop.db.models import User
     from par_desktop.services import users
 
     for username, full_name, role, unit_code in DEMO_ACCOUNTS:
+        if User.get_or_none(User.username == username) is not None:
+            continue
         unit_id = Unit.get(Unit.short_code == unit_code).id if unit_code else None
         users.create_user(actor, username, role, DEMO_PASSWORD, full_name=full_name, unit_id=unit_id)
 

@@ -54,17 +54,12 @@ def run_first_start_if_needed(ctx_or_actor, parent: QWidget | None = None) -> bo
 def demo_blocker(actor: Actor) -> str:
     """Why the demo data cannot be used here ("" when it can): it needs an empty database and creates
     its own accounts."""
-    from par_desktop.db.models import Dossier, Unit, User
-    from par_desktop.services.demo import DEMO_ACCOUNTS
+    from par_desktop.db.models import Dossier, Unit
 
     if Unit.select().exists() or Dossier.select().exists():
         return "Cơ sở dữ liệu đã có đơn vị hoặc hồ sơ nên không dùng được dữ liệu mẫu."
     if not (actor.can("import") and actor.can("manage_users")):
         return "Chỉ tài khoản Quản trị mới tạo được dữ liệu mẫu (dữ liệu mẫu có các tài khoản mẫu)."
-    taken = [name for name, *_ in DEMO_ACCOUNTS if User.get_or_none(User.username == name) is not None]
-    if taken:
-        return (f"Dữ liệu mẫu tạo tài khoản «{taken[0]}», trùng tên với tài khoản đã có. Để xem dữ liệu mẫu, hãy "
-                "tạo một cơ sở dữ liệu mẫu riêng: par-desktop --db <tệp mới> init --demo.")
     return ""
 
 

@@ -189,14 +189,19 @@ def test_the_demo_option_fills_the_empty_database(qtbot, wizard):
     assert Dossier.select().count() > 1000
 
 
-def test_the_demo_is_not_offered_when_a_demo_account_name_is_taken(qtbot, empty_db):
-    admin = users.create_first_admin("quantri", "Nguyễn Thị Hoa", "mat-khau-1")
+def test_the_demo_keeps_the_administrator_created_at_first_start(qtbot, empty_db):
+    admin = users.create_first_admin("quantri", "Nguyễn Thị Hoa", "mat-khau-1")   # a demo account's name
     wizard = FirstStartWizard(admin)
     qtbot.addWidget(wizard)
     wizard.show()
     page = wizard.currentPage()
-    assert not page.demo_radio.isEnabled()
-    assert "«quantri»" in page.demo_note.text()
+    assert page.demo_radio.isEnabled()
+    page.demo_radio.setChecked(True)
+    wizard.button(wizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: not wizard.isVisible(), timeout=60_000)
+    assert Dossier.select().count() > 1000
+    assert users.authenticate("quantri", "mat-khau-1").full_name == "Nguyễn Thị Hoa"
+    assert users.get_user("vanphong").role == "office"
 
 
 def test_not_shown_when_the_organisation_exists(qtbot, demo_db):
