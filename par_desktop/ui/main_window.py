@@ -135,7 +135,6 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._apply_search)
         self.search.returnPressed.connect(self.search_everywhere)
-        self.search.setPlaceholderText("Tìm trong trang; Enter: tìm mọi nơi (không cần gõ dấu)")
         self.search.setToolTip("Gõ để lọc trang đang mở (Ctrl+F). Enter hoặc Ctrl+Shift+F: tìm trong mọi "
                                "nhiệm vụ, hồ sơ TTHC, văn bản, đơn vị và thủ tục.")
         self.global_search: GlobalSearchDialog | None = None
