@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton,
+    QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
     QRadioButton, QTableView, QVBoxLayout, QWidget, QWizard, QWizardPage,
 )
 
@@ -480,39 +480,15 @@ class PlanPage(_ImportPage):
                   lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
-        from par_desktop.services import tasks as task_service
-        from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog
+        from par_desktop.ui.dialogs.task_dialogs import (
+            ask_plan_import_options, plan_import_summary, plan_import_work,
+        )
 
-        try:
-            year = task_service.plan_year(document)
-        except InvalidInput:
-            year, ok = QInputDialog.getInt(self, "Năm của kế hoạch", f"Tệp «{path.name}» không ghi năm của kế "
-                                           "hoạch. Kế hoạch của năm:", date.today().year, 2000, 2100)
-            if not ok:
-                return
-        choices: dict[str, int | None] = {}
-        unknown = task_service.unknown_unit_names(document)
-        if unknown:
-            dialog = UnitMappingDialog(unknown, org.units(), self, source=path.name)
-            if not dialog.exec():
-                return
-            choices = dialog.choices()
-        actor = self.actor
-
-        def work(progress):
-            return task_service.import_plan(actor, document, year, unit_choices=choices,
-                                            progress=lambda done, total, ref: progress.report(
-                                                done, total, f"Đang nhập nhiệm vụ {ref}…"))
-
-        def done(result):
-            lines = [f"Đã nhập «{path.name}»: {result.task_count} nhiệm vụ của kế hoạch năm {result.year} — "
-                     f"{result.created} mới, {result.updated} cập nhật, {result.unchanged} không thay đổi."]
-            if result.created_units:
-                lines.append("Đã tạo đơn vị mới: " + ", ".join(result.created_units) + ".")
-            lines += [f"• {w[:1].upper()}{w[1:]}" for w in result.warnings if "đã tạo đơn vị mới" not in w]
-            self._imported(path, result, lines)
-
-        self._run("Nhập kế hoạch", work, done)
+        options = ask_plan_import_options(self, document, path)
+        if options is None:
+            return
+        self._run("Nhập kế hoạch", plan_import_work(self.actor, document, *options),
+                  lambda result: self._imported(path, result, plan_import_summary(result, path)))
 
 
 class DossiersPage(_ImportPage):

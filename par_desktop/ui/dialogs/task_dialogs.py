@@ -541,3 +541,45 @@ class DateDialog(QDialog):
 
     def value(self) -> date | None:
         return None if self.none_check.isChecked() else from_qdate(self.edit.date())
+
+
+def ask_plan_import_options(parent: QWidget, document, path: Path) -> tuple[int, dict[str, int | None]] | None:
+    """Before importing a plan: its year (asked when the file does not say it) and the clerk's answer for
+    each unit name the organisation does not know yet. None when the clerk cancelled."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from par_desktop.services import org
+
+    try:
+        year = task_service.plan_year(document)
+    except InvalidInput:
+        year, ok = QInputDialog.getInt(parent, "Năm của kế hoạch", f"Tệp «{path.name}» không ghi năm của kế hoạch. "
+                                       "Kế hoạch của năm:", date.today().year, 2000, 2100)
+        if not ok:
+            return None
+    unknown = task_service.unknown_unit_names(document)
+    if not unknown:
+        return year, {}
+    dialog = UnitMappingDialog(unknown, org.units(), parent, source=path.name)
+    if not dialog.exec():
+        return None
+    return year, dialog.choices()
+
+
+def plan_import_work(actor, document, year: int, choices: dict[str, int | None]):
+    """The background work of a plan import, reporting each task as it goes."""
+    def work(progress):
+        return task_service.import_plan(actor, document, year, unit_choices=choices,
+                                        progress=lambda done, total, ref: progress.report(
+                                            done, total, f"Đang nhập nhiệm vụ {ref}…"))
+    return work
+
+
+def plan_import_summary(result: task_service.ImportResult, path: Path) -> list[str]:
+    """What a plan import did, in lines for the clerk."""
+    lines = [f"Tệp «{path.name}»: {result.task_count} nhiệm vụ của kế hoạch năm {result.year} — "
+             f"{result.created} mới, {result.updated} cập nhật, {result.unchanged} không thay đổi."]
+    if result.created_units:
+        lines.append("Đơn vị mới: " + ", ".join(result.created_units) + ".")
+    lines += [f"• {w[:1].upper()}{w[1:]}" for w in result.warnings if "đã tạo đơn vị mới" not in w]
+    return lines

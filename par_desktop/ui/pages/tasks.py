@@ -25,7 +25,7 @@ from par_desktop.errors import InvalidInput, UserError
 from par_desktop.services import tasks as task_service
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import (
-    RELOAD_CODE, DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, UnitMappingDialog, date_edit,
+    RELOAD_CODE, DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, date_edit,
     from_qdate, to_qdate,
 )
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
@@ -587,40 +587,21 @@ class TasksPage(QWidget):
                                        lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
-        from par_desktop.services import org
+        from par_desktop.ui.dialogs.task_dialogs import ask_plan_import_options, plan_import_work
         from par_desktop.ui.operations import run_operation
 
-        try:
-            year = task_service.plan_year(document)
-        except InvalidInput:
-            year, ok = QInputDialog.getInt(self, "Năm của kế hoạch", f"Tệp «{path.name}» không ghi năm của kế hoạch. "
-                                           "Kế hoạch của năm:", date.today().year, 2000, 2100)
-            if not ok:
-                return
-        choices: dict[str, int | None] = {}
-        unknown = task_service.unknown_unit_names(document)
-        if unknown:
-            dialog = UnitMappingDialog(unknown, org.units(), self, source=path.name)
-            if not dialog.exec():
-                return
-            choices = dialog.choices()
-        actor = self.ctx.actor
-
-        def work(progress):
-            return task_service.import_plan(actor, document, year, unit_choices=choices,
-                                            progress=lambda done, total, ref: progress.report(
-                                                done, total, f"Đang nhập nhiệm vụ {ref}…"))
-
+        options = ask_plan_import_options(self, document, path)
+        if options is None:
+            return
+        work = plan_import_work(self.ctx.actor, document, *options)
         self.operation = run_operation(self, "Nhập kế hoạch", work, lambda result: self._imported(result, path),
                                        cancellable=False)
 
     def _imported(self, result: task_service.ImportResult, path: Path) -> None:
+        from par_desktop.ui.dialogs.task_dialogs import plan_import_summary
+
         self.ctx.notify_changed()
         self.refresh()
-        lines = [f"Tệp «{path.name}»: {result.task_count} nhiệm vụ của kế hoạch năm {result.year} — "
-                 f"{result.created} mới, {result.updated} cập nhật, {result.unchanged} không thay đổi."]
-        if result.created_units:
-            lines.append("Đơn vị mới: " + ", ".join(result.created_units) + ".")
-        lines += [f"• {w[:1].upper()}{w[1:]}" for w in result.warnings if "đã tạo đơn vị mới" not in w]
+        lines = plan_import_summary(result, path)
         self.ctx.status_message.emit(lines[0])
         show_message(self, "Đã nhập kế hoạch", "\n".join(lines))
