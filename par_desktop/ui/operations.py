@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from par_desktop.db import connection
@@ -63,10 +63,11 @@ class _Signals(QObject):
     cancelled = Signal()
 
 
-class _Worker(QRunnable):
+class _Worker:
+    """The work run on a pool thread. Not a QRunnable: the pool wraps ``run`` in a runnable it owns and
+    deletes itself, so no Python object's lifetime decides when Qt frees the runnable it still uses."""
+
     def __init__(self, work: Callable[[Progress], Any], progress: Progress, signals: _Signals):
-        super().__init__()
-        self.setAutoDelete(True)
         self._work = work
         self._progress = progress
         self._signals = signals
@@ -141,7 +142,7 @@ class Operation(QObject):
         self._worker = _Worker(work, Progress(self._signals, self._cancel_event), self._signals)
 
     def start(self) -> None:
-        QThreadPool.globalInstance().start(self._worker)
+        QThreadPool.globalInstance().start(self._worker.run)
 
     @Slot()
     def cancel(self) -> None:
@@ -165,7 +166,7 @@ class Operation(QObject):
         self.done = True
         self.dialog.hide()
         self.dialog.deleteLater()
-        _RUNNING.discard(self)
+        _release(_RUNNING, self)
 
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
@@ -204,6 +205,13 @@ class Operation(QObject):
 
 
 _RUNNING: set[Operation] = set()
+_RELEASE_DELAY_MS = 2000
+
+
+def _release(running: set, operation) -> None:
+    """Forget a finished operation a little later: its signals object must outlive the worker thread's
+    last ``emit``, which may still be returning when the queued result is delivered here."""
+    QTimer.singleShot(_RELEASE_DELAY_MS, lambda: running.discard(operation))
 
 
 def run_operation(parent: QWidget | None, title: str, work: Callable[[Progress], Any],
@@ -235,12 +243,12 @@ class _QuietOperation(QObject):
 
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
-        _RUNNING_QUIET.discard(self)
+        _release(_RUNNING_QUIET, self)
         self._on_success(result)
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
-        _RUNNING_QUIET.discard(self)
+        _release(_RUNNING_QUIET, self)
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -258,4 +266,4 @@ def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None]
     """
     operation = _QuietOperation(work, on_success, on_error)
     _RUNNING_QUIET.add(operation)
-    QThreadPool.globalInstance().start(operation._worker)
+    QThreadPool.globalInstance().start(operation._worker.run)
