@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from par_desktop.db.models import AuditLog, Dossier
 from par_desktop.domain.calendar import WorkCalendar
-from par_desktop.domain.text import fold, nfc
+from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.dossiers import ImportRefused, parse_cell_moment
 from par_desktop.importers.tabular import cell_text

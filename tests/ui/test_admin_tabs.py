@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from par_desktop.db import changes
 from par_desktop.db.models import AuditLog, Presence, Unit
-from par_desktop.services import audit, backups, org, presence, users
+from par_desktop.services import audit, org, presence, users
 from par_desktop.services.session import Actor
 from par_desktop.ui import errors as ui_errors
 from par_desktop.ui.context import AppContext

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from par_desktop.domain.text import fold
 from par_desktop.errors import ConflictError, InvalidInput
 from par_desktop.ui import errors as ui_errors
 from par_desktop.ui.export import export_rows_to_xlsx
