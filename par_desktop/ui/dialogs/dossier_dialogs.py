@@ -15,6 +15,8 @@ from par_desktop.db.models import Dossier, Procedure
 from par_desktop.domain.text import nfc, vn_number
 from par_desktop.services import dossiers as service
 from par_desktop.services import org
+from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.buttons import dialog_buttons
 
 MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
 
@@ -53,15 +55,6 @@ class OptionalMoment(QWidget):
 
     def value(self) -> datetime | None:
         return from_qdatetime(self.edit.dateTime()) if self.check.isChecked() else None
-
-
-def _buttons(dialog: QDialog, ok: str = "Lưu") -> QDialogButtonBox:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class DossierDialog(QDialog):
@@ -113,13 +106,11 @@ class DossierDialog(QDialog):
         form.addRow("Đơn vị xử lý", self.unit)
         form.addRow("Trạng thái (ghi chú)", self.status)
         form.addRow("", self.withdrawn)
-        hint = QLabel("Không chọn «Hẹn trả»: hạn xử lý tính theo thời hạn của thủ tục (ngày làm việc).")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5f6670;")
+        hint = note_label("Không chọn «Hẹn trả»: hạn xử lý tính theo thời hạn của thủ tục (ngày làm việc).")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self))
 
     def values(self) -> dict:
         return dict(code=nfc(self.code.text()), procedure_id=self.procedure.currentData(),
@@ -142,7 +133,7 @@ class MomentDialog(QDialog):
         form.addRow(caption, self.moment)
         if with_reason:
             form.addRow("Lý do", self.reason)
-        form.addRow(_buttons(self, "Đồng ý"))
+        form.addRow(dialog_buttons(self, "Đồng ý"))
 
     def value(self) -> datetime:
         return from_qdatetime(self.moment.dateTime())
@@ -170,11 +161,9 @@ class HandoverDialog(QDialog):
         form.addRow("", self.received)
         form.addRow("", self.due)
         form.addRow("Ghi chú", self.note)
-        hint = QLabel("Không ghi hạn của bước: lấy theo thời gian của bước trong danh mục thủ tục (nếu có).")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5f6670;")
+        hint = note_label("Không ghi hạn của bước: lấy theo thời gian của bước trong danh mục thủ tục (nếu có).")
         form.addRow(hint)
-        form.addRow(_buttons(self))
+        form.addRow(dialog_buttons(self))
 
     def values(self) -> dict:
         return dict(to_unit_id=self.to_unit.currentData(), step_name=nfc(self.step.text()),
@@ -261,9 +250,7 @@ class ExplanationEditor(QWidget):
         row.addWidget(self.apology_on)
         form.addRow(row)
         form.addRow(self.appointment)
-        note = QLabel("Ngày hẹn lại chỉ để báo người nộp: hồ sơ vẫn tính là quá hạn.")
-        note.setStyleSheet("color: #5f6670;")
-        note.setWordWrap(True)
+        note = note_label("Ngày hẹn lại chỉ để báo người nộp: hồ sơ vẫn tính là quá hạn.")
         form.addRow(note)
 
     def show_explanation(self, explanation) -> None:

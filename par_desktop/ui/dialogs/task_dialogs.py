@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
     QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSlider,
     QSpinBox, QVBoxLayout, QWidget,
 )
@@ -23,6 +23,8 @@ from par_desktop.errors import ConflictError, InvalidInput, UserError
 from par_desktop.services import tasks as task_service
 from par_desktop.ui.errors import OVERWRITE, RELOAD, show_error
 from par_desktop.ui.status_style import RED, state_color
+from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.buttons import dialog_buttons
 
 TASK_LABELS = {"content": "Nội dung", "ref": "Mục", "deadline_text": "Thời gian hoàn thành", "due_date": "Hạn",
                "note": "Ghi chú", "completed_on": "Hoàn thành ngày", "progress_percent": "Tiến độ (%)",
@@ -44,18 +46,6 @@ def date_edit(day: date | None = None) -> QDateEdit:
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setDate(to_qdate(day or date.today()))
     return edit
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    ok.setObjectName("okButton")
-    cancel = box.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
-    cancel.setObjectName("cancelButton")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class _EnterSaves(QObject):
@@ -189,7 +179,7 @@ class TaskDialog(QDialog):
         form.addRow("Ghi chú", self.note_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Lưu"))
+        layout.addWidget(dialog_buttons(self, "Lưu"))
         self.deadline_edit.textChanged.connect(self._preview)
         self.plan_combo.currentIndexChanged.connect(self._preview)
         self._preview()
@@ -356,13 +346,12 @@ class ProgressDialog(QDialog):
         files_box.addWidget(self.files)
         files_box.addLayout(file_buttons)
         form.addRow("Tệp minh chứng", files_box)
-        note = QLabel("100 % là đã hoàn thành vào ngày báo cáo.")
-        note.setStyleSheet("color: #5f6670;")
+        note = note_label("100 % là đã hoàn thành vào ngày báo cáo.", wrap=False)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(note)
-        layout.addWidget(_buttons(self, "Gửi báo cáo"))
+        layout.addWidget(dialog_buttons(self, "Gửi báo cáo"))
         self.unit_combo.currentIndexChanged.connect(self._fill_occurrences)
         self.occurrence_combo.currentIndexChanged.connect(self._occurrence_chosen)
         self._fill_occurrences()
@@ -450,7 +439,7 @@ class UnitMappingDialog(QDialog):
         box = QGroupBox()
         box.setLayout(grid)
         layout.addWidget(box)
-        layout.addWidget(_buttons(self, "Tiếp tục nhập"))
+        layout.addWidget(dialog_buttons(self, "Tiếp tục nhập"))
         self.resize(620, 160 + 34 * len(names))
 
     def choices(self) -> dict[str, int | None]:
@@ -485,9 +474,7 @@ class StepProcessDialog(QDialog):
             if unit.kind != "office":
                 self.unit_combo.addItem(unit.name, unit.id)
         self.trigger_edit = date_edit()
-        self.explain = QLabel()
-        self.explain.setWordWrap(True)
-        self.explain.setStyleSheet("color: #5f6670;")
+        self.explain = note_label()
         form = QFormLayout()
         form.addRow("Quy trình", self.template_combo)
         form.addRow("Phòng chuyên môn", self.unit_combo)
@@ -495,7 +482,7 @@ class StepProcessDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.explain)
-        layout.addWidget(_buttons(self, "Bắt đầu theo dõi"))
+        layout.addWidget(dialog_buttons(self, "Bắt đầu theo dõi"))
         self.template_combo.currentIndexChanged.connect(self._explain)
         self._explain()
         self.resize(560, 260)
@@ -537,7 +524,7 @@ class DateDialog(QDialog):
         form.addRow("", self.none_check)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Lưu"))
+        layout.addWidget(dialog_buttons(self, "Lưu"))
 
     def value(self) -> date | None:
         return None if self.none_check.isChecked() else from_qdate(self.edit.date())

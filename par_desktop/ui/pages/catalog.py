@@ -29,6 +29,7 @@ from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import FilterBar
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
+from par_desktop.ui.widgets.panels import note_label
 
 KIND_LABELS = {"office": "Văn phòng", "division": "Phòng chuyên môn", "affiliated": "Đơn vị trực thuộc"}
 UNIT_LABELS = {"name": "Tên đơn vị", "short_code": "Tên viết tắt", "kind": "Loại", "head_name": "Trưởng đơn vị",
@@ -154,8 +155,7 @@ class UnitForm(QGroupBox):
         alias_layout.addWidget(self.alias_list)
         alias_layout.addLayout(alias_row)
 
-        self.read_only_note = QLabel("Tài khoản của bạn chỉ được xem danh mục đơn vị.")
-        self.read_only_note.setStyleSheet("color: #5f6670;")
+        self.read_only_note = note_label("Tài khoản của bạn chỉ được xem danh mục đơn vị.", wrap=False)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)

@@ -19,6 +19,7 @@ from par_desktop.services import dashboard
 from par_desktop.ui import status_style
 from par_desktop.ui.operations import run_in_background
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, state_column
+from par_desktop.ui.widgets.panels import note_label
 
 TASK_STATES = ("overdue", "at_risk", "in_progress", "not_started", "done_late", "done_on_time")
 
@@ -37,9 +38,7 @@ class Card(QFrame):
         self.value.setFont(font)
         self.caption = QLabel(caption, self)
         self.caption.setWordWrap(True)
-        self.note = QLabel("", self)
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #5f6670;")
+        self.note = note_label("", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.addWidget(self.caption)
@@ -96,8 +95,7 @@ class DashboardPage(QWidget):
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
         heading_font.setBold(True)
         self.heading.setFont(heading_font)
-        self.subtitle = QLabel("Đang tải…", self)
-        self.subtitle.setStyleSheet("color: #5f6670;")
+        self.subtitle = note_label("Đang tải…", self, wrap=False)
 
         self.cards = {
             "tasks_overdue": Card("Nhiệm vụ quá hạn"),

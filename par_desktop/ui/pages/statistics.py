@@ -22,6 +22,7 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate, to_qdate
 from par_desktop.ui.models.dossiers_model import StatsTableModel
 from par_desktop.ui.status_style import GREEN, RED, state_color
+from par_desktop.ui.widgets.panels import note_label
 
 KINDS = [("Tháng", "month"), ("Quý", "quarter"), ("6 tháng", "half"), ("Năm", "year"), ("Tùy chọn", "range")]
 
@@ -159,8 +160,7 @@ class StatisticsPage(QWidget):
         self.identities = QLabel()
         self.identities.setObjectName("identities")
         self.identities.setTextFormat(Qt.TextFormat.RichText)
-        self.note = QLabel()
-        self.note.setStyleSheet("color: #5f6670;")
+        self.note = note_label(wrap=False)
 
         self.month_chart = _bar_chart("Tỷ lệ giải quyết đúng hạn theo tháng")
         self.unit_chart = _bar_chart("Tỷ lệ giải quyết đúng hạn theo đơn vị (trong kỳ)")

@@ -35,6 +35,7 @@ from par_desktop.ui.models.tasks_model import (
 from par_desktop.ui.status_style import badge_stylesheet
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
 from par_desktop.ui.widgets.table import DataTableView
+from par_desktop.ui.widgets.panels import note_label
 
 PLAN_FILES = "Kế hoạch (*.docx *.xlsx)"
 
@@ -356,10 +357,8 @@ class TasksPage(QWidget):
         self.summary.activated.connect(self.show_unit)
         summary_tab = QWidget()
         summary_layout = QVBoxLayout(summary_tab)
-        hint = QLabel("Số nhiệm vụ mỗi đơn vị chủ trì (hoặc phải thực hiện, với nhiệm vụ giao tất cả các đơn vị) "
+        hint = note_label("Số nhiệm vụ mỗi đơn vị chủ trì (hoặc phải thực hiện, với nhiệm vụ giao tất cả các đơn vị) "
                       "theo trạng thái. Nhấp đúp một đơn vị để xem danh sách nhiệm vụ của đơn vị đó.")
-        hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5f6670;")
         summary_layout.addWidget(hint)
         summary_layout.addWidget(self.summary, 1)
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from par_desktop.db import connection
 from par_desktop.domain.calendar import DayInfo, WorkCalendar
 from par_desktop.domain.text import ui_date, vn_number
+from par_desktop.ui.widgets.panels import note_label
 
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's DayInfo (None for the padding cells)
 
@@ -271,8 +272,7 @@ class MonthView(QWidget):
         top = QHBoxLayout()
         self.title = QLabel(f"Tháng {month}")
         self.title.setStyleSheet("font-weight: 600; font-size: 10.5pt;")
-        self.count = QLabel()
-        self.count.setStyleSheet("color: #5f6670;")
+        self.count = note_label(wrap=False)
         top.addWidget(self.title)
         top.addStretch(1)
         top.addWidget(self.count)
@@ -480,8 +480,7 @@ class CalendarTab(QWidget):
             self.legend_labels[kind] = text
             legend.addWidget(text)
             legend.addSpacing(10)
-        today_note = QLabel("○ hôm nay")
-        today_note.setStyleSheet("color: #5f6670;")
+        today_note = note_label("○ hôm nay", wrap=False)
         legend.addWidget(today_note)
         legend.addStretch(1)
         outer.addLayout(legend)
@@ -544,9 +543,7 @@ class CalendarTab(QWidget):
             button.clicked.connect(action.trigger)
             row.addWidget(button)
         layout.addLayout(row)
-        self.permission_label = QLabel()
-        self.permission_label.setWordWrap(True)
-        self.permission_label.setStyleSheet("color: #5f6670;")
+        self.permission_label = note_label()
         layout.addWidget(self.permission_label)
         return box
 
@@ -585,8 +582,7 @@ class CalendarTab(QWidget):
         self.save_hours_button = QPushButton("Lưu giờ làm việc")
         self.save_hours_button.setObjectName("saveHours")
         self.save_hours_button.clicked.connect(self.save_office_hours)
-        self.day_length_label = QLabel()
-        self.day_length_label.setStyleSheet("color: #5f6670;")
+        self.day_length_label = note_label(wrap=False)
         layout.addWidget(QLabel("Mở cửa:"), 0, 0)
         layout.addWidget(self.opens_edit, 0, 1)
         layout.addWidget(QLabel("Đóng cửa:"), 0, 2)
@@ -594,10 +590,8 @@ class CalendarTab(QWidget):
         layout.addWidget(self.save_hours_button, 0, 4)
         layout.setColumnStretch(5, 1)
         layout.addWidget(self.day_length_label, 1, 0, 1, 6)
-        note = QLabel("Thay đổi lịch hoặc giờ làm việc chỉ tính lại hạn của hồ sơ đang giải quyết; "
+        note = note_label("Thay đổi lịch hoặc giờ làm việc chỉ tính lại hạn của hồ sơ đang giải quyết; "
                       "hồ sơ đã kết thúc giữ nguyên hạn đã dùng để đánh giá.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6670;")
         layout.addWidget(note, 2, 0, 1, 6)
         return box
 

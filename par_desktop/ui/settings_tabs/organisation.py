@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
+    QHBoxLayout, QLineEdit, QPushButton, QScrollArea, QSpinBox, QTimeEdit, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.text import nfc
@@ -23,6 +23,7 @@ from par_desktop.services import org
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import OVERWRITE, RELOAD, show_error, show_message
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
+from par_desktop.ui.widgets.panels import note_label
 
 DATE_FORMAT = "dd/MM/yyyy"
 
@@ -355,9 +356,7 @@ class OrganisationTab(QWidget):
         self.settings_save = QPushButton("Lưu cài đặt chung")
         self.settings_save.clicked.connect(self.save_settings)
         self.settings_save.setEnabled(self.can_settings)
-        note = QLabel("Thay đổi giờ làm việc sẽ tính lại hạn xử lý của các hồ sơ đang giải quyết.")
-        note.setStyleSheet("color: #5f6670;")
-        note.setWordWrap(True)
+        note = note_label("Thay đổi giờ làm việc sẽ tính lại hạn xử lý của các hồ sơ đang giải quyết.")
         buttons = QHBoxLayout()
         buttons.addWidget(note, 1)
         buttons.addWidget(self.settings_save)

@@ -31,6 +31,7 @@ from par_desktop.services import documents as doc_service
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error, show_message
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
+from par_desktop.ui.widgets.panels import note_label
 
 PREVIEW_DELAY_MS = 700
 HELP = ("Mỗi phần bắt đầu bằng một dòng «## tên_mục». Trong một phần, dòng trống ngăn cách các đoạn. "
@@ -125,9 +126,7 @@ class TemplatesTab(QWidget):
         self.error_label.setObjectName("templateError")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
-        help_label = QLabel(HELP)
-        help_label.setWordWrap(True)
-        help_label.setStyleSheet("color: #5f6670;")
+        help_label = note_label(HELP)
         self.help_model = RowTableModel([Column("Trường / mục", lambda r: r.name, width=170),
                                          Column("Loại", lambda r: r.kind, width=60),
                                          Column("Ý nghĩa", lambda r: r.text)], key=lambda r: (r.kind, r.name))
@@ -148,8 +147,7 @@ class TemplatesTab(QWidget):
         self.pdf_view.setDocument(self.pdf)
         self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.preview_label = QLabel("Xem trước với dữ liệu mẫu")
-        self.preview_label.setStyleSheet("color: #5f6670;")
+        self.preview_label = note_label("Xem trước với dữ liệu mẫu", wrap=False)
         preview_side = QWidget()
         preview_layout = QVBoxLayout(preview_side)
         preview_layout.setContentsMargins(0, 0, 0, 0)

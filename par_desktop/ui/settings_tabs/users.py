@@ -14,6 +14,7 @@ from par_desktop.errors import InvalidInput, UserError
 from par_desktop.services import users
 from par_desktop.services.session import ROLE_LABELS
 from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error, show_message
+from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 USER_LABELS = {"full_name": "Họ và tên", "role": "Vai trò", "unit": "Đơn vị", "active": "Đang hoạt động",
@@ -87,20 +88,11 @@ class UserDialog(QDialog):
                       "khoản. Đơn vị: tiến độ và giải trình của đơn vị mình. Lãnh đạo: chỉ xem.")
         hint.setWordWrap(True)
         hint.setStyleSheet("QLabel { color: #555; }")
-        ok = QPushButton("Lưu")
-        ok.setObjectName("okButton")
-        ok.setDefault(True)
-        ok.clicked.connect(self._accept)
-        cancel = QPushButton("Hủy")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(ok)
-        buttons.addWidget(cancel)
+        buttons = dialog_buttons(self, "Lưu", self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         self.setMinimumWidth(460)
 
     def _role_changed(self) -> None:
@@ -136,19 +128,10 @@ class PasswordDialog(QDialog):
         self.confirm_edit = _password_line("confirm")
         form.addRow("Mật khẩu mới:", self.new_edit)
         form.addRow("Nhập lại mật khẩu mới:", self.confirm_edit)
-        ok = QPushButton("Đổi mật khẩu")
-        ok.setObjectName("okButton")
-        ok.setDefault(True)
-        ok.clicked.connect(self._accept)
-        cancel = QPushButton("Hủy")
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(ok)
-        buttons.addWidget(cancel)
+        buttons = dialog_buttons(self, "Đổi mật khẩu", self._accept)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
 
     def _accept(self) -> None:
         if self.new_edit.text() != self.confirm_edit.text():

@@ -6,6 +6,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
+def note_label(text: str = "", parent: QWidget | None = None, *, wrap: bool = True) -> QLabel:
+    """Secondary text (hints, notes, explanations) in the one grey of the colour language."""
+    from par_desktop.ui.status_style import GREY
+
+    label = QLabel(text, parent)
+    label.setWordWrap(wrap)
+    label.setStyleSheet(f"color: {GREY.name()};")
+    return label
+
+
 class ErrorPanel(QWidget):
     """Shown in place of a page or tab that cannot be created; the rest of the window keeps working."""
 
