@@ -15,7 +15,7 @@ from par_desktop.db import connection
 from par_desktop.db.models import ALL_MODELS, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _APPEND_ONLY_MESSAGE = "audit_log is append-only"
 
@@ -35,9 +35,27 @@ def make_audit_append_only(db: peewee.Database) -> None:
                        "FOR EACH ROW EXECUTE FUNCTION par_audit_append_only()")
 
 
+def _create_new_tables(db: peewee.Database) -> None:
+    """Tables that a newer version added (``safe``: the ones already there are left alone)."""
+    db.create_tables(ALL_MODELS, safe=True)
+
+
+# Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
+# feature appends its step (new columns, data moves) here. New tables need no step of their own.
+V3_STEPS: list[Callable[[peewee.Database], None]] = [
+    _create_new_tables,
+]
+
+
+def upgrade_to_3(db: peewee.Database) -> None:
+    for step in V3_STEPS:
+        step(db)
+
+
 # Upgrade steps: MIGRATIONS[n] turns a version n-1 database into version n (runs inside a transaction).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: make_audit_append_only,
+    3: upgrade_to_3,
 }
 
 

@@ -1,6 +1,8 @@
 """Schema creation, versions, upgrades and the refusal of files PAR Desktop cannot use."""
 
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -57,7 +59,7 @@ def test_version_1_file_is_backed_up_then_upgraded(empty_db, isolated_user_dirs)
     current().close()
     _as_version_1(empty_db)
     schema.open_database(str(empty_db))
-    assert AppMeta.get_by_id("schema_version").value == str(schema.SCHEMA_VERSION) == "2"
+    assert AppMeta.get_by_id("schema_version").value == str(schema.SCHEMA_VERSION)
     assert schema.check(current()) == []
     with write_transaction():
         audit("vanphong", "update", "unit", 1, "head_name", "", "Nguyễn Thị Hương")
@@ -70,6 +72,24 @@ def test_version_1_file_is_backed_up_then_upgraded(empty_db, isolated_user_dirs)
     kept = sqlite3.connect(backups[0])
     assert kept.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()[0] == "1"
     assert kept.execute("SELECT name FROM unit").fetchall() == [("Văn phòng Sở",)]
+
+
+V2_DEMO = Path(__file__).resolve().parents[1] / "data" / "schema-v2-demo.db"
+
+
+def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user_dirs):
+    """``tests/data/schema-v2-demo.db`` was written by the released version 2 (``init --demo
+    --dossiers 80``): every later step must carry its rows over and leave a file that passes check."""
+    from par_desktop.db.connection import current
+    from par_desktop.db.models import Dossier, Task
+
+    path = tmp_path / "v2.db"
+    shutil.copyfile(V2_DEMO, path)
+    schema.open_database(str(path))
+    assert AppMeta.get_by_id("schema_version").value == str(schema.SCHEMA_VERSION)
+    assert schema.check(current()) == []
+    assert Dossier.select().count() == 80
+    assert Task.select().count() > 10
 
 
 def test_check_reports_an_unprotected_audit_trail(empty_db):
