@@ -17,7 +17,7 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from par_desktop.documents.fonts import resource_dir
+from par_desktop.assets import resource_path
 from par_desktop.documents.model import Block, Footnote, Heading, Inline, Paragraph, Run
 from par_desktop.domain.text import nfc, ui_date, vn_number
 from par_desktop.errors import InvalidInput
@@ -175,7 +175,7 @@ def default_template(doc_type: str) -> str:
     """The shipped wording of a document type (resources/templates/<doc_type>.j2)."""
     if doc_type not in DOC_TYPES:
         raise InvalidInput(f"Không có loại văn bản «{doc_type}». Các loại: {', '.join(DOC_TYPES)}.")
-    return (resource_dir() / "templates" / f"{doc_type}.j2").read_text(encoding="utf-8")
+    return resource_path("templates", f"{doc_type}.j2").read_text(encoding="utf-8")
 
 
 def placeholders(doc_type: str) -> dict[str, str]:

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop import APP_NAME, __version__
+from par_desktop.assets import form_path
 from par_desktop.errors import PermissionDenied, UserError
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
 from par_desktop.ui.global_search import GlobalSearchDialog
 from par_desktop.ui.global_search import target as search_target
-from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
+from par_desktop.ui.widgets.icons import app_icon, icon
 from par_desktop.ui.widgets.panels import ErrorPanel
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _html_escape(text: str) -> str:
 
 def load_shell(parent: QWidget) -> QWidget:
     """Build the central area from ``forms/main_window.ui``."""
-    path = forms_dir() / "main_window.ui"
+    path = form_path("main_window.ui")
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"{path}: {file.errorString()}")
