@@ -1,0 +1,364 @@
+"""Every write path's permissions: each service function that takes an ``actor`` is run by every role, on
+the demo database. The roles its permission allows succeed (and write audit rows); every other role is
+refused by the service itself with ``PermissionDenied`` and nothing is written.
+
+``test_every_service_taking_an_actor_has_a_role_test`` lists the functions of ``par_desktop.services``
+(every module, found by walking the package) that take an ``actor`` and fails for one that is neither in
+``WRITE_PATHS`` nor in ``NOT_GUARDED``: a new write service gets its row in ``WRITE_PATHS``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import par_desktop.services
+from par_desktop.errors import PermissionDenied
+from par_desktop.services import (
+    backups, calendar, demo, documents, dossiers, org, presence, procedures, register, session, settings, steps,
+    tasks, users,
+)
+from par_desktop.services.session import SYSTEM, Actor
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+from plan_files import reference_docx
+
+PW = "mat-khau-1"
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
+
+
+@dataclass(frozen=True)
+class WritePath:
+    """One service function and how to run it once as a given actor."""
+
+    service: Callable[..., Any]
+    # the permissions it needs (session.PERMISSIONS): a role is allowed when it has all of them
+    needs: tuple[str, ...]
+    # act(actor, target, env): the call under test; target is what prepare returned
+    act: Callable[[Actor, Any, dict], Any]
+    # prepare(env, n): done as the system account before the attempt, e.g. the record to delete
+    prepare: Callable[[dict, int], Any] = lambda env, n: n
+    # a unit account may act only on its own unit's records (the target belongs to env["unit_own"])
+    unit_scoped: bool = False
+    writes_audit: bool = True
+    database: str = "demo_db"
+
+
+def _dossier(env: dict, n: int, **fields) -> int:
+    """A fresh open dossier of the acting unit, received at 08:00 on a working day of 2024."""
+    return dossiers.create_dossier(SYSTEM, code=f"ROLE-{n}", procedure_id=_a_procedure(), unit_id=env["unit_own"],
+                                   received_at=datetime(2024, 3, 4, 8) + timedelta(days=7 * (n % 30)),
+                                   **fields).id
+
+
+def _a_procedure() -> int:
+    from par_desktop.db.models import Procedure
+
+    return Procedure.select().order_by(Procedure.id).first().id
+
+
+def _paused_dossier(env: dict, n: int) -> int:
+    dossier_id = _dossier(env, n)
+    dossiers.pause_dossier(SYSTEM, dossier_id, datetime(2024, 3, 4, 9) + timedelta(days=7 * (n % 30)), "chờ bổ sung")
+    return dossier_id
+
+
+def _procedure(env: dict, n: int) -> int:
+    return procedures.create_procedure(SYSTEM, code=f"9.ROLE.{n}", name=f"Thủ tục thử {n}", field="Thử",
+                                       limit_days=5).id
+
+
+def _task(env: dict, n: int) -> int:
+    return tasks.create_task(SYSTEM, content=f"Nhiệm vụ thử {n}", deadline_text="Tháng 12/2024",
+                             lead_unit_ids=[env["unit_own"]])
+
+
+def _process(env: dict, n: int) -> int:
+    return steps.create_process(SYSTEM, f"Quy trình thử {n}", date(2024, 3, 4),
+                                [("Thẩm định", env["unit_own"], 3.0)])
+
+
+def _first_step(env: dict, n: int) -> int:
+    from par_desktop.db.models import ProcessStep
+
+    process_id = _process(env, n)
+    return ProcessStep.select().where(ProcessStep.process == process_id).order_by(ProcessStep.id).first().id
+
+
+def _user(env: dict, n: int) -> str:
+    users.create_user(SYSTEM, f"thu{n}", "office", PW, full_name=f"Người thử {n}")
+    return f"thu{n}"
+
+
+def _locked_user(env: dict, n: int) -> str:
+    from par_desktop.db.models import User
+
+    username = _user(env, n)
+    User.update(locked_until=datetime.now() + timedelta(minutes=5)).where(User.username == username).execute()
+    return username
+
+
+def _inactive_user(env: dict, n: int) -> str:
+    username = _user(env, n)
+    users.deactivate_user(SYSTEM, username)
+    return username
+
+
+def _custom_template(env: dict, n: int) -> date:
+    day = date(2031, 1, 1) + timedelta(days=n)
+    documents.save_template(SYSTEM, "reminder", day, documents.template_in_force("reminder"))
+    return day
+
+
+def _version(model: str, record_id: int) -> int:
+    from par_desktop.db import models
+
+    return getattr(models, model).get_by_id(record_id).version
+
+
+def _one_dossier_csv(env: dict, n: int) -> Path:
+    from par_desktop.db.models import Procedure
+
+    path = env["tmp"] / f"one-{n}.csv"
+    path.write_text(f"Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận\nR-{n},{Procedure.select().first().code},"
+                    "04/03/2024 08:30\n", encoding="utf-8")
+    return path
+
+
+def _backup_file(env: dict, n: int) -> Path:
+    return backups.backup_now(SYSTEM, env["db"])
+
+
+WRITE_PATHS = [
+    # --- settings, organisation, calendar, templates
+    WritePath(settings.set_value, ("settings",), lambda a, n, env: settings.set_value(a, "tasks.at_risk_days", 10 + n)),
+    WritePath(org.set_org_names, ("organisation",),
+              lambda a, n, env: org.set_org_names(a, date(2030, 1, 1) + timedelta(days=n), org.org_names())),
+    WritePath(org.create_unit, ("organisation",), lambda a, n, env: org.create_unit(a, f"Phòng thử {n}", f"T{n}")),
+    WritePath(org.update_unit, ("organisation",),
+              lambda a, n, env: org.update_unit(a, env["unit_other"], _version("Unit", env["unit_other"]),
+                                                head_name=f"Trưởng phòng {n}")),
+    WritePath(org.add_alias, ("organisation",),
+              lambda a, n, env: org.add_alias(a, org.find_unit(env["unit_other_code"]), f"Tên gọi khác {n}")),
+    WritePath(org.save_signer, ("organisation",),
+              lambda a, n, env: org.save_signer(a, None, None, name=f"Người ký {n}", title="PHÓ GIÁM ĐỐC")),
+    WritePath(calendar.set_override, ("calendar",),
+              lambda a, n, env: calendar.set_override(a, date(2030, 1, 1) + timedelta(days=n), False, f"QĐ {n}")),
+    WritePath(calendar.remove_override, ("calendar",), lambda a, day, env: calendar.remove_override(a, day),
+              prepare=lambda env, n: (calendar.set_override(SYSTEM, date(2031, 1, 1) + timedelta(days=n), False,
+                                                            f"QĐ {n}"), date(2031, 1, 1) + timedelta(days=n))[1]),
+    WritePath(calendar.set_office_hours, ("calendar",),
+              lambda a, n, env: calendar.set_office_hours(a, time(7, n % 30), time(17))),
+    WritePath(documents.save_template, ("templates",),
+              lambda a, n, env: documents.save_template(a, "reminder", date(2030, 1, 1) + timedelta(days=n),
+                                                        documents.template_in_force("reminder"))),
+    WritePath(documents.reset_template, ("templates",),
+              lambda a, day, env: documents.reset_template(a, "reminder", day), prepare=_custom_template),
+    # --- accounts
+    WritePath(users.create_user, ("manage_users",), lambda a, n, env: users.create_user(a, f"moi{n}", "office", PW)),
+    WritePath(users.edit_user, ("manage_users",),
+              lambda a, name, env: users.edit_user(a, name, None, full_name="Tên mới"), prepare=_user),
+    WritePath(users.deactivate_user, ("manage_users",), lambda a, name, env: users.deactivate_user(a, name),
+              prepare=_user),
+    WritePath(users.reactivate_user, ("manage_users",), lambda a, name, env: users.reactivate_user(a, name),
+              prepare=_inactive_user),
+    WritePath(users.set_password, ("manage_users",),
+              lambda a, name, env: users.set_password(a, name, "mat-khau-moi-2"), prepare=_user),
+    WritePath(users.unlock, ("manage_users",), lambda a, name, env: users.unlock(a, name), prepare=_locked_user),
+    # --- backups and maintenance
+    WritePath(backups.backup_now, ("backup",), lambda a, n, env: backups.backup_now(a, env["db"]),
+              writes_audit=False),
+    WritePath(backups.restore_backup, ("restore",), lambda a, copy, env: backups.restore_backup(a, env["db"], copy),
+              prepare=_backup_file, writes_audit=False),   # the restored copy has the audit trail of its day
+    WritePath(presence.enter_maintenance, ("restore",),
+              lambda a, n, env: (presence.enter_maintenance(a, f"Bảo trì {n}"), presence.leave_maintenance(a))),
+    WritePath(presence.leave_maintenance, ("restore",), lambda a, n, env: presence.leave_maintenance(a),
+              writes_audit=False),   # nothing held: the allowed roles get False
+    WritePath(demo.fill_demo, ("import", "manage_users"), lambda a, n, env: demo.fill_demo(a, dossier_count=3),
+              database="empty_db"),
+    # --- plan and tasks
+    WritePath(tasks.import_plan, ("import", "tasks"),
+              lambda a, path, env: tasks.import_plan(a, path),
+              prepare=lambda env, n: reference_docx(env["tmp"] / f"ke-hoach-{n}.docx"),
+              writes_audit=False),   # the demo holds this plan already: importing it again changes nothing
+    WritePath(tasks.create_plan_obligations, ("tasks",),
+              lambda a, n, env: tasks.create_plan_obligations(a, env["plan"]), writes_audit=False),
+    WritePath(tasks.ensure_all_occurrences, ("tasks",), lambda a, n, env: tasks.ensure_all_occurrences(a),
+              writes_audit=False),   # the demo's occurrences already exist
+    WritePath(tasks.create_task, ("tasks",),
+              lambda a, n, env: tasks.create_task(a, content=f"Nhiệm vụ {n}", deadline_text="Tháng 12/2024",
+                                                  lead_unit_ids=[env["unit_own"]])),
+    WritePath(tasks.update_task, ("tasks",), lambda a, task, env: tasks.update_task(a, task, None, note="ghi chú"),
+              prepare=_task),
+    WritePath(tasks.delete_task, ("tasks",), lambda a, task, env: tasks.delete_task(a, task, None), prepare=_task),
+    WritePath(tasks.report_progress, ("progress",),
+              lambda a, task, env: tasks.report_progress(a, task, percent=40, text="đang làm",
+                                                         unit_id=env["unit_own"]),
+              prepare=_task, unit_scoped=True),
+    WritePath(steps.create_process, ("tasks",),
+              lambda a, n, env: steps.create_process(a, f"Quy trình {n}", date(2024, 3, 4),
+                                                     [("Thẩm định", env["unit_own"], 3.0)])),
+    WritePath(steps.create_from_template, ("tasks",),
+              lambda a, n, env: steps.create_from_template(a, "publish_list", env["unit_own"], date(2024, 3, 4))),
+    WritePath(steps.complete_step, ("progress",), lambda a, step, env: steps.complete_step(a, step, date(2024, 3, 6)),
+              prepare=_first_step, unit_scoped=True),
+    WritePath(steps.delete_process, ("tasks",), lambda a, process, env: steps.delete_process(a, process),
+              prepare=_process),
+    # --- procedures and dossiers
+    WritePath(procedures.create_procedure, ("dossiers",),
+              lambda a, n, env: procedures.create_procedure(a, code=f"9.{n}", name=f"Thủ tục {n}", field="Thử",
+                                                            limit_days=5)),
+    WritePath(procedures.update_procedure, ("dossiers",),
+              lambda a, p, env: procedures.update_procedure(a, p, None, limit_days=12), prepare=_procedure),
+    WritePath(procedures.delete_procedure, ("dossiers",), lambda a, p, env: procedures.delete_procedure(a, p),
+              prepare=_procedure),
+    WritePath(procedures.mark_reviewed, ("dossiers",), lambda a, p, env: procedures.mark_reviewed(a, p, 2024),
+              prepare=_procedure),
+    WritePath(dossiers.create_dossier, ("dossiers",),
+              lambda a, n, env: dossiers.create_dossier(a, code=f"HS-{n}", procedure_id=_a_procedure(),
+                                                        received_at=datetime(2024, 3, 4, 8))),
+    WritePath(dossiers.update_dossier, ("dossiers",),
+              lambda a, d, env: dossiers.update_dossier(a, d, None, applicant="Người nộp mới"), prepare=_dossier),
+    WritePath(dossiers.delete_dossier, ("dossiers",), lambda a, d, env: dossiers.delete_dossier(a, d),
+              prepare=_dossier),
+    WritePath(dossiers.pause_dossier, ("dossiers",),
+              lambda a, d, env: dossiers.pause_dossier(a, d, reason="chờ bổ sung"),
+              prepare=_dossier),
+    WritePath(dossiers.resume_dossier, ("dossiers",), lambda a, d, env: dossiers.resume_dossier(a, d),
+              prepare=_paused_dossier),
+    WritePath(dossiers.add_handover, ("dossiers",),
+              lambda a, d, env: dossiers.add_handover(a, d, to_unit_id=env["unit_other"],
+                                                      sent_at=datetime(2024, 3, 4, 10)),
+              prepare=_dossier),
+    WritePath(dossiers.set_explanation, ("explanations",),
+              lambda a, d, env: dossiers.set_explanation(a, d, reason="Chờ xác minh"),
+              prepare=_dossier, unit_scoped=True),
+    WritePath(dossiers.recompute_open_due, ("dossiers",), lambda a, n, env: dossiers.recompute_open_due(a),
+              writes_audit=False),   # nothing changed in the calendar: no due moment moves
+    WritePath(dossiers.import_dossiers, ("import",),
+              lambda a, path, env: dossiers.import_dossiers(a, path), prepare=_one_dossier_csv),
+    # --- documents and the register
+    WritePath(register.issue_number, ("register",),
+              lambda a, n, env: register.issue_number(a, "KH", f"Kế hoạch thử {n}")),
+    WritePath(documents.generate, ("documents",),
+              lambda a, n, env: documents.generate(a, documents.DocRequest("plan"), env["tmp"] / f"kh-{n}.docx"),
+              writes_audit=False),
+    WritePath(documents.write, ("documents",),
+              lambda a, n, env: documents.write(a, documents.DocRequest("plan"), env["tmp"] / f"kh-{n}.pdf"),
+              writes_audit=False),
+]
+
+# Functions that take an actor without being a write the roles decide.
+NOT_GUARDED = {
+    session.require: "the check itself",
+    presence.register: "announces the signed-in user's app session; every role has one",
+    presence.is_holder: "tells whether this session holds maintenance mode",
+    presence.install_write_guard: "installs the maintenance check every write runs",
+    presence.ensure_not_in_maintenance: "the maintenance check every write runs",
+}
+
+
+def actor_services() -> dict[Callable[..., Any], str]:
+    """Every public function of par_desktop.services (all modules) with an ``actor`` parameter: its name."""
+    found = {}
+    for module_info in pkgutil.walk_packages(par_desktop.services.__path__, "par_desktop.services."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            if (inspect.isfunction(value) and not name.startswith("_")
+                    and value.__module__.startswith("par_desktop.services")
+                    and "actor" in inspect.signature(value).parameters):
+                found[value] = f"{value.__module__}.{value.__name__}"
+    return found
+
+
+def test_every_service_taking_an_actor_has_a_role_test():
+    services = actor_services()
+    covered = {path.service for path in WRITE_PATHS}
+    missing = sorted(name for function, name in services.items()
+                     if function not in covered and function not in NOT_GUARDED)
+    assert not missing, f"no role test in tests/services/test_roles.py WRITE_PATHS for: {', '.join(missing)}"
+    assert len(services) >= 50      # the walk really found the services
+    for function in [*covered, *NOT_GUARDED]:
+        assert function in services, f"{function.__qualname__} no longer takes an actor"
+    assert len(covered) == len(WRITE_PATHS), "a service appears twice in WRITE_PATHS"
+
+
+def _environment(db_location: str, tmp_path: Path) -> dict:
+    from par_desktop.db.models import Dossier, Plan, TaskUnit, Unit
+
+    env: dict[str, Any] = {"db": db_location, "tmp": tmp_path}
+    lead = TaskUnit.select().where(TaskUnit.role == "lead").first()
+    if lead is None:      # the empty database of fill_demo
+        env.update(unit_own=1, unit_other=2)
+    else:
+        own = lead.unit_id
+        other = Unit.select().where((Unit.id != own) & Unit.id.in_(Dossier.select(Dossier.unit))).first()
+        env.update(unit_own=own, unit_other=other.id, unit_other_code=other.short_code,
+                   plan=Plan.select().order_by(Plan.id.desc()).first().id)
+    env["actors"] = {
+        "admin": Actor("quantri", "admin", None, "Nguyễn Quản Trị"),
+        "office": Actor("lan", "office", None, "Lê Thị Lan"),
+        "unit_own": Actor("donvi", "unit", env["unit_own"], "Phạm Văn Bình"),
+        "unit_other": Actor("donvi2", "unit", env["unit_other"], "Hà Thị Mai"),
+        "leader": Actor("lanhdao", "leader", None, "Trần Văn Hà"),
+    }
+    return env
+
+
+def _allowed(path: WritePath, role: str, actor: Actor) -> bool:
+    return all(actor.can(need) for need in path.needs) and not (path.unit_scoped and role == "unit_other")
+
+
+@pytest.mark.parametrize("path", WRITE_PATHS, ids=lambda p: f"{p.service.__module__.split('.')[-1]}.{p.service.__name__}")
+def test_each_role_on_each_write_path(path, request, tmp_path):
+    """Refused roles first (the record to act on is still there for them), then the allowed ones."""
+    from par_desktop.db.models import AuditLog
+
+    env = _environment(str(request.getfixturevalue(path.database)), tmp_path)
+    roles = sorted(env["actors"].items(), key=lambda item: _allowed(path, *item))
+    outcome = {}
+    for n, (role, actor) in enumerate(roles, start=1):
+        target = path.prepare(env, n)
+        before = AuditLog.select().count()
+        if _allowed(path, role, actor):
+            path.act(actor, target, env)
+            if path.writes_audit:
+                assert AuditLog.select().count() > before, f"{role} changed something without an audit row"
+            outcome[role] = True
+        else:
+            with pytest.raises(PermissionDenied):
+                path.act(actor, target, env)
+            assert AuditLog.select().count() == before, f"{role} was refused but something was written"
+            outcome[role] = False
+    # every path is allowed to someone and refused to someone; the leadership only reads
+    assert set(outcome.values()) == {True, False}
+    assert outcome["leader"] is False
+
+
+def test_a_unit_account_cannot_change_another_units_task_or_dossier(demo_db, tmp_path):
+    from par_desktop.db.models import Dossier, ProgressReport, Task, TaskUnit
+
+    env = _environment(str(demo_db), tmp_path)
+    unit = env["actors"]["unit_own"]
+    others_task = TaskUnit.select().where((TaskUnit.role == "lead") & (TaskUnit.unit != env["unit_own"])).first()
+    others_dossier = Dossier.select().where(Dossier.unit != env["unit_own"]).first()
+    before = Task.get_by_id(others_task.task_id).progress_percent
+    with pytest.raises(PermissionDenied):
+        tasks.report_progress(unit, others_task.task_id, percent=90, unit_id=others_task.unit_id)
+    with pytest.raises(PermissionDenied):
+        tasks.report_progress(unit, others_task.task_id, percent=90)
+    with pytest.raises(PermissionDenied):
+        tasks.update_task(unit, others_task.task_id, None, note="sửa trộm")
+    with pytest.raises(PermissionDenied):
+        dossiers.set_explanation(unit, others_dossier.id, reason="không phải của mình")
+    assert Task.get_by_id(others_task.task_id).progress_percent == before
+    assert not ProgressReport.select().where(ProgressReport.username == "donvi").exists()
