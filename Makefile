@@ -25,9 +25,13 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
-bundle: $(STAMP)
-	$(BIN)/pyinstaller --noconfirm --clean build_installer.spec
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bundle_smoke.py dist/par-desktop
+# The bundle is built in its own venv from the exact versions of constraints-bundle.txt.
+BUNDLE_VENV := build/bundle-venv
+bundle:
+	test -d $(BUNDLE_VENV) || $(PY) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install -q -c constraints-bundle.txt -e '.[build]'
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build_installer.spec
+	QT_QPA_PLATFORM=offscreen $(BUNDLE_VENV)/bin/python tests/bundle_smoke.py dist/par-desktop
 
 clean:
 	rm -rf build dist $(VENV) .pytest_cache

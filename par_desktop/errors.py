@@ -6,6 +6,8 @@ after ``error:``. Anything else that escapes is a bug: the crash handler logs it
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class UserError(Exception):
     """A problem caused by the input or the environment, explained in Vietnamese."""
@@ -34,7 +36,7 @@ class SchemaTooNew(DatabaseUnavailable):
 class ConflictError(UserError):
     """Someone else changed the record since it was read (optimistic concurrency)."""
 
-    def __init__(self, message: str, *, current: dict | None = None, detail: str | None = None):
+    def __init__(self, message: str, *, current: dict[str, Any] | None = None, detail: str | None = None):
         super().__init__(message, detail=detail)
         self.current = current or {}
 

@@ -98,7 +98,7 @@ def _official_days(year: int) -> dict[int, tuple[str, str]]:
     Shared by every calendar (the package is the slow part), so a new calendar after an override
     change costs almost nothing. Callers must not mutate the result.
     """
-    official = holidays.VN(years=year, language="en_US")  # empty outside 1901–2100: weekends only
+    official = holidays.country_holidays("VN", years=year, language="en_US")  # empty outside 1901–2100: weekends only
     days = {day.toordinal(): ("holiday", _vietnamese_holiday_name(name))
             for day, name in official.items() if day.year == year}
     for day in official.weekend_workdays:  # the set holds every known year: keep this one
@@ -148,8 +148,8 @@ class WorkCalendar:
         if cached is not None:
             return cached
         special = dict(_official_days(year))
-        for ordinal, (working, reason) in self._overrides.get(year, {}).items():
-            special[ordinal] = ("override_work" if working else "override_off", reason)
+        for ordinal, (is_working, reason) in self._overrides.get(year, {}).items():
+            special[ordinal] = ("override_work" if is_working else "override_off", reason)
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
         working = [o for o in range(first, last + 1)
                    if (special[o][0] in _WORKING_KINDS if o in special else (o - 1) % 7 < 5)]
@@ -180,8 +180,10 @@ class WorkCalendar:
             while True:
                 if ordinal is not None:
                     down, up = ordinal < span.first, ordinal > span.last
-                else:
+                elif index is not None:
                     down, up = index < span.base, index >= span.base + len(span.ordinals)
+                else:
+                    raise TypeError("_extend needs an ordinal or a working-day index")
                 if down:
                     year = date.fromordinal(span.first).year - 1
                     extra = self._year(year).working

@@ -92,7 +92,7 @@ class _Worker:
         if db is not None and opened_here and not db.is_closed():
             try:
                 db.close()
-            except Exception:  # noqa: BLE001 — e.g. a transaction left open by a bug; it is logged
+            except Exception:  # e.g. a transaction left open by a bug; it is logged
                 log.exception("closing the worker's database connection")
 
 

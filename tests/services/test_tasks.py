@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import (  # noqa: E402
+from plan_files import (
     HEADER, fill_reference_plan, reference_docx, reference_parts, reference_xlsx, write_plan_docx,
 )
 
-from par_desktop.db.models import (  # noqa: E402
+from par_desktop.db.models import (
     Attachment, AuditLog, Plan, ProgressReport, Task, TaskOccurrence, TaskUnit, Unit, UnitAlias,
 )
-from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied  # noqa: E402
-from par_desktop.services import org, settings, tasks  # noqa: E402
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
+from par_desktop.services import org, settings, tasks
+from par_desktop.services.session import SYSTEM, Actor
 
 EXPECTED_DUE = {
     "I.1": "2024-12-31", "I.2": "2024-07-31", "I.3": "2024-07-31", "II.1": "2024-09-29",

@@ -12,15 +12,15 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gui_helpers import answer_next_dialog  # noqa: E402
-from plan_files import reference_docx  # noqa: E402
+from gui_helpers import answer_next_dialog
+from plan_files import reference_docx
 
-from par_desktop.db.models import AuditLog, Dossier, OrgProfile, Signer, Task, Unit  # noqa: E402
-from par_desktop.services import org, users  # noqa: E402
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
-from par_desktop.ui import first_start  # noqa: E402
-from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog  # noqa: E402
-from par_desktop.ui.first_start import FirstStartWizard  # noqa: E402
+from par_desktop.db.models import AuditLog, Dossier, OrgProfile, Signer, Task, Unit
+from par_desktop.services import org, users
+from par_desktop.services.session import SYSTEM, Actor
+from par_desktop.ui import first_start
+from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog
+from par_desktop.ui.first_start import FirstStartWizard
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("cheap_hashing")]
 

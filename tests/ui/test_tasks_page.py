@@ -13,19 +13,19 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import fill_reference_plan, reference_docx  # noqa: E402
+from plan_files import fill_reference_plan, reference_docx
 
-from par_desktop.db.models import Attachment, ProgressReport, Task, Unit, UnitAlias  # noqa: E402
-from par_desktop.services import org, steps, tasks  # noqa: E402
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
-from par_desktop.ui import errors as ui_errors  # noqa: E402
-from par_desktop.ui.context import AppContext  # noqa: E402
-from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog, UnitMappingDialog  # noqa: E402
-from par_desktop.ui.models.tasks_model import (  # noqa: E402
+from par_desktop.db.models import Attachment, ProgressReport, Task, Unit, UnitAlias
+from par_desktop.services import org, steps, tasks
+from par_desktop.services.session import SYSTEM, Actor
+from par_desktop.ui import errors as ui_errors
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog, UnitMappingDialog
+from par_desktop.ui.models.tasks_model import (
     OccurrenceTableModel, ReportTableModel, StepTableModel, TaskTableModel, UnitSummaryModel,
 )
-from par_desktop.ui.pages.tasks import TasksPage  # noqa: E402
-from par_desktop.ui.status_style import state_background, state_color  # noqa: E402
+from par_desktop.ui.pages.tasks import TasksPage
+from par_desktop.ui.status_style import state_background, state_color
 
 pytestmark = pytest.mark.gui
 JULY = date(2024, 7, 20)

@@ -199,7 +199,7 @@ def test_run_operation_works_off_the_gui_thread_on_its_own_connection(qtbot, emp
     assert results == [1] and operation.result == 1 and operation.error is None
     assert seen["thread"] is not threading.main_thread()
     with pytest.raises(Exception, match="closed"):
-        seen["connection"].total_changes   # the worker closed the connection it opened
+        _ = seen["connection"].total_changes   # the worker closed the connection it opened
     assert Unit.select().count() == 1      # the GUI thread's own connection is untouched
 
 
