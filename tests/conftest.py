@@ -131,6 +131,18 @@ def cli():
     return run_cli
 
 
+def wait_for_files(*paths: Path, timeout: float = 60) -> None:
+    """Wait until each file exists: the "ready" signal of a child process (it touches its file once it has
+    opened the database), so that a test starts its processes together without guessing a delay."""
+    import time
+
+    end = time.monotonic() + timeout
+    for path in paths:
+        while not path.exists():
+            assert time.monotonic() < end, f"{path.name} never appeared: a child process did not get ready"
+            time.sleep(0.01)
+
+
 # ---- PostgreSQL (issue 9) ------------------------------------------------------------------------------
 # PAR_TEST_PG_URL names a PostgreSQL server where the test role may CREATE DATABASE; .ci/run starts a
 # throw-away cluster and sets it. Without it, a throw-away cluster is started for the session when the
