@@ -49,6 +49,8 @@ class OrgProfile(VersionedModel):
     agency_abbr = CharField()         # "SLĐTBXH" (in document numbers)
     place_name = CharField()          # "Bắc Giang"
     office_unit_code = CharField(default="VP")
+    short_name = CharField(default="")   # "Sở LĐ-TB&XH" (a short form the office chose; else derived)
+    valid_to = DateField(null=True)      # last day in force (None: until a later row starts)
 
 
 class Unit(VersionedModel):

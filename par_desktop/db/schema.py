@@ -54,12 +54,14 @@ def _add_columns(db: peewee.Database, model, names: tuple[str, ...]) -> None:
 
 
 def _catalogue_and_slip_columns(db: peewee.Database) -> None:
-    """The catalogue's limit wording and unit, publication decision and dates; hand-over signatories."""
-    from par_desktop.db.models import Handover, Procedure
+    """The catalogue's limit wording and unit, publication decision and dates; hand-over signatories;
+    the organisation's chosen short name and the last day its names are in force."""
+    from par_desktop.db.models import Handover, OrgProfile, Procedure
 
     _add_columns(db, Procedure, ("limit_unit", "limit_text", "limit_note", "decision_number", "published_on",
                                  "effective_on", "needs_completion"))
     _add_columns(db, Handover, ("giver_name", "receiver_name"))
+    _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each

@@ -102,6 +102,7 @@ _CHANNEL_PREFIX = re.compile(r"^(?:truc tiep|truc tuyen|dich vu buu chinh|buu ch
 _SAME_DAY = re.compile(r"^(?:giai quyet |tra ket qua )?(?:ngay )?trong (?:ngay|buoi)(?: lam viec)?\b")
 _FIGURE = re.compile(r"(?:khong qua |toi da |trong (?:vong |thoi han )?)?(\d+(?:[.,]\d+)?)\s*(\([^)]*\))?\s*"
                      r"(ngay lam viec|ngay|gio lam viec|gio|thang)\b(\s*(?:\([^)]*\)|lich|theo lich))?")
+_BARE_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?)")
 _CALENDAR_WORDS = ("lich", "ke ca ngay nghi", "tinh ca ngay nghi", "ca ngay nghi", "lien tuc")
 
 
@@ -113,6 +114,12 @@ def parse_limit(text: str) -> TimeLimit:
         raise InvalidInput("Chưa ghi thời hạn giải quyết.")
     key = _CHANNEL_PREFIX.sub("", key)
     offset = len(fold(raw)) - len(key)
+    bare = _BARE_NUMBER.fullmatch(key)   # a number alone (a numeric cell): working days
+    if bare:
+        amount = float(bare.group(1).replace(",", "."))
+        if amount <= 0:
+            raise InvalidInput(f"Thời hạn «{raw}» phải lớn hơn 0.")
+        return TimeLimit(amount, WORKING_DAYS, "", raw)
     same_day = _SAME_DAY.match(key)
     if same_day:
         return TimeLimit(1, SAME_DAY, _rest(raw, offset + same_day.end()), raw)

@@ -26,6 +26,8 @@ from par_desktop.errors import InvalidInput
     ("04 giờ làm việc", 4, WORKING_HOURS, ""),
     ("2,5 ngày làm việc", 2.5, WORKING_DAYS, ""),
     ("  05   NGÀY LÀM VIỆC  ", 5, WORKING_DAYS, ""),
+    ("15", 15, WORKING_DAYS, ""),
+    ("2,5", 2.5, WORKING_DAYS, ""),
 ])
 def test_wordings(text, amount, unit, note):
     limit = parse_limit(text)
