@@ -24,12 +24,13 @@ import pytest
 import par_desktop.services
 from par_desktop.errors import PermissionDenied
 from par_desktop.services import (
-    backups, calendar, demo, documents, dossiers, org, presence, procedures, register, session, settings, steps,
-    tasks, users,
+    backups, calendar, catalog, demo, documents, dossiers, org, presence, procedures, register, session, settings,
+    steps, tasks, users,
 )
 from par_desktop.services.session import SYSTEM, Actor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+from catalog_files import national_xlsx
 from plan_files import reference_docx
 
 PW = "mat-khau-1"
@@ -221,6 +222,12 @@ WRITE_PATHS = [
               lambda a, p, env: procedures.update_procedure(a, p, None, limit_days=12), prepare=_procedure),
     WritePath(procedures.delete_procedure, ("dossiers",), lambda a, p, env: procedures.delete_procedure(a, p),
               prepare=_procedure),
+    WritePath(catalog.import_catalog, ("dossiers",),
+              lambda a, path, env: catalog.import_catalog(a, path),
+              prepare=lambda env, n: national_xlsx(env["tmp"] / f"danh-muc-{n}.xlsx")),
+    WritePath(catalog.abolish, ("dossiers",), lambda a, p, env: catalog.abolish(a, [p]), prepare=_procedure),
+    WritePath(catalog.abolish_codes, ("dossiers",), lambda a, p, env: catalog.abolish_codes(a, [f"9.ROLE.{p}"]),
+              prepare=lambda env, n: (_procedure(env, n), n)[1]),
     WritePath(procedures.mark_reviewed, ("dossiers",), lambda a, p, env: procedures.mark_reviewed(a, p, 2024),
               prepare=_procedure),
     WritePath(dossiers.create_dossier, ("dossiers",),
