@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from par_desktop.errors import ConflictError, InvalidInput
 from par_desktop.ui import errors as ui_errors
@@ -22,7 +22,7 @@ from par_desktop.ui.widgets.table import (
     Column, DataTableView, RowTableModel, number_column, state_column,
 )
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 
@@ -249,20 +249,16 @@ def test_conflict_dialog_shows_the_current_values_and_returns_the_choice(qtbot, 
         "updated_at": datetime(2024, 3, 5, 14, 30), "active": True})
     seen: list[str] = []
 
-    def inspect_and_answer():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ui_errors.ConflictDialog):
-            QTimer.singleShot(20, inspect_and_answer)
-            return
+    def inspect_and_answer(dialog: ui_errors.ConflictDialog):
         table = dialog.table
         cells = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
                  for r in range(table.rowCount())}
         seen.append(cells)
         assert [dialog.buttons[k].text() for k in ("reload", "overwrite", "cancel")] == ["Tải lại", "Ghi đè", "Hủy"]
-        dialog.grab().save("/tmp/shots/conflict_dialog.png")
+        save_shot(dialog, "conflict_dialog")
         dialog.buttons[choice].click()
 
-    QTimer.singleShot(0, inspect_and_answer)
+    when_modal(ui_errors.ConflictDialog, inspect_and_answer)
     answer = ui_errors.show_error(None, exc, mine={"head_name": "Trần Văn B"})
     assert answer == choice
     cells = seen[0]

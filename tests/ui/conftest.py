@@ -1,0 +1,24 @@
+"""GUI tests: modal-dialog watches end with their test; screenshots go to the test's own folder."""
+
+from __future__ import annotations
+
+import pytest
+
+import gui_helpers
+
+
+@pytest.fixture(autouse=True)
+def modal_watches_end_with_their_test():
+    """A watch whose dialog never came fails its test here, and stops polling (see gui_helpers)."""
+    yield
+    problems = gui_helpers.finish_watches()
+    if problems:
+        pytest.fail("; ".join(problems), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def screenshots_in_the_test_folder(tmp_path):
+    """``gui_helpers.save_shot`` writes into this test's own folder, never a fixed shared one."""
+    gui_helpers.shots_dir = tmp_path / "shots"
+    yield
+    gui_helpers.shots_dir = None
