@@ -24,9 +24,13 @@ import pytest
 import par_desktop.services
 from par_desktop.errors import PermissionDenied
 from par_desktop.services import (
-    backups, calendar, catalog, demo, documents, dossiers, org, presence, procedures, register, session, settings,
-    steps, tasks, users,
+    backups, calendar_changes, catalog, demo, documents, org, presence, procedures, register, session, settings,
+    steps, users,
 )
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import explanations, handovers, importing, pauses, recompute
+from par_desktop.services.tasks import editing as task_editing
+from par_desktop.services.tasks import links, obligations, occurrences, plan_import, progress
 from par_desktop.services.session import SYSTEM, Actor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
@@ -56,7 +60,7 @@ class WritePath:
 
 def _dossier(env: dict, n: int, **fields) -> int:
     """A fresh open dossier of the acting unit, received at 08:00 on a working day of 2024."""
-    return dossiers.create_dossier(SYSTEM, code=f"ROLE-{n}", procedure_id=_a_procedure(), unit_id=env["unit_own"],
+    return dossier_editing.create_dossier(SYSTEM, code=f"ROLE-{n}", procedure_id=_a_procedure(), unit_id=env["unit_own"],
                                    received_at=datetime(2024, 3, 4, 8) + timedelta(days=7 * (n % 30)),
                                    **fields).id
 
@@ -69,7 +73,7 @@ def _a_procedure() -> int:
 
 def _paused_dossier(env: dict, n: int) -> int:
     dossier_id = _dossier(env, n)
-    dossiers.pause_dossier(SYSTEM, dossier_id, datetime(2024, 3, 4, 9) + timedelta(days=7 * (n % 30)), "chờ bổ sung")
+    pauses.pause_dossier(SYSTEM, dossier_id, datetime(2024, 3, 4, 9) + timedelta(days=7 * (n % 30)), "chờ bổ sung")
     return dossier_id
 
 
@@ -79,7 +83,7 @@ def _procedure(env: dict, n: int) -> int:
 
 
 def _task(env: dict, n: int) -> int:
-    return tasks.create_task(SYSTEM, content=f"Nhiệm vụ thử {n}", deadline_text="Tháng 12/2024",
+    return task_editing.create_task(SYSTEM, content=f"Nhiệm vụ thử {n}", deadline_text="Tháng 12/2024",
                              lead_unit_ids=[env["unit_own"]])
 
 
@@ -152,13 +156,13 @@ WRITE_PATHS = [
               lambda a, n, env: org.add_alias(a, org.find_unit(env["unit_other_code"]), f"Tên gọi khác {n}")),
     WritePath(org.save_signer, ("organisation",),
               lambda a, n, env: org.save_signer(a, None, None, name=f"Người ký {n}", title="PHÓ GIÁM ĐỐC")),
-    WritePath(calendar.set_override, ("calendar",),
-              lambda a, n, env: calendar.set_override(a, date(2030, 1, 1) + timedelta(days=n), False, f"QĐ {n}")),
-    WritePath(calendar.remove_override, ("calendar",), lambda a, day, env: calendar.remove_override(a, day),
-              prepare=lambda env, n: (calendar.set_override(SYSTEM, date(2031, 1, 1) + timedelta(days=n), False,
+    WritePath(calendar_changes.set_override, ("calendar",),
+              lambda a, n, env: calendar_changes.set_override(a, date(2030, 1, 1) + timedelta(days=n), False, f"QĐ {n}")),
+    WritePath(calendar_changes.remove_override, ("calendar",), lambda a, day, env: calendar_changes.remove_override(a, day),
+              prepare=lambda env, n: (calendar_changes.set_override(SYSTEM, date(2031, 1, 1) + timedelta(days=n), False,
                                                             f"QĐ {n}"), date(2031, 1, 1) + timedelta(days=n))[1]),
-    WritePath(calendar.set_office_hours, ("calendar",),
-              lambda a, n, env: calendar.set_office_hours(a, time(7, n % 30), time(17))),
+    WritePath(calendar_changes.set_office_hours, ("calendar",),
+              lambda a, n, env: calendar_changes.set_office_hours(a, time(7, n % 30), time(17))),
     WritePath(documents.save_template, ("templates",),
               lambda a, n, env: documents.save_template(a, "reminder", date(2030, 1, 1) + timedelta(days=n),
                                                         documents.template_in_force("reminder"))),
@@ -187,22 +191,22 @@ WRITE_PATHS = [
     WritePath(demo.fill_demo, ("import", "manage_users"), lambda a, n, env: demo.fill_demo(a, dossier_count=3),
               database="empty_db"),
     # --- plan and tasks
-    WritePath(tasks.import_plan, ("import", "tasks"),
-              lambda a, path, env: tasks.import_plan(a, path),
+    WritePath(plan_import.import_plan, ("import", "tasks"),
+              lambda a, path, env: plan_import.import_plan(a, path),
               prepare=lambda env, n: reference_docx(env["tmp"] / f"ke-hoach-{n}.docx"),
               writes_audit=False),   # the demo holds this plan already: importing it again changes nothing
-    WritePath(tasks.create_plan_obligations, ("tasks",),
-              lambda a, n, env: tasks.create_plan_obligations(a, env["plan"]), writes_audit=False),
-    WritePath(tasks.ensure_all_occurrences, ("tasks",), lambda a, n, env: tasks.ensure_all_occurrences(a),
+    WritePath(obligations.create_plan_obligations, ("tasks",),
+              lambda a, n, env: obligations.create_plan_obligations(a, env["plan"]), writes_audit=False),
+    WritePath(occurrences.ensure_all_occurrences, ("tasks",), lambda a, n, env: occurrences.ensure_all_occurrences(a),
               writes_audit=False),   # the demo's occurrences already exist
-    WritePath(tasks.create_task, ("tasks",),
-              lambda a, n, env: tasks.create_task(a, content=f"Nhiệm vụ {n}", deadline_text="Tháng 12/2024",
+    WritePath(task_editing.create_task, ("tasks",),
+              lambda a, n, env: task_editing.create_task(a, content=f"Nhiệm vụ {n}", deadline_text="Tháng 12/2024",
                                                   lead_unit_ids=[env["unit_own"]])),
-    WritePath(tasks.update_task, ("tasks",), lambda a, task, env: tasks.update_task(a, task, None, note="ghi chú"),
+    WritePath(task_editing.update_task, ("tasks",), lambda a, task, env: task_editing.update_task(a, task, None, note="ghi chú"),
               prepare=_task),
-    WritePath(tasks.delete_task, ("tasks",), lambda a, task, env: tasks.delete_task(a, task, None), prepare=_task),
-    WritePath(tasks.report_progress, ("progress",),
-              lambda a, task, env: tasks.report_progress(a, task, percent=40, text="đang làm",
+    WritePath(task_editing.delete_task, ("tasks",), lambda a, task, env: task_editing.delete_task(a, task, None), prepare=_task),
+    WritePath(progress.report_progress, ("progress",),
+              lambda a, task, env: progress.report_progress(a, task, percent=40, text="đang làm",
                                                          unit_id=env["unit_own"]),
               prepare=_task, unit_scoped=True),
     WritePath(steps.create_process, ("tasks",),
@@ -230,29 +234,29 @@ WRITE_PATHS = [
               prepare=lambda env, n: (_procedure(env, n), n)[1]),
     WritePath(procedures.mark_reviewed, ("dossiers",), lambda a, p, env: procedures.mark_reviewed(a, p, 2024),
               prepare=_procedure),
-    WritePath(dossiers.create_dossier, ("dossiers",),
-              lambda a, n, env: dossiers.create_dossier(a, code=f"HS-{n}", procedure_id=_a_procedure(),
+    WritePath(dossier_editing.create_dossier, ("dossiers",),
+              lambda a, n, env: dossier_editing.create_dossier(a, code=f"HS-{n}", procedure_id=_a_procedure(),
                                                         received_at=datetime(2024, 3, 4, 8))),
-    WritePath(dossiers.update_dossier, ("dossiers",),
-              lambda a, d, env: dossiers.update_dossier(a, d, None, applicant="Người nộp mới"), prepare=_dossier),
-    WritePath(dossiers.delete_dossier, ("dossiers",), lambda a, d, env: dossiers.delete_dossier(a, d),
+    WritePath(dossier_editing.update_dossier, ("dossiers",),
+              lambda a, d, env: dossier_editing.update_dossier(a, d, None, applicant="Người nộp mới"), prepare=_dossier),
+    WritePath(dossier_editing.delete_dossier, ("dossiers",), lambda a, d, env: dossier_editing.delete_dossier(a, d),
               prepare=_dossier),
-    WritePath(dossiers.pause_dossier, ("dossiers",),
-              lambda a, d, env: dossiers.pause_dossier(a, d, reason="chờ bổ sung"),
+    WritePath(pauses.pause_dossier, ("dossiers",),
+              lambda a, d, env: pauses.pause_dossier(a, d, reason="chờ bổ sung"),
               prepare=_dossier),
-    WritePath(dossiers.resume_dossier, ("dossiers",), lambda a, d, env: dossiers.resume_dossier(a, d),
+    WritePath(pauses.resume_dossier, ("dossiers",), lambda a, d, env: pauses.resume_dossier(a, d),
               prepare=_paused_dossier),
-    WritePath(dossiers.add_handover, ("dossiers",),
-              lambda a, d, env: dossiers.add_handover(a, d, to_unit_id=env["unit_other"],
+    WritePath(handovers.add_handover, ("dossiers",),
+              lambda a, d, env: handovers.add_handover(a, d, to_unit_id=env["unit_other"],
                                                       sent_at=datetime(2024, 3, 4, 10)),
               prepare=_dossier),
-    WritePath(dossiers.set_explanation, ("explanations",),
-              lambda a, d, env: dossiers.set_explanation(a, d, reason="Chờ xác minh"),
+    WritePath(explanations.set_explanation, ("explanations",),
+              lambda a, d, env: explanations.set_explanation(a, d, reason="Chờ xác minh"),
               prepare=_dossier, unit_scoped=True),
-    WritePath(dossiers.recompute_open_due, ("dossiers",), lambda a, n, env: dossiers.recompute_open_due(a),
+    WritePath(recompute.recompute_open_due, ("dossiers",), lambda a, n, env: recompute.recompute_open_due(a),
               writes_audit=False),   # nothing changed in the calendar: no due moment moves
-    WritePath(dossiers.import_dossiers, ("import",),
-              lambda a, path, env: dossiers.import_dossiers(a, path), prepare=_one_dossier_csv),
+    WritePath(importing.import_dossiers, ("import",),
+              lambda a, path, env: importing.import_dossiers(a, path), prepare=_one_dossier_csv),
     # --- documents and the register
     WritePath(register.issue_number, ("register",),
               lambda a, n, env: register.issue_number(a, "KH", f"Kế hoạch thử {n}")),
@@ -271,6 +275,10 @@ NOT_GUARDED = {
     presence.is_holder: "tells whether this session holds maintenance mode",
     presence.install_write_guard: "installs the maintenance check every write runs",
     presence.ensure_not_in_maintenance: "the maintenance check every write runs",
+    # steps of a write service, run inside its transaction after its role check; the actor names the audit rows
+    pauses.end_open_pauses: "part of closing a dossier (create, update, import)",
+    links.sync_units: "part of saving or importing a task",
+    occurrences.ensure_occurrences: "part of saving or importing a task",
 }
 
 
@@ -360,12 +368,12 @@ def test_a_unit_account_cannot_change_another_units_task_or_dossier(demo_db, tmp
     others_dossier = Dossier.select().where(Dossier.unit != env["unit_own"]).first()
     before = Task.get_by_id(others_task.task_id).progress_percent
     with pytest.raises(PermissionDenied):
-        tasks.report_progress(unit, others_task.task_id, percent=90, unit_id=others_task.unit_id)
+        progress.report_progress(unit, others_task.task_id, percent=90, unit_id=others_task.unit_id)
     with pytest.raises(PermissionDenied):
-        tasks.report_progress(unit, others_task.task_id, percent=90)
+        progress.report_progress(unit, others_task.task_id, percent=90)
     with pytest.raises(PermissionDenied):
-        tasks.update_task(unit, others_task.task_id, None, note="sửa trộm")
+        task_editing.update_task(unit, others_task.task_id, None, note="sửa trộm")
     with pytest.raises(PermissionDenied):
-        dossiers.set_explanation(unit, others_dossier.id, reason="không phải của mình")
+        explanations.set_explanation(unit, others_dossier.id, reason="không phải của mình")
     assert Task.get_by_id(others_task.task_id).progress_percent == before
     assert not ProgressReport.select().where(ProgressReport.username == "donvi").exists()
