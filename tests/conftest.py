@@ -15,6 +15,14 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    """The seed of this run's random order (pytest-randomly), shown under -q too, to replay a failing order
+    with ``pytest -p randomly --randomly-seed=N``."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        terminalreporter.write_line(f"random order: --randomly-seed={seed}")
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory, monkeypatch):
     """Keep logs, backups and settings of every test out of the real user folders."""
