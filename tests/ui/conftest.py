@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 import gui_helpers
 
@@ -14,6 +15,15 @@ def modal_watches_end_with_their_test():
     problems = gui_helpers.finish_watches()
     if problems:
         pytest.fail("; ".join(problems), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def widgets_deleted_with_their_test():
+    """pytest-qt closes a test's widgets and calls deleteLater() on them, which only happens when an event
+    loop next runs — in the next test, often inside a modal dialog's exec(), where a window being deleted
+    (still QApplication.activeWindow(), so a dialog's parent) takes that dialog with it. Delete them now."""
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 @pytest.fixture(autouse=True)
