@@ -51,6 +51,7 @@ from par_desktop.domain.text import fold, nfc, ui_date, unit_key
 from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from par_desktop.importers.plan_rows import PlanDocument, PlanTaskRow, year_from_deadlines
 from par_desktop.services import org, settings
+from par_desktop.services.evidence_files import safe_name
 from par_desktop.services.session import Actor, require
 
 STATUSES = ("not_started", "in_progress", "at_risk", "done_on_time", "done_late", "overdue")
@@ -431,7 +432,7 @@ def task_detail(task_id: int, today: date | None = None) -> TaskDetail:
                    .order_by(ProgressReport.reported_on.desc(), ProgressReport.id.desc()))
     for row in (Attachment.select(Attachment.id, Attachment.report, Attachment.filename, Attachment.size)
                 .where(Attachment.report.in_([r.id for r in reports])).order_by(Attachment.id)):
-        files[row.report_id].append((row.id, row.filename, row.size))
+        files[row.report_id].append((row.id, safe_name(row.filename), row.size))
     report_views = tuple(
         ReportView(r.id, r.occurrence_id, labels.get(r.occurrence_id, ""),
                    snapshot.units[r.unit_id].name if r.unit_id in snapshot.units else "", r.reported_on,
@@ -443,11 +444,11 @@ def task_detail(task_id: int, today: date | None = None) -> TaskDetail:
 
 
 def attachment_content(attachment_id: int) -> tuple[str, bytes]:
-    """(file name, content) of an evidence file, to open or save it."""
+    """(safe file name, content) of an evidence file, to open or save it (``evidence_files``)."""
     row = Attachment.get_or_none(Attachment.id == attachment_id)
     if row is None:
         raise NotFound("Tệp đính kèm không còn tồn tại.")
-    return row.filename, bytes(row.content)
+    return safe_name(row.filename), bytes(row.content)
 
 
 def summary_by_unit(today: date | None = None) -> list[UnitTaskSummary]:
@@ -1152,6 +1153,7 @@ def _pick_occurrence(task: Task, occs: list[TaskOccurrence], unit_id: int | None
 
 
 def _attachment(item: tuple[str, bytes] | str | Path) -> tuple[str, bytes]:
+    """(safe base name, content): a stored name is never a path (``evidence_files.safe_name``)."""
     if isinstance(item, tuple):
         filename, content = item
     else:
@@ -1163,7 +1165,7 @@ def _attachment(item: tuple[str, bytes] | str | Path) -> tuple[str, bytes]:
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(f"Tệp đính kèm «{filename}» quá lớn ({len(content) // (1024 * 1024)} MB); "
                            f"tối đa {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB mỗi tệp.")
-    return nfc(filename), bytes(content)
+    return safe_name(filename), bytes(content)
 
 
 def plans() -> list[Plan]:
