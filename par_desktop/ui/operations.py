@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -244,15 +245,22 @@ class _QuietOperation(QObject):
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
         _release(_RUNNING_QUIET, self)
-        self._on_success(result)
+        if _owner_alive(self._on_success):
+            self._on_success(result)
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         _release(_RUNNING_QUIET, self)
-        if self._on_error is not None:
+        if self._on_error is not None and _owner_alive(self._on_error):
             self._on_error(exc)
-        else:
+        elif self._on_error is None:
             log.warning("background load failed: %s", exc)
+
+
+def _owner_alive(callback: Callable[..., Any]) -> bool:
+    """False when ``callback`` is a method of a Qt object deleted while the load ran (its view was closed)."""
+    owner = getattr(callback, "__self__", None)
+    return not isinstance(owner, QObject) or shiboken6.isValid(owner)
 
 
 _RUNNING_QUIET: set[_QuietOperation] = set()

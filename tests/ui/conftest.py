@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 
 import gui_helpers
 
@@ -19,10 +19,16 @@ def modal_watches_end_with_their_test():
 
 @pytest.fixture(autouse=True)
 def widgets_deleted_with_their_test():
-    """pytest-qt closes a test's widgets and calls deleteLater() on them, which only happens when an event
+    """A test's widgets and background work end with it.
+
+    pytest-qt closes a test's widgets and calls deleteLater() on them, which only happens when an event
     loop next runs — in the next test, often inside a modal dialog's exec(), where a window being deleted
-    (still QApplication.activeWindow(), so a dialog's parent) takes that dialog with it. Delete them now."""
+    (still QApplication.activeWindow(), so a dialog's parent) takes that dialog with it. So: let the
+    background operations the test started finish and deliver their results to the (closed) widgets,
+    then delete the widgets now."""
     yield
+    assert QThreadPool.globalInstance().waitForDone(60_000), "background work still running 60 s after its test"
+    QCoreApplication.processEvents()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 

@@ -266,3 +266,32 @@ def test_conflict_dialog_shows_the_current_values_and_returns_the_choice(qtbot, 
     assert cells["Sửa lần cuối lúc"][0] == "05/03/2024 14:30"
     assert cells["Đang hoạt động"][0] == "Có"
     assert "version" not in cells and "id" not in cells
+
+
+def test_a_background_load_for_a_view_deleted_meanwhile_is_dropped(qtbot):
+    """A page closed and deleted while its refresh runs: the result is dropped, not delivered to a deleted
+    widget (which raised "Internal C++ object already deleted" in the GUI thread)."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from par_desktop.ui.operations import run_in_background
+
+    class View(QWidget):
+        def __init__(self):
+            super().__init__()
+            self.label = QLabel(self)
+
+        def show_result(self, result):
+            self.label.setText(str(result))
+
+    kept, deleted = View(), View()
+    qtbot.addWidget(kept)
+    release = threading.Event()
+    for view in (kept, deleted):
+        run_in_background(lambda: release.wait(10) and 42, view.show_result, view.show_result)
+    shiboken6.delete(deleted)
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: kept.label.text() == "42", timeout=5000)
