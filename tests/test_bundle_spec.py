@@ -194,6 +194,13 @@ def test_installer_script_agrees_with_the_spec_and_the_app(spec):
     assert (REPO / "installer" / icon.replace("\\", "/")).resolve() == Path(spec["ICON"]).resolve()
     assert f"EnvName = '{ENV_VAR}';" in iss and f"DefaultFileName = '{DEFAULT_FILENAME}';" in iss
     assert "PrivilegesRequired=admin" in iss and r"DefaultDirName={autopf}\{#AppName}" in iss
+    from par_desktop.app import APP_USER_MODEL_ID
+
+    assert defines["AppUserModelID"] == APP_USER_MODEL_ID        # one taskbar button for shortcut and window
+    shortcuts = [line for line in iss.split("[Icons]", 1)[1].split("\n[", 1)[0].splitlines() if line.startswith("Name:")]
+    assert len(shortcuts) == 2 and all('AppUserModelID: "{#AppUserModelID}"' in line for line in shortcuts)
+    setup = iss.split("[Setup]", 1)[1].split("\n[", 1)[0]
+    assert "#ifdef SignTool\nSignTool={#SignTool}\nSignedUninstaller=yes\n#endif" in setup   # signed when asked
     code = iss.split("[Code]", 1)[1].lower()
     assert len(re.findall(r"\bbegin\b", code)) == len(re.findall(r"\bend\b(?!\.)", code))
 
