@@ -100,3 +100,15 @@ def test_controlled_folder_access_is_unknown_off_windows():
     windows.controlled_folder_access.cache_clear()
     if sys.platform != "win32":
         assert windows.controlled_folder_access() is None
+
+
+def test_the_it_page_exists_says_what_the_share_needs_and_the_readme_links_it():
+    repo = PACKAGE.parent
+    assert "[docs/it-setup.md](docs/it-setup.md)" in (repo / "README.md").read_text(encoding="utf-8")
+    page = (repo / "docs" / "it-setup.md").read_text(encoding="utf-8")
+    for needed in ("Set-SmbShare -Name PAR -CachingMode None", "oplocks = no", "level2 oplocks = no",
+                   "strict locking = yes", "**Modify**", "par_desktop.db-journal", "Add-MpPreference -ExclusionPath",
+                   "ControlledFolderAccessAllowedApplications", "w32tm", "par-desktop.exe backup"):
+        assert needed in page, needed
+    build = (repo / "docs" / "windows-build.md").read_text(encoding="utf-8")
+    assert "iscc /DSignTool=parsign" in build and "signtool sign" in build and "filesubmission" in build
