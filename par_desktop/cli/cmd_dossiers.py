@@ -45,14 +45,13 @@ def register(sub) -> None:
 
 
 def cmd_import_dossiers(ctx) -> int:
-    from par_desktop.services import dossiers
-
     from par_desktop.importers.dossiers import AmbiguousDates
+    from par_desktop.services.dossiers import importing as dossier_import
 
     ctx.open()
     try:
-        summary = dossiers.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid,
-                                           date_order=ctx.args.date_order)
+        summary = dossier_import.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid,
+                                                 date_order=ctx.args.date_order)
     except AmbiguousDates as exc:
         raise AmbiguousDates(exc.path, exc.examples, mixed=exc.mixed,
                              hint=" Chạy lại với --date-order dmy (ngày/tháng/năm) hoặc --date-order mdy "
@@ -79,11 +78,11 @@ def _moment(text: str):
 
 def cmd_dossiers(ctx) -> int:
     from par_desktop.cli.main import emit_json
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import timing as dossier_timing
 
     at = _moment(ctx.args.at) if ctx.args.at else None
     ctx.open()
-    rows = dossiers.states_at(at)
+    rows = dossier_timing.states_at(at)
     if ctx.args.json:
         emit_json(rows)
         return 0

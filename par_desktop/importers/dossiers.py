@@ -4,7 +4,7 @@ Columns follow CLI.md ("Dossier import columns"). Cells may be Excel dates or te
 "07/02/2024 09:00", "07/02/2024", "2024-02-07 09:00" or "09:00 07/02/2024". Every problem is collected
 with the row number the clerk sees in Excel, so one pass shows everything to fix; the service decides
 whether to refuse the file. Matching procedures and units needs the database and happens in
-``services.dossiers``.
+``services.dossiers.importing``.
 
 Text dates with slashes are day-first (Vietnamese) unless the file shows otherwise. A CSV saved on a PC
 set to English (United States) writes "2/7/2024 9:00 AM" for 2 February: the order of a file is decided

@@ -473,10 +473,10 @@ class PlanPage(_ImportPage):
         self.setObjectName("planPage")
 
     def start_import(self) -> None:
-        from par_desktop.services import tasks as task_service
+        from par_desktop.services.tasks import plan_import
 
         path = Path(self.path_edit.text())
-        self._run("Đọc tệp kế hoạch", lambda _progress: task_service.read_plan_file(path),
+        self._run("Đọc tệp kế hoạch", lambda _progress: plan_import.read_plan_file(path),
                   lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
@@ -512,7 +512,7 @@ class DossiersPage(_ImportPage):
 
     def start_import(self, date_order: str | None = None) -> None:
         from par_desktop.importers.dossiers import AmbiguousDates
-        from par_desktop.services import dossiers as dossier_service
+        from par_desktop.services.dossiers import importing as dossier_import
         from par_desktop.ui.dialogs.dossier_dialogs import ask_date_order
 
         path = Path(self.path_edit.text())
@@ -524,7 +524,7 @@ class DossiersPage(_ImportPage):
                 progress.report(done, total, text)
 
             try:
-                return dossier_service.import_dossiers(actor, path, progress=report, date_order=date_order)
+                return dossier_import.import_dossiers(actor, path, progress=report, date_order=date_order)
             except AmbiguousDates as exc:   # answered on the GUI thread, then imported again
                 return exc
 
