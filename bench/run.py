@@ -329,36 +329,33 @@ def measure_import(runner: Runner, db: Path, n: int) -> Result:
     return r
 
 
+def from_child(r: Result, runner: Runner, args: list[str], value_key: str, limit_s: float) -> Result:
+    """Fill ``r`` from the child measurement of the same key (its value, reference and note)."""
+    figures = runner.child(r.key, *args, key=r.key)
+    r.value, r.reference = figures[value_key], figures["reference_s"]
+    r.note = figures["note"]
+    r.met = r.value < limit_s
+    return r
+
+
 def measure_due(runner: Runner, n: int) -> Result:
     r = Result("due", f"Tính hạn xử lý của {vn(n)} hồ sơ (domain.calendar)",
                reference_label=f"{vn(n)} phép cộng datetime + timedelta")
-    figures = runner.child("due", str(n), key="due")
-    r.value, r.reference = figures["due_s"], figures["reference_s"]
-    r.note = figures["note"]
-    r.met = r.value < 0.5
-    return r
+    return from_child(r, runner, [str(n)], "due_s", 0.5)
 
 
 def measure_filter(runner: Runner, db: Path) -> Result:
     r = Result("filter", reference_label="lọc mọi chuỗi tìm kiếm của hồ sơ bằng list comprehension")
     if importlib.util.find_spec("par_desktop.ui.pages.dossiers") is None:
         raise NotBuilt
-    figures = runner.child("filter", str(working_copy(db, "filter.db")), key="filter")
-    r.value, r.reference = figures["worst_s"], figures["reference_s"]
-    r.note = figures["note"]
-    r.met = r.value < 0.150
-    return r
+    return from_child(r, runner, [str(working_copy(db, "filter.db"))], "worst_s", 0.150)
 
 
 def measure_print(runner: Runner, db: Path) -> Result:
     r = Result("print", reference_label="QtPdf vẽ cùng 8 trang ở 600 dpi, không in")
     if importlib.util.find_spec("par_desktop.ui.printing") is None:
         raise NotBuilt
-    figures = runner.child("print", str(working_copy(db, "print.db")), key="print")
-    r.value, r.reference = figures["print_s"], figures["reference_s"]
-    r.note = figures["note"]
-    r.met = r.value < 10
-    return r
+    return from_child(r, runner, [str(working_copy(db, "print.db"))], "print_s", 10)
 
 
 # ---- child processes: measurements made inside one interpreter --------------------------------------
