@@ -44,6 +44,39 @@ def qsettings_in_tmp(request, tmp_path):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
 
 
+UI_TESTS = Path(__file__).resolve().parent / "ui"
+
+
+@pytest.fixture(autouse=True)
+def gui_test_hygiene(request, tmp_path):
+    """GUI tests (marker ``gui``) leave nothing behind for the next test (see tests/ui/gui_helpers.py):
+
+    - screenshots go to this test's ``tmp_path/shots`` (``gui_helpers.save_shot``);
+    - its modal-dialog watches stop, and one whose dialog never came fails the test;
+    - its background work finishes and is delivered, then its widgets are deleted now: pytest-qt only
+      calls deleteLater() on them, which would happen in the next test's first event loop — often a modal
+      dialog's exec(), where a window being deleted (still QApplication.activeWindow(), so the dialog's
+      parent) took that dialog with it.
+    """
+    if request.node.get_closest_marker("gui") is None:
+        yield
+        return
+    if str(UI_TESTS) not in sys.path:
+        sys.path.insert(0, str(UI_TESTS))
+    import gui_helpers
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    gui_helpers.shots_dir = tmp_path / "shots"
+    yield
+    gui_helpers.shots_dir = None
+    problems = gui_helpers.finish_watches()
+    assert QThreadPool.globalInstance().waitForDone(60_000), "background work still running 60 s after its test"
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    if problems:
+        pytest.fail("; ".join(problems), pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def fresh_presence_session(monkeypatch):
     """Each test starts out of presence, with no session id stamped on the audit rows it writes."""

@@ -7,7 +7,7 @@ registers what to do with it: ``when_modal(kind, action)`` (or ``answer_next_dia
 - the expected dialog shows → ``action(dialog)`` runs once, the watch ends;
 - nothing of that kind by the deadline → the watch ends; whatever modal dialog is open instead is closed
   so that the blocked test goes on, and the test fails at teardown saying what was expected and what
-  was open (``tests/ui/conftest.py`` calls ``finish_watches``);
+  was open (the ``gui_test_hygiene`` fixture of ``tests/conftest.py`` calls ``finish_watches``);
 - the test ends first → the watch is stopped and the test fails the same way.
 """
 
@@ -107,7 +107,7 @@ def finish_watches() -> list[str]:
     return problems
 
 
-# The screenshot folder of the running test (set by tests/ui/conftest.py: <tmp_path>/shots; pytest keeps
+# The screenshot folder of the running test (set by tests/conftest.py: <tmp_path>/shots; pytest keeps
 # the folders of its last three runs under /tmp/pytest-of-<user>/ to look at).
 shots_dir: Path | None = None
 
