@@ -89,7 +89,8 @@ def test_the_installed_app_writes_the_plan_and_draws_the_main_window(installed, 
     assert any("KẾ HOẠCH" in p.text for p in Document(str(tmp_path / "ke-hoach.docx")).paragraphs)
 
     shot = tmp_path / "main.png"
-    _run(app, "--db", db, "gui", "--screenshot", shot, cwd=tmp_path, env=env, timeout=180)
+    _run(app, "--db", db, "--user", "vanphong", "gui", "--screenshot", shot, cwd=tmp_path,   # a demo account
+         env=dict(env, PAR_DESKTOP_PASSWORD="demo1234"), timeout=180)
     from PySide6.QtGui import QImage
 
     image = QImage(str(shot))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
 
 from par_desktop.app import light_palette, use_light_scheme
 from par_desktop.services.session import SYSTEM
@@ -32,8 +31,8 @@ def fusion_dark_palette() -> QPalette:
 
 
 @pytest.fixture
-def restore_palette():
-    app = QApplication.instance()
+def restore_palette(qapp):
+    app = qapp          # pytest-qt's application: this test may be the first of its process
     saved = QPalette(app.palette())
     yield app
     app.setPalette(saved)
