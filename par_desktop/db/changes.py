@@ -77,7 +77,7 @@ def update_record(model: type[VersionedModel], record_id: Any, expected_version:
     if expected_version is not None and record.version != expected_version:
         raise ConflictError(
             "Bản ghi đã được người khác sửa sau khi bạn mở. Hãy tải lại để xem thay đổi, hoặc ghi đè.",
-            current=row_values(record))
+            current=row_values(record), table=model._meta.table_name, record_id=str(record_id))
     before = row_values(record)
     actual = {k: v for k, v in changes.items() if before[k] != (v.get_id() if isinstance(v, Model) else v)}
     if not actual:
@@ -85,7 +85,9 @@ def update_record(model: type[VersionedModel], record_id: Any, expected_version:
     query = model.update(**actual, version=model.version + 1, updated_at=datetime.now()).where(
         (model._meta.primary_key == record_id) & (model.version == record.version))
     if query.execute() != 1:
-        raise ConflictError("Bản ghi vừa được người khác sửa cùng lúc. Hãy tải lại rồi thử lại.")
+        raise ConflictError("Bản ghi vừa được người khác sửa cùng lúc. Hãy tải lại rồi thử lại.",
+                            current=row_values(model.get_by_id(record_id)), table=model._meta.table_name,
+                            record_id=str(record_id))
     for name, value in actual.items():
         audit(username, "update", model._meta.table_name, record_id, name, before.get(name), value)
     return model.get_by_id(record_id)

@@ -48,8 +48,8 @@ def set_office_hours(actor: Actor, opens: time, closes: time) -> None:
     require(actor, "calendar")
     if not opens < closes:
         raise InvalidInput("Giờ mở cửa phải trước giờ đóng cửa.")
-    settings.set_value(actor, "office_hours.opens", opens.strftime("%H:%M"))
-    settings.set_value(actor, "office_hours.closes", closes.strftime("%H:%M"))
+    settings.set_value(actor, settings.OFFICE_OPENS, opens.strftime("%H:%M"))
+    settings.set_value(actor, settings.OFFICE_CLOSES, closes.strftime("%H:%M"))
     _recompute_open_items(actor)
 
 

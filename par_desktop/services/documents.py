@@ -235,7 +235,7 @@ def report_period(year: int, month: int) -> B.ReportPeriod:
     from par_desktop.domain.periods import report_month
     from par_desktop.services import settings
 
-    period = report_month(year, month, int(settings.get("reports.cutoff_day")))
+    period = report_month(year, month, int(settings.get(settings.REPORT_CUTOFF_DAY)))
     return B.ReportPeriod(period.start, period.end, f"tháng {month} năm {year}")
 
 
@@ -254,7 +254,7 @@ def _reply_deadline(start: date) -> date:
 
     calendar = current_calendar()
     opening = calendar.next_opening(datetime.combine(start, time(0, 0)))
-    return calendar.due(opening, float(settings.get("explanations.reply_days"))).date()
+    return calendar.due(opening, float(settings.get(settings.EXPLANATION_REPLY_DAYS))).date()
 
 
 def _task_units(view) -> str:

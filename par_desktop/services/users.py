@@ -249,7 +249,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def _settings() -> tuple[int, float]:
     from par_desktop.services import settings
 
-    return int(settings.get("auth.max_failures")), float(settings.get("auth.lockout_minutes"))
+    return int(settings.get(settings.AUTH_MAX_FAILURES)), float(settings.get(settings.AUTH_LOCKOUT_MINUTES))
 
 
 def _lock_message(user: User) -> str:

@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import fold, ui_date
 from par_desktop.errors import InvalidInput
-from par_desktop.services import documents as doc_service
+from par_desktop.services import database, documents as doc_service
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
 from par_desktop.ui.operations import run_operation
+from par_desktop.ui.saving import save
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 KINDS = list(doc_service.KIND_NAMES)
@@ -338,12 +339,11 @@ class DocumentsPage(QWidget):
     # ---- refresh ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from par_desktop.db.connection import translated_errors
         from par_desktop.services import register
         from par_desktop.services.org import units
         from par_desktop.services.tasks.views import years
 
-        with translated_errors():
+        with database.translated_errors():
             unit_list = units()
             plan_years = years()
             register_years = register.years()
@@ -407,9 +407,9 @@ class DocumentsPage(QWidget):
             self.set_month(year, month)
 
     def show_register_entry(self, entry_id: int) -> None:
-        from par_desktop.db.models import RegisterEntry
+        from par_desktop.services import register
 
-        entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id)
+        entry = register.register_row(entry_id)
         if entry is None:
             return
         index = self.register_year.findData(entry.year)
@@ -454,16 +454,15 @@ class DocumentsPage(QWidget):
         path = self._temp_pdf()
         actor = self.ctx.actor
 
-        def work(progress):
+        def work(*, progress):
             return doc_service.generate(actor, request, path, issue=True, progress=progress)
 
         def done(result):
-            self.ctx.notify_changed()
             self._show(Current(request, result.path, result.number, result.number_text, result.issue_date))
             self._load_register()
             self.ctx.status_message.emit(f"Đã lấy số {result.number_text} cho {name}.")
 
-        self.operation = run_operation(self, "Lấy số và ban hành", work, done, cancellable=False)
+        self.operation = save(self, self.ctx, work, on_saved=done, background="Lấy số và ban hành")
 
     def _show(self, current: Current) -> None:
         self.current = current
