@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit
+from par_desktop.db.changes import AuditAs, audit, update_record
 from par_desktop.db.models import Setting
 from par_desktop.services.session import Actor, require
 
@@ -65,10 +65,9 @@ def set_value(actor: Actor, key: str, value: Any) -> None:
     encoded = json.dumps(value, ensure_ascii=False)
     with connection.write_transaction():
         row = Setting.get_or_none(Setting.key == key)
-        old = None if row is None else row.value
         if row is None:
             Setting.create(key=key, value=encoded)
-        elif row.value != encoded:
-            Setting.update(value=encoded, version=Setting.version + 1).where(Setting.id == row.id).execute()
-        if old != encoded:
-            audit(actor.username, "update", "setting", key, key, old, encoded)
+            audit(actor.username, "update", "setting", key, key, None, encoded)
+        else:
+            update_record(Setting, row.id, None, actor.username, value=encoded,
+                          audit_as=AuditAs(field=key, old=row.value, new=encoded, record_id=key))

@@ -12,8 +12,11 @@ from PySide6.QtWidgets import (
     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QVBoxLayout, QWidget,
 )
 
+from par_desktop.domain.limits import parse_limit
 from par_desktop.domain.text import nfc, vn_number
 from par_desktop.errors import InvalidInput, UserError
+from par_desktop.services import org, procedures
+from par_desktop.services.procedures import Step, get_procedure, limit_fields, steps_of
 from par_desktop.ui.errors import show_error
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.widgets.buttons import dialog_buttons
@@ -45,8 +48,6 @@ class ProcedureDialog(QDialog):
     publication decision and dates, in force, and the internal steps (unit, working days)."""
 
     def __init__(self, ctx, procedure=None, parent: QWidget | None = None):
-        from par_desktop.services import org, procedures
-
         super().__init__(parent)
         self.ctx = ctx
         self.procedure = procedure
@@ -123,8 +124,6 @@ class ProcedureDialog(QDialog):
         self._read_limit()
 
     def _load(self, p) -> None:
-        from par_desktop.services.procedures import steps_of
-
         self.code.setText(p.code)
         self.name.setText(p.name)
         self.field.setCurrentText(p.field)
@@ -171,8 +170,6 @@ class ProcedureDialog(QDialog):
             self.steps.removeRow(row)
 
     def _read_limit(self, *_args) -> None:
-        from par_desktop.domain.limits import parse_limit
-
         text = self.limit.text().strip()
         if not text:
             self.limit_read.setText("Chưa có thời hạn: hồ sơ của thủ tục này cần hạn xử lý ghi trong tệp một cửa.")
@@ -188,8 +185,6 @@ class ProcedureDialog(QDialog):
         self.limit_read.setText(f"Đọc được: {limit.label} — {kind}" + (f"; ghi chú: {limit.note}" if limit.note else ""))
 
     def step_values(self):
-        from par_desktop.services.procedures import Step
-
         out = []
         for row in range(self.steps.rowCount()):
             name = nfc(self.steps.cellWidget(row, 0).text())
@@ -199,8 +194,6 @@ class ProcedureDialog(QDialog):
         return out
 
     def values(self) -> dict:
-        from par_desktop.services.procedures import limit_fields
-
         def day(check, edit) -> date | None:
             return edit.date().toPython() if check.isChecked() else None
 
@@ -214,8 +207,6 @@ class ProcedureDialog(QDialog):
                 **limit_fields(text)}
 
     def save(self) -> None:
-        from par_desktop.services import procedures
-
         try:
             values = self.values()
             steps = self.step_values()
@@ -238,8 +229,6 @@ class ProcedureDialog(QDialog):
     def _reload(self, kept: dict) -> None:
         """"Tải lại" after a conflict: the stored procedure, with the clerk's typing kept where nobody else
         wrote (the steps are the stored ones)."""
-        from par_desktop.services.procedures import get_procedure
-
         fresh = get_procedure(self.procedure.id)
         if fresh is None:
             show_error(self, InvalidInput("Thủ tục này vừa bị người khác xóa."))

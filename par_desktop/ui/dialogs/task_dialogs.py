@@ -12,15 +12,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSlider,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+    QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSlider, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.deadlines import parse_deadline
 from par_desktop.domain.text import nfc, ui_date, unit_key, vn_number
 from par_desktop.errors import InvalidInput
-from par_desktop.services import org
+from par_desktop.services import org, steps
+from par_desktop.services.steps import STEP_TEMPLATES
 from par_desktop.services.tasks import editing as task_editing
 from par_desktop.services.tasks import plan_import
 from par_desktop.services.tasks import progress as task_progress
@@ -490,8 +491,6 @@ class StepProcessDialog(QDialog):
     """Start one of the plan's step procedures for a division, counted from the trigger date."""
 
     def __init__(self, ctx, task_id: int | None = None, parent: QWidget | None = None):
-        from par_desktop.services import org, steps
-
         super().__init__(parent)
         self.setObjectName("stepProcessDialog")
         self.ctx = ctx
@@ -520,15 +519,11 @@ class StepProcessDialog(QDialog):
         self.resize(560, 260)
 
     def _explain(self, *_args) -> None:
-        from par_desktop.services.steps import STEP_TEMPLATES
-
         template = STEP_TEMPLATES[self.template_combo.currentData()]
         parts = "; ".join(f"{name}: {budget:g} ngày làm việc" for name, _owner, budget in template.steps)
         self.explain.setText(f"Mốc: {template.trigger.lower()} (không tính ngày đó). {parts}.")
 
     def accept(self) -> None:
-        from par_desktop.services import steps
-
         result = save(self, self.ctx, lambda: steps.create_from_template(
             self.ctx.actor, self.template_combo.currentData(), self.unit_combo.currentData(),
             from_qdate(self.trigger_edit.date()), task_id=self.task_id))
@@ -562,10 +557,6 @@ class DateDialog(QDialog):
 def ask_plan_import_options(parent: QWidget, document, path: Path) -> tuple[int, dict[str, int | None]] | None:
     """Before importing a plan: its year (asked when the file does not say it) and the clerk's answer for
     each unit name the organisation does not know yet. None when the clerk cancelled."""
-    from PySide6.QtWidgets import QInputDialog
-
-    from par_desktop.services import org
-
     try:
         year = plan_import.plan_year(document)
     except InvalidInput:

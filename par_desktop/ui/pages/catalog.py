@@ -15,24 +15,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
     QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.text import nfc, vn_number
 from par_desktop.errors import InvalidInput, UserError
-from par_desktop.services import database
+from par_desktop.services import catalog, database, org
+from par_desktop.services.org import match_unit, unit_aliases, unit_with_code, units
+from par_desktop.services.procedures import get_procedure, limit_of, list_procedures, review_share
 from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog, ProcedureDialog
 from par_desktop.ui.errors import ask_yes_no, show_error
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import FilterBar
-from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
 
 KIND_LABELS = {"office": "Văn phòng", "division": "Phòng chuyên môn", "affiliated": "Đơn vị trực thuộc"}
 UNIT_LABELS = {"name": "Tên đơn vị", "short_code": "Tên viết tắt", "kind": "Loại", "head_name": "Trưởng đơn vị",
@@ -88,8 +92,6 @@ def percent(share: float | None) -> str:
 
 
 def load_units() -> list[UnitRow]:
-    from par_desktop.services.org import unit_aliases, units
-
     aliases = unit_aliases()
     return [UnitRow(u.id, u.version, u.name, u.short_code, u.kind, u.head_name, u.head_title, u.sort_order,
                     u.active, tuple(aliases.get(u.id, ())))
@@ -97,10 +99,6 @@ def load_units() -> list[UnitRow]:
 
 
 def load_procedures(units: list[UnitRow]) -> list[ProcedureRow]:
-    from par_desktop.services.procedures import list_procedures
-
-    from par_desktop.services.procedures import limit_of
-
     names = {u.id: u.name for u in units}
     rows = []
     for p in list_procedures():
@@ -259,8 +257,6 @@ class UnitForm(QGroupBox):
             self.show_unit(self.page.unit_by_id(self.unit.id) or self.unit)
 
     def _validate(self, values: dict) -> None:
-        from par_desktop.services.org import match_unit, unit_with_code
-
         if not values["name"]:
             raise InvalidInput("Tên đơn vị không được để trống.")
         if not values["short_code"]:
@@ -275,8 +271,6 @@ class UnitForm(QGroupBox):
 
     def save(self) -> bool:
         """Save the form (create or update); True when saved."""
-        from par_desktop.services import org
-
         if not self.editable or not self.is_dirty():
             return False
         values = self.values()
@@ -307,8 +301,6 @@ class UnitForm(QGroupBox):
         self._type(kept)
 
     def add_alias(self) -> None:
-        from par_desktop.services import org
-
         alias = nfc(self.alias_edit.text())
         if not alias or self.unit is None or not self.editable:
             return
@@ -493,8 +485,6 @@ class CatalogPage(QWidget):
             self.units_view.table.selectRow(0)   # show the first unit's details rather than an empty form
 
     def _show_review(self) -> None:
-        from par_desktop.services.procedures import review_share
-
         with database.translated_errors():
             rows = review_share(self.year_spin.value())
         self.review_model.set_rows(rows)
@@ -514,20 +504,14 @@ class CatalogPage(QWidget):
     # ---- procedures ----------------------------------------------------------------------------------
 
     def _current_procedure(self):
-        from par_desktop.services.procedures import get_procedure
-
         row = self.procedures_view.current_row()
         return None if row is None else get_procedure(row.id)
 
     def new_procedure(self) -> None:
-        from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
-
         if ProcedureDialog(self.ctx, None, self).exec():
             self.refresh()
 
     def edit_procedure(self) -> None:
-        from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
-
         procedure = self._current_procedure()
         if procedure is None or not self.ctx.can("dossiers"):
             return
@@ -536,8 +520,6 @@ class CatalogPage(QWidget):
             self.procedures_view.select_key(procedure.id)
 
     def abolish_procedure(self) -> None:
-        from par_desktop.services import catalog
-
         procedure = self._current_procedure()
         if procedure is None or not procedure.in_force:
             return
@@ -549,13 +531,6 @@ class CatalogPage(QWidget):
 
     def import_catalog(self, path: str | None = None) -> None:
         """Choose a list, import it in the background, then show what came in and offer the abolitions."""
-        from pathlib import Path
-
-        from PySide6.QtWidgets import QFileDialog
-
-        from par_desktop.services import catalog
-        from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog
-
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Nhập danh mục TTHC", "",
                                                   "Danh mục TTHC (*.xlsx *.xls *.csv)")

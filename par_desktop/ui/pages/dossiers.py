@@ -22,25 +22,30 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
     QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
+from shiboken6 import isValid
 
 from par_desktop.domain.text import ui_moment, vn_number
+from par_desktop.domain.timers import remaining_text
 from par_desktop.errors import InvalidInput, PermissionDenied
 from par_desktop.services import org, procedures
-from par_desktop.services.dossiers.detail import dossier_detail
 from par_desktop.services.dossiers import due_lists, explanations, handovers
 from par_desktop.services.dossiers import editing as dossier_editing
 from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.dossiers import listing as dossier_listing
 from par_desktop.services.dossiers import pauses as dossier_pauses
 from par_desktop.services.dossiers import timing as dossier_timing
+from par_desktop.services.dossiers.detail import dossier_detail
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.dossier_dialogs import (
     DOSSIER_LABELS, EXPLANATION_LABELS, DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog,
     MomentDialog, dossier_fields, dossier_formats,
 )
+from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
 from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error
-from par_desktop.ui.saving import Edit, save
+from par_desktop.ui.export import ask_open_paths, ask_save_path, export_rows_to_xlsx
 from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
+from par_desktop.ui.operations import run_in_background, run_operation
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
 
@@ -61,8 +66,6 @@ class ReceivedRange(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        from par_desktop.ui.dialogs.task_dialogs import date_edit
-
         today = date.today()
         self.check = QCheckBox("Tiếp nhận từ")
         self.check.setObjectName("receivedRange")
@@ -79,8 +82,6 @@ class ReceivedRange(QWidget):
             self.check.toggled.connect(edit.setEnabled)
 
     def span(self) -> tuple[date | None, date | None]:
-        from par_desktop.ui.dialogs.task_dialogs import from_qdate
-
         if not self.check.isChecked():
             return None, None
         return from_qdate(self.first.date()), from_qdate(self.last.date())
@@ -161,8 +162,6 @@ class DossierDetail(QWidget):
         self.title.setText(f"Hồ sơ {d.code}")
         self.badge.setText(state_label(timer.state) + (" · đã rút" if d.withdrawn else ""))
         self.badge.setStyleSheet(badge_stylesheet(timer.state))
-        from par_desktop.domain.timers import remaining_text
-
         if timer.finished:
             self.remaining.setText(f"trễ {timer.days_late} ngày làm việc" if timer.days_late else "")
         else:
@@ -403,8 +402,6 @@ class DossiersPage(QWidget):
             self._write(lambda: handovers.add_handover(self.ctx.actor, row.id, **dialog.values()))
 
     def start_import(self) -> None:
-        from par_desktop.ui.export import ask_open_paths
-
         if not self._allowed("import"):
             return
         paths = ask_open_paths(self, "Nhập hồ sơ từ phần mềm một cửa", IMPORT_FILES)
@@ -456,9 +453,6 @@ class DossiersPage(QWidget):
 
     def export(self) -> None:
         """Xuất Excel: every dossier matching the filters (not only the rows loaded on screen)."""
-        from par_desktop.ui.export import ask_save_path, export_rows_to_xlsx
-        from par_desktop.ui.operations import run_operation
-
         path = ask_save_path(self, "Xuất Excel", f"ho-so-tthc-{date.today():%Y%m%d}.xlsx")
         if path is None:
             return
@@ -539,10 +533,6 @@ class DossiersPage(QWidget):
             self._minute_timer.stop()
 
     def _load_search_texts(self) -> None:
-        from shiboken6 import isValid
-
-        from par_desktop.ui.operations import run_in_background
-
         generation = self._texts_generation
 
         def loaded(texts: dict[int, str]) -> None:

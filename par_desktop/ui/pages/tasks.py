@@ -22,20 +22,22 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import ui_date, vn_number
 from par_desktop.errors import InvalidInput, UserError
-from par_desktop.services import database
+from par_desktop.services import database, org, steps
 from par_desktop.services.tasks import editing as task_editing
 from par_desktop.services.tasks import obligations, plan_import
 from par_desktop.services.tasks import status as task_statuses
 from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import (
-    DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, date_edit,
-    from_qdate, to_qdate,
+    DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, ask_plan_import_options, date_edit, from_qdate,
+    plan_import_summary, plan_import_work, to_qdate,
 )
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
+from par_desktop.ui.export import ask_open_paths
 from par_desktop.ui.models.tasks_model import (
     OccurrenceTableModel, ReportTableModel, StepTableModel, TaskTableModel, UnitSummaryModel, units_text,
 )
+from par_desktop.ui.operations import run_operation
 from par_desktop.ui.saving import save
 from par_desktop.ui.status_style import badge_stylesheet
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
@@ -398,8 +400,6 @@ class TasksPage(QWidget):
         return None if value is ALL else value
 
     def refresh(self) -> None:
-        from par_desktop.services import org
-
         unit_id = self.selected_unit()
         today = self.today()
         with database.translated_errors():
@@ -525,8 +525,6 @@ class TasksPage(QWidget):
             self.detail.tabs.setCurrentIndex(2)
 
     def complete_step(self, step) -> None:
-        from par_desktop.services import steps
-
         if step is None or not self.ctx.can("progress"):
             return
         dialog = DateDialog("Hoàn thành bước", f"{step.name} — {step.unit_name}\nHoàn thành ngày",
@@ -560,8 +558,6 @@ class TasksPage(QWidget):
     # ---- plan import ----------------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        from par_desktop.ui.export import ask_open_paths
-
         if not self.ctx.can("import"):
             return
         paths = ask_open_paths(self, "Nhập kế hoạch", PLAN_FILES)
@@ -570,8 +566,6 @@ class TasksPage(QWidget):
 
     def import_files(self, paths: list[Path]) -> None:
         """Read the plan off the GUI thread, ask about unknown unit names, then import it."""
-        from par_desktop.ui.operations import run_operation
-
         if not paths or not self.ctx.can("import"):
             return
         path = Path(paths[0])
@@ -579,8 +573,6 @@ class TasksPage(QWidget):
                                        lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
-        from par_desktop.ui.dialogs.task_dialogs import ask_plan_import_options, plan_import_work
-
         options = ask_plan_import_options(self, document, path)
         if options is None:
             return
@@ -589,8 +581,6 @@ class TasksPage(QWidget):
              background="Nhập kế hoạch")
 
     def _imported(self, result: plan_import.ImportResult, path: Path) -> None:
-        from par_desktop.ui.dialogs.task_dialogs import plan_import_summary
-
         self.refresh()
         lines = plan_import_summary(result, path)
         self.ctx.status_message.emit(lines[0])

@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.calendar import DayInfo, WorkCalendar
 from par_desktop.domain.text import ui_date, vn_number
+from par_desktop.errors import PermissionDenied
 from par_desktop.services import calendar_changes, database
+from par_desktop.services.calendar import current_calendar
+from par_desktop.services.session import require
+from par_desktop.ui.errors import ask_yes_no, show_error
 from par_desktop.ui.saving import save
 from par_desktop.ui.widgets.month_grid import (
     DAY_ROLE, KIND_STYLE, WEEKDAY_LONG, WEEKDAY_SHORT, DayDelegate, KindStyle, MonthGrid, MonthView, day_tooltip,
@@ -341,8 +345,6 @@ class CalendarTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the calendar from the database (overrides and office hours may have changed)."""
-        from par_desktop.services.calendar import current_calendar
-
         with database.translated_errors():
             self.calendar = current_calendar()
         self._show_year()
@@ -475,10 +477,6 @@ class CalendarTab(QWidget):
 
     def _allowed(self) -> bool:
         """Refuse before the clerk types a reason when the role cannot change the calendar."""
-        from par_desktop.errors import PermissionDenied
-        from par_desktop.services.session import require
-        from par_desktop.ui.errors import show_error
-
         try:
             require(self.ctx.actor, "calendar")
         except PermissionDenied as exc:
@@ -504,8 +502,6 @@ class CalendarTab(QWidget):
                   f"Đã đặt {ui_date(day)} là {what}.")
 
     def remove_selected(self) -> None:
-        from par_desktop.ui.errors import ask_yes_no
-
         day = self.selected_day
         if day is None or not self._allowed():
             return
@@ -535,8 +531,6 @@ class CalendarTab(QWidget):
         """Unsaved office hours: ask before the window closes."""
         if not self._hours_dirty:
             return True
-        from par_desktop.ui.errors import ask_yes_no
-
         return ask_yes_no(self, "Giờ làm việc chưa lưu",
                           "Giờ làm việc vừa sửa chưa được lưu. Đóng mà không lưu?", yes="Đóng, không lưu")
 
