@@ -29,7 +29,8 @@ from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidg
 from par_desktop.errors import ConflictError, UserError
 from par_desktop.services import audit
 from par_desktop.services.audit import ChangeMark
-from par_desktop.ui.errors import CANCEL, OVERWRITE, RELOAD, MessageDialog, format_value, parent_window, show_error
+from par_desktop.ui import errors as ui_errors
+from par_desktop.ui.errors import CANCEL, OVERWRITE, RELOAD, MessageDialog, format_value, parent_window
 from par_desktop.ui.operations import Operation, run_operation
 from par_desktop.ui.status_style import state_background
 
@@ -200,7 +201,7 @@ class _Save:
         self._show(exc)
 
     def _show(self, exc: BaseException) -> None:
-        show_error(self.parent, exc)
+        ui_errors.show_error(self.parent, exc)
         if self.on_failed is not None:
             self.on_failed()
 

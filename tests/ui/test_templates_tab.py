@@ -16,7 +16,6 @@ from par_desktop.services import documents as doc_service
 from par_desktop.services.session import SYSTEM, Actor
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages.settings import SettingsPage
-from par_desktop.ui import saving
 from par_desktop.ui.settings_tabs import templates as tab_module
 from par_desktop.ui.settings_tabs.templates import TemplatesTab
 
@@ -87,7 +86,7 @@ def test_save_a_dated_version_then_delete_it(qtbot, tab, monkeypatch):
 
 def test_an_invalid_template_is_not_saved(qtbot, tab, monkeypatch):
     shown = []
-    monkeypatch.setattr(saving, "show_error", lambda parent, exc: shown.append(exc))   # the one save path shows it
+    monkeypatch.setattr("par_desktop.ui.errors.show_error", lambda parent, exc: shown.append(exc))
     tab.editor.setPlainText(default_template("plan").replace("## closing", "## ket_luan"))
     tab.save_button.click()
     assert DocumentTemplate.select().count() == 0

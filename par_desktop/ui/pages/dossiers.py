@@ -42,7 +42,7 @@ from par_desktop.ui.dialogs.dossier_dialogs import (
 )
 from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
 from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error
-from par_desktop.ui.export import ask_open_paths, ask_save_path, export_rows_to_xlsx
+from par_desktop.ui import export as ui_export
 from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
 from par_desktop.ui.operations import run_in_background, run_operation
 from par_desktop.ui.saving import Edit, save
@@ -404,7 +404,7 @@ class DossiersPage(QWidget):
     def start_import(self) -> None:
         if not self._allowed("import"):
             return
-        paths = ask_open_paths(self, "Nhập hồ sơ từ phần mềm một cửa", IMPORT_FILES)
+        paths = ui_export.ask_open_paths(self, "Nhập hồ sơ từ phần mềm một cửa", IMPORT_FILES)
         if paths:
             self.import_files(paths)
 
@@ -453,7 +453,7 @@ class DossiersPage(QWidget):
 
     def export(self) -> None:
         """Xuất Excel: every dossier matching the filters (not only the rows loaded on screen)."""
-        path = ask_save_path(self, "Xuất Excel", f"ho-so-tthc-{date.today():%Y%m%d}.xlsx")
+        path = ui_export.ask_save_path(self, "Xuất Excel", f"ho-so-tthc-{date.today():%Y%m%d}.xlsx")
         if path is None:
             return
         model = self.model
@@ -462,7 +462,7 @@ class DossiersPage(QWidget):
             progress.report(0, 0, "Đang đọc hồ sơ…")
             headers, rows = model.export_rows(model.fetch_all())
             progress.report(0, 0, f"Đang ghi {vn_number(len(rows))} hồ sơ…")
-            return export_rows_to_xlsx(path, headers, rows, sheet_title="Hồ sơ TTHC")
+            return ui_export.export_rows_to_xlsx(path, headers, rows, sheet_title="Hồ sơ TTHC")
 
         self.export_operation = run_operation(
             self, "Xuất Excel", work, lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"))

@@ -33,7 +33,7 @@ from par_desktop.ui.dialogs.task_dialogs import (
     plan_import_summary, plan_import_work, to_qdate,
 )
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
-from par_desktop.ui.export import ask_open_paths
+from par_desktop.ui import export as ui_export
 from par_desktop.ui.models.tasks_model import (
     OccurrenceTableModel, ReportTableModel, StepTableModel, TaskTableModel, UnitSummaryModel, units_text,
 )
@@ -560,7 +560,7 @@ class TasksPage(QWidget):
     def start_import(self) -> None:
         if not self.ctx.can("import"):
             return
-        paths = ask_open_paths(self, "Nhập kế hoạch", PLAN_FILES)
+        paths = ui_export.ask_open_paths(self, "Nhập kế hoạch", PLAN_FILES)
         if paths:
             self.import_files(paths[:1])
 
