@@ -154,16 +154,18 @@ def _offer_new_database(location: str) -> bool:
                       yes="Tạo mới", no="Thoát")
 
 
-def _sign_in(location: str, user: str | None, screenshot: str | None, trusted_user: bool):
-    """The acting user: the login dialog (None = cancelled), or ``user`` without a password for a
-    screenshot run or the demo (``trusted_user``) — never for an ordinary start."""
-    from par_desktop.services import session
+def _sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
+    """The acting account (None = the clerk closed the sign-in dialog): ``cli.accounts.gui_actor`` when
+    it can tell without asking — a named demo account on a demo database, a screenshot run with its
+    password — else the sign-in dialog."""
+    from par_desktop.cli.accounts import gui_actor
 
-    if screenshot is None and not trusted_user:
-        from par_desktop.ui.login_dialog import sign_in
+    actor = gui_actor(user, screenshot=screenshot is not None, demo_requested=demo)
+    if actor is not None:
+        return actor
+    from par_desktop.ui.login_dialog import sign_in
 
-        return sign_in(None, location)
-    return session.cli_actor(user)
+    return sign_in(None, location)
 
 
 def _start_presence(actor):
@@ -225,10 +227,11 @@ def _save_screenshot(window, path: str) -> int:
 
 
 def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
-            trusted_user: bool = False, page: str | None = None) -> int:
+            demo: bool = False, page: str | None = None) -> int:
     """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
 
-    ``user`` acts without a password only with ``screenshot`` or ``trusted_user`` (the demo)."""
+    ``user`` acts without a password only on a database created by ``init --demo`` (``demo``: the
+    newcomer's ``demo-gui``, or a screenshot run); a screenshot of another database needs its password."""
     from par_desktop.logs import setup_logging
 
     setup_logging()
@@ -241,7 +244,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     else:
         _install_headless_hook(errors)
     try:
-        actor = _open_and_sign_in(location, user, screenshot, trusted_user)
+        actor = _open_and_sign_in(location, user, screenshot, demo)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:
@@ -255,7 +258,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     return _interactive_run(app, ctx)
 
 
-def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, trusted_user: bool):
+def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
     """Open (or, asked first, create) the database and sign in; UserError when it cannot be opened."""
     from par_desktop.db.connection import translated_errors
     from par_desktop.db.schema import open_database
@@ -270,7 +273,7 @@ def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, t
                 open_database(location, create=True)
             else:
                 raise
-        return _sign_in(location, user, screenshot, trusted_user)
+        return _sign_in(location, user, screenshot, demo)
 
 
 def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseException]) -> int:
