@@ -159,6 +159,8 @@ def save(parent: QWidget | None, ctx, write: Callable[..., Any], *, version: Any
 
 
 class _Save:
+    """One run of ``save``: the write, then the conflict, the error or the notification."""
+
     def __init__(self, parent, ctx, write, version, edit, on_saved, on_reload, on_failed):
         self.parent, self.ctx, self.edit = parent, ctx, edit
         self.on_saved, self.on_reload, self.on_failed = on_saved, on_reload, on_failed
@@ -191,7 +193,7 @@ class _Save:
     def start_in_background(self, title: str, version: Any = _NO_VERSION) -> Operation:
         version = self.version if version is _NO_VERSION else version
         return run_operation(self.parent, title, lambda progress: self.call(version, progress=progress),
-                                       self._done, cancellable=False, on_error=lambda exc: self._failed(exc, title))
+                             self._done, cancellable=False, on_error=lambda exc: self._failed(exc, title))
 
     def _failed(self, exc: BaseException, title: str) -> None:
         if isinstance(exc, ConflictError):
@@ -218,7 +220,10 @@ class _Save:
         rows = conflict_rows(exc, self.edit, _marks(exc)) if self.edit is not None else []
         choice = ConflictDialog(parent_window(self.parent), exc, rows).ask()
         if choice == RELOAD and self.on_reload is not None:
-            self.on_reload(self.edit.kept(exc.current) if self.edit is not None else {})
+            try:
+                self.on_reload(self.edit.kept(exc.current) if self.edit is not None else {})
+            except Exception as error:  # noqa: BLE001 — e.g. the record was deleted meanwhile: say so
+                ui_errors.show_error(self.parent, error)
         return choice
 
 
