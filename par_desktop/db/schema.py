@@ -40,10 +40,33 @@ def _create_new_tables(db: peewee.Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _add_columns(db: peewee.Database, model: type[peewee.Model], names: tuple[str, ...]) -> None:
+    """Add the columns ``names`` of ``model`` that the table lacks (SQLite and PostgreSQL alike)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    table = model._meta.table_name
+    present = {c.name for c in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
+                  for name in names if model._meta.fields[name].column_name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _service_columns(db: peewee.Database) -> None:
+    """Service quality (issue 14): the one-stop export's digitisation, payment and rating columns on
+    dossiers (unknown on the dossiers already stored) and the publication dates of procedures."""
+    from par_desktop.db.models import Dossier, Procedure
+
+    _add_columns(db, Dossier, ("digitised_dossier", "digitised_result", "payment", "rating"))
+    _add_columns(db, Procedure, ("decision_number", "published_on", "effective_on"))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
+    _service_columns,
 ]
 
 

@@ -41,6 +41,21 @@ from par_desktop.services.session import Actor, require
 
 CHANNELS = ("online", "direct", "post")
 CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "post": "Bưu chính"}
+# The one-stop service columns (DOMAIN.md §10); None on a dossier = not known.
+SERVICE_FIELDS = ("digitised_dossier", "digitised_result", "payment", "rating")
+
+
+def check_service_values(v: dict[str, Any]) -> None:
+    """The service columns of a dossier being saved hold only the values the figures know."""
+    from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
+
+    for key in ("digitised_dossier", "digitised_result"):
+        if v.get(key) not in (None, True, False):
+            raise InvalidInput("Số hóa hồ sơ, số hóa kết quả: chỉ có Có, Không hoặc Chưa rõ.")
+    if v.get("payment") is not None and v["payment"] not in PAYMENT_LABELS:
+        raise InvalidInput("Thanh toán phải là Trực tuyến, Trực tiếp, Không thu phí hoặc Chưa rõ.")
+    if v.get("rating") is not None and v["rating"] not in RATING_LABELS:
+        raise InvalidInput("Đánh giá phải là một mức hài lòng hoặc Chưa đánh giá.")
 
 
 def work_calendar() -> WorkCalendar:
@@ -183,10 +198,12 @@ def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: float
 # ---- manual entry and editing ---------------------------------------------------------------------
 
 EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
-            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn")
+            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn",
+            *SERVICE_FIELDS)
 
 
 def _check_values(v: dict[str, Any]) -> None:
+    check_service_values(v)
     if not v.get("code"):
         raise InvalidInput("Mã hồ sơ không được để trống.")
     if v.get("channel") not in CHANNELS:
@@ -211,14 +228,19 @@ def _procedure(procedure_id: int | None) -> Procedure | None:
 def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: datetime, channel: str = "direct",
                    applicant: str = "", field: str | None = None, unit_id: int | None = None,
                    due_at: datetime | None = None, result_at: datetime | None = None,
-                   closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False) -> Dossier:
-    """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit."""
+                   closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False,
+                   digitised_dossier: bool | None = None, digitised_result: bool | None = None,
+                   payment: str | None = None, rating: str = "") -> Dossier:
+    """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit.
+    The service columns left at None stay unknown (not counted by the service figures)."""
     require(actor, "dossiers")
     proc = _procedure(procedure_id)
     if proc is None:
         raise InvalidInput("Cần chọn thủ tục hành chính.")
     values = {"code": nfc(code), "channel": channel, "received_at": _minute(received_at),
-              "closed_at": _minute(closed_at), "result_at": _minute(result_at), "source_due": _minute(due_at)}
+              "closed_at": _minute(closed_at), "result_at": _minute(result_at), "source_due": _minute(due_at),
+              "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
+              "rating": rating or ""}
     _check_values(values)
     calendar = work_calendar()
     start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
@@ -231,7 +253,9 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
             received_at=values["received_at"], start_at=start, limit_days=limit, due_at=due,
             due_from_source=due_at is not None, result_at=values["result_at"], closed_at=values["closed_at"],
             status_text=nfc(status_text), unit=unit_id if unit_id is not None else proc.lead_unit_id,
-            withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name))
+            withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name),
+            digitised_dossier=digitised_dossier, digitised_result=digitised_result, payment=payment,
+            rating=rating or "")
 
 
 def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, **changes: Any) -> Dossier:
@@ -673,7 +697,7 @@ class ImportSummary:
 # Fields compared on re-import; their changes are audited one by one.
 _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel", "received_at", "start_at",
                   "limit_days", "due_at", "due_from_source", "result_at", "closed_at", "status_text", "unit",
-                  "withdrawn", "fold_text")
+                  "withdrawn", "fold_text", *SERVICE_FIELDS)
 
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
@@ -840,6 +864,8 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         "unit": unit_id if unit_id is not None else (old["unit"] if old is not None else proc.lead_unit_id),
         "withdrawn": keep("withdrawn", "status", r.withdrawn),
         "fold_text": search_text(r.code, applicant, procedure_name),
+        # a service column the file lacks keeps what is known (a new dossier: unknown, not rated)
+        **{key: keep(key, key, getattr(r, key)) for key in SERVICE_FIELDS},
     }
 
 
