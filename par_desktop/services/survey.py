@@ -506,7 +506,7 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
         raise UnknownWords(path, dict(unknown))
     problems.sort(key=lambda p: p.row or 0)
     if problems:
-        raise ImportRefused(path, problems, what="phiếu")
+        raise ImportRefused(path, problems, nothing_saved="chưa nhập phiếu nào")
 
     summary = ImportSummary(path.name, wave_name)
     with connection.write_transaction():
