@@ -15,6 +15,7 @@ from par_desktop.documents.model import (
     Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Signature, Spacer, Table,
 )
 from par_desktop.documents.templates import Count, default_template, inline_markup, render_sections, to_blocks
+from par_desktop.domain.service_index import ServiceIndex, points_text
 from par_desktop.domain.text import decree30_date, nfc, to_roman, ui_date, vn_number
 from par_desktop.errors import InvalidInput
 
@@ -140,50 +141,6 @@ class HandoverRow:
     due: datetime | None
     result: str  # "Trước hạn" / "Đúng hạn" / "Quá hạn"
     note: str = ""
-
-
-@dataclass(frozen=True)
-class ServiceLine:
-    """One indicator of the service index in a report (its group given by ``group``)."""
-
-    group: str
-    name: str
-    numerator: float | None
-    denominator: float | None
-    value_text: str               # "97,5%", "6,3 ngày", "chưa có số liệu"
-    max_points: float
-    points: float | None
-    manual: bool = False
-
-
-@dataclass(frozen=True)
-class ServiceGroupLine:
-    key: str
-    name: str
-    max_points: float
-    points: float
-    unknown_points: float
-
-
-@dataclass(frozen=True)
-class ServiceSummary:
-    """The service-quality figures of a period for the monthly report (DOMAIN.md §10)."""
-
-    groups: Sequence[ServiceGroupLine]
-    lines: Sequence[ServiceLine]
-    weakest: Sequence[str] = ()   # "Hồ sơ tiếp nhận được số hóa (mất 1,4 điểm)", the indicators losing most
-
-    @property
-    def total_points(self) -> float:
-        return sum(g.points for g in self.groups)
-
-    @property
-    def max_points(self) -> float:
-        return sum(g.max_points for g in self.groups)
-
-    @property
-    def unknown_points(self) -> float:
-        return sum(g.unknown_points for g in self.groups)
 
 
 @dataclass(frozen=True)
@@ -487,44 +444,36 @@ def _one_line_moment(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
-def _points(value: float | None) -> str:
-    return "—" if value is None else vn_number(round(value, 1))
-
-
-def _service_table(summary: ServiceSummary) -> Table:
+def _service_table(index: ServiceIndex) -> Table:
     """The five groups of the service index, each with its indicators: numerator / denominator, the
     figure, the maximum and the points held (a hand-entered indicator marked so)."""
     rows: list[Row] = []
-    for g, group in enumerate(summary.groups, start=1):
-        unknown = f" (chưa rõ {_points(group.unknown_points)} điểm)" if group.unknown_points else ""
+    for g, group in enumerate(index.groups, start=1):
+        unknown = f" (chưa rõ {points_text(group.unknown_points)} điểm)" if group.unknown_points else ""
         rows.append(Row([Cell(to_roman(g), align="center"), Cell(nfc(group.name) + unknown, colspan=3),
-                         _points(group.max_points), _points(group.points)], bold=True))
-        number = 0
-        for line in summary.lines:
-            if line.group != group.key:
-                continue
-            number += 1
-            base = "" if line.denominator is None else f"{vn_number(round(line.numerator, 1))}/" \
-                                                       f"{vn_number(round(line.denominator, 1))}"
+                         points_text(group.max_points), points_text(group.points)], bold=True))
+        for number, line in enumerate(group.indicators, start=1):
+            base = "" if line.figure is None else f"{vn_number(round(line.figure.numerator, 1))}/" \
+                                                  f"{vn_number(round(line.figure.denominator, 1))}"
             name = nfc(line.name) + (" (nhập tay)" if line.manual else "")
-            rows.append(Row([str(number), name, base, nfc(line.value_text), _points(line.max_points),
-                             _points(line.points)]))
-    rows.append(Row([Cell("Tổng cộng", colspan=4, align="center"), _points(summary.max_points),
-                     _points(summary.total_points)], bold=True))
+            rows.append(Row([str(number), name, base, line.value_text, points_text(line.max_points),
+                             points_text(line.points)]))
+    rows.append(Row([Cell("Tổng cộng", colspan=4, align="center"), points_text(index.max_points),
+                     points_text(index.total_points)], bold=True))
     return Table(widths=[6, 46, 14, 14, 10, 10],
                  header=[Row(["TT", "Nhóm, chỉ số", "Tử số/mẫu số", "Kết quả", "Điểm tối đa", "Điểm đạt"])],
                  rows=rows, font_size=TABLE_SIZE, align=["center", "left", "center", "center", "center", "center"])
 
 
-def _service_context(summary: ServiceSummary | None) -> dict:
-    if summary is None:
+def _service_context(index: ServiceIndex | None) -> dict:
+    if index is None:
         return {"service_known": False, "service_points": "", "service_max": "", "service_unknown": "",
                 "service_weakest": ""}
-    known = summary.max_points - summary.unknown_points > 1e-9
-    return {"service_known": known, "service_points": _points(summary.total_points),
-            "service_max": _points(summary.max_points),
-            "service_unknown": _points(summary.unknown_points) if summary.unknown_points else "",
-            "service_weakest": "; ".join(nfc(w) for w in summary.weakest)}
+    return {"service_known": index.max_points - index.unknown_points > 1e-9,
+            "service_points": points_text(index.total_points), "service_max": points_text(index.max_points),
+            "service_unknown": points_text(index.unknown_points) if index.unknown_points else "",
+            "service_weakest": "; ".join(f"{nfc(i.name)} (mất {points_text(i.lost_points)} điểm)"
+                                         for i in index.weakest(3))}
 
 
 def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
@@ -532,7 +481,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                          stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
                          stats_total: Mapping | None = None, number: int | None = None,
                          issue_date: date | None = None, template_text: str | None = None,
-                         service: ServiceSummary | None = None) -> OfficialDocument:
+                         service: ServiceIndex | None = None) -> OfficialDocument:
     """The Office's monthly report to the leadership. The dossier statistics (Biểu 06 style) go to a
     landscape appendix; the service-quality figures of the period follow the dossier section; the
     overdue dossiers are counted per unit in the body and listed one by one, with the units'
@@ -569,7 +518,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     if at_risk:
         body.append(_task_lines_table(at_risk, with_unit=True))
     body += to_blocks(s["dossiers"]) + to_blocks(s["service"])
-    if service is not None and service.groups:
+    if service is not None:
         body.append(_service_table(service))
     body += to_blocks(s["overdue"])
     if overdue:

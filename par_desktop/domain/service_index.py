@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from par_desktop.domain.text import fold
+from par_desktop.domain.text import fold, vn_number
 
 
 # The one-stop export's service columns as stored on a dossier (DOMAIN.md §10), with their labels.
@@ -139,6 +139,14 @@ class IndicatorScore:
         points = self.points
         return None if points is None else self.max_points - points
 
+    @property
+    def value_text(self) -> str:
+        """"97,5%", "6,3 ngày", or "chưa có số liệu"."""
+        if self.value is None:
+            return "chưa có số liệu"
+        shown = vn_number(round(self.value, 1))
+        return f"{shown}%" if self.unit == "%" else f"{shown} ngày"
+
 
 @dataclass
 class GroupScore:
@@ -190,6 +198,11 @@ class ServiceIndex:
         lost = [i for i in self.indicators() if i.lost_points is not None and i.lost_points > 1e-9]
         lost.sort(key=lambda i: (-i.lost_points, i.key))
         return lost[:limit]
+
+
+def points_text(points: float | None) -> str:
+    """Points as reports write them: "16,7", "20", or "—" when unknown."""
+    return "—" if points is None else vn_number(round(points, 1))
 
 
 def score(definitions: Sequence[IndicatorDef], figures: dict[str, Figure]) -> ServiceIndex:

@@ -356,24 +356,13 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     _step(progress, 3, "Lập danh sách hồ sơ quá hạn…")
     overdue = _overdue_explanations(period)
     _step(progress, 4, "Dựng báo cáo…")
-    service = service_summary(period.start, period.end)
+    from par_desktop.services.service_quality import service_index
+
+    service = service_index(period.start, period.end).index
     return B.build_monthly_report(
         org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
         template_text=template_in_force("monthly_report", on), service=service)
-
-
-def service_summary(start: date, end: date) -> B.ServiceSummary:
-    """The service-quality figures of a period as the monthly report shows them."""
-    from par_desktop.services import service_quality as sq
-
-    index = sq.service_index(start, end).index
-    groups = [B.ServiceGroupLine(g.key, g.name, g.max_points, g.points, g.unknown_points) for g in index.groups]
-    lines = [B.ServiceLine(i.group, i.name, i.figure.numerator if i.figure else None,
-                           i.figure.denominator if i.figure else None, sq.value_text(i), i.max_points, i.points,
-                           i.manual) for i in index.indicators()]
-    weakest = [f"{i.name} (mất {sq.points_text(i.lost_points)} điểm)" for i in index.weakest(3)]
-    return B.ServiceSummary(groups, lines, weakest)
 
 
 def survey_report_data(wave_name: str | None) -> B.SurveyReportData:
@@ -713,16 +702,15 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
     return B.build_control_slip(org, info, rows, template_text=text)
 
 
-def _sample_service() -> B.ServiceSummary:
-    """The service-index table of the sample monthly report: the 110 sample dossiers, other figures made up."""
-    lines = [B.ServiceLine("progress", "Hồ sơ giải quyết trước hạn, đúng hạn", 108, 110, "98,2%", 20, 20 * 108 / 110),
-             B.ServiceLine("digitisation", "Hồ sơ tiếp nhận được số hóa", 101, 110, "91,8%", 22, 22 * 101 / 110),
-             B.ServiceLine("disclosure", "Hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia", None, None,
-                           "chưa có số liệu", 18, None, manual=True)]
-    groups = [B.ServiceGroupLine("disclosure", "Công khai, minh bạch", 18, 0, 18),
-              B.ServiceGroupLine("progress", "Tiến độ, kết quả giải quyết", 20, lines[0].points, 0),
-              B.ServiceGroupLine("digitisation", "Số hóa hồ sơ", 22, lines[1].points, 0)]
-    return B.ServiceSummary(groups, lines, ["Hồ sơ tiếp nhận được số hóa (mất 1,8 điểm)"])
+def _sample_service():
+    """The service index of the sample monthly report: the 110 sample dossiers, other figures made up."""
+    from par_desktop.domain import service_index as si
+
+    figures = {"on_time": si.Figure.rate("on_time", 108, 110),
+               "digitised_dossiers": si.Figure.rate("digitised_dossiers", 101, 120),
+               "online_share": si.Figure.rate("online_share", 80, 110),
+               "satisfaction": si.Figure.rate("satisfaction", 52, 58)}
+    return si.score(si.DEFAULT_INDICATORS, figures)
 
 
 def _sample_survey(on: date) -> B.SurveyReportData:

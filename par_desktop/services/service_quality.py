@@ -462,27 +462,25 @@ def _one_period(start: date, end: date) -> list[Period]:
     return [date_range(start, end)]
 
 
-def _dossier_indicator(key: str, side: str) -> Callable[..., si.Figure]:
+def _dossier_indicator(key: str, side: str, doc: str) -> Callable[..., si.Figure]:
     def figure(start: date, end: date, *, unit_id: int | None = None, field: str | None = None,
                procedure_id: int | None = None) -> si.Figure:
         counts = dossier_counts(_one_period(start, end), Scope(unit_id, field, procedure_id), sides=(side,))
         return _dossier_figures(counts.get((0, None), Counts()))[key]
-    figure.__name__ = key
+    figure.__name__, figure.__doc__ = key, doc
     return figure
 
 
-on_time = _dossier_indicator("on_time", "resolved")
-on_time.__doc__ = "Resolved early or on time / resolved (closed in the period)."
-online_share = _dossier_indicator("online_share", "received")
-online_share.__doc__ = "Received online / received in the period."
-digitised_dossiers = _dossier_indicator("digitised_dossiers", "received")
-digitised_dossiers.__doc__ = "Received with a digitised dossier / received (with the column known)."
-digitised_results = _dossier_indicator("digitised_results", "resolved")
-digitised_results.__doc__ = "Resolved with a digitised result / resolved (with the column known)."
-online_payment = _dossier_indicator("online_payment", "received")
-online_payment.__doc__ = "Received and paid online / received with a payment (payment column not blank)."
-satisfaction = _dossier_indicator("satisfaction", "resolved")
-satisfaction.__doc__ = "Resolved rated Rất hài lòng or Hài lòng / resolved with any rating."
+on_time = _dossier_indicator("on_time", "resolved", "Resolved early or on time / resolved (closed in the period).")
+online_share = _dossier_indicator("online_share", "received", "Received online / received in the period.")
+digitised_dossiers = _dossier_indicator("digitised_dossiers", "received",
+                                        "Received with a digitised dossier / received (with the column known).")
+digitised_results = _dossier_indicator("digitised_results", "resolved",
+                                       "Resolved with a digitised result / resolved (with the column known).")
+online_payment = _dossier_indicator("online_payment", "received",
+                                    "Received and paid online / received with a payment (payment column not blank).")
+satisfaction = _dossier_indicator("satisfaction", "resolved",
+                                  "Resolved rated Rất hài lòng or Hài lòng / resolved with any rating.")
 
 
 def procedures_fully_online(start: date, end: date, *, unit_id: int | None = None, field: str | None = None,
@@ -777,30 +775,18 @@ def costly_dossiers(start: date, end: date, *, unit_id: int | None = None, field
 
 # ---- text for the command line and documents -------------------------------------------------------------------
 
-def value_text(score: si.IndicatorScore) -> str:
-    """"97,5%", "6,3 ngày", or "chưa có số liệu"."""
-    if score.value is None:
-        return "chưa có số liệu"
-    shown = round(score.value, 1)
-    return f"{vn_number(shown)}%" if score.unit == "%" else f"{vn_number(shown)} ngày"
-
-
-def points_text(points: float | None) -> str:
-    return "—" if points is None else vn_number(round(points, 2))
-
-
 def format_index(result: IndexResult) -> str:
     """The plain-text table of ``stats service-index`` without --json."""
     lines = [f"CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP — từ ngày {ui_date(result.start)} đến ngày {ui_date(result.end)}"]
     for g in result.index.groups:
-        unknown = f" (chưa rõ {points_text(g.unknown_points)} điểm)" if g.unknown_points else ""
-        lines.append(f"{g.name}: {points_text(g.points)}/{points_text(g.max_points)} điểm{unknown}")
+        unknown = f" (chưa rõ {si.points_text(g.unknown_points)} điểm)" if g.unknown_points else ""
+        lines.append(f"{g.name}: {si.points_text(g.points)}/{si.points_text(g.max_points)} điểm{unknown}")
         for i in g.indicators:
             base = "" if i.figure is None else f" [{vn_number(round(i.figure.numerator, 2))}/" \
                                                 f"{vn_number(round(i.figure.denominator, 2))}]"
             mark = " (nhập tay)" if i.manual else ""
-            lines.append(f"  - {i.name}{mark}: {value_text(i)}{base} → {points_text(i.points)}/"
-                         f"{points_text(i.max_points)} điểm")
-    lines.append(f"Tổng: {points_text(result.index.total_points)}/{points_text(result.index.max_points)} điểm"
-                 + (f", chưa rõ {points_text(result.index.unknown_points)} điểm" if result.index.unknown_points else ""))
+            lines.append(f"  - {i.name}{mark}: {i.value_text}{base} → {si.points_text(i.points)}/"
+                         f"{si.points_text(i.max_points)} điểm")
+    lines.append(f"Tổng: {si.points_text(result.index.total_points)}/{si.points_text(result.index.max_points)} điểm"
+                 + (f", chưa rõ {si.points_text(result.index.unknown_points)} điểm" if result.index.unknown_points else ""))
     return "\n".join(lines)

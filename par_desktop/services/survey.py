@@ -21,10 +21,8 @@ from typing import Any
 from peewee import fn
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit, current_session_id, delete_record, insert_record, update_record
-from par_desktop.db.models import (
-    AuditLog, Dossier, RatingWord, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyWave, Unit,
-)
+from par_desktop.db.changes import audit, delete_record, insert_record, update_record
+from par_desktop.db.models import Dossier, RatingWord, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyWave, Unit
 from par_desktop.domain import survey as S
 from par_desktop.domain.text import fold, nfc, ui_date
 from par_desktop.errors import InvalidInput, NotFound
@@ -536,10 +534,9 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
             summary.valid += sum(1 for a in read.values() if a.score is not None)
             summary.blank += sum(1 for a in read.values() if a.blank)
             summary.invalid += sum(1 for a in read.values() if a.invalid)
-        AuditLog.create(username=actor.username, action="import", table_name="survey_response", record_id="",
-                        field="", old_value=None, at=stamp, session_id=current_session_id.get(),
-                        new_value=f"{path.name} → {wave_row.name}: {summary.imported} phiếu, "
-                                  f"{summary.blank} để trống, {summary.invalid} ngoài thang điểm")
+        audit(actor.username, "import", "survey_response", "", "", None,
+              f"{path.name} → {wave_row.name}: {summary.imported} phiếu, {summary.blank} để trống, "
+              f"{summary.invalid} ngoài thang điểm")
     if progress is not None:
         progress(len(parsed.rows), len(parsed.rows), "Xong")
     return summary

@@ -197,3 +197,26 @@ def test_the_dossier_form_values_are_checked_and_audited(imported):
     fields = {a.field for a in AuditLog.select().where((AuditLog.table_name == "dossier")
                                                          & (AuditLog.record_id == str(d.id)))}
     assert {"digitised_dossier", "payment", "rating"} <= fields
+
+
+def test_the_monthly_report_shows_the_figures_of_its_period(imported, tmp_path):
+    from docx import Document
+
+    from par_desktop.services import documents
+
+    org.set_org_names(SYSTEM, date(2020, 1, 1), org.OrgNames(
+        "UBND TỈNH BẮC GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội",
+        "SLĐTBXH", "Bắc Giang", "VP"))
+    org.save_signer(SYSTEM, None, None, name="Trần Văn Hà", title="PHÓ GIÁM ĐỐC", authority="KT. GIÁM ĐỐC",
+                    is_default=True)
+    path = documents.generate(SYSTEM, documents.DocRequest("monthly_report", month="2024-03"),
+                              tmp_path / "bc.docx").path
+    document = Document(path)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Chất lượng phục vụ người dân, tổ chức" in text and "Quyết định số 766/QĐ-TTg" in text
+    rows = {row.cells[1].text: [c.text for c in row.cells] for t in document.tables for row in t.rows
+            if len(row.cells) == 6}
+    # the March report period runs 15/02–14/03: resolved D1 D2 D3 D6, all but D2 on time
+    assert rows["Hồ sơ giải quyết trước hạn, đúng hạn"][2:] == ["3/4", "75%", "20", "15"]
+    assert rows["Hồ sơ được đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia (nhập tay)"][3:] == \
+        ["chưa có số liệu", "6", "—"]
