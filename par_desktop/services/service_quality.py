@@ -217,7 +217,7 @@ class Resolution:
 
 def resolutions(periods: Sequence[Period], scope: Scope = Scope()) -> list[Resolution]:
     """Every dossier closed within the periods, with its working days (start to closing)."""
-    from par_desktop.services.dossiers import work_calendar
+    from par_desktop.services.dossiers.timing import work_calendar
 
     d = Dossier
     bounds = _bounds(periods)

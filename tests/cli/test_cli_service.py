@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 
-from par_desktop.services import dossiers  # noqa: E402
+from par_desktop.services.dossiers.importing import import_dossiers  # noqa: E402
 from par_desktop.services.session import SYSTEM  # noqa: E402
 from service_files import EXPORT, FORMS, export_catalogue, survey_office, write_export, write_sheet  # noqa: E402
 
@@ -20,7 +20,7 @@ from service_files import EXPORT, FORMS, export_catalogue, survey_office, write_
 @pytest.mark.slow   # several separate processes
 def test_service_index_json_is_the_contract_object(empty_db, cli, tmp_path):
     export_catalogue()
-    dossiers.import_dossiers(SYSTEM, write_export(tmp_path / "mot-cua.xlsx", EXPORT))
+    import_dossiers(SYSTEM, write_export(tmp_path / "mot-cua.xlsx", EXPORT))
     out = cli("stats", "service-index", "--from", "2024-03-01", "--to", "31/03/2024", "--json", db=empty_db)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)

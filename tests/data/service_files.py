@@ -150,14 +150,15 @@ def export_catalogue() -> dict:
 def survey_office():
     """In the bound database: two units, a dossier HS-001 of Phòng Người có công (which form 2 names), and
     the administrator's six-question default questionnaire. Returns the unit of HS-001."""
-    from par_desktop.services import dossiers, org, procedures, survey
+    from par_desktop.services import org, procedures, survey
+    from par_desktop.services.dossiers.editing import create_dossier
     from par_desktop.services.session import SYSTEM
 
     ncc = org.create_unit(SYSTEM, "Phòng Người có công", "NCC")
     org.create_unit(SYSTEM, "Phòng Lao động – Việc làm", "LĐVL")
     p = procedures.create_procedure(SYSTEM, code="1.002271", name="Giải quyết chế độ trợ cấp thờ cúng liệt sĩ",
                                     field="Người có công", limit_days=12, lead_unit_id=ncc.id)
-    dossiers.create_dossier(SYSTEM, code="HS-001", procedure_id=p.id, received_at=datetime(2024, 9, 20, 9, 0),
+    create_dossier(SYSTEM, code="HS-001", procedure_id=p.id, received_at=datetime(2024, 9, 20, 9, 0),
                             channel="direct")
     survey.set_default_questionnaire(SYSTEM, QUESTIONS)
     return ncc

@@ -19,20 +19,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from par_desktop.db.models import Dossier
 from par_desktop.errors import InvalidInput, PermissionDenied
 from par_desktop.importers.dossiers import ImportRefused
-from par_desktop.services import dossiers, org, procedures, service_quality as sq
+from par_desktop.services import org, procedures, service_quality as sq
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import importing as dossier_import
+from par_desktop.services.dossiers.timing import dossier_by_code
 from par_desktop.services.session import SYSTEM, Actor
 from service_files import EXPORT, HEADERS, MARCH, NCC, P5, P12, VL, M, export_catalogue, write_export  # noqa: E402
 @pytest.fixture
 def imported(empty_db, tmp_path):
     units = export_catalogue()
-    summary = dossiers.import_dossiers(SYSTEM, write_export(tmp_path / "mot-cua.xlsx", EXPORT))
+    summary = dossier_import.import_dossiers(SYSTEM, write_export(tmp_path / "mot-cua.xlsx", EXPORT))
     assert summary.new == 9 and summary.refused == []
     return units
 
 
 def test_the_service_columns_are_read_as_the_software_writes_them(imported):
     def flags(code):
-        d = dossiers.dossier_by_code(code)
+        d = dossier_by_code(code)
         return d.digitised_dossier, d.digitised_result, d.payment, d.rating
 
     assert flags("D1") == (True, True, "online", "very_satisfied")
@@ -163,10 +166,10 @@ def test_a_file_without_the_columns_keeps_what_is_known_and_new_dossiers_stay_un
     plain = [h for h in HEADERS if h not in ("Số hóa hồ sơ", "SỐ HÓA KẾT QUẢ", "Hình thức thanh toán",
                                              "Mức độ hài lòng")]
     rows = [*EXPORT, ("D10", P5, "Trực tiếp", M("2024-03-27 09:00"), None, "Đang xử lý", VL, "", "", "", "")]
-    summary = dossiers.import_dossiers(SYSTEM, write_export(tmp_path / "plain.xlsx", rows, plain))
+    summary = dossier_import.import_dossiers(SYSTEM, write_export(tmp_path / "plain.xlsx", rows, plain))
     assert (summary.new, summary.unchanged) == (1, 9)
-    assert dossiers.dossier_by_code("D2").payment == "direct"
-    d10 = dossiers.dossier_by_code("D10")
+    assert dossier_by_code("D2").payment == "direct"
+    d10 = dossier_by_code("D10")
     assert (d10.digitised_dossier, d10.payment, d10.rating) == (None, None, "")
     # D10 is received in March but does not count where its column is unknown
     assert sq.digitised_dossiers(*MARCH).denominator == 7
@@ -179,19 +182,19 @@ def test_an_unreadable_service_value_refuses_the_file_naming_the_row(empty_db, t
     rows = [EXPORT[0], ("D2", P5, "Trực tiếp", "05/03/2024 08:00", None, "Đang xử lý", VL,
                         "Đang số hóa", "", "Chuyển khoản ngân hàng", "Tuyệt vời")]
     with pytest.raises(ImportRefused) as refused:
-        dossiers.import_dossiers(SYSTEM, write_export(tmp_path / "bad.xlsx", rows))
+        dossier_import.import_dossiers(SYSTEM, write_export(tmp_path / "bad.xlsx", rows))
     text = refused.value.message
     assert "Dòng 7" in text and "Đang số hóa" in text and "Chuyển khoản" in text and "Tuyệt vời" in text
     assert Dossier.select().count() == 0
 
 
 def test_the_dossier_form_values_are_checked_and_audited(imported):
-    d = dossiers.dossier_by_code("D5")
-    changed = dossiers.update_dossier(SYSTEM, d.id, d.version, digitised_dossier=True, payment="online",
+    d = dossier_by_code("D5")
+    changed = dossier_editing.update_dossier(SYSTEM, d.id, d.version, digitised_dossier=True, payment="online",
                                       rating="satisfied")
     assert (changed.digitised_dossier, changed.payment, changed.rating) == (True, "online", "satisfied")
     with pytest.raises(InvalidInput, match="Thanh toán"):
-        dossiers.update_dossier(SYSTEM, d.id, None, payment="card")
+        dossier_editing.update_dossier(SYSTEM, d.id, None, payment="card")
     from par_desktop.db.models import AuditLog
 
     fields = {a.field for a in AuditLog.select().where((AuditLog.table_name == "dossier")

@@ -345,7 +345,7 @@ class DocumentsPage(QWidget):
         from par_desktop.services import register
         from par_desktop.services.org import units
         from par_desktop.services.survey import waves
-        from par_desktop.services.tasks import years
+        from par_desktop.services.tasks.views import years
 
         with translated_errors():
             unit_list = units()
