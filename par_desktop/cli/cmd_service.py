@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from par_desktop.cli.accounts import READ
+
 
 def _score(text: str):
     """A rating word's meaning on the command line: 1–5, or "x" / "khong-hop-le" for not an answer."""
@@ -45,13 +47,13 @@ def register(sub) -> None:
     p.add_argument("--to", dest="date_to", required=True, metavar="DATE")
     p.add_argument("--unit", metavar="UNIT", help="chỉ một đơn vị (tên hoặc mã)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_service_index)
+    p.set_defaults(handler=cmd_service_index, access=READ)
 
     service = sub.add_parser("service", help="bảng điểm và chỉ số nhập tay của chỉ số phục vụ")
     commands = service.add_subparsers(dest="service_command", metavar="SUBCOMMAND", required=True)
     q = commands.add_parser("points", help="bảng điểm tối đa của từng chỉ số")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_points)
+    q.set_defaults(handler=cmd_points, access=READ)
     q = commands.add_parser("set-points", help="đặt điểm tối đa của một chỉ số")
     q.add_argument("key", metavar="KEY")
     q.add_argument("points", type=_number, metavar="POINTS")
@@ -79,10 +81,10 @@ def register(sub) -> None:
     q.add_argument("--wave", required=True, metavar="NAME")
     q.add_argument("--by", choices=("unit", "field", "channel"), help="theo đơn vị, lĩnh vực hoặc kênh")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_survey_index)
+    q.set_defaults(handler=cmd_survey_index, access=READ)
     q = commands.add_parser("waves", help="các đợt khảo sát")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_survey_waves)
+    q.set_defaults(handler=cmd_survey_waves, access=READ)
     q = commands.add_parser("map-word", help="ghi nhớ nghĩa của một từ đánh giá (1–5, hoặc x = không hợp lệ)")
     q.add_argument("word", metavar="WORD")
     q.add_argument("score", type=_score, metavar="SCORE")
@@ -95,7 +97,7 @@ def register(sub) -> None:
     q = commands.add_parser("export", help="xuất đợt khảo sát ra Excel (chỉ số, theo nhóm, từng phiếu)")
     q.add_argument("--wave", required=True, metavar="NAME")
     q.add_argument("--out", required=True, metavar="FILE.xlsx")
-    q.set_defaults(handler=cmd_survey_export)
+    q.set_defaults(handler=cmd_survey_export, access=READ)
 
 
 def _unit_id(name: str | None):

@@ -104,3 +104,21 @@ def test_survey_import_index_and_report(empty_db, cli, tmp_path):
     assert "Mẫu nhỏ" in pdf and "A1.2" in pdf and "Tiếp cận dịch vụ" in pdf
     missing = cli("doc", "survey-report", "--wave", "Không có", "--out", str(tmp_path / "x.pdf"), db=empty_db)
     assert missing.returncode == 1 and "Không có đợt khảo sát" in missing.stderr
+
+
+@pytest.mark.slow
+def test_on_a_database_with_accounts_reading_needs_none_and_importing_needs_one(demo_db, cli, tmp_path):
+    """The demo has accounts: the figures and the index are read by anyone; an import needs a clerk."""
+    out = cli("stats", "service-index", "--from", "2024-01-01", "--to", "2024-12-31", "--json", db=demo_db)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total_points"] > 50
+    assert cli("survey", "index", "--wave", "Quý IV/2024", "--json", db=demo_db).returncode == 0
+    sheet = write_sheet(tmp_path / "phieu.xlsx", [f for f in FORMS if f[2] == ""])
+    refused = cli("survey", "import", str(sheet), "--wave", "Đợt thử", "--map", "Tạm được=3", db=demo_db)
+    assert refused.returncode == 1 and refused.stderr.startswith("error: ")
+    denied = cli("survey", "import", str(sheet), "--wave", "Đợt thử", "--map", "Tạm được=3", db=demo_db,
+                 user="lanhdao")
+    assert denied.returncode == 1 and "không có quyền" in denied.stderr
+    out = cli("survey", "import", str(sheet), "--wave", "Đợt thử", "--map", "Tạm được=3", db=demo_db,
+              user="vanphong")
+    assert (out.returncode, out.stdout) == (0, "imported 9 responses\n"), out.stderr
