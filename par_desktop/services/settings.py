@@ -27,6 +27,7 @@ BACKUPS_KEEP_WEEKLY = "backups.keep_weekly"
 PRESENCE_STALE_MINUTES = "presence.stale_minutes"
 AUTH_MAX_FAILURES = "auth.max_failures"
 AUTH_LOCKOUT_MINUTES = "auth.lockout_minutes"
+SURVEY_QUESTIONNAIRE = "survey.default_questionnaire"
 
 DEFAULTS: dict[str, Any] = {
     OFFICE_OPENS: "07:30",
@@ -42,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     PRESENCE_STALE_MINUTES: 3,
     AUTH_MAX_FAILURES: 5,
     AUTH_LOCKOUT_MINUTES: 15,
+    SURVEY_QUESTIONNAIRE: None,      # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
 }
 
 
