@@ -204,7 +204,7 @@ class StatisticsPage(QWidget):
     # ---- the period ----------------------------------------------------------------------------
 
     def cutoff(self) -> int:
-        return int(settings.get("reports.cutoff_day"))
+        return int(settings.get(settings.REPORT_CUTOFF_DAY))
 
     def period(self) -> periods.Period:
         kind, year, n = self.kind.currentData(), self.year.value(), self.number.currentData()
@@ -311,7 +311,7 @@ class StatisticsPage(QWidget):
 
                 show_error(self, exc)
 
-        run_in_background(work, done, failed)
+        run_in_background(work, done, failed, owner=self)
 
     def _show(self, period: periods.Period, unit_id: int | None, unit_name: str, codes: dict,
               table: stats.DossierStats, months: list[stats.Rate], units: list[stats.Rate]) -> None:
