@@ -183,13 +183,20 @@ def _procedure_figures(procs: Iterable[_Proc], end: date) -> dict[str, si.Figure
     """procedures_fully_online (in force at the period's end) and published_on_time (procedures with
     both dates, their decision known by the period's end)."""
     in_force = [p for p in procs if _in_force_at(p, end)]
-    dated = [p for p in procs if p.published_on is not None and p.effective_on is not None and p.published_on <= end]
+    on_time = [t for p in procs if (t := _published_on_time(p, end)) is not None]
     return {
         "procedures_fully_online": si.Figure.rate("procedures_fully_online",
                                                   sum(1 for p in in_force if p.fully_online), len(in_force)),
-        "published_on_time": si.Figure.rate("published_on_time",
-                                            sum(1 for p in dated if p.published_on <= p.effective_on), len(dated)),
+        "published_on_time": si.Figure.rate("published_on_time", sum(on_time), len(on_time)),
     }
+
+
+def _published_on_time(proc: _Proc, end: date) -> bool | None:
+    """Whether the procedure was published no later than its effective date; None when it is not counted
+    (a date unknown, or its decision not yet known by the period's end)."""
+    if proc.published_on is None or proc.effective_on is None or proc.published_on > end:
+        return None
+    return proc.published_on <= proc.effective_on
 
 
 def _procedure_dimension(proc: _Proc, dimension: str | None) -> Any:
@@ -321,8 +328,9 @@ def _manual_figure(key: str, entries: Sequence[ManualValue]) -> si.Figure | None
     the mean of their values."""
     if not entries:
         return None
-    if all(e.denominator for e in entries):
-        return si.Figure.rate(key, sum(e.numerator or 0 for e in entries), sum(e.denominator for e in entries))
+    denominators = [e.denominator for e in entries if e.denominator]
+    if len(denominators) == len(entries):
+        return si.Figure.rate(key, sum(e.numerator or 0 for e in entries), sum(denominators))
     values = [e.value for e in entries if e.value is not None]
     if not values:
         return None
@@ -354,7 +362,7 @@ def set_manual_value(actor: Actor, key: str, start: date, end: date, *, unit_id:
     elif value is None or not 0 <= value <= 100:
         raise InvalidInput("Tỷ lệ nhập tay phải từ 0 đến 100 (%), hoặc nhập tử số và mẫu số.")
     m = ManualIndicatorValue
-    values = dict(numerator=numerator, denominator=denominator, value=float(value), note=nfc(note),
+    values: dict[str, Any] = dict(numerator=numerator, denominator=denominator, value=float(value), note=nfc(note),
                   entered_by=actor.username)
     with connection.write_transaction():
         unit_cond = m.unit.is_null() if unit_id is None else m.unit == unit_id
@@ -536,8 +544,8 @@ def _figures_by(periods: Sequence[Period], scope: Scope, dimension: str | None,
         b = next(i for i, last in enumerate(bounds) if r.closed_at.date() <= last)
         k = {"unit": r.unit_id, "field": r.field, "procedure": r.procedure_id}.get(dimension) if dimension else None
         by_bucket[(b, k)].append(r)
-    for key_, items in by_bucket.items():
-        out[key_]["avg_resolution_days"] = _resolution_figure(items, limits)
+    for key_, resolved in by_bucket.items():
+        out[key_]["avg_resolution_days"] = _resolution_figure(resolved, limits)
     manual = [d.key for d in definitions if d.manual]
     if manual and dimension in (None, "unit") and scope.field is None and scope.procedure_id is None:
         entries = [e for e in manual_values() if e.key in manual]
@@ -671,7 +679,8 @@ def dossiers_behind(key: str, start: date, end: date, part: str = "missing", *, 
             return ids
         limits = _limits()
         over = {r.dossier_id for r in resolutions(_one_period(start, end), Scope(unit_id, field, procedure_id))
-                if limits.get(r.procedure_id) and r.working_days > limits[r.procedure_id] + 1e-9}
+                if r.procedure_id is not None and limits.get(r.procedure_id)
+                and r.working_days > limits[r.procedure_id] + 1e-9}
         return [i for i in ids if i in over]
     base, numerator = _parts(key)
     if base is not None:
@@ -693,8 +702,9 @@ def procedures_behind(key: str, start: date, end: date, part: str = "missing", *
         base = [p for p in procs if _in_force_at(p, end)]
         good = {p.id for p in base if p.fully_online}
     else:
-        base = [p for p in procs if p.published_on and p.effective_on and p.published_on <= end]
-        good = {p.id for p in base if p.published_on <= p.effective_on}
+        on_time = {p.id: _published_on_time(p, end) for p in procs}
+        base = [p for p in procs if on_time[p.id] is not None]
+        good = {p.id for p in base if on_time[p.id]}
     chosen = {p.id for p in base if part == "denominator" or (p.id in good) == (part == "numerator")}
     return list(Procedure.select().where(Procedure.id.in_(list(chosen))).order_by(Procedure.field, Procedure.code)) \
         if chosen else []

@@ -24,8 +24,8 @@ import pytest
 import par_desktop.services
 from par_desktop.errors import PermissionDenied
 from par_desktop.services import (
-    backups, calendar_changes, catalog, demo, documents, org, presence, procedures, register, session, settings,
-    steps, users,
+    backups, calendar_changes, catalog, demo, documents, org, presence, procedures, register, service_quality,
+    session, settings, steps, survey, users,
 )
 from par_desktop.services.dossiers import editing as dossier_editing
 from par_desktop.services.dossiers import explanations, handovers, importing, pauses, recompute
@@ -36,6 +36,7 @@ from par_desktop.services.session import SYSTEM, Actor
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from catalog_files import national_xlsx
 from plan_files import reference_docx
+from service_files import write_sheet
 
 PW = "mat-khau-1"
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -141,6 +142,42 @@ def _one_dossier_csv(env: dict, n: int) -> Path:
 
 def _backup_file(env: dict, n: int) -> Path:
     return backups.backup_now(SYSTEM, env["db"])
+
+
+def _wave(env: dict, n: int) -> int:
+    return survey.create_wave(SYSTEM, f"Đợt thử {n}").id
+
+
+def _response(env: dict, n: int) -> int:
+    return survey.add_response(SYSTEM, _wave(env, n), "1", date(2024, 11, 4), {"A1.1": "5"}).response_id
+
+
+def _survey_sheet(env: dict, n: int) -> Path:
+    return write_sheet(env["tmp"] / f"khao-sat-{n}.xlsx",
+                       [(1, "01/10/2024", "", "", "Trực tiếp", (5, 4, 5, "Hài lòng", 4, 5))])
+
+
+# rating words no demo form uses (one per attempt: mapping a word again to the same score changes nothing)
+_WORDS = ["Tạm ổn", "Cũng được", "Bình thường thôi", "Khá ổn", "Chấp nhận được", "Thường thường"]
+
+
+def _mapped_word(env: dict, n: int) -> str:
+    survey.map_words(SYSTEM, {_WORDS[n]: 3})
+    return _WORDS[n]
+
+
+def _manual_value(env: dict, n: int) -> int:
+    day = date(2031, 1, 1) + timedelta(days=n)
+    return service_quality.set_manual_value(SYSTEM, "status_sync", day, day, value=50.0).id
+
+
+def _manual_indicator(env: dict, n: int) -> str:
+    return service_quality.add_manual_indicator(SYSTEM, "progress", f"Chỉ số bỏ {n}", 2)
+
+
+def _changed_points(env: dict, n: int) -> int:
+    service_quality.set_indicator_points(SYSTEM, "on_time", 10 + n)
+    return n
 
 
 WRITE_PATHS = [
@@ -266,6 +303,44 @@ WRITE_PATHS = [
     WritePath(documents.write, ("documents",),
               lambda a, n, env: documents.write(a, documents.DocRequest("plan"), env["tmp"] / f"kh-{n}.pdf"),
               writes_audit=False),
+    # --- service quality: the points table and hand-entered figures
+    WritePath(service_quality.set_manual_value, ("settings",),
+              lambda a, n, env: service_quality.set_manual_value(
+                  a, "status_sync", date(2030, 1, 1) + timedelta(days=n), date(2030, 1, 1) + timedelta(days=n),
+                  value=80.0)),
+    WritePath(service_quality.delete_manual_value, ("settings",),
+              lambda a, value, env: service_quality.delete_manual_value(a, value), prepare=_manual_value),
+    WritePath(service_quality.set_indicator_points, ("settings",),
+              lambda a, n, env: service_quality.set_indicator_points(a, "on_time", 10 + n)),
+    WritePath(service_quality.add_manual_indicator, ("settings",),
+              lambda a, n, env: service_quality.add_manual_indicator(a, "progress", f"Chỉ số thử {n}", 2)),
+    WritePath(service_quality.remove_manual_indicator, ("settings",),
+              lambda a, key, env: service_quality.remove_manual_indicator(a, key), prepare=_manual_indicator),
+    WritePath(service_quality.reset_points_table, ("settings",),
+              lambda a, n, env: service_quality.reset_points_table(a), prepare=_changed_points),
+    # --- the satisfaction survey: waves and forms (import), the questionnaire and official result (settings)
+    WritePath(survey.set_default_questionnaire, ("settings",),
+              lambda a, n, env: survey.set_default_questionnaire(a, [("A1.1", f"Câu hỏi thử {n}")])),
+    WritePath(survey.create_wave, ("import",), lambda a, n, env: survey.create_wave(a, f"Đợt mới {n}")),
+    WritePath(survey.update_wave, ("import",),
+              lambda a, wave, env: survey.update_wave(a, wave, None, note="đã phát phiếu"), prepare=_wave),
+    WritePath(survey.set_official, ("settings",),
+              lambda a, wave, env: survey.set_official(a, wave, 91.5, "Bộ Nội vụ"), prepare=_wave),
+    WritePath(survey.delete_wave, ("settings",), lambda a, wave, env: survey.delete_wave(a, wave), prepare=_wave),
+    WritePath(survey.save_question, ("settings",),
+              lambda a, wave, env: survey.save_question(a, wave, "A1.1", "Câu hỏi đã sửa"), prepare=_wave),
+    WritePath(survey.delete_question, ("settings",),
+              lambda a, wave, env: survey.delete_question(a, wave, survey.questions(wave)[0].code), prepare=_wave),
+    WritePath(survey.map_words, ("import",), lambda a, n, env: survey.map_words(a, {_WORDS[n]: 4})),
+    WritePath(survey.forget_word, ("import",), lambda a, word, env: survey.forget_word(a, word),
+              prepare=_mapped_word),
+    WritePath(survey.add_response, ("import",),
+              lambda a, wave, env: survey.add_response(a, wave, "1", date(2024, 11, 4), {"A1.1": "4"}),
+              prepare=_wave),
+    WritePath(survey.delete_response, ("import",),
+              lambda a, response, env: survey.delete_response(a, response), prepare=_response),
+    WritePath(survey.import_responses, ("import",),
+              lambda a, path, env: survey.import_responses(a, path, f"Đợt nhập {path.stem}"), prepare=_survey_sheet),
 ]
 
 # Functions that take an actor without being a write the roles decide.

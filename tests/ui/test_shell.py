@@ -168,10 +168,10 @@ def test_polling_a_locked_database_does_not_wait(window, demo_db):
 
 
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
-def test_dropping_files_accepts_imports_only(window):
+def test_dropping_files_accepts_imports_only(window, tmp_path):
     for name, accepted in (("hoso.xlsx", True), ("hoso.csv", True), ("kehoach.docx", True), ("anh.png", False)):
         mime = QMimeData()   # kept alive here: the event does not own it
-        mime.setUrls([QUrl.fromLocalFile(f"/tmp/{name}")])
+        mime.setUrls([QUrl.fromLocalFile(str(tmp_path / name))])
         event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                                 Qt.KeyboardModifier.NoModifier)
         window.dragEnterEvent(event)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, insert_record, update_record
@@ -257,7 +258,7 @@ def _upsert_plan(actor: Actor, document: PlanDocument, year: int) -> Plan:
         return insert_record(Plan, actor.username, year=year, title=title, number=document.number,
                              number_text=document.number_text, issued_on=document.issued_on,
                              source_file=document.source)
-    missing = {}
+    missing: dict[str, Any] = {}
     if not plan.title and document.title:
         missing["title"] = document.title
     if plan.number is None and document.number is not None:
