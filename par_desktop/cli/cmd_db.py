@@ -50,6 +50,10 @@ def cmd_check(ctx) -> int:
 
     db = ctx.open()
     problems = check(db)
+    if not problems:   # the trail holds together: does it still hold the heads the backup log recorded?
+        from par_desktop.services.backups import head_problems
+
+        problems = head_problems(ctx.location)
     if problems:
         for line in problems:
             print(line)

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from par_desktop.db.connection import BUSY_TIMEOUT_S, check_reachable, is_postgres, translated_errors
+from par_desktop.db.uri import read_only_uri
 from par_desktop.errors import InvalidInput
 
 
@@ -28,7 +29,7 @@ def _stamp() -> str:
 
 def _copy(source: Path, target: Path) -> None:
     with translated_errors():
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        src = sqlite3.connect(read_only_uri(source), uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             dst = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S)
             try:
@@ -69,7 +70,7 @@ def validate_backup(path: Path) -> int:
     if not path.is_file():
         raise InvalidInput(f"Không tìm thấy tệp sao lưu {path}.")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 raise InvalidInput(f"Tệp {path.name} bị hỏng (kiểm tra toàn vẹn không đạt); không khôi phục.")

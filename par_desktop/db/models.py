@@ -101,6 +101,7 @@ class AuditLog(BaseModel):
     old_value = TextField(null=True)
     new_value = TextField(null=True)
     session_id = CharField(default="", index=True)
+    row_hash = CharField(default="", max_length=64)   # db.audit_chain: chained to the previous row
 
 
 class Presence(BaseModel):

@@ -85,6 +85,94 @@ def list_backups(location: str) -> list[BackupInfo]:
     return sorted(seen.values(), key=lambda b: b.taken_at, reverse=True)
 
 
+LOG_NAME = "nhat-ky-sao-luu.jsonl"
+RESTORED = "khoi-phuc"
+
+
+def _file_head(path: Path):
+    """The audit chain's head as stored in a backup file (None when it is not a SQLite file of ours)."""
+    import sqlite3
+
+    from par_desktop.db.audit_chain import GENESIS, Head
+    from par_desktop.db.uri import read_only_uri
+
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            last = conn.execute("SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+            count = conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return Head(count, last[0], last[1]) if last else Head(0, 0, GENESIS)
+
+
+def log_head(location: str, kind: str, file: Path | None, head=None) -> None:
+    """Append the audit chain's head to the backup log (one JSON line), kept beside the backups: a later
+    rewrite of the trail in the database no longer matches it (``head_problems``)."""
+    import json
+
+    from par_desktop.db import audit_chain
+    from par_desktop.db.schema import database_identity
+
+    if head is None:
+        head = _file_head(file) if file is not None and not connection.is_postgres(location) else None
+    if head is None:
+        head = audit_chain.head(connection.current())
+    line = {"at": datetime.now().isoformat(timespec="seconds"), "database_id": database_identity(),
+            "kind": kind, "file": str(file) if file else None, **head.as_json()}
+    folder = backup_folder(location)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / LOG_NAME).open("a", encoding="utf-8") as log:
+            log.write(json.dumps(line, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise InvalidInput(f"Không ghi được nhật ký sao lưu trong {folder}: {exc.strerror or exc}.") from None
+
+
+def _logged_heads(location: str) -> list[dict]:
+    import json
+
+    from par_desktop.db.schema import database_identity
+
+    identity = database_identity()
+    lines = []
+    for folder in {backup_folder(location), db_backup.default_backup_dir(location)}:
+        path = folder / LOG_NAME
+        if not path.is_file():
+            continue
+        for text in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                line = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(line, dict) and line.get("database_id") == identity:
+                lines.append(line)
+    return sorted(lines, key=lambda line: str(line.get("at")))
+
+
+def head_problems(location: str) -> list[str]:
+    """Where the audit trail no longer contains a head the backup log recorded since the last restore
+    (a restore legitimately brings back an earlier trail)."""
+    from par_desktop.db.audit_chain import hash_of_row
+
+    lines = _logged_heads(location)
+    restores = [n for n, line in enumerate(lines) if line.get("kind") == RESTORED]
+    problems = []
+    for line in lines[restores[-1] if restores else 0:]:
+        last_id = line.get("audit_last_id") or 0
+        if not last_id:
+            continue
+        stored = hash_of_row(int(last_id))
+        if stored != line.get("audit_last_hash"):
+            what = "không còn" if stored is None else "đã bị sửa"
+            problems.append(f"Nhật ký thay đổi không khớp nhật ký sao lưu ({line.get('at')}, "
+                            f"{line.get('file') or line.get('kind')}): dòng số {last_id} {what}.")
+            break
+    return problems
+
+
 def _take(location: str, kind: str) -> Path:
     folder = backup_folder(location)
     try:
@@ -93,7 +181,9 @@ def _take(location: str, kind: str) -> Path:
         raise InvalidInput(f"Không tạo được thư mục sao lưu {folder}: {exc.strerror}. "
                            "Hãy chọn thư mục khác trong Cài đặt → Sao lưu.") from None
     out = folder / f"{Path(location).stem}-{db_backup._stamp()}-{kind}.db"
-    return db_backup.backup_database(location, out)
+    path = db_backup.backup_database(location, out)
+    log_head(location, kind, path)
+    return path
 
 
 def backup_now(actor: Actor, location: str) -> Path:
@@ -171,6 +261,9 @@ def restore_backup(actor: Actor, location: str, source: str | Path) -> Path | No
         raise
     with connection.translated_errors(), connection.write_transaction():
         audit(actor.username, "restore", "app_meta", "database", "file", str(kept) if kept else None, str(source))
+    from par_desktop.db import audit_chain
+
+    log_head(location, RESTORED, source, head=audit_chain.head(connection.current()))
     presence.heartbeat()
     # The restored file may carry a hold copied with it (e.g. a pre-restore copy): clear it, and keep
     # maintenance only when the administrator had entered it by hand before restoring.

@@ -26,6 +26,7 @@ import peewee
 from par_desktop.db import changes, connection
 from par_desktop.db.changes import audit
 from par_desktop.db.models import AppMeta, Presence
+from par_desktop.db.uri import read_only_uri
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import DatabaseUnavailable
 from par_desktop.services.session import Actor, require
@@ -283,7 +284,7 @@ def ensure_upgrade_allowed(location: str) -> None:
     if connection.is_postgres(location) or not Path(location).is_file():
         return
     try:
-        conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True, timeout=connection.BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(read_only_uri(location), uri=True, timeout=connection.BUSY_TIMEOUT_S)
         try:
             version = conn.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()
             if version is None or int(version[0]) >= SCHEMA_VERSION:
