@@ -100,8 +100,13 @@ def _describe(row: dict) -> str:
 def first_break(db: peewee.Database) -> str | None:
     """A Vietnamese sentence naming the first row whose hash does not follow from the rows before it,
     or None when the whole chain holds."""
+    return first_break_in(_rows(db))
+
+
+def first_break_in(rows) -> str | None:
+    """``first_break`` over rows given as dicts in chain order (a backup file read with sqlite3)."""
     previous = GENESIS
-    for row in _rows(db):
+    for row in rows:
         expected = row_hash(previous, row)
         if row["row_hash"] != expected:
             return (f"Nhật ký thay đổi đã bị sửa, xóa hoặc chèn dòng: chuỗi kiểm tra sai từ {_describe(row)}; "

@@ -149,6 +149,11 @@ def open_database(location: str, *, create: bool = False, demo: bool = False) ->
     with connection.translated_errors():
         db.connect(reuse_if_open=True)
         version = read_version(db)
+        if version is None and not create and isinstance(db, peewee.SqliteDatabase):
+            db.close()   # an empty file (zero bytes, or SQLite without tables) is not made into a database here
+            raise DatabaseUnavailable(
+                f"Tệp {location} trống, không phải cơ sở dữ liệu PAR Desktop; không tạo gì trong tệp này. "
+                "Hãy kiểm tra đường dẫn, hoặc chạy «par-desktop init» nếu muốn tạo cơ sở dữ liệu mới ở đây.")
         if version is None:
             create_schema(db, demo=demo)
         elif version > SCHEMA_VERSION:

@@ -17,7 +17,7 @@ from pathlib import Path
 from par_desktop.db import backup as db_backup
 from par_desktop.db import connection
 from par_desktop.db.changes import audit
-from par_desktop.errors import InvalidInput
+from par_desktop.errors import InvalidInput, PermissionDenied, UserError
 from par_desktop.services import presence
 from par_desktop.services.session import Actor, require
 
@@ -239,17 +239,82 @@ def rotate(location: str) -> list[Path]:
     return removed
 
 
-def restore_backup(actor: Actor, location: str, source: str | Path) -> Path | None:
+@dataclass(frozen=True)
+class RestorePreview:
+    """What a restore brings back and what it loses, for the administrator to read before choosing."""
+    backup: db_backup.BackupSummary
+    same_database: bool
+    current_counts: dict[str, int]
+    lost_changes: int | None       # audit rows written after the backup (None: the trails have parted)
+    lost_since: str | None
+
+    def lines(self) -> list[str]:
+        labels = db_backup.COUNTED_TABLES
+        now = ", ".join(f"{self.current_counts.get(t, 0):,} {label}".replace(",", ".")
+                        for t, label in labels.items() if t != "audit_log")
+        lines = [f"Bản sao lưu {self.backup.path.name}: {self.backup.describe()}.", f"Hiện tại: {now}."]
+        if not self.same_database:
+            lines.append("CẢNH BÁO: bản sao lưu này thuộc một cơ sở dữ liệu KHÁC" + (
+                " (tạo bởi phiên bản cũ, không mang mã nhận dạng)" if self.backup.identity is None else "")
+                + ": khôi phục sẽ thay toàn bộ dữ liệu hiện tại bằng dữ liệu của nơi khác.")
+        elif self.lost_changes is None:
+            lines.append("Nhật ký hiện tại không chứa thời điểm của bản sao (đã khôi phục một bản cũ hơn sau đó): "
+                         "mọi thay đổi từ khi tách nhánh sẽ mất.")
+        elif self.lost_changes:
+            lines.append(f"Sẽ mất {self.lost_changes:,} thay đổi ghi sau thời điểm sao lưu".replace(",", ".")
+                         + (f" (từ {self.lost_since[:16]})" if self.lost_since else "") + ".")
+        else:
+            lines.append("Không có thay đổi nào sau thời điểm sao lưu.")
+        return lines
+
+
+def restore_preview(location: str, source: str | Path) -> RestorePreview:
+    """Inspect ``source`` against the bound (live) SQLite database without changing either."""
+    from par_desktop.db import audit_chain
+    from par_desktop.db.models import AuditLog
+    from par_desktop.db.schema import database_identity
+
+    source = Path(source)
+    db_backup.refuse_restoring_onto_itself(location, source)
+    summary = db_backup.inspect_backup(source)
+    db = connection.current()
+    with connection.translated_errors():
+        identity = database_identity()
+        tables = set(db.get_tables())
+        counts = {t: db.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
+                  for t in db_backup.COUNTED_TABLES if t in tables}
+        same = summary.identity is not None and summary.identity == identity
+        lost, since = None, None
+        if same and (summary.audit_last_id == 0 or
+                     audit_chain.hash_of_row(summary.audit_last_id) == summary.audit_last_hash):
+            after = AuditLog.select().where(AuditLog.id > summary.audit_last_id)
+            lost = after.count()
+            first = after.order_by(AuditLog.id).first()
+            since = first.at.isoformat(sep=" ") if first is not None and hasattr(first.at, "isoformat") else None
+    return RestorePreview(summary, same, counts, lost, since)
+
+
+def restore_backup(actor: Actor, location: str, source: str | Path, *,
+                   other_database: bool = False) -> Path | None:
     """Replace the database with a backup under maintenance mode; returns the copy kept of the old file.
 
-    Other clerks' writes are refused (đang bảo trì) while it runs. The restored file carries the
+    The backup must be a sound, untampered copy of *this* database (``restore_preview``); another
+    database's file (or one without an identity) needs ``other_database`` — an administrator's explicit
+    choice. Other clerks' writes are refused (đang bảo trì) while it runs. The restored file carries the
     presence and maintenance rows of the moment it was taken, so this session's presence is written
     again and the restore itself is recorded in the restored file's audit trail.
     """
     require(actor, "restore")
     source = Path(source)
     if not connection.is_postgres(location):   # pg_tools.restore reads the whole archive before touching anything
-        db_backup.validate_backup(source)
+        preview = restore_preview(location, source)
+        if not preview.same_database and not other_database:
+            raise PermissionDenied(
+                f"Bản sao lưu {source.name} thuộc một cơ sở dữ liệu khác"
+                + (" (không mang mã nhận dạng)" if preview.backup.identity is None else "")
+                + ", không phải bản sao của cơ sở dữ liệu đang dùng; không khôi phục. Nếu thật sự muốn thay "
+                "toàn bộ dữ liệu bằng tệp này, quản trị phải chọn rõ «khôi phục dữ liệu khác» "
+                "(dòng lệnh: restore --other-database).")
     reason = f"Khôi phục từ {source.name}"
     held_before = presence.maintenance_state()
     presence.enter_maintenance(actor, reason)
@@ -259,11 +324,16 @@ def restore_backup(actor: Actor, location: str, source: str | Path) -> Path | No
         if held_before is None or held_before.abandoned:
             presence.leave_maintenance(actor)
         raise
-    with connection.translated_errors(), connection.write_transaction():
-        audit(actor.username, "restore", "app_meta", "database", "file", str(kept) if kept else None, str(source))
-    from par_desktop.db import audit_chain
+    try:
+        with connection.translated_errors(), connection.write_transaction():
+            audit(actor.username, "restore", "app_meta", "database", "file", str(kept) if kept else None,
+                  str(source))
+        from par_desktop.db import audit_chain
 
-    log_head(location, RESTORED, source, head=audit_chain.head(connection.current()))
+        log_head(location, RESTORED, source, head=audit_chain.head(connection.current()))
+    except UserError as exc:
+        raise InvalidInput(f"Đã khôi phục nhưng chưa ghi xong nhật ký: {exc.message}"
+                           + (f" Dữ liệu trước khi khôi phục được giữ tại {kept}." if kept else "")) from None
     presence.heartbeat()
     # The restored file may carry a hold copied with it (e.g. a pre-restore copy): clear it, and keep
     # maintenance only when the administrator had entered it by hand before restoring.

@@ -41,7 +41,7 @@ def test_daily_backup_once_a_day_and_it_is_sound(empty_db, tmp_path):
     assert first is not None and first.parent == tmp_path / "sao-luu" / "par"
     assert backups.daily_backup_if_due(str(empty_db)) is None
     assert _units(first) == ["VP"]
-    assert db_backup.validate_backup(first) == SCHEMA_VERSION
+    assert db_backup.inspect_backup(first).version == SCHEMA_VERSION
     [info] = backups.list_backups(str(empty_db))
     assert (info.path, info.kind, info.kind_label) == (first, "hang-ngay", "Tự động hằng ngày")
     assert info.taken_at.date() == date.today() and info.size > 0
