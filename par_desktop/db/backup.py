@@ -60,7 +60,21 @@ def backup_database(location: str, out: str | Path | None = None, *, reason: str
         raise InvalidInput(f"Không có thư mục {out.parent} để ghi bản sao lưu.")
     if out.exists():
         raise InvalidInput(f"Tệp {out} đã tồn tại; chọn tên khác để không ghi đè.")
-    _copy(Path(location), out)
+    partial = out.with_name(out.name + ".dang-ghi")
+    try:
+        _copy(Path(location), partial)
+        partial.replace(out)     # only a finished copy ever carries the backup's name
+    except BaseException as exc:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InvalidInput(f"Không ghi được bản sao lưu {out}: {exc.strerror or exc}. "
+                               "Không có tệp dở dang nào được để lại.") from None
+        if isinstance(exc, UserError):
+            raise InvalidInput(f"Sao lưu vào {out} không thành công (ổ đĩa đầy, hết hạn mức, không có quyền ghi, "
+                               f"hoặc cơ sở dữ liệu bận): {exc.message} Không có tệp dở dang nào được để lại.") \
+                from None
+        raise
     return out
 
 

@@ -244,7 +244,8 @@ _SQLITE_MESSAGES = (
     ("unable to open database", "Không mở được tệp cơ sở dữ liệu. Kiểm tra đường dẫn và quyền truy cập."),
     ("disk i/o error", "Lỗi đọc/ghi đĩa khi truy cập cơ sở dữ liệu (ổ mạng bị ngắt?). Dữ liệu đã lưu không bị mất; "
                        "hãy kiểm tra kết nối rồi thử lại."),
-    ("database or disk is full", "Ổ đĩa chứa cơ sở dữ liệu đã đầy. Giải phóng dung lượng rồi thử lại."),
+    ("database or disk is full", "Ổ đĩa chứa cơ sở dữ liệu đã đầy. Giải phóng dung lượng rồi thử lại; "
+                                 "dữ liệu đã lưu trước đó không bị mất."),
 )
 
 
@@ -309,6 +310,12 @@ def explain_database_error(exc: BaseException) -> UserError | None:
     Mostly ``DatabaseUnavailable``; a text too long for a PostgreSQL column is ``InvalidInput``.
     """
     text = str(exc).lower()
+    if "cannot rollback" in text or "no transaction is active" in text:
+        # SQLite rolled back by itself after the real fault (disk full, I/O error); peewee's ROLLBACK then
+        # fails and hides it: explain the fault, not the rollback.
+        original = exc.__context__
+        if original is not None and original is not exc:
+            return explain_database_error(original)
     if isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError, peewee.ImproperlyConfigured)) \
             and _from_postgres(exc):
         message = postgres_message(text)

@@ -101,7 +101,11 @@ def read_version(db: peewee.Database) -> int | None:
     row = AppMeta.get_or_none(AppMeta.key == "schema_version")
     if row is None:
         raise DatabaseUnavailable("Cơ sở dữ liệu thiếu thông tin phiên bản lược đồ; tệp có thể đã bị hỏng.")
-    return int(row.value)
+    try:
+        return int(str(row.value).strip())
+    except ValueError:
+        raise DatabaseUnavailable(f"Cơ sở dữ liệu ghi phiên bản lược đồ không hợp lệ («{str(row.value)[:20]}»); tệp "
+                                  "đã bị sửa hoặc hỏng. Hãy khôi phục từ bản sao lưu gần nhất.") from None
 
 
 def create_schema(db: peewee.Database, *, demo: bool = False) -> None:

@@ -103,6 +103,12 @@ def read_table(path: str | Path, spec: ColumnSpec) -> Table:
     if suffix in (".csv", ".txt"):
         return _read_csv(path, spec)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        from par_desktop.importers import workbook_guard
+
+        if workbook_guard.is_password_protected(path) or suffix in (".xlsx", ".xlsm"):
+            shape = workbook_guard.inspect(path)   # refuses protected, oversized and bomb-like files
+            if shape.dense_cells > workbook_guard.MAX_DENSE_CELLS:
+                return _read_openpyxl(path, spec)  # calamine would build the whole declared grid in memory
         if _calamine() is not None:
             return _read_calamine(path, spec)
         if suffix == ".xls":

@@ -287,8 +287,8 @@ def ensure_upgrade_allowed(location: str) -> None:
         conn = sqlite3.connect(read_only_uri(location), uri=True, timeout=connection.BUSY_TIMEOUT_S)
         try:
             version = conn.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()
-            if version is None or int(version[0]) >= SCHEMA_VERSION:
-                return
+            if version is None or not str(version[0]).strip().isdigit() or int(version[0]) >= SCHEMA_VERSION:
+                return   # nothing to upgrade (open_database explains a version it cannot read)
             hold = conn.execute("SELECT value FROM app_meta WHERE key=?", (MAINTENANCE_KEY,)).fetchone()
             stale = datetime.now() - timedelta(minutes=_stale_minutes(conn))
             others = conn.execute("SELECT session_id, username, machine FROM presence WHERE heartbeat >= ?",
