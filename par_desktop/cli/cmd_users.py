@@ -217,6 +217,11 @@ def cmd_presence(ctx) -> int:
     from par_desktop.services import presence
 
     ctx.open()
+    from par_desktop.db.connection import is_postgres
+
+    warning = presence.clock_warning(presence.clock_offset(ctx.location), postgres=is_postgres(ctx.location))
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     rows = presence.active_sessions()
     if ctx.args.json:
         emit_json([{"session_id": s.session_id, "username": s.username, "machine": s.machine, "pid": s.pid,

@@ -115,6 +115,7 @@ class Presence(BaseModel):
     since = DateTimeField(default=datetime.now)
     heartbeat = DateTimeField(default=datetime.now)
     activity = CharField(default="")    # e.g. "Đang nhập hồ sơ" while it holds long writes
+    beats = IntegerField(default=0)     # +1 per heartbeat: liveness is judged by it changing (services.presence)
 
 
 class CalendarOverride(VersionedModel):

@@ -94,6 +94,13 @@ def _catalogue_and_slip_columns(db: peewee.Database) -> None:
     _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
+def _presence_beats(db: peewee.Database) -> None:
+    """Presence rows count their heartbeats: liveness is judged on each PC's own clock (issue 20)."""
+    from par_desktop.db.models import Presence
+
+    _add_columns(db, Presence, ("beats",))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
@@ -101,6 +108,7 @@ V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _give_identity,
     _catalogue_and_slip_columns,
     _chain_audit_log,
+    _presence_beats,
 ]
 
 
