@@ -17,11 +17,29 @@ from par_desktop.db.uri import read_only_uri
 from par_desktop.errors import InvalidInput, UserError
 
 
+def folder_key(location: str) -> str:
+    """The name of this database's backup folder: its file name and the start of its identity, so two
+    databases both called par.db never share (or rotate, or list) each other's backups."""
+    stem = Path(location).stem
+    if is_postgres(location) or not Path(location).is_file():
+        return stem
+    try:
+        conn = sqlite3.connect(read_only_uri(location), uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            row = conn.execute("SELECT value FROM app_meta WHERE key = 'database_id'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        row = None
+    return f"{stem}-{str(row[0])[:8]}" if row else stem
+
+
 def default_backup_dir(location: str) -> Path:
-    """Backups go to the user's local data folder: the share may be the thing that fails."""
+    """This PC's local data folder: where copies taken before an upgrade or a restore go (the share may
+    be the thing that fails)."""
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("PAR Desktop", appauthor=False)) / "backups" / Path(location).stem
+    return Path(platformdirs.user_data_dir("PAR Desktop", appauthor=False)) / "backups" / folder_key(location)
 
 
 def _stamp() -> str:

@@ -9,6 +9,7 @@ copies are never deleted automatically.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 from par_desktop.db import backup as db_backup
 from par_desktop.db import connection
 from par_desktop.db.changes import audit
+from par_desktop.db.models import AppMeta
 from par_desktop.errors import InvalidInput, PermissionDenied, UserError
 from par_desktop.services import presence
 from par_desktop.services.session import Actor, require
@@ -41,14 +43,21 @@ class BackupInfo:
         return KIND_LABELS.get(self.kind, KIND_LABELS[""])
 
 
+SHARED_FOLDER_NAME = "PAR Desktop - sao lưu"
+
+
 def backup_folder(location: str) -> Path:
-    """Where this database's backups go: the setting ``backups.dir``, else the local data folder."""
+    """Where this database's daily and manual backups go, one folder per database (``folder_key``): the
+    setting ``backups.dir`` (e.g. a network folder), else a folder beside the database file — one copy a
+    day for the whole office, not one per PC (issue 20). PostgreSQL: this PC's data folder."""
     from par_desktop.services import settings
 
     configured = str(settings.get("backups.dir") or "").strip()
     if configured:
-        return Path(configured).expanduser() / Path(location).stem
-    return db_backup.default_backup_dir(location)
+        return Path(configured).expanduser() / db_backup.folder_key(location)
+    if connection.is_postgres(location):
+        return db_backup.default_backup_dir(location)
+    return Path(location).resolve().parent / SHARED_FOLDER_NAME / db_backup.folder_key(location)
 
 
 def _parse(path: Path, stem: str) -> BackupInfo | None:
@@ -192,9 +201,66 @@ def backup_now(actor: Actor, location: str) -> Path:
     return _take(location, MANUAL)
 
 
+DAILY_CLAIM_KEY = "daily_backup"
+
+
+def _claim_daily(today: date) -> bool:
+    """Record in the database that this session takes today's backup; False when another PC already did
+    (or is doing it right now: its session is alive). One short write: no PC copies the file for nothing."""
+    import json
+    import socket
+
+    session = presence.current_session() or f"cli-{os.getpid()}"
+    with connection.translated_errors(), connection.write_transaction(guarded=False):
+        row = AppMeta.get_or_none(AppMeta.key == DAILY_CLAIM_KEY)
+        claim = _parse_claim(row.value) if row is not None else {}
+        if claim.get("day") == today.isoformat():
+            if claim.get("state") == "done":
+                return False
+            if claim.get("session") != session and _claimant_alive(claim.get("session", "")):
+                return False
+        AppMeta.insert(key=DAILY_CLAIM_KEY, value=json.dumps({
+            "day": today.isoformat(), "state": "claimed", "session": session, "machine": socket.gethostname(),
+        })).on_conflict_replace().execute()
+    return True
+
+
+def _parse_claim(value: str) -> dict:
+    import json
+
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _claimant_alive(session_id: str) -> bool:
+    from par_desktop.db.models import Presence
+
+    row = Presence.get_or_none(Presence.session_id == session_id) if session_id else None
+    return row is not None and not presence._is_stale(row)
+
+
+def _finish_claim(today: date, done: bool) -> None:
+    import json
+
+    with connection.translated_errors(), connection.write_transaction(guarded=False):
+        row = AppMeta.get_or_none(AppMeta.key == DAILY_CLAIM_KEY)
+        claim = _parse_claim(row.value) if row is not None else {}
+        if claim.get("day") != today.isoformat():
+            return
+        if done:
+            claim["state"] = "done"
+            AppMeta.update(value=json.dumps(claim)).where(AppMeta.key == DAILY_CLAIM_KEY).execute()
+        else:                              # failed: let the next PC that starts try again
+            AppMeta.delete().where(AppMeta.key == DAILY_CLAIM_KEY).execute()
+
+
 def daily_backup_if_due(location: str, today: date | None = None) -> Path | None:
-    """At the first start of a day: back up, then rotate. None when today's backup exists already
-    (or for PostgreSQL, whose backups are the server's job)."""
+    """At the first start of a day: back up, then rotate — once per database per day for the whole office
+    (a claim recorded in the database), into ``backup_folder``. None when today's backup is taken or being
+    taken elsewhere (or for PostgreSQL, whose backups are the server's job)."""
     if connection.is_postgres(location):
         return None
     today = today or date.today()
@@ -202,7 +268,14 @@ def daily_backup_if_due(location: str, today: date | None = None) -> Path | None
     folder = backup_folder(location)
     if any(b.kind == DAILY and b.taken_at.date() == today for b in _scan(folder, stem)):
         return None
-    path = _take(location, DAILY)
+    if not _claim_daily(today):
+        return None
+    try:
+        path = _take(location, DAILY)
+    except BaseException:
+        _finish_claim(today, done=False)
+        raise
+    _finish_claim(today, done=True)
     rotate(location)
     return path
 

@@ -224,12 +224,14 @@ def test_backups_tab_backs_up_and_restores_under_maintenance(qtbot, qtmodelteste
     qtbot.addWidget(tab)
     tab.folder_edit.setText(str(folder))
     assert tab.save_folder()
-    assert str(folder / "par") in tab.folder_hint.text()
+    from par_desktop.db.backup import folder_key
+
+    assert str(folder / folder_key(str(empty_db))) in tab.folder_hint.text()
 
     op = tab.backup_now()
     with qtbot.waitSignal(op.finished, timeout=10_000):
         pass
-    assert op.error is None and Path(tab.last_result).parent == folder / "par"
+    assert op.error is None and Path(tab.last_result).parent == folder / folder_key(str(empty_db))
     qtmodeltester.check(tab.model)
     assert _texts(tab.model, 1) == ["Thủ công"]
 
