@@ -79,6 +79,25 @@ def append(values: dict[str, Any]) -> None:
         AuditLog.create(**values, row_hash=row_hash(last.row_hash if last else GENESIS, values))
 
 
+def append_many(rows: list[dict[str, Any]]) -> None:
+    """Insert many audit rows (an import's field changes) chained in list order, in one bulk insert."""
+    from par_desktop.db import connection
+    from par_desktop.db.bulk import bulk_insert
+    from par_desktop.db.models import AuditLog
+
+    if not rows:
+        return
+    with connection.write_transaction(guarded=False):
+        last = AuditLog.select(AuditLog.row_hash).order_by(AuditLog.id.desc()).limit(1).first()
+        previous = last.row_hash if last else GENESIS
+        chained = []
+        for values in rows:
+            values = {"record_id": "", "field": "", "old_value": None, "new_value": None, "session_id": "", **values}
+            previous = row_hash(previous, values)
+            chained.append({**values, "row_hash": previous})
+        bulk_insert(AuditLog, chained)
+
+
 def _rows(db: peewee.Database, after_id: int = 0):
     """All rows in chain order, fetched in pages (a million rows need not sit in memory)."""
     from par_desktop.db.models import AuditLog

@@ -23,7 +23,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
-from par_desktop.db import connection
+from par_desktop.db import audit_chain, connection
 from par_desktop.db.bulk import bulk_insert
 from par_desktop.db.changes import audit, current_session_id, insert_record, update_record
 from par_desktop.db.models import (
@@ -631,7 +631,7 @@ def recompute_open_due(actor: Actor) -> int:
                                "at": datetime.now(), "session_id": current_session_id.get()})
         if changes:
             _executemany(Dossier, ("start_at", "due_at"), changes)
-            bulk_insert(AuditLog, audits)
+            audit_chain.append_many(audits)
     return len(changes)
 
 
@@ -791,7 +791,7 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                        "session_id": current_session_id.get(),
                        "new_value": f"{path.name}: {summary.new} mới, {summary.updated} cập nhật, "
                                     f"{summary.unchanged} không đổi, {len(problems)} dòng bị từ chối"})
-        bulk_insert(AuditLog, audits)
+        audit_chain.append_many(audits)
     if progress is not None:
         progress(total, total, "Xong")
     return summary

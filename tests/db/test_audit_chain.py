@@ -152,3 +152,20 @@ def test_a_migrated_trail_still_verifies_on_postgres(demo_template, tmp_path, pg
     db = schema.open_database(pg_url)
     assert isinstance(db, peewee.PostgresqlDatabase)
     assert schema.check(db) == [] and audit_chain.head(db).rows > 900
+
+
+def test_an_import_that_updates_dossiers_keeps_the_chain(any_demo_db, tmp_path):
+    """Imports write their field changes in bulk: those rows are chained too."""
+    from par_desktop.db.models import Dossier
+    from par_desktop.services import dossiers
+
+    rows = list(Dossier.select().limit(30))
+    sheet = tmp_path / "cap-nhat.csv"
+    with sheet.open("w", encoding="utf-8") as fh:
+        fh.write("Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận,Người nộp\n")
+        for d in rows:
+            fh.write(f"{d.code},{d.procedure.code},{d.received_at:%d/%m/%Y %H:%M},Người nộp mới {d.id}\n")
+    summary = dossiers.import_dossiers(SYSTEM, sheet)
+    assert summary.updated == 30
+    assert schema.check(current()) == []
+    assert audit_chain.head(current()).last_hash == AuditLog.select().order_by(AuditLog.id.desc()).first().row_hash

@@ -88,7 +88,7 @@ def test_nothing_in_the_application_edits_the_audit_trail():
     tests/db/test_audit_chain.py)."""
     forbidden = re.compile(r"AuditLog\s*\.\s*(update|delete|replace|insert_many|truncate_table|drop_table|"
                            r"bulk_update|set_by_id|delete_by_id)\b|\baudit_log\b[^\n]*\b(UPDATE|DELETE)\b"
-                           r"|(UPDATE|DELETE FROM)\s+\"?audit_log", re.IGNORECASE)
+                           r"|(UPDATE|DELETE FROM)\s+\"?audit_log|bulk_insert\(\s*AuditLog", re.IGNORECASE)
     offenders = []
     for path in (REPO / "par_desktop").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
@@ -97,4 +97,5 @@ def test_nothing_in_the_application_edits_the_audit_trail():
                                                     "audit_chain.py"):
             offenders += [f"{path.relative_to(REPO)}: {m.group(0)}"
                           for m in re.finditer(r"AuditLog\s*\.\s*(create|insert)\b", text)]
-    assert offenders == ["par_desktop/db/audit_chain.py: UPDATE audit_log"]
+    assert sorted(offenders) == ["par_desktop/db/audit_chain.py: UPDATE audit_log",       # the upgrade
+                                 "par_desktop/db/audit_chain.py: bulk_insert(AuditLog"]   # chained imports
