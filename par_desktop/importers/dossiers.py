@@ -171,8 +171,22 @@ def parse_channel(text: str) -> str | None:
     raise ValueError(f"hình thức nộp «{text}» không rõ (Trực tuyến, Trực tiếp hoặc Bưu chính)")
 
 
-def read_dossier_file(path: str | Path, progress: ProgressFn | None = None) -> DossierFile:
-    """Read and check every row; problems are collected, not raised (the caller decides)."""
+FIRST_YEAR = 2000
+YEARS_AHEAD = 5
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def default_years(today: date | None = None) -> tuple[int, int]:
+    """The sane window of years for a moment in an export: 2000 to next year + 5 (settings change it)."""
+    return FIRST_YEAR, (today or date.today()).year + YEARS_AHEAD
+
+
+def read_dossier_file(path: str | Path, progress: ProgressFn | None = None,
+                      years: tuple[int, int] | None = None) -> DossierFile:
+    """Read and check every row; problems are collected, not raised (the caller decides). A moment
+    outside ``years`` (default ``default_years``) is an error for its row: a year typed 9999 or 0024
+    would otherwise make every timer count millions of working days."""
+    years = years or default_years()
     table = read_table(path, COLUMNS)
     result = DossierFile(table.path, table.header_row, set(table.columns))
     count = 0
@@ -180,7 +194,7 @@ def read_dossier_file(path: str | Path, progress: ProgressFn | None = None) -> D
         count += 1
         if progress is not None and count % 2000 == 0:
             progress(count, table.total_rows, f"Đã đọc {count:,} dòng".replace(",", "."))
-        parsed = _parse_row(table, row_no, cells, result.problems)
+        parsed = _parse_row(table, row_no, cells, result.problems, years)
         if parsed is not None:
             result.rows.append(parsed)
     return result
@@ -193,7 +207,8 @@ def _cell(table: Table, cells: list[Any], key: str) -> Any:
     return cells[index]
 
 
-def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowProblem]) -> DossierRow | None:
+def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowProblem],
+               years: tuple[int, int] = (FIRST_YEAR, 9999)) -> DossierRow | None:
     code = cell_text(_cell(table, cells, "code"))
     filled = [cell_text(_cell(table, cells, key)) for key in ("procedure_code", "procedure_name", "received_at")]
     if not any(filled) and (not code or " " in code):
@@ -202,10 +217,21 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
 
     def moment(key: str) -> tuple[datetime | None, bool]:
         try:
-            return parse_cell_moment(_cell(table, cells, key))
+            value, has_time = parse_cell_moment(_cell(table, cells, key))
         except ValueError as exc:
             errors.append(f"cột «{COLUMNS.display(key)}»: {exc}")
             return None, False
+        if value is not None and not years[0] <= value.year <= years[1]:
+            errors.append(f"cột «{COLUMNS.display(key)}»: năm {value.year} nằm ngoài khoảng cho phép "
+                          f"{years[0]}–{years[1]} (gõ nhầm năm?)")
+            return None, False
+        return value, has_time
+
+    for key in ("code", "procedure_code", "procedure_name", "applicant", "unit", "field", "status"):
+        found = _CONTROL.search(cell_text(_cell(table, cells, key)))
+        if found:
+            errors.append(f"cột «{COLUMNS.display(key)}» chứa ký tự điều khiển không in được "
+                          f"(U+{ord(found.group()):04X}); hãy xóa ký tự đó trong tệp rồi nhập lại")
 
     if not code:
         errors.append("thiếu «Mã hồ sơ»")
@@ -214,7 +240,7 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
     if not procedure_code and not procedure_name:
         errors.append("thiếu «Mã thủ tục» hoặc «Tên thủ tục»")
     received_at, _ = moment("received_at")
-    if received_at is None and not any("Ngày tiếp nhận" in e for e in errors):
+    if received_at is None and not any(COLUMNS.display("received_at") in e for e in errors):
         errors.append("thiếu «Ngày tiếp nhận»")
     due_at, due_has_time = moment("due_at")
     result_at, _ = moment("result_at")

@@ -687,7 +687,11 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
 
     require(actor, "import")
     path = Path(path)
-    parsed = read_dossier_file(path, progress)
+    from par_desktop.services import settings
+
+    first_year = int(settings.get("import.first_year"))
+    last_year = date.today().year + int(settings.get("import.years_ahead"))
+    parsed = read_dossier_file(path, progress, (first_year, last_year))
     problems: list = list(parsed.problems)
     calendar = work_calendar()
     now = _minute(at) or now_minute()
@@ -748,9 +752,14 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
         existing = _existing_rows([existing_ids[c] for c in known_codes])
         pauses = pauses_by_dossier(existing.keys()) if existing else {}
         new_rows, updates, audits = [], [], []
+        conflicts: list = []
         closing_paused: list[tuple[int, datetime]] = []
         for done, (code, (r, proc, unit_id)) in enumerate(rows_by_code.items(), start=1):
             old = existing.get(existing_ids[code]) if code in existing_ids else None
+            conflict = _reimport_conflict(r, old, present) if old is not None else None
+            if conflict is not None:
+                conflicts.append(RowProblem(r.row, conflict))
+                continue
             values = _import_values(r, proc, unit_id, present, old, calendar, pauses)
             if old is None:
                 new_rows.append({"code": code, **values})
@@ -778,6 +787,9 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                                    "session_id": current_session_id.get()})
             if progress is not None and done % 5000 == 0:
                 progress(done, total, "Đang ghi vào cơ sở dữ liệu")
+        if conflicts and not skip_invalid:
+            raise ImportRefused(path, conflicts)      # nothing written: the transaction rolls back
+        summary.refused.extend(conflicts)
         for dossier_id, closed_at in closing_paused:
             _end_open_pauses(actor, dossier_id, closed_at)
             Dossier.update(paused_since=None).where(Dossier.id == dossier_id).execute()
@@ -806,6 +818,19 @@ def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
             values = dict(zip(names, row))
             out[values["id"]] = values
     return out
+
+
+def _reimport_conflict(r, old: dict, present: set[str]) -> str | None:
+    """A row that would contradict what is stored (a reception now after the stored closing or result)
+    is reported, never silently clamped."""
+    for key, column, label in (("closed_at", "closed_at", "ngày trả kết quả"), ("result_at", "result_at",
+                                                                                "ngày có kết quả")):
+        stored = old[key] if column not in present else None
+        if stored is not None and stored.date() < r.received_at.date():
+            return (f"hồ sơ {r.code} đã có {label} {stored:%d/%m/%Y %H:%M} trước ngày tiếp nhận mới "
+                    f"{r.received_at:%d/%m/%Y %H:%M} trong tệp: không sửa. Hãy kiểm tra lại hai ngày này "
+                    "(hoặc đưa cột ngày trả kết quả vào tệp).")
+    return None
 
 
 def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], old: dict | None,

@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "presence.stale_minutes": 3,
     "auth.max_failures": 5,
     "auth.lockout_minutes": 15,
+    "import.first_year": 2000,                # moments in imports outside first_year … this year + years_ahead
+    "import.years_ahead": 5,                  # are row errors (a year typed 9999 or 0024)
 }
 
 
