@@ -11,12 +11,10 @@ from datetime import datetime
 
 import peewee
 
-from par_desktop.db import connection
+from par_desktop.db import backup, connection
 from par_desktop.db.audit_chain import APPEND_ONLY_MESSAGE
-from par_desktop.db.models import ALL_MODELS, AppMeta
+from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
-
-SCHEMA_VERSION = 3
 
 # The database's identity (AppMeta keys): a random id given at creation and carried by every backup and
 # copy of the file, and how it was created ("demo" only for ``init --demo``: such a database may open the
@@ -199,8 +197,6 @@ def open_database(location: str, *, create: bool = False, demo: bool = False) ->
                 f"Cơ sở dữ liệu được tạo bởi phiên bản PAR Desktop mới hơn (lược đồ {version}, phiên bản này "
                 f"chỉ hiểu đến {SCHEMA_VERSION}). Hãy cài bản PAR Desktop mới nhất; tệp không bị thay đổi.")
         elif version < SCHEMA_VERSION:
-            from par_desktop.db import backup
-
             backup.backup_database(location, reason=f"truoc-nang-cap-v{version}")
             upgrade(db, version)
     return db

@@ -157,7 +157,7 @@ def test_a_migrated_trail_still_verifies_on_postgres(demo_template, tmp_path, pg
 def test_an_import_that_updates_dossiers_keeps_the_chain(any_demo_db, tmp_path):
     """Imports write their field changes in bulk: those rows are chained too."""
     from par_desktop.db.models import Dossier
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import importing as dossiers
 
     rows = list(Dossier.select().limit(30))
     sheet = tmp_path / "cap-nhat.csv"

@@ -9,7 +9,8 @@ import pytest
 
 from par_desktop.db.models import Dossier
 from par_desktop.importers.dossiers import ImportRefused, default_years
-from par_desktop.services import dossiers, settings
+from par_desktop.services import settings
+from par_desktop.services.dossiers import importing as dossiers
 from par_desktop.services.session import SYSTEM
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from par_desktop.db.models import Attachment, ProgressReport, Task
 from par_desktop.errors import InvalidInput
-from par_desktop.services import evidence_files, tasks
+from par_desktop.services import evidence_files
+from par_desktop.services.tasks import progress, views
 from par_desktop.services.evidence_files import can_open, copy_for_opening, safe_name
 from par_desktop.services.session import Actor
 
@@ -74,18 +75,18 @@ def test_a_unit_cannot_store_a_path_through_a_progress_report(any_demo_db, store
     """The attack: a unit account stores a name that is a path; it is kept as a base name only."""
     task = Task.get(Task.ref == "I.3")
     ncc = Actor("ncc", "unit", _lead_unit(task), "Cán bộ")
-    tasks.report_progress(ncc, task.id, percent=10, reported_on=date(2024, 7, 1),
+    progress.report_progress(ncc, task.id, percent=10, reported_on=date(2024, 7, 1),
                           attachments=[(stored, b"@echo off\r\ndel /q C:\\*\r\n")])
     row = Attachment.select().order_by(Attachment.id.desc()).get()
     assert row.filename == expected
-    assert tasks.attachment_content(row.id)[0] == row.filename
+    assert views.attachment_content(row.id)[0] == row.filename
 
 
 def test_a_name_stored_before_this_check_is_read_back_as_a_base_name(demo_db):
     report = ProgressReport.select().first()
     row = Attachment.create(report=report.id, filename="..\\..\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu"
                                                        "\\Programs\\Startup\\x.bat", size=3, sha256="", content=b"abc")
-    assert tasks.attachment_content(row.id) == ("x.bat", b"abc")
+    assert views.attachment_content(row.id) == ("x.bat", b"abc")
 
 
 def _lead_unit(task: Task) -> int:
