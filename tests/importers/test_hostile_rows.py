@@ -64,3 +64,14 @@ def test_a_reimport_contradicting_the_stored_closing_is_reported_not_clamped(dem
     summary = dossiers.import_dossiers(SYSTEM, sheet, skip_invalid=True)
     assert summary.updated == 0 and len(summary.refused) == 1
     assert (Dossier.get_by_id(closed.id).received_at, Dossier.get_by_id(closed.id).closed_at) == stored
+
+
+def test_a_cell_longer_than_the_csv_limit_is_a_clear_error(demo_db, tmp_path, code):
+    """Found by bench/break_test.py: a 1 MB cell stopped the import with "lỗi nội bộ (field larger than
+    field limit)"."""
+    with pytest.raises(Exception) as refused:
+        dossiers.import_dossiers(SYSTEM, _sheet(tmp_path, [f"DAI-1,{code},01/03/2024 08:00,{'x' * 1_000_000}"]))
+    from par_desktop.errors import InvalidInput
+
+    assert isinstance(refused.value, InvalidInput)
+    assert "mot-cua.csv, dòng 2" in refused.value.message and "ô quá dài" in refused.value.message
