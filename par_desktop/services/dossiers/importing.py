@@ -50,17 +50,19 @@ _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel"
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
                     progress: Callable[[int, int | None, str], None] | None = None,
-                    at: datetime | None = None) -> ImportSummary:
+                    at: datetime | None = None, date_order: str | None = None) -> ImportSummary:
     """Import a one-stop export in one transaction. A dossier code already known updates that dossier
     (each changed field audited). Rows with problems refuse the whole file (``ImportRefused`` lists them
-    all) unless ``skip_invalid``, which imports the rest and reports the refused rows."""
+    all) unless ``skip_invalid``, which imports the rest and reports the refused rows. Text dates are read
+    in ``date_order`` ("dmy"/"mdy"), or in the order the file shows (``AmbiguousDates`` when it does not:
+    see ``importers.dossiers``)."""
     require(actor, "import")
     path = Path(path)
     from par_desktop.services import settings
 
     first_year = int(settings.get("import.first_year"))
     last_year = date.today().year + int(settings.get("import.years_ahead"))
-    parsed = read_dossier_file(path, progress, (first_year, last_year))
+    parsed = read_dossier_file(path, progress, date_order, (first_year, last_year))
     problems: list = list(parsed.problems)
     calendar = work_calendar()
     now = minute(at) or now_minute()
