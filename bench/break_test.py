@@ -326,7 +326,9 @@ def cases(work: Path, template: Path) -> list[Case]:
     for title in ("x" * 20_000, "tiêu đề\x07ẩn", "\u202eexe.pdf"):
         out.append(Case(f"register: title {title[:12]!r}…", ["register", "add", "--type", "CV", "--title", title],
                         "ok", db=fresh(), user="vanphong"))
-    for name in ("../x", "a b", "ADMIN", "quản-trị", "x" * 80, ""):
+    out.append(Case("user add 'ADMIN' (names are lower-cased: admin)", ["user", "add", "ADMIN", "--role", "office",
+                    "--password-stdin"], "ok", db=fresh(), user="quantri", input="mat-khau-dai-1\n"))
+    for name in ("../x", "a b", "quản-trị", "x" * 80, ""):
         out.append(Case(f"user add {name[:12]!r}", ["user", "add", name, "--role", "office", "--password-stdin"],
                         "refuse", db=fresh(), user="quantri", input="mat-khau-dai-1\n"))
     return out
