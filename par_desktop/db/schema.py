@@ -92,6 +92,14 @@ def _catalogue_and_slip_columns(db: peewee.Database) -> None:
     _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
+def _service_columns(db: peewee.Database) -> None:
+    """Service quality: the one-stop export's digitisation, payment and rating columns on dossiers
+    (unknown on the dossiers already stored)."""
+    from par_desktop.db.models import Dossier
+
+    _add_columns(db, Dossier, ("digitised_dossier", "digitised_result", "payment", "rating"))
+
+
 def _presence_beats(db: peewee.Database) -> None:
     """Presence rows count their heartbeats: liveness is judged on each PC's own clock (issue 20)."""
     from par_desktop.db.models import Presence
@@ -105,6 +113,7 @@ V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
     _give_identity,
     _catalogue_and_slip_columns,
+    _service_columns,
     _chain_audit_log,
     _presence_beats,
 ]

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "auth.lockout_minutes": 15,
     "import.first_year": 2000,                # moments in imports outside first_year … this year + years_ahead
     "import.years_ahead": 5,                  # are row errors (a year typed 9999 or 0024)
+    "survey.default_questionnaire": None,     # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
 }
 
 
