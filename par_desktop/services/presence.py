@@ -34,6 +34,7 @@ from par_desktop.db.models import SCHEMA_VERSION, AppMeta, Presence
 from par_desktop.db.uri import read_only_uri
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import DatabaseUnavailable
+from par_desktop.services import settings
 from par_desktop.services.session import Actor, require
 
 HEARTBEAT_S = 30
@@ -96,9 +97,7 @@ def current_session() -> str | None:
 
 
 def _stale_period() -> timedelta:
-    from par_desktop.services import settings
-
-    return timedelta(minutes=float(settings.get("presence.stale_minutes")))
+    return timedelta(minutes=float(settings.get(settings.PRESENCE_STALE_MINUTES)))
 
 
 def _stale_before(now: datetime | None = None) -> datetime:
@@ -339,10 +338,8 @@ def ensure_upgrade_allowed(location: str) -> None:
 
 
 def _stale_minutes(conn: sqlite3.Connection) -> float:
-    from par_desktop.services.settings import DEFAULTS
-
-    row = conn.execute("SELECT value FROM setting WHERE key='presence.stale_minutes'").fetchone()
-    return float(json.loads(row[0])) if row else float(DEFAULTS["presence.stale_minutes"])
+    row = conn.execute("SELECT value FROM setting WHERE key=?", (settings.PRESENCE_STALE_MINUTES,)).fetchone()
+    return float(json.loads(row[0])) if row else float(settings.DEFAULTS[settings.PRESENCE_STALE_MINUTES])
 
 
 # --- this PC's clock against the database's -------------------------------------------------------------
