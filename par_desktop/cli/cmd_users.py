@@ -217,9 +217,7 @@ def cmd_presence(ctx) -> int:
     from par_desktop.services import presence
 
     ctx.open()
-    from par_desktop.db.connection import is_postgres
-
-    warning = presence.clock_warning(presence.clock_offset(ctx.location), postgres=is_postgres(ctx.location))
+    warning = presence.clock_notice(ctx.location)
     if warning:
         print(f"warning: {warning}", file=sys.stderr)
     rows = presence.active_sessions()

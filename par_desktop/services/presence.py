@@ -376,3 +376,8 @@ def clock_warning(offset: float | None, *, postgres: bool = False) -> str | None
     return (f"Đồng hồ máy này {'chậm' if offset > 0 else 'nhanh'} khoảng {minutes} phút so với {where}. Hãy "
             "đồng bộ giờ (Windows: Cài đặt → Thời gian và ngôn ngữ → Đồng bộ ngay) để thời điểm tiếp nhận, "
             "hạn xử lý và nhật ký thay đổi được ghi đúng.")
+
+
+def clock_notice(location: str) -> str | None:
+    """The clock warning for the database at ``location`` (None when this PC's clock is right)."""
+    return clock_warning(clock_offset(location), postgres=connection.is_postgres(location))
