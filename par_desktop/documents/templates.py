@@ -220,7 +220,7 @@ class _Sandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 — Jinja2's own signature
+    def call(__self, __context, __obj, *args, **kwargs):   # Jinja2's own signature (``__self``, not ``self``)
         _tick()
         if getattr(__obj, "__name__", "") in _PADDING_METHODS:
             sizes = [a for a in args if isinstance(a, int)] + [v for v in kwargs.values() if isinstance(v, int)]

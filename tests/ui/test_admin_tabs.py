@@ -268,16 +268,15 @@ def test_restoring_another_databases_file_shows_what_it_brings_and_asks_twice(qt
     def first(dialog):
         seen.append(dialog.message_label.text())
         dialog.resize(640, dialog.height())
-        dialog.grab().save(str(SHOTS / "restore_preview.png"))
-        _when_shown(second)
+        save_shot(dialog, "restore_preview")
+        when_modal(QWidget, second)
         dialog.buttons["yes"].click()
 
     def second(dialog):
         seen.append(dialog.message_label.text())
         dialog.buttons["no"].click()
 
-    SHOTS.mkdir(exist_ok=True)
-    _when_shown(first)
+    when_modal(QWidget, first)
     assert tab.restore(other) is None
     assert "CẢNH BÁO" in seen[0] and "0 hồ sơ" in seen[0] and "Hiện tại" in seen[0]
     assert "TOÀN BỘ dữ liệu" in seen[1]
