@@ -25,17 +25,28 @@ from par_desktop.db.models import DocumentTemplate, Plan, Unit
 from par_desktop.documents import builders as B
 from par_desktop.documents.model import OfficialDocument
 from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, default_template, parse_template
-from par_desktop.domain.text import nfc, parse_date, parse_moment, ui_date
+from par_desktop.domain.periods import report_month
+from par_desktop.domain.text import fold, nfc, parse_date, parse_moment, ui_date
+from par_desktop.domain.timers import STATE_LABELS, finished_state
 from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services import register, settings, stats
+from par_desktop.services.calendar import current_calendar
+from par_desktop.services.dossiers import explanations
+from par_desktop.services.dossiers.due_lists import overdue_dossiers
+from par_desktop.services.dossiers.handovers import control_slip_rows
+from par_desktop.services.dossiers.timing import dossier_by_code
+from par_desktop.services.org import ALL_UNITS, default_signer, find_unit, org_names
 from par_desktop.services.session import Actor, require
+from par_desktop.services.tasks.views import TaskFilters, late_and_at_risk, list_tasks, summary_by_unit
 
 KIND_NAMES = dict(DOC_TYPE_NAMES)
 # The register type each document is numbered under ("{office}": the Office's unit code, e.g. BC-VP).
 REGISTER_TYPES = {"plan": "KH", "monthly_report": "BC-{office}", "explanation_request": "CV",
-                  "apology": "PXL", "reminder": "CV", "control_slip": None}
+                  "apology": "PXL", "reminder": "CV", "control_slip": None, "survey_report": "BC-{office}"}
 # What each document needs from the clerk (the Documents page shows these fields).
 PARAMETERS = {"plan": ("year",), "monthly_report": ("month",), "explanation_request": ("unit", "month"),
-              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",)}
+              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",),
+              "survey_report": ("wave",)}
 
 # Short forms of agency names written in running text after the full name ("Sở Lao động - TB&XH").
 _SHORT_FORMS = ((re.compile(r"Thương binh và Xã hội", re.IGNORECASE), "TB&XH"),)
@@ -55,6 +66,7 @@ class DocRequest:
     new_due: datetime | None = None  # apology: the new appointment
     reason: str = ""                 # apology: why the result is late
     today: date | None = None        # "as of" for the task statuses (default: today)
+    wave: str | None = None          # survey report: the survey wave's name
 
     def describe(self) -> str:
         return KIND_NAMES.get(self.kind, self.kind)
@@ -114,8 +126,6 @@ def short_form(name: str) -> str:
 
 def org_info(on: date) -> B.OrgInfo:
     """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated)."""
-    from par_desktop.services.org import org_names
-
     names = org_names(on)
     office = _office_unit(names.office_unit_code)
     running = nfc(names.agency_short) or nfc(names.agency_name)
@@ -126,16 +136,12 @@ def org_info(on: date) -> B.OrgInfo:
 
 
 def signer_info(on: date) -> B.SignerInfo:
-    from par_desktop.services.org import default_signer
-
     signer = default_signer(on)
     return B.SignerInfo(signer.authority or "", signer.title or "", signer.name)
 
 
 def office_signer(on: date) -> B.SignerInfo:
     """The Office's own documents (its report) are signed by its head; else by the default signer."""
-    from par_desktop.services.org import org_names
-
     office = _office_unit(org_names(on).office_unit_code)
     if office is not None and office.head_name.strip():
         return B.SignerInfo("", (office.head_title or "Chánh Văn phòng").upper(), office.head_name)
@@ -232,16 +238,11 @@ def reset_template(actor: Actor, doc_type: str, valid_from: date | None = None) 
 
 def report_period(year: int, month: int) -> B.ReportPeriod:
     """The reporting period of a month (Nghị định 09/2019: the 15th of the previous month to the 14th)."""
-    from par_desktop.domain.periods import report_month
-    from par_desktop.services import settings
-
-    period = report_month(year, month, int(settings.get("reports.cutoff_day")))
+    period = report_month(year, month, int(settings.get(settings.REPORT_CUTOFF_DAY)))
     return B.ReportPeriod(period.start, period.end, f"tháng {month} năm {year}")
 
 
 def _find_unit(name_or_code: str | None) -> Unit:
-    from par_desktop.services.org import find_unit
-
     if not (name_or_code or "").strip():
         raise InvalidInput("Hãy chọn phòng, đơn vị nhận văn bản.")
     return find_unit(name_or_code)
@@ -249,17 +250,12 @@ def _find_unit(name_or_code: str | None) -> Unit:
 
 def _reply_deadline(start: date) -> date:
     """The reply is due ``explanations.reply_days`` working days after the letter's date."""
-    from par_desktop.services import settings
-    from par_desktop.services.calendar import current_calendar
-
     calendar = current_calendar()
     opening = calendar.next_opening(datetime.combine(start, time(0, 0)))
-    return calendar.due(opening, float(settings.get("explanations.reply_days"))).date()
+    return calendar.due(opening, float(settings.get(settings.EXPLANATION_REPLY_DAYS))).date()
 
 
 def _task_units(view) -> str:
-    from par_desktop.services.org import ALL_UNITS
-
     if view.lead_units == (ALL_UNITS,):
         late = [name for name, status in view.unit_statuses if status in ("overdue", "at_risk")]
         return "; ".join(late) if late else "Các phòng, đơn vị"
@@ -289,9 +285,6 @@ def _plan(year: int | None) -> Plan:
 
 
 def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
-    from par_desktop.services.org import ALL_UNITS
-    from par_desktop.services.tasks.views import TaskFilters, list_tasks
-
     rows = []
     for v in list_tasks(TaskFilters(kind="appendix")):
         if v.plan_id != plan.id:
@@ -308,8 +301,6 @@ def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
 
 
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
-    from par_desktop.services.dossiers.due_lists import overdue_dossiers
-
     rows = overdue_dossiers(None, (period.start, period.end))
     order = {u.name: (u.sort_order, u.name) for u in Unit.select()}
     rows.sort(key=lambda r: (order.get(r.unit, (9999, r.unit)), r.procedure, r.due_at, r.code))
@@ -338,9 +329,6 @@ def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
-    from par_desktop.services import stats
-    from par_desktop.services.tasks.views import TaskFilters, list_tasks, summary_by_unit
-
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
     on = n.issue_date or date.today()
@@ -355,16 +343,45 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     _step(progress, 3, "Lập danh sách hồ sơ quá hạn…")
     overdue = _overdue_explanations(period)
     _step(progress, 4, "Dựng báo cáo…")
+    from par_desktop.services.service_quality import service_index
+
+    service = service_index(period.start, period.end).index
     return B.build_monthly_report(
         org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
-        template_text=template_in_force("monthly_report", on))
+        template_text=template_in_force("monthly_report", on), service=service)
+
+
+def survey_report_data(wave_name: str | None) -> B.SurveyReportData:
+    """A survey wave's index, per aspect, question, unit, field and channel, for the report."""
+    from par_desktop.services import survey
+
+    if not (wave_name or "").strip():
+        raise InvalidInput("Hãy chọn đợt khảo sát.")
+    wave = survey.wave_by_name(wave_name)
+    result = survey.wave_index(wave.id).index
+
+    def figure(f) -> B.SurveyFigure:
+        return B.SurveyFigure(f.index, f.valid, f.low, f.high)
+
+    aspects = [B.SurveyAspectLine(a.code, a.name, figure(a.fig),
+                                  [B.SurveyQuestionLine(q.code, q.text, figure(q.fig), q.blank + q.invalid)
+                                   for q in a.questions]) for a in result.aspects]
+    groups = [B.SurveyGroupLine(title, g.label, g.index.respondents, figure(g.index.overall))
+              for dimension, title in (("unit", "Đơn vị"), ("field", "Lĩnh vực"), ("channel", "Kênh tiếp nhận"))
+              for g in survey.index_by(wave.id, dimension)]
+    return B.SurveyReportData(wave.name, wave.started_on, wave.ended_on, result.respondents, figure(result.overall),
+                              aspects, groups, wave.official_index, wave.official_source)
+
+
+def _build_survey_report(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    on = n.issue_date or date.today()
+    return B.build_survey_report(org_info(on), office_signer(on), survey_report_data(request.wave), number=n.number,
+                                 issue_date=n.issue_date, template_text=template_in_force("survey_report", on))
 
 
 def explanation_units(month: str) -> list[tuple[Unit, int]]:
     """Units with overdue dossiers in the month's reporting period, with how many (batch generation)."""
-    from par_desktop.services.dossiers.due_lists import overdue_dossiers
-
     year, m = parse_month(month)
     period = report_period(year, m)
     counts: dict[int, int] = {}
@@ -376,8 +393,6 @@ def explanation_units(month: str) -> list[tuple[Unit, int]]:
 
 
 def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.dossiers.due_lists import overdue_dossiers
-
     unit = _find_unit(request.unit)
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
@@ -390,8 +405,6 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
 
 
 def _dossier_info(code: str | None):
-    from par_desktop.services.dossiers.timing import dossier_by_code
-
     if not (code or "").strip():
         raise InvalidInput("Hãy nhập mã hồ sơ.")
     d = dossier_by_code(code.strip())
@@ -399,8 +412,6 @@ def _dossier_info(code: str | None):
 
 
 def _new_appointment(request: DocRequest, old_due: datetime) -> datetime:
-    from par_desktop.services.calendar import current_calendar
-
     if request.new_due is None:
         raise InvalidInput("Hãy nhập ngày hẹn trả kết quả mới.")
     new_due = request.new_due
@@ -429,8 +440,6 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.tasks.views import late_and_at_risk
-
     unit = _find_unit(request.unit)
     today = _as_of(request)
     on = n.issue_date or date.today()
@@ -443,9 +452,6 @@ def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.domain.timers import STATE_LABELS, finished_state
-    from par_desktop.services.dossiers.handovers import control_slip_rows
-
     d, info = _dossier_info(request.dossier)
 
     def result(r) -> str:
@@ -479,7 +485,8 @@ def build(request: DocRequest, *, number: int | None = None, issue_date: date | 
         if request.kind == "monthly_report":
             return _build_monthly_report(request, n, progress)
         return {"plan": _build_plan, "explanation_request": _build_explanation_request, "apology": _build_apology,
-                "reminder": _build_reminder, "control_slip": _build_control_slip}[request.kind](request, n)
+                "reminder": _build_reminder, "control_slip": _build_control_slip,
+                "survey_report": _build_survey_report}[request.kind](request, n)
 
 
 def register_type(kind: str, on: date | None = None) -> str | None:
@@ -487,8 +494,6 @@ def register_type(kind: str, on: date | None = None) -> str | None:
     pattern = REGISTER_TYPES[check_kind(kind)]
     if pattern is None or "{office}" not in pattern:
         return pattern
-    from par_desktop.services.org import org_names
-
     return pattern.format(office=org_names(on).office_unit_code)
 
 
@@ -507,8 +512,6 @@ def document_title(document: OfficialDocument, request: DocRequest) -> str:
 
 def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: date):
     """Take the number (and, for the plan, record it on the plan) in one transaction."""
-    from par_desktop.services import register
-
     type_abbr = register_type(request.kind, today)
     if type_abbr is None:
         raise InvalidInput(f"{KIND_NAMES[request.kind]} không đánh số trong sổ văn bản; chỉ cần in.")
@@ -529,8 +532,6 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
 
 def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
     """An issued apology slip is remembered on the dossier's explanation (the new appointment given)."""
-    from par_desktop.services.dossiers import explanations
-
     d, info = _dossier_info(request.dossier)
     current = explanations.explanation_of(d.id)
     keep = {} if current is None else dict(
@@ -546,7 +547,7 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
     """Write the document to ``path`` (.docx or .pdf). ``issue=True`` takes the next number from the
     register first and dates the document today; otherwise the draft is written (an already issued
     plan keeps its number)."""
-    from par_desktop.documents.render import render
+    from par_desktop.documents.render import render  # reportlab and python-docx: only for the commands that write
 
     require(actor, "documents")
     if issue:
@@ -588,12 +589,11 @@ def write(actor: Actor, request: DocRequest, path: str | Path, *, number: int | 
 
 def suggested_name(request: DocRequest, number_text: str | None = None) -> str:
     """A file name for the save dialog: "Bao-cao-thang-2024-03", "Giai-trinh-NCC-2024-03-so-05"…"""
-    from par_desktop.domain.text import fold
-
     base = {"plan": f"Ke-hoach-{request.year or ''}".rstrip("-"), "monthly_report": f"Bao-cao-thang-{request.month}",
             "explanation_request": f"De-nghi-giai-trinh-{request.unit}-{request.month}",
             "apology": f"Phieu-xin-loi-{request.dossier}", "reminder": f"Don-doc-{request.unit}",
-            "control_slip": f"Phieu-kiem-soat-{request.dossier}"}[check_kind(request.kind)]
+            "control_slip": f"Phieu-kiem-soat-{request.dossier}",
+            "survey_report": f"Bao-cao-khao-sat-{request.wave}"}[check_kind(request.kind)]
     if number_text:
         base += "-so-" + number_text.split("/")[0]
     return re.sub(r"[^A-Za-z0-9.-]+", "-", fold(base).replace("đ", "d")).strip("-") or "van-ban"
@@ -648,7 +648,7 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
         return B.build_monthly_report(org, signer, period, [B.UnitTaskSummary("Phòng Người có công", 3, 1, 2, 0)],
                                       [B.TaskLine("Rà soát, đánh giá TTHC", "Phòng Người có công", "Quý II",
                                                   None, "Đạt 30%, còn 10 ngày")], stats, overdue,
-                                      template_text=text)
+                                      template_text=text, service=_sample_service())
     if doc_type == "explanation_request":
         rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2)]
         return B.build_explanation_request(org, signer, "Phòng Người có công", "Trưởng phòng Người có công", period,
@@ -661,9 +661,37 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
                            date(on.year, 7, 31), "Quá hạn 12 ngày")]
         return B.build_reminder(org, signer, "Phòng Người có công", late, [], on + timedelta(days=5),
                                 template_text=text)
+    if doc_type == "survey_report":
+        return B.build_survey_report(org, signer, _sample_survey(on), template_text=text)
     rows = [B.HandoverRow("Tiếp nhận, chuyển phòng chuyên môn", org.office_name, received, "Phòng Người có công",
                           received + timedelta(minutes=20), due, "Trước hạn")]
     return B.build_control_slip(org, info, rows, template_text=text)
+
+
+def _sample_service():
+    """The service index of the sample monthly report: the 110 sample dossiers, other figures made up."""
+    from par_desktop.domain import service_index as si
+
+    figures = {"on_time": si.Figure.rate("on_time", 108, 110),
+               "digitised_dossiers": si.Figure.rate("digitised_dossiers", 101, 120),
+               "online_share": si.Figure.rate("online_share", 80, 110),
+               "satisfaction": si.Figure.rate("satisfaction", 52, 58)}
+    return si.score(si.DEFAULT_INDICATORS, figures)
+
+
+def _sample_survey(on: date) -> B.SurveyReportData:
+    """A small made-up wave for the template editor's preview."""
+    question = B.SurveyQuestionLine("A1.1", "Nơi tiếp nhận và trả kết quả có đủ chỗ ngồi",
+                                    B.SurveyFigure(88.0, 125, 81.2, 92.6), 3)
+    aspects = [B.SurveyAspectLine("A1", "Tiếp cận dịch vụ", B.SurveyFigure(88.0, 125, 82.0, 93.1), [question]),
+               B.SurveyAspectLine("A3", "Công chức trực tiếp giải quyết công việc", B.SurveyFigure(93.5, 127, 89.0, 96.8),
+                                  [B.SurveyQuestionLine("A3.1", "Công chức có thái độ giao tiếp lịch sự",
+                                                        B.SurveyFigure(93.5, 127, 88.0, 96.6))])]
+    groups = [B.SurveyGroupLine("Đơn vị", "Phòng Người có công", 64, B.SurveyFigure(90.2, 64, 84.1, 94.8)),
+              B.SurveyGroupLine("Kênh tiếp nhận", "Trực tuyến", 21, B.SurveyFigure(86.0, 21, 74.2, 95.0))]
+    return B.SurveyReportData(f"Quý I/{on.year}", date(on.year, 1, 2), date(on.year, 3, 29), 128,
+                              B.SurveyFigure(90.8, 128, 87.1, 93.9), aspects, groups, 86.45,
+                              f"Quyết định số 512/QĐ-UBND ngày 20/3/{on.year}")
 
 
 def render_sample(doc_type: str, body: str | None, path: str | Path, on: date | None = None,

@@ -27,18 +27,23 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import fold, ui_date
 from par_desktop.errors import InvalidInput
+from par_desktop.services import database, register
 from par_desktop.services import documents as doc_service
+from par_desktop.services.org import units
+from par_desktop.services.survey import waves
+from par_desktop.services.tasks.views import years
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
 from par_desktop.ui import printing
 from par_desktop.ui.operations import run_operation
+from par_desktop.ui.saving import save
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 KINDS = list(doc_service.KIND_NAMES)
 ZOOMS = [("Cả trang", QPdfView.ZoomMode.FitInView), ("Vừa chiều rộng", QPdfView.ZoomMode.FitToWidth),
          ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)]
 FIELD_LABELS = {"year": "Năm kế hoạch", "month": "Tháng báo cáo", "unit": "Phòng, đơn vị", "dossier": "Mã hồ sơ",
-                "new_due": "Hẹn trả mới", "reason": "Lý do chậm"}
+                "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "wave": "Đợt khảo sát"}
 
 
 def open_in_system(path: Path) -> bool:
@@ -78,8 +83,22 @@ class DocumentsPage(QWidget):
         self._work_dir = Path(tempfile.mkdtemp(prefix="par-documents-"))
         self.destroyed.connect(lambda *_: shutil.rmtree(self._work_dir, ignore_errors=True))
         self._counter = 0
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("documentsSplitter")
+        splitter.addWidget(self._build_parameters())
+        splitter.addWidget(self._build_preview_and_register())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+        self._wire()
+        self._kind_changed()
+        self._update_buttons()
 
-        # ---- the parameters ----------------------------------------------------------------------
+    def _build_parameters(self) -> QWidget:
+        """The left column: the document and its parameters, the actions, the batch of explanation requests."""
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindCombo")
         for kind in KINDS:
@@ -103,10 +122,13 @@ class DocumentsPage(QWidget):
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setPlaceholderText("Lý do chậm trả kết quả, ví dụ: hồ sơ cần xác minh thêm tại địa phương")
         self.reason_edit.setFixedHeight(70)
+        self.wave_combo = QComboBox()
+        self.wave_combo.setObjectName("waveCombo")
         self.form = QFormLayout()
         self.form.addRow("Loại văn bản", self.kind_combo)
         self._fields = {"year": self.year_combo, "month": self.month_edit, "unit": self.unit_combo,
-                        "dossier": self.dossier_edit, "new_due": self.new_due_edit, "reason": self.reason_edit}
+                        "dossier": self.dossier_edit, "new_due": self.new_due_edit, "reason": self.reason_edit,
+                        "wave": self.wave_combo}
         for name, widget in self._fields.items():
             self.form.addRow(FIELD_LABELS[name], widget)
             if name == "month":
@@ -163,8 +185,10 @@ class DocumentsPage(QWidget):
         left_layout.addWidget(actions)
         left_layout.addWidget(self.batch_box)
         left_layout.addStretch(1)
+        return left
 
-        # ---- the preview and the register ----------------------------------------------------------
+    def _build_preview_and_register(self) -> QWidget:
+        """The right side: the PDF preview and the register of issued numbers, as two tabs."""
         self.pdf = QPdfDocument(self)
         self.pdf_view = QPdfView(self)
         self.pdf_view.setObjectName("pdfPreview")
@@ -192,7 +216,7 @@ class DocumentsPage(QWidget):
         self.register_year.setObjectName("registerYear")
         self.register_model = RowTableModel(register_columns(), key=lambda r: r.id)
         self.register_view = DataTableView(self.register_model, export_name="so-van-ban")
-        self.register_view.remember(ctx, "documents.register")
+        self.register_view.remember(self.ctx, "documents.register")
         register = QWidget()
         register_layout = QVBoxLayout(register)
         register_layout.setContentsMargins(0, 4, 0, 0)
@@ -207,19 +231,9 @@ class DocumentsPage(QWidget):
         self.tabs.setObjectName("documentTabs")
         self.tabs.addTab(preview, "Xem trước")
         self.tabs.addTab(register, "Sổ đăng ký văn bản")
+        return self.tabs
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("documentsSplitter")
-        splitter.addWidget(left)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([360, 900])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
-
-        # ---- wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.month_edit.dateChanged.connect(self._update_period)
         self.generate_button.clicked.connect(self.generate)
@@ -234,14 +248,12 @@ class DocumentsPage(QWidget):
         self.pdf.statusChanged.connect(self._pdf_status)
         self.zoom_combo.currentIndexChanged.connect(self._zoom)
         QShortcut(QKeySequence("F9"), self, self.generate)
-        for field in (self.year_combo, self.unit_combo):
+        for field in (self.year_combo, self.unit_combo, self.wave_combo):
             field.currentIndexChanged.connect(self._parameters_changed)
         self.month_edit.dateChanged.connect(self._parameters_changed)
         self.dossier_edit.textEdited.connect(self._parameters_changed)
         self.new_due_edit.dateTimeChanged.connect(self._parameters_changed)
         self.reason_edit.textChanged.connect(self._parameters_changed)
-        self._kind_changed()
-        self._update_buttons()
 
     # ---- parameters ------------------------------------------------------------------------------
 
@@ -298,7 +310,7 @@ class DocumentsPage(QWidget):
             unit=self.unit_combo.currentData(), dossier=self.dossier_edit.text().strip() or None,
             new_due=datetime(new_due.date().year(), new_due.date().month(), new_due.date().day(),
                              new_due.time().hour(), new_due.time().minute()),
-            reason=self.reason_edit.toPlainText().strip())
+            reason=self.reason_edit.toPlainText().strip(), wave=self.wave_combo.currentData())
 
     def _update_buttons(self) -> None:
         ready = self.current is not None and self.current.request == self.request()
@@ -314,15 +326,18 @@ class DocumentsPage(QWidget):
     # ---- refresh ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from par_desktop.db.connection import translated_errors
-        from par_desktop.services import register
-        from par_desktop.services.org import units
-        from par_desktop.services.tasks.views import years
-
-        with translated_errors():
+        with database.translated_errors():
             unit_list = units()
             plan_years = years()
             register_years = register.years()
+            wave_names = [w.name for w in waves()]
+        selected_wave = self.wave_combo.currentData()
+        self.wave_combo.blockSignals(True)
+        self.wave_combo.clear()
+        for name in wave_names:
+            self.wave_combo.addItem(name, name)
+        self.wave_combo.setCurrentIndex(max(self.wave_combo.findData(selected_wave), 0))
+        self.wave_combo.blockSignals(False)
         selected_unit = self.unit_combo.currentData()
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()
@@ -352,8 +367,6 @@ class DocumentsPage(QWidget):
         self._update_buttons()
 
     def _load_register(self) -> None:
-        from par_desktop.services import register
-
         year = self.register_year.currentData()
         if year is not None:
             self.register_view.set_rows(register.list_register(year))
@@ -381,11 +394,11 @@ class DocumentsPage(QWidget):
         if payload.get("month"):
             year, month = doc_service.parse_month(payload["month"])
             self.set_month(year, month)
+        if payload.get("wave") and self.wave_combo.findData(payload["wave"]) >= 0:
+            self.wave_combo.setCurrentIndex(self.wave_combo.findData(payload["wave"]))
 
     def show_register_entry(self, entry_id: int) -> None:
-        from par_desktop.db.models import RegisterEntry
-
-        entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id)
+        entry = register.register_row(entry_id)
         if entry is None:
             return
         index = self.register_year.findData(entry.year)
@@ -430,16 +443,15 @@ class DocumentsPage(QWidget):
         path = self._temp_pdf()
         actor = self.ctx.actor
 
-        def work(progress):
+        def work(*, progress):
             return doc_service.generate(actor, request, path, issue=True, progress=progress)
 
         def done(result):
-            self.ctx.notify_changed()
             self._show(Current(request, result.path, result.number, result.number_text, result.issue_date))
             self._load_register()
             self.ctx.status_message.emit(f"Đã lấy số {result.number_text} cho {name}.")
 
-        self.operation = run_operation(self, "Lấy số và ban hành", work, done, cancellable=False)
+        self.operation = save(self, self.ctx, work, on_saved=done, background="Lấy số và ban hành")
 
     def _show(self, current: Current) -> None:
         self.current = current
