@@ -166,8 +166,8 @@ def test_polling_runs_off_the_gui_thread_and_a_locked_database_only_delays_it(wi
     assert window.ctx.watch.thread is not threading.main_thread() and window.ctx.watch.thread.is_alive()
     other = sqlite3.connect(str(demo_db))
     other.execute("BEGIN EXCLUSIVE")                   # another clerk's long write holds the file
-    other.execute("INSERT INTO audit_log(at, username, action, table_name, record_id, field, session_id) "
-                  "VALUES ('2024-01-01 00:00:00', 'x', 'update', 'unit', '1', 'name', '')")
+    other.execute("INSERT INTO audit_log(at, username, action, table_name, record_id, field, session_id, row_hash) "
+                  "VALUES ('2024-01-01 00:00:00', 'x', 'update', 'unit', '1', 'name', '', '')")
     with qtbot.assertNotEmitted(window.ctx.data_changed, wait=500):
         window.ctx.watch.check_now()                   # the tick skips the locked file, no wait
     assert window.ctx.offline is None                  # locked is not lost
