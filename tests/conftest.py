@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -15,12 +16,51 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def pytest_terminal_summary(terminalreporter, config):
-    """The seed of this run's random order (pytest-randomly), shown under -q too, to replay a failing order
-    with ``pytest -p randomly --randomly-seed=N``."""
+def _random_order_line(config) -> str | None:
     seed = getattr(config.option, "randomly_seed", None)
     if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
-        terminalreporter.write_line(f"random order: --randomly-seed={seed}")
+        return f"random order: --randomly-seed={seed}"
+    return None
+
+
+def pytest_sessionstart(session):
+    """The seed of this run's random order (pytest-randomly), shown first and under -q too, so a run that
+    dies (a crash prints no summary) can be replayed with ``pytest -p randomly --randomly-seed=N``."""
+    line = _random_order_line(session.config)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if line and reporter is not None:
+        reporter.write_line(line)
+        reporter.flush()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The seed again at the end, beside the failures."""
+    line = _random_order_line(config)
+    if line:
+        terminalreporter.write_line(line)
+
+
+def pytest_configure(config):
+    """Python's cyclic garbage collector runs on the main thread only, as in the app
+    (``par_desktop.ui.garbage``): left automatic, it ran on a worker thread that happened to allocate and
+    destroyed there the Qt objects of an earlier test caught in a reference cycle (a deadlock with the GUI
+    thread, or a segmentation fault). Each test's teardown runs the collections that are due
+    (``collect_garbage_on_the_main_thread``), a GUI test's a full one."""
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_main_thread(request):
+    """What Python's collector would have done during the test, done after it on this thread; GUI tests
+    (marker ``gui``) also collect from a Qt timer while their event loops run, like the app."""
+    if request.node.get_closest_marker("gui") is not None:
+        from par_desktop.ui import garbage
+
+        garbage.install(request.getfixturevalue("qapp"))
+    yield
+    from par_desktop.ui.garbage import collect_due
+
+    collect_due()
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +112,8 @@ def gui_test_hygiene(request, tmp_path):
     problems = gui_helpers.finish_watches()
     assert QThreadPool.globalInstance().waitForDone(60_000), "background work still running 60 s after its test"
     QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()   # its parentless Qt objects (contexts, operations) caught in cycles are destroyed now, here
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     if problems:
         pytest.fail("; ".join(problems), pytrace=False)

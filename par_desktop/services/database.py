@@ -108,7 +108,7 @@ def forget_connection() -> None:
     else:
         try:
             db.close()
-        except Exception:  # noqa: BLE001 — a dead PostgreSQL connection may refuse to close; it is gone
+        except Exception:   # a dead PostgreSQL connection may refuse to close; it is gone
             log.debug("closing a lost connection", exc_info=True)
 
 

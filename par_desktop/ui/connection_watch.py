@@ -88,7 +88,7 @@ class ConnectionWatch(QObject):
                 log.warning("database lost: %s", exc.detail or exc.message)
                 self.lost.emit(exc.message)
             return
-        except Exception:  # noqa: BLE001 — a bug in one tick must not end the watch
+        except Exception:   # a bug in one tick must not end the watch
             log.exception("connection watch tick")
             return
         if self.is_lost:
