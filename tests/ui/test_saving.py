@@ -117,11 +117,12 @@ def test_overwrite_saves_the_clerks_values_and_cancel_saves_nothing(qtbot, empty
     assert task_views.get_task(task_id).note == "Ghi chú của tôi"
 
 
-def test_a_save_notifies_the_open_views_once_and_an_error_keeps_the_editor(qtbot, empty_db, office):
+def test_a_save_notifies_the_open_views_once_and_an_error_keeps_the_editor(qtbot, empty_db, office, request):
     admin, task_id = office
     dialog = open_editor(qtbot, empty_db, admin, task_id)
     ctx = dialog.ctx
     ctx.start_polling()
+    request.addfinalizer(ctx.stop_polling)   # also when an assertion below fails
     with qtbot.waitSignal(ctx.data_changed, timeout=5000):
         dialog.note_edit.setText("Đã lưu")
         dialog.accept()
