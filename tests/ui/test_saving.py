@@ -123,6 +123,8 @@ def test_a_save_notifies_the_open_views_once_and_an_error_keeps_the_editor(qtbot
     ctx = dialog.ctx
     ctx.start_polling()
     request.addfinalizer(ctx.stop_polling)   # also when an assertion below fails
+    # the watch's first reading is the baseline: a save before it would be part of the baseline
+    qtbot.waitUntil(lambda: ctx.newest_change is not None, timeout=5000)
     with qtbot.waitSignal(ctx.data_changed, timeout=5000):
         dialog.note_edit.setText("Đã lưu")
         dialog.accept()
