@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "presence.stale_minutes": 3,
     "auth.max_failures": 5,
     "auth.lockout_minutes": 15,
+    "index.evidence_max_mb": 50,              # largest evidence file of the PAR INDEX (tài liệu kiểm chứng)
 }
 
 
