@@ -201,10 +201,14 @@ def _find_header(grid: _Grid, columns: dict[str, tuple[str, ...]],
         row = grid.cells[r]
         above = grid.cells[r - 1] if r > 0 else []
         found: dict[str, int] = {}
-        for c, value in enumerate(row):
+        for c in range(max(len(row), len(above))):
+            value = row[c] if c < len(row) else None
+            up = above[c] if c < len(above) else None
             key = _match_header(value, lookup)
-            if key is None and c < len(above) and above[c] not in (None, "") and value not in (None, ""):
-                key = _match_header(f"{above[c]} {value}", lookup)
+            if key is None and up not in (None, "") and value not in (None, ""):
+                key = _match_header(f"{up} {value}", lookup)        # "Điểm" above "tối đa"
+            if key is None and up not in (None, "") and value in (None, ""):
+                key = _match_header(up, lookup)                     # a header cell merged down two rows
             if key is not None and key not in found:
                 found[key] = c
         if all(k in found for k, _ in required):

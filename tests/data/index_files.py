@@ -106,17 +106,49 @@ def write_appraisal_xlsx(path: Path, scores: dict[str, tuple[object, str]], *, r
         sheet.cell(3, c, text)
     r = 3
     area = None
-    for path, (points, reason) in scores.items():
-        parts = path.split(".")
+    for code, (points, reason) in scores.items():
+        parts = code.split(".")
         if roman and parts[0] != area:
             area = parts[0]
             r += 1
             sheet.cell(r, 1, area)
             sheet.cell(r, 2, f"Lĩnh vực {area}")
         r += 1
-        sheet.cell(r, 1, ".".join(parts[1:]) if roman else path)
-        sheet.cell(r, 2, f"Tiêu chí {path}")
+        sheet.cell(r, 1, ".".join(parts[1:]) if roman else code)
+        sheet.cell(r, 2, f"Tiêu chí {code}")
         sheet.cell(r, 3, points)
         sheet.cell(r, 4, reason)
     book.save(path)
     return path
+
+
+ONE_STOP_HEADER = ["Mã hồ sơ", "Tên thủ tục", "Lĩnh vực", "Chủ hồ sơ", "Hình thức nộp", "Ngày tiếp nhận", "Hạn xử lý",
+                   "Ngày kết thúc", "Đơn vị xử lý"]
+
+
+def write_one_stop_xlsx(path: Path, dossiers: list[tuple]) -> Path:
+    """A one-stop export: (code, channel word, received, due, closed or "") per dossier, all of one
+    procedure of the Người có công field, with a title row above the header as the software writes it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.cell(1, 1, "DANH SÁCH HỒ SƠ")
+    for c, text in enumerate(ONE_STOP_HEADER, start=1):
+        sheet.cell(3, c, text)
+    for r, (code, channel, received, due, closed) in enumerate(dossiers, start=4):
+        for c, value in enumerate([code, "Giải quyết chế độ trợ cấp thờ cúng liệt sĩ", "Người có công",
+                                   "Nguyễn Văn An", channel, received, due, closed, "Phòng Người có công"], start=1):
+            if value:
+                sheet.cell(r, c, value)
+    book.save(path)
+    return path
+
+
+PLAN_ROWS = [
+    ["TT", "Nội dung, nhiệm vụ cụ thể", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Ghi chú"],
+    ["I", "Tham mưu ban hành văn bản QPPL", "", "", "", ""],
+    ["1", "Quy chế quản lý công trình ghi công liệt sĩ", "Phòng Người có công", "Văn phòng Sở", "Tháng 7/2024", ""],
+    ["2", "Đề án chi trả trợ cấp không dùng tiền mặt", "Phòng Kế hoạch - Tài chính", "Văn phòng Sở",
+     "Tháng 6 năm 2024", ""],
+]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -344,7 +345,9 @@ def _chunks(evidence_id: int) -> Iterator[bytes]:
 def safe_name(name: str, limit: int = 60) -> str:
     """A file name any Windows PC and the scoring website accept: ASCII, no reserved characters."""
     stem, suffix = os.path.splitext(nfc(name))
-    ascii_stem = re.sub(r"[^A-Za-z0-9]+", "-", fold(stem)).strip("-")[:limit] or "tai-lieu"
+    decomposed = unicodedata.normalize("NFD", stem.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    ascii_stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")[:limit] or "tai-lieu"
     return ascii_stem + re.sub(r"[^A-Za-z0-9.]", "", suffix.lower())
 
 
