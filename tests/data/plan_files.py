@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REFERENCE_TXT = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "ke-hoach-38-cchc-2024.txt"
+# The real plan 38/KH of 2024 as text (paragraphs, then the appendix table with tab-separated cells).
+REFERENCE_TXT = Path(__file__).resolve().with_name("ke-hoach-38-cchc-2024.txt")
 
 HEADER = ["TT", "Nội dung, nhiệm vụ cụ thể", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Ghi chú"]
 
