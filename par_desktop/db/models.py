@@ -406,7 +406,7 @@ class IndexEvidence(VersionedModel):
     filename = CharField(default="")
     size = IntegerField(default=0)
     sha256 = CharField(default="")
-    register_entry = ForeignKeyField(RegisterEntry, null=True, backref="index_evidence", on_delete="SET NULL")
+    register_entry_id = IntegerField(null=True)    # its RegisterEntry (with doc_number; entries are never deleted)
     doc_number = CharField(default="")             # "12/QĐ-UBND"
     doc_date = DateField(null=True)
     issuer = CharField(default="")

@@ -21,7 +21,7 @@ from par_desktop.services.session import Actor
 VP, KHTC, LDVL, NCC, BTXH, VLATLD, TTR = ("Văn phòng Sở", "Phòng Kế hoạch - Tài chính", "Phòng Lao động – Việc làm",
                                           "Phòng Người có công", "Phòng Bảo trợ xã hội",
                                           "Phòng Việc làm – An toàn Lao động", "Thanh tra Sở")
-TITLE = "Bộ chỉ số minh họa đánh giá công tác cải cách hành chính của sở, ngành năm {year} (ví dụ, không chính thức)"
+TITLE = "Bộ chỉ số minh họa đánh giá công tác cải cách hành chính của sở, ngành năm {year}"
 
 # (code, title, max, guidance, evidence required, unit, metric, bands)
 ROWS_2024 = [

@@ -208,7 +208,7 @@ def add_register(actor: Actor, year: int, criterion_ids: Sequence[int], number: 
             raise NotFound(f"Sổ văn bản không có văn bản số {nfc(number)}.")
         entry = sorted(entries, key=lambda e: (e.year != year, -e.year))[0]
         same = IndexEvidence.get_or_none((IndexEvidence.index_set == index_set.id)
-                                         & (IndexEvidence.register_entry == entry.id))
+                                         & (IndexEvidence.register_entry_id == entry.id))
         if same is None:
             from par_desktop.services.org import org_names
 
@@ -218,7 +218,7 @@ def add_register(actor: Actor, year: int, criterion_ids: Sequence[int], number: 
             except NotFound:
                 pass
             same = insert_record(IndexEvidence, actor.username, index_set=index_set.id, kind="register",
-                                 title=entry.title, register_entry=entry.id, doc_number=entry.full_number,
+                                 title=entry.title, register_entry_id=entry.id, doc_number=entry.full_number,
                                  doc_date=entry.issued_at.date(), issuer=issuer, unit=actor.unit_id,
                                  created_by=actor.username)
         _link(actor, same, rows)
