@@ -40,10 +40,35 @@ def _create_new_tables(db: peewee.Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _add_columns(db: peewee.Database, model, names: tuple[str, ...]) -> None:
+    """Add ``model``'s fields ``names`` to its table where they are missing (SQLite and PostgreSQL)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    table = model._meta.table_name
+    present = {column.name for column in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
+                  for name in names if model._meta.fields[name].column_name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _catalogue_and_slip_columns(db: peewee.Database) -> None:
+    """The catalogue's limit wording and unit, publication decision and dates; hand-over signatories;
+    the organisation's chosen short name and the last day its names are in force."""
+    from par_desktop.db.models import Handover, OrgProfile, Procedure
+
+    _add_columns(db, Procedure, ("limit_unit", "limit_text", "limit_note", "decision_number", "published_on",
+                                 "effective_on", "needs_completion"))
+    _add_columns(db, Handover, ("giver_name", "receiver_name"))
+    _add_columns(db, OrgProfile, ("short_name", "valid_to"))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
+    _catalogue_and_slip_columns,
 ]
 
 

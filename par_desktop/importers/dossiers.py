@@ -251,11 +251,12 @@ def is_withdrawn(status: str) -> bool:
 class ImportRefused(InvalidInput):
     """A file with bad rows: nothing was saved. ``problems`` lists every row to fix."""
 
-    def __init__(self, path: Path, problems: list[RowProblem], shown: int = 10):
+    def __init__(self, path: Path, problems: list[RowProblem], shown: int = 10,
+                 nothing_saved: str = "chưa nhập hồ sơ nào"):
         lines = [str(p) for p in problems[:shown]]
         more = f"\n… và {len(problems) - shown} lỗi khác." if len(problems) > shown else ""
         rows = len({p.row for p in problems})
-        super().__init__(f"{path.name}: {rows} dòng có lỗi, chưa nhập hồ sơ nào. "
+        super().__init__(f"{path.name}: {rows} dòng có lỗi, {nothing_saved}. "
                          + "; ".join(lines) + more)
         self.path = path
         self.problems = problems

@@ -122,7 +122,7 @@ def org_info(on: date) -> B.OrgInfo:
     running = nfc(names.agency_short) or nfc(names.agency_name)
     return B.OrgInfo(governing_body=names.governing_body, agency_name=running, agency_abbr=names.agency_abbr,
                      place=names.place_name, office_unit_code=names.office_unit_code,
-                     agency_short=short_form(running), office_name=office.name if office else "Văn phòng",
+                     agency_short=nfc(names.short_name) or short_form(running), office_name=office.name if office else "Văn phòng",
                      agency_header=names.agency_name)
 
 

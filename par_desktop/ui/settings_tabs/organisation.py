@@ -34,7 +34,9 @@ ORG_FIELDS = [  # field, label, example
     ("agency_abbr", "Chữ viết tắt (số văn bản)", "SLĐTBXH"),
     ("place_name", "Địa danh", "Bắc Giang"),
     ("office_unit_code", "Mã Văn phòng", "VP"),
+    ("short_name", "Tên viết gọn (tùy chọn)", "Sở LĐ-TB&XH"),
 ]
+OPTIONAL_ORG_FIELDS = {"short_name"}
 ORG_LABELS = {"valid_from": "Áp dụng từ", **{f: label for f, label, _ in ORG_FIELDS}}
 SIGNER_LABELS = {"name": "Họ và tên", "title": "Chức vụ", "authority": "Thẩm quyền ký", "valid_from": "Từ ngày",
                  "valid_to": "Đến ngày", "is_default": "Mặc định", "updated_at": "Sửa lần cuối lúc"}
@@ -172,7 +174,7 @@ class OrganisationTab(QWidget):
         from par_desktop.services.org import OrgNames, set_org_names
 
         values = self.org_values()
-        missing = [ORG_LABELS[k] for k, v in values.items() if not v]
+        missing = [ORG_LABELS[k] for k, v in values.items() if not v and k not in OPTIONAL_ORG_FIELDS]
         if missing:
             show_error(self, InvalidInput("Cần ghi đủ: " + ", ".join(missing) + "."))
             return False
