@@ -8,7 +8,8 @@ gives no value (None), never 0. Metrics on due dates count what fell due by the 
 - ``dossiers_on_time_rate``: dossiers closed in the period early or on time / closed in the period
   (Biểu 06 (8)+(9) over (7); withdrawn dossiers left out, as in the statistics);
 - ``dossiers_online_rate``: received online / received in the period ((4) over (4)+(5));
-- ``procedures_reviewed_share``: procedures in force reviewed in the year / procedures in force;
+- ``procedures_reviewed_share``: procedures in force at the period's end (not abolished, effective by
+  then) reviewed in the year / those procedures;
 - ``tasks_on_time_rate``: plan tasks (not recurring) due in the period and completed on or before
   their due date / those due (a task of every unit counts once per unit);
 - ``unit_reports_on_time_rate``: monthly unit-report occurrences (obligation TX.1) due in the period
@@ -99,7 +100,8 @@ def dossiers_online_rate(period: MetricPeriod) -> MetricValue:
 
 def procedures_reviewed_share(period: MetricPeriod) -> MetricValue:
     p = Procedure
-    row = p.select(fn.COUNT(p.id), _sum(p.reviewed_year == period.year)).where(p.in_force).tuples().first()
+    in_force = p.in_force & (p.effective_on.is_null() | (p.effective_on <= period.end))
+    row = p.select(fn.COUNT(p.id), _sum(p.reviewed_year == period.year)).where(in_force).tuples().first()
     return rate(row[1] or 0, row[0] or 0)
 
 
