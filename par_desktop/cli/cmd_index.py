@@ -11,17 +11,9 @@ import argparse
 import re
 import sys
 
+from par_desktop.cli.cmd_tasks import year_arg
+
 _NEGATIVE = re.compile(r"^-\d+([.,]\d+)?$|^-[.,]\d+$")
-
-
-def _year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}") from None
-    if not 2000 <= year <= 2100:
-        raise argparse.ArgumentTypeError(f"năm không hợp lệ: {text!r}")
-    return year
 
 
 def _scores_accept_negatives(parser: argparse.ArgumentParser) -> None:
@@ -35,14 +27,14 @@ def register(sub) -> None:
 
     q = idx.add_parser("import", help="nhập bộ chỉ số của tỉnh cho một năm (.xlsx)")
     q.add_argument("file", metavar="FILE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--title", help="tên bộ chỉ số (mặc định: theo dòng tiêu đề trong tệp)")
     q.add_argument("--example", action="store_true", help="đánh dấu là bộ chỉ số minh họa (không chính thức)")
     q.add_argument("--changes", action="store_true", help="in thêm các thay đổi so với bộ chỉ số năm trước")
     q.set_defaults(handler=cmd_import)
 
     q = idx.add_parser("metrics", help="các chỉ tiêu tự tính và giá trị của năm")
-    q.add_argument("--year", type=_year, metavar="YYYY", help="mặc định: năm của bộ chỉ số mới nhất, hoặc năm nay")
+    q.add_argument("--year", type=year_arg, metavar="YYYY", help="mặc định: năm của bộ chỉ số mới nhất, hoặc năm nay")
     q.add_argument("--json", action="store_true")
     q.add_argument("--at", metavar="DATE", help="tính đến ngày này (mặc định: hôm nay)")
     q.set_defaults(handler=cmd_metrics)
@@ -50,7 +42,7 @@ def register(sub) -> None:
     q = idx.add_parser("set-score", help="ghi điểm tự đánh giá một tiêu chí thành phần")
     _scores_accept_negatives(q)
     q.add_argument("code", metavar="CODE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--score", required=True, metavar="X", help="điểm (dấu phẩy thập phân được), trống để xóa")
     q.add_argument("--note", default="", metavar="TEXT", help="giải trình")
     q.set_defaults(handler=cmd_set_score)
@@ -59,7 +51,7 @@ def register(sub) -> None:
     ev = q.add_subparsers(dest="evidence_command", metavar="ACTION", required=True)
     r = ev.add_parser("add", help="đính kèm tài liệu kiểm chứng cho tiêu chí thành phần")
     r.add_argument("codes", nargs="+", metavar="CODE", help="một hoặc nhiều mã tiêu chí thành phần")
-    r.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    r.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     source = r.add_mutually_exclusive_group(required=True)
     source.add_argument("--file", metavar="FILE", help="tệp (văn bản, hình ảnh, tệp nén) lưu vào cơ sở dữ liệu")
     source.add_argument("--register", metavar="NUMBER", help="số văn bản trong sổ, ví dụ 39/KH-SLĐTBXH")
@@ -70,40 +62,40 @@ def register(sub) -> None:
     r.add_argument("--issuer", default="", help="cơ quan ban hành (văn bản bên ngoài)")
     r.set_defaults(handler=cmd_evidence_add)
     r = ev.add_parser("list", help="danh sách tài liệu kiểm chứng của năm")
-    r.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    r.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_evidence_list)
 
     q = idx.add_parser("score", help="cây điểm: tối đa, tự tính, tự đánh giá, thẩm định")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--json", action="store_true")
     q.add_argument("--at", metavar="DATE", help="tính đến ngày này (mặc định: hôm nay)")
     q.set_defaults(handler=cmd_score)
 
     q = idx.add_parser("export", help="bảng tự đánh giá (.xlsx)")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--out", required=True, metavar="FILE.xlsx")
     q.set_defaults(handler=cmd_export)
 
     q = idx.add_parser("evidence-pack", help="gói tài liệu kiểm chứng (.zip: thư mục theo mã, danh mục)")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--out", required=True, metavar="FILE.zip")
     q.set_defaults(handler=cmd_pack)
 
     q = idx.add_parser("copy", help="tạo bộ chỉ số năm mới từ bộ chỉ số năm trước")
-    q.add_argument("--to", type=_year, required=True, metavar="YYYY", dest="to_year")
-    q.add_argument("--from", type=_year, metavar="YYYY", dest="from_year", help="mặc định: năm trước đó")
+    q.add_argument("--to", type=year_arg, required=True, metavar="YYYY", dest="to_year")
+    q.add_argument("--from", type=year_arg, metavar="YYYY", dest="from_year", help="mặc định: năm trước đó")
     q.set_defaults(handler=cmd_copy)
 
     q = idx.add_parser("compare", help="thay đổi so với bộ chỉ số năm trước")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
-    q.add_argument("--with", type=_year, metavar="YYYY", dest="other", help="mặc định: năm trước")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
+    q.add_argument("--with", type=year_arg, metavar="YYYY", dest="other", help="mặc định: năm trước")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_compare)
 
     q = idx.add_parser("assign", help="giao đơn vị chủ trì, phối hợp, hạn nộp tài liệu kiểm chứng, nhiệm vụ liên kết")
     q.add_argument("code", metavar="CODE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--unit", metavar="UNIT", help="đơn vị chủ trì (tên hoặc mã)")
     q.add_argument("--coordinator", action="append", default=None, metavar="UNIT", help="đơn vị phối hợp (lặp lại được)")
     q.add_argument("--deadline", metavar="DATE", help="hạn nộp tài liệu kiểm chứng")
@@ -114,12 +106,12 @@ def register(sub) -> None:
 
     q = idx.add_parser("submit", help="đơn vị gửi điểm tự đánh giá cho Văn phòng")
     q.add_argument("codes", nargs="+", metavar="CODE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.set_defaults(handler=cmd_submit)
 
     q = idx.add_parser("review", help="Văn phòng chấp nhận hoặc trả lại điểm tự đánh giá")
     q.add_argument("codes", nargs="+", metavar="CODE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     action = q.add_mutually_exclusive_group(required=True)
     action.add_argument("--accept", action="store_true")
     action.add_argument("--return", action="store_true", dest="send_back")
@@ -127,29 +119,29 @@ def register(sub) -> None:
     q.set_defaults(handler=cmd_review)
 
     q = idx.add_parser("lock", help="khóa bộ chỉ số khi gửi kết quả tự đánh giá")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.set_defaults(handler=cmd_lock)
     q = idx.add_parser("unlock", help="mở khóa bộ chỉ số")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--reason", required=True, metavar="TEXT")
     q.set_defaults(handler=cmd_unlock)
 
     q = idx.add_parser("appraise", help="ghi điểm thẩm định một tiêu chí thành phần")
     _scores_accept_negatives(q)
     q.add_argument("code", metavar="CODE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--score", required=True, metavar="X")
     q.add_argument("--reason", default="", metavar="TEXT")
     q.set_defaults(handler=cmd_appraise)
 
     q = idx.add_parser("appraisal", help="nhập kết quả thẩm định từ Excel (Mã/STT, Điểm thẩm định, Lý do)")
     q.add_argument("file", metavar="FILE")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--final-index", metavar="X", help="chỉ số CCHC (%) tỉnh công bố")
     q.set_defaults(handler=cmd_appraisal)
 
     q = idx.add_parser("differences", help="các tiêu chí điểm thẩm định khác điểm tự đánh giá, kèm lý do")
-    q.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_differences)
 

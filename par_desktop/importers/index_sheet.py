@@ -25,8 +25,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from par_desktop.domain.par_index import SheetRow, code_shape, normalise_code, parse_points
-from par_desktop.domain.text import fold, nfc, ui_date
+from par_desktop.domain.text import fold, nfc
 from par_desktop.errors import InvalidInput
+from par_desktop.importers.plan_xlsx import cell_lines
 from par_desktop.importers.tabular import header_key
 
 HEADER_ROWS = 10
@@ -244,17 +245,6 @@ def _locate(path: Path, columns, required) -> tuple[_Grid, int, dict[str, int]]:
     raise _header_error(path.name, first_partial[0], first_partial[1], required, columns)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, date)):
-        return ui_date(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).replace("\r\n", "\n")
-    return "\n".join(nfc(line) for line in text.split("\n") if nfc(line))
-
-
 _CODE_AND_TITLE = re.compile(r"^\s*([IVXLivxl]+|\d{1,3}(?:\.\d{1,3})*)\s*[.)]?\s+(\S.*)$", re.DOTALL)
 
 
@@ -288,10 +278,10 @@ def read_criteria(path: str | Path) -> CriteriaSheet:
         code_cell = cell(r, "code")
         code_col = columns["code"]
         code_merged = (r, code_col + 1) in grid.merged_down
-        title = _text(cell(r, "title"))
-        raw_code = _text(code_cell)
+        title = cell_lines(cell(r, "title"))
+        raw_code = cell_lines(code_cell)
         max_raw = cell(r, "max")
-        texts = {key: _text(cell(r, key)) for key in ("guidance", "evidence", "unit", "coordinators", "metric", "bands")}
+        texts = {key: cell_lines(cell(r, key)) for key in ("guidance", "evidence", "unit", "coordinators", "metric", "bands")}
         if not raw_code and not title and max_raw in (None, "") and not any(texts.values()):
             empty_run += 1
             if empty_run > _EMPTY_RUN_LIMIT:
@@ -330,7 +320,7 @@ def read_criteria(path: str | Path) -> CriteriaSheet:
         if deadline not in (None, ""):
             deadlines[r] = _deadline(deadline, f"{where}, dòng {r}")
     title_lines = [line for row in grid.cells[:header_row - 1] for value in row if value not in (None, "")
-                   for line in _text(value).split("\n")]
+                   for line in cell_lines(value).split("\n")]
     for row in rows:   # a title written over several lines reads as one
         row.title = nfc(row.title.replace("\n", " "))
     return CriteriaSheet(path.name, grid.name, header_row, rows, coordinators, deadlines, total, title_lines)
@@ -365,14 +355,14 @@ def read_appraisal(path: str | Path) -> list[AppraisalRow]:
             c = columns.get(key)
             return row[c] if c is not None and c < len(row) else None
 
-        code = normalise_code(_text(value("code")))
-        title = _text(value("title"))
+        code = normalise_code(cell_lines(value("code")))
+        title = cell_lines(value("title"))
         if not code:
             if fold(title).startswith(("tong", "ghi chu")):
                 break
             continue
         points = parse_points(value("appraised"), where=f"{where}, dòng {r} (mã {code})")
-        out.append(AppraisalRow(r, code, points, _text(value("reason"))))
+        out.append(AppraisalRow(r, code, points, cell_lines(value("reason"))))
     if not out:
         raise InvalidInput(f"{where}: không có dòng điểm thẩm định nào dưới dòng tiêu đề.")
     return out

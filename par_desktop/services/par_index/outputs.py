@@ -63,11 +63,7 @@ def export_self_assessment(year: int, out: str | Path, today: date | None = None
     if out.suffix.lower() != ".xlsx":
         raise InvalidInput(f"Bảng tự đánh giá xuất ra tệp .xlsx (nhận được «{out.name}»).")
     report = S.score_report(year, today)
-    pieces = E.list_evidence(year)
-    listed: dict[int, list[str]] = defaultdict(list)
-    for piece in pieces:
-        for criterion_id in piece.criterion_ids:
-            listed[criterion_id].append(piece.describe())
+    listed, _count = evidence_lines(year)
     governing, agency, running, abbr = _org_lines(today or date.today())
     book = Workbook()
     sheet = book.active
@@ -135,6 +131,16 @@ def export_self_assessment(year: int, out: str | Path, today: date | None = None
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     return _save(book, out)
+
+
+def evidence_lines(year: int) -> tuple[dict[int, list[str]], int]:
+    """Criterion id -> one line per piece of its evidence; and how many pieces the year has."""
+    pieces = E.list_evidence(year)
+    listed: dict[int, list[str]] = defaultdict(list)
+    for piece in pieces:
+        for criterion_id in piece.criterion_ids:
+            listed[criterion_id].append(piece.describe())
+    return listed, len(pieces)
 
 
 def _save(book, out: Path) -> Path:
@@ -242,14 +248,10 @@ def self_assessment_data(year: int | None, today: date | None = None):
 
     year = document_year(year)
     report = S.score_report(year, today)
-    pieces = E.list_evidence(year)
-    listed: dict[int, list[str]] = defaultdict(list)
-    for piece in pieces:
-        for criterion_id in piece.criterion_ids:
-            listed[criterion_id].append(piece.describe())
+    listed, count = evidence_lines(year)
     rows = [IndexRow(n.code, n.title, n.level, n.kind, n.max_points, n.self_points, n.appraised_points, n.self_note,
                      tuple(listed.get(n.id, ())), n.unit, n.is_leaf, n.path) for n in report.nodes()]
-    return _totals(report, len(pieces)), rows
+    return _totals(report, count), rows
 
 
 def index_review_data(year: int | None, today: date | None = None):

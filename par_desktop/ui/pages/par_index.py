@@ -926,9 +926,11 @@ class ParIndexPage(QWidget):
             return
         request = documents.DocRequest(kind=kind, year=year, today=self.today())
         path = ask_save_path(self, documents.KIND_NAMES[kind], documents.suggested_name(request) + ".docx",
-                             file_filter="Văn bản Word (*.docx);;PDF (*.pdf)", suffix=".docx")
+                             file_filter="Văn bản Word (*.docx);;PDF (*.pdf)", suffix="")
         if path is None:
             return
+        if path.suffix.lower() not in (".docx", ".pdf"):
+            path = path.with_name(path.name + ".docx")
         actor = self.ctx.actor
         self.operation = run_operation(self, documents.KIND_NAMES[kind],
                                        lambda progress: documents.generate(actor, request, path, progress=progress),
