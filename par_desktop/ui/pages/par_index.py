@@ -114,7 +114,7 @@ def _chart_view(title: str) -> QChartView:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(200)
+    view.setMinimumHeight(230)
     return view
 
 
@@ -133,6 +133,7 @@ def fill_held_chart(view: QChartView, labels: list[str], held: list[float], at_r
         series.append(bars)
     chart.addSeries(series)
     names = QBarCategoryAxis()
+    names.setTruncateLabels(False)
     names.append([label if len(label) <= 24 else label[:23] + "…" for label in labels])
     values = QValueAxis()
     values.setLabelFormat("%g")
@@ -588,6 +589,7 @@ class ParIndexPage(QWidget):
         risk_split.setObjectName("riskSplitter")
         risk_split.addWidget(self.area_chart)
         risk_split.addWidget(self.risk_table)
+        risk_split.setSizes([270, 200])
         risk_tab = QWidget()
         risk_layout = QVBoxLayout(risk_tab)
         risk_layout.addLayout(figures)
@@ -602,6 +604,7 @@ class ParIndexPage(QWidget):
         unit_split.setObjectName("unitSplitter")
         unit_split.addWidget(self.unit_table)
         unit_split.addWidget(self.unit_chart)
+        unit_split.setSizes([220, 320])
         unit_tab = QWidget()
         unit_layout = QVBoxLayout(unit_tab)
         unit_layout.addWidget(note_label("Điểm các tiêu chí thành phần mỗi đơn vị chủ trì: đang giữ, có nguy cơ mất "
