@@ -152,7 +152,7 @@ def overdue_explained_rate(period: MetricPeriod) -> MetricValue:
     paused = list(paused)
     if paused:
         from par_desktop.domain.timers import state_at
-        from par_desktop.services.dossiers import clock_of, near_due_days, pauses_by_dossier, work_calendar
+        from par_desktop.services.dossiers.timing import clock_of, near_due_days, pauses_by_dossier, work_calendar
 
         flags = dict(paused)
         rows = list(Dossier.select().where(Dossier.id.in_(list(flags))))

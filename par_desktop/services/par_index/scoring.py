@@ -633,10 +633,10 @@ def _sum_up(node: ScoreNode, evidence: dict[int, set[int]]) -> set[int]:
 def _task_views(task_ids: set[int], today: date) -> dict[int, TaskLink]:
     if not task_ids:
         return {}
-    from par_desktop.services import tasks
+    from par_desktop.services.tasks import views as task_views
 
     out = {}
-    for view in tasks.list_tasks(tasks.TaskFilters(), today):
+    for view in task_views.list_tasks(task_views.TaskFilters(), today):
         if view.id in task_ids:
             out[view.id] = TaskLink(view.id, view.ref, view.content, view.status, view.status_label,
                                     view.next_due or view.due_date)

@@ -1055,15 +1055,16 @@ class ParIndexPage(QWidget):
             self.year.setCurrentIndex(max(0, self.year.findData(year + 1)))
 
     def edit_criterion(self, node) -> None:
-        from par_desktop.services import org, tasks
+        from par_desktop.services import org
         from par_desktop.services.par_index import criteria, metrics
+        from par_desktop.services.tasks import views as task_views
         from par_desktop.ui.dialogs.index_dialogs import CriterionDialog
 
         if node is None or not self.ctx.can("index") or self.report is None or self.report.state == "locked":
             return
         year = self.report.year
         units = [(u.id, u.name) for u in org.units()]
-        views = [v for v in tasks.list_tasks(tasks.TaskFilters(year=year), self.today())]
+        views = task_views.list_tasks(task_views.TaskFilters(year=year), self.today())
         task_rows = [(v.id, f"{v.ref} — {v.content[:90]}") for v in views]
         dialog = CriterionDialog(node, units, task_rows, {t.id for t in node.tasks},
                                  [(m.key, m.name) for m in metrics.metrics()], self)
