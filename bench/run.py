@@ -99,6 +99,8 @@ class Result:
 def environment(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PAR_DESKTOP_DB"}
     env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO))
+    # the benchmark's database is a demo one: its Office clerk signs in (CLI.md, accounts)
+    env.update(PAR_DESKTOP_USER="vanphong", PAR_DESKTOP_PASSWORD="demo1234")
     for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         env[var] = str(home / var.lower())
     return env

@@ -151,16 +151,18 @@ def _offer_new_database(location: str) -> bool:
                       yes="Tạo mới", no="Thoát")
 
 
-def _sign_in(location: str, user: str | None, screenshot: str | None, trusted_user: bool):
-    """The acting user: the login dialog (None = cancelled), or ``user`` without a password for a
-    screenshot run or the demo (``trusted_user``) — never for an ordinary start."""
-    from par_desktop.services import session
+def _sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
+    """The acting account (None = the clerk closed the sign-in dialog): ``cli.accounts.gui_actor`` when
+    it can tell without asking — a named demo account on a demo database, a screenshot run with its
+    password — else the sign-in dialog."""
+    from par_desktop.cli.accounts import gui_actor
 
-    if screenshot is None and not trusted_user:
-        from par_desktop.ui.login_dialog import sign_in
+    actor = gui_actor(user, screenshot=screenshot is not None, demo_requested=demo)
+    if actor is not None:
+        return actor
+    from par_desktop.ui.login_dialog import sign_in
 
-        return sign_in(None, location)
-    return session.cli_actor(user)
+    return sign_in(None, location)
 
 
 def _start_presence(actor):
@@ -222,10 +224,11 @@ def _save_screenshot(window, path: str) -> int:
 
 
 def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
-            trusted_user: bool = False, page: str | None = None) -> int:
+            demo: bool = False, page: str | None = None) -> int:
     """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
 
-    ``user`` acts without a password only with ``screenshot`` or ``trusted_user`` (the demo)."""
+    ``user`` acts without a password only on a database created by ``init --demo`` (``demo``: the
+    newcomer's ``demo-gui``, or a screenshot run); a screenshot of another database needs its password."""
     from par_desktop.logs import setup_logging
 
     setup_logging()
@@ -252,7 +255,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
                     open_database(location, create=True)
                 else:
                     raise
-            actor = _sign_in(location, user, screenshot, trusted_user)
+            actor = _sign_in(location, user, screenshot, demo)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:

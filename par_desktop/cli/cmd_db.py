@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import argparse
 
+from par_desktop.cli.accounts import READ, WRITE
+
 
 def register(sub) -> None:
     p = sub.add_parser("init", help="tạo cơ sở dữ liệu (hoặc nâng cấp bản cũ)")
     p.add_argument("--demo", action="store_true", help="điền dữ liệu mẫu của kế hoạch 38/KH năm 2024")
     p.add_argument("--dossiers", type=int, metavar="N", help="số hồ sơ mẫu (mặc định khoảng 1.500)")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
-    p.set_defaults(handler=cmd_init)
+    p.set_defaults(handler=cmd_init, access=lambda a: WRITE if a.demo else READ)
 
     p = sub.add_parser("check", help="kiểm tra toàn vẹn và phiên bản lược đồ")
-    p.set_defaults(handler=cmd_check)
+    p.set_defaults(handler=cmd_check, access=READ)
 
     p = sub.add_parser("backup", help="sao lưu nhất quán trong khi người khác vẫn làm việc")
     p.add_argument("--out", metavar="FILE")
-    p.set_defaults(handler=cmd_backup)
+    p.set_defaults(handler=cmd_backup, access=READ)
 
     p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại bản hiện tại)")
     p.add_argument("file", metavar="FILE")
@@ -27,7 +29,8 @@ def register(sub) -> None:
 def cmd_init(ctx) -> int:
     from par_desktop.db.connection import describe
 
-    ctx.open(create=True)
+    # Only a database this command creates is marked as a demo (open_database marks new ones only).
+    ctx.open(create=True, demo=ctx.args.demo)
     if ctx.args.demo:
         from par_desktop.services import demo
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from par_desktop.cli.accounts import READ
+
 
 def _group(sub, name: str, help_text: str):
     """The sub-command group ``name`` (e.g. ``import``), shared with other command modules."""
@@ -31,14 +33,14 @@ def register(sub) -> None:
     p.add_argument("--at", metavar="MOMENT",
                    help="thời điểm xem trạng thái (YYYY-MM-DD HH:MM; chỉ có ngày = cuối ngày đó; mặc định: bây giờ). "
                         "Hồ sơ tiếp nhận sau thời điểm này không được liệt kê; hồ sơ kết thúc sau đó được xem là đang giải quyết.")
-    p.set_defaults(handler=cmd_dossiers)
+    p.set_defaults(handler=cmd_dossiers, access=READ)
 
     p = _group(sub, "stats", "thống kê").add_parser("dossiers", help="bảng thống kê tình hình giải quyết TTHC")
     p.add_argument("--from", dest="date_from", required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", required=True, metavar="DATE")
     p.add_argument("--unit", metavar="UNIT", help="chỉ tính hồ sơ của một đơn vị (tên hoặc mã)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_stats_dossiers)
+    p.set_defaults(handler=cmd_stats_dossiers, access=READ)
 
 
 def cmd_import_dossiers(ctx) -> int:

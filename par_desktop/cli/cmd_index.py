@@ -2,7 +2,8 @@
 evidence, the score tree, the self-assessment table and the evidence pack; plus the workflow (submit,
 review, lock), appraisal, a new year from last year's set and what changed.
 
-Scores may be written with a decimal comma; a negative one (a penalty) as ``--score -0,5``.
+Scores may be written with a decimal comma; a negative one (a penalty) as ``--score -0,5``. Commands that
+only read (metrics, score, evidence list, export, evidence-pack, compare, differences) need no account.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import re
 import sys
 
+from par_desktop.cli.accounts import READ
 from par_desktop.cli.cmd_tasks import year_arg
 
 _NEGATIVE = re.compile(r"^-\d+([.,]\d+)?$|^-[.,]\d+$")
@@ -37,7 +39,7 @@ def register(sub) -> None:
     q.add_argument("--year", type=year_arg, metavar="YYYY", help="mặc định: năm của bộ chỉ số mới nhất, hoặc năm nay")
     q.add_argument("--json", action="store_true")
     q.add_argument("--at", metavar="DATE", help="tính đến ngày này (mặc định: hôm nay)")
-    q.set_defaults(handler=cmd_metrics)
+    q.set_defaults(handler=cmd_metrics, access=READ)
 
     q = idx.add_parser("set-score", help="ghi điểm tự đánh giá một tiêu chí thành phần")
     _scores_accept_negatives(q)
@@ -64,23 +66,23 @@ def register(sub) -> None:
     r = ev.add_parser("list", help="danh sách tài liệu kiểm chứng của năm")
     r.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_evidence_list)
+    r.set_defaults(handler=cmd_evidence_list, access=READ)
 
     q = idx.add_parser("score", help="cây điểm: tối đa, tự tính, tự đánh giá, thẩm định")
     q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--json", action="store_true")
     q.add_argument("--at", metavar="DATE", help="tính đến ngày này (mặc định: hôm nay)")
-    q.set_defaults(handler=cmd_score)
+    q.set_defaults(handler=cmd_score, access=READ)
 
     q = idx.add_parser("export", help="bảng tự đánh giá (.xlsx)")
     q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--out", required=True, metavar="FILE.xlsx")
-    q.set_defaults(handler=cmd_export)
+    q.set_defaults(handler=cmd_export, access=READ)
 
     q = idx.add_parser("evidence-pack", help="gói tài liệu kiểm chứng (.zip: thư mục theo mã, danh mục)")
     q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--out", required=True, metavar="FILE.zip")
-    q.set_defaults(handler=cmd_pack)
+    q.set_defaults(handler=cmd_pack, access=READ)
 
     q = idx.add_parser("copy", help="tạo bộ chỉ số năm mới từ bộ chỉ số năm trước")
     q.add_argument("--to", type=year_arg, required=True, metavar="YYYY", dest="to_year")
@@ -91,7 +93,7 @@ def register(sub) -> None:
     q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--with", type=year_arg, metavar="YYYY", dest="other", help="mặc định: năm trước")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_compare)
+    q.set_defaults(handler=cmd_compare, access=READ)
 
     q = idx.add_parser("assign", help="giao đơn vị chủ trì, phối hợp, hạn nộp tài liệu kiểm chứng, nhiệm vụ liên kết")
     q.add_argument("code", metavar="CODE")
@@ -143,7 +145,7 @@ def register(sub) -> None:
     q = idx.add_parser("differences", help="các tiêu chí điểm thẩm định khác điểm tự đánh giá, kèm lý do")
     q.add_argument("--year", type=year_arg, required=True, metavar="YYYY")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_differences)
+    q.set_defaults(handler=cmd_differences, access=READ)
 
 
 def _as_of(text: str | None):

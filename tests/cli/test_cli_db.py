@@ -82,7 +82,7 @@ def test_backup_while_another_process_reads_and_restore(cli, tmp_path):
     conn.execute("DELETE FROM handover")
     conn.commit()
     conn.close()
-    restored = cli("restore", str(tmp_path / "b.db"), db=db)
+    restored = cli("restore", str(tmp_path / "b.db"), db=db, user="quantri")
     assert restored.returncode == 0, restored.stderr
     kept = restored.stdout.strip()
     assert sqlite3.connect(kept).execute("SELECT count(*) FROM handover").fetchone()[0] == 0

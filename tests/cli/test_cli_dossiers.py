@@ -20,9 +20,9 @@ CLI-3,1.009811,,Trần Văn Cường,Trực tuyến,10/06/2023 21:00,,15/06/2023
 def test_import_then_states_and_statistics(demo_db, cli, tmp_path):
     path = tmp_path / "mot-cua.csv"
     path.write_text(CSV, encoding="utf-8")
-    out = cli("import", "dossiers", str(path), db=demo_db)
+    out = cli("import", "dossiers", str(path), db=demo_db, user="vanphong")
     assert (out.returncode, out.stdout, out.stderr) == (0, "imported 3 dossiers\n", "")
-    again = cli("import", "dossiers", str(path), db=demo_db)
+    again = cli("import", "dossiers", str(path), db=demo_db, user="vanphong")
     assert again.stdout == "imported 3 dossiers\n"
 
     out = cli("dossiers", "--json", "--at", "2023-06-20 10:00", db=demo_db)
@@ -57,14 +57,14 @@ def test_import_then_states_and_statistics(demo_db, cli, tmp_path):
 
 @pytest.mark.slow
 def test_errors_are_one_line(demo_db, cli, tmp_path):
-    missing = cli("import", "dossiers", str(tmp_path / "none.xlsx"), db=demo_db)
+    missing = cli("import", "dossiers", str(tmp_path / "none.xlsx"), db=demo_db, user="vanphong")
     assert missing.returncode == 1 and missing.stderr.startswith("error: Không tìm thấy tệp")
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV.replace("05/06/2023 08:00", "29/02/2023 08:00"), encoding="utf-8")
-    out = cli("import", "dossiers", str(bad), db=demo_db)
+    out = cli("import", "dossiers", str(bad), db=demo_db, user="vanphong")
     assert out.returncode == 1 and len(out.stderr.splitlines()) == 1
     assert "Dòng 3" in out.stderr and "29/02/2023" in out.stderr and "Traceback" not in out.stderr
-    skipped = cli("import", "dossiers", str(bad), "--skip-invalid", db=demo_db)
+    skipped = cli("import", "dossiers", str(bad), "--skip-invalid", db=demo_db, user="vanphong")
     assert skipped.stdout == "imported 2 dossiers\n" and skipped.stderr.startswith("refused: Dòng 3")
     out = cli("stats", "dossiers", "--from", "2024-02-30", "--to", "2024-03-01", db=demo_db)
     assert out.returncode == 1 and out.stderr.startswith("error:")

@@ -170,7 +170,7 @@ def test_locked_year_shows_appraisal_and_differences(demo_db, qtbot):
 @pytest.mark.parametrize("scale", ["1", "1.5"])
 def test_page_at_1366x768_and_150_percent(demo_db, tmp_path, scale, cli):
     out = tmp_path / f"par_index_{scale}.png"
-    result = cli("gui", "--screenshot", str(out), "--page", "par_index", db=demo_db,
+    result = cli("--user", "vanphong", "gui", "--screenshot", str(out), "--page", "par_index", db=demo_db,
                  env={"QT_SCALE_FACTOR": scale})
     assert result.returncode == 0, result.stderr
     from PySide6.QtGui import QImage

@@ -7,7 +7,8 @@ same file added again to another sub-criterion is linked, not stored twice.
 
 Files are refused when larger than ``index.evidence_max_mb`` (default 50 MB) or when not a document,
 picture or archive — by their extension, and by their first bytes (an executable renamed ``.pdf`` is
-still an executable). Nothing is ever opened or run here.
+still an executable). Names go through ``services.evidence_files.safe_name`` when stored and when read
+back. Nothing is ever opened or run here (the page opens a copy through ``evidence_files``).
 
 The evidence pack (``write_pack``) is a ZIP written to a temporary file beside the target and renamed
 at the end: one folder per code, each file named ``<code>_<nn>_<name>``, and an index sheet listing
@@ -38,6 +39,7 @@ from par_desktop.db.models import (
 from par_desktop.domain.text import fold, nfc, parse_date, ui_date
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
 from par_desktop.services import settings
+from par_desktop.services.evidence_files import safe_name
 from par_desktop.services.par_index import criteria as C
 from par_desktop.services.session import Actor
 
@@ -124,10 +126,11 @@ def check_file(filename: str, size: int, head: bytes) -> None:
 
 
 def _read_file(item: str | Path | tuple[str, bytes]) -> tuple[str, bytes]:
+    """(safe name, bytes) of a file to store, checked first (``services.evidence_files.safe_name``)."""
     if isinstance(item, tuple):
         filename, content = item
         check_file(filename, len(content), bytes(content[:2048]))
-        return nfc(filename), bytes(content)
+        return safe_name(filename), bytes(content)
     path = Path(item)
     try:
         size = path.stat().st_size
@@ -137,7 +140,7 @@ def _read_file(item: str | Path | tuple[str, bytes]) -> tuple[str, bytes]:
         raise InvalidInput(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.") from None
     check_file(path.name, size, head)
     try:
-        return nfc(path.name), path.read_bytes()
+        return safe_name(path.name), path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.") from None
 
@@ -319,7 +322,7 @@ def content(evidence_id: int) -> tuple[str, bytes]:
         evidence = _evidence(evidence_id)
         if evidence.kind != "file":
             raise InvalidInput("Tài liệu kiểm chứng này không phải tệp đính kèm.")
-        return evidence.filename, b"".join(_chunks(evidence.id))
+        return safe_name(evidence.filename), b"".join(_chunks(evidence.id))
 
 
 def _chunks(evidence_id: int) -> Iterator[bytes]:
@@ -342,9 +345,10 @@ def _chunks(evidence_id: int) -> Iterator[bytes]:
 
 # ---- the evidence pack ----------------------------------------------------------------------------------
 
-def safe_name(name: str, limit: int = 60) -> str:
-    """A file name any Windows PC and the scoring website accept: ASCII, no reserved characters."""
-    stem, suffix = os.path.splitext(nfc(name))
+def pack_name(name: str, limit: int = 60) -> str:
+    """A file's name inside the pack: the safe name in plain ASCII (the scoring website and old unzip tools
+    take no diacritics), no reserved characters."""
+    stem, suffix = os.path.splitext(safe_name(name))
     decomposed = unicodedata.normalize("NFD", stem.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     ascii_stem = re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-")[:limit] or "tai-lieu"
@@ -387,7 +391,7 @@ def write_pack(year: int, out: str | Path, progress=None) -> PackResult:
         for n, piece in enumerate(own, start=1):
             member = ""
             if piece.kind == "file":
-                member = f"{c.path}/{c.path}_{n:02d}_{safe_name(piece.filename)}"
+                member = f"{c.path}/{c.path}_{n:02d}_{pack_name(piece.filename)}"
                 jobs.append((member, piece))
             listing.append((c, piece, member, True))
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")

@@ -1146,21 +1146,21 @@ class ParIndexPage(QWidget):
             return None
 
     def open_evidence(self, evidence_id: int | None) -> None:
-        """Open a stored file with its program (documents and pictures only: programs are refused at upload)."""
-        import tempfile
-
+        """Open a copy with the PC's program — documents, sheets and pictures only (an archive is offered
+        for saving instead: ``services.evidence_files``)."""
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        from par_desktop.services.par_index.evidence import safe_name
+        from par_desktop.services import evidence_files
 
         found = self._evidence_file(evidence_id)
         if found is None:
             return
-        name, content = found
-        folder = Path(tempfile.mkdtemp(prefix="par-tlkc-"))
-        path = folder / safe_name(name)
-        path.write_bytes(content)
+        try:
+            path = evidence_files.copy_for_opening(*found)
+        except UserError as exc:
+            show_error(self, exc)
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def save_evidence(self, evidence_id: int | None) -> None:
