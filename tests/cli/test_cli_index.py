@@ -216,3 +216,25 @@ def test_reading_commands_load_no_qt(fresh):
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'reportlab', 'docx')))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_accounts_on_the_demo_database(demo_db, cli):
+    """Writing needs an account and its password; a unit scores only its rows; reading needs none."""
+    refused = error(cli("index", "set-score", "I.4.1", "--year", "2024", "--score", "1", db=demo_db))
+    assert "--user" in refused
+    ok(cli("index", "set-score", "I.4.1", "--year", "2024", "--score", "1", db=demo_db, user="vanphong"), "ok\n")
+    other = error(cli("index", "set-score", "I.1.2", "--year", "2024", "--score", "1", db=demo_db, user="ncc"))
+    assert "chỉ được chấm điểm tiêu chí của đơn vị mình" in other
+    ok(cli("index", "set-score", "III.1.2", "--year", "2024", "--score", "0,5", db=demo_db, user="ncc"), "ok\n")
+    ok(cli("index", "submit", "III.1.2", "--year", "2024", db=demo_db, user="ncc"), "submitted 1\n")
+    assert "không có quyền" in error(cli("index", "lock", "--year", "2024", db=demo_db, user="lanhdao"))
+    score = json.loads(ok(cli("index", "score", "--year", "2024", "--json", db=demo_db)).stdout)
+    nodes = {n["path"]: n for root in score["criteria"] for n in _walk(root)}
+    assert (nodes["I.4.1"]["self_points"], nodes["III.1.2"]["state"]) == (1, "submitted")
+    assert score["example"] is True
+
+
+def _walk(node):
+    yield node
+    for child in node["children"]:
+        yield from _walk(child)
