@@ -18,7 +18,9 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_check, access=READ)
 
     p = sub.add_parser("backup", help="sao lưu nhất quán trong khi người khác vẫn làm việc")
-    p.add_argument("--out", metavar="FILE")
+    p.add_argument("--out", metavar="FILE",
+                   help="tệp sao lưu; không có: bản sao lưu hằng ngày vào nơi sao lưu của cơ sở dữ liệu "
+                        "(Cài đặt → Sao lưu) rồi xoay vòng, như khi chạy theo lịch của Task Scheduler")
     p.set_defaults(handler=cmd_backup, access=READ)
 
     p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại bản hiện tại)")
@@ -64,7 +66,13 @@ def cmd_backup(ctx) -> int:
     from par_desktop.db.connection import check_reachable
 
     check_reachable(ctx.location, must_exist=True)
-    print(backup_database(ctx.location, ctx.args.out))
+    if ctx.args.out is not None:
+        print(backup_database(ctx.location, ctx.args.out))
+        return 0
+    from par_desktop.services.backups import scheduled_backup
+
+    ctx.open()      # the backup place and the rotation are settings of the database
+    print(scheduled_backup(ctx.location))
     return 0
 
 

@@ -26,6 +26,9 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--skip-invalid", action="store_true",
                    help="bỏ qua các dòng lỗi (liệt kê trên stderr) và nhập các dòng còn lại")
+    p.add_argument("--date-order", choices=("dmy", "mdy"),
+                   help="thứ tự ngày viết dạng chữ trong tệp: dmy = ngày/tháng/năm, mdy = tháng/ngày/năm (máy đặt "
+                        "tiếng Anh Mỹ); mặc định: theo những gì tệp cho thấy, hỏi lại khi tệp đọc được cả hai cách")
     p.set_defaults(handler=cmd_import_dossiers)
 
     p = sub.add_parser("dossiers", help="danh sách hồ sơ TTHC với trạng thái tại một thời điểm")
@@ -44,10 +47,17 @@ def register(sub) -> None:
 
 
 def cmd_import_dossiers(ctx) -> int:
+    from par_desktop.importers.dossiers import AmbiguousDates
     from par_desktop.services.dossiers import importing as dossier_import
 
     ctx.open()
-    summary = dossier_import.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid)
+    try:
+        summary = dossier_import.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid,
+                                                 date_order=ctx.args.date_order)
+    except AmbiguousDates as exc:
+        raise AmbiguousDates(exc.path, exc.examples, mixed=exc.mixed,
+                             hint=" Chạy lại với --date-order dmy (ngày/tháng/năm) hoặc --date-order mdy "
+                                  "(tháng/ngày/năm).") from None
     print(f"imported {summary.imported} dossiers")
     for problem in summary.refused:
         print(f"refused: {problem}", file=sys.stderr)

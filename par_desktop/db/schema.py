@@ -80,12 +80,21 @@ def _catalogue_and_slip_columns(db: peewee.Database) -> None:
     _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
+def _service_columns(db: peewee.Database) -> None:
+    """Service quality: the one-stop export's digitisation, payment and rating columns on dossiers
+    (unknown on the dossiers already stored)."""
+    from par_desktop.db.models import Dossier
+
+    _add_columns(db, Dossier, ("digitised_dossier", "digitised_result", "payment", "rating"))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
     _give_identity,
     _catalogue_and_slip_columns,
+    _service_columns,
 ]
 
 

@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "auth.max_failures": 5,
     "auth.lockout_minutes": 15,
     "index.evidence_max_mb": 50,              # largest evidence file of the PAR INDEX (tài liệu kiểm chứng)
+    "survey.default_questionnaire": None,     # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
 }
 
 

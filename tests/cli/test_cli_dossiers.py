@@ -83,3 +83,18 @@ def test_statistics_and_listing_load_no_heavy_library(demo_db):
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'reportlab', 'docx', 'openpyxl')))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_dates_that_read_both_ways_are_one_error_naming_the_column_then_date_order_imports(demo_db, cli, tmp_path):
+    path = tmp_path / "en-us.csv"
+    path.write_text("Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận\nUS-1,1.009811,2/7/2024 9:00\nUS-2,1.009811,3/4/2024 8:30\n",
+                    encoding="utf-8")
+    out = cli("import", "dossiers", str(path), db=demo_db, user="vanphong")
+    assert out.returncode == 1 and len(out.stderr.splitlines()) == 1 and out.stdout == ""
+    assert out.stderr.startswith("error: en-us.csv: ngày trong tệp đọc được cả là ngày/tháng/năm lẫn tháng/ngày/năm")
+    assert "cột «Ngày tiếp nhận» (dòng 2: «2/7/2024 9:00»)" in out.stderr and "--date-order mdy" in out.stderr
+    out = cli("import", "dossiers", str(path), "--date-order", "mdy", db=demo_db, user="vanphong")
+    assert (out.returncode, out.stdout) == (0, "imported 2 dossiers\n")
+    rows = {r["code"]: r for r in json.loads(cli("dossiers", "--json", db=demo_db).stdout)}
+    assert rows["US-1"]["received_at"] == "2024-02-07T09:00" and rows["US-2"]["received_at"] == "2024-03-04T08:30"
