@@ -183,7 +183,7 @@ def _print_changes(changes, other) -> None:
 def cmd_metrics(ctx) -> int:
     from datetime import date
 
-    from par_desktop.domain.par_index import vn_percent
+    from par_desktop.domain.par_index import vn_percent, vn_points
     from par_desktop.services.par_index import criteria, metrics
 
     ctx.open()
@@ -201,7 +201,8 @@ def cmd_metrics(ctx) -> int:
     print(f"Chỉ tiêu tự tính năm {year} (từ {period.start.isoformat()} đến {period.end.isoformat()})")
     for metric in metrics.metrics():
         value = values[metric.key]
-        shown = vn_percent(value.value) if metric.percent else ("—" if value.value is None else f"{value.value:.2f}")
+        shown = vn_percent(value.value) if metric.percent else vn_points(None if value.value is None
+                                                                         else round(value.value, 2), blank="—")
         counts = f"{_n(value.numerator)}/{_n(value.denominator)}"
         print(f"{metric.key}\t{shown}\t{counts}\t{metric.name}")
     return 0

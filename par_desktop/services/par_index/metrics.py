@@ -17,7 +17,10 @@ gives no value (None), never 0. Metrics on due dates count what fell due by the 
 - ``overdue_explained_rate``: overdue dossiers of the period (closed late in it, or open past their due
   moment at its end) with a recorded explanation / overdue dossiers of the period.
 
-Other modules add metrics with ``register`` (the service indicators of DOMAIN.md §10).
+The service indicators of DOMAIN.md §10 (``on_time``, ``online_share``, ``procedures_fully_online``,
+``digitised_dossiers``, ``digitised_results``, ``online_payment``, ``satisfaction``, ``published_on_time``;
+``avg_resolution_days`` in working days, not a rate) are registered under their own keys from
+``services.service_quality``. Other modules add metrics with ``register``.
 """
 
 from __future__ import annotations
@@ -188,6 +191,29 @@ for _metric in (
            "Hồ sơ quá hạn trong kỳ: có giải trình / quá hạn"),
 ):
     register(_metric)
+
+
+def _service_metric(function) -> Callable[[MetricPeriod], MetricValue]:
+    def compute(period: MetricPeriod) -> MetricValue:
+        figure = function(period.start, period.end)
+        return MetricValue(figure.value, figure.numerator, figure.denominator)
+
+    return compute
+
+
+def _register_service_indicators() -> None:
+    """The service indicators of DOMAIN.md §10 (``services.service_quality``), under their own keys."""
+    from par_desktop.domain.service_index import DEFAULT_INDICATORS
+    from par_desktop.services.service_quality import INDICATOR_FUNCTIONS
+
+    names = {d.key: d.name for d in DEFAULT_INDICATORS}
+    for key, function in INDICATOR_FUNCTIONS.items():
+        register(Metric(key, f"Chỉ số phục vụ: {names.get(key, key)}", key != "avg_resolution_days",
+                        _service_metric(function), "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg), cùng cách tính "
+                        "với stats service-index"))
+
+
+_register_service_indicators()
 
 
 def metrics() -> list[Metric]:
