@@ -109,6 +109,9 @@ def _xlsx_grids(path: Path) -> list[_Grid]:
 
     import openpyxl
 
+    from par_desktop.importers import workbook_guard
+
+    workbook_guard.inspect(path)   # protected, oversized or bomb-like files are refused before reading
     try:
         values = openpyxl.load_workbook(str(path), data_only=True)
         formulas = openpyxl.load_workbook(str(path), data_only=False)

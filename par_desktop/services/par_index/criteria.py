@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit, delete_record, insert_record, update_record
+from par_desktop.db.changes import SUMMARISED, audit, delete_record, insert_record, row_values, update_record
 from par_desktop.db.models import (
     IndexAssessment, IndexCriterion, IndexCriterionTask, IndexCriterionUnit, IndexEvidenceLink, IndexSet, Task,
     Unit,
@@ -357,8 +357,9 @@ def update_criterion(actor: Actor, criterion_id: int, expected_version: int | No
         criterion = IndexCriterion.get_or_none(IndexCriterion.id == criterion_id)
         if criterion is None:
             raise NotFound("Tiêu chí không còn tồn tại (có thể người khác vừa xóa).")
-        if expected_version is not None and criterion.version != expected_version:
-            raise ConflictError("Tiêu chí đã được người khác sửa sau khi bạn mở. Hãy tải lại rồi thử lại.")
+        if expected_version is not None and criterion.version != expected_version:   # before any other change
+            raise ConflictError("Tiêu chí đã được người khác sửa sau khi bạn mở. Hãy tải lại rồi thử lại.",
+                                current=row_values(criterion), table="index_criterion", record_id=str(criterion.id))
         _open_set(criterion)
         leaf = is_leaf(criterion)
         values: dict = {}
@@ -519,9 +520,12 @@ def add_criterion(actor: Actor, year: int, *, code: str, title: str, max_points=
         if parent is not None:
             subtree = _subtree_ids(items, parent.id)
             position = max(c.position for c in items if c.id in subtree) + 1
-            for c in items:
-                if c.position >= position:
-                    IndexCriterion.update(position=IndexCriterion.position + 1).where(IndexCriterion.id == c.id).execute()
+            moved = [c for c in items if c.position >= position]
+            for c in moved:
+                update_record(IndexCriterion, c.id, None, actor.username, audit_as=SUMMARISED, position=c.position + 1)
+            if moved:
+                audit(actor.username, "update", "index_criterion", parent.id, "position", None,
+                      f"{len(moved)} tiêu chí dời xuống sau tiêu chí mới {code}")
         record = insert_record(IndexCriterion, actor.username, index_set=index_set.id, parent=parent.id if parent else None,
                                code=code, path=path, level=(parent.level + 1) if parent else 0, position=position,
                                title=title, max_points=points, kind=kind)
@@ -549,7 +553,8 @@ def delete_criterion(actor: Actor, criterion_id: int, expected_version: int | No
         if criterion is None:
             return
         if expected_version is not None and criterion.version != expected_version:
-            raise ConflictError("Tiêu chí đã được người khác sửa sau khi bạn mở. Hãy tải lại rồi thử lại.")
+            raise ConflictError("Tiêu chí đã được người khác sửa sau khi bạn mở. Hãy tải lại rồi thử lại.",
+                                current=row_values(criterion), table="index_criterion", record_id=str(criterion.id))
         _open_set(criterion)
         delete_record(criterion, actor.username)
         recompute_maxima(actor, criterion.index_set_id)

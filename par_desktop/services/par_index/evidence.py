@@ -103,7 +103,7 @@ class EvidenceView:
 
 
 def max_bytes() -> int:
-    return int(float(settings.get("index.evidence_max_mb")) * 1024 * 1024)
+    return int(float(settings.get(settings.INDEX_EVIDENCE_MAX_MB)) * 1024 * 1024)
 
 
 def check_file(filename: str, size: int, head: bytes) -> None:

@@ -5,7 +5,7 @@ unit with the draft proposal to the Director of plan section IV.2).
 
 The table keeps its header row within the first 10 rows, so it can be imported back (``index import``)
 and, with an "Điểm thẩm định" column added, serves as the appraisal sheet (``index appraisal``).
-Text cells are written as text: a value that begins with "=" never becomes a formula.
+Text cells are written as text (``domain.safe_cells``): a value that begins with "=" never becomes a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 from par_desktop.db import connection
 from par_desktop.db.models import IndexCriterion, IndexSet, Unit
 from par_desktop.domain import par_index as rules
+from par_desktop.domain import safe_cells
 from par_desktop.domain.text import nfc, ui_date
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services.par_index import criteria as C
@@ -33,11 +34,12 @@ HEADER_ROW = 7
 
 
 def _safe(cell, value) -> None:
-    """Write ``value``; text starting with "=" stays text (no live formula in what we write)."""
+    """Write ``value``; text is written as text (``domain.safe_cells``: never a live formula, no control
+    characters)."""
     if isinstance(value, str):
-        value = nfc(value) if "\n" not in value else "\n".join(nfc(line) for line in value.split("\n"))
+        value = safe_cells.text("\n".join(nfc(line) for line in value.split("\n")))
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str):
         cell.data_type = "s"
 
 

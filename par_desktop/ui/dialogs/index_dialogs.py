@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from par_desktop.domain.par_index import SetChange, vn_points
 from par_desktop.domain.text import nfc
 from par_desktop.services.par_index.scoring import ScoreNode
-from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
+from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate, to_qdate
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
@@ -29,12 +29,21 @@ def _text_edit(text: str, height: int = 70) -> QPlainTextEdit:
     return edit
 
 
+# The criterion's own fields the editor changes, as the conflict dialog names them (record field names).
+CRITERION_LABELS = {"title": "Nội dung", "max_points": "Điểm tối đa", "score_steps": "Mức điểm được chấm",
+                    "guidance": "Hướng dẫn chấm điểm", "evidence_required": "Tài liệu kiểm chứng",
+                    "unit": "Đơn vị chủ trì", "evidence_deadline": "Hạn nộp TLKC", "metric": "Chỉ tiêu tự tính",
+                    "bands": "Thang điểm"}
+
+
 class CriterionDialog(QDialog):
     """Sửa tiêu chí: wording, maximum (a sub-criterion's), score steps, unit in charge and coordinators,
-    evidence deadline, automatic metric and bands, and the plan tasks that serve it."""
+    evidence deadline, automatic metric and bands, and the plan tasks that serve it. ``kept``: after a
+    conflict, the clerk's typing to put back over the stored values (record field names)."""
 
     def __init__(self, node: ScoreNode, units: list[tuple[int, str]], tasks: list[tuple[int, str]],
-                 linked_task_ids: set[int], metrics: list[tuple[str, str]], parent: QWidget | None = None):
+                 linked_task_ids: set[int], metrics: list[tuple[str, str]], parent: QWidget | None = None, *,
+                 kept: dict | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Sửa tiêu chí {node.path}")
         self.setObjectName("criterionDialog")
@@ -106,6 +115,49 @@ class CriterionDialog(QDialog):
         layout.addWidget(note_label("Điểm tối đa của tiêu chí có tiêu chí con là tổng điểm các tiêu chí con."))
         layout.addWidget(dialog_buttons(self, "Lưu"))
         self.resize(640, 720)
+        self._put_back(kept or {})
+
+    def _put_back(self, kept: dict) -> None:
+        for name, widget in (("title", self.title), ("guidance", self.guidance),
+                             ("evidence_required", self.evidence_required)):
+            if name in kept:
+                widget.setPlainText(kept[name] or "")
+        for name, widget in (("score_steps", self.steps), ("bands", self.bands)):
+            if name in kept:
+                widget.setText(kept[name] or "")
+        if "max_points" in kept:
+            self.max_points.setText(vn_points(kept["max_points"]) if isinstance(kept["max_points"], float)
+                                    else str(kept["max_points"] or ""))
+        if "unit" in kept:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(kept["unit"])))
+        if "metric" in kept:
+            self.metric.setCurrentIndex(max(0, self.metric.findData(kept["metric"])))
+        if "evidence_deadline" in kept:
+            self.has_deadline.setChecked(kept["evidence_deadline"] is not None)
+            if kept["evidence_deadline"] is not None:
+                self.deadline.setDate(to_qdate(kept["evidence_deadline"]))
+
+    def stored(self) -> dict:
+        """The criterion's fields as the editor opened them (record field names)."""
+        n = self.node
+        return {"title": n.title, "max_points": n.max_points, "score_steps": n.score_steps, "guidance": n.guidance,
+                "evidence_required": n.evidence_required, "unit": n.unit_id, "evidence_deadline": n.evidence_deadline,
+                "metric": n.metric, "bands": n.bands}
+
+    def typed(self) -> dict:
+        """The same fields as the clerk left them."""
+        from par_desktop.domain.par_index import parse_points
+        from par_desktop.errors import UserError
+
+        try:
+            maximum = parse_points(self.max_points.text())
+        except UserError:
+            maximum = self.max_points.text()
+        return {"title": nfc(self.title.toPlainText()), "max_points": maximum, "score_steps": self.steps.text().strip(),
+                "guidance": self.guidance.toPlainText().strip(), "evidence_required":
+                self.evidence_required.toPlainText().strip(), "unit": self.unit.currentData(),
+                "evidence_deadline": from_qdate(self.deadline.date()) if self.has_deadline.isChecked() else None,
+                "metric": self.metric.currentData(), "bands": self.bands.text().strip()}
 
     def changes(self) -> dict:
         node = self.node

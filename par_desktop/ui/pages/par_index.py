@@ -35,6 +35,7 @@ from par_desktop.domain.par_index import RISK_LABELS, vn_percent, vn_points
 from par_desktop.domain.text import ui_date
 from par_desktop.errors import UserError
 from par_desktop.services.par_index import scoring as S
+from par_desktop.ui import export as ui_export
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_error, show_message
 from par_desktop.ui.models.index_model import NODE_ROLE, IndexFilterModel, IndexTreeModel, state_text
@@ -455,6 +456,8 @@ class ParIndexPage(QWidget):
         self._selected_id: int | None = None
         self._unit_codes: dict[int, str] = {}
         self._evidence: dict[int, list] = {}
+        self._retype: tuple[int, dict] | None = None     # typing kept after a conflict, put back after the reload
+        self._after_load = None                          # e.g. reopen the criterion editor after a conflict
         self.operation = None
 
         self.year = QComboBox()
@@ -658,8 +661,8 @@ class ParIndexPage(QWidget):
 
     def refresh(self) -> None:
         """The years, then the chosen year's report in the background (the latest request wins)."""
-        from par_desktop.db.connection import translated_errors
         from par_desktop.services import org
+        from par_desktop.services.database import translated_errors
         from par_desktop.services.par_index import criteria
 
         with translated_errors():
@@ -718,7 +721,7 @@ class ParIndexPage(QWidget):
                 show_error(self, exc)
                 self.loaded.emit()
 
-        run_in_background(work, done, failed)
+        run_in_background(work, done, failed, owner=self)
 
     def _show_empty(self) -> None:
         self.loading = False
@@ -767,7 +770,11 @@ class ParIndexPage(QWidget):
         self.tabs.setTabText(4, f"Chênh lệch thẩm định ({len(differences)})")
         self.tabs.setTabText(1, f"Điểm có nguy cơ ({vn_points(report.at_risk_total)})")
         self._reselect()
+        self._put_back_typing()
         self.loaded.emit()
+        if self._after_load is not None:
+            after, self._after_load = self._after_load, None
+            after()
 
     def _totals_text(self, report: S.ScoreReport) -> str:
         parts = [f"Tối đa <b>{vn_points(report.max_total)}</b>",
@@ -883,13 +890,12 @@ class ParIndexPage(QWidget):
     def export(self) -> None:
         """Ctrl+E: the self-assessment table of the year."""
         from par_desktop.services.par_index import outputs
-        from par_desktop.ui.export import ask_save_path
         from par_desktop.ui.operations import run_operation
 
         year = self.current_year()
         if year is None:
             return
-        path = ask_save_path(self, "Xuất bảng tự đánh giá", f"bang-tu-danh-gia-chi-so-cchc-{year}.xlsx")
+        path = ui_export.ask_save_path(self, "Xuất bảng tự đánh giá", f"bang-tu-danh-gia-chi-so-cchc-{year}.xlsx")
         if path is None:
             return
         today = self.today()
@@ -900,13 +906,12 @@ class ParIndexPage(QWidget):
 
     def export_pack(self) -> None:
         from par_desktop.services.par_index import evidence
-        from par_desktop.ui.export import ask_save_path
         from par_desktop.ui.operations import run_operation
 
         year = self.current_year()
         if year is None:
             return
-        path = ask_save_path(self, "Gói tài liệu kiểm chứng", f"tai-lieu-kiem-chung-chi-so-cchc-{year}.zip",
+        path = ui_export.ask_save_path(self, "Gói tài liệu kiểm chứng", f"tai-lieu-kiem-chung-chi-so-cchc-{year}.zip",
                              file_filter="Tệp nén (*.zip)", suffix=".zip")
         if path is None:
             return
@@ -921,14 +926,13 @@ class ParIndexPage(QWidget):
 
     def export_document(self, kind: str) -> None:
         from par_desktop.services import documents
-        from par_desktop.ui.export import ask_save_path
         from par_desktop.ui.operations import run_operation
 
         year = self.current_year()
         if year is None or not self.ctx.can("documents"):
             return
         request = documents.DocRequest(kind=kind, year=year, today=self.today())
-        path = ask_save_path(self, documents.KIND_NAMES[kind], documents.suggested_name(request) + ".docx",
+        path = ui_export.ask_save_path(self, documents.KIND_NAMES[kind], documents.suggested_name(request) + ".docx",
                              file_filter="Văn bản Word (*.docx);;PDF (*.pdf)", suffix="")
         if path is None:
             return
@@ -959,24 +963,52 @@ class ParIndexPage(QWidget):
 
     # ---- writes (every change through the services, then the page reloads) -------------------------------------
 
-    def _write(self, work, *, done: str = "") -> bool:
-        """Run one service call that changes data; show a Vietnamese error, else reload the page."""
-        try:
-            work()
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        self.ctx.notify_changed()
-        if done:
-            self.ctx.status_message.emit(done)
-        self._load()
-        return True
+    def _write(self, work, *, done: str = "", version=None, edit=None, on_reload=None) -> bool:
+        """One change through ``ui.saving.save`` (conflicts settled with the clerk, errors shown, every open
+        view told); then the page reloads. ``version``: the record's version, ``work(version)`` then."""
+        from par_desktop.ui.saving import save
+
+        def saved(_value) -> None:
+            if done:
+                self.ctx.status_message.emit(done)
+            self._load()
+
+        if version is None:
+            return bool(save(self, self.ctx, work, on_saved=saved))
+        return bool(save(self, self.ctx, work, version=version, edit=edit, on_saved=saved, on_reload=on_reload))
 
     def save_self_score(self, node, points: str, note: str) -> None:
+        from par_desktop.domain.par_index import parse_points
+        from par_desktop.ui.saving import Edit
+
         if node is None:
             return
-        self._write(lambda: S.set_self_score(self.ctx.actor, node.id, points.strip() or None, note,
-                                             node.assessment_version), done=f"Đã lưu điểm tiêu chí {node.path}")
+        try:
+            typed = parse_points(points)
+        except UserError:
+            typed = points          # the service names the bad value
+        edit = Edit(base={"self_points": node.self_points, "self_note": node.self_note},
+                    mine={"self_points": typed, "self_note": note.strip()},
+                    labels={"self_points": "Điểm tự đánh giá", "self_note": "Giải trình"},
+                    formats={"self_points": lambda v: vn_points(v) if isinstance(v, float) else str(v or "")})
+        self._write(lambda version: S.set_self_score(self.ctx.actor, node.id, points.strip() or None, note, version),
+                    version=node.assessment_version, edit=edit, done=f"Đã lưu điểm tiêu chí {node.path}",
+                    on_reload=lambda kept: self._reload_typing(node.id, kept))
+
+    def _reload_typing(self, criterion_id: int, kept: dict) -> None:
+        """"Tải lại" after a conflict: the stored scores come back, the clerk's other typing is put back."""
+        self._retype = (criterion_id, kept)
+        self._load()
+
+    def _put_back_typing(self) -> None:
+        if self._retype is None or self.panel.node is None or self.panel.node.id != self._retype[0]:
+            return
+        kept, self._retype = self._retype[1], None
+        if "self_points" in kept:
+            value = kept["self_points"]
+            self.panel.self_points.setText(vn_points(value) if isinstance(value, float) else str(value or ""))
+        if "self_note" in kept:
+            self.panel.self_note.setPlainText(kept["self_note"])
 
     def submit(self, node) -> None:
         if node is not None:
@@ -994,13 +1026,14 @@ class ParIndexPage(QWidget):
             if not dialog.exec():
                 return
             note = dialog.value()
-        self._write(lambda: S.review(self.ctx.actor, node.id, accept=accept, note=note,
-                                     expected_version=node.assessment_version))
+        self._write(lambda version: S.review(self.ctx.actor, node.id, accept=accept, note=note, expected_version=version),
+                    version=node.assessment_version, on_reload=lambda _kept: self._load())
 
     def save_appraised(self, node, points: str, reason: str) -> None:
         if node is not None:
-            self._write(lambda: S.set_appraised(self.ctx.actor, node.id, points.strip() or None, reason,
-                                                node.assessment_version))
+            self._write(lambda version: S.set_appraised(self.ctx.actor, node.id, points.strip() or None, reason,
+                                                        version),
+                        version=node.assessment_version, on_reload=lambda _kept: self._load())
 
     def accept_all(self) -> None:
         year = self.current_year()
@@ -1054,11 +1087,13 @@ class ParIndexPage(QWidget):
             self.refresh()
             self.year.setCurrentIndex(max(0, self.year.findData(year + 1)))
 
-    def edit_criterion(self, node) -> None:
+    def edit_criterion(self, node, kept: dict | None = None) -> None:
+        """Sửa tiêu chí; after a conflict "Tải lại" reopens it on the stored row with ``kept`` typed in again."""
         from par_desktop.services import org
         from par_desktop.services.par_index import criteria, metrics
         from par_desktop.services.tasks import views as task_views
-        from par_desktop.ui.dialogs.index_dialogs import CriterionDialog
+        from par_desktop.ui.dialogs.index_dialogs import CRITERION_LABELS, CriterionDialog
+        from par_desktop.ui.saving import Edit
 
         if node is None or not self.ctx.can("index") or self.report is None or self.report.state == "locked":
             return
@@ -1067,24 +1102,35 @@ class ParIndexPage(QWidget):
         views = task_views.list_tasks(task_views.TaskFilters(year=year), self.today())
         task_rows = [(v.id, f"{v.ref} — {v.content[:90]}") for v in views]
         dialog = CriterionDialog(node, units, task_rows, {t.id for t in node.tasks},
-                                 [(m.key, m.name) for m in metrics.metrics()], self)
+                                 [(m.key, m.name) for m in metrics.metrics()], self, kept=kept)
         if not dialog.exec():
             return
         changes = dialog.changes()
-        if changes:
-            self._write(lambda: criteria.update_criterion(self.ctx.actor, node.id, node.criterion_version, **changes),
-                        done=f"Đã sửa tiêu chí {node.path}")
+        if not changes:
+            return
+        unit_names = dict(units)
+        edit = Edit(base=dialog.stored(), mine=dialog.typed(), labels=CRITERION_LABELS,
+                    formats={"unit": lambda v: unit_names.get(v, "—")})
+
+        def reopen(kept_values: dict) -> None:
+            self._selected_id = node.id
+            self._after_load = lambda: self.edit_criterion(self.panel.node, kept_values)
+            self._load()
+
+        self._write(lambda version: criteria.update_criterion(self.ctx.actor, node.id, version, **changes),
+                    version=node.criterion_version, edit=edit, on_reload=reopen, done=f"Đã sửa tiêu chí {node.path}")
 
     # ---- evidence --------------------------------------------------------------------------------------------
 
     def add_evidence_files(self, node) -> None:
+        """Each chosen file stored as evidence on a worker thread; one that is refused stops the rest (the
+        ones before it stay stored, and the list shows them)."""
         from par_desktop.services.par_index import evidence
-        from par_desktop.ui.export import ask_open_paths
-        from par_desktop.ui.operations import run_operation
+        from par_desktop.ui.saving import save
 
         if node is None or self.report is None:
             return
-        paths = ask_open_paths(self, f"Tài liệu kiểm chứng cho tiêu chí {node.path}", EVIDENCE_FILES)
+        paths = ui_export.ask_open_paths(self, f"Tài liệu kiểm chứng cho tiêu chí {node.path}", EVIDENCE_FILES)
         if not paths:
             return
         year, actor = self.report.year, self.ctx.actor
@@ -1097,16 +1143,11 @@ class ParIndexPage(QWidget):
             return len(paths)
 
         def finished(count) -> None:
-            self.ctx.notify_changed()
             self.ctx.status_message.emit(f"Đã thêm {count} tài liệu kiểm chứng cho tiêu chí {node.path}")
             self._load()
 
-        def failed(exc) -> None:
-            show_error(self, exc)
-            self.ctx.notify_changed()
-            self._load()
-
-        self.operation = run_operation(self, "Lưu tài liệu kiểm chứng", work, finished, on_error=failed)
+        self.operation = save(self, self.ctx, work, background="Lưu tài liệu kiểm chứng", on_saved=finished,
+                              on_failed=self._load)
 
     def add_evidence_document(self, node, register: bool) -> None:
         from par_desktop.services.par_index import evidence
@@ -1182,11 +1223,10 @@ class ParIndexPage(QWidget):
     # ---- imports ---------------------------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        from par_desktop.ui.export import ask_open_paths
 
         if not self.ctx.can("index"):
             return
-        paths = ask_open_paths(self, "Nhập bộ chỉ số của tỉnh", CRITERIA_FILES)
+        paths = ui_export.ask_open_paths(self, "Nhập bộ chỉ số của tỉnh", CRITERIA_FILES)
         if paths:
             self.import_criteria(paths[0])
 
@@ -1194,7 +1234,7 @@ class ParIndexPage(QWidget):
         from PySide6.QtWidgets import QInputDialog
 
         from par_desktop.services.par_index import criteria
-        from par_desktop.ui.operations import run_operation
+        from par_desktop.ui.saving import save
 
         if year is None:
             default = self.current_year() or self.today().year
@@ -1203,13 +1243,12 @@ class ParIndexPage(QWidget):
             if not ok:
                 return
         actor = self.ctx.actor
-        self.operation = run_operation(self, "Nhập bộ chỉ số", lambda _p: criteria.import_criteria(actor, path, year),
-                                       lambda result: self._imported(result), cancellable=False)
+        self.operation = save(self, self.ctx, lambda progress: criteria.import_criteria(actor, path, year),
+                              background="Nhập bộ chỉ số", on_saved=self._imported)
 
     def _imported(self, result) -> None:
         from par_desktop.ui.dialogs.index_dialogs import ChangesDialog
 
-        self.ctx.notify_changed()
         self.refresh()
         self.year.setCurrentIndex(max(0, self.year.findData(result.year)))
         lines = [f"Đã nhập {result.count} tiêu chí của bộ chỉ số năm {result.year}."]
@@ -1224,30 +1263,27 @@ class ParIndexPage(QWidget):
             ChangesDialog(result.compared_with, result.year, result.changes, self).exec()
 
     def import_appraisal(self) -> None:
-        from par_desktop.ui.export import ask_open_paths
-        from par_desktop.ui.operations import run_operation
+        from par_desktop.ui.saving import save
 
         year = self.current_year()
         if year is None or not self.ctx.can("index"):
             return
-        paths = ask_open_paths(self, f"Kết quả thẩm định năm {year}", APPRAISAL_FILES)
+        paths = ui_export.ask_open_paths(self, f"Kết quả thẩm định năm {year}", APPRAISAL_FILES)
         if not paths:
             return
         actor = self.ctx.actor
 
         def done(result) -> None:
-            self.ctx.notify_changed()
             self._load()
             lines = [f"Đã ghi điểm thẩm định {result.count} tiêu chí; {len(result.differences)} tiêu chí khác điểm tự "
                      "đánh giá (xem thẻ «Chênh lệch thẩm định»).", *(f"- {w}" for w in result.warnings)]
             show_message(self, "Kết quả thẩm định", "\n".join(lines), warning=bool(result.warnings))
             self.tabs.setCurrentIndex(4)
 
-        self.operation = run_operation(self, "Nhập kết quả thẩm định",
-                                       lambda _p: S.import_appraisal(actor, year, paths[0]), done, cancellable=False)
+        self.operation = save(self, self.ctx, lambda progress: S.import_appraisal(actor, year, paths[0]),
+                              background="Nhập kết quả thẩm định", on_saved=done)
 
 
 def a_held(node: S.ScoreNode) -> float:
     """Points an area holds: its maximum less what is at risk or lost."""
     return round(max(0.0, (node.max_points or 0) - node.at_risk - node.lost), 6)
-
