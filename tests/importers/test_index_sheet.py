@@ -118,7 +118,7 @@ def test_csv_table(tmp_path):
 def test_damaged_or_unknown_files(tmp_path):
     bad = tmp_path / "hong.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(InvalidInput, match="Không đọc được tệp Excel «hong.xlsx»"):
+    with pytest.raises(InvalidInput, match="hong.xlsx: không đọc được tệp Excel"):
         read_criteria(bad)
     with pytest.raises(InvalidInput, match="chỉ nhập được"):
         other = tmp_path / "x.docx"

@@ -177,3 +177,24 @@ def test_page_at_1366x768_and_150_percent(demo_db, tmp_path, scale, cli):
 
     image = QImage(str(out))
     assert image.width() >= 1366 * float(scale) * 0.9
+
+
+def test_a_score_saved_meanwhile_by_another_clerk_opens_the_conflict_dialog(demo_db, qtbot):
+    """Another clerk stored a new score after the page read it: "Tải lại" shows the stored score and puts
+    back the explanation this clerk typed (the other clerk did not change it)."""
+    page = make_page(qtbot, demo_db)
+    page._select_path("III.1.1")
+    criterion_id = page.panel.node.id
+    S.set_self_score(SYSTEM, criterion_id, 0.5, "")            # the other clerk, after the page loaded
+    page.panel.self_points.setText("1,5")
+    page.panel.self_note.setPlainText("Công bố đúng hạn cả 12 quyết định")
+    seen: list = []
+    answer_next_dialog("reload", seen, keep_dialog=True)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.panel.save_score.click()
+    dialog = seen[0]
+    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["Điểm tự đánh giá",
+                                                                                        "Giải trình"]
+    assert page.panel.node.self_points == 0.5 and page.panel.self_points.text() == "0,5"
+    assert page.panel.self_note.toPlainText() == "Công bố đúng hạn cả 12 quyết định"
+    assert IndexAssessment.get(IndexAssessment.criterion == criterion_id).self_points == 0.5

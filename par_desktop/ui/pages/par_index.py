@@ -963,9 +963,11 @@ class ParIndexPage(QWidget):
 
     # ---- writes (every change through the services, then the page reloads) -------------------------------------
 
-    def _write(self, work, *, done: str = "", version=None, edit=None, on_reload=None) -> bool:
+    def _write(self, work, *, done: str = "", versioned: bool = False, version=None, edit=None,
+               on_reload=None) -> bool:
         """One change through ``ui.saving.save`` (conflicts settled with the clerk, errors shown, every open
-        view told); then the page reloads. ``version``: the record's version, ``work(version)`` then."""
+        view told); then the page reloads. ``versioned``: ``work(version)`` with the record's ``version``
+        (None: no row yet, or the clerk chose to overwrite)."""
         from par_desktop.ui.saving import save
 
         def saved(_value) -> None:
@@ -973,7 +975,7 @@ class ParIndexPage(QWidget):
                 self.ctx.status_message.emit(done)
             self._load()
 
-        if version is None:
+        if not versioned:
             return bool(save(self, self.ctx, work, on_saved=saved))
         return bool(save(self, self.ctx, work, version=version, edit=edit, on_saved=saved, on_reload=on_reload))
 
@@ -992,8 +994,8 @@ class ParIndexPage(QWidget):
                     labels={"self_points": "Điểm tự đánh giá", "self_note": "Giải trình"},
                     formats={"self_points": lambda v: vn_points(v) if isinstance(v, float) else str(v or "")})
         self._write(lambda version: S.set_self_score(self.ctx.actor, node.id, points.strip() or None, note, version),
-                    version=node.assessment_version, edit=edit, done=f"Đã lưu điểm tiêu chí {node.path}",
-                    on_reload=lambda kept: self._reload_typing(node.id, kept))
+                    versioned=True, version=node.assessment_version, edit=edit,
+                    done=f"Đã lưu điểm tiêu chí {node.path}", on_reload=lambda kept: self._reload_typing(node.id, kept))
 
     def _reload_typing(self, criterion_id: int, kept: dict) -> None:
         """"Tải lại" after a conflict: the stored scores come back, the clerk's other typing is put back."""
@@ -1027,13 +1029,13 @@ class ParIndexPage(QWidget):
                 return
             note = dialog.value()
         self._write(lambda version: S.review(self.ctx.actor, node.id, accept=accept, note=note, expected_version=version),
-                    version=node.assessment_version, on_reload=lambda _kept: self._load())
+                    versioned=True, version=node.assessment_version, on_reload=lambda _kept: self._load())
 
     def save_appraised(self, node, points: str, reason: str) -> None:
         if node is not None:
             self._write(lambda version: S.set_appraised(self.ctx.actor, node.id, points.strip() or None, reason,
                                                         version),
-                        version=node.assessment_version, on_reload=lambda _kept: self._load())
+                        versioned=True, version=node.assessment_version, on_reload=lambda _kept: self._load())
 
     def accept_all(self) -> None:
         year = self.current_year()
@@ -1118,7 +1120,8 @@ class ParIndexPage(QWidget):
             self._load()
 
         self._write(lambda version: criteria.update_criterion(self.ctx.actor, node.id, version, **changes),
-                    version=node.criterion_version, edit=edit, on_reload=reopen, done=f"Đã sửa tiêu chí {node.path}")
+                    versioned=True, version=node.criterion_version, edit=edit, on_reload=reopen,
+                    done=f"Đã sửa tiêu chí {node.path}")
 
     # ---- evidence --------------------------------------------------------------------------------------------
 
