@@ -43,7 +43,7 @@ _MINUS_SIGNS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
 # ---- numbers ----------------------------------------------------------------------------------------
 
-def parse_points(value, *, where: str = "") -> float | None:
+def parse_points(value: object, *, where: str = "") -> float | None:
     """A number of points as written in a sheet or typed by a clerk: ``0,5``, ``0.5``, ``-2``, ``+1``,
     ``1,5 điểm``, or a number cell. Blank gives None; anything else is an error naming ``where``."""
     if value is None:
@@ -64,7 +64,7 @@ def parse_points(value, *, where: str = "") -> float | None:
     return float(cleaned.replace(",", "."))
 
 
-def written_sign(value) -> str:
+def written_sign(value: object) -> str:
     """"+" or "-" when a points cell is text written with an explicit sign, else ""."""
     if isinstance(value, str):
         text = nfc(value).translate(dict.fromkeys(map(ord, _MINUS_SIGNS), "-"))
@@ -108,7 +108,7 @@ def sum_known(values: Iterable[float | None]) -> float | None:
 
 # ---- codes ------------------------------------------------------------------------------------------
 
-def normalise_code(value) -> str:
+def normalise_code(value: object) -> str:
     """A code cell as a code: ``"1.1.1."`` → ``"1.1.1"``, ``" ii "`` → ``"II"``, a number cell 2 → ``"2"``."""
     if value is None:
         return ""
@@ -183,6 +183,7 @@ def parse_bands(text: str, *, max_points: float | None = None, percent: bool = T
             raise InvalidInput(f"{prefix}không hiểu mức «{item}» của thang điểm; ghi dạng «≥100%: 1; ≥90%: 0,5; "
                                "còn lại: 0».")
         points = parse_points(match.group("points"), where=f"{prefix}thang điểm")
+        assert points is not None   # the pattern requires digits
         cond = nfc(match.group("cond")).replace("≥", ">=").replace("≤", "<=").replace("=>", ">=").replace("=<", "<=")
         folded = fold(cond)
         if folded.strip(" .") in _ELSE_WORDS:
@@ -233,6 +234,8 @@ def band_points(bands: Sequence[Band], value: float | None) -> float | None:
         if band.op == "else":
             return band.points
         t = band.threshold
+        if t is None:
+            continue
         if ((band.op == ">=" and value >= t) or (band.op == ">" and value > t) or (band.op == "<=" and value <= t)
                 or (band.op == "<" and value < t)):
             return band.points
@@ -679,11 +682,11 @@ def compare_sets(old: Sequence[CompareRow], new: Sequence[CompareRow]) -> list[S
     return changes
 
 
-def path_sort_key(path: str) -> tuple:
+def path_sort_key(path: str) -> tuple[tuple[int, int | str], ...]:
     """Order codes as the table does: I < II < … and 1 < 1.2 < 1.10."""
     from par_desktop.domain.text import from_roman
 
-    key = []
+    key: list[tuple[int, int | str]] = []
     for part in path.split("."):
         if part.isdigit():
             key.append((1, int(part)))

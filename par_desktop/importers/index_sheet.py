@@ -354,7 +354,7 @@ def read_appraisal(path: str | Path) -> list[AppraisalRow]:
     for r in range(header_row + 1, len(grid.cells) + 1):
         row = grid.cells[r - 1]
 
-        def value(key: str):
+        def value(key: str, row=row):
             c = columns.get(key)
             return row[c] if c is not None and c < len(row) else None
 

@@ -17,10 +17,10 @@ from docx import Document
 from conftest import run_cli
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from index_files import (  # noqa: E402
+from index_files import (
     PLAN_ROWS, ROWS_2024, write_appraisal_xlsx, write_criteria_xlsx, write_one_stop_xlsx,
 )
-from plan_files import write_plan_xlsx  # noqa: E402
+from plan_files import write_plan_xlsx
 
 # 20 dossiers of 2024: 12 online, 19 closed by their due moment, 1 closed late.
 DOSSIERS = [(f"H.2024.{n:03d}", "Trực tuyến" if n < 12 else "Trực tiếp", "04/03/2024 09:00", "11/03/2024 09:00",

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from index_files import HEADER, ROWS_2024, write_appraisal_xlsx, write_criteria_xlsx  # noqa: E402
+from index_files import HEADER, ROWS_2024, write_appraisal_xlsx, write_criteria_xlsx
 
-from par_desktop.domain import par_index as rules  # noqa: E402
-from par_desktop.errors import InvalidInput  # noqa: E402
-from par_desktop.importers.index_sheet import read_appraisal, read_criteria  # noqa: E402
+from par_desktop.domain import par_index as rules
+from par_desktop.errors import InvalidInput
+from par_desktop.importers.index_sheet import read_appraisal, read_criteria
 
 
 def test_the_table_as_provinces_publish_it(tmp_path):

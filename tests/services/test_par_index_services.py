@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from index_files import ROWS_2024, write_appraisal_xlsx, write_criteria_xlsx  # noqa: E402
+from index_files import ROWS_2024, write_appraisal_xlsx, write_criteria_xlsx
 
-from par_desktop.db.models import (  # noqa: E402
+from par_desktop.db.models import (
     AuditLog, IndexAssessment, IndexCriterion, IndexEvidence, IndexEvidenceBlob, IndexSet, Unit,
 )
-from par_desktop.errors import InvalidInput, NotFound, PermissionDenied  # noqa: E402
-from par_desktop.services import settings, stats  # noqa: E402
-from par_desktop.services.par_index import criteria as C  # noqa: E402
-from par_desktop.services.par_index import evidence as E  # noqa: E402
-from par_desktop.services.par_index import metrics as M  # noqa: E402
-from par_desktop.services.par_index import outputs as O  # noqa: E402
-from par_desktop.services.par_index import scoring as S  # noqa: E402
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
+from par_desktop.services import settings, stats
+from par_desktop.services.par_index import criteria as C
+from par_desktop.services.par_index import evidence as E
+from par_desktop.services.par_index import metrics as M
+from par_desktop.services.par_index import outputs as O
+from par_desktop.services.par_index import scoring as S
+from par_desktop.services.session import SYSTEM, Actor
 
 TODAY = date(2025, 1, 15)
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

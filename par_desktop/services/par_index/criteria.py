@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import SUMMARISED, audit, delete_record, insert_record, row_values, update_record
@@ -186,7 +187,7 @@ def save_parsed(actor: Actor, year: int, parsed: rules.ParsedSet, *, warnings: l
         if index_set is not None and index_set.state == "locked":
             raise InvalidInput(f"Bộ chỉ số năm {year} đã khóa (đã gửi kết quả tự đánh giá): hãy mở khóa trước khi "
                                "nhập lại bảng chỉ số.")
-        values = dict(title=nfc(title) or f"Bộ chỉ số cải cách hành chính năm {year}", source_file=source_file,
+        values: dict[str, Any] = dict(title=nfc(title) or f"Bộ chỉ số cải cách hành chính năm {year}", source_file=source_file,
                       source_sha256=source_sha256, is_example=example)
         if index_set is None:
             index_set = insert_record(IndexSet, actor.username, year=year, **values)
@@ -200,7 +201,7 @@ def save_parsed(actor: Actor, year: int, parsed: rules.ParsedSet, *, warnings: l
             if item.path in coordinators:
                 extra = _unit_and_coordinators(coordinators[item.path], where, warnings)
                 coordinator_ids += [u for u in [extra[0], *extra[1]] if u is not None and u not in coordinator_ids]
-            fields = dict(parent=ids[item.parent_path] if item.parent_path else None, code=item.code,
+            fields: dict[str, Any] = dict(parent=ids[item.parent_path] if item.parent_path else None, code=item.code,
                           level=item.level, position=position, title=item.title, max_points=item.max_points,
                           written_max=item.written_max, kind=item.kind, guidance=item.guidance,
                           evidence_required=item.evidence_required, unit_text=item.unit_text, metric=item.metric,
@@ -234,7 +235,7 @@ def save_parsed(actor: Actor, year: int, parsed: rules.ParsedSet, *, warnings: l
 
 def _remove_missing(actor: Actor, year: int, gone: list[IndexCriterion]) -> None:
     ids = [c.id for c in gone]
-    used = set()
+    used: set[int] = set()
     for model, column in ((IndexEvidenceLink, IndexEvidenceLink.criterion), (IndexCriterionTask, IndexCriterionTask.criterion)):
         used.update(i for (i,) in model.select(column).where(column.in_(ids)).tuples())
     used.update(i for (i,) in IndexAssessment.select(IndexAssessment.criterion).where(
@@ -396,14 +397,15 @@ def update_criterion(actor: Actor, criterion_id: int, expected_version: int | No
             values["score_steps"] = steps.text()
         metric = nfc(changes.get("metric", criterion.metric)).lower()
         bands_text = changes.get("bands", criterion.bands) or ""
-        if metric and metrics.metric(metric) is None:
+        chosen = metrics.metric(metric) if metric else None
+        if metric and chosen is None:
             raise InvalidInput(f"{where}: không có chỉ tiêu tự tính «{metric}».")
         if metric and not leaf:
             raise InvalidInput(f"{where}: chỉ tiêu tự tính chỉ gắn với tiêu chí không có tiêu chí con.")
-        if metric:
+        if chosen is not None:
             if not nfc(bands_text):
                 raise InvalidInput(f"{where}: chỉ tiêu tự tính cần thang điểm (ví dụ «≥100%: 1; ≥90%: 0,5; còn lại: 0»).")
-            percent = metrics.metric(metric).percent
+            percent = chosen.percent
             bands = rules.parse_bands(bands_text, max_points=abs(max_points or 0), percent=percent, where=where)
             values["bands"] = rules.bands_text(bands, "%" if percent else "")
         elif nfc(bands_text):
@@ -428,7 +430,7 @@ def update_criterion(actor: Actor, criterion_id: int, expected_version: int | No
         if "task_ids" in changes:
             _sync_tasks(actor, criterion, [int(i) for i in changes["task_ids"]])
         if "max_points" in changes or "kind" in changes:
-            recompute_maxima(actor, criterion.index_set_id)
+            _recompute_maxima(actor, criterion.index_set_id)
         return IndexCriterion.get_by_id(criterion.id)
 
 
@@ -470,7 +472,7 @@ def link_tasks(actor: Actor, year: int, code: str, task_refs: Sequence[str]) -> 
     return update_criterion(actor, criterion.id, None, task_ids=[*current, *ids])
 
 
-def recompute_maxima(actor: Actor, set_id: int) -> None:
+def _recompute_maxima(actor: Actor, set_id: int) -> None:
     """A parent's maximum is its children's sum (of its own kind)."""
     items = criteria_of(set_id)
     children: dict[int, list[IndexCriterion]] = defaultdict(list)
@@ -506,7 +508,7 @@ def add_criterion(actor: Actor, year: int, *, code: str, title: str, max_points=
         if parent_id is not None and (parent is None or parent.index_set_id != index_set.id):
             raise NotFound("Tiêu chí cha không còn tồn tại.")
         roman_scope = parent is not None and rules.code_shape(parent.path.split(".")[0]) == "roman"
-        path = f"{parent.path.split('.')[0]}.{code}" if roman_scope and shape == "numeric" else code
+        path = f"{parent.path.split('.')[0]}.{code}" if parent is not None and roman_scope and shape == "numeric" else code
         if IndexCriterion.select().where((IndexCriterion.index_set == index_set.id) & (IndexCriterion.path == path)).exists():
             raise InvalidInput(f"Bộ chỉ số năm {year} đã có tiêu chí mã {code}.")
         kind = kind or (parent.kind if parent is not None else "normal")
@@ -529,7 +531,7 @@ def add_criterion(actor: Actor, year: int, *, code: str, title: str, max_points=
         record = insert_record(IndexCriterion, actor.username, index_set=index_set.id, parent=parent.id if parent else None,
                                code=code, path=path, level=(parent.level + 1) if parent else 0, position=position,
                                title=title, max_points=points, kind=kind)
-        recompute_maxima(actor, index_set.id)
+        _recompute_maxima(actor, index_set.id)
         return record
 
 
@@ -557,7 +559,7 @@ def delete_criterion(actor: Actor, criterion_id: int, expected_version: int | No
                                 current=row_values(criterion), table="index_criterion", record_id=str(criterion.id))
         _open_set(criterion)
         delete_record(criterion, actor.username)
-        recompute_maxima(actor, criterion.index_set_id)
+        _recompute_maxima(actor, criterion.index_set_id)
 
 
 def update_set(actor: Actor, year: int, expected_version: int | None = None, **changes) -> IndexSet:

@@ -264,9 +264,10 @@ def index_review_data(year: int | None, today: date | None = None):
     year = document_year(year)
     report = S.score_report(year, today)
     heads = unit_heads()
-    units, rows = [], []
+    units: list[UnitLoss] = []
+    rows: list[LostRow] = []
     for unit, unit_id, lost, nodes in lost_by_unit(report):
-        name, title = heads.get(unit_id, ("", ""))
+        name, title = heads.get(unit_id, ("", "")) if unit_id is not None else ("", "")
         head = " ".join(x for x in (title, name) if x)
         reasons = tuple(dict.fromkeys(n.appraisal_reason for n in nodes if n.appraisal_reason))
         units.append(UnitLoss(unit, head, lost, tuple((n.path, n.lost) for n in nodes), reasons))

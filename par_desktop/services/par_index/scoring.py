@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, insert_record, update_record
@@ -93,7 +94,7 @@ def set_self_score(actor: Actor, criterion_id: int, points, note: str = "",
         if not office and row.state in ("submitted", "accepted"):
             raise InvalidInput(f"Tiêu chí {criterion.path} đã gửi Văn phòng ({STATE_LABELS[row.state].lower()}): chỉ sửa "
                                "được khi Văn phòng trả lại.")
-        changes = dict(self_points=value, self_note=nfc(note), scored_by=actor.username, scored_at=datetime.now(),
+        changes: dict[str, Any] = dict(self_points=value, self_note=nfc(note), scored_by=actor.username, scored_at=datetime.now(),
                        state="accepted" if office else "draft")
         if office:
             changes.update(reviewed_by=actor.username, reviewed_at=datetime.now())
@@ -580,8 +581,8 @@ def score_report(year: int, today: date | None = None) -> ScoreReport:
         if node.metric:
             value = metric_values.get(node.metric)
             node.metric_value = None if value is None or value.value is None else round(value.value, 4)
-            bands = rules.parse_bands(node.bands, percent=metrics.metric(node.metric).percent
-                                      if metrics.metric(node.metric) else True) if node.bands else ()
+            known = metrics.metric(node.metric)
+            bands = rules.parse_bands(node.bands, percent=known.percent if known else True) if node.bands else ()
             node.computed_points = rules.band_points(bands, None if value is None else value.value)
             top = rules.top_points(bands)
         else:
