@@ -416,12 +416,11 @@ def write_pack(year: int, out: str | Path, progress=None) -> PackResult:
                         dest.write(chunk)
                         written += len(chunk)
         os.replace(tmp, out)
-    except PermissionError:
-        _drop(tmp)
-        raise InvalidInput(f"Không ghi được tệp {out}: tệp đang mở hoặc thư mục không cho phép ghi.") from None
     except OSError as exc:
+        from par_desktop.windows import explain_write_error
+
         _drop(tmp)
-        raise InvalidInput(f"Không ghi được tệp {out}: {exc.strerror or exc}.") from None
+        raise explain_write_error(out, exc) from None
     except BaseException:
         _drop(tmp)
         raise

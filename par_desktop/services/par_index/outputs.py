@@ -149,11 +149,10 @@ def _save(book, out: Path) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         book.save(out)
-    except PermissionError:
-        raise InvalidInput(f"Không ghi được tệp {out}: tệp đang mở trong Excel hoặc thư mục không cho phép ghi. "
-                           "Hãy đóng tệp rồi thử lại.") from None
     except OSError as exc:
-        raise InvalidInput(f"Không ghi được tệp {out}: {exc.strerror or exc}.") from None
+        from par_desktop.windows import explain_write_error
+
+        raise explain_write_error(out, exc) from None
     return out
 
 

@@ -1208,20 +1208,24 @@ class ParIndexPage(QWidget):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def save_evidence(self, evidence_id: int | None) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        """Save a copy of a stored file where the clerk chooses (its own name and type)."""
+        from par_desktop.windows import explain_write_error
 
         found = self._evidence_file(evidence_id)
         if found is None:
             return
         name, content = found
-        chosen, _ = QFileDialog.getSaveFileName(self, "Lưu tài liệu kiểm chứng", str(Path.home() / name))
-        if chosen:
-            try:
-                Path(chosen).write_bytes(content)
-            except OSError as exc:
-                from par_desktop.errors import InvalidInput
-
-                show_error(self, InvalidInput(f"Không ghi được tệp {chosen}: {exc.strerror or exc}."))
+        suffix = Path(name).suffix.lower()
+        path = ui_export.ask_save_path(self, "Lưu tài liệu kiểm chứng", name,
+                                       file_filter=f"Tệp {suffix} (*{suffix})" if suffix else "Mọi tệp (*)", suffix=suffix)
+        if path is None:
+            return
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            show_error(self, explain_write_error(path, exc))
+            return
+        self.ctx.status_message.emit(f"Đã lưu {path}")
 
     # ---- imports ---------------------------------------------------------------------------------------------
 
