@@ -88,16 +88,18 @@ def _sum(condition):
 def dossiers_on_time_rate(period: MetricPeriod) -> MetricValue:
     first, after = _bounds(period)
     d = Dossier
-    row = (d.select(fn.COUNT(d.id), _sum(d.closed_at <= d.due_at))
-           .where((d.closed_at >= first) & (d.closed_at < after) & ~d.withdrawn).tuples().first())
+    query = d.select(fn.COUNT(d.id), _sum(d.closed_at <= d.due_at)).where(
+        (d.closed_at >= first) & (d.closed_at < after) & ~d.withdrawn)
+    row = connection.table_scan(query, d).tuples().first()
     return rate(row[1] or 0, row[0] or 0)
 
 
 def dossiers_online_rate(period: MetricPeriod) -> MetricValue:
     first, after = _bounds(period)
     d = Dossier
-    row = (d.select(fn.COUNT(d.id), _sum(d.channel == "online"))
-           .where((d.received_at >= first) & (d.received_at < after) & ~d.withdrawn).tuples().first())
+    query = d.select(fn.COUNT(d.id), _sum(d.channel == "online")).where(
+        (d.received_at >= first) & (d.received_at < after) & ~d.withdrawn)
+    row = connection.table_scan(query, d).tuples().first()
     return rate(row[1] or 0, row[0] or 0)
 
 
@@ -146,10 +148,12 @@ def overdue_explained_rate(period: MetricPeriod) -> MetricValue:
     closed_late = (d.closed_at >= first) & (d.closed_at < after) & (d.closed_at > d.due_at)
     open_overdue = ((d.received_at < after) & (d.closed_at.is_null() | (d.closed_at >= after)) & (d.due_at < moment)
                     & d.paused_since.is_null() & ~paused_at_end)
-    row = (d.select(fn.COUNT(d.id), _sum(explained)).join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
+    row = (connection.table_scan(d.select(fn.COUNT(d.id), _sum(explained)), d)
+           .join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
            .where((closed_late | open_overdue) & ~d.withdrawn).tuples().first())
     total, done = row[0] or 0, row[1] or 0
-    paused = (d.select(d.id, explained.alias("ok")).join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
+    paused = (connection.table_scan(d.select(d.id, explained.alias("ok")), d)
+              .join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
               .where((d.received_at < after) & (d.closed_at.is_null() | (d.closed_at >= after)) & ~d.withdrawn
                      & (d.paused_since.is_null(False) | paused_at_end)).tuples())
     paused = list(paused)
@@ -171,9 +175,14 @@ def overdue_explained_rate(period: MetricPeriod) -> MetricValue:
 _REGISTRY: dict[str, Metric] = {}
 
 
+# the keys registered from service_quality's dossier indicators (computed together when several are wanted)
+_SERVICE_DOSSIER_KEYS: set[str] = set()
+
+
 def register(metric: Metric) -> None:
     """Add (or replace) a metric; criteria sets name it by ``metric.key``."""
     _REGISTRY[metric.key] = metric
+    _SERVICE_DOSSIER_KEYS.discard(metric.key)
 
 
 for _metric in (
@@ -204,13 +213,14 @@ def _service_metric(function) -> Callable[[MetricPeriod], MetricValue]:
 def _register_service_indicators() -> None:
     """The service indicators of DOMAIN.md §10 (``services.service_quality``), under their own keys."""
     from par_desktop.domain.service_index import DEFAULT_INDICATORS
-    from par_desktop.services.service_quality import INDICATOR_FUNCTIONS
+    from par_desktop.services.service_quality import DOSSIER_KEYS, INDICATOR_FUNCTIONS
 
     names = {d.key: d.name for d in DEFAULT_INDICATORS}
     for key, function in INDICATOR_FUNCTIONS.items():
         register(Metric(key, f"Chỉ số phục vụ: {names.get(key, key)}", key != "avg_resolution_days",
                         _service_metric(function), "Chỉ số chất lượng phục vụ (Quyết định 766/QĐ-TTg), cùng cách tính "
                         "với stats service-index"))
+    _SERVICE_DOSSIER_KEYS.update(DOSSIER_KEYS)
 
 
 _register_service_indicators()
@@ -233,7 +243,15 @@ def percent_keys() -> list[str]:
 
 
 def compute(period: MetricPeriod, wanted: Iterable[str] | None = None) -> dict[str, MetricValue]:
-    """The value of each wanted metric (default: all) for the period, one SQL aggregate each."""
+    """The value of each wanted metric (default: all) for the period: one SQL aggregate each, except the
+    service indicators on dossiers, counted together (one pass over the dossiers per side)."""
+    from par_desktop.services.service_quality import dossier_figures
+
     chosen = list(_REGISTRY) if wanted is None else [k for k in dict.fromkeys(wanted) if k in _REGISTRY]
+    together = [k for k in chosen if k in _SERVICE_DOSSIER_KEYS]
     with connection.translated_errors():
-        return {key: _REGISTRY[key].compute(period) for key in chosen}
+        values: dict[str, MetricValue] = {}
+        if len(together) > 1:
+            figures = dossier_figures(period.start, period.end)
+            values = {k: MetricValue(figures[k].value, figures[k].numerator, figures[k].denominator) for k in together}
+        return {key: values[key] if key in values else _REGISTRY[key].compute(period) for key in chosen}
