@@ -198,3 +198,14 @@ def test_a_score_saved_meanwhile_by_another_clerk_opens_the_conflict_dialog(demo
     assert page.panel.node.self_points == 0.5 and page.panel.self_points.text() == "0,5"
     assert page.panel.self_note.toPlainText() == "Công bố đúng hạn cả 12 quyết định"
     assert IndexAssessment.get(IndexAssessment.criterion == criterion_id).self_points == 0.5
+
+
+def test_the_page_fits_a_1366x768_screen_at_150_percent(demo_db, qtbot):
+    """At 150 % a 1366×768 screen is 910×512 logical pixels; the menu bar, the page title and the status bar
+    take about 100 of them, so the page (every tab, charts included: they scroll) must need no more than
+    400 high, and leave the navigation its width."""
+    page = make_page(qtbot, demo_db)
+    for tab in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(tab)
+        hint = page.minimumSizeHint()
+        assert hint.height() <= 400 and hint.width() <= 910 - 220, (tab, hint)

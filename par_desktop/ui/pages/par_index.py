@@ -119,6 +119,18 @@ def _chart_view(title: str) -> QChartView:
     return view
 
 
+def _scrolled(view: QChartView) -> QScrollArea:
+    """A chart in a scroll area: it keeps the height its labels need while the tab shrinks to fit a small
+    screen (1366×768 at 150 %)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumHeight(60)
+    area.setWidget(view)
+    return area
+
+
 def fill_held_chart(view: QChartView, labels: list[str], held: list[float], at_risk: list[float],
                     lost: list[float]) -> None:
     """Stacked horizontal bars: held (green), at risk (amber), lost (red) — the legend names each colour."""
@@ -590,7 +602,7 @@ class ParIndexPage(QWidget):
         self.risk_table.activated.connect(self.select_criterion)
         risk_split = QSplitter(Qt.Orientation.Vertical)
         risk_split.setObjectName("riskSplitter")
-        risk_split.addWidget(self.area_chart)
+        risk_split.addWidget(_scrolled(self.area_chart))
         risk_split.addWidget(self.risk_table)
         risk_split.setSizes([270, 200])
         risk_tab = QWidget()
@@ -606,7 +618,7 @@ class ParIndexPage(QWidget):
         unit_split = QSplitter(Qt.Orientation.Vertical)
         unit_split.setObjectName("unitSplitter")
         unit_split.addWidget(self.unit_table)
-        unit_split.addWidget(self.unit_chart)
+        unit_split.addWidget(_scrolled(self.unit_chart))
         unit_split.setSizes([220, 320])
         unit_tab = QWidget()
         unit_layout = QVBoxLayout(unit_tab)
