@@ -4,45 +4,22 @@ reads, and the page at 1366×768 and at 150 %."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from PySide6.QtCore import QModelIndex
 
 from gui_helpers import answer_next_dialog
-from par_desktop.db.models import IndexAssessment, User
+from index_page_helpers import TODAY, account, make_page, reload
+from par_desktop.db.models import IndexAssessment
 from par_desktop.domain.par_index import vn_points
 from par_desktop.services.par_index import criteria as C
 from par_desktop.services.par_index import scoring as S
-from par_desktop.services.session import SYSTEM, Actor
-from par_desktop.ui.context import AppContext
+from par_desktop.services.session import SYSTEM
 from par_desktop.ui.models.index_model import (
     COLUMNS, EVIDENCE, NODE_ROLE, SELF, STATE, IndexFilterModel, IndexTreeModel,
 )
-from par_desktop.ui.pages.par_index import ParIndexPage
 
 pytestmark = pytest.mark.gui
-TODAY = date(2025, 1, 15)
-
-
-def make_page(qtbot, db, actor=SYSTEM) -> ParIndexPage:
-    page = ParIndexPage(AppContext(str(db), actor), today=TODAY)
-    qtbot.addWidget(page)
-    page.resize(1366, 700)
-    with qtbot.waitSignal(page.loaded, timeout=20000):
-        page.refresh()
-    page.show()
-    return page
-
-
-def reload(qtbot, page, action, *args):
-    with qtbot.waitSignal(page.loaded, timeout=20000):
-        action(*args)
-
-
-def account(username: str) -> Actor:
-    user = User.get(User.username == username)
-    return Actor(user.username, user.role, user.unit_id, user.full_name)
 
 
 def test_tree_model_passes_the_model_tester(demo_db, qtmodeltester):

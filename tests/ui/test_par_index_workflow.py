@@ -16,37 +16,19 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QTableWidget
 
 from gui_helpers import answer_next_dialog
+from index_page_helpers import account, make_page, reload
 from par_desktop.db.models import IndexAssessment, IndexCriterion, IndexEvidence, IndexEvidenceLink, IndexSet, User
 from par_desktop.services import register
 from par_desktop.services.par_index import criteria as C
 from par_desktop.services.par_index import scoring as S
-from par_desktop.services.session import SYSTEM, Actor
+from par_desktop.services.session import SYSTEM
 from par_desktop.ui import export as ui_export
-from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.index_dialogs import ChangesDialog, CriterionDialog, ExternalDocumentDialog, TextDialog
-from par_desktop.ui.pages.par_index import ParIndexPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from index_files import write_criteria_xlsx
 
 pytestmark = pytest.mark.gui
-TODAY = date(2025, 1, 15)
-
-
-def make_page(qtbot, db, actor=SYSTEM) -> ParIndexPage:
-    page = ParIndexPage(AppContext(str(db), actor), today=TODAY)
-    qtbot.addWidget(page)
-    page.resize(1366, 700)
-    with qtbot.waitSignal(page.loaded, timeout=20000):
-        page.refresh()
-    page.show()
-    return page
-
-
-def reload(qtbot, page, action, *args):
-    """Run ``action`` and wait for the page to show the stored data again."""
-    with qtbot.waitSignal(page.loaded, timeout=20000):
-        action(*args)
 
 
 def fill_next(dialog_type, fill, seen: list | None = None, *, accept: bool = True) -> None:
@@ -61,11 +43,6 @@ def fill_next(dialog_type, fill, seen: list | None = None, *, accept: bool = Tru
         else:
             QTimer.singleShot(20, poll)
     QTimer.singleShot(0, poll)
-
-
-def account(username: str) -> Actor:
-    user = User.get(User.username == username)
-    return Actor(user.username, user.role, user.unit_id, user.full_name)
 
 
 def assessment(path: str, year: int = 2024) -> IndexAssessment:
