@@ -180,7 +180,7 @@ def _units_table(units: Sequence[UnitLoss]) -> Table:
                     bold=True))
     header = [Row(["TT", "Phòng, đơn vị chủ trì", "Người đứng đầu", "Tiêu chí bị mất điểm (số điểm)", "Tổng điểm bị mất",
                    "Lý do"])]
-    return Table(widths=[6, 24, 20, 24, 10, 26], header=header, rows=body, font_size=TABLE_SIZE,
+    return Table(widths=[5, 18, 17, 22, 9, 34], header=header, rows=body, font_size=TABLE_SIZE,
                  align=["center", "left", "left", "left", "center", "left"])
 
 
