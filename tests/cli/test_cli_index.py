@@ -120,8 +120,10 @@ def test_done_when_maxima_computed_points_and_self_scores(fresh):
     assert metrics["unit_reports_on_time_rate"] == {"value": None, "numerator": 0, "denominator": 0}
 
 
-def test_report_and_pack_list_every_code(fresh):
-    db, folder = fresh["db"], fresh["folder"]
+def test_report_and_pack_list_every_code(fresh, tmp_path):
+    db, folder = tmp_path / "copy.db", tmp_path
+    shutil.copy(fresh["db"], db)
+    ok(run_cli("index", "set-score", "I.1.1", "--year", "2024", "--score", "0,25", "--note", "Ban hành chậm", db=db))
     pdf = folder / "kh.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
     ok(run_cli("index", "evidence", "add", "I.1.1", "II.1.1", "--year", "2024", "--file", str(pdf), db=db), "ok\n")
@@ -208,6 +210,26 @@ def test_bad_files_give_one_error_line_and_change_nothing(fresh, tmp_path):
     assert all(item["filename"] != "tool.pdf" for item in listing)
     assert ok(run_cli("index", "metrics", "--year", "2025", db=db)).stdout.startswith("Chỉ tiêu tự tính năm 2025")
 
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a full disk is simulated with RLIMIT_FSIZE (POSIX)")
+def test_a_full_disk_leaves_no_broken_table_or_pack(fresh, tmp_path):
+    """Writing the table or the pack's index sheet fails part-way (the disk is full): one error line, no
+    traceback (openpyxl's half-written sheet fails again when collected), no broken file left behind."""
+    import resource
+
+    def full_disk():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))
+
+    out = tmp_path / "ra"
+    out.mkdir()
+    for args in (["index", "export", "--year", "2024", "--out", str(out / "bang.xlsx")],
+                 ["index", "evidence-pack", "--year", "2024", "--out", str(out / "tlkc.zip")]):
+        result = subprocess.run([sys.executable, "-m", "par_desktop", "--db", str(fresh["db"]), *args],
+                                capture_output=True, text=True, timeout=120, preexec_fn=full_disk,
+                                cwd=Path(__file__).resolve().parents[2])
+        assert "đã đầy" in error(result)
+    assert list(out.iterdir()) == []
 
 def test_reading_commands_load_no_qt(fresh):
     probe = ("import sys, contextlib, io\nfrom par_desktop.cli.main import main\n"

@@ -137,12 +137,21 @@ def _read_file(item: str | Path | tuple[str, bytes]) -> tuple[str, bytes]:
         with path.open("rb") as handle:
             head = handle.read(2048)
     except OSError as exc:
-        raise InvalidInput(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.") from None
+        raise _unreadable(path, exc) from None
     check_file(path.name, size, head)
     try:
         return safe_name(path.name), path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.") from None
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: OSError) -> InvalidInput:
+    if isinstance(exc, FileNotFoundError):
+        return InvalidInput(f"Không có tệp «{path}» (đã bị xóa, đổi tên, hoặc thư mục mạng không truy cập được).")
+    if isinstance(exc, PermissionError):
+        return InvalidInput(f"Không đọc được tệp «{path.name}»: tài khoản Windows này không có quyền đọc, hoặc tệp "
+                            "đang bị chương trình khác khóa.")
+    return InvalidInput(f"Không đọc được tệp «{path.name}»: {exc.strerror or exc}.")
 
 
 def _criteria(year: int, criterion_ids: Sequence[int]) -> tuple[IndexSet, list[IndexCriterion]]:

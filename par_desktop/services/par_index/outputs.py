@@ -10,7 +10,12 @@ Text cells are written as text (``domain.safe_cells``): a value that begins with
 
 from __future__ import annotations
 
+import gc
 import io
+import logging
+import os
+import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -132,7 +137,8 @@ def export_self_assessment(year: int, out: str | Path, today: date | None = None
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    return _save(book, out)
+    _save(book, out)
+    return out
 
 
 def evidence_lines(year: int) -> tuple[dict[int, list[str]], int]:
@@ -145,15 +151,46 @@ def evidence_lines(year: int) -> tuple[dict[int, list[str]], int]:
     return listed, len(pieces)
 
 
-def _save(book, out: Path) -> Path:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        book.save(out)
-    except OSError as exc:
-        from par_desktop.windows import explain_write_error
+def _save(book, out: Path | io.BytesIO) -> None:
+    """Write a workbook to ``out`` (a file: under a temporary name in its folder, renamed when whole, so a
+    failed write leaves no broken file). openpyxl writes each sheet through a temporary file first (with lxml),
+    so a full disk there surfaces as lxml's SerialisationError rather than an OSError, and the half-written
+    sheet's writer fails once more when it is collected: that second report goes to the log, not the
+    clerk's console."""
+    from lxml.etree import SerialisationError
 
-        raise explain_write_error(out, exc) from None
-    return out
+    failure: InvalidInput | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = _log_unraisable
+    try:
+        try:
+            if isinstance(out, Path):
+                out.parent.mkdir(parents=True, exist_ok=True)
+                partial = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+                book.save(partial)
+                os.replace(partial, out)
+            else:
+                book.save(out)
+        except OSError as exc:
+            from par_desktop.windows import explain_write_error
+
+            failure = explain_write_error(out if isinstance(out, Path) else Path(tempfile.gettempdir()) / "openpyxl",
+                                          exc)
+        except SerialisationError as exc:
+            failure = InvalidInput(f"Không ghi được bảng Excel: ổ đĩa chứa thư mục tạm {tempfile.gettempdir()} hoặc "
+                                   f"thư mục lưu đã đầy ({exc}). Hãy giải phóng chỗ trống rồi thử lại.")
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
+        if isinstance(out, Path):
+            out.with_name(f".{out.name}.tmp-{os.getpid()}").unlink(missing_ok=True)
+        raise failure
+
+
+def _log_unraisable(unraisable) -> None:
+    logging.getLogger(__name__).info("after a failed workbook write: %s", unraisable.exc_value,
+                                        exc_info=(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
 
 
 def evidence_index_sheet(index_set: IndexSet,
@@ -198,7 +235,7 @@ def evidence_index_sheet(index_set: IndexSet,
                 sheet.cell(row_no, col).font = Font(bold=True)
     sheet.freeze_panes = "C4"
     buffer = io.BytesIO()
-    book.save(buffer)
+    _save(book, buffer)
     return buffer.getvalue()
 
 
