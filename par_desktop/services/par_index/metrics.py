@@ -152,11 +152,10 @@ def overdue_explained_rate(period: MetricPeriod) -> MetricValue:
            .join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
            .where((closed_late | open_overdue) & ~d.withdrawn).tuples().first())
     total, done = row[0] or 0, row[1] or 0
-    paused = (connection.table_scan(d.select(d.id, explained.alias("ok")), d)
-              .join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
-              .where((d.received_at < after) & (d.closed_at.is_null() | (d.closed_at >= after)) & ~d.withdrawn
-                     & (d.paused_since.is_null(False) | paused_at_end)).tuples())
-    paused = list(paused)
+    paused = list(connection.table_scan(d.select(d.id, explained.alias("ok")), d)
+                  .join(e, JOIN.LEFT_OUTER, on=(e.dossier == d.id))
+                  .where((d.received_at < after) & (d.closed_at.is_null() | (d.closed_at >= after)) & ~d.withdrawn
+                         & (d.paused_since.is_null(False) | paused_at_end)).tuples())
     if paused:
         from par_desktop.domain.timers import state_at
         from par_desktop.services.dossiers.timing import clock_of, near_due_days, pauses_by_dossier, work_calendar

@@ -157,7 +157,7 @@ def _save(book, out: Path | io.BytesIO) -> None:
     so a full disk there surfaces as lxml's SerialisationError rather than an OSError, and the half-written
     sheet's writer fails once more when it is collected: that second report goes to the log, not the
     clerk's console."""
-    from lxml.etree import SerialisationError
+    from lxml.etree import SerialisationError  # type: ignore[import-untyped]  # lxml ships no types
 
     failure: InvalidInput | None = None
     hook = sys.unraisablehook
