@@ -22,7 +22,6 @@ from par_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
 
-SCREENSHOT_SETTLE_MS = 400
 APP_USER_MODEL_ID = "PAR.Desktop"
 
 
@@ -254,16 +253,14 @@ def _stop_presence(timer) -> None:
 
 
 def _save_screenshot(window, path: str) -> int:
-    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+    """Save a picture of ``window`` once it shows the data its pages loaded at start-up (``ui.frames``:
+    waits for those events, not for a time)."""
+    from par_desktop.ui.frames import wait_until_drawn
 
     window.show()
-    loop = QEventLoop()
-    QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
-    loop.exec()
-    # pages load their data on worker threads: wait for them, then let their results be drawn
-    QThreadPool.globalInstance().waitForDone(30_000)
-    QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
-    loop.exec()
+    if not wait_until_drawn(window, window.frames):
+        print("error: cửa sổ chưa vẽ xong dữ liệu sau 2 phút; không chụp ảnh.", file=sys.stderr)
+        return 1
     target = Path(path)
     if not target.parent.is_dir():
         print(f"error: không có thư mục {target.parent} để lưu ảnh.", file=sys.stderr)

@@ -26,6 +26,7 @@ from par_desktop.errors import PermissionDenied, UserError
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
+from par_desktop.ui.frames import FrameWatch
 from par_desktop.ui.global_search import GlobalSearchDialog
 from par_desktop.ui.global_search import target as search_target
 from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.setAcceptDrops(True)
 
+        self.frames = FrameWatch(self)
         shell = load_shell(self)
         self.setCentralWidget(shell)
         shell.setStyleSheet(_NAV_STYLE)
