@@ -68,6 +68,14 @@ def of_kind(spec: dict, kind: str) -> list[Recorder]:
     return [step for step in spec["made"] if type(step).__name__ == kind]
 
 
+def test_the_holidays_release_is_bundled(spec):
+    """The cache of national days off is kept per release of the holidays package, named by its
+    .dist-info folder (services.calendar.holidays_release): without it the bundle would read the
+    package at every start."""
+    datas = of_kind(spec, "Analysis")[0].kwargs["datas"]
+    assert any(Path(dest).name.startswith("holidays-") and dest.endswith(".dist-info") for _src, dest in datas)
+
+
 def test_data_folders_exist_and_every_file_in_them_is_bundled(spec):
     analysis = of_kind(spec, "Analysis")[0]
     bundled = {(Path(src).resolve(), dest.replace("\\", "/")) for src, dest in analysis.kwargs["datas"]}
