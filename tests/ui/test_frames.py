@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from par_desktop.ui import operations
-from par_desktop.ui.frames import FrameWatch, wait_until_drawn
+from par_desktop.ui.frames import FrameWatch, StartupDrawn, wait_until_drawn
 
 pytestmark = pytest.mark.gui
 
@@ -44,7 +44,7 @@ def test_waiting_ends_after_the_frame_that_shows_the_last_load(qtbot):
     window.show()
     # the worker is released only once the window has drawn its first frame without the data
     watch.drawn.connect(lambda n: release.set() if n == 1 else None)
-    assert wait_until_drawn(window, watch, timeout_ms=20_000)
+    assert wait_until_drawn(StartupDrawn(window, watch), timeout_ms=20_000)
     assert label.text() == "Đã tải"
     assert seen["frame_at_delivery"] >= 1
     assert watch.count > seen["frame_at_delivery"]       # a frame drawn after the data arrived
@@ -54,7 +54,7 @@ def test_waiting_ends_after_the_frame_that_shows_the_last_load(qtbot):
 def test_a_window_with_nothing_to_load_is_ready_at_its_first_frame(qtbot):
     window, _label, watch = _window(qtbot)
     window.show()
-    assert wait_until_drawn(window, watch, timeout_ms=20_000)
+    assert wait_until_drawn(StartupDrawn(window, watch), timeout_ms=20_000)
     assert watch.count == 1
 
 
@@ -64,7 +64,7 @@ def test_a_load_that_never_ends_is_reported_not_waited_for_forever(qtbot):
     operations.run_in_background(lambda: release.wait(30), lambda _r: None, owner=label)
     window.show()
     try:
-        assert not wait_until_drawn(window, watch, timeout_ms=300)
+        assert not wait_until_drawn(StartupDrawn(window, watch), timeout_ms=300)
     finally:
         release.set()
         qtbot.waitUntil(lambda: operations.pending_loads() == 0, timeout=10_000)
@@ -78,7 +78,7 @@ def test_a_failed_load_counts_as_delivered(qtbot):
 
     operations.run_in_background(work, lambda _r: None, lambda exc: label.setText(str(exc)), owner=label)
     window.show()
-    assert wait_until_drawn(window, watch, timeout_ms=20_000)
+    assert wait_until_drawn(StartupDrawn(window, watch), timeout_ms=20_000)
     assert label.text() == "hỏng"
 
 
