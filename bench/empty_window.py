@@ -4,6 +4,10 @@
 the application: start Qt, show a main window of the same size, wait for its first frame to be drawn
 (an event, as the app's screenshot mode waits: no fixed time), grab it, save the picture, exit. The
 same script is bundled with the app's PyInstaller spec (``PAR_BUNDLE_ENTRY``) for the bundle's figure.
+
+``--picture IMAGE`` shows that image (the app's own screenshot, as an uncompressed .bmp) as the whole
+window instead of a label: Qt then draws, grabs and compresses a picture as detailed as the app's, which
+is Qt's own share of the app's start-up figure (the .bmp's reading, a few milliseconds, comes on top).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 
 def main(argv: list[str]) -> int:
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtGui import QPixmap
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
     class FirstFrame(QObject):
@@ -29,10 +34,14 @@ def main(argv: list[str]) -> int:
                 QTimer.singleShot(0, self.loop.quit)
             return False
 
+    picture = argv[argv.index("--picture") + 1] if "--picture" in argv else None
     app = QApplication(argv[:1])
     window = QMainWindow()
     window.setWindowTitle("PAR Desktop")
-    window.setCentralWidget(QLabel("PAR Desktop"))
+    label = QLabel("PAR Desktop")
+    if picture is not None:
+        label.setPixmap(QPixmap(picture))
+    window.setCentralWidget(label)
     window.resize(1366, 800)
     loop = QEventLoop()
     watch = FirstFrame(loop)
