@@ -63,6 +63,29 @@ def test_dashboard_page_shows_the_figures(qtbot, demo_db, tmp_path):
     page.grab().save(str(tmp_path / "dashboard.png"))
 
 
+def test_a_page_closed_while_loading_is_given_nothing(qtbot, demo_db, monkeypatch):
+    """A window closed before its dashboard was read (a clerk closing at once, a test ending) must not
+    have the result delivered to its deleted widgets."""
+    import threading
+
+    import shiboken6
+
+    from par_desktop.services.session import SYSTEM
+    from par_desktop.ui import operations
+    from par_desktop.ui.context import AppContext
+    from par_desktop.ui.pages import dashboard as dashboard_page
+
+    release = threading.Event()
+    real_load = dashboard.load
+    monkeypatch.setattr(dashboard_page.dashboard, "load", lambda: release.wait(20) and real_load())
+    page = dashboard_page.DashboardPage(AppContext(str(demo_db), SYSTEM, poll_ms=0))
+    page.refresh()
+    assert operations.pending_loads() >= 1
+    shiboken6.delete(page)
+    release.set()
+    qtbot.waitUntil(lambda: operations.pending_loads() == 0, timeout=20_000)   # delivered to no one, no error
+
+
 def test_every_page_key_of_the_command_line_is_in_the_registry():
     from par_desktop.cli.cmd_gui import PAGE_KEYS
     from par_desktop.ui.pages import PAGES

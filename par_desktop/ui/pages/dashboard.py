@@ -179,7 +179,7 @@ class DashboardPage(QWidget):
             self._reload_wanted = True
             return
         self._loading = True
-        run_in_background(dashboard.load, self._show, self._failed)
+        run_in_background(dashboard.load, self._show, self._failed, owner=self)   # a closed page gets nothing
 
     def _failed(self, exc: BaseException) -> None:
         from par_desktop.errors import UserError
