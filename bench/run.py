@@ -63,6 +63,7 @@ LABELS = {
     "gui": "Mở ứng dụng đến khi vẽ xong Tổng quan với dữ liệu và lưu ảnh (`gui --screenshot`)",
     "gui_small": "Mở ứng dụng đến khi vẽ xong Tổng quan với dữ liệu và lưu ảnh (`gui --screenshot`)",
     "gui_bundle": "Như trên, bản đóng gói (`make bundle`), 100.000 hồ sơ",
+    "bundle": "Như trên, bản đóng gói (`make bundle`), 100.000 hồ sơ",
     "gui_qt": "Phần của Qt: cửa sổ trống chỉ hiện đúng ảnh của ứng dụng, vẽ và lưu ảnh cùng cách",
     "stats": f"Thống kê TTHC cả năm {YEAR} (bảng 13 cột)",
     "report_docx": f"Báo cáo tháng {REPORT_MONTH} (.docx)",
@@ -74,7 +75,7 @@ LABELS = {
     "service": f"Chỉ số phục vụ cả năm {YEAR}: toàn Sở và từng đơn vị (SQL)",
     "survey_entry": "Màn hình nhập phiếu khảo sát: lưu một phiếu và sẵn sàng cho phiếu sau (chậm nhất)",
 }
-TARGETS = {"gui": "≤ 1,5×", "gui_small": "≤ 1,5×", "gui_qt": "(tham khảo)", "gui_bundle": "≤ 1,5×", "stats": "≤ 1×", "report_docx": "≤ 1,5×", "report_pdf": "≤ 1,5×", "import": "< 20 s",
+TARGETS = {"gui": "≤ 1,5×", "gui_small": "≤ 1,5×", "gui_qt": "(tham khảo)", "bundle": "≤ 1,5×", "gui_bundle": "≤ 1,5×", "stats": "≤ 1×", "report_docx": "≤ 1,5×", "report_pdf": "≤ 1,5×", "import": "< 20 s",
            "due": "< 0,5 s", "filter": "< 150 ms", "print": "< 10 s",
            "service": "< 1 s", "survey_entry": "< 100 ms"}
 
