@@ -23,6 +23,7 @@ from pathlib import Path
 import peewee
 from playhouse.shortcuts import ReconnectMixin
 
+from par_desktop.db import drivers
 from par_desktop.db.models import database_proxy
 from par_desktop.errors import DatabaseUnavailable, InvalidInput, UserError
 
@@ -137,6 +138,8 @@ def location_of(db: peewee.Database | None) -> str | None:
 def _postgres_database(location: str) -> peewee.Database:
     """The PostgreSQL database of a URL, with the session settings that make it behave like the file."""
     from playhouse.db_url import parse
+
+    drivers.enable_postgres()
 
     params = parse(location, unquote_password=True, unquote_user=True)
     if not params.get("database"):

@@ -60,6 +60,17 @@ def get(key: str) -> Any:
     return DEFAULTS[key] if row is None else json.loads(row.value)
 
 
+def get_many(*keys: str) -> dict[str, Any]:
+    """Several settings read in one query (key -> value, defaults for those never set)."""
+    unknown = [key for key in keys if key not in DEFAULTS]
+    if unknown:
+        raise KeyError(unknown[0])
+    values = {key: DEFAULTS[key] for key in keys}
+    values.update({key: json.loads(value) for key, value in
+                   Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys)).tuples()})
+    return values
+
+
 def get_all() -> dict[str, Any]:
     values = dict(DEFAULTS)
     values.update({row.key: json.loads(row.value) for row in Setting.select() if row.key in DEFAULTS})

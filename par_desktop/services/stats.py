@@ -214,6 +214,17 @@ class Rate:
         return None if not self.resolved else 100.0 * self.on_time / self.resolved
 
 
+def on_time_rate(start: date, end: date, label: str = "") -> Rate:
+    """Dossiers resolved within [start, end] — column (7) of the table — and how many of them early or
+    on time, (8) + (9): one count over the closing-moment index, for figures that need no more."""
+    first, after, _ = _bounds(start, end)
+    d = Dossier
+    resolved, on_time = (d.select(fn.COUNT(SQL("*")), _sum(d.closed_at <= d.due_at))
+                         .where((d.closed_at >= first) & (d.closed_at < after) & (d.received_at < after)
+                                & ~d.withdrawn).tuples().get())
+    return Rate(label, int(resolved or 0), int(on_time or 0))
+
+
 def on_time_rate_by_month(year: int, unit_id: int | None = None) -> list[Rate]:
     """Dossiers closed in each calendar month of ``year`` and the share closed early or on time."""
     d = Dossier
