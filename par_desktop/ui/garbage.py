@@ -8,8 +8,8 @@ often a worker rendering a document or reading the database. The Qt object was t
 worker while the GUI thread delivered its timers and queued signals ("QObject::killTimer: Timers cannot
 be stopped from another thread", then a segmentation fault). Qt requires an object to be destroyed on
 the thread it lives in, so the automatic collector is switched off and the same generational
-collections run from a timer on the GUI thread (``install``). The command line does not use Qt and
-keeps Python's own collector.
+collections run from a timer on the GUI thread (``install``); the start-up pause of ``app`` pauses that
+timer. The command line does not use Qt and keeps Python's own collector.
 """
 
 from __future__ import annotations
@@ -50,6 +50,13 @@ class GuiThreadCollector(QObject):
 
     def collect_due(self) -> int:
         return collect_due()
+
+    def pause(self) -> None:
+        """No collection until ``resume`` (start-up makes objects that live as long as the app)."""
+        self._timer.stop()
+
+    def resume(self) -> None:
+        self._timer.start()
 
 
 def install(app: QCoreApplication) -> GuiThreadCollector:
