@@ -51,6 +51,10 @@ class GuiThreadCollector(QObject):
     def collect_due(self) -> int:
         return collect_due()
 
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
     def pause(self) -> None:
         """No collection until ``resume`` (start-up makes objects that live as long as the app)."""
         self._timer.stop()

@@ -61,6 +61,18 @@ def test_a_cycle_holding_a_qt_object_is_freed_on_the_gui_thread_not_on_the_worke
     assert "Timers cannot be stopped from another thread" not in done.stderr
 
 
+def test_the_apps_start_up_pause_keeps_collection_on_the_gui_thread():
+    """app.py pauses collection while the window is built and resumes it after the first frame: resuming
+    restarts the GUI thread's collector, it does not switch Python's own back on."""
+    code = ("import gc; from par_desktop import app; app.make_application(); app._pause_gc(); "
+            "paused = app._collector.running; app._resume_gc(); "
+            "print(gc.isenabled(), paused, app._collector.running)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "True"], done.stdout + done.stderr
+
+
 def test_collect_due_runs_the_generation_python_would_have_run():
     gc.collect()
     assert garbage.collect_due((10**9, 10, 10)) == -1
