@@ -39,6 +39,7 @@ from par_desktop.services.session import SYSTEM, Actor
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from catalog_files import national_xlsx
 from plan_files import reference_docx
+from index_files import write_criteria_xlsx
 from service_files import write_sheet
 
 PW = "mat-khau-1"
@@ -181,6 +182,59 @@ def _manual_indicator(env: dict, n: int) -> str:
 def _changed_points(env: dict, n: int) -> int:
     service_quality.set_indicator_points(SYSTEM, "on_time", 10 + n)
     return n
+
+
+def _criterion(env: dict, n: int) -> int:
+    """A one-point criterion of the demo's open 2024 PAR-index set, in the charge of the acting unit."""
+    record = index_criteria.add_criterion(SYSTEM, 2024, code=f"{80 + n}", title=f"Tiêu chí thử {n}", max_points=1)
+    index_criteria.update_criterion(SYSTEM, record.id, None, unit_id=env["unit_own"])
+    return record.id
+
+
+def _scored(env: dict, n: int) -> int:
+    """A criterion the acting unit self-scored (a draft, not yet sent to the Office)."""
+    criterion = _criterion(env, n)
+    index_scoring.set_self_score(env["actors"]["unit_own"], criterion, 1, "Đã hoàn thành")
+    return criterion
+
+
+def _submitted(env: dict, n: int) -> int:
+    criterion = _scored(env, n)
+    index_scoring.submit(env["actors"]["unit_own"], [criterion])
+    return criterion
+
+
+def _with_evidence(env: dict, n: int) -> tuple[int, int]:
+    """(evidence, criterion): an external document attached to a criterion of the acting unit."""
+    criterion = _criterion(env, n)
+    return index_evidence.add_external(SYSTEM, 2024, [criterion], f"Công văn số {n}/SNV-CCHC").id, criterion
+
+
+def _registered_document(env: dict, n: int) -> tuple[int, str]:
+    """(criterion, number): a criterion of the acting unit and a document of the register to cite."""
+    return _criterion(env, n), register.issue_number(SYSTEM, "KH", f"Kế hoạch kiểm chứng {n}", year=2024).full_number
+
+
+def _locked_2023(env: dict, n: int) -> int:
+    """The demo's 2023 set (scored, accepted and appraised), locked again after an allowed unlock."""
+    index_scoring.lock(SYSTEM, 2023)
+    return 2023
+
+
+def _open_2023(env: dict, n: int) -> int:
+    index_scoring.unlock(SYSTEM, 2023, "Sở Nội vụ đề nghị bổ sung")
+    return 2023
+
+
+def _appraisable(env: dict, n: int) -> int:
+    """A leaf of the locked 2023 set."""
+    from par_desktop.db.models import IndexSet
+
+    _locked_2023(env, n)
+    index_set = IndexSet.get(IndexSet.year == 2023)
+    leaves = index_criteria.leaf_ids(index_set)
+    return next(c.id for c in index_criteria.criteria_of(index_set) if c.id in leaves and c.kind == "normal"
+                and c.max_points >= 1)
 
 
 WRITE_PATHS = [
@@ -344,6 +398,49 @@ WRITE_PATHS = [
               lambda a, response, env: survey.delete_response(a, response), prepare=_response),
     WritePath(survey.import_responses, ("import",),
               lambda a, path, env: survey.import_responses(a, path, f"Đợt nhập {path.stem}"), prepare=_survey_sheet),
+    # --- the PAR index: the set and its criteria (the Office), self-scores and evidence (a unit on its rows)
+    WritePath(index_criteria.update_set, ("index",),
+              lambda a, n, env: index_criteria.update_set(a, 2024, None, final_note=f"Ghi chú {n}")),
+    WritePath(index_criteria.add_criterion, ("index",),
+              lambda a, n, env: index_criteria.add_criterion(a, 2024, code=f"{90 + n}", title=f"Tiêu chí mới {n}",
+                                                             max_points=1)),
+    WritePath(index_criteria.update_criterion, ("index",),
+              lambda a, c, env: index_criteria.update_criterion(a, c, None, title="Nội dung đã sửa"),
+              prepare=_criterion),
+    WritePath(index_criteria.delete_criterion, ("index",),
+              lambda a, c, env: index_criteria.delete_criterion(a, c, None), prepare=_criterion),
+    WritePath(index_criteria.import_criteria, ("index",),
+              lambda a, path, env: index_criteria.import_criteria(a, path, 2030 + int(path.stem.rsplit("-", 1)[1])),
+              prepare=lambda env, n: write_criteria_xlsx(env["tmp"] / f"bo-chi-so-{n}.xlsx")),
+    WritePath(index_criteria.copy_from_previous, ("index",),
+              lambda a, n, env: index_criteria.copy_from_previous(a, 2030 + n, 2024)),
+    WritePath(index_scoring.set_self_score, ("index_self",),
+              lambda a, c, env: index_scoring.set_self_score(a, c, 1, "Đã hoàn thành"), prepare=_criterion,
+              unit_scoped=True),
+    WritePath(index_evidence.add_external, ("index_self",),
+              lambda a, c, env: index_evidence.add_external(a, 2024, [c], f"Công văn số {c}/SNV-CCHC về cải cách"),
+              prepare=_criterion, unit_scoped=True),
+    WritePath(index_evidence.add_register, ("index_self",),
+              lambda a, cn, env: index_evidence.add_register(a, 2024, [cn[0]], cn[1]), prepare=_registered_document,
+              unit_scoped=True),
+    WritePath(index_evidence.add_file, ("index_self",),
+              lambda a, c, env: index_evidence.add_file(a, 2024, [c], (f"bao-cao-{c}.pdf", b"%PDF-1.4\n%%EOF\n")),
+              prepare=_criterion, unit_scoped=True),
+    WritePath(index_evidence.link, ("index_self",), lambda a, ev, env: index_evidence.link(a, ev[0], [ev[2]]),
+              prepare=lambda env, n: (*_with_evidence(env, n), _criterion(env, 20 + n)), unit_scoped=True),
+    WritePath(index_evidence.unlink, ("index_self",), lambda a, ev, env: index_evidence.unlink(a, ev[0], ev[1]),
+              prepare=_with_evidence, unit_scoped=True),
+    WritePath(index_scoring.submit, ("index_self",), lambda a, c, env: index_scoring.submit(a, [c]), prepare=_scored,
+              unit_scoped=True),
+    WritePath(index_scoring.review, ("index",), lambda a, c, env: index_scoring.review(a, c, accept=True),
+              prepare=_submitted),
+    WritePath(index_scoring.accept_submitted, ("index",), lambda a, c, env: index_scoring.accept_submitted(a, 2024),
+              prepare=_submitted),
+    WritePath(index_scoring.lock, ("index",), lambda a, year, env: index_scoring.lock(a, year), prepare=_open_2023),
+    WritePath(index_scoring.unlock, ("index",), lambda a, year, env: index_scoring.unlock(a, year, "Bổ sung tài liệu"),
+              prepare=_locked_2023),
+    WritePath(index_scoring.set_appraised, ("index",),
+              lambda a, c, env: index_scoring.set_appraised(a, c, 1, "Hội đồng thẩm định"), prepare=_appraisable),
 ]
 
 # Functions that take an actor without being a write the roles decide.
@@ -367,14 +464,8 @@ NOT_GUARDED = {
 # meta-test did). Each still takes an actor (checked below); the list only shrinks: give a function its
 # WRITE_PATHS row and take it off here.
 NO_ROW_YET = [
-    demo_index.fill_index_demo,
-    index_criteria.import_criteria, index_criteria.save_parsed, index_criteria.copy_from_previous,
-    index_criteria.update_criterion, index_criteria.link_tasks, index_criteria.add_criterion,
-    index_criteria.delete_criterion, index_criteria.update_set,
-    index_evidence.add_file, index_evidence.add_register, index_evidence.add_external, index_evidence.link,
-    index_evidence.unlink,
-    index_scoring.set_self_score, index_scoring.submit, index_scoring.review, index_scoring.accept_submitted,
-    index_scoring.lock, index_scoring.unlock, index_scoring.set_appraised, index_scoring.import_appraisal,
+    demo_index.fill_index_demo, index_criteria.save_parsed, index_criteria.link_tasks,
+    index_scoring.import_appraisal,
 ]
 
 
