@@ -241,11 +241,12 @@ def _plan_table(rows: Sequence[PlanTaskRow]) -> Table:
         if task.section != section:
             section, subsection = task.section, None
             body.append(Row([Cell(nfc(task.section), align="center"), Cell(nfc(task.section_title), colspan=5)],
-                            bold=True))
+                            bold=True, keep_with_next=True))
         if task.subsection and task.subsection != subsection:
             subsection = task.subsection
             body.append(Row([Cell(nfc(task.subsection), align="center"),
-                             Cell(nfc(task.subsection_title), colspan=5)], bold=True, italic=True))
+                             Cell(nfc(task.subsection_title), colspan=5)], bold=True, italic=True,
+                            keep_with_next=True))
         body.append(Row([nfc(task.number), nfc(task.content), _units(task.lead_units),
                          _units(task.coordinating_units), nfc(task.deadline_text), nfc(task.note)]))
     return Table(widths=[6, 44, 17, 17, 13, 8], header=header, rows=body, font_size=TABLE_SIZE,
@@ -372,10 +373,11 @@ def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
     for g, (unit, procedures) in enumerate(groups.items(), start=1):
         count = sum(len(dossiers) for dossiers in procedures.values())
         rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{unit} ({_n(count)} hồ sơ)", colspan=6)],
-                        bold=True))
+                        bold=True, keep_with_next=True))
         number = 0
         for procedure, dossiers in procedures.items():
-            rows.append(Row(["", Cell(f"Thủ tục: {procedure} ({_n(len(dossiers))} hồ sơ)", colspan=6)], italic=True))
+            rows.append(Row(["", Cell(f"Thủ tục: {procedure} ({_n(len(dossiers))} hồ sơ)", colspan=6)], italic=True,
+                            keep_with_next=True))
             for x in dossiers:
                 number += 1
                 rows.append(Row([str(number), nfc(x.code), nfc(x.applicant), _one_line_moment(x.due) if x.due else "",

@@ -73,11 +73,17 @@ class Cell:
 
 @dataclass
 class Row:
-    """A table row; ``bold`` for section and total rows, ``italic`` for sub-section rows."""
+    """A table row; ``bold`` for section and total rows, ``italic`` for sub-section rows.
+
+    ``keep_with_next``: a group heading ("III Phòng Bảo trợ xã hội (4 hồ sơ)", "Thủ tục: …") never stands
+    alone at the foot of a page: it moves to the next page with the row after it. Rows never split
+    across pages, and a table's header rows stay with its first row.
+    """
 
     cells: list[Cell | str]
     bold: bool = False
     italic: bool = False
+    keep_with_next: bool = False
 
     def cell_list(self) -> list[Cell]:
         return [c if isinstance(c, Cell) else Cell(c) for c in self.cells]
@@ -135,6 +141,17 @@ class Spacer:
 
 
 Block = Union[Heading, Paragraph, Table, Spacer]
+
+
+def keeps_with_next(blocks: Sequence[Block]) -> list[bool]:
+    """Which blocks stay on the page of the block after them: headings, paragraphs marked so, and the
+    paragraph that introduces a table (it stays with the table's header and first row)."""
+    out = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        out.append(isinstance(block, Heading)
+                   or (isinstance(block, Paragraph) and (block.keep_with_next or isinstance(following, Table))))
+    return out
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -351,18 +350,6 @@ def test_inconsistent_statistics_are_refused():
 def test_apology_needs_a_later_appointment():
     with pytest.raises(InvalidInput, match="hẹn trả mới"):
         build_apology(ORG, SIGNER, DOSSIER, "Lý do", DOSSIER.due)
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
-def test_docx_opens_in_libreoffice(rendered, tmp_path):
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path), str(rendered["plan"]["docx"])], check=True,
-                   capture_output=True, timeout=120)
-    converted = tmp_path / "plan.pdf"
-    text = pdf_text(converted)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "PHỤ LỤC" in text
-    assert PdfReader(str(converted)).pages[-1].mediabox.width > PdfReader(str(converted)).pages[0].mediabox.width
 
 
 def _long_overdue_list() -> list[OverdueExplanation]:
