@@ -108,6 +108,7 @@ class OverdueExplanation:
     due: datetime | None = None
     closed: datetime | None = None  # None: still open (overdue at the end of the period)
     applicant: str = ""
+    result: datetime | None = None  # a result recorded but the dossier not closed (plan footnote 4)
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,38 @@ class OverdueDossier:
     due: datetime
     closed: datetime | None
     days_late: int  # working days
+    result: datetime | None = None  # the result recorded, when not closed
+
+    @property
+    def state(self) -> str:
+        """"closed" (closed late), "result" (đã có kết quả, chưa kết thúc), "open" (chưa có kết quả)."""
+        return "closed" if self.closed else "result" if self.result else "open"
+
+
+OVERDUE_STATES = {  # the groups of an explanation request's list, in this order
+    "closed": "Hồ sơ đã kết thúc nhưng quá hạn",
+    "result": "Hồ sơ đã có kết quả nhưng chưa kết thúc trên phần mềm",
+    "open": "Hồ sơ chưa có kết quả, đã quá hạn",
+}
+
+
+@dataclass(frozen=True)
+class ReplyTerm:
+    """How long the addressee of a letter has to answer: ``days`` working days from the issuing date
+    (the issuing day not counted), due on ``deadline`` once the letter is dated — a draft has no date,
+    so it says the term in words."""
+
+    days: int
+    deadline: date | None = None
+
+    def words(self) -> str:
+        if self.deadline is None:
+            return f"trong thời hạn {self.days:02d} ngày làm việc kể từ ngày ban hành văn bản này"
+        return f"chậm nhất ngày {ui_date(self.deadline)}"
+
+    def context(self) -> dict:
+        return dict(reply_by=self.words(), reply_days=Count(self.days),
+                    reply_deadline=ui_date(self.deadline) if self.deadline else "…/…/…")
 
 
 @dataclass(frozen=True)
@@ -189,8 +222,16 @@ def _office_header(org: OrgInfo) -> Header:
                   nfc(org.office_name))
 
 
-def _context(org: OrgInfo, signer: SignerInfo | None, issue_date: date | None, year: int) -> dict:
+def plan_reference(org: OrgInfo, year: int) -> str:
+    """How a letter names the year's plan when its number and date are not known."""
+    return (f"Kế hoạch nâng cao Chỉ số cải cách hành chính, Chỉ số hài lòng của người dân, tổ chức năm {year} "
+            f"của {nfc(org.short)}")
+
+
+def _context(org: OrgInfo, signer: SignerInfo | None, issue_date: date | None, year: int,
+             plan_citation: str = "") -> dict:
     ctx = {
+        "plan_citation": nfc(plan_citation) or plan_reference(org, year),
         "governing_body": nfc(org.governing_body), "agency_name": nfc(org.agency_name),
         "agency_short": nfc(org.short), "agency_abbr": nfc(org.agency_abbr), "office_name": nfc(org.office_name),
         "office_unit_code": nfc(org.office_unit_code), "place": nfc(org.place),
@@ -381,7 +422,7 @@ def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
             for x in dossiers:
                 number += 1
                 rows.append(Row([str(number), nfc(x.code), nfc(x.applicant), _one_line_moment(x.due) if x.due else "",
-                                 _one_line_moment(x.closed) if x.closed else Cell("Chưa kết thúc", italic=True),
+                                 _one_line_moment(x.closed) if x.closed else _not_closed(x.result),
                                  _n(_check_count(x.days_late, x.code)),
                                  nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)]))
     return Table(widths=[10, 50, 57, 31, 31, 18, 55],
@@ -394,11 +435,19 @@ def _one_line_moment(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
+def _not_closed(result: datetime | None) -> Cell:
+    """The closing column of a dossier not closed: whether a result exists (plan footnote 4)."""
+    if result is None:
+        return Cell("Chưa có kết quả", italic=True)
+    return Cell(f"Có kết quả {result:%d/%m/%Y}, chưa kết thúc", italic=True)
+
+
 def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                          task_summary: Sequence[UnitTaskSummary], at_risk: Sequence[TaskLine],
                          stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
                          stats_total: Mapping | None = None, number: int | None = None,
-                         issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
+                         issue_date: date | None = None, template_text: str | None = None,
+                         plan_citation: str = "") -> OfficialDocument:
     """The Office's monthly report to the leadership. The dossier statistics (Biểu 06 style) go to a
     landscape appendix; the overdue dossiers are counted per unit in the body and listed one by one,
     with the units' explanations, in a second landscape appendix (a month can have hundreds)."""
@@ -411,7 +460,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     open_within = sum(s.open_within_time for s in task_summary)
     open_overdue = sum(s.open_overdue for s in task_summary)
     resolved = sums["resolved_total"]
-    ctx = _context(org, signer, issue_date, period.end.year)
+    ctx = _context(org, signer, issue_date, period.end.year, plan_citation)
     rate = (sums["resolved_early"] + sums["resolved_on_time"]) * 100 / resolved if resolved else 100.0
     overdue_closed = sum(1 for x in overdue if x.closed is not None)
     explained = sum(1 for x in overdue if nfc(x.explanation))
@@ -459,31 +508,72 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
 
 # --- 3. explanation request -----------------------------------------------------------------------
 def build_explanation_request(org: OrgInfo, signer: SignerInfo, unit_name: str, unit_head: str,
-                              period: ReportPeriod, dossiers: Sequence[OverdueDossier], reply_deadline: date, *,
+                              period: ReportPeriod, dossiers: Sequence[OverdueDossier], reply: ReplyTerm, *,
                               number: int | None = None, issue_date: date | None = None,
-                              template_text: str | None = None) -> OfficialDocument:
-    """A công văn asking a unit head to explain each of the unit's overdue dossiers of the period."""
+                              template_text: str | None = None, plan_citation: str = "") -> OfficialDocument:
+    """A công văn asking a unit head to explain each of the unit's overdue dossiers of the period. The list
+    is a landscape appendix, in three groups — closed late, with a result but not closed (the plan's
+    footnote 4), without a result — so that dossier codes stay whole on one line."""
     if not dossiers:
         raise InvalidInput(f"{nfc(unit_name)} không có hồ sơ quá hạn trong kỳ: không cần đề nghị giải trình.")
-    ctx = _context(org, signer, issue_date, period.end.year)
+    states = {state: [d for d in dossiers if d.state == state] for state in OVERDUE_STATES}
+    ctx = _context(org, signer, issue_date, period.end.year, plan_citation)
     ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
                unit_name=nfc(unit_name), unit_head=nfc(unit_head), overdue_count=Count(len(dossiers)),
-               reply_deadline=ui_date(reply_deadline))
+               closed_late_count=Count(len(states["closed"])), result_not_closed_count=Count(len(states["result"])),
+               no_result_count=Count(len(states["open"])), **reply.context(),
+               overdue_breakdown="; ".join(f"{_n(len(items))} {_lower_first(OVERDUE_STATES[state])}"
+                                           for state, items in states.items() if items))
     s = _sections("explanation_request", template_text, ctx)
-    rows = [Row([str(i), nfc(d.code), nfc(d.procedure), nfc(d.applicant), _cell_moment(d.received),
-                 _cell_moment(d.due), _cell_moment(d.closed) if d.closed else Cell("Chưa kết thúc", italic=True),
-                 _n(_check_count(d.days_late, d.code))])
-            for i, d in enumerate(dossiers, start=1)]
-    table = Table(widths=[5, 17, 21, 12, 13, 13, 13, 8],
-                  header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Người nộp", "Tiếp nhận", "Hạn giải quyết",
-                               "Kết thúc", "Số ngày quá hạn"])],
-                  rows=rows, font_size=11, align=["center", "left", "left", "left", "center", "center", "center",
-                                                  "center"])
+    code = f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"
+    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
+    appendix = Appendix(
+        label=appendix_labels(1)[0], title=f"Danh sách hồ sơ TTHC quá hạn của {nfc(unit_name)}",
+        reference=f"(Kèm theo Công văn số {number_ref} {_date_words(issue_date)} của {nfc(org.agency_name)})",
+        landscape=True,
+        blocks=[Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
+                          italic=True, align="center", space_after=6), _overdue_dossiers_table(states)])
     return OfficialDocument(
-        header=_header(org), number_text=number_text(number, f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"),
-        place=nfc(org.place), issue_date=issue_date, vv=_one(s, "vv"), recipients_to=s["kinh_gui"],
-        body=[*to_blocks(s["opening"]), table, *to_blocks(s["closing"])], noi_nhan=s["noi_nhan"],
-        signature=_signature(s["signature"], signer))
+        header=_header(org), number_text=number_text(number, code), place=nfc(org.place), issue_date=issue_date,
+        vv=_one(s, "vv"), recipients_to=s["kinh_gui"], body=[*to_blocks(s["opening"]), *to_blocks(s["closing"])],
+        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix])
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+_EXPLANATION_SIZE = 11.0
+
+
+def _overdue_dossiers_table(states: Mapping[str, Sequence[OverdueDossier]]) -> Table:
+    """One bold row per group (I, II, III) kept with its first dossier, then one line per dossier. The
+    code column is as wide as the longest code, so that no code breaks; the procedure column takes what
+    is left."""
+    from par_desktop.documents.fonts import text_width
+    from par_desktop.documents.render import MM, text_width_mm
+
+    rows: list[Row] = []
+    groups = [(state, items) for state, items in states.items() if items]
+    for g, (state, items) in enumerate(groups, start=1):
+        rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{OVERDUE_STATES[state]} ({_n(len(items))} hồ sơ)",
+                                                                   colspan=8)], bold=True, keep_with_next=True))
+        for i, d in enumerate(items, start=1):
+            rows.append(Row([str(i), nfc(d.code), nfc(d.procedure), nfc(d.applicant), _cell_moment(d.received),
+                             _cell_moment(d.due), _cell_moment(d.result or d.closed) if d.result or d.closed else "",
+                             _cell_moment(d.closed) if d.closed else "", _n(_check_count(d.days_late, d.code))]))
+    codes = [nfc(d.code) for items in states.values() for d in items]
+    padding_mm = 2 * 3 / MM + 1.0   # the cell's side margins and a little slack
+    code_mm = max(28.0, max(text_width(c, _EXPLANATION_SIZE) / MM for c in codes) + padding_mm)
+    moment_mm = text_width("00/00/0000", _EXPLANATION_SIZE) / MM + padding_mm
+    fixed = {0: 9.0, 1: code_mm, 3: 34.0, 4: moment_mm, 5: moment_mm, 6: moment_mm, 7: moment_mm, 8: 16.0}
+    widths = [fixed.get(c, 0.0) for c in range(9)]
+    widths[2] = max(text_width_mm(True) - sum(widths), 40.0)
+    return Table(widths=widths,
+                 header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Người nộp hồ sơ", "Tiếp nhận",
+                              "Hạn giải quyết", "Có kết quả", "Kết thúc trên phần mềm", "Số ngày quá hạn"])],
+                 rows=rows, font_size=_EXPLANATION_SIZE,
+                 align=["center", "left", "left", "left", "center", "center", "center", "center", "center"])
 
 
 # --- 4. apology slip ------------------------------------------------------------------------------
@@ -510,16 +600,16 @@ def build_apology(org: OrgInfo, signer: SignerInfo, dossier: DossierInfo, reason
 
 # --- 5. reminder ----------------------------------------------------------------------------------
 def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks: Sequence[TaskLine],
-                   at_risk: Sequence[TaskLine], reply_deadline: date, *, number: int | None = None,
+                   at_risk: Sequence[TaskLine], reply: ReplyTerm, *, number: int | None = None,
                    issue_date: date | None = None, template_text: str | None = None,
-                   plan_year: int | None = None) -> OfficialDocument:
+                   plan_year: int | None = None, plan_citation: str = "") -> OfficialDocument:
     """A công văn đôn đốc to one unit about its late and at-risk plan tasks (``plan_year``: the year of
     the plan they belong to, default the letter's year)."""
     if not late_tasks and not at_risk:
         raise InvalidInput(f"{nfc(unit_name)} không có nhiệm vụ quá hạn hoặc có nguy cơ chậm: không cần đôn đốc.")
-    ctx = _context(org, signer, issue_date, plan_year or (issue_date or reply_deadline).year)
+    ctx = _context(org, signer, issue_date, plan_year or (issue_date or date.today()).year, plan_citation)
     ctx.update(unit_name=nfc(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
-               reply_deadline=ui_date(reply_deadline))
+               **reply.context())
     s = _sections("reminder", template_text, ctx)
     body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["late_tasks"])]
     if late_tasks:

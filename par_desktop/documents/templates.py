@@ -73,6 +73,14 @@ _COMMON = {
     "place": "Địa danh (tên tỉnh)",
     "issue_date": "Ngày ban hành dd/mm/yyyy (để trống nếu chưa có)",
     "year": "Năm (số)",
+    "plan_citation": "Trích dẫn kế hoạch của năm theo số, ngày (ví dụ: Kế hoạch số 38/KH-SLĐTBXH ngày 29/02/2024 "
+                     "của Sở Lao động - Thương binh và Xã hội về …)",
+}
+_REPLY = {
+    "reply_by": "Hạn trả lời: «chậm nhất ngày dd/mm/yyyy» khi văn bản đã ban hành; bản dự thảo ghi «trong thời hạn "
+                "NN ngày làm việc kể từ ngày ban hành văn bản này»",
+    "reply_days": "Số ngày làm việc được trả lời (Cài đặt)",
+    "reply_deadline": "Ngày hết hạn trả lời dd/mm/yyyy (bản dự thảo: …/…/…)",
 }
 _SIGNER = {
     "signer_authority": "Thẩm quyền ký (ví dụ: KT. GIÁM ĐỐC)",
@@ -111,7 +119,11 @@ PLACEHOLDERS = {
     "explanation_request": {
         **_COMMON, **_SIGNER, **_PERIOD,
         "unit_name": "Tên phòng, đơn vị", "unit_head": "Người đứng đầu phòng, đơn vị (người nhận)",
-        "overdue_count": "Số hồ sơ quá hạn", "reply_deadline": "Hạn gửi giải trình dd/mm/yyyy",
+        "overdue_count": "Số hồ sơ quá hạn", "closed_late_count": "Số hồ sơ đã kết thúc nhưng quá hạn",
+        "result_not_closed_count": "Số hồ sơ đã có kết quả nhưng chưa kết thúc trên phần mềm",
+        "no_result_count": "Số hồ sơ chưa có kết quả",
+        "overdue_breakdown": "Các nhóm hồ sơ quá hạn có trong danh sách, ví dụ «1 hồ sơ đã kết thúc nhưng quá hạn; "
+                             "3 hồ sơ đã có kết quả nhưng chưa kết thúc trên phần mềm»", **_REPLY,
     },
     "apology": {
         **_COMMON, **_SIGNER,
@@ -125,7 +137,7 @@ PLACEHOLDERS = {
     "reminder": {
         **_COMMON, **_SIGNER,
         "unit_name": "Tên phòng, đơn vị", "late_count": "Số nhiệm vụ quá hạn",
-        "at_risk_count": "Số nhiệm vụ có nguy cơ chậm", "reply_deadline": "Hạn báo cáo dd/mm/yyyy",
+        "at_risk_count": "Số nhiệm vụ có nguy cơ chậm", **_REPLY,
     },
     "control_slip": {
         **_COMMON,

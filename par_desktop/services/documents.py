@@ -246,14 +246,20 @@ def _find_unit(name_or_code: str | None) -> Unit:
     return find_unit(name_or_code)
 
 
-def _reply_deadline(start: date) -> date:
-    """The reply is due ``explanations.reply_days`` working days after the letter's date."""
+# The setting holding each letter's reply term, in working days from its issuing date.
+REPLY_DAYS = {"explanation_request": "explanations.reply_days", "reminder": "reminders.reply_days"}
+
+
+def reply_term(kind: str, issue_date: date | None) -> B.ReplyTerm:
+    """The reply term of a letter: the setting's N working days counted from the issuing date (the day
+    itself not counted); a draft has no date yet, so only the number of days is known."""
     from par_desktop.services import settings
     from par_desktop.services.calendar import current_calendar
 
-    calendar = current_calendar()
-    opening = calendar.next_opening(datetime.combine(start, time(0, 0)))
-    return calendar.due(opening, float(settings.get("explanations.reply_days"))).date()
+    days = int(settings.get(REPLY_DAYS[kind]))
+    if issue_date is None:
+        return B.ReplyTerm(days)
+    return B.ReplyTerm(days, current_calendar().working_day_after(issue_date, days))
 
 
 def _task_units(view) -> str:
@@ -266,6 +272,10 @@ def _task_units(view) -> str:
 
 
 def _task_status_text(view, today: date) -> str:
+    if view.recurrence == "ongoing":   # "Thường xuyên" has no deadline to be late against
+        if view.status == "overdue":
+            return "Chưa báo cáo kết quả thực hiện"
+        return f"Thực hiện thường xuyên, đạt {view.progress_percent}%"
     if view.status == "overdue" and view.next_due is not None:
         return f"Quá hạn {(today - view.next_due).days} ngày"
     if view.next_due is not None and view.next_due >= today:
@@ -275,8 +285,29 @@ def _task_status_text(view, today: date) -> str:
 
 
 def _task_line(view, today: date, with_unit: bool) -> B.TaskLine:
+    due = None if view.recurrence == "ongoing" else view.next_due   # "Thường xuyên" is not due on a day
     return B.TaskLine(content=view.content, unit=_task_units(view) if with_unit else "",
-                      deadline_text=view.deadline_text, due=view.next_due, status=_task_status_text(view, today))
+                      deadline_text=view.deadline_text, due=due, status=_task_status_text(view, today))
+
+
+def plan_citation(plan: Plan) -> str:
+    """"Kế hoạch số 38/KH-SLĐTBXH ngày 29/02/2024 của Sở … về nâng cao …": the plan cited by its number
+    and date from the plan's record, its issuer named as on that date; "" when it has neither (the
+    letter then names it by its title)."""
+    if not plan.number_text or plan.issued_on is None:
+        return ""
+    issuer = org_info(plan.issued_on).agency_name
+    title = nfc(plan.title)
+    suffix = f" của {issuer}"
+    if title.casefold().endswith(suffix.casefold()):
+        title = title[:-len(suffix)]
+    about = f" về {title[:1].lower()}{title[1:]}" if title else ""
+    return f"Kế hoạch số {nfc(plan.number_text)} ngày {ui_date(plan.issued_on)} của {issuer}{about}"
+
+
+def _year_plan_citation(year: int) -> str:
+    plan = Plan.select().where(Plan.year == year).order_by(Plan.issued_on.desc(nulls="LAST"), Plan.id.desc()).first()
+    return plan_citation(plan) if plan is not None else ""
 
 
 def _plan(year: int | None) -> Plan:
@@ -357,7 +388,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     return B.build_monthly_report(
         org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
-        template_text=template_in_force("monthly_report", on))
+        template_text=template_in_force("monthly_report", on), plan_citation=_year_plan_citation(period.end.year))
 
 
 def explanation_units(month: str) -> list[tuple[Unit, int]]:
@@ -381,11 +412,13 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
     on = n.issue_date or date.today()
-    rows = [B.OverdueDossier(r.code, r.procedure, r.applicant, r.received_at, r.due_at, r.closed_at, r.days_late)
+    rows = [B.OverdueDossier(r.code, r.procedure, r.applicant, r.received_at, r.due_at, r.closed_at, r.days_late,
+                             r.result_at)
             for r in overdue_dossiers(unit.id, (period.start, period.end))]
     return B.build_explanation_request(
-        org_info(on), signer_info(on), unit.name, addressee(unit), period, rows, _reply_deadline(on),
-        number=n.number, issue_date=n.issue_date, template_text=template_in_force("explanation_request", on))
+        org_info(on), signer_info(on), unit.name, addressee(unit), period, rows,
+        reply_term("explanation_request", n.issue_date), number=n.number, issue_date=n.issue_date,
+        template_text=template_in_force("explanation_request", on), plan_citation=_year_plan_citation(period.end.year))
 
 
 def _dossier_info(code: str | None):
@@ -428,17 +461,26 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    """Late tasks, then tasks at risk; an ongoing ("Thường xuyên") task never counts as late — one whose
+    period ended without a report is listed with those at risk."""
     from par_desktop.services.tasks import late_and_at_risk
 
     unit = _find_unit(request.unit)
     today = _as_of(request)
     on = n.issue_date or date.today()
     late, at_risk = late_and_at_risk(unit.id, today)
+    at_risk = [v for v in late if v.recurrence == "ongoing"] + at_risk
+    late = [v for v in late if v.recurrence != "ongoing"]
+    plans = {v.plan_id for v in (*late, *at_risk) if v.plan_id is not None}
     years = [v.year for v in (*late, *at_risk) if v.year]
+    citation = ""
+    if len(plans) == 1:
+        plan = Plan.get_or_none(Plan.id == plans.pop())
+        citation = plan_citation(plan) if plan is not None else ""
     return B.build_reminder(org_info(on), signer_info(on), unit.name, [_task_line(v, today, False) for v in late],
-                            [_task_line(v, today, False) for v in at_risk], _reply_deadline(on),
+                            [_task_line(v, today, False) for v in at_risk], reply_term("reminder", n.issue_date),
                             number=n.number, issue_date=n.issue_date, template_text=template_in_force("reminder", on),
-                            plan_year=max(years) if years else None)
+                            plan_year=max(years) if years else None, plan_citation=citation)
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
@@ -649,17 +691,18 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
                                                   None, "Đạt 30%, còn 10 ngày")], stats, overdue,
                                       template_text=text)
     if doc_type == "explanation_request":
-        rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2)]
+        rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2),
+                B.OverdueDossier(info.code[:-2] + "57", info.procedure, "Trần Thị Hoa", received, due, None, 3,
+                                 result=due + timedelta(days=1))]
         return B.build_explanation_request(org, signer, "Phòng Người có công", "Trưởng phòng Người có công", period,
-                                           rows, on + timedelta(days=5), template_text=text)
+                                           rows, B.ReplyTerm(3), template_text=text)
     if doc_type == "apology":
         return B.build_apology(org, signer, info, "Hồ sơ phải xác minh thông tin tại địa phương",
                                due + timedelta(days=7), template_text=text)
     if doc_type == "reminder":
         late = [B.TaskLine("Xây dựng video hướng dẫn dịch vụ công trực tuyến", "", f"Tháng 7/{on.year}",
                            date(on.year, 7, 31), "Quá hạn 12 ngày")]
-        return B.build_reminder(org, signer, "Phòng Người có công", late, [], on + timedelta(days=5),
-                                template_text=text)
+        return B.build_reminder(org, signer, "Phòng Người có công", late, [], B.ReplyTerm(5), template_text=text)
     rows = [B.HandoverRow("Tiếp nhận, chuyển phòng chuyên môn", org.office_name, received, "Phòng Người có công",
                           received + timedelta(minutes=20), due, "Trước hạn")]
     return B.build_control_slip(org, info, rows, template_text=text)

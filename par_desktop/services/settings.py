@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "tasks.at_risk_min_percent": 50,          # … with less progress than this is "at risk"
     "reports.cutoff_day": 15,                 # Nghị định 09/2019: periods run from the 15th to the 14th
     "explanations.reply_days": 3,             # working days a unit has to answer an explanation request
+    "reminders.reply_days": 5,                # … and to report back on a reminder (công văn đôn đốc)
     "backups.dir": "",                        # empty: the user's local data folder
     "backups.keep_daily": 7,
     "backups.keep_weekly": 4,

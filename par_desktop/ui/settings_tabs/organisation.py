@@ -48,6 +48,7 @@ SETTING_LABELS = {
     "tasks.at_risk_min_percent": "… mà tiến độ còn dưới (%)",
     "reports.cutoff_day": "Ngày chốt số liệu báo cáo hằng tháng",
     "explanations.reply_days": "Thời hạn đơn vị gửi giải trình (ngày làm việc)",
+    "reminders.reply_days": "Thời hạn đơn vị báo cáo khi được đôn đốc (ngày làm việc)",
     "backups.dir": "Thư mục sao lưu (để trống: thư mục dữ liệu của máy)",
     "backups.keep_daily": "Số bản sao lưu hằng ngày giữ lại",
     "backups.keep_weekly": "Số bản sao lưu hằng tuần giữ lại",
