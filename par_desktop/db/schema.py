@@ -40,10 +40,27 @@ def _create_new_tables(db: peewee.Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _add_columns(db: peewee.Database, table: str, columns: dict[str, peewee.Field]) -> None:
+    """Add the columns a table lacks (a step may meet a table ``_create_new_tables`` just made whole)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    present = {column.name for column in db.get_columns(table)}
+    migrator = SchemaMigrator.from_database(db)
+    migrate(*(migrator.add_column(table, name, field) for name, field in columns.items() if name not in present))
+
+
+def _source_wording_and_applicant_kind(db: peewee.Database) -> None:
+    """Plan tasks keep the plan's wording of their unit cells; dossiers say how to address the applicant."""
+    _add_columns(db, "task", {"lead_text": peewee.TextField(default=""),
+                              "coordinating_text": peewee.TextField(default="")})
+    _add_columns(db, "dossier", {"applicant_kind": peewee.CharField(default="")})
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
+    _source_wording_and_applicant_kind,
 ]
 
 

@@ -7,6 +7,7 @@ signers always come from the caller's settings, never from code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Mapping, Sequence
@@ -15,6 +16,7 @@ from par_desktop.documents.model import (
     Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Signature, Spacer, Table,
 )
 from par_desktop.documents.templates import Count, default_template, inline_markup, render_sections, to_blocks
+from par_desktop.domain.salutation import salutation
 from par_desktop.domain.text import decree30_date, nfc, to_roman, ui_date, vn_number
 from par_desktop.errors import InvalidInput
 
@@ -161,6 +163,7 @@ class DossierInfo:
     applicant: str
     received: datetime
     due: datetime  # the appointment given to the applicant
+    applicant_kind: str = ""  # man | woman | organisation | "" (see domain.salutation)
 
 
 @dataclass(frozen=True)
@@ -258,8 +261,15 @@ def _one(sections: dict[str, list[str]], name: str) -> str:
     return " ".join(sections.get(name, []))
 
 
-def _units(value: str | Sequence[str]) -> str:
-    return nfc(value) if isinstance(value, str) else "; ".join(nfc(v) for v in value if nfc(v))
+def unit_text(name: str) -> str:
+    """A unit's name in one dash form in every document: "Phòng Lao động – Việc làm" and "Phòng Kế hoạch -
+    Tài chính" of one catalogue both print with the hyphen of "Sở Lao động - Thương binh và Xã hội"."""
+    return re.sub(r"\s+[–—]\s+", " - ", nfc(name))
+
+
+def plan_cell(value: str | Sequence[str]) -> str:
+    """A plan cell: its own wording (a string), or catalogue names joined by "; "."""
+    return nfc(value) if isinstance(value, str) else "; ".join(unit_text(v) for v in value if nfc(v))
 
 
 def _n(value: int) -> str:
@@ -288,8 +298,8 @@ def _plan_table(rows: Sequence[PlanTaskRow]) -> Table:
             body.append(Row([Cell(nfc(task.subsection), align="center"),
                              Cell(nfc(task.subsection_title), colspan=5)], bold=True, italic=True,
                             keep_with_next=True))
-        body.append(Row([nfc(task.number), nfc(task.content), _units(task.lead_units),
-                         _units(task.coordinating_units), nfc(task.deadline_text), nfc(task.note)]))
+        body.append(Row([nfc(task.number), nfc(task.content), plan_cell(task.lead_units),
+                         plan_cell(task.coordinating_units), nfc(task.deadline_text), nfc(task.note)]))
     return Table(widths=[6, 44, 17, 17, 13, 8], header=header, rows=body, font_size=TABLE_SIZE,
                  align=["center", "justify", "center", "center", "center", "left"])
 
@@ -311,7 +321,8 @@ def build_plan(org: OrgInfo, signer: SignerInfo, plan: PlanInfo, appendix_tasks:
         header=_header(org), number_text=number, place=nfc(org.place), issue_date=plan.issue_date,
         kind="KẾ HOẠCH", subject=nfc(plan.subject) if plan.subject else _one(s, "subject"),
         body=[*to_blocks(s["opening"]), *to_blocks(s["body"]), *to_blocks(s["closing"])],
-        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix])
+        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix],
+        notices=list(s.get("repairs", [])))
 
 
 # --- 2. the monthly report ------------------------------------------------------------------------
@@ -359,7 +370,7 @@ def _task_summary_table(summary: Sequence[UnitTaskSummary]) -> Table:
         counts = [_check_count(v, s.unit) for v in (s.done_on_time, s.done_late, s.open_within_time,
                                                     s.open_overdue)]
         totals = [a + b for a, b in zip(totals, counts)]
-        body.append(Row([str(i), nfc(s.unit), *map(_n, counts), _n(sum(counts))]))
+        body.append(Row([str(i), unit_text(s.unit), *map(_n, counts), _n(sum(counts))]))
     body.append(Row([Cell("Tổng cộng", colspan=2, align="center"), *map(_n, totals), _n(sum(totals))], bold=True))
     return Table(widths=[6, 40, 11, 11, 11, 11, 10], header=header, rows=body, font_size=TABLE_SIZE,
                  align=["center", "left", "center", "center", "center", "center", "center"])
@@ -372,7 +383,8 @@ def _task_lines_table(tasks: Sequence[TaskLine], with_unit: bool) -> Table:
         deadline = nfc(t.deadline_text)
         if t.due and ui_date(t.due) not in deadline:
             deadline = f"{deadline} ({ui_date(t.due)})" if deadline else ui_date(t.due)
-        rows.append(Row([str(i), nfc(t.content), *([nfc(t.unit)] if with_unit else []), deadline, nfc(t.status)]))
+        rows.append(Row([str(i), nfc(t.content), *([unit_text(t.unit)] if with_unit else []), deadline,
+                         nfc(t.status)]))
     widths = [6, 46, *([20] if with_unit else []), 17, 15]
     align = ["center", "left", *(["center"] if with_unit else []), "center", "center"]
     return Table(widths=widths, header=[Row(columns)], rows=rows, font_size=TABLE_SIZE, align=align)
@@ -383,7 +395,7 @@ def _overdue_by_unit_table(items: Sequence[OverdueExplanation]) -> Table:
     order: list[str] = []
     counts: dict[str, list[int]] = {}
     for x in items:
-        unit = nfc(x.unit) or "(Chưa xác định đơn vị)"
+        unit = unit_text(x.unit) or "(Chưa xác định đơn vị)"
         if unit not in counts:
             order.append(unit)
             counts[unit] = [0, 0, 0]
@@ -408,7 +420,7 @@ def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
     văn thư would: a bold row per unit (I, II…), an italic row per procedure, then one line per dossier."""
     groups: dict[str, dict[str, list[OverdueExplanation]]] = {}
     for x in items:
-        unit = groups.setdefault(nfc(x.unit) or "(Chưa xác định đơn vị)", {})
+        unit = groups.setdefault(unit_text(x.unit) or "(Chưa xác định đơn vị)", {})
         unit.setdefault(nfc(x.procedure) or "(Chưa xác định thủ tục)", []).append(x)
     rows: list[Row] = []
     for g, (unit, procedures) in enumerate(groups.items(), start=1):
@@ -515,11 +527,11 @@ def build_explanation_request(org: OrgInfo, signer: SignerInfo, unit_name: str, 
     is a landscape appendix, in three groups — closed late, with a result but not closed (the plan's
     footnote 4), without a result — so that dossier codes stay whole on one line."""
     if not dossiers:
-        raise InvalidInput(f"{nfc(unit_name)} không có hồ sơ quá hạn trong kỳ: không cần đề nghị giải trình.")
+        raise InvalidInput(f"{unit_text(unit_name)} không có hồ sơ quá hạn trong kỳ: không cần đề nghị giải trình.")
     states = {state: [d for d in dossiers if d.state == state] for state in OVERDUE_STATES}
     ctx = _context(org, signer, issue_date, period.end.year, plan_citation)
     ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
-               unit_name=nfc(unit_name), unit_head=nfc(unit_head), overdue_count=Count(len(dossiers)),
+               unit_name=unit_text(unit_name), unit_head=unit_text(unit_head), overdue_count=Count(len(dossiers)),
                closed_late_count=Count(len(states["closed"])), result_not_closed_count=Count(len(states["result"])),
                no_result_count=Count(len(states["open"])), **reply.context(),
                overdue_breakdown="; ".join(f"{_n(len(items))} {_lower_first(OVERDUE_STATES[state])}"
@@ -528,7 +540,7 @@ def build_explanation_request(org: OrgInfo, signer: SignerInfo, unit_name: str, 
     code = f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"
     number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     appendix = Appendix(
-        label=appendix_labels(1)[0], title=f"Danh sách hồ sơ TTHC quá hạn của {nfc(unit_name)}",
+        label=appendix_labels(1)[0], title=f"Danh sách hồ sơ TTHC quá hạn của {unit_text(unit_name)}",
         reference=f"(Kèm theo Công văn số {number_ref} {_date_words(issue_date)} của {nfc(org.agency_name)})",
         landscape=True,
         blocks=[Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
@@ -585,17 +597,22 @@ def build_apology(org: OrgInfo, signer: SignerInfo, dossier: DossierInfo, reason
         raise InvalidInput("Thời điểm hẹn trả mới phải sau thời điểm hẹn trả ban đầu.")
     if not nfc(reason):
         raise InvalidInput("Phiếu xin lỗi phải nêu lý do chậm trả kết quả.")
+    addressed = salutation(dossier.applicant, dossier.applicant_kind)
     ctx = _context(org, signer, issue_date, (issue_date or dossier.due).year)
-    ctx.update(applicant=nfc(dossier.applicant), dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure),
+    ctx.update(applicant=nfc(dossier.applicant), applicant_address=addressed.address,
+               applicant_pronoun=addressed.pronoun, dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure),
                received_at=vn_moment(dossier.received), received_date=ui_date(dossier.received),
                original_due=vn_moment(dossier.due), reason=nfc(reason), new_due=vn_moment(new_due),
                new_due_date=ui_date(new_due))
     s = _sections("apology", template_text, ctx)
+    notices = [] if addressed.known else [
+        f"Hồ sơ không ghi người nộp là ông hay bà: phiếu ghi «{addressed.address}». Chọn danh xưng (Ông, Bà "
+        "hoặc Tổ chức) để phiếu ghi đúng người nhận."]
     return OfficialDocument(
         header=_header(org), number_text=number_text(number, f"PXL-{nfc(org.agency_abbr)}"), place=nfc(org.place),
         issue_date=issue_date, kind="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", recipients_to=s["kinh_gui"],
         body=[*to_blocks(s["opening"]), *to_blocks(s["closing"])], noi_nhan=s.get("noi_nhan", []),
-        signature=_signature(s["signature"], signer))
+        signature=_signature(s["signature"], signer), notices=notices)
 
 
 # --- 5. reminder ----------------------------------------------------------------------------------
@@ -608,7 +625,7 @@ def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks:
     if not late_tasks and not at_risk:
         raise InvalidInput(f"{nfc(unit_name)} không có nhiệm vụ quá hạn hoặc có nguy cơ chậm: không cần đôn đốc.")
     ctx = _context(org, signer, issue_date, plan_year or (issue_date or date.today()).year, plan_citation)
-    ctx.update(unit_name=nfc(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
+    ctx.update(unit_name=unit_text(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
                **reply.context())
     s = _sections("reminder", template_text, ctx)
     body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["late_tasks"])]
@@ -634,7 +651,7 @@ def build_control_slip(org: OrgInfo, dossier: DossierInfo, handovers: Sequence[H
     s = _sections("control_slip", template_text, ctx)
 
     def side(unit: str, moment: datetime | None) -> str:
-        return nfc(unit) + (f"\n{_table_moment(moment)}" if moment else "")
+        return unit_text(unit) + (f"\n{_table_moment(moment)}" if moment else "")
 
     with_due = any(h.due for h in handovers)  # no step deadlines recorded: no empty "Hạn xử lý" column
     rows = [Row([str(i), nfc(h.step), side(h.from_unit, h.handed_at), side(h.to_unit, h.received_at),

@@ -201,3 +201,22 @@ class OfficialDocument:
     noi_nhan: list[str] = field(default_factory=list)
     signature: Signature | None = None
     appendices: list[Appendix] = field(default_factory=list)
+    # What the clerk should know before signing (not printed): a repair of the source, a name no longer
+    # in force, an applicant whose title is not recorded… Shown in the app, "warning:" lines on the CLI.
+    notices: list[str] = field(default_factory=list)
+
+    def texts(self) -> Iterator[str]:
+        """Every printed text but the header's, for checks on the wording."""
+        yield from (self.kind or "", self.subject, self.vv, *self.recipients_to, *self.noi_nhan)
+        for block in [*self.body, *(b for a in self.appendices for b in (*a.blocks,))]:
+            if isinstance(block, Table):
+                for row in [*block.header, *block.rows]:
+                    yield from (_plain(c.text) for c in row.cell_list())
+            elif isinstance(block, (Heading, Paragraph)):
+                yield _plain(block.text)
+        for appendix in self.appendices:
+            yield from (appendix.title, appendix.reference)
+
+
+def _plain(text: Text) -> str:
+    return "".join(part.text for part in inlines(text))

@@ -50,8 +50,10 @@ SECTIONS = {
     "signature": "Khối chữ ký: thẩm quyền, chức vụ (mỗi dòng một dòng in hoa); dòng trong ngoặc đơn là "
                  "lời ghi chú in nghiêng. Họ tên người ký lấy từ danh sách người ký",
     "appendix_title": "Tên phụ lục",
+    "repairs": "Những chỗ văn bản khác bản gốc (đánh số lại, lỗi giữ nguyên, ngày sửa…), mỗi dòng một chỗ: "
+               "không in ra, hiện cho văn thư trước khi ban hành",
 }
-LIST_SECTIONS = frozenset({"kinh_gui", "noi_nhan", "signature"})
+LIST_SECTIONS = frozenset({"kinh_gui", "noi_nhan", "signature", "repairs"})
 
 REQUIRED = {
     "plan": ("subject", "opening", "body", "closing", "noi_nhan", "signature", "appendix_title"),
@@ -127,7 +129,10 @@ PLACEHOLDERS = {
     },
     "apology": {
         **_COMMON, **_SIGNER,
-        "applicant": "Tên người nộp hồ sơ (Ông/Bà/Tổ chức)", "dossier_code": "Mã hồ sơ",
+        "applicant": "Tên người nộp hồ sơ", "dossier_code": "Mã hồ sơ",
+        "applicant_address": "Người nộp như phiếu gọi ở dòng «Kính gửi» và lần đầu: «Ông Nguyễn Văn An», «Bà Trịnh "
+                             "Thị Dung» hoặc tên tổ chức",
+        "applicant_pronoun": "Cách gọi người nộp ở các câu sau: «Ông», «Bà», «Quý Công ty»…",
         "procedure": "Tên thủ tục hành chính", "received_at": "Thời điểm tiếp nhận (… giờ … phút, ngày dd/mm/yyyy)",
         "received_date": "Ngày tiếp nhận dd/mm/yyyy",
         "original_due": "Thời điểm hẹn trả ban đầu (… giờ … phút, ngày dd/mm/yyyy)",

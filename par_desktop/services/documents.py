@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from par_desktop.db import connection
@@ -34,7 +34,8 @@ REGISTER_TYPES = {"plan": "KH", "monthly_report": "BC-{office}", "explanation_re
                   "apology": "PXL", "reminder": "CV", "control_slip": None}
 # What each document needs from the clerk (the Documents page shows these fields).
 PARAMETERS = {"plan": ("year",), "monthly_report": ("month",), "explanation_request": ("unit", "month"),
-              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",)}
+              "apology": ("dossier", "new_due", "reason", "applicant_kind"), "reminder": ("unit",),
+              "control_slip": ("dossier",)}
 
 # Short forms of agency names written in running text after the full name ("Sở Lao động - TB&XH").
 _SHORT_FORMS = ((re.compile(r"Thương binh và Xã hội", re.IGNORECASE), "TB&XH"),)
@@ -54,6 +55,7 @@ class DocRequest:
     new_due: datetime | None = None  # apology: the new appointment
     reason: str = ""                 # apology: why the result is late
     today: date | None = None        # "as of" for the task statuses (default: today)
+    applicant_kind: str | None = None  # apology: man | woman | organisation, chosen by the clerk (None: the record's)
 
     def describe(self) -> str:
         return KIND_NAMES.get(self.kind, self.kind)
@@ -67,6 +69,7 @@ class Generated:
     issue_date: date | None
     title: str
     number: int | None = None        # the register number given now (issue=True)
+    notices: tuple[str, ...] = ()    # what the clerk should know before signing (OfficialDocument.notices)
 
 
 def check_kind(kind: str) -> str:
@@ -318,23 +321,51 @@ def _plan(year: int | None) -> Plan:
     return plan
 
 
-def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
+def _plan_rows(plan: Plan) -> tuple[list[B.PlanTaskRow], list[str]]:
+    """The appendix rows of the plan and what in them differs from the plan as imported.
+
+    A cell meaning every unit keeps the plan's own words ("Các phòng, đơn vị" is not "… có liên quan");
+    other cells name the catalogue's units, each difference from the plan's words listed for the clerk,
+    as is a word the plan repeats by mistake ("truyền truyền"), kept as it stands."""
     from par_desktop.services.org import ALL_UNITS
     from par_desktop.services.tasks import TaskFilters, list_tasks
 
-    rows = []
+    rows, repairs = [], []
+    noted: set[str] = set()
     for v in list_tasks(TaskFilters(kind="appendix")):
         if v.plan_id != plan.id:
             continue
-        lead = "Các phòng, đơn vị" if v.lead_units == (ALL_UNITS,) else list(v.lead_units)
-        coordinating = "Các phòng, đơn vị có liên quan" if v.coordinating_units == (ALL_UNITS,) \
-            else list(v.coordinating_units)
+        lead = (v.lead_text or "Các phòng, đơn vị") if v.lead_units == (ALL_UNITS,) else list(v.lead_units)
+        coordinating = (v.coordinating_text or "Các phòng, đơn vị có liên quan") \
+            if v.coordinating_units == (ALL_UNITS,) else list(v.coordinating_units)
+        for role, source, printed in (("chủ trì", v.lead_text, lead), ("phối hợp", v.coordinating_text, coordinating)):
+            shown = B.plan_cell(printed)
+            if source and _unit_words(source) != _unit_words(shown):
+                repairs.append(f"Tên đơn vị theo danh mục — {v.ref}, đơn vị {role}: «{shown}» (bản gốc: «{source}»).")
+        for where, text in ((f"mục {v.section}", v.section_title), (f"mục {v.section}.{v.subsection}",
+                                                                       v.subsection_title), (v.ref, v.content)):
+            for word in _repeated_words(text):
+                note = f"Giữ nguyên lỗi của bản gốc: «{word} {word}» (từ lặp) ở {where}."
+                if note not in noted:
+                    noted.add(note)
+                    repairs.append(note)
         number = v.ref.rsplit(".", 1)[-1]
         rows.append(B.PlanTaskRow(v.section, v.section_title, number, v.content, lead, coordinating,
                                   v.deadline_text, v.note, v.subsection, v.subsection_title))
     if not rows:
         raise NotFound(f"Kế hoạch năm {plan.year} chưa có nhiệm vụ nào ở phụ lục.")
-    return rows
+    return rows, repairs
+
+
+def _unit_words(cell: str) -> list[str]:
+    """A unit cell compared as words: case, dashes, separators ("," ";" "và") and spaces aside."""
+    return re.sub(r"[,;–—-]|\bvà\b", " ", nfc(cell).casefold()).split()
+
+
+def _repeated_words(text: str) -> list[str]:
+    """Words written twice in a row ("Công tác truyền truyền về TTHC")."""
+    words = nfc(text).split()
+    return [a for a, b in zip(words, words[1:]) if a.casefold() == b.casefold() and a.isalpha()]
 
 
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
@@ -363,8 +394,11 @@ def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
     if number is None and plan.number:          # an issued plan reprints with its number and date
         number, issued = plan.number, plan.issued_on
     on = issued or date.today()
-    return B.build_plan(org_info(on), signer_info(on), B.PlanInfo(plan.year, number, issued),
-                        _plan_rows(plan), template_text=template_in_force("plan", on))
+    rows, repairs = _plan_rows(plan)
+    document = B.build_plan(org_info(on), signer_info(on), B.PlanInfo(plan.year, number, issued), rows,
+                            template_text=template_in_force("plan", on))
+    document.notices.extend(repairs)
+    return document
 
 
 def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
@@ -427,7 +461,7 @@ def _dossier_info(code: str | None):
     if not (code or "").strip():
         raise InvalidInput("Hãy nhập mã hồ sơ.")
     d = dossier_by_code(code.strip())
-    return d, B.DossierInfo(d.code, d.procedure_name, d.applicant, d.received_at, d.due_at)
+    return d, B.DossierInfo(d.code, d.procedure_name, d.applicant, d.received_at, d.due_at, d.applicant_kind)
 
 
 def _new_appointment(request: DocRequest, old_due: datetime) -> datetime:
@@ -455,6 +489,8 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
         raise InvalidInput(f"Hồ sơ {d.code} đã trả kết quả lúc {ui_date(d.closed_at)} {d.closed_at:%H:%M}: "
                            "không lập phiếu xin lỗi và hẹn lại ngày trả kết quả.")
     on = n.issue_date or date.today()
+    if request.applicant_kind:
+        info = replace(info, applicant_kind=request.applicant_kind)
     return B.build_apology(org_info(on), signer_info(on), info, _sentence(request.reason),
                            _new_appointment(request, info.due), number=n.number, issue_date=n.issue_date,
                            template_text=template_in_force("apology", on))
@@ -512,16 +548,41 @@ def _step(progress, done: int, text: str) -> None:
         progress.report(done, 6, text)
 
 
+# Texts of the official forms that a finished document must not keep: the form's choice for the clerk.
+_FORM_PLACEHOLDERS = ("Ông/Bà/Tổ chức", "(Tên cơ quan", "(tên cơ quan", "{{", "}}")
+
+
+def leftover_placeholders(document: OfficialDocument) -> list[str]:
+    """The form placeholders still in the document's text (a template edited from the printed form)."""
+    found = []
+    for text in document.texts():
+        found += [p for p in _FORM_PLACEHOLDERS if p in text and p not in found]
+    return found
+
+
 def build(request: DocRequest, *, number: int | None = None, issue_date: date | None = None,
           progress=None) -> OfficialDocument:
-    """The document of ``request``; ``number``/``issue_date`` None gives the draft."""
+    """The document of ``request``; ``number``/``issue_date`` None gives the draft. Its ``notices`` say
+    what the clerk should check before signing."""
     check_kind(request.kind)
+    if request.applicant_kind not in (None, "", "man", "woman", "organisation"):
+        raise InvalidInput("Danh xưng người nộp phải là Ông, Bà hoặc Tổ chức.")
     n = _Numbering(number, issue_date)
     with connection.translated_errors():
         if request.kind == "monthly_report":
-            return _build_monthly_report(request, n, progress)
-        return {"plan": _build_plan, "explanation_request": _build_explanation_request, "apology": _build_apology,
-                "reminder": _build_reminder, "control_slip": _build_control_slip}[request.kind](request, n)
+            document = _build_monthly_report(request, n, progress)
+        else:
+            document = {"plan": _build_plan, "explanation_request": _build_explanation_request,
+                        "apology": _build_apology, "reminder": _build_reminder,
+                        "control_slip": _build_control_slip}[request.kind](request, n)
+    leftover = leftover_placeholders(document)
+    if leftover:
+        document.notices.append(_unfilled(leftover) + " Sửa mẫu văn bản (Cài đặt → Mẫu văn bản) trước khi ban hành.")
+    return document
+
+
+def _unfilled(placeholders: list[str]) -> str:
+    return "Văn bản còn chỗ của mẫu chưa điền: " + ", ".join(f"«{p}»" for p in placeholders) + "."
 
 
 def register_type(kind: str, on: date | None = None) -> str | None:
@@ -574,6 +635,8 @@ def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
     from par_desktop.services import dossiers
 
     d, info = _dossier_info(request.dossier)
+    if request.applicant_kind and request.applicant_kind != d.applicant_kind:   # the clerk's choice is kept
+        dossiers.update_dossier(actor, d.id, d.version, applicant_kind=request.applicant_kind)
     current = dossiers.explanation_of(d.id)
     keep = {} if current is None else dict(
         reason=current.reason, responsible_person=current.responsible_person, explained_on=current.explained_on,
@@ -598,6 +661,9 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
     document = build(request, progress=progress)      # every check before a number is taken
     number_text = None
     issue_date = None
+    if issue and leftover_placeholders(document):   # a finished document keeps no placeholder of the form
+        raise InvalidInput("Chưa lấy số. " + _unfilled(leftover_placeholders(document))
+                           + " Sửa mẫu văn bản (Cài đặt → Mẫu văn bản) rồi ban hành lại.")
     if issue:
         today = date.today()
         _step(progress, 5, "Lấy số văn bản…")
@@ -612,7 +678,7 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
     _step(progress, 6, "Ghi tệp…")
     written = render(document, target)
     return Generated(written, request.kind, number_text, issue_date, document_title(document, request),
-                     entry.number if issue else None)
+                     entry.number if issue else None, tuple(document.notices))
 
 
 def write(actor: Actor, request: DocRequest, path: str | Path, *, number: int | None = None,

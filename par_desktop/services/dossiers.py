@@ -31,6 +31,7 @@ from par_desktop.db.models import (
 )
 from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.periods import Period
+from par_desktop.domain.salutation import KINDS as APPLICANT_KINDS
 from par_desktop.domain.text import fold, nfc, ui_moment
 from par_desktop.domain.timers import (
     STATE_LABELS, DossierClock, TimerState, finished_state, remaining_text, state_at,
@@ -182,8 +183,8 @@ def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: float
 
 # ---- manual entry and editing ---------------------------------------------------------------------
 
-EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
-            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn")
+EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "applicant_kind", "channel",
+            "received_at", "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn")
 
 
 def _check_values(v: dict[str, Any]) -> None:
@@ -191,6 +192,8 @@ def _check_values(v: dict[str, Any]) -> None:
         raise InvalidInput("Mã hồ sơ không được để trống.")
     if v.get("channel") not in CHANNELS:
         raise InvalidInput("Hình thức nộp phải là Trực tuyến, Trực tiếp hoặc Bưu chính.")
+    if v.get("applicant_kind", "") not in ("", *APPLICANT_KINDS):
+        raise InvalidInput("Danh xưng người nộp phải là Ông, Bà hoặc Tổ chức.")
     received = v["received_at"]
     for key, label in (("closed_at", "Ngày trả kết quả"), ("result_at", "Ngày có kết quả")):
         if v.get(key) is not None and v[key] < received:

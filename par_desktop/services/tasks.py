@@ -170,6 +170,8 @@ class TaskView:
     version: int
     unit_statuses: tuple[tuple[str, str], ...] = ()   # (unit name, status) for per_unit tasks
     search_key: str = field(default="", repr=False)
+    lead_text: str = ""                    # the plan's own wording of the unit cells ("" when not imported)
+    coordinating_text: str = ""
 
     @property
     def status_label(self) -> str:
@@ -334,7 +336,8 @@ class _Snapshot:
             coordinating_all=task.coordinating_all, deadline_text=task.deadline_text, due_date=task.due_date,
             due_overridden=task.due_overridden, recurrence=task.recurrence, next_due=next_due, status=status,
             progress_percent=progress, completed_on=completed, note=task.note, version=task.version,
-            unit_statuses=unit_statuses, search_key=search_key)
+            unit_statuses=unit_statuses, search_key=search_key, lead_text=task.lead_text,
+            coordinating_text=task.coordinating_text)
 
 
 def _as_of(record: Task | TaskOccurrence, key: tuple, today: date, reported: set, latest: dict) -> None:
@@ -761,7 +764,8 @@ def _upsert_task(actor: Actor, plan: Plan, task: Task | None, item: _Planned) ->
         subsection=row.subsection, subsection_title=row.subsection_title, row_no=row.number,
         content=row.content, deadline_text=deadline.text, due_date=deadline.due_date,
         recurrence=deadline.recurrence, coordinating_all=item.coordinating == [ALL],
-        per_unit=item.lead == [ALL], note=row.note, sort_key=item.position, kind="appendix")
+        per_unit=item.lead == [ALL], note=row.note, sort_key=item.position, kind="appendix",
+        lead_text=" ".join(nfc(row.lead).split()), coordinating_text=" ".join(nfc(row.coordinating).split()))
     if task is None:
         return insert_record(Task, actor.username, **values), "created"
     if task.due_overridden and task.deadline_text == deadline.text:

@@ -90,6 +90,9 @@ def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user
     assert schema.check(current()) == []
     assert Dossier.select().count() == 80
     assert Task.select().count() > 10
+    # issue 15: the plan's own wording of the unit cells, how to address an applicant (empty: not known)
+    assert {t.lead_text for t in Task.select()} == {""} and {t.coordinating_text for t in Task.select()} == {""}
+    assert {d.applicant_kind for d in Dossier.select()} == {""}
 
 
 def test_check_reports_an_unprotected_audit_trail(empty_db):

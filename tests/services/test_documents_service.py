@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 
 from par_desktop.db.models import AuditLog, DocumentTemplate, Dossier, Explanation, OrgProfile, Plan, RegisterEntry, Unit
+from par_desktop.documents.builders import unit_text
 from par_desktop.documents.model import Table
 from par_desktop.documents.templates import default_template
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
@@ -98,7 +99,7 @@ def test_explanation_request_to_one_unit_and_the_units_to_ask(any_demo_db):
     unit, count = units[0]
     document = D.build(D.DocRequest("explanation_request", unit=unit.short_code, month="03/2024"))
     assert document.vv == "V/v đề nghị giải trình hồ sơ TTHC quá hạn"
-    assert document.recipients_to == [D.addressee(unit)]
+    assert document.recipients_to == [unit_text(D.addressee(unit))]   # one dash form in documents
     assert not any(isinstance(b, Table) for b in document.body)   # the list is a landscape appendix
     table = document.appendices[0].blocks[-1]
     groups = [r for r in table.rows if r.keep_with_next]
@@ -122,7 +123,7 @@ def test_apology_for_an_open_dossier_and_its_issue_is_remembered(any_demo_db, tm
     document = D.build(request)
     body = texts(document)
     assert "Lý do: Chờ xác minh." in body and "17 giờ 00 phút, ngày 20/12/2024" in body
-    assert document.recipients_to == [d.applicant]
+    assert document.recipients_to == [f"Ông/Bà {d.applicant}"]   # the record does not say Ông or Bà
     D.generate(OFFICE, request, tmp_path / "pxl.pdf", issue=True)
     explanation = Explanation.get(Explanation.dossier == d.id)
     assert explanation.apology_sent_on == date.today() and explanation.new_appointment == datetime(2024, 12, 20, 17)

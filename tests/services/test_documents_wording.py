@@ -133,3 +133,16 @@ def test_reminder_numbers_its_headings_only_when_it_has_both_lists(demo_db, tmp_
     both = pdf_words(D.generate(OFFICE, D.DocRequest("reminder", unit="BTXH", today=date(2025, 12, 1)),
                                 tmp_path / "b.pdf").path)
     assert "1. Nhiệm vụ quá hạn" in both and "2. Nhiệm vụ có nguy cơ chậm tiến độ" in both
+
+
+def test_unit_names_print_in_one_dash_form(demo_db, tmp_path):
+    """The demo catalogue writes "Phòng Kế hoạch - Tài chính" and "Phòng Lao động – Việc làm": every
+    document prints both with the hyphen of the Department's own name."""
+    report = Document(str(D.generate(OFFICE, D.DocRequest("monthly_report", month="2024-07"),
+                                     tmp_path / "bc.docx").path))
+    names = [cell.text for table in report.tables[1:] for row in table.rows for cell in row.cells
+             if "Phòng " in cell.text]
+    assert any("Phòng Lao động - Việc làm" in n for n in names) and any("Phòng Kế hoạch - Tài chính" in n for n in names)
+    assert not any("–" in n for n in names)
+    letter = pdf_words(D.generate(OFFICE, EXPLANATION, tmp_path / "cv.pdf").path)
+    assert "Kính gửi: Trưởng phòng Lao động - Việc làm" in letter and "–" not in letter
