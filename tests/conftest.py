@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-REFERENCE = REPO.parent / "shared" / "reference"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

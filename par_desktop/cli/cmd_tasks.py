@@ -76,10 +76,10 @@ def _today(text: str | None):
 
 
 def cmd_import_plan(ctx) -> int:
-    from par_desktop.services import tasks
+    from par_desktop.services.tasks import plan_import
 
     ctx.open()
-    result = tasks.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations)
+    result = plan_import.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations)
     print(f"imported {result.task_count} tasks")
     for warning in result.warnings:
         print(f"warning: {warning}")
@@ -89,7 +89,10 @@ def cmd_import_plan(ctx) -> int:
 def cmd_tasks(ctx) -> int:
     from par_desktop.cli.main import emit_json
     from par_desktop.domain.text import ui_date
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
+    from par_desktop.services.tasks import obligations
+    from par_desktop.services.tasks import status as task_statuses
+    from par_desktop.services.tasks import views as task_views
 
     ctx.open()
     today = _today(ctx.args.at)
@@ -100,27 +103,27 @@ def cmd_tasks(ctx) -> int:
         plan = Plan.select().where(Plan.year == ctx.args.create_obligations).order_by(Plan.id).first()
         if plan is None:
             raise NotFound(f"Chưa có kế hoạch năm {ctx.args.create_obligations}: hãy nhập kế hoạch trước.")
-        ids = tasks.create_plan_obligations(ctx.actor, plan)
+        ids = obligations.create_plan_obligations(ctx.actor, plan)
         print(f"obligations: {len(ids)}")
         return 0
     if ctx.args.summary:
-        rows = tasks.summary_by_unit(today)
+        rows = task_views.summary_by_unit(today)
         if ctx.args.json:
-            emit_json([{"unit": r.unit_name, **{s: getattr(r, s) for s in tasks.STATUSES}} for r in rows])
+            emit_json([{"unit": r.unit_name, **{s: getattr(r, s) for s in task_statuses.STATUSES}} for r in rows])
         else:
-            print("\t".join(["Đơn vị", *(tasks.STATUS_LABELS[s] for s in tasks.STATUSES)]))
+            print("\t".join(["Đơn vị", *(task_statuses.STATUS_LABELS[s] for s in task_statuses.STATUSES)]))
             for r in rows:
-                print("\t".join([r.unit_name, *(str(getattr(r, s)) for s in tasks.STATUSES)]))
+                print("\t".join([r.unit_name, *(str(getattr(r, s)) for s in task_statuses.STATUSES)]))
         return 0
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
-    filters = tasks.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year)
-    views = tasks.list_tasks(filters, today)
+    filters = task_views.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year)
+    views = task_views.list_tasks(filters, today)
     if ctx.args.json:
-        emit_json([tasks.task_json(view) for view in views])
+        emit_json([task_views.task_json(view) for view in views])
         return 0
     for view in views:
-        due = ui_date(view.next_due) if view.next_due else tasks.RECURRENCE_LABELS[view.recurrence] or "—"
-        units = "tất cả đơn vị" if view.lead_units == (tasks.ALL,) else ", ".join(view.lead_units)
+        due = ui_date(view.next_due) if view.next_due else task_statuses.RECURRENCE_LABELS[view.recurrence] or "—"
+        units = "tất cả đơn vị" if view.lead_units == (task_views.ALL,) else ", ".join(view.lead_units)
         content = view.content if len(view.content) <= 70 else view.content[:69] + "…"
         print(f"{view.ref}\t{view.status_label}\t{due}\t{view.progress_percent}%\t{units}\t{content}")
     return 0
@@ -130,7 +133,9 @@ def cmd_progress(ctx) -> int:
     from par_desktop.db.models import Plan, Task
     from par_desktop.domain.text import nfc
     from par_desktop.errors import InvalidInput, NotFound
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
+    from par_desktop.services.tasks import progress as task_progress
+    from par_desktop.services.tasks import views as task_views
 
     ctx.open()
     ref = nfc(ctx.args.ref).upper()
@@ -144,9 +149,9 @@ def cmd_progress(ctx) -> int:
         raise InvalidInput(f"Có {len(found)} nhiệm vụ số {ref} ở các năm khác nhau: hãy ghi --year.")
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
     reported_on = _today(ctx.args.date)
-    tasks.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,
+    task_progress.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,
                           reported_on=reported_on, attachments=ctx.args.attach)
-    view = tasks.get_task(found[0].id, reported_on, unit_id)
+    view = task_views.get_task(found[0].id, reported_on, unit_id)
     print(f"{view.ref}: {view.progress_percent}% ({view.status})")
     return 0
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "par_desktop.cli.cmd_users",
     "par_desktop.cli.cmd_gui",
     "par_desktop.cli.cmd_migrate",
+    "par_desktop.cli.cmd_org",
 )
 
 

@@ -14,6 +14,10 @@ from peewee import (
     ForeignKeyField, IntegerField, Model, TextField,
 )
 
+# The schema version these models describe (``app_meta.schema_version``); the steps that bring an older
+# file up to it are in ``par_desktop.db.schema``. Here, below backup and pg_tools, which refuse newer backups.
+SCHEMA_VERSION = 3
+
 database_proxy = DatabaseProxy()
 
 
@@ -49,6 +53,8 @@ class OrgProfile(VersionedModel):
     agency_abbr = CharField()         # "SLĐTBXH" (in document numbers)
     place_name = CharField()          # "Bắc Giang"
     office_unit_code = CharField(default="VP")
+    short_name = CharField(default="")   # "Sở LĐ-TB&XH" (a short form the office chose; else derived)
+    valid_to = DateField(null=True)      # last day in force (None: until a later row starts)
 
 
 class Unit(VersionedModel):
@@ -219,7 +225,9 @@ class ProcessStep(VersionedModel):
 
 
 class Procedure(VersionedModel):
-    """A TTHC in the catalogue."""
+    """A TTHC in the catalogue. The limit is ``limit_days`` counted in ``limit_unit`` (see
+    ``domain.limits``: working days, calendar days, months, working hours, same day); 0 with
+    ``needs_completion`` for a procedure added from a one-stop export that the clerk must complete."""
     code = CharField(unique=True)
     name = TextField()
     field = CharField(index=True)              # lĩnh vực
@@ -228,6 +236,13 @@ class Procedure(VersionedModel):
     in_force = BooleanField(default=True)
     reviewed_year = IntegerField(null=True)
     level = CharField(default="")              # dịch vụ công: toàn trình / một phần
+    limit_unit = CharField(default="working")  # working | calendar | months | hours | same_day
+    limit_text = TextField(default="")         # the catalogue's wording ("05 ngày làm việc kể từ …")
+    limit_note = TextField(default="")         # what follows the first figure ("trường hợp phải xác minh: 25 ngày")
+    decision_number = CharField(default="")    # quyết định công bố ("1234/QĐ-UBND")
+    published_on = DateField(null=True)        # ngày công bố (the decision's date)
+    effective_on = DateField(null=True)        # ngày hiệu lực
+    needs_completion = BooleanField(default=False)  # added from a one-stop export: limit and unit to complete
 
 
 class ProcedureStep(BaseModel):
@@ -279,6 +294,8 @@ class Handover(BaseModel):
     received_at = DateTimeField(null=True)
     due_at = DateTimeField(null=True)
     note = TextField(default="")
+    giver_name = CharField(default="")         # người giao (the slip's signature space)
+    receiver_name = CharField(default="")      # người nhận
 
 
 class Explanation(VersionedModel):

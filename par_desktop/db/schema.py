@@ -11,11 +11,9 @@ from datetime import datetime
 
 import peewee
 
-from par_desktop.db import connection
-from par_desktop.db.models import ALL_MODELS, AppMeta
+from par_desktop.db import backup, connection
+from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
-
-SCHEMA_VERSION = 3
 
 _APPEND_ONLY_MESSAGE = "audit_log is append-only"
 
@@ -40,26 +38,43 @@ def _create_new_tables(db: peewee.Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
-def _add_columns(db: peewee.Database, table: str, columns: dict[str, peewee.Field]) -> None:
-    """Add the columns a table lacks (a step may meet a table ``_create_new_tables`` just made whole)."""
+def _add_columns(db: peewee.Database, model, names: tuple[str, ...]) -> None:
+    """Add ``model``'s fields ``names`` to its table where they are missing (SQLite and PostgreSQL)."""
     from playhouse.migrate import SchemaMigrator, migrate
 
+    table = model._meta.table_name
     present = {column.name for column in db.get_columns(table)}
     migrator = SchemaMigrator.from_database(db)
-    migrate(*(migrator.add_column(table, name, field) for name, field in columns.items() if name not in present))
+    operations = [migrator.add_column(table, model._meta.fields[name].column_name, model._meta.fields[name])
+                  for name in names if model._meta.fields[name].column_name not in present]
+    if operations:
+        migrate(*operations)
+
+
+def _catalogue_and_slip_columns(db: peewee.Database) -> None:
+    """The catalogue's limit wording and unit, publication decision and dates; hand-over signatories;
+    the organisation's chosen short name and the last day its names are in force."""
+    from par_desktop.db.models import Handover, OrgProfile, Procedure
+
+    _add_columns(db, Procedure, ("limit_unit", "limit_text", "limit_note", "decision_number", "published_on",
+                                 "effective_on", "needs_completion"))
+    _add_columns(db, Handover, ("giver_name", "receiver_name"))
+    _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
 def _source_wording_and_applicant_kind(db: peewee.Database) -> None:
     """Plan tasks keep the plan's wording of their unit cells; dossiers say how to address the applicant."""
-    _add_columns(db, "task", {"lead_text": peewee.TextField(default=""),
-                              "coordinating_text": peewee.TextField(default="")})
-    _add_columns(db, "dossier", {"applicant_kind": peewee.CharField(default="")})
+    from par_desktop.db.models import Dossier, Task
+
+    _add_columns(db, Task, ("lead_text", "coordinating_text"))
+    _add_columns(db, Dossier, ("applicant_kind",))
 
 
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
+    _catalogue_and_slip_columns,
     _source_wording_and_applicant_kind,
 ]
 
@@ -122,8 +137,6 @@ def open_database(location: str, *, create: bool = False) -> peewee.Database:
                 f"Cơ sở dữ liệu được tạo bởi phiên bản PAR Desktop mới hơn (lược đồ {version}, phiên bản này "
                 f"chỉ hiểu đến {SCHEMA_VERSION}). Hãy cài bản PAR Desktop mới nhất; tệp không bị thay đổi.")
         elif version < SCHEMA_VERSION:
-            from par_desktop.db import backup
-
             backup.backup_database(location, reason=f"truoc-nang-cap-v{version}")
             upgrade(db, version)
     return db

@@ -4,7 +4,7 @@ Columns follow CLI.md ("Dossier import columns"). Cells may be Excel dates or te
 "07/02/2024 09:00", "07/02/2024", "2024-02-07 09:00" or "09:00 07/02/2024". Every problem is collected
 with the row number the clerk sees in Excel, so one pass shows everything to fix; the service decides
 whether to refuse the file. Matching procedures and units needs the database and happens in
-``services.dossiers``.
+``services.dossiers.importing``.
 """
 
 from __future__ import annotations
@@ -251,11 +251,12 @@ def is_withdrawn(status: str) -> bool:
 class ImportRefused(InvalidInput):
     """A file with bad rows: nothing was saved. ``problems`` lists every row to fix."""
 
-    def __init__(self, path: Path, problems: list[RowProblem], shown: int = 10):
+    def __init__(self, path: Path, problems: list[RowProblem], shown: int = 10,
+                 nothing_saved: str = "chưa nhập hồ sơ nào"):
         lines = [str(p) for p in problems[:shown]]
         more = f"\n… và {len(problems) - shown} lỗi khác." if len(problems) > shown else ""
         rows = len({p.row for p in problems})
-        super().__init__(f"{path.name}: {rows} dòng có lỗi, chưa nhập hồ sơ nào. "
+        super().__init__(f"{path.name}: {rows} dòng có lỗi, {nothing_saved}. "
                          + "; ".join(lines) + more)
         self.path = path
         self.problems = problems

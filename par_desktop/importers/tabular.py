@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class Table:
     columns: dict[str, int]          # key -> column index
     rows: Iterator[tuple[int, list[Any]]]
     total_rows: int | None           # rows in the sheet when known (for progress)
+    title_rows: list[list[Any]] = field(default_factory=list)  # the rows above the header (titles, decision)
 
     def has(self, key: str) -> bool:
         return key in self.columns
@@ -140,7 +141,8 @@ def _first_table(path: Path, spec: ColumnSpec, sheets, on_done=None) -> Table:
             first_error = first_error or exc
             continue
         rest = (item for item in head if item[0] > header_row)
-        return Table(path, header_row, columns, _chain(rest, rows, on_done), None)
+        titles = [cells for number, cells in head if number < header_row]
+        return Table(path, header_row, columns, _chain(rest, rows, on_done), None, titles)
     if on_done is not None:
         on_done()
     raise first_error or InvalidInput(f"{path.name}: tệp không có trang tính.")
@@ -216,7 +218,8 @@ def _read_csv(path: Path, spec: ColumnSpec) -> Table:
             errors.append(exc)
             continue
         rows = ((n, cells) for n, cells in _csv_rows(text, delimiter) if n > header_row)
-        return Table(path, header_row, columns, rows, text.count("\n") + 1)
+        titles = [cells for number, cells in head if number < header_row]
+        return Table(path, header_row, columns, rows, text.count("\n") + 1, titles)
     # A header found with some columns missing says more than "no header" for the other delimiters.
     raise next((e for e in errors if "thiếu cột" in e.message), errors[0])
 

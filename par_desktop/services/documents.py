@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
 from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import DocumentTemplate, Plan, Unit
@@ -123,7 +124,7 @@ def org_info(on: date) -> B.OrgInfo:
     running = nfc(names.agency_short) or nfc(names.agency_name)
     return B.OrgInfo(governing_body=names.governing_body, agency_name=running, agency_abbr=names.agency_abbr,
                      place=names.place_name, office_unit_code=names.office_unit_code,
-                     agency_short=short_form(running), office_name=office.name if office else "Văn phòng",
+                     agency_short=nfc(names.short_name) or short_form(running), office_name=office.name if office else "Văn phòng",
                      agency_header=names.agency_name)
 
 
@@ -328,7 +329,7 @@ def _plan_rows(plan: Plan) -> tuple[list[B.PlanTaskRow], list[str]]:
     other cells name the catalogue's units, each difference from the plan's words listed for the clerk,
     as is a word the plan repeats by mistake ("truyền truyền"), kept as it stands."""
     from par_desktop.services.org import ALL_UNITS
-    from par_desktop.services.tasks import TaskFilters, list_tasks
+    from par_desktop.services.tasks.views import TaskFilters, list_tasks
 
     rows, repairs = [], []
     noted: set[str] = set()
@@ -369,7 +370,7 @@ def _repeated_words(text: str) -> list[str]:
 
 
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
-    from par_desktop.services.dossiers import overdue_dossiers
+    from par_desktop.services.dossiers.due_lists import overdue_dossiers
 
     rows = overdue_dossiers(None, (period.start, period.end))
     order = {u.name: (u.sort_order, u.name) for u in Unit.select()}
@@ -403,7 +404,7 @@ def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
     from par_desktop.services import stats
-    from par_desktop.services.tasks import TaskFilters, list_tasks, summary_by_unit
+    from par_desktop.services.tasks.views import TaskFilters, list_tasks, summary_by_unit
 
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
@@ -427,7 +428,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
 
 def explanation_units(month: str) -> list[tuple[Unit, int]]:
     """Units with overdue dossiers in the month's reporting period, with how many (batch generation)."""
-    from par_desktop.services.dossiers import overdue_dossiers
+    from par_desktop.services.dossiers.due_lists import overdue_dossiers
 
     year, m = parse_month(month)
     period = report_period(year, m)
@@ -440,7 +441,7 @@ def explanation_units(month: str) -> list[tuple[Unit, int]]:
 
 
 def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.dossiers import overdue_dossiers
+    from par_desktop.services.dossiers.due_lists import overdue_dossiers
 
     unit = _find_unit(request.unit)
     year, month = parse_month(request.month or "")
@@ -456,7 +457,7 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
 
 
 def _dossier_info(code: str | None):
-    from par_desktop.services.dossiers import dossier_by_code
+    from par_desktop.services.dossiers.timing import dossier_by_code
 
     if not (code or "").strip():
         raise InvalidInput("Hãy nhập mã hồ sơ.")
@@ -499,7 +500,7 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
 def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
     """Late tasks, then tasks at risk; an ongoing ("Thường xuyên") task never counts as late — one whose
     period ended without a report is listed with those at risk."""
-    from par_desktop.services.tasks import late_and_at_risk
+    from par_desktop.services.tasks.views import late_and_at_risk
 
     unit = _find_unit(request.unit)
     today = _as_of(request)
@@ -520,9 +521,8 @@ def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.dossiers import control_slip_rows
-
     from par_desktop.domain.timers import STATE_LABELS, finished_state
+    from par_desktop.services.dossiers.handovers import control_slip_rows
 
     d, info = _dossier_info(request.dossier)
 
@@ -632,16 +632,17 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
 
 def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
     """An issued apology slip is remembered on the dossier's explanation (the new appointment given)."""
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import editing as dossier_editing, explanations
 
     d, info = _dossier_info(request.dossier)
     if request.applicant_kind and request.applicant_kind != d.applicant_kind:   # the clerk's choice is kept
-        dossiers.update_dossier(actor, d.id, d.version, applicant_kind=request.applicant_kind)
-    current = dossiers.explanation_of(d.id)
+        dossier_editing.update_dossier(actor, d.id, d.version, applicant_kind=request.applicant_kind)
+    current = explanations.explanation_of(d.id)
     keep = {} if current is None else dict(
         reason=current.reason, responsible_person=current.responsible_person, explained_on=current.explained_on,
         expected_version=current.version)
-    dossiers.set_explanation(actor, d.id, apology_sent_on=today, new_appointment=_new_appointment(request, info.due),
+    explanations.set_explanation(actor, d.id, apology_sent_on=today, new_appointment=_new_appointment(request,
+                                                                                                      info.due),
                              **keep)
 
 

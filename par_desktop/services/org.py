@@ -30,6 +30,7 @@ class OrgNames:
     agency_abbr: str
     place_name: str
     office_unit_code: str
+    short_name: str = ""           # "Sở LĐ-TB&XH"; empty: documents derive one from agency_short
 
 
 def org_names(on: date | None = None) -> OrgNames:
@@ -40,14 +41,32 @@ def org_names(on: date | None = None) -> OrgNames:
     if row is None:
         raise NotFound("Chưa khai báo thông tin cơ quan (Cài đặt → Tổ chức).")
     return OrgNames(row.governing_body, row.agency_name, row.agency_short, row.agency_abbr, row.place_name,
-                    row.office_unit_code)
+                    row.office_unit_code, row.short_name)
 
 
-def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_version: int | None = None) -> None:
+def has_org_names() -> bool:
+    return OrgProfile.select().exists()
+
+
+KEEP = object()  # ``valid_to`` left as stored
+
+
+def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_version: int | None = None,
+                  valid_to: date | None | object = KEEP) -> None:
     """Record names in force from ``valid_from`` (a new dated row, or a correction of that date's row,
-    refused with ConflictError when it changed since ``expected_version`` was read)."""
+    refused with ConflictError when it changed since ``expected_version`` was read), until ``valid_to``
+    (None: open; ``KEEP``: as stored)."""
     require(actor, "organisation")
     values = {k: nfc(v) for k, v in names.__dict__.items()}
+    missing = [label for key, label in (("governing_body", "cơ quan chủ quản"), ("agency_name", "tên cơ quan"),
+                                        ("agency_abbr", "chữ viết tắt"), ("place_name", "địa danh"))
+               if not values.get(key)]
+    if missing:
+        raise InvalidInput("Thiếu thông tin cơ quan: " + ", ".join(missing) + ".")
+    if isinstance(valid_to, date) and valid_to < valid_from:
+        raise InvalidInput(f"Ngày hết hiệu lực ({valid_to:%d/%m/%Y}) trước ngày bắt đầu ({valid_from:%d/%m/%Y}).")
+    if valid_to is not KEEP:
+        values["valid_to"] = valid_to
     with connection.write_transaction():
         row = OrgProfile.get_or_none(OrgProfile.valid_from == valid_from)
         if row is None:
@@ -59,6 +78,16 @@ def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_vers
 def units(active_only: bool = True) -> list[Unit]:
     query = Unit.select().order_by(Unit.sort_order, Unit.name)
     return list(query.where(Unit.active) if active_only else query)
+
+
+def office_unit_ids() -> set[int]:
+    """The Office (Văn phòng Sở): it compiles what the units send, so it owes no per-unit obligation."""
+    try:
+        code = org_names().office_unit_code
+    except NotFound:
+        code = "VP"
+    return {u.id for u in Unit.select() if u.kind == "office" or u.short_code == code
+            or fold(u.name) == "van phong so"}
 
 
 def match_unit(name: str) -> Unit | None:
@@ -113,9 +142,16 @@ def create_unit(actor: Actor, name: str, short_code: str | None = None, **fields
     name = nfc(name)
     if not name:
         raise InvalidInput("Tên đơn vị không được để trống.")
-    if match_unit(name) is not None:
-        raise InvalidInput(f"Đã có đơn vị trùng tên «{name}».")
+    same = match_unit(name)
+    if same is not None:
+        if same.name == name:
+            raise InvalidInput(f"Đã có đơn vị «{name}».")
+        raise InvalidInput(f"Tên «{name}» trùng với đơn vị đã có «{same.name}» (chỉ khác chữ hoa, dấu gạch "
+                           "hoặc chữ «Phòng»); hãy dùng đơn vị đã có hoặc đặt tên khác.")
+    short_code = nfc(short_code) if short_code else None
     with connection.write_transaction():
+        if short_code and Unit.select().where(Unit.short_code == short_code).exists():
+            raise InvalidInput(f"Mã đơn vị «{short_code}» đã được dùng.")
         return insert_record(Unit, actor.username, name=name, short_code=short_code or _unique_code(name), **fields)
 
 

@@ -14,6 +14,7 @@ from peewee import Case, fn
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, Procedure, ProcedureStep, Unit
+from par_desktop.domain.limits import LIMIT_UNITS, WORKING_DAYS, TimeLimit, parse_limit
 from par_desktop.domain.text import fold, nfc
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services.session import Actor, require
@@ -57,18 +58,36 @@ def steps_of(procedure_id: int) -> list[ProcedureStep]:
     return list(ProcedureStep.select().where(ProcedureStep.procedure == procedure_id).order_by(ProcedureStep.position))
 
 
-def _check(code: str, name: str, limit_days: float, steps: Sequence[Step]) -> None:
+def _check(code: str, name: str, limit_days: float, steps: Sequence[Step], limit_unit: str = WORKING_DAYS) -> None:
     if not code:
         raise InvalidInput("Mã thủ tục không được để trống.")
     if not name:
         raise InvalidInput("Tên thủ tục không được để trống.")
+    if limit_unit not in LIMIT_UNITS:
+        raise InvalidInput(f"Đơn vị thời hạn «{limit_unit}» không hợp lệ.")
     if limit_days is None or limit_days <= 0:
-        raise InvalidInput("Thời hạn giải quyết phải lớn hơn 0 ngày làm việc.")
+        raise InvalidInput("Thời hạn giải quyết phải lớn hơn 0.")
     if any(s.budget_days <= 0 for s in steps):
         raise InvalidInput("Thời gian của mỗi bước phải lớn hơn 0 ngày làm việc.")
     total = sum(s.budget_days for s in steps)
-    if total > limit_days + 1e-9:
-        raise InvalidInput(f"Tổng thời gian các bước ({total:g} ngày) vượt thời hạn giải quyết ({limit_days:g} ngày).")
+    working = TimeLimit(limit_days, limit_unit).working_days()
+    if working is not None and total > working + 1e-9:
+        raise InvalidInput(f"Tổng thời gian các bước ({total:g} ngày) vượt thời hạn giải quyết ({working:g} ngày làm việc).")
+
+
+def limit_fields(wording: str) -> dict:
+    """The Procedure fields of a limit written in words ("05 ngày làm việc kể từ …"); raises InvalidInput."""
+    limit = parse_limit(wording)
+    return {"limit_days": float(limit.amount), "limit_unit": limit.unit, "limit_text": limit.text,
+            "limit_note": limit.note}
+
+
+def limit_of(procedure: Procedure) -> TimeLimit | None:
+    """The procedure's limit, or None while it has none (added from a one-stop export, to complete)."""
+    if procedure.needs_completion or not procedure.limit_days:
+        return None
+    return TimeLimit(procedure.limit_days, procedure.limit_unit or WORKING_DAYS, procedure.limit_note,
+                     procedure.limit_text)
 
 
 def _write_steps(procedure_id: int, steps: Sequence[Step]) -> None:
@@ -82,18 +101,26 @@ def _steps_text(steps: Sequence[Step]) -> str:
     return "; ".join(f"{s.name} ({s.unit_id}, {s.budget_days:g} ngày)" for s in steps)
 
 
+EXTRA_FIELDS = ("limit_unit", "limit_text", "limit_note", "decision_number", "published_on", "effective_on")
+
+
 def create_procedure(actor: Actor, *, code: str, name: str, field: str, limit_days: float,
                      lead_unit_id: int | None = None, in_force: bool = True, reviewed_year: int | None = None,
-                     level: str = "", steps: Sequence[Step] = ()) -> Procedure:
+                     level: str = "", steps: Sequence[Step] = (), **extra) -> Procedure:
+    """Add a procedure; ``extra`` may carry ``EXTRA_FIELDS`` (the limit's unit and wording, the
+    publication decision and its dates)."""
     require(actor, "dossiers")
+    if set(extra) - set(EXTRA_FIELDS):
+        raise ValueError(f"unknown fields: {sorted(set(extra) - set(EXTRA_FIELDS))}")
     code, name, field = nfc(code), nfc(name), nfc(field)
-    _check(code, name, limit_days, steps)
+    extra = {k: nfc(v) if isinstance(v, str) else v for k, v in extra.items()}
+    _check(code, name, limit_days, steps, extra.get("limit_unit", WORKING_DAYS))
     with connection.write_transaction():
         if Procedure.select().where(Procedure.code == code).exists():
             raise InvalidInput(f"Đã có thủ tục mã «{code}».")
         p = insert_record(Procedure, actor.username, code=code, name=name, field=field, lead_unit=lead_unit_id,
                           limit_days=float(limit_days), in_force=in_force, reviewed_year=reviewed_year,
-                          level=nfc(level))
+                          level=nfc(level), **extra)
         if steps:
             _write_steps(p.id, steps)
             audit(actor.username, "update", "procedure", p.id, "steps", None, _steps_text(steps))
@@ -104,7 +131,8 @@ def update_procedure(actor: Actor, procedure_id: int, expected_version: int | No
                      steps: Sequence[Step] | None = None, **changes) -> Procedure:
     """Edit a catalogue entry. A new limit applies to dossiers entered or imported from now on."""
     require(actor, "dossiers")
-    allowed = {"code", "name", "field", "limit_days", "lead_unit", "in_force", "reviewed_year", "level"}
+    allowed = {"code", "name", "field", "limit_days", "lead_unit", "in_force", "reviewed_year", "level",
+               "needs_completion", *EXTRA_FIELDS}
     if set(changes) - allowed:
         raise ValueError(f"not editable: {sorted(set(changes) - allowed)}")
     changes = {k: nfc(v) if isinstance(v, str) else v for k, v in changes.items()}
@@ -115,7 +143,10 @@ def update_procedure(actor: Actor, procedure_id: int, expected_version: int | No
         merged_steps = steps if steps is not None else [Step(s.name, s.unit_id, s.budget_days)
                                                         for s in steps_of(procedure_id)]
         _check(changes.get("code", current.code), changes.get("name", current.name),
-               changes.get("limit_days", current.limit_days), merged_steps)
+               changes.get("limit_days", current.limit_days), merged_steps,
+               changes.get("limit_unit", current.limit_unit))
+        if "limit_days" in changes:
+            changes.setdefault("needs_completion", False)   # a limit given completes a procedure from an export
         if "code" in changes and changes["code"] != current.code and Procedure.select().where(
                 (Procedure.code == changes["code"]) & (Procedure.id != procedure_id)).exists():
             raise InvalidInput(f"Đã có thủ tục mã «{changes['code']}».")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REFERENCE_TXT = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "ke-hoach-38-cchc-2024.txt"
+# The real plan 38/KH of 2024 as text (paragraphs, then the appendix table with tab-separated cells).
+REFERENCE_TXT = Path(__file__).resolve().with_name("ke-hoach-38-cchc-2024.txt")
 
 HEADER = ["TT", "Nội dung, nhiệm vụ cụ thể", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời gian hoàn thành", "Ghi chú"]
 
@@ -162,9 +163,10 @@ UNITS = [
 def fill_reference_plan(folder: Path):
     """Into the bound (empty) database: the units, then the reference plan imported from its Word
     file with the obligations of its text — no progress reported yet."""
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
     from par_desktop.services.session import SYSTEM
+    from par_desktop.services.tasks import plan_import
 
     for position, (name, code, kind) in enumerate(UNITS):
         org.create_unit(SYSTEM, name, code, kind=kind, sort_order=position)
-    return tasks.import_plan(SYSTEM, reference_docx(folder / "ke-hoach-38-cchc-2024.docx"), with_obligations=True)
+    return plan_import.import_plan(SYSTEM, reference_docx(folder / "ke-hoach-38-cchc-2024.docx"), with_obligations=True)

@@ -81,7 +81,7 @@ def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user
     """``tests/data/schema-v2-demo.db`` was written by the released version 2 (``init --demo
     --dossiers 80``): every later step must carry its rows over and leave a file that passes check."""
     from par_desktop.db.connection import current
-    from par_desktop.db.models import Dossier, Task
+    from par_desktop.db.models import Dossier, Handover, Procedure, Task
 
     path = tmp_path / "v2.db"
     shutil.copyfile(V2_DEMO, path)
@@ -93,6 +93,11 @@ def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user
     # issue 15: the plan's own wording of the unit cells, how to address an applicant (empty: not known)
     assert {t.lead_text for t in Task.select()} == {""} and {t.coordinating_text for t in Task.select()} == {""}
     assert {d.applicant_kind for d in Dossier.select()} == {""}
+    # The catalogue's new columns arrive with their defaults: every old limit was in working days.
+    procedures = list(Procedure.select())
+    assert procedures and {(p.limit_unit, p.limit_text, p.decision_number, p.published_on, p.needs_completion)
+                           for p in procedures} == {("working", "", "", None, False)}
+    assert Handover.select().where(Handover.giver_name != "").count() == 0
 
 
 def test_check_reports_an_unprotected_audit_trail(empty_db):

@@ -1,10 +1,12 @@
-"""Danh mục: the units (editable) and the catalogue of procedures (read-only) with the yearly review target.
+"""Danh mục: the units and the catalogue of procedures (both editable) with the yearly review target.
 
 Units: name, short code, kind, head and title, order, active, and the other ways their names are
 written (aliases, used by the importers). Saving passes the version that was read, so a change made
 meanwhile by another clerk is never silently overwritten (Tải lại / Ghi đè / Hủy).
 
-Procedures (TTHC): code, name, field, lead unit, limit, in force, year last reviewed; below, per unit,
+Procedures (TTHC): code, name, field, lead unit, limit (as worded, calendar-day limits marked), in force,
+year last reviewed; Quản trị and Văn phòng add, edit (with the internal steps) and abolish them, and
+import a catalogue list (Nhập danh mục…, ``services.catalog``). Below, per unit,
 the share of its procedures in force reviewed in the chosen year against the plan's target of 10%
 (``services.procedures.review_share``).
 """
@@ -67,6 +69,9 @@ class ProcedureRow:
     in_force: bool
     reviewed_year: int | None
     level: str
+    limit_label: str = ""
+    needs_completion: bool = False
+    decision: str = ""
 
 
 def review_state(review) -> str | None:
@@ -96,9 +101,18 @@ def load_units() -> list[UnitRow]:
 def load_procedures(units: list[UnitRow]) -> list[ProcedureRow]:
     from par_desktop.services.procedures import list_procedures
 
+    from par_desktop.services.procedures import limit_of
+
     names = {u.id: u.name for u in units}
-    return [ProcedureRow(p.id, p.code, p.name, p.field, p.lead_unit_id, names.get(p.lead_unit_id, ""),
-                         p.limit_days, p.in_force, p.reviewed_year, p.level) for p in list_procedures()]
+    rows = []
+    for p in list_procedures():
+        limit = limit_of(p)
+        label = "Cần bổ sung" if limit is None else limit.label
+        decision = p.decision_number + (f" ngày {p.published_on:%d/%m/%Y}" if p.published_on else "")
+        rows.append(ProcedureRow(p.id, p.code, p.name, p.field, p.lead_unit_id, names.get(p.lead_unit_id, ""),
+                                 p.limit_days, p.in_force, p.reviewed_year, p.level, label, p.needs_completion,
+                                 decision))
+    return rows
 
 
 class UnitForm(QGroupBox):
@@ -324,6 +338,7 @@ class CatalogPage(QWidget):
         self.units: list[UnitRow] = []
         self.procedures: list[ProcedureRow] = []
         self._reloading = False
+        self.import_dialog = None      # the summary of the last catalogue import
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("catalogTabs")
         layout = QVBoxLayout(self)
@@ -383,12 +398,13 @@ class CatalogPage(QWidget):
             Column("Tên thủ tục", lambda p: p.name, width=330, tooltip=lambda p: p.name),
             Column("Lĩnh vực", lambda p: p.field, width=150),
             Column("Đơn vị chủ trì", lambda p: p.unit_name, width=170),
-            number_column("Thời hạn (ngày)", lambda p: p.limit_days, width=95,
-                          tooltip=lambda p: "Thời hạn giải quyết, tính theo ngày làm việc"),
+            Column("Thời hạn", lambda p: p.limit_label, width=150,
+                   tooltip=lambda p: "Thời hạn giải quyết; «theo lịch» tính cả ngày nghỉ, không theo ngày làm việc"),
             Column("Còn hiệu lực", lambda p: p.in_force, width=85),
             Column("Năm rà soát", lambda p: p.reviewed_year, display=lambda p: str(p.reviewed_year or ""),
                    align=Qt.AlignmentFlag.AlignRight, width=85),
             Column("Mức độ DVC", lambda p: p.level, width=110),
+            Column("Quyết định công bố", lambda p: p.decision, width=190),
         ]
         self.procedures_model = RowTableModel(columns, key=lambda p: p.id)
         self.procedures_view = DataTableView(self.procedures_model, export_name="thu-tuc-hanh-chinh")
@@ -398,8 +414,27 @@ class CatalogPage(QWidget):
         self.procedures_filter.add_combo("unit", "Đơn vị", [], lambda p, v: p.unit_id == v)
         self.procedures_filter.add_combo("in_force", "Hiệu lực", [("Còn hiệu lực", True), ("Hết hiệu lực", False)],
                                          lambda p, v: p.in_force == v)
+        self.procedures_filter.add_combo("complete", "Thông tin", [("Cần bổ sung", True)],
+                                         lambda p, v: p.needs_completion == v)
         self.procedures_filter.attach(self.procedures_view)
         self.procedures_view.remember(self.ctx, "catalog.procedures")
+        self.procedures_view.activated.connect(lambda _row: self.edit_procedure())
+        editable = self.ctx.can("dossiers")
+        self.procedure_buttons = QHBoxLayout()
+        for name, text, tip, slot in (
+                ("newProcedure", "Thêm thủ tục", "Thêm thủ tục hành chính vào danh mục", self.new_procedure),
+                ("editProcedure", "Sửa…", "Sửa thủ tục đang chọn và các bước nội bộ (Enter)", self.edit_procedure),
+                ("abolishProcedure", "Hết hiệu lực", "Đánh dấu thủ tục đã bị bãi bỏ (không xóa)",
+                 self.abolish_procedure),
+                ("importCatalog", "Nhập danh mục…", "Nhập danh mục TTHC từ tệp Excel/CSV (CSDL quốc gia hoặc phụ lục "
+                 "quyết định công bố)", self.import_catalog)):
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.setToolTip(tip)
+            button.clicked.connect(slot)
+            button.setVisible(editable)
+            self.procedure_buttons.addWidget(button)
+        self.procedure_buttons.addStretch(1)
 
         review_columns = [
             Column("Đơn vị", lambda r: r.unit, width=260),
@@ -436,6 +471,7 @@ class CatalogPage(QWidget):
         upper_layout = QVBoxLayout(upper)
         upper_layout.setContentsMargins(0, 0, 0, 0)
         upper_layout.addWidget(self.procedures_filter)
+        upper_layout.addLayout(self.procedure_buttons)
         upper_layout.addWidget(self.procedures_view, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("proceduresSplitter")
@@ -488,6 +524,88 @@ class CatalogPage(QWidget):
                                   f"({percent(100.0 * reviewed / in_force)}); {met}/{len(rows)} đơn vị đạt — "
                                   f"{state_label(state)}")
         self.review_total.setStyleSheet(badge_stylesheet(state))
+
+    # ---- procedures ----------------------------------------------------------------------------------
+
+    def _current_procedure(self):
+        from par_desktop.db.models import Procedure
+
+        row = self.procedures_view.current_row()
+        return None if row is None else Procedure.get_or_none(Procedure.id == row.id)
+
+    def new_procedure(self) -> None:
+        from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
+
+        if ProcedureDialog(self.ctx, None, self).exec():
+            self.ctx.notify_changed()
+            self.refresh()
+
+    def edit_procedure(self) -> None:
+        from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
+
+        procedure = self._current_procedure()
+        if procedure is None or not self.ctx.can("dossiers"):
+            return
+        if ProcedureDialog(self.ctx, procedure, self).exec():
+            self.ctx.notify_changed()
+            self.refresh()
+            self.procedures_view.select_key(procedure.id)
+
+    def abolish_procedure(self) -> None:
+        from par_desktop.services import catalog
+
+        procedure = self._current_procedure()
+        if procedure is None or not procedure.in_force:
+            return
+        if not ask_yes_no(self, "Hết hiệu lực", f"Đánh dấu thủ tục «{procedure.code} {procedure.name}» đã hết hiệu "
+                          "lực? Thủ tục và các hồ sơ của nó vẫn được giữ.", yes="Hết hiệu lực", no="Hủy"):
+            return
+        try:
+            catalog.abolish(self.ctx.actor, [procedure.id])
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.notify_changed()
+        self.refresh()
+
+    def import_catalog(self, path: str | None = None) -> None:
+        """Choose a list, import it in the background, then show what came in and offer the abolitions."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from par_desktop.services import catalog
+        from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog
+        from par_desktop.ui.operations import run_operation
+
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Nhập danh mục TTHC", "",
+                                                  "Danh mục TTHC (*.xlsx *.xls *.csv)")
+        if not path:
+            return
+        actor = self.ctx.actor
+
+        def abolish_chosen() -> None:
+            chosen = self.import_dialog.chosen_ids()
+            if not chosen:
+                return
+            try:
+                catalog.abolish(actor, chosen)
+            except UserError as exc:
+                show_error(self, exc)
+            self.ctx.notify_changed()
+            self.refresh()
+
+        def done(result) -> None:
+            self.ctx.notify_changed()
+            self.refresh()
+            self.import_dialog = CatalogImportDialog(Path(path).name, result, self)
+            self.import_dialog.accepted.connect(abolish_chosen)
+            self.import_dialog.open()   # window-modal, not a nested event loop inside the operation's callback
+
+        self.tabs.setCurrentIndex(1)
+        self.operation = run_operation(self, "Đang nhập danh mục TTHC…", lambda _p: catalog.import_catalog(actor, path),
+                                       done, cancellable=False)
 
     def unit_by_id(self, unit_id: int) -> UnitRow | None:
         return next((u for u in self.units if u.id == unit_id), None)

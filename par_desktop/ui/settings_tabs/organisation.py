@@ -3,7 +3,7 @@
 Names are dated because they change (the 2025 merger of Bắc Giang into Bắc Ninh and of the labour
 ministry into Home Affairs): a document uses the names in force on its date. Signers too have dates.
 General settings are those declared in ``services.settings.DEFAULTS``; office hours go through
-``services.calendar.set_office_hours`` so the open dossiers' due moments follow.
+``services.calendar_changes.set_office_hours`` so the open dossiers' due moments follow.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ ORG_FIELDS = [  # field, label, example
     ("agency_abbr", "Chữ viết tắt (số văn bản)", "SLĐTBXH"),
     ("place_name", "Địa danh", "Bắc Giang"),
     ("office_unit_code", "Mã Văn phòng", "VP"),
+    ("short_name", "Tên viết gọn (tùy chọn)", "Sở LĐ-TB&XH"),
 ]
+OPTIONAL_ORG_FIELDS = {"short_name"}
 ORG_LABELS = {"valid_from": "Áp dụng từ", **{f: label for f, label, _ in ORG_FIELDS}}
 SIGNER_LABELS = {"name": "Họ và tên", "title": "Chức vụ", "authority": "Thẩm quyền ký", "valid_from": "Từ ngày",
                  "valid_to": "Đến ngày", "is_default": "Mặc định", "updated_at": "Sửa lần cuối lúc"}
@@ -173,7 +175,7 @@ class OrganisationTab(QWidget):
         from par_desktop.services.org import OrgNames, set_org_names
 
         values = self.org_values()
-        missing = [ORG_LABELS[k] for k, v in values.items() if not v]
+        missing = [ORG_LABELS[k] for k, v in values.items() if not v and k not in OPTIONAL_ORG_FIELDS]
         if missing:
             show_error(self, InvalidInput("Cần ghi đủ: " + ", ".join(missing) + "."))
             return False
@@ -423,7 +425,7 @@ class OrganisationTab(QWidget):
         hours = {"office_hours.opens", "office_hours.closes"}
         try:
             if hours & changed.keys():
-                from par_desktop.services.calendar import set_office_hours
+                from par_desktop.services.calendar_changes import set_office_hours
 
                 opens, closes = (time.fromisoformat(values[k]) for k in ("office_hours.opens", "office_hours.closes"))
                 set_office_hours(self.ctx.actor, opens, closes)
