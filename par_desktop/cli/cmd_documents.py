@@ -53,6 +53,8 @@ def register(sub) -> None:
         if kind == "reminder":
             q.add_argument("--date", metavar="DATE", help="xét tình trạng nhiệm vụ tại ngày này (mặc định: hôm nay)")
         q.add_argument("--out", required=True, metavar="FILE", help="tệp .docx (Word) hoặc .pdf")
+        q.add_argument("--successor-names", action="store_true",
+                       help="ghi tên cơ quan kế tiếp khi tên đang dùng đã hết hiệu lực (Cài đặt → Tổ chức)")
         if kind != "control_slip":
             q.add_argument("--issue", action="store_true",
                            help="lấy số trong sổ văn bản và ghi ngày ban hành hôm nay (mặc định: bản dự thảo)")
@@ -99,7 +101,7 @@ def cmd_doc(ctx) -> int:
         new_due=documents.parse_new_due(a.new_date) if kind == "apology" else None,
         reason=getattr(a, "reason", "") or "",
         today=parse_date(a.date) if getattr(a, "date", None) else None,
-        applicant_kind=_SALUTATIONS.get(getattr(a, "salutation", None) or ""))
+        applicant_kind=_SALUTATIONS.get(getattr(a, "salutation", None) or ""), successor_names=a.successor_names)
     if request.month is not None:
         documents.parse_month(request.month)   # a bad month fails before the database is opened
     ctx.open()

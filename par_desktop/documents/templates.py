@@ -12,6 +12,8 @@ placeholder stops with a Vietnamese message naming it instead of printing an emp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
@@ -188,11 +190,44 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
-def default_template(doc_type: str) -> str:
-    """The shipped wording of a document type (resources/templates/<doc_type>.j2)."""
+@dataclass(frozen=True)
+class ShippedForm:
+    """A wording shipped with the app, in force from ``valid_from`` (None: from the start), e.g. the
+    apology slip of Thông tư 01/2018/TT-VPCP, then that of Nghị định 118/2025/NĐ-CP from 01/07/2025.
+    ``basis``: the legal text it follows, from the template's first comment ("theo mẫu … Nghị định …")."""
+
+    doc_type: str
+    valid_from: date | None
+    text: str
+
+    @property
+    def basis(self) -> str:
+        match = re.match(r"\{#(.*?)#\}", self.text, flags=re.S)
+        return " ".join(match.group(1).split()) if match else ""
+
+
+def shipped_forms(doc_type: str) -> list[ShippedForm]:
+    """Every shipped wording of a document type, oldest first: ``<doc_type>.j2`` and the later versions
+    ``<doc_type>@YYYY-MM-DD.j2`` in force from that day."""
     if doc_type not in DOC_TYPES:
         raise InvalidInput(f"Không có loại văn bản «{doc_type}». Các loại: {', '.join(DOC_TYPES)}.")
-    return (resource_dir() / "templates" / f"{doc_type}.j2").read_text(encoding="utf-8")
+    folder = resource_dir() / "templates"
+    forms = [ShippedForm(doc_type, None, (folder / f"{doc_type}.j2").read_text(encoding="utf-8"))]
+    for path in sorted(folder.glob(f"{doc_type}@*.j2")):
+        forms.append(ShippedForm(doc_type, date.fromisoformat(path.stem.split("@", 1)[1]),
+                                 path.read_text(encoding="utf-8")))
+    return forms
+
+
+def shipped_form(doc_type: str, on: date | None = None) -> ShippedForm:
+    """The shipped wording in force on ``on`` (default today)."""
+    on = on or date.today()
+    return [f for f in shipped_forms(doc_type) if f.valid_from is None or f.valid_from <= on][-1]
+
+
+def default_template(doc_type: str, on: date | None = None) -> str:
+    """The shipped wording of a document type in force on ``on`` (default today)."""
+    return shipped_form(doc_type, on).text
 
 
 def placeholders(doc_type: str) -> dict[str, str]:

@@ -161,7 +161,9 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
 
 
 def _organisation() -> None:
-    OrgProfile.create(valid_from=date(2020, 1, 1), governing_body="UBND TỈNH BẮC GIANG",
+    # The Department merged into the Sở Nội vụ on 01/03/2025 (DOMAIN.md §8): its names end the day before;
+    # what follows is the clerk's to record, so a document dated later says so.
+    OrgProfile.create(valid_from=date(2020, 1, 1), valid_to=date(2025, 2, 28), governing_body="UBND TỈNH BẮC GIANG",
                       agency_name="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
                       agency_short="Sở Lao động - Thương binh và Xã hội", agency_abbr="SLĐTBXH",
                       place_name="Bắc Giang", office_unit_code="VP")

@@ -24,7 +24,7 @@ from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import DocumentTemplate, Plan, Unit
 from par_desktop.documents import builders as B
 from par_desktop.documents.model import OfficialDocument
-from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, default_template, parse_template
+from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, parse_template, shipped_form
 from par_desktop.domain.text import nfc, parse_date, parse_moment, ui_date
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services.session import Actor, require
@@ -57,6 +57,7 @@ class DocRequest:
     reason: str = ""                 # apology: why the result is late
     today: date | None = None        # "as of" for the task statuses (default: today)
     applicant_kind: str | None = None  # apology: man | woman | organisation, chosen by the clerk (None: the record's)
+    successor_names: bool = False    # the organisation's names that follow ended ones (see names_notices)
 
     def describe(self) -> str:
         return KIND_NAMES.get(self.kind, self.kind)
@@ -115,10 +116,49 @@ def short_form(name: str) -> str:
     return short
 
 
-def org_info(on: date) -> B.OrgInfo:
-    """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated)."""
+def _ended_profile(on: date):
+    """The organisation's names used on ``on`` when they ceased before it (their ``valid_to``), and the
+    names recorded to follow them, if any; (None, None) when the names are in force."""
+    from par_desktop.db.models import OrgProfile
+
+    row = OrgProfile.select().where(OrgProfile.valid_from <= on).order_by(OrgProfile.valid_from.desc()).first()
+    if row is None or row.valid_to is None or row.valid_to >= on:
+        return None, None
+    successor = (OrgProfile.select().where(OrgProfile.valid_from > row.valid_to)
+                 .order_by(OrgProfile.valid_from).first())
+    return row, successor
+
+
+def names_notices(on: date) -> list[str]:
+    """A document dated after the organisation's names ceased (a reorganisation, DOMAIN.md §8) says so,
+    and offers the names recorded to follow them."""
+    ended, successor = _ended_profile(on)
+    if ended is None:
+        return []
+    text = (f"Tên cơ quan «{ended.governing_body} – {ended.agency_name}» chỉ áp dụng đến {ui_date(ended.valid_to)}; "
+            f"văn bản ngày {ui_date(on)} vẫn ghi tên này.")
+    if successor is None:
+        return [text + " Chưa khai báo tên cơ quan kế tiếp: khai báo ở Cài đặt → Tổ chức rồi lập lại văn bản."]
+    return [text + f" Tên kế tiếp «{successor.governing_body} – {successor.agency_name}» áp dụng từ "
+                   f"{ui_date(successor.valid_from)}: chọn «Dùng tên cơ quan kế tiếp» để ghi tên đó."]
+
+
+def successor_offered(on: date | None = None) -> bool:
+    """Whether a document dated ``on`` (default today) may take the names that follow ended ones."""
+    return _ended_profile(on or date.today())[1] is not None
+
+
+def org_info(on: date, successor: bool = False) -> B.OrgInfo:
+    """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated); with ``successor``, the
+    names recorded to follow those ceased by then (see ``names_notices``)."""
     from par_desktop.services.org import org_names
 
+    if successor:
+        _, following = _ended_profile(on)
+        if following is None:
+            raise InvalidInput(f"Không có tên cơ quan kế tiếp cho văn bản ngày {ui_date(on)}: tên đang dùng "
+                               "vẫn còn hiệu lực, hoặc chưa khai báo tên mới (Cài đặt → Tổ chức).")
+        on = following.valid_from
     names = org_names(on)
     office = _office_unit(names.office_unit_code)
     running = nfc(names.agency_short) or nfc(names.agency_name)
@@ -184,8 +224,21 @@ def template_version_in_force(doc_type: str, on: date | None = None) -> Template
                                            & (DocumentTemplate.valid_from <= on))
            .order_by(DocumentTemplate.valid_from.desc()).first())
     if row is None:
-        return TemplateVersion(None, doc_type, None, default_template(doc_type), "", None)
+        form = shipped_form(doc_type, on)
+        return TemplateVersion(None, doc_type, form.valid_from, form.text, "", None)
     return TemplateVersion(row.id, row.doc_type, row.valid_from, row.body, row.edited_by, row.updated_at, row.version)
+
+
+def template_notices(doc_type: str, on: date) -> list[str]:
+    """An administrator's wording older than the shipped form in force on ``on`` (e.g. an apology slip
+    edited in 2024 used after the form of Nghị định 118/2025 took effect) is pointed out."""
+    used = template_version_in_force(doc_type, on)
+    form = shipped_form(doc_type, on)
+    if used.id is None or form.valid_from is None or used.valid_from >= form.valid_from:
+        return []
+    return [f"Mẫu {KIND_NAMES[doc_type].lower()} đang dùng do quản trị sửa, áp dụng từ {ui_date(used.valid_from)}: "
+            f"trước mẫu mới áp dụng từ {ui_date(form.valid_from)} ({form.basis.split('.')[0]}). Kiểm tra lại mẫu ở "
+            "Cài đặt → Mẫu văn bản."]
 
 
 def template_in_force(doc_type: str, on: date | None = None) -> str:
@@ -396,8 +449,8 @@ def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
         number, issued = plan.number, plan.issued_on
     on = issued or date.today()
     rows, repairs = _plan_rows(plan)
-    document = B.build_plan(org_info(on), signer_info(on), B.PlanInfo(plan.year, number, issued), rows,
-                            template_text=template_in_force("plan", on))
+    document = B.build_plan(org_info(on, request.successor_names), signer_info(on),
+                            B.PlanInfo(plan.year, number, issued), rows, template_text=template_in_force("plan", on))
     document.notices.extend(repairs)
     return document
 
@@ -421,7 +474,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     overdue = _overdue_explanations(period)
     _step(progress, 4, "Dựng báo cáo…")
     return B.build_monthly_report(
-        org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
+        org_info(on, request.successor_names), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
         template_text=template_in_force("monthly_report", on), plan_citation=_year_plan_citation(period.end.year))
 
@@ -451,7 +504,7 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
                              r.result_at)
             for r in overdue_dossiers(unit.id, (period.start, period.end))]
     return B.build_explanation_request(
-        org_info(on), signer_info(on), unit.name, addressee(unit), period, rows,
+        org_info(on, request.successor_names), signer_info(on), unit.name, addressee(unit), period, rows,
         reply_term("explanation_request", n.issue_date), number=n.number, issue_date=n.issue_date,
         template_text=template_in_force("explanation_request", on), plan_citation=_year_plan_citation(period.end.year))
 
@@ -492,7 +545,7 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
     on = n.issue_date or date.today()
     if request.applicant_kind:
         info = replace(info, applicant_kind=request.applicant_kind)
-    return B.build_apology(org_info(on), signer_info(on), info, _sentence(request.reason),
+    return B.build_apology(org_info(on, request.successor_names), signer_info(on), info, _sentence(request.reason),
                            _new_appointment(request, info.due), number=n.number, issue_date=n.issue_date,
                            template_text=template_in_force("apology", on))
 
@@ -514,7 +567,7 @@ def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
     if len(plans) == 1:
         plan = Plan.get_or_none(Plan.id == plans.pop())
         citation = plan_citation(plan) if plan is not None else ""
-    return B.build_reminder(org_info(on), signer_info(on), unit.name, [_task_line(v, today, False) for v in late],
+    return B.build_reminder(org_info(on, request.successor_names), signer_info(on), unit.name, [_task_line(v, today, False) for v in late],
                             [_task_line(v, today, False) for v in at_risk], reply_term("reminder", n.issue_date),
                             number=n.number, issue_date=n.issue_date, template_text=template_in_force("reminder", on),
                             plan_year=max(years) if years else None, plan_citation=citation)
@@ -538,7 +591,7 @@ def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
             for r in control_slip_rows(d.code)]
     if not rows:
         raise InvalidInput(f"Hồ sơ {d.code} chưa có lần giao, nhận nào để lập phiếu kiểm soát.")
-    return B.build_control_slip(org_info(date.today()), info, rows,
+    return B.build_control_slip(org_info(date.today(), request.successor_names), info, rows,
                                 template_text=template_in_force("control_slip", date.today()))
 
 
@@ -575,6 +628,10 @@ def build(request: DocRequest, *, number: int | None = None, issue_date: date | 
             document = {"plan": _build_plan, "explanation_request": _build_explanation_request,
                         "apology": _build_apology, "reminder": _build_reminder,
                         "control_slip": _build_control_slip}[request.kind](request, n)
+    on = document.issue_date or date.today()
+    if not request.successor_names:
+        document.notices.extend(names_notices(on))
+    document.notices.extend(template_notices(request.kind, on))
     leftover = leftover_placeholders(document)
     if leftover:
         document.notices.append(_unfilled(leftover) + " Sửa mẫu văn bản (Cài đặt → Mẫu văn bản) trước khi ban hành.")

@@ -135,6 +135,10 @@ class DocumentsPage(QWidget):
                                              "danh xưng đã chọn được ghi vào hồ sơ")
         for kind, label in KIND_LABELS.items():
             self.applicant_kind_combo.addItem(label, kind or None)
+        self.successor_check = QCheckBox("Dùng tên cơ quan kế tiếp")
+        self.successor_check.setObjectName("successorCheck")
+        self.successor_check.setToolTip("Tên cơ quan đang dùng đã hết hiệu lực: ghi tên mới đã khai báo ở "
+                                        "Cài đặt → Tổ chức")
         self.form = QFormLayout()
         self.form.addRow("Loại văn bản", self.kind_combo)
         self._fields = {"year": self.year_combo, "month": self.month_edit, "unit": self.unit_combo,
@@ -144,6 +148,7 @@ class DocumentsPage(QWidget):
             self.form.addRow(FIELD_LABELS[name], widget)
             if name == "month":
                 self.form.addRow("", self.period_label)
+        self.form.addRow("", self.successor_check)
 
         self.generate_button = QPushButton("Lập văn bản (dự thảo)")
         self.generate_button.setObjectName("generateButton")
@@ -276,6 +281,7 @@ class DocumentsPage(QWidget):
         for field in (self.year_combo, self.unit_combo, self.applicant_kind_combo):
             field.currentIndexChanged.connect(self._parameters_changed)
         self.month_edit.dateChanged.connect(self._parameters_changed)
+        self.successor_check.toggled.connect(self._parameters_changed)
         self.dossier_edit.textEdited.connect(self._parameters_changed)
         self.new_due_edit.dateTimeChanged.connect(self._parameters_changed)
         self.reason_edit.textChanged.connect(self._parameters_changed)
@@ -337,7 +343,8 @@ class DocumentsPage(QWidget):
             unit=self.unit_combo.currentData(), dossier=self.dossier_edit.text().strip() or None,
             new_due=datetime(new_due.date().year(), new_due.date().month(), new_due.date().day(),
                              new_due.time().hour(), new_due.time().minute()),
-            reason=self.reason_edit.toPlainText().strip(), applicant_kind=self.applicant_kind_combo.currentData())
+            reason=self.reason_edit.toPlainText().strip(), applicant_kind=self.applicant_kind_combo.currentData(),
+            successor_names=self.successor_check.isVisibleTo(self) and self.successor_check.isChecked())
 
     def _update_buttons(self) -> None:
         ready = self.current is not None and self.current.request == self.request()
@@ -362,6 +369,8 @@ class DocumentsPage(QWidget):
             unit_list = units()
             plan_years = years()
             register_years = register.years()
+            offered = doc_service.successor_offered()
+        self.successor_check.setVisible(offered)
         selected_unit = self.unit_combo.currentData()
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()
