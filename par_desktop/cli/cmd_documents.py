@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from par_desktop.cli.accounts import READ, WRITE
+
 _DOCS = {
     "plan": ("plan", "kế hoạch và phụ lục nhiệm vụ"),
     "monthly-report": ("monthly_report", "báo cáo tháng của Văn phòng"),
@@ -30,7 +32,7 @@ def register(sub) -> None:
     q.add_argument("--year", type=int, metavar="YYYY", help="chỉ năm này (mặc định: năm nay)")
     q.add_argument("--type", metavar="ABBR", help="chỉ một loại văn bản")
     q.add_argument("--json", action="store_true", help="in danh sách JSON")
-    q.set_defaults(handler=cmd_register_list)
+    q.set_defaults(handler=cmd_register_list, access=READ)
 
     p = sub.add_parser("doc", help="lập văn bản (.docx hoặc .pdf theo đuôi tệp)")
     docs = p.add_subparsers(dest="doc_command", metavar="DOCUMENT", required=True)
@@ -58,7 +60,8 @@ def register(sub) -> None:
         if kind != "control_slip":
             q.add_argument("--issue", action="store_true",
                            help="lấy số trong sổ văn bản và ghi ngày ban hành hôm nay (mặc định: bản dự thảo)")
-        q.set_defaults(handler=cmd_doc, doc_kind=kind)
+        q.set_defaults(handler=cmd_doc, doc_kind=kind,
+                       access=lambda a: WRITE if getattr(a, "issue", False) else READ)
 
 
 def cmd_register_add(ctx) -> int:

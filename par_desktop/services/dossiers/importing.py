@@ -50,13 +50,15 @@ _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel"
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
                     progress: Callable[[int, int | None, str], None] | None = None,
-                    at: datetime | None = None) -> ImportSummary:
+                    at: datetime | None = None, date_order: str | None = None) -> ImportSummary:
     """Import a one-stop export in one transaction. A dossier code already known updates that dossier
     (each changed field audited). Rows with problems refuse the whole file (``ImportRefused`` lists them
-    all) unless ``skip_invalid``, which imports the rest and reports the refused rows."""
+    all) unless ``skip_invalid``, which imports the rest and reports the refused rows. Text dates are read
+    in ``date_order`` ("dmy"/"mdy"), or in the order the file shows (``AmbiguousDates`` when it does not:
+    see ``importers.dossiers``)."""
     require(actor, "import")
     path = Path(path)
-    parsed = read_dossier_file(path, progress)
+    parsed = read_dossier_file(path, progress, date_order)
     problems: list = list(parsed.problems)
     calendar = work_calendar()
     now = minute(at) or now_minute()

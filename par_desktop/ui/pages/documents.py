@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QRect, QSize, Qt, QTime, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QPageLayout, QShortcut
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -31,6 +31,7 @@ from par_desktop.errors import InvalidInput
 from par_desktop.services import documents as doc_service
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
+from par_desktop.ui import printing
 from par_desktop.ui.operations import run_operation
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
@@ -44,31 +45,6 @@ FIELD_LABELS = {"year": "Năm kế hoạch", "month": "Tháng báo cáo", "unit"
 def open_in_system(path: Path) -> bool:
     """Open a file with the program the system associates with it (Word for .docx)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def paint_pdf(printer: QPrinter, pdf: QPdfDocument, pages: list[int] | None = None) -> int:
-    """Print the pages of a loaded PDF, each in its own orientation (the landscape appendix stays
-    landscape), rendered at the printer's resolution. Returns the number of pages printed."""
-    pages = list(range(pdf.pageCount())) if pages is None else pages
-    if not pages:
-        return 0
-    painter = QPainter()
-    for i, page in enumerate(pages):
-        size = pdf.pagePointSize(page)
-        orientation = (QPageLayout.Orientation.Landscape if size.width() > size.height()
-                       else QPageLayout.Orientation.Portrait)
-        printer.setPageOrientation(orientation)
-        if i == 0:
-            if not painter.begin(printer):
-                raise InvalidInput("Không mở được máy in đã chọn.")
-        else:
-            printer.newPage()
-        target = printer.pageLayout().fullRectPixels(printer.resolution())
-        dpi = printer.resolution()
-        image = pdf.render(page, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72)))
-        painter.drawImage(QRect(0, 0, target.width(), target.height()), image)
-    painter.end()
-    return len(pages)
 
 
 @dataclass(frozen=True)
@@ -575,21 +551,35 @@ class DocumentsPage(QWidget):
 
         self._write(target, opened)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Print the previewed PDF on ``printer``; returns the number of pages."""
-        if self.pdf.status() != QPdfDocument.Status.Ready:
-            return 0
-        return paint_pdf(printer, self.pdf)
+    def print_to(self, printer: QPrinter) -> None:
+        """Send the previewed PDF to ``printer`` in the background (progress, "Hủy"), honouring the
+        range, current page, copies and order the print dialog left in it."""
+        if self.current is None or self.pdf.status() != QPdfDocument.Status.Ready:
+            return
+        pages = printing.chosen_pages(printer, self.pdf.pageCount(), self.pdf_view.pageNavigator().currentPage())
+        path = self.current.pdf
+
+        def work(progress):
+            return printing.print_pdf(printer, path, pages, report=progress.report,
+                                      check_cancelled=progress.check_cancelled)
+
+        def done(report):
+            where = (f"tệp {printer.outputFileName()}" if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                     else f"máy in {printer.printerName()}")
+            self.ctx.status_message.emit(f"Đã gửi {report.sheets} trang tới {where}.")
+
+        self.operation = run_operation(self, "In văn bản", work, done,
+                                       on_cancel=lambda: self.ctx.status_message.emit("Đã hủy lệnh in."))
 
     def print_current(self) -> None:
-        """In… (Ctrl+P): the print dialog, then every page at the printer's resolution."""
+        """In… (Ctrl+P): the print dialog (A4 from the document, range and current page offered), then
+        the pages in the background."""
         if self.current is None or self.pdf.status() != QPdfDocument.Status.Ready:
             show_message(self, "In văn bản", "Hãy lập văn bản trước khi in.")
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(doc_service.suggested_name(self.current.request, self.current.number_text))
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("In văn bản")
+        printer = printing.new_printer(self.pdf, doc_service.suggested_name(self.current.request,
+                                                                             self.current.number_text))
+        dialog = printing.print_dialog(printer, self.pdf.pageCount(), self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             try:
                 self.print_to(printer)
@@ -597,13 +587,11 @@ class DocumentsPage(QWidget):
                 show_error(self, exc)
 
     def print_preview(self) -> None:
+        """Xem trước khi in: each sheet on its own paper and orientation; "In…" opens the print dialog."""
         if self.current is None or self.pdf.status() != QPdfDocument.Status.Ready:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle("Xem trước khi in")
-        dialog.paintRequested.connect(self.print_to)
-        dialog.exec()
+        self.preview_dialog = printing.PrintPreviewDialog(self.pdf, self, on_print=self.print_current)
+        self.preview_dialog.exec()
 
     # ---- batch -------------------------------------------------------------------------------------
 

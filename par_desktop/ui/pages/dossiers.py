@@ -416,8 +416,11 @@ class DossiersPage(QWidget):
         if paths:
             self.import_files(paths)
 
-    def import_files(self, paths: list[Path], *, skip_invalid: bool = False) -> None:
-        """Import the files one after another in the background, then show one summary."""
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False, date_order: str | None = None) -> None:
+        """Import the files one after another in the background, then show one summary. Files whose dates
+        read both ways are not imported: the clerk is asked the order, then they are imported again."""
+        from par_desktop.importers.dossiers import AmbiguousDates
+        from par_desktop.ui.dialogs.dossier_dialogs import ask_date_order
         from par_desktop.ui.operations import run_operation
 
         if not self._allowed("import"):
@@ -436,7 +439,8 @@ class DossiersPage(QWidget):
 
                 try:
                     results.append((path, dossier_import.import_dossiers(actor, path, skip_invalid=skip_invalid,
-                                                                  progress=report), None))
+                                                                         progress=report, date_order=date_order),
+                                    None))
                 except InvalidInput as exc:
                     results.append((path, None, exc))
             return results
@@ -444,8 +448,16 @@ class DossiersPage(QWidget):
         def done(results) -> None:
             self.ctx.notify_changed()
             self.last_import = results
+            ambiguous = [(p, exc) for p, _, exc in results if isinstance(exc, AmbiguousDates)]
+            results = [r for r in results if not isinstance(r[2], AmbiguousDates)]
             refused = [(p, exc) for p, summary, exc in results if summary is None and getattr(exc, "problems", None)]
-            self._show_summary(results)
+            if results:
+                self._show_summary(results)
+            if ambiguous:
+                order = ask_date_order(self, ambiguous[0][1], len(ambiguous))
+                if order is not None:
+                    self.import_files([p for p, _ in ambiguous], skip_invalid=skip_invalid, date_order=order)
+                return
             if refused and not skip_invalid:
                 rows = sum(len({pr.row for pr in exc.problems}) for _, exc in refused)
                 if ask_yes_no(self, "Nhập hồ sơ", f"{vn_number(rows)} dòng có lỗi nên chưa nhập các tệp: "
