@@ -64,7 +64,7 @@ def test_an_unrecorded_person_is_ong_ba_with_a_notice(demo_db, tmp_path, cli):
 
 def test_the_clerks_choice_is_printed_and_kept_on_the_dossier_when_issued(demo_db, tmp_path, cli):
     out = cli("doc", "apology", "--dossier", UNKNOWN, "--new-date", "2024-12-20", "--reason", "Chờ xác minh",
-              "--salutation", "Bà", "--issue", "--out", str(tmp_path / "p.pdf"), db=demo_db)
+              "--salutation", "Bà", "--issue", "--out", str(tmp_path / "p.pdf"), db=demo_db, user="vanphong")
     assert out.returncode == 0, out.stderr
     assert "ông hay bà" not in out.stderr
     text = pdf_words(tmp_path / "p.pdf")
