@@ -13,9 +13,12 @@ reference run in the same session on the same machine, so the ratios hold on any
 | 100,000 due moments (domain.calendar, bench/bench_due.py) | 100,000 plain ``datetime + timedelta`` |
 | typing in the dossier table's search box to the table updated (real DossiersPage, offscreen) | filtering the 100,000 folded search texts in a Python list comprehension |
 | printing the 8-page plan (6 portrait + 2 landscape pages) to a PDF printer, the Documents page's print work (ui.printing) | rendering the same 8 pages at the same 600 dpi with QtPdf, nothing printed |
+| the service-quality index of the year, whole Department and every unit (services.service_quality) | the same bare ``sqlite3`` scan as the statistics |
+| survey entry screen: a typed form saved and the screen ready for the next (real SurveyEntryDialog) | one plain ``sqlite3`` transaction inserting the same form and answers |
 
 Targets: GUI start ≤ 1.5× the empty window; statistics ≤ 1× the bare scan; each report ≤ 1.5× the
-direct writing; import < 20 s; due moments < 0.5 s; filter < 150 ms; printing 8 pages < 10 s. A feature that does not exist yet
+direct writing; import < 20 s; due moments < 0.5 s; filter < 150 ms; printing 8 pages < 10 s; service
+index < 1 s; survey form saved and ready < 100 ms. A feature that does not exist yet
 shows "n/a (not built yet)". Results also go to bench/out/results.json and bench/out/results.md.
 
     python bench/run.py [--dossiers N] [--only gui,stats,...] [--profile NAME]
@@ -51,7 +54,8 @@ YEAR = 2024
 REPORT_MONTH = "2024-11"
 FILTER_TERMS = ("nguyen van", "lao dong")
 SCHEMA_FILES = ("par_desktop/db/models.py", "par_desktop/db/schema.py", "par_desktop/services/demo.py")
-ORDER = ("gui", "stats", "report_docx", "report_pdf", "import", "due", "filter", "print")
+ORDER = ("gui", "stats", "report_docx", "report_pdf", "import", "due", "filter", "print", "service",
+         "survey_entry")
 LABELS = {
     "gui": "Mở ứng dụng đến khi vẽ xong cửa sổ chính (`gui --screenshot`)",
     "gui_net": "Như trên, không tính thời gian chờ cố định của chế độ chụp ảnh",
@@ -62,9 +66,12 @@ LABELS = {
     "due": "Tính hạn xử lý (domain.calendar)",
     "filter": "Gõ vào ô tìm kiếm của bảng hồ sơ đến khi bảng cập nhật (phím chậm nhất)",
     "print": "In kế hoạch 8 trang (6 dọc, 2 ngang) ra máy in PDF, 600 dpi",
+    "service": f"Chỉ số phục vụ cả năm {YEAR}: toàn Sở và từng đơn vị (SQL)",
+    "survey_entry": "Màn hình nhập phiếu khảo sát: lưu một phiếu và sẵn sàng cho phiếu sau (chậm nhất)",
 }
 TARGETS = {"gui": "≤ 1,5×", "gui_net": "≤ 1,5×", "stats": "≤ 1×", "report_docx": "≤ 1,5×", "report_pdf": "≤ 1,5×", "import": "< 20 s",
-           "due": "< 0,5 s", "filter": "< 150 ms", "print": "< 10 s"}
+           "due": "< 0,5 s", "filter": "< 150 ms", "print": "< 10 s",
+           "service": "< 1 s", "survey_entry": "< 100 ms"}
 
 
 def vn(n: int) -> str:
@@ -360,6 +367,20 @@ def measure_print(runner: Runner, db: Path) -> Result:
     return from_child(r, runner, [str(working_copy(db, "print.db"))], "print_s", 10)
 
 
+def measure_service(runner: Runner, db: Path) -> Result:
+    r = Result("service", reference_label="đọc mọi dòng hồ sơ bằng sqlite3 (SELECT *, fetchall)")
+    if importlib.util.find_spec("par_desktop.services.service_quality") is None:
+        raise NotBuilt
+    return from_child(r, runner, [str(db)], "service_s", 1.0)
+
+
+def measure_survey_entry(runner: Runner, db: Path) -> Result:
+    r = Result("survey_entry", reference_label="một giao dịch sqlite3 ghi cùng phiếu và các câu trả lời")
+    if importlib.util.find_spec("par_desktop.ui.dialogs.survey_entry") is None:
+        raise NotBuilt
+    return from_child(r, runner, [str(working_copy(db, "survey.db"))], "worst_s", 0.100)
+
+
 # ---- child processes: measurements made inside one interpreter --------------------------------------
 
 def child_stats(db: str) -> dict:
@@ -388,6 +409,45 @@ def child_stats(db: str) -> dict:
     table = stats.dossier_statistics(date(YEAR, 1, 1), date(YEAR, 12, 31))
     return {"stats_s": best_of(3, compute), "scan_s": best_of(3, scan), "rows": len(table.rows),
             "dossiers": table.total.received_total}
+
+
+def child_service(db: str) -> dict:
+    """The whole year's index for the Department and for every unit, as the Chất lượng phục vụ page asks it."""
+    import sqlite3
+
+    from par_desktop.db.schema import open_database
+    from par_desktop.services import service_quality as sq
+
+    open_database(db)
+    first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
+
+    def scan() -> float:
+        start = time.perf_counter()
+        con = sqlite3.connect(db)
+        con.execute("SELECT * FROM dossier").fetchall()
+        con.close()
+        return time.perf_counter() - start
+
+    def compute() -> float:
+        start = time.perf_counter()
+        sq.service_index(first, last)
+        sq.breakdown(first, last, "unit")
+        return time.perf_counter() - start
+
+    scan()
+    result = sq.service_index(first, last).index
+    units = sq.breakdown(first, last, "unit")
+    timed = best_of(3, compute)
+    per_key = {}
+    for key, function in sq.INDICATOR_FUNCTIONS.items():
+        start = time.perf_counter()
+        function(first, last)
+        per_key[key] = time.perf_counter() - start
+    slowest = max(per_key, key=per_key.get)
+    on_time = result.indicator("on_time").figure
+    note = (f"{vn(int(on_time.denominator))} hồ sơ giải quyết, {len(units)} đơn vị, {result.total_points:.1f} điểm; "
+            f"từng chỉ số riêng lẻ chậm nhất {slowest} {per_key[slowest] * 1000:.0f} ms").replace(".", ",")
+    return {"service_s": timed, "reference_s": best_of(3, scan), "note": note}
 
 
 def child_due(n: str) -> dict:
@@ -613,7 +673,7 @@ def child_print(db: str) -> dict:
 
 
 CHILDREN = {"stats": child_stats, "due": child_due, "import_reference": child_import_reference,
-            "filter": child_filter, "print": child_print}
+            "filter": child_filter, "print": child_print, "service": child_service}
 
 
 # ---- the table -----------------------------------------------------------------------------------
@@ -689,6 +749,8 @@ def main(argv: list[str]) -> int:
         "due": lambda: measure_due(runner, args.dossiers),
         "filter": lambda: measure_filter(runner, db),
         "print": lambda: measure_print(runner, db),
+        "service": lambda: measure_service(runner, db),
+        "survey_entry": lambda: measure_survey_entry(runner, db),
     }
     results = []
     for key in ORDER:

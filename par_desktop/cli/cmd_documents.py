@@ -1,5 +1,5 @@
 """Document commands: ``register add|list`` and ``doc plan|monthly-report|explanation-request|apology|
-reminder|control-slip --out FILE`` (Word for .docx, PDF for .pdf; ``--issue`` takes a number)."""
+reminder|control-slip|survey-report --out FILE`` (Word for .docx, PDF for .pdf; ``--issue`` takes a number)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ _DOCS = {
     "apology": ("apology", "phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "reminder": ("reminder", "công văn đôn đốc đơn vị về nhiệm vụ quá hạn, có nguy cơ chậm"),
     "control-slip": ("control_slip", "phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "survey-report": ("survey_report", "báo cáo kết quả khảo sát mức độ hài lòng của một đợt khảo sát"),
 }
 
 
@@ -52,6 +53,8 @@ def register(sub) -> None:
             q.add_argument("--reason", required=True, metavar="TEXT", help="lý do chậm trả kết quả")
             q.add_argument("--salutation", choices=("Ông", "Bà", "Tổ chức"),
                            help="danh xưng người nộp (mặc định: theo hồ sơ; lấy số thì ghi lại vào hồ sơ)")
+        if kind == "survey_report":
+            q.add_argument("--wave", required=True, metavar="NAME", help="tên đợt khảo sát")
         if kind == "reminder":
             q.add_argument("--date", metavar="DATE", help="xét tình trạng nhiệm vụ tại ngày này (mặc định: hôm nay)")
         q.add_argument("--out", required=True, metavar="FILE", help="tệp .docx (Word) hoặc .pdf")
@@ -103,7 +106,7 @@ def cmd_doc(ctx) -> int:
         dossier=getattr(a, "dossier", None),
         new_due=documents.parse_new_due(a.new_date) if kind == "apology" else None,
         reason=getattr(a, "reason", "") or "",
-        today=parse_date(a.date) if getattr(a, "date", None) else None,
+        today=parse_date(a.date) if getattr(a, "date", None) else None, wave=getattr(a, "wave", None),
         applicant_kind=_SALUTATIONS.get(getattr(a, "salutation", None) or ""), successor_names=a.successor_names)
     if request.month is not None:
         documents.parse_month(request.month)   # a bad month fails before the database is opened

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "par_desktop.cli.cmd_calendar",
     "par_desktop.cli.cmd_tasks",
     "par_desktop.cli.cmd_dossiers",
+    "par_desktop.cli.cmd_service",
     "par_desktop.cli.cmd_documents",
     "par_desktop.cli.cmd_users",
     "par_desktop.cli.cmd_gui",

@@ -80,6 +80,14 @@ def _catalogue_and_slip_columns(db: peewee.Database) -> None:
     _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
+def _service_columns(db: peewee.Database) -> None:
+    """Service quality: the one-stop export's digitisation, payment and rating columns on dossiers
+    (unknown on the dossiers already stored)."""
+    from par_desktop.db.models import Dossier
+
+    _add_columns(db, Dossier, ("digitised_dossier", "digitised_result", "payment", "rating"))
+
+
 def _source_wording_and_applicant_kind(db: peewee.Database) -> None:
     """Plan tasks keep the plan's wording of their unit cells; dossiers say how to address the applicant."""
     from par_desktop.db.models import Dossier, Task
@@ -94,6 +102,7 @@ V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
     _give_identity,
     _catalogue_and_slip_columns,
+    _service_columns,
     _source_wording_and_applicant_kind,
 ]
 

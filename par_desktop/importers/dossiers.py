@@ -43,6 +43,11 @@ COLUMNS = ColumnSpec(
         "closed_at": ("Ngày trả kết quả", "Ngày kết thúc"),
         "status": ("Trạng thái", "Tình trạng"),
         "unit": ("Đơn vị xử lý", "Đơn vị giải quyết", "Phòng xử lý"),
+        # optional service columns (DOMAIN.md §10)
+        "digitised_dossier": ("Số hóa hồ sơ", "Đã số hóa hồ sơ", "Hồ sơ đã số hóa", "Số hóa thành phần hồ sơ"),
+        "digitised_result": ("Số hóa kết quả", "Đã số hóa kết quả", "Kết quả đã số hóa"),
+        "payment": ("Thanh toán", "Hình thức thanh toán", "Phương thức thanh toán"),
+        "rating": ("Đánh giá", "Mức độ hài lòng", "Kết quả đánh giá", "Đánh giá của người dân"),
     },
     required=(("code",), ("procedure_code", "procedure_name"), ("received_at",)),
 )
@@ -82,6 +87,11 @@ class DossierRow:
     status: str
     withdrawn: bool
     unit: str
+    # service columns: None when the file has no such column (blank cells in it mean no / no fee / not rated)
+    digitised_dossier: bool | None = None
+    digitised_result: bool | None = None
+    payment: str | None = None    # online | direct | "" (no fee)
+    rating: str = ""              # a key of domain.service_index.RATING_LABELS; "" not rated
 
 
 @dataclass
@@ -255,6 +265,50 @@ def parse_channel(text: str) -> str | None:
     raise ValueError(f"hình thức nộp «{text}» không rõ (Trực tuyến, Trực tiếp hoặc Bưu chính)")
 
 
+_YES = frozenset({"co", "x", "1", "da so hoa", "so hoa", "yes", "true", "dat"})
+_NO = frozenset({"", "khong", "0", "chua so hoa", "chua", "no", "false"})
+
+
+@lru_cache(maxsize=64)
+def parse_flag(text: str, what: str) -> bool:
+    """"Có", "x", "1", "Đã số hóa" -> True; "Không", "0", "Chưa số hóa", blank -> False. Raises ValueError."""
+    key = fold(text).strip(" .")
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(f"«{what}»: «{text}» không rõ (Có, Không, x, 1, 0, Đã số hóa hoặc để trống)")
+
+
+@lru_cache(maxsize=64)
+def parse_payment(text: str) -> str:
+    """Trực tuyến -> online, Trực tiếp -> direct, blank or "Không thu phí" -> "" (no fee). Raises ValueError."""
+    key = fold(text).strip(" .")
+    if not key or key in ("khong", "khong thu phi", "mien phi", "mien phi, le phi", "khong co phi"):
+        return ""
+    if "truc tuyen" in key or "online" in key or "dich vu cong" in key or "dien tu" in key:
+        return "online"
+    if "truc tiep" in key or "tai quay" in key or "tien mat" in key or "mot cua" in key:
+        return "direct"
+    raise ValueError(f"«Thanh toán»: «{text}» không rõ (Trực tuyến, Trực tiếp hoặc để trống khi không thu phí)")
+
+
+_RATINGS = {"rat hai long": "very_satisfied", "hai long": "satisfied", "binh thuong": "neutral",
+            "khong hai long": "unsatisfied", "rat khong hai long": "very_unsatisfied",
+            "chua danh gia": "", "khong danh gia": "", "": ""}
+
+
+@lru_cache(maxsize=64)
+def parse_rating(text: str) -> str:
+    """Rất hài lòng, Hài lòng, Bình thường, Không hài lòng (Rất không hài lòng) -> a rating key;
+    blank -> "" (not rated). Raises ValueError."""
+    key = " ".join(fold(text).replace("-", " ").strip(" .").split())
+    if key in _RATINGS:
+        return _RATINGS[key]
+    raise ValueError(f"«Đánh giá»: «{text}» không rõ (Rất hài lòng, Hài lòng, Bình thường, Không hài lòng "
+                     "hoặc để trống khi chưa đánh giá)")
+
+
 def read_dossier_file(path: str | Path, progress: ProgressFn | None = None,
                       date_order: str | None = None) -> DossierFile:
     """Read and check every row; problems are collected, not raised (the caller decides).
@@ -326,6 +380,7 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
             errors.append("ngày trả kết quả trước ngày tiếp nhận")
         if due_at is not None and due_at.date() < received_at.date():
             errors.append("hạn xử lý trước ngày tiếp nhận")
+    service = _service_columns(table, cells, errors)
     if errors:
         problems.extend(RowProblem(row_no, e) for e in errors)
         return None
@@ -335,8 +390,25 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
         field=cell_text(_cell(table, cells, "field")), applicant=cell_text(_cell(table, cells, "applicant")),
         channel=channel, received_at=received_at, due_at=due_at, due_date_only=due_at is not None and not due_has_time,
         result_at=result_at, closed_at=closed_at, status=status, withdrawn=is_withdrawn(status),
-        unit=cell_text(_cell(table, cells, "unit")),
+        unit=cell_text(_cell(table, cells, "unit")), **service,
     )
+
+
+_SERVICE_READERS = {"digitised_dossier": lambda t: parse_flag(t, COLUMNS.display("digitised_dossier")),
+                    "digitised_result": lambda t: parse_flag(t, COLUMNS.display("digitised_result")),
+                    "payment": parse_payment, "rating": parse_rating}
+
+
+def _service_columns(table: Table, cells: list[Any], errors: list[str]) -> dict[str, Any]:
+    """The optional service columns the file has, read (a column the file lacks is left out)."""
+    values: dict[str, Any] = {}
+    for key, read in _SERVICE_READERS.items():
+        if table.has(key):
+            try:
+                values[key] = read(cell_text(_cell(table, cells, key)))
+            except ValueError as exc:
+                errors.append(str(exc))
+    return values
 
 
 @lru_cache(maxsize=256)

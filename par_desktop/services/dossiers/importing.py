@@ -20,7 +20,7 @@ from par_desktop.importers.dossiers import ImportRefused, RowProblem, read_dossi
 from par_desktop.services import org
 from par_desktop.services.dossiers.pauses import end_open_pauses
 from par_desktop.services.dossiers.timing import (
-    closing_of, compute_timing, minute, now_minute, pauses_by_dossier, search_text, work_calendar,
+    SERVICE_FIELDS, closing_of, compute_timing, minute, now_minute, pauses_by_dossier, search_text, work_calendar,
 )
 from par_desktop.services.session import Actor, require
 
@@ -45,7 +45,7 @@ class ImportSummary:
 # Fields compared on re-import; their changes are audited one by one.
 _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel", "received_at", "start_at",
                   "limit_days", "due_at", "due_from_source", "result_at", "closed_at", "status_text", "unit",
-                  "withdrawn", "fold_text")
+                  "withdrawn", "fold_text", *SERVICE_FIELDS)
 
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
@@ -211,6 +211,8 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         "unit": unit_id if unit_id is not None else (old["unit"] if old is not None else proc.lead_unit_id),
         "withdrawn": keep("withdrawn", "status", r.withdrawn),
         "fold_text": search_text(r.code, applicant, procedure_name),
+        # a service column the file lacks keeps what is known (a new dossier: unknown, not rated)
+        **{key: keep(key, key, getattr(r, key)) for key in SERVICE_FIELDS},
     }
 
 

@@ -39,7 +39,8 @@ KINDS = list(doc_service.KIND_NAMES)
 ZOOMS = [("Cả trang", QPdfView.ZoomMode.FitInView), ("Vừa chiều rộng", QPdfView.ZoomMode.FitToWidth),
          ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)]
 FIELD_LABELS = {"year": "Năm kế hoạch", "month": "Tháng báo cáo", "unit": "Phòng, đơn vị", "dossier": "Mã hồ sơ",
-                "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "applicant_kind": "Danh xưng người nộp"}
+                "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "applicant_kind": "Danh xưng người nộp",
+                "wave": "Đợt khảo sát"}
 
 
 def open_in_system(path: Path) -> bool:
@@ -115,11 +116,13 @@ class DocumentsPage(QWidget):
         self.successor_check.setObjectName("successorCheck")
         self.successor_check.setToolTip("Tên cơ quan đang dùng đã hết hiệu lực: ghi tên mới đã khai báo ở "
                                         "Cài đặt → Tổ chức")
+        self.wave_combo = QComboBox()
+        self.wave_combo.setObjectName("waveCombo")
         self.form = QFormLayout()
         self.form.addRow("Loại văn bản", self.kind_combo)
         self._fields = {"year": self.year_combo, "month": self.month_edit, "unit": self.unit_combo,
                         "dossier": self.dossier_edit, "new_due": self.new_due_edit, "reason": self.reason_edit,
-                        "applicant_kind": self.applicant_kind_combo}
+                        "applicant_kind": self.applicant_kind_combo, "wave": self.wave_combo}
         for name, widget in self._fields.items():
             self.form.addRow(FIELD_LABELS[name], widget)
             if name == "month":
@@ -254,7 +257,7 @@ class DocumentsPage(QWidget):
         self.pdf.statusChanged.connect(self._pdf_status)
         self.zoom_combo.currentIndexChanged.connect(self._zoom)
         QShortcut(QKeySequence("F9"), self, self.generate)
-        for field in (self.year_combo, self.unit_combo, self.applicant_kind_combo):
+        for field in (self.year_combo, self.unit_combo, self.applicant_kind_combo, self.wave_combo):
             field.currentIndexChanged.connect(self._parameters_changed)
         self.month_edit.dateChanged.connect(self._parameters_changed)
         self.successor_check.toggled.connect(self._parameters_changed)
@@ -320,6 +323,7 @@ class DocumentsPage(QWidget):
             new_due=datetime(new_due.date().year(), new_due.date().month(), new_due.date().day(),
                              new_due.time().hour(), new_due.time().minute()),
             reason=self.reason_edit.toPlainText().strip(), applicant_kind=self.applicant_kind_combo.currentData(),
+            wave=self.wave_combo.currentData(),
             successor_names=self.successor_check.isVisibleTo(self) and self.successor_check.isChecked())
 
     def _update_buttons(self) -> None:
@@ -339,6 +343,7 @@ class DocumentsPage(QWidget):
         from par_desktop.db.connection import translated_errors
         from par_desktop.services import register
         from par_desktop.services.org import units
+        from par_desktop.services.survey import waves
         from par_desktop.services.tasks.views import years
 
         with translated_errors():
@@ -346,7 +351,15 @@ class DocumentsPage(QWidget):
             plan_years = years()
             register_years = register.years()
             offered = doc_service.successor_offered()
+            wave_names = [w.name for w in waves()]
         self.successor_check.setVisible(offered)
+        selected_wave = self.wave_combo.currentData()
+        self.wave_combo.blockSignals(True)
+        self.wave_combo.clear()
+        for name in wave_names:
+            self.wave_combo.addItem(name, name)
+        self.wave_combo.setCurrentIndex(max(self.wave_combo.findData(selected_wave), 0))
+        self.wave_combo.blockSignals(False)
         selected_unit = self.unit_combo.currentData()
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()
@@ -405,6 +418,8 @@ class DocumentsPage(QWidget):
         if payload.get("month"):
             year, month = doc_service.parse_month(payload["month"])
             self.set_month(year, month)
+        if payload.get("wave") and self.wave_combo.findData(payload["wave"]) >= 0:
+            self.wave_combo.setCurrentIndex(self.wave_combo.findData(payload["wave"]))
 
     def show_register_entry(self, entry_id: int) -> None:
         from par_desktop.db.models import RegisterEntry
