@@ -179,27 +179,48 @@ def _with_long_overdue_list() -> OfficialDocument:
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """Each document as the app's PDF and as LibreOffice's PDF of the app's .docx."""
+def converted(tmp_path_factory) -> dict[str, tuple[Path, Path, list[str]]]:
+    """Each document as the app's PDF, LibreOffice's PDF of the app's .docx, and its headings."""
     soffice = _soffice()
     folder = tmp_path_factory.mktemp("libreoffice")
     documents = {**build_all(), "long_report": _with_long_overdue_list()}
     docx = [render(document, folder / f"{name}.docx") for name, document in documents.items()]
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
                     "--outdir", str(folder / "lo"), *map(str, docx)], check=True, capture_output=True, timeout=300)
-    return {name: (render(document, folder / f"{name}.pdf"), folder / "lo" / f"{name}.pdf")
+    return {name: (render(document, folder / f"{name}.pdf"), folder / "lo" / f"{name}.pdf",
+                   [" ".join(_text(b.text).split()) for b in document.body if isinstance(b, Heading)])
             for name, document in documents.items()}
+
+
+def _text(text) -> str:
+    return text if isinstance(text, str) else "".join(getattr(part, "text", "") for part in text)
+
+
+def first_lines(ours: list[list[str]], theirs: list[list[str]], headings: list[str]) -> list[str]:
+    """LibreOffice's first line of each page, read as Word would lay the page out: LibreOffice 7.4 leaves
+    a "keep with next" heading alone at the foot of a page when the paragraph after it moves to the next
+    one (Word, and the app's PDF, move the heading with it). Such a heading, when the app's PDF opens the
+    next page with it and LibreOffice opens it with the line after it, counts as opening that page."""
+    out = []
+    for i, lines in enumerate(theirs):
+        first = lines[0]
+        if i > 0 and i < len(ours) and ours[i][0] in headings and theirs[i - 1][-1] == ours[i][0] \
+                and len(ours[i]) > 1 and first == ours[i][1]:
+            first = ours[i][0]
+        out.append(first)
+    return out
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["plan", "plan_draft", "monthly_report", "long_report", "explanation_request",
                                   "apology", "reminder", "control_slip"])
 def test_libreoffice_paginates_the_docx_like_the_app_pdf(converted, name):
-    ours, theirs = (page_lines(path) for path in converted[name])
+    pdf, libreoffice, headings = converted[name]
+    ours, theirs = page_lines(pdf), page_lines(libreoffice)
     assert len(theirs) == len(ours)
-    assert [lines[0] for lines in theirs] == [lines[0] for lines in ours]
+    assert first_lines(ours, theirs, headings) == [lines[0] for lines in ours]
     orientation = [[page.mediabox.width > page.mediabox.height for page in PdfReader(str(path)).pages]
-                   for path in converted[name]]
+                   for path in (pdf, libreoffice)]
     assert orientation[0] == orientation[1]
 
 
@@ -207,5 +228,5 @@ def test_libreoffice_paginates_the_docx_like_the_app_pdf(converted, name):
 def test_libreoffice_keeps_the_header_at_the_top_margin_with_footnotes(converted):
     """A body starting with the header table made LibreOffice add an empty line above it (8.6 mm) when
     the document has footnotes, as the plan has."""
-    ours, theirs = (_baselines(path, 1)[0] for path in converted["plan"])
+    ours, theirs = (_baselines(path, 1)[0] for path in converted["plan"][:2])
     assert abs(ours - theirs) < 2.5, (ours, theirs)
