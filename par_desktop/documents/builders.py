@@ -513,7 +513,8 @@ def _service_table(index: ServiceIndex) -> Table:
     for g, group in enumerate(index.groups, start=1):
         unknown = f" (chưa rõ {points_text(group.unknown_points)} điểm)" if group.unknown_points else ""
         rows.append(Row([Cell(to_roman(g), align="center"), Cell(nfc(group.name) + unknown, colspan=3),
-                         points_text(group.max_points), points_text(group.points)], bold=True))
+                         points_text(group.max_points), points_text(group.points)], bold=True,
+                        keep_with_next=True))
         for number, line in enumerate(group.indicators, start=1):
             base = "" if line.figure is None else f"{vn_number(round(line.figure.numerator, 1))}/" \
                                                   f"{vn_number(round(line.figure.denominator, 1))}"
@@ -811,7 +812,7 @@ def _survey_group_table(data: SurveyReportData) -> Table:
             dimension = g.dimension
             number += 1
             rows.append(Row([Cell(to_roman(number), align="center"), Cell(f"Theo {nfc(dimension).lower()}", colspan=5)],
-                            bold=True))
+                            bold=True, keep_with_next=True))
         rows.append(Row(["", nfc(g.label), _n(g.respondents), _percent(g.figure.index), _interval(g.figure),
                          _small_note(g.figure)]))
     return Table(widths=[6, 40, 13, 12, 17, 12],
@@ -823,7 +824,7 @@ def _survey_group_table(data: SurveyReportData) -> Table:
 def _survey_question_table(data: SurveyReportData) -> Table:
     rows: list[Row] = []
     for a in data.aspects:
-        rows.append(Row([Cell(a.code, align="center"), Cell(nfc(a.name), colspan=6)], bold=True))
+        rows.append(Row([Cell(a.code, align="center"), Cell(nfc(a.name), colspan=6)], bold=True, keep_with_next=True))
         for q in a.questions:
             rows.append(Row([q.code, nfc(q.text), _n(q.figure.valid), _n(q.excluded), _percent(q.figure.index),
                              _interval(q.figure), _small_note(q.figure)]))
