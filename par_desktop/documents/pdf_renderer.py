@@ -366,11 +366,11 @@ class _Writer:
         kept together: the header with the first body row, a group heading with the row after it."""
         size = table.font_size
         commands = [
-            ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
+            ("GRID", (0, 0), (-1, -1), L.TABLE_RULE, "black"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
             ("FONTSIZE", (0, 0), (-1, -1), size), ("LEADING", (0, 0), (-1, -1), L.leading(size, 1.0)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V), ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V),
+            ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V + L.TABLE_RULE), ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V),
         ]
         for c in range(table.columns):
             align = table.column_align(c)

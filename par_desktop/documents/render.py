@@ -47,6 +47,7 @@ LINE_SPACING = 1.15  # multiple of single spacing (Word's "Multiple 1.15")
 SPACE_AFTER_PARAGRAPH = 6.0
 HAIRLINE = 1.0  # points: the empty line both renderers put above the header block (see docx_renderer.hairline)
 CELL_PADDING_V = 2.0  # points above and below a table cell's text (Word: 2 pt before and after its paragraph)
+TABLE_RULE = 0.5  # points: a table's lines (w:sz 4); Word and LibreOffice make each row taller by the rule above it
 SIGNATURE_BLANK_LINES = 4
 RULE_WIDTH = 0.6  # points
 RULE_GAP = 6.0  # points between a line of text and the short rule under it
