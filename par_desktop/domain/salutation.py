@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from par_desktop.domain.text import nfc
+from par_desktop.domain.text import fold, nfc
 
 KINDS = ("man", "woman", "organisation")
 KIND_LABELS = {"": "Theo hồ sơ", "man": "Ông", "woman": "Bà", "organisation": "Tổ chức"}
@@ -46,6 +46,25 @@ def _organisation_pronoun(name: str) -> str | None:
 
 def looks_like_organisation(name: str) -> bool:
     return _organisation_pronoun(nfc(name)) is not None
+
+
+# What a one-stop export's "Danh xưng" / "Giới tính" cell may say (folded), and the kind it records;
+# "Cá nhân" or "Ông/Bà" say only that the applicant is a person.
+_KIND_WORDS = {
+    "ong": "man", "nam": "man", "mr": "man",
+    "ba": "woman", "nu": "woman", "mrs": "woman", "ms": "woman",
+    "to chuc": "organisation", "doanh nghiep": "organisation", "co quan": "organisation",
+    "ca nhan": "", "ong/ba": "", "ong / ba": "", "": "",
+}
+
+
+def parse_kind(text: str) -> str:
+    """The applicant kind a cell states: "Ông"/"Nam" -> man, "Bà"/"Nữ" -> woman, "Tổ chức" -> organisation,
+    blank, "Cá nhân" or "Ông/Bà" -> "" (not known). Raises ValueError for anything else."""
+    key = fold(text).strip(" .")
+    if key in _KIND_WORDS:
+        return _KIND_WORDS[key]
+    raise ValueError(f"«{nfc(text).strip()}» không rõ (Ông, Bà, Nam, Nữ, Tổ chức hoặc để trống)")
 
 
 def salutation(name: str, kind: str = "") -> Salutation:

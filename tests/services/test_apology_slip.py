@@ -7,13 +7,17 @@ import subprocess
 from datetime import date
 
 import pytest
+from openpyxl import Workbook
 
 from par_desktop.db.models import Dossier, DocumentTemplate, Procedure, RegisterEntry
 from par_desktop.documents.templates import default_template
-from par_desktop.domain.salutation import looks_like_organisation, salutation
+from par_desktop.domain.salutation import looks_like_organisation, parse_kind, salutation
 from par_desktop.errors import InvalidInput
+from par_desktop.importers.dossiers import ImportRefused
 from par_desktop.services import documents as D
 from par_desktop.services.demo import INDIVIDUAL_PROCEDURES
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.session import Actor
 
 OFFICE = Actor("vanthu", "office")
@@ -105,3 +109,49 @@ def test_demo_applicants_fit_their_procedures(demo_db):
             assert looks_like_organisation(applicant) and kind == "organisation", (applicant, code)
     kinds = {kind for _, kind, _ in rows}
     assert kinds == {"", "man", "woman", "organisation"}
+
+
+def _export(path, rows):
+    """A one-stop export with a "Giới tính" column, for a procedure of the demo catalogue meant for people."""
+    code = sorted(INDIVIDUAL_PROCEDURES)[0]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỒ SƠ TIẾP NHẬN"])
+    ws.append(["STT", "Mã hồ sơ", "Mã thủ tục", "Chủ hồ sơ", "Giới tính", "Ngày tiếp nhận", "Trạng thái"])
+    for i, (dossier, applicant, kind) in enumerate(rows, 1):
+        ws.append([i, dossier, code, applicant, kind, "04/11/2024 09:00", "Đang xử lý"])
+    wb.save(path)
+    return path
+
+
+def test_the_one_stop_export_says_ong_or_ba(demo_db, tmp_path):
+    rows = [("T-1", "Trịnh Thị Dung", "Nữ"), ("T-2", "Nguyễn Văn An", "Ông"),
+            ("T-3", "Hợp tác xã Tân Tiến", "Tổ chức"), ("T-4", "Lê Văn Bình", "")]
+    summary = dossier_import.import_dossiers(OFFICE, _export(tmp_path / "mot-cua.xlsx", rows))
+    assert summary.new == 4 and summary.refused == []
+    kinds = {d.code: d.applicant_kind for d in Dossier.select().where(Dossier.code.startswith("T-"))}
+    assert kinds == {"T-1": "woman", "T-2": "man", "T-3": "organisation", "T-4": ""}
+    text = pdf_words(D.generate(OFFICE, apology("T-1"), tmp_path / "pxl.pdf").path)
+    assert "Kính gửi: Bà Trịnh Thị Dung" in text and "gây phiền hà cho Bà." in text and "Ông/Bà" not in text
+
+    # The clerk's choice survives a re-import whose cell is blank; a cell that says it wins.
+    t4 = Dossier.get(Dossier.code == "T-4")
+    dossier_editing.update_dossier(OFFICE, t4.id, t4.version, applicant_kind="man")
+    again = [("T-1", "Trịnh Thị Dung", "Nữ"), ("T-2", "Nguyễn Văn An", "Bà"),
+             ("T-3", "Hợp tác xã Tân Tiến", "Tổ chức"), ("T-4", "Lê Văn Bình", "")]
+    dossier_import.import_dossiers(OFFICE, _export(tmp_path / "lai.xlsx", again))
+    assert Dossier.get(Dossier.code == "T-4").applicant_kind == "man"
+    assert Dossier.get(Dossier.code == "T-2").applicant_kind == "woman"
+
+
+def test_an_unreadable_kind_refuses_the_file_naming_the_row(demo_db, tmp_path):
+    before = Dossier.select().count()
+    with pytest.raises(ImportRefused) as refused:
+        dossier_import.import_dossiers(OFFICE, _export(tmp_path / "sai.xlsx", [("T-1", "Trịnh Thị Dung", "Chị")]))
+    assert "Dòng 3" in refused.value.message and "«Danh xưng»: «Chị» không rõ" in refused.value.message
+    assert Dossier.select().count() == before
+
+
+def test_kind_words():
+    assert [parse_kind(t) for t in ("Ông", "bà", "Nam", "Nữ", "Tổ chức", "", "Cá nhân", "Ông/Bà")] == [
+        "man", "woman", "man", "woman", "organisation", "", "", ""]

@@ -64,7 +64,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
                    due_at: datetime | None = None, result_at: datetime | None = None,
                    closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False,
                    digitised_dossier: bool | None = None, digitised_result: bool | None = None,
-                   payment: str | None = None, rating: str = "") -> Dossier:
+                   payment: str | None = None, rating: str = "", applicant_kind: str = "") -> Dossier:
     """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit.
     The service columns left at None stay unknown (not counted by the service figures)."""
     require(actor, "dossiers")
@@ -74,7 +74,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
     values = {"code": nfc(code), "channel": channel, "received_at": minute(received_at),
               "closed_at": minute(closed_at), "result_at": minute(result_at), "source_due": minute(due_at),
               "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
-              "rating": rating or ""}
+              "rating": rating or "", "applicant_kind": applicant_kind or ""}
     _check_values(values)
     calendar = work_calendar()
     start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
@@ -89,7 +89,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
             status_text=nfc(status_text), unit=unit_id if unit_id is not None else proc.lead_unit_id,
             withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name),
             digitised_dossier=digitised_dossier, digitised_result=digitised_result, payment=payment,
-            rating=rating or "")
+            rating=rating or "", applicant_kind=values["applicant_kind"])
 
 
 def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, **changes: Any) -> Dossier:
