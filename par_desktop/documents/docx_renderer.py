@@ -54,6 +54,7 @@ class _Writer:
     def __init__(self) -> None:
         self.doc = Document()
         self.footnotes: list[str] = []
+        self.section_end: DocxParagraph | None = None   # the 1 pt paragraph after a table ending an appendix
         self._setup_styles()
 
     # --- fonts, runs, paragraphs -------------------------------------------------------------
@@ -128,9 +129,13 @@ class _Writer:
         return self.text(p, text, size, bold, italic)
 
     def rule(self, container, length_mm: float, column_mm: float, *, after=0.0):
-        """A short centred line: an empty paragraph with a top border, indented to the length."""
+        """A short centred line: an empty paragraph with a top border, indented to the length, as tall as
+        the PDF's rule with ``after`` points under it (the border, its 1 pt distance and the 2 pt empty line
+        count in Word's height)."""
         side = max((column_mm - length_mm) / 2, 0)
-        p = self.para(container, "", size=2, left_mm=side, right_mm=side, before=L.RULE_GAP / 2, after=after)
+        drawn = L.RULE_GAP / 2 + L.RULE_WIDTH + 1 + L.leading(2, 1.0)
+        below = max(L.RULE_GAP + L.RULE_WIDTH + after - drawn, 0.0)
+        p = self.para(container, "", size=2, left_mm=side, right_mm=side, before=L.RULE_GAP / 2, after=below)
         pPr = p._p.get_or_add_pPr()
         bdr = parse_xml(f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="{round(L.RULE_WIDTH * 8)}" '
                         'w:space="1" w:color="000000"/></w:pBdr>')
@@ -240,9 +245,9 @@ class _Writer:
             self.para(self.doc, d.kind, size=L.SIZE_TITLE, bold=True, before=18, keep_next=True)
             if d.subject:
                 self.para(self.doc, d.subject, size=L.SIZE_TITLE, bold=True, keep_next=True)
-                self.rule(self.doc, L.subject_rule_mm(d.subject, width), width, after=6)
+                self.rule(self.doc, L.subject_rule_mm(d.subject, width), width, after=L.RULE_AFTER)
             else:
-                self.para(self.doc, "", size=6)
+                self.gap(self.doc, L.TITLE_GAP)
         if d.recipients_to:
             self.recipients(d.recipients_to)
 
@@ -270,9 +275,7 @@ class _Writer:
         elif isinstance(block, Table):
             self.table(block, width)
         elif isinstance(block, Spacer):
-            p = self.para(container, "", size=1)
-            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            p.paragraph_format.line_spacing = Pt(max(block.height, 1))
+            self.gap(container, block.height)
         else:  # pragma: no cover - a builder bug
             raise TypeError(f"unknown block {block!r}")
 
@@ -323,7 +326,7 @@ class _Writer:
                f'<w:tblGrid>{"".join(f"<w:gridCol w:w={chr(34)}{w}{chr(34)}/>" for w in widths)}</w:tblGrid>'
                f'{"".join(rows)}</w:tbl>')
         self.doc.element.body._insert_tbl(parse_xml(xml))
-        self.para(self.doc, "", size=6)
+        self.gap(self.doc, L.TABLE_GAP)   # as tall as the PDF's space after a table
 
     def _cell_paragraph(self, text: Text, size: float, bold: bool, italic: bool, align: str,
                         keep_next: bool = False) -> str:
@@ -357,6 +360,7 @@ class _Writer:
         last = [child for child in self.doc.element.body if child.tag != qn("w:sectPr")][-1:]
         if last and last[0].tag == qn("w:p"):  # the closing paragraph stays on the page of the signature
             DocxParagraph(last[0], self.doc._body).paragraph_format.keep_with_next = True
+        self.gap(self.doc, L.FOOT_GAP, keep_next=True)
         left_w = width * L.FOOT_LEFT_SHARE
         t = _layout_table(self.doc, [left_w, width - left_w], rows=1, shift_mm=0)
         t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -377,7 +381,17 @@ class _Writer:
                 self.para(right, "", size=L.SIZE_SIGNATURE)
             self.para(right, sig.name, size=L.SIZE_SIGNATURE, bold=True)
 
+    def gap(self, container, height: float, keep_next: bool = False):
+        """An empty paragraph exactly ``height`` points tall (the PDF's spacer of that height)."""
+        p = self.para(container, "", size=1, keep_next=keep_next)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(max(height, 1))
+        return p
+
     def appendix(self, appendix: Appendix) -> None:
+        if self.section_end is not None:   # the section break's own 1 pt paragraph follows the table instead
+            self.section_end._p.getparent().remove(self.section_end._p)
+            self.section_end = None
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         _shrink_section_break(self.doc)
         self.page_setup(section, landscape=appendix.landscape, restart=True)
@@ -386,8 +400,14 @@ class _Writer:
         self.para(self.doc, appendix.title.upper(), size=L.SIZE_TITLE, bold=True, keep_next=True)
         if appendix.reference:
             self.para(self.doc, appendix.reference, size=L.SIZE_TITLE, italic=True, keep_next=True)
-        self.rule(self.doc, L.appendix_rule_mm(appendix.title, width), width, after=6)
+        self.rule(self.doc, L.appendix_rule_mm(appendix.title, width), width, after=L.RULE_AFTER)
         self.blocks(appendix.blocks, width)
+        if appendix.blocks and isinstance(appendix.blocks[-1], Table):
+            # Word needs a paragraph after a table; a full-size one at the foot of a page would open a page
+            # holding nothing but the page number
+            last = [child for child in self.doc.element.body if child.tag != qn("w:sectPr")][-1]
+            self.section_end = DocxParagraph(last, self.doc._body)
+            self.section_end.paragraph_format.line_spacing = Pt(L.HAIRLINE)
 
     # --- package details ---------------------------------------------------------------------
     def _footnotes_part(self) -> None:

@@ -25,6 +25,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import LongTable
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import TableStyle
+from reportlab.platypus import paragraph as rl_paragraph
 
 from par_desktop.documents import render as L
 from par_desktop.documents.fonts import FontSet, register_pdf_fonts, text_width
@@ -218,7 +219,8 @@ class _Writer:
                 f"s{len(self._styles)}", fontName=self.fonts.name(), fontSize=size,
                 leading=L.leading(size, spacing), alignment=_ALIGN[align], firstLineIndent=first_indent_mm * MM,
                 leftIndent=left_mm * MM, spaceBefore=before, spaceAfter=after, keepWithNext=int(keep_next),
-                allowWidows=0, allowOrphans=0, spaceShrinkage=0)   # Word never squeezes spaces to fit a word
+                allowWidows=0, allowOrphans=0, spaceShrinkage=0,   # Word never squeezes spaces to fit a word
+                embeddedHyphenation=1)                              # see _break_after_inner_hyphens
         return self._styles[key]
 
     def markup(self, text: Text, bold=False, italic=False) -> str:
@@ -257,7 +259,7 @@ class _Writer:
         foot = self.foot(width)
         if foot is not None:
             tail = [body.pop()] if body and isinstance(body[-1], RLParagraph) else []
-            body.append(KeepTogether([*tail, RLSpacer(1, 6), foot]))
+            body.append(KeepTogether([*tail, RLSpacer(1, L.FOOT_GAP), foot]))
         story.extend(body)
         for appendix in self.doc.appendices:
             story.extend(self.appendix(appendix))
@@ -299,9 +301,10 @@ class _Writer:
             out.append(self.para(d.kind, bold=True, size=L.SIZE_TITLE, before=18, keep_next=True))
             if d.subject:
                 out.append(self.para(d.subject, bold=True, size=L.SIZE_TITLE, keep_next=True))
-                out.append(_Rule(L.subject_rule_mm(d.subject, L.text_width_mm(False)), before=L.RULE_GAP, after=8))
+                out.append(_Rule(L.subject_rule_mm(d.subject, L.text_width_mm(False)), before=L.RULE_GAP,
+                                 after=L.RULE_AFTER))
             else:
-                out.append(RLSpacer(1, 8))
+                out.append(RLSpacer(1, L.TITLE_GAP))
         if d.recipients_to:
             out.extend(self.recipients(d.recipients_to))
         return out
@@ -333,7 +336,7 @@ class _Writer:
                               align=block.align, first_indent_mm=L.FIRST_LINE_INDENT if block.indent else 0.0,
                               after=block.space_after, spacing=L.LINE_SPACING, keep_next=keep_next)]
         if isinstance(block, Table):
-            return [self.table(block, width_mm), RLSpacer(1, 6)]
+            return [self.table(block, width_mm), RLSpacer(1, L.TABLE_GAP)]
         if isinstance(block, Spacer):
             return [RLSpacer(1, block.height)]
         raise TypeError(f"unknown block {block!r}")  # pragma: no cover - a builder bug
@@ -370,7 +373,8 @@ class _Writer:
             ("FONTSIZE", (0, 0), (-1, -1), size), ("LEADING", (0, 0), (-1, -1), L.leading(size, 1.0)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V + L.TABLE_RULE), ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V),
+            ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V + L.TABLE_RULE),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V),
         ]
         for c in range(table.columns):
             align = table.column_align(c)
@@ -451,8 +455,10 @@ class _Writer:
                      self.para(appendix.title.upper(), bold=True, size=L.SIZE_TITLE, keep_next=True)]
         if appendix.reference:
             out.append(self.para(appendix.reference, italic=True, size=L.SIZE_TITLE, keep_next=True))
-        out.append(_Rule(L.appendix_rule_mm(appendix.title, width), before=L.RULE_GAP, after=8))
+        out.append(_Rule(L.appendix_rule_mm(appendix.title, width), before=L.RULE_GAP, after=L.RULE_AFTER))
         out.extend(self.blocks(appendix.blocks, width))
+        if appendix.blocks and isinstance(appendix.blocks[-1], Table) and isinstance(out[-1], RLSpacer):
+            out[-1] = RLSpacer(1, L.HAIRLINE)   # the paragraph ending the section, as small as Word's
         return out
 
     # --- layout passes ------------------------------------------------------------------------
@@ -492,38 +498,59 @@ def _width(piece: str, font: str, size: float) -> float:
     return stringWidth(piece, font, size)
 
 
+def _break_after_inner_hyphens() -> None:
+    """Let paragraphs end a line after a hyphen inside a word followed by a letter, as Word and
+    LibreOffice do ("…Quyết định số 13/2022/QĐ-" / "UBND…"): reportlab's embedded hyphenation only
+    considers words of letters, so its word pattern is widened to document numbers (digits, "/", ".")
+    whose every hyphen is followed by a letter ("000.00.18.H06-240112-00180" stays whole)."""
+    letters = rl_paragraph._hy_letters
+    rl_paragraph._hy_shy_letters_pat = re.compile(rf"^(?:[{letters}0-9/.&]|[-\xad](?=[{letters}]))+$")
+
+
+_break_after_inner_hyphens()
+
+# A hyphen inside a word followed by a letter ("QĐ-UBND") is where Word and LibreOffice may end a line
+# (Unicode line breaking: never before a digit, so "H06-240112" stays whole).
+_HYPHEN_BREAK = re.compile(r"(?<=[^\s-]-)(?=[^\W\d_])")
+
+
 def _cell_lines(text: str, font: str, size: float, room: float) -> str:
-    """A plain-text cell wrapped into lines as a paragraph would wrap it (greedy, at spaces; a token
-    too wide for the column is broken after "-" or "/"), joined with newlines."""
+    """A plain-text cell wrapped into lines as Word wraps it (greedy, at spaces and after a hyphen inside
+    a word; a token too wide for the column is broken after "-" or "/"), joined with newlines."""
     space = _width(" ", font, size)
     out: list[str] = []
     for source in text.split("\n"):
-        words: list[tuple[str, float]] = []
+        words: list[tuple[str, float, bool]] = []   # (piece, width, follows the previous piece with a space)
         for token in source.split():
-            width = _width(token, font, size)
-            if width <= room:
-                words.append((token, width))
-                continue
-            current = ""
-            for part in re.split(r"(?<=[-/])", token):
-                if current and _width(current + part, font, size) > room:
-                    words.append((current, _width(current, font, size)))
-                    current = part
-                else:
-                    current += part
-            words.append((current, _width(current, font, size)))
+            spaced = True
+            for piece in _HYPHEN_BREAK.split(token):
+                width = _width(piece, font, size)
+                if width <= room:
+                    words.append((piece, width, spaced))
+                    spaced = False
+                    continue
+                current = ""
+                for part in re.split(r"(?<=[-/])", piece):
+                    if current and _width(current + part, font, size) > room:
+                        words.append((current, _width(current, font, size), spaced))
+                        current, spaced = part, False
+                    else:
+                        current += part
+                words.append((current, _width(current, font, size), spaced))
+                spaced = False
         if not words:
             out.append("")
             continue
-        line, used = [words[0][0]], words[0][1]
-        for word, width in words[1:]:
-            if used + space + width <= room:
-                line.append(word)
-                used += space + width
+        line, used = words[0][0], words[0][1]
+        for word, width, spaced in words[1:]:
+            gap = space if spaced else 0.0
+            if used + gap + width <= room:
+                line += (" " if spaced else "") + word
+                used += gap + width
             else:
-                out.append(" ".join(line))
-                line, used = [word], width
-        out.append(" ".join(line))
+                out.append(line)
+                line, used = word, width
+        out.append(line)
     return "\n".join(out)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +16,8 @@ from docx import Document
 from pypdf import PdfReader
 
 from par_desktop.documents.builders import OverdueExplanation, build_monthly_report
-from par_desktop.documents.model import Heading, OfficialDocument, Paragraph, Row, Table
+from par_desktop.documents.model import Appendix, Header, Heading, OfficialDocument, Paragraph, Row, Spacer, Table
+from par_desktop.documents import render as L
 from par_desktop.documents.render import render
 
 from test_documents import ORG, PERIOD, SIGNER, STATS, build_all
@@ -257,3 +259,67 @@ def test_libreoffice_table_rows_are_as_tall_as_the_app_pdf(converted):
         assert max(map(abs, drift)) <= 0.5, (page, drift)
         compared += len(ours)
     assert compared >= 40
+
+
+def _appendix_ending_with_a_table(space_before: float) -> OfficialDocument:
+    """A report whose landscape appendix ends with a table, pushed down by ``space_before`` points."""
+    rows = [Row([str(i), f"000.00.18.H06-2406{i:02d}-{i:05d}", "Cấp giấy phép lao động", "Nguyễn Văn A", "3"])
+            for i in range(1, 24)]
+    table = Table(widths=[5, 25, 40, 20, 10], header=[Row(["TT", "Mã hồ sơ", "Thủ tục", "Người nộp", "Số ngày"])],
+                  rows=rows, font_size=11)
+    return OfficialDocument(header=Header("UBND TỈNH BẮC GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),
+                            number_text="Số: 07/BC-VP", place="Bắc Giang", kind="BÁO CÁO", subject="Danh sách",
+                            body=[Paragraph("Danh sách tại Phụ lục kèm theo.")],
+                            appendices=[Appendix("PHỤ LỤC", "DANH SÁCH HỒ SƠ", landscape=True,
+                                                 blocks=[Spacer(space_before), table])])
+
+
+@pytest.mark.slow
+def test_a_table_ending_the_document_near_the_foot_of_a_page_opens_no_empty_page(tmp_path):
+    """Word needs a paragraph after a table; one 6.9 pt tall after a table ending 6–7 pt above the bottom
+    margin opened a page holding only its number in Word and LibreOffice, not in the app's PDF. The
+    paragraph is now 1 pt in both."""
+    soffice = _soffice()
+    spaces = [16.0, 16.5, 17.0, 17.5, 18.0, 18.5]
+    docx = [render(_appendix_ending_with_a_table(s), tmp_path / f"pl-{s}.docx") for s in spaces]
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "lo"), *map(str, docx)], check=True, capture_output=True, timeout=300)
+    for space in spaces:
+        ours = page_lines(render(_appendix_ending_with_a_table(space), tmp_path / f"pl-{space}.pdf"))
+        theirs = page_lines(tmp_path / "lo" / f"pl-{space}.pdf")
+        assert len(theirs) == len(ours), space
+        assert all(lines for lines in ours + theirs), space     # no page with nothing but its number
+
+
+def _words(path: Path, page: int) -> list[tuple[str, float, float]]:
+    """(text, left, bottom) of every word of a page."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [(text, float(x), float(y)) for x, y, text in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', out)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["plan", "monthly_report", "long_report", "explanation_request", "reminder"])
+def test_libreoffice_puts_every_line_where_the_app_pdf_does(converted, name):
+    """Beyond the first line of each page: every word LibreOffice lays out stands within 2.5 pt of where
+    the app's PDF draws it, on every page (rules under titles, the space before the signature block,
+    table rows and the space after tables are as tall in both). A word is matched with the same word
+    nearest to it in the other layout; a page may move as a whole (a heading LibreOffice leaves at the
+    foot of the page before, see ``first_lines``)."""
+    pdf, libreoffice, headings = converted[name]
+    our_lines, their_lines = page_lines(pdf), page_lines(libreoffice)
+    for page in range(1, len(our_lines) + 1):
+        # Page numbers (in the top margin) and one-character words (superscript footnote marks, drawn a
+        # few points apart by design) are left out.
+        ours, theirs = ([w for w in _words(path, page) if len(w[0]) > 1 and w[2] > L.MARGIN_TOP * L.MM]
+                        for path in (pdf, libreoffice))
+        first = our_lines[page - 1][0]
+        if page > 1 and first in headings and their_lines[page - 2][-1] == first:   # see first_lines
+            top = min(y for _, _, y in ours)
+            ours = [w for w in ours if w[2] > top + 1]
+        candidates = [[ty - y for t, tx, ty in theirs if t == text and abs(tx - x) < 4] for text, x, y in ours]
+        page_shift = statistics.median(near[0] for near in candidates if len(near) == 1)
+        shifts = [min(near, key=lambda s: abs(s - page_shift)) for near in candidates if near]
+        assert len(shifts) >= 0.97 * len(ours), (page, len(shifts), len(ours))
+        assert max(shifts) - min(shifts) <= 2.5, (page, min(shifts), max(shifts))
