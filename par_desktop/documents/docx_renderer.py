@@ -293,9 +293,10 @@ class _Writer:
         n_rows = n_header + len(table.rows)
         grid: list[list[str | None]] = [[None] * table.columns for _ in range(n_rows)]
         n_body = len(table.rows)
+        kept = table.kept_with_next()
         for r, c, cell, row in table.placed():
             head = r < n_header
-            keep = (head and n_body > 0) or (row.keep_with_next and r < n_rows - 1)
+            keep = (head and n_body > 0) or (not head and kept[r - n_header])
             bold = cell.bold if cell.bold is not None else (head or row.bold)
             italic = cell.italic if cell.italic is not None else row.italic
             align = cell.align or ("center" if head else table.column_align(c))

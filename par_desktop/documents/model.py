@@ -111,6 +111,17 @@ class Table:
     def column_align(self, col: int) -> Align:
         return self.align[col] if self.align else "left"
 
+    def kept_with_next(self) -> list[bool]:
+        """Per body row: whether it stays on the page of the row after it — a group heading
+        (``Row.keep_with_next``), and the row before a closing total (a bold last row, "Tổng cộng"), so
+        a total never opens a page alone under the repeated header."""
+        keeps = [row.keep_with_next for row in self.rows]
+        if len(self.rows) >= 2 and self.rows[-1].bold:
+            keeps[-2] = True
+        if keeps:
+            keeps[-1] = False
+        return keeps
+
     def placed(self) -> Iterator[tuple[int, int, Cell, Row]]:
         """(row index, column index, cell, row) for every cell, header rows first.
 

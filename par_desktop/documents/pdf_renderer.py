@@ -385,7 +385,7 @@ class _Writer:
         if n_header and table.rows:
             commands.append(("NOSPLIT", (0, 0), (-1, n_header)))
         commands += [("NOSPLIT", (0, n_header + i), (-1, n_header + i + 1))
-                     for i, row in enumerate(table.rows[:-1]) if row.keep_with_next]
+                     for i, keep in enumerate(table.kept_with_next()) if keep]
         return commands
 
     def _place_cells(self, table: Table, data: list[list], widths: list[float], n_header: int, long: bool,

@@ -16,7 +16,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from par_desktop.documents.builders import OverdueExplanation, build_monthly_report
-from par_desktop.documents.model import Appendix, Header, Heading, OfficialDocument, Paragraph, Row, Spacer, Table
+from par_desktop.documents.model import Appendix, Cell, Header, Heading, OfficialDocument, Paragraph, Row, Spacer, Table
 from par_desktop.documents import render as L
 from par_desktop.documents.render import render
 
@@ -323,3 +323,29 @@ def test_libreoffice_puts_every_line_where_the_app_pdf_does(converted, name):
         shifts = [min(near, key=lambda s: abs(s - page_shift)) for near in candidates if near]
         assert len(shifts) >= 0.97 * len(ours), (page, len(shifts), len(ours))
         assert max(shifts) - min(shifts) <= 2.5, (page, min(shifts), max(shifts))
+
+
+def _table_with_total(space_before: float) -> OfficialDocument:
+    rows = [Row([str(i), f"Phòng số {i}", str(i), str(2 * i)]) for i in range(1, 32)]
+    rows.append(Row([Cell("Tổng cộng", colspan=2, align="center"), "496", "992"], bold=True))
+    table = Table(widths=[8, 52, 20, 20], header=[Row(["TT", "Phòng, đơn vị", "Đã giải quyết", "Đang giải quyết"])],
+                  rows=rows, font_size=12, align=["center", "left", "center", "center"])
+    return OfficialDocument(header=Header("UBND TỈNH BẮC GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),
+                            number_text="Số: 07/BC-VP", place="Bắc Giang", kind="BÁO CÁO", subject="Số liệu",
+                            body=[Spacer(space_before), table])
+
+
+def test_a_total_row_never_opens_a_page_alone(tmp_path):
+    """"Tổng cộng" stays with the row before it: never alone under the repeated header of a new page."""
+    moved = 0
+    for space in range(1, 40, 3):
+        pages = page_lines(render(_table_with_total(space), tmp_path / f"t-{space}.pdf"))
+        page = next(lines for lines in pages if any(line.startswith("Tổng cộng") for line in lines))
+        total = next(i for i, line in enumerate(page) if line.startswith("Tổng cộng"))
+        assert total > 0 and page[total - 1].startswith("31 Phòng số 31"), (space, page[:3])
+        moved += page[0].startswith("TT")
+    assert moved, "no length put the total at the top of a page"
+    doc = Document(str(render(_table_with_total(1), tmp_path / "t.docx")))
+    last_rows = doc.tables[-1].rows[-2:]
+    assert [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in last_rows] == [
+        True, False]
