@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
-from par_desktop.db.models import DocumentTemplate, OrgProfile
+from par_desktop.db.models import DocumentTemplate, OrgProfile, Signer
 from par_desktop.documents.templates import default_template, shipped_form, shipped_forms
-from par_desktop.errors import InvalidInput
+from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import documents as D
 from par_desktop.services.session import Actor
 
@@ -90,3 +90,14 @@ def test_the_slip_follows_the_form_in_force_and_an_old_edited_form_is_pointed_ou
     request = D.DocRequest("apology", dossier="000.00.18.H06-240302-00238", new_due=D.parse_new_due("2024-12-20"),
                            reason="Chờ xác minh")
     assert any("mẫu mới áp dụng từ 01/07/2025" in n for n in D.build(request).notices)
+
+
+def test_a_document_dated_after_every_signers_period_names_them(demo_db, tmp_path, cli):
+    Signer.update(valid_to=date(2025, 2, 28)).execute()
+    reminder = D.DocRequest("reminder", unit="KHTC")
+    with pytest.raises(NotFound, match=r"Không có người ký nào ký được văn bản ngày \d\d/\d\d/\d{4}: Trần Văn Hà "
+                                       r"\(đến 28/02/2025\); Nguyễn Văn Thành \(đến 28/02/2025\)"):
+        D.build(reminder)
+    assert D.build(reminder, number=5, issue_date=date(2024, 7, 16)).signature.name == "Trần Văn Hà"
+    out = cli("doc", "reminder", "--unit", "KHTC", "--out", str(tmp_path / "dd.pdf"), db=demo_db)
+    assert out.returncode == 1 and out.stderr.startswith("error: Không có người ký nào ký được văn bản ngày")
