@@ -67,7 +67,7 @@ class _NoSplitRanges:
 
     def _calcNoSplitRanges(self):
         self._nosplitRanges, self._rowNoSplitCells, self._colNoSplitCells = {}, [], []
-        for _, (x0, y0), (x1, y1) in self._nosplitCmds:
+        for _, (x0, y0), (_, y1) in self._nosplitCmds:
             y0, y1 = sorted(y + self._nrows if y < 0 else y for y in (y0, y1))
             x0 = x0 + self._ncols if x0 < 0 else x0
             if y0 != y1:

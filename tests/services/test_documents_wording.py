@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from docx import Document
