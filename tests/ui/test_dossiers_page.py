@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from par_desktop.db.models import Dossier, Explanation, Unit
 from par_desktop.services.dossiers import due_lists
+from par_desktop.services.dossiers.detail import dossier_detail
 from par_desktop.services.dossiers import listing as dossier_listing
 from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.services.session import SYSTEM, Actor
@@ -248,14 +249,18 @@ def test_new_record_dialog_creates_a_dossier(demo_db, qtbot):
             return
         dialog.code.setText("TAY-001")
         dialog.applicant.setText("Phạm Thị Hoa")
+        dialog.applicant_kind.setCurrentIndex(dialog.applicant_kind.findText("Bà"))
         dialog.grab().save("/tmp/shots/dossier-dialog.png")
         dialog.accept()
 
     QTimer.singleShot(0, fill)
     page.new_record()
     d = dossier_timing.dossier_by_code("TAY-001")
-    assert d.applicant == "Phạm Thị Hoa" and d.due_from_source is False
+    assert d.applicant == "Phạm Thị Hoa" and d.applicant_kind == "woman" and d.due_from_source is False
     assert page.filters.text() == "TAY-001"
+    edited = DossierDialog(dossier_detail(d.id))   # editing shows the recorded Ông / Bà
+    qtbot.addWidget(edited)
+    assert edited.applicant_kind.currentText() == "Bà" and edited.values()["applicant_kind"] == "woman"
 
 
 def searched_ids(page) -> list[int]:

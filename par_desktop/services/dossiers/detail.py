@@ -36,6 +36,7 @@ class DossierDetail:
     procedure_name: str
     field: str
     applicant: str
+    applicant_kind: str               # man | woman | organisation | "" (how letters address the applicant)
     channel: str
     received_at: datetime
     start_at: datetime
@@ -72,7 +73,7 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
     explanation = Explanation.get_or_none(Explanation.dossier == d.id)
     return DossierDetail(
         id=d.id, version=d.version, code=d.code, procedure_id=d.procedure_id, procedure_name=d.procedure_name,
-        field=d.field, applicant=d.applicant, channel=d.channel, received_at=d.received_at, start_at=d.start_at,
+        field=d.field, applicant=d.applicant, applicant_kind=d.applicant_kind, channel=d.channel, received_at=d.received_at, start_at=d.start_at,
         appointment=appointment_of(d, calendar), due_from_source=d.due_from_source, result_at=d.result_at,
         closed_at=d.closed_at, paused_since=d.paused_since, unit_id=d.unit_id,
         unit_name=d.unit.name if d.unit_id is not None else "", holder_name=holder.name if holder else "",

@@ -9,6 +9,7 @@ from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, DossierPause, Procedure
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.salutation import KINDS as APPLICANT_KINDS
 from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound
@@ -18,8 +19,8 @@ from par_desktop.services.dossiers.timing import (
 )
 from par_desktop.services.session import Actor, require
 
-EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
-            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
+EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "applicant_kind", "channel",
+            "received_at", "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
 
 
 def check_service_values(v: dict[str, Any]) -> None:
@@ -39,6 +40,8 @@ def _check_values(v: dict[str, Any]) -> None:
         raise InvalidInput("Mã hồ sơ không được để trống.")
     if v.get("channel") not in CHANNELS:
         raise InvalidInput("Hình thức nộp phải là Trực tuyến, Trực tiếp hoặc Bưu chính.")
+    if v.get("applicant_kind", "") not in ("", *APPLICANT_KINDS):
+        raise InvalidInput("Danh xưng người nộp phải là Ông, Bà hoặc Tổ chức.")
     received = v["received_at"]
     for key, label in (("closed_at", "Ngày trả kết quả"), ("result_at", "Ngày có kết quả")):
         if v.get(key) is not None and v[key] < received:
@@ -61,7 +64,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
                    due_at: datetime | None = None, result_at: datetime | None = None,
                    closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False,
                    digitised_dossier: bool | None = None, digitised_result: bool | None = None,
-                   payment: str | None = None, rating: str = "") -> Dossier:
+                   payment: str | None = None, rating: str = "", applicant_kind: str = "") -> Dossier:
     """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit.
     The service columns left at None stay unknown (not counted by the service figures)."""
     require(actor, "dossiers")
@@ -71,7 +74,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
     values = {"code": nfc(code), "channel": channel, "received_at": minute(received_at),
               "closed_at": minute(closed_at), "result_at": minute(result_at), "source_due": minute(due_at),
               "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
-              "rating": rating or ""}
+              "rating": rating or "", "applicant_kind": applicant_kind or ""}
     _check_values(values)
     calendar = work_calendar()
     start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
@@ -86,7 +89,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
             status_text=nfc(status_text), unit=unit_id if unit_id is not None else proc.lead_unit_id,
             withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name),
             digitised_dossier=digitised_dossier, digitised_result=digitised_result, payment=payment,
-            rating=rating or "")
+            rating=rating or "", applicant_kind=values["applicant_kind"])
 
 
 def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, **changes: Any) -> Dossier:

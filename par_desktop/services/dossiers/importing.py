@@ -45,7 +45,7 @@ class ImportSummary:
 # Fields compared on re-import; their changes are audited one by one.
 _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel", "received_at", "start_at",
                   "limit_days", "due_at", "due_from_source", "result_at", "closed_at", "status_text", "unit",
-                  "withdrawn", "fold_text", *SERVICE_FIELDS)
+                  "withdrawn", "fold_text", "applicant_kind", *SERVICE_FIELDS)
 
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
@@ -249,6 +249,9 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         "unit": unit_id if unit_id is not None else (old["unit"] if old is not None else proc.lead_unit_id),
         "withdrawn": keep("withdrawn", "status", r.withdrawn),
         "fold_text": search_text(r.code, applicant, procedure_name),
+        # Ông / Bà / Tổ chức as the file states it; a blank cell or no column keeps what is known (the
+        # clerk's choice on an apology slip)
+        "applicant_kind": r.applicant_kind or (old["applicant_kind"] if old is not None else ""),
         # a service column the file lacks keeps what is known (a new dossier: unknown, not rated)
         **{key: keep(key, key, getattr(r, key)) for key in SERVICE_FIELDS},
     }
