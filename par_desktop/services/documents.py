@@ -442,25 +442,23 @@ def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.dossiers import control_slip_rows
-
-    from par_desktop.domain.timers import STATE_LABELS, finished_state
+    """The slip of any dossier, from its receipt, hand-overs, result and return (``services.control_slip``)."""
+    from par_desktop.services.control_slip import control_slip
 
     d, info = _dossier_info(request.dossier)
-
-    def result(r) -> str:
-        """The step's own deadline when it has one; else no step may end after the appointment."""
-        if r.result_label:
-            return r.result_label
-        if r.finished_at is None:
-            return "Đang xử lý" if d.closed_at is None else ""
-        return STATE_LABELS[finished_state(d.due_at, r.finished_at)]
-
-    rows = [B.HandoverRow(r.step_name, r.from_unit, r.sent_at, r.to_unit, r.received_at, r.due_at, result(r), r.note)
-            for r in control_slip_rows(d.code)]
-    if not rows:
-        raise InvalidInput(f"Hồ sơ {d.code} chưa có lần giao, nhận nào để lập phiếu kiểm soát.")
-    return B.build_control_slip(org_info(date.today()), info, rows,
+    slip = control_slip(d.code)
+    rows = [B.HandoverRow(line.transfer.step_name, line.transfer.giver, line.transfer.at, line.transfer.receiver,
+                          line.transfer.received_at, line.due_at, line.label, line.transfer.note,
+                          line.transfer.giver_name, line.transfer.receiver_name)
+            for line in slip.lines]
+    late = slip.late_sides
+    late_text = ("Bước làm chậm: " + "; ".join(
+        f"{line.transfer.giver} ({line.label.lower()})" for line in slip.lines
+        if line.late and not line.transfer.final) + ".") if late else ""
+    form = B.SlipFormInfo(handling_unit=slip.handling_unit, coordinating_units=", ".join(slip.coordinating_units),
+                          desk=slip.form.desk, postal_note=slip.form.postal_note, source=slip.form.source,
+                          late_text=late_text)
+    return B.build_control_slip(org_info(date.today()), info, rows, form=form,
                                 template_text=template_in_force("control_slip", date.today()))
 
 

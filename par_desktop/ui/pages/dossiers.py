@@ -170,11 +170,13 @@ class DossierDetail(QWidget):
             self.labels[key].setText(text)
         for event in service.timeline(d.id):
             self.timeline.addItem(f"{TIMELINE_ICONS.get(event.kind, '•')} {ui_moment(event.moment)}  {event.text}")
-        slip = service.control_slip_rows(d.code)
-        late_steps = [r for r in slip if r.result == "late"]
+        from par_desktop.services.control_slip import control_slip
+
+        late_steps = [line for line in control_slip(d.code).lines if line.late and not line.transfer.final]
         if late_steps:
-            self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(f"{r.step_name or r.to_unit} ({r.to_unit})"
-                                                                 for r in late_steps))
+            self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(
+                f"{line.transfer.step_name or line.transfer.giver} ({line.transfer.giver}, {line.label.lower()})"
+                for line in late_steps))
         explanation = service.explanation_of(d.id)
         self.explanation_version = explanation.version if explanation else None
         self.editor.show_explanation(explanation)
