@@ -30,13 +30,15 @@ from par_desktop.db.models import (
     AuditLog, Dossier, DossierPause, Explanation, Handover, Procedure, ProcedureStep, Unit,
 )
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.limits import TimeLimit
 from par_desktop.domain.periods import Period
-from par_desktop.domain.text import fold, nfc, ui_moment
+from par_desktop.domain.text import fold, nfc, ui_moment, unit_key
 from par_desktop.domain.timers import (
     STATE_LABELS, DossierClock, TimerState, finished_state, remaining_text, state_at,
 )
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import settings
+from par_desktop.services.procedures import limit_of
 from par_desktop.services.session import Actor, require
 
 CHANNELS = ("online", "direct", "post")
@@ -165,11 +167,19 @@ def _closing_of(day: datetime, calendar: WorkCalendar) -> datetime:
     return datetime.combine(day.date(), calendar.hours.closes)
 
 
-def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: float | None,
+def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: TimeLimit | float | None,
                    source_due: datetime | None, pauses: Sequence[tuple[datetime, datetime | None]] = ()
                    ) -> tuple[datetime, float, datetime]:
-    """(start_at, limit_days, due_at) of a dossier; finished pauses move the due moment later."""
+    """(start_at, limit_days, due_at) of a dossier; finished pauses move the due moment later.
+
+    ``limit_days`` is the procedure's limit (``procedures.limit_of``) or working days. A limit in
+    calendar days or months is never counted in working days: it fixes the due moment as an
+    appointment would (``TimeLimit.due``), and pauses then move that by the working time paused."""
     start = calendar.next_opening(received)
+    if isinstance(limit_days, TimeLimit):
+        if source_due is None and not limit_days.counts_working_time:
+            source_due = limit_days.due(calendar, start)
+        limit_days = limit_days.working_days()
     finished = [(a, b) for a, b in pauses if b is not None]
     if source_due is not None:
         limit = max(0, calendar.working_minutes_between(start, source_due)) / calendar.hours.day_minutes
@@ -221,7 +231,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
               "closed_at": _minute(closed_at), "result_at": _minute(result_at), "source_due": _minute(due_at)}
     _check_values(values)
     calendar = work_calendar()
-    start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
+    start, limit, due = compute_timing(calendar, values["received_at"], limit_of(proc), values["source_due"])
     with connection.write_transaction():
         if Dossier.select().where(Dossier.code == values["code"]).exists():
             raise InvalidInput(f"Đã có hồ sơ mã «{values['code']}».")
@@ -255,7 +265,7 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
             merged["procedure_name"] = proc.name
         if merged["unit_id"] is None and proc is not None:
             merged["unit_id"] = proc.lead_unit_id    # "the procedure's lead unit", as on entry
-        limit = proc.limit_days if proc is not None else d.limit_days
+        limit = (limit_of(proc) if proc is not None else None) or d.limit_days
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
         closing_pause = merged["closed_at"] is not None and any(end is None for _, end in pauses)
         if closing_pause:  # closing ends the wait for supplements: the pause stops at the closing moment
@@ -355,24 +365,7 @@ def pauses_of(dossier_id: int) -> list[DossierPause]:
     return list(DossierPause.select().where(DossierPause.dossier == dossier_id).order_by(DossierPause.paused_at))
 
 
-# ---- hand-overs and the process control slip --------------------------------------------------------
-
-@dataclass(frozen=True)
-class SlipRow:
-    """One row of the process control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ)."""
-
-    position: int
-    step_name: str
-    from_unit: str
-    to_unit: str
-    sent_at: datetime
-    received_at: datetime | None
-    due_at: datetime | None
-    finished_at: datetime | None      # when the receiving unit handed it on (or the dossier closed)
-    result: str | None                # early | on_time | late | None (in progress or no step deadline)
-    result_label: str
-    note: str
-
+# ---- hand-overs (the control slip: services.control_slip) --------------------------------------------------------
 
 def add_handover(actor: Actor, dossier_id: int, *, to_unit_id: int | None, sent_at: datetime,
                  from_unit_id: int | None = None, received_at: datetime | None = None,
@@ -401,21 +394,6 @@ def add_handover(actor: Actor, dossier_id: int, *, to_unit_id: int | None, sent_
 
 def handovers_of(dossier_id: int) -> list[Handover]:
     return list(Handover.select().where(Handover.dossier == dossier_id).order_by(Handover.position))
-
-
-def control_slip_rows(code: str) -> list[SlipRow]:
-    """The process control slip of one dossier: each hand-over with the step's result."""
-    d = dossier_by_code(code)
-    names = dict(Unit.select(Unit.id, Unit.name).tuples())
-    rows = handovers_of(d.id)
-    out = []
-    for i, h in enumerate(rows):
-        finished = rows[i + 1].sent_at if i + 1 < len(rows) else d.closed_at
-        result = finished_state(h.due_at, finished) if h.due_at is not None and finished is not None else None
-        out.append(SlipRow(h.position, h.step_name, names.get(h.from_unit_id, ""), names.get(h.to_unit_id, ""),
-                           h.sent_at, h.received_at, h.due_at, finished, result,
-                           STATE_LABELS[result] if result else "", h.note))
-    return out
 
 
 def holder_unit(d: Dossier) -> Unit | None:
@@ -664,6 +642,8 @@ class ImportSummary:
     newly_overdue: int = 0
     refused: list = field(default_factory=list)     # RowProblem: rows left out (skip_invalid) and why
     warnings: list[str] = field(default_factory=list)
+    added_procedures: list[str] = field(default_factory=list)   # codes added to the catalogue, to complete
+    added_units: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -678,10 +658,17 @@ _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel"
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
                     progress: Callable[[int, int | None, str], None] | None = None,
-                    at: datetime | None = None) -> ImportSummary:
+                    at: datetime | None = None, unit_choices: dict[str, int | None] | None = None) -> ImportSummary:
     """Import a one-stop export in one transaction. A dossier code already known updates that dossier
     (each changed field audited). Rows with problems refuse the whole file (``ImportRefused`` lists them
-    all) unless ``skip_invalid``, which imports the rest and reports the refused rows."""
+    all) unless ``skip_invalid``, which imports the rest and reports the refused rows.
+
+    Exports come as they come: a procedure the catalogue lacks is added from the row's own columns
+    (code, name, field; ``needs_completion``, no limit) and named in a warning — its dossiers need the
+    export's due moment; a processing unit that matches none is mapped by ``unit_choices`` (name -> an
+    existing unit's id, remembered as an alias; None: a new unit) or, when the clerk was not asked (the
+    command line), added as a new unit and named in a warning. Names that differ only in case, dashes
+    or "Phòng" are one unit."""
     from par_desktop.importers.dossiers import ImportRefused, RowProblem, read_dossier_file
     from par_desktop.services import org
 
@@ -706,7 +693,8 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
 
     rows_by_code: dict[str, Any] = {}
     seen_rows: dict[str, list[int]] = defaultdict(list)
-    unknown_units: dict[str, list[int]] = defaultdict(list)
+    new_procedures: dict[str, _NewProcedure] = {}       # added from the export, by code (or folded name)
+    new_units: dict[str, list[str]] = defaultdict(list)  # unit_key -> the spellings met
     for r in parsed.rows:
         proc = by_code.get(r.procedure_code.lower()) if r.procedure_code else None
         if proc is None and r.procedure_name:
@@ -714,25 +702,24 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                 folded_names[r.procedure_name] = fold(r.procedure_name)
             proc = by_name.get(folded_names[r.procedure_name])
         if proc is None:
-            what = f"mã «{r.procedure_code}»" if r.procedure_code and not r.procedure_name else \
-                f"«{r.procedure_name or r.procedure_code}»"
-            problems.append(RowProblem(r.row, f"không có thủ tục {what} trong danh mục TTHC"))
+            key = r.procedure_code.lower() if r.procedure_code else fold(r.procedure_name)
+            proc = new_procedures.setdefault(key, _NewProcedure(r.procedure_code, r.procedure_name, r.field))
+            proc.rows.append(r.row)
+        if r.due_at is None and (isinstance(proc, _NewProcedure) or limit_of(proc) is None):
+            problems.append(RowProblem(r.row, f"không có «Hạn xử lý» và thủ tục «{proc.code or proc.name}» chưa có "
+                                              "thời hạn giải quyết trong danh mục"))
             continue
         unit_id = None
         if r.unit:
             unit_id = unit_id_of(r.unit)
-            if unit_id is None:  # the procedure's lead unit is used; the clerk is told once per name
-                unknown_units[r.unit].append(r.row)
+            if unit_id is None:
+                new_units[unit_key(r.unit)].append(r.unit)
         seen_rows[r.code].append(r.row)
         rows_by_code[r.code] = (r, proc, unit_id)
     problems.sort(key=lambda p: (p.row or 0))
     if problems and not skip_invalid:
         raise ImportRefused(path, problems)
     summary = ImportSummary(file=path.name, refused=problems)
-    for name, numbers in unknown_units.items():
-        summary.warnings.append(
-            f"Không có đơn vị «{name}» ({len(numbers)} dòng, từ dòng {numbers[0]}): đã giao cho đơn vị chủ trì của "
-            "thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Cài đặt → Tổ chức) rồi nhập lại.")
     for code, numbers in seen_rows.items():
         if len(numbers) > 1:
             summary.warnings.append(f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng "
@@ -743,6 +730,11 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
         progress(0, total, "Đang ghi vào cơ sở dữ liệu")
 
     with connection.write_transaction():
+        added = _add_procedures(actor, new_procedures, summary)
+        unit_ids = _add_units(actor, new_units, unit_choices or {}, summary)
+        for code, (r, proc, unit_id) in list(rows_by_code.items()):
+            if isinstance(proc, _NewProcedure) or (unit_id is None and r.unit):
+                rows_by_code[code] = (r, added.get(id(proc), proc), unit_ids.get(unit_key(r.unit), unit_id))
         existing_ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
         known_codes = [c for c in rows_by_code if c in existing_ids]
         existing = _existing_rows([existing_ids[c] for c in known_codes])
@@ -797,6 +789,84 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     return summary
 
 
+@dataclass
+class _NewProcedure:
+    """A procedure an export names that the catalogue lacks (added in the import's transaction)."""
+    code: str
+    name: str
+    field: str
+    rows: list[int] = field(default_factory=list)
+
+
+def _add_procedures(actor: Actor, pending: dict[str, _NewProcedure], summary: ImportSummary) -> dict[int, Procedure]:
+    """Add the export's unknown procedures (to complete: limit, lead unit) and say so; id(pending) -> record."""
+    added: dict[int, Procedure] = {}
+    temporary = Procedure.select().where(Procedure.code.startswith("TAM-")).count()
+    for item in pending.values():
+        code = item.code
+        if not code:
+            temporary += 1
+            code = f"TAM-{temporary:03d}"
+        record = insert_record(Procedure, actor.username, code=code, name=item.name or code, field=item.field,
+                               limit_days=0.0, needs_completion=True)
+        added[id(item)] = record
+        summary.added_procedures.append(code)
+        missing = "thời hạn giải quyết và đơn vị chủ trì" if item.name else "tên, thời hạn giải quyết và đơn vị chủ trì"
+        summary.warnings.append(
+            f"Đã thêm thủ tục «{code}{' ' + item.name if item.name else ''}» vào danh mục từ tệp ({len(item.rows)} "
+            f"hồ sơ, từ dòng {item.rows[0]}): cần bổ sung {missing} trong Danh mục → Thủ tục.")
+    return added
+
+
+def _add_units(actor: Actor, pending: dict[str, list[str]], choices: dict[str, int | None],
+               summary: ImportSummary) -> dict[str, int]:
+    """The export's unknown processing units: mapped as the clerk chose (alias), else added; unit_key -> id."""
+    from par_desktop.services import org
+
+    chosen = {unit_key(name): unit_id for name, unit_id in choices.items()}
+    out: dict[str, int] = {}
+    for key, spellings in pending.items():
+        name = max(dict.fromkeys(spellings), key=lambda n: (n[:1].isupper(), sum(c.isupper() for c in n), len(n)))
+        target = chosen.get(key)
+        if target is not None:
+            unit = Unit.get_or_none(Unit.id == target)
+            if unit is None:
+                raise NotFound(f"Đơn vị được chọn cho «{name}» không còn tồn tại.")
+            for spelling in dict.fromkeys(spellings):
+                org.add_alias(actor, unit, spelling)
+        else:
+            unit = org.create_unit(actor, name[:1].upper() + name[1:], sort_order=Unit.select().count())
+            summary.added_units.append(unit.name)
+            if key not in chosen:
+                summary.warnings.append(f"Đã thêm đơn vị «{unit.name}» (mã {unit.short_code}) từ cột «Đơn vị xử lý» "
+                                        f"({len(spellings)} hồ sơ); nếu là tên khác của một đơn vị đã có, hãy gộp lại "
+                                        "trong Danh mục → Đơn vị.")
+        out[key] = unit.id
+    return out
+
+
+def unknown_unit_names(path: str | Path) -> list[str]:
+    """The processing-unit names of an export that match no unit (one spelling per unit), to ask about."""
+    from par_desktop.importers.dossiers import COLUMNS
+    from par_desktop.importers.tabular import cell_text, read_table
+    from par_desktop.services import org
+
+    table = read_table(path, COLUMNS)
+    index = table.columns.get("unit")
+    groups: dict[str, str] = {}
+    if index is None:
+        return []
+    known: dict[str, bool] = {}
+    for _row, cells in table.rows:
+        name = cell_text(cells[index]) if index < len(cells) else ""
+        if not name or name in known:
+            continue
+        known[name] = org.match_unit(name) is not None
+        if not known[name]:
+            groups.setdefault(unit_key(name), name)
+    return list(groups.values())
+
+
 def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     cols = [Dossier.id, Dossier.code, Dossier.paused_since] + [getattr(Dossier, f) for f in _IMPORT_FIELDS]
@@ -822,7 +892,7 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         old_pauses = [(a, b if b is not None else max(a, r.closed_at)) for a, b in old_pauses]
     if source_due is None and old is not None and "due_at" not in present and old["due_from_source"]:
         source_due = old["due_at"] if not old_pauses else calendar.due(old["start_at"], old["limit_days"] or 0, [])
-    start, limit, due = compute_timing(calendar, r.received_at, proc.limit_days, source_due, old_pauses)
+    start, limit, due = compute_timing(calendar, r.received_at, limit_of(proc), source_due, old_pauses)
     received = r.received_at
     closed = keep("closed_at", "closed_at", r.closed_at)
     result = keep("result_at", "result_at", r.result_at)
