@@ -34,7 +34,7 @@ from par_desktop.domain.limits import TimeLimit
 from par_desktop.domain.periods import Period
 from par_desktop.domain.text import fold, nfc, ui_moment, unit_key
 from par_desktop.domain.timers import (
-    STATE_LABELS, DossierClock, TimerState, finished_state, remaining_text, state_at,
+    DossierClock, TimerState, remaining_text, state_at,
 )
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import settings
