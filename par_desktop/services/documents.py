@@ -48,6 +48,7 @@ class DocRequest:
 
     kind: str
     year: int | None = None          # plan: the plan's year (default: the latest plan)
+    plan: str | None = None          # plan: the plan's number ("38/KH-SLĐTBXH"), among several plans
     month: str | None = None         # monthly report, explanation request: "YYYY-MM"
     unit: str | None = None          # explanation request, reminder: a unit's name or short code
     dossier: str | None = None       # apology, control slip: the dossier code
@@ -279,8 +280,14 @@ def _task_line(view, today: date, with_unit: bool) -> B.TaskLine:
                       deadline_text=view.deadline_text, due=view.next_due, status=_task_status_text(view, today))
 
 
-def _plan(year: int | None) -> Plan:
-    query = Plan.select().order_by(Plan.year.desc(), Plan.id.desc())
+def _plan(year: int | None, number: str | None = None) -> Plan:
+    """The plan of that number (several plans live side by side), else the latest plan of the year, else
+    the latest plan."""
+    if number:
+        from par_desktop.services.tasks import plan_by_number
+
+        return plan_by_number(number)
+    query = Plan.select().order_by(Plan.year.desc(), Plan.issued_on.desc(nulls="LAST"), Plan.id.desc())
     plan = query.where(Plan.year == year).first() if year else query.first()
     if plan is None:
         raise NotFound(f"Chưa có kế hoạch năm {year}." if year else "Chưa có kế hoạch nào (hãy nhập kế hoạch trước).")
@@ -327,7 +334,7 @@ def _as_of(request: DocRequest) -> date:
 
 
 def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    plan = _plan(request.year)
+    plan = _plan(request.year, request.plan)
     number, issued = n.number, n.issue_date
     if number is None and plan.number:          # an issued plan reprints with its number and date
         number, issued = plan.number, plan.issued_on
@@ -513,7 +520,7 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
     with connection.translated_errors(), connection.write_transaction():
         plan = None
         if request.kind == "plan":
-            plan = _plan(request.year)
+            plan = _plan(request.year, request.plan)
             if plan.number:
                 raise InvalidInput(f"Kế hoạch năm {plan.year} đã ban hành: số {plan.number_text or plan.number}"
                                    + (f" ngày {ui_date(plan.issued_on)}" if plan.issued_on else "") + ".")
@@ -563,7 +570,7 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
         number_text, issue_date = entry.full_number, today
         document = build(request, number=entry.number, issue_date=today)
     elif request.kind == "plan":
-        plan = _plan(request.year)
+        plan = _plan(request.year, request.plan)
         number_text, issue_date = (plan.number_text or None), plan.issued_on
     _step(progress, 6, "Ghi tệp…")
     written = render(document, target)

@@ -31,6 +31,7 @@ row). ``imported N tasks`` reports N = the number of tasks in the file, new or n
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
@@ -123,6 +124,7 @@ class TaskFilters:
     search: str = ""
     kind: str | None = None
     year: int | None = None
+    plan_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class TaskView:
     version: int
     unit_statuses: tuple[tuple[str, str], ...] = ()   # (unit name, status) for per_unit tasks
     search_key: str = field(default="", repr=False)
+    plan_number: str | None = None        # "38/KH-SLĐTBXH" (None: no plan, or a plan without a number)
 
     @property
     def status_label(self) -> str:
@@ -334,7 +337,8 @@ class _Snapshot:
             coordinating_all=task.coordinating_all, deadline_text=task.deadline_text, due_date=task.due_date,
             due_overridden=task.due_overridden, recurrence=task.recurrence, next_due=next_due, status=status,
             progress_percent=progress, completed_on=completed, note=task.note, version=task.version,
-            unit_statuses=unit_statuses, search_key=search_key)
+            unit_statuses=unit_statuses, search_key=search_key,
+            plan_number=(plan.number_text or None) if plan else None)
 
 
 def _as_of(record: Task | TaskOccurrence, key: tuple, today: date, reported: set, latest: dict) -> None:
@@ -390,6 +394,8 @@ def _matches(view: TaskView, filters: TaskFilters) -> bool:
     if filters.kind and view.kind != filters.kind:
         return False
     if filters.year and view.year != filters.year:
+        return False
+    if filters.plan_id is not None and view.plan_id != filters.plan_id:
         return False
     if filters.search:
         return all(word in view.search_key for word in fold(filters.search).split())
@@ -512,7 +518,7 @@ def task_json(view: TaskView) -> dict:
     return {"ref": view.ref, "content": view.content, "lead_units": list(view.lead_units),
             "coordinating_units": list(view.coordinating_units), "deadline_text": view.deadline_text,
             "due_date": view.due_date.isoformat() if view.due_date else None, "recurrence": view.recurrence,
-            "status": view.status}
+            "status": view.status, "plan": view.plan_number}
 
 
 def tasks_json(today: date | None = None, filters: TaskFilters | None = None) -> list[dict]:
@@ -614,10 +620,60 @@ class _Planned:
     position: int
 
 
+def plan_number_key(text: str) -> str:
+    """"38 /KH-LĐTĐ&XH", "38/kh-lđtđ&xh" -> one key: a plan is identified by its number, not its year."""
+    return fold(text).replace(" ", "")
+
+
+def normalise_plan_number(text: str) -> tuple[int | None, str]:
+    """(38, "38/KH-SLĐTBXH") from a number as a clerk types it ("38 / KH-SLĐTBXH", "Số: 38/KH-…")."""
+    raw = nfc(text)
+    raw = re.sub(r"^(?:số|so)\s*:?\s*", "", raw, flags=re.IGNORECASE)
+    raw = re.sub(r"\s*/\s*", "/", raw).replace(" ", "")
+    match = re.match(r"0*(\d{1,4})/(\S+)$", raw)
+    if match is None:
+        raise InvalidInput(f"Số kế hoạch «{nfc(text)}» không đúng dạng «38/KH-SLĐTBXH».")
+    return int(match.group(1)), f"{int(match.group(1))}/{match.group(2)}"
+
+
+def plan_by_number(number: str) -> Plan:
+    key = plan_number_key(normalise_plan_number(number)[1])
+    plan = next((p for p in Plan.select().order_by(Plan.id) if p.number_text and plan_number_key(p.number_text) == key),
+                None)
+    if plan is None:
+        known = ", ".join(p.number_text for p in Plan.select().order_by(Plan.year, Plan.id) if p.number_text)
+        raise NotFound(f"Không có kế hoạch số {nfc(number)}." + (f" Các kế hoạch đã có: {known}." if known else ""))
+    return plan
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    id: int
+    number: str
+    date: date | None
+    year: int
+    title: str
+    tasks: int
+
+
+def list_plans() -> list[PlanSummary]:
+    """Every plan with its appendix task count, newest year first (``plans --json``)."""
+    from peewee import fn
+
+    counts = dict(Task.select(Task.plan, fn.COUNT(Task.id)).where(Task.kind == "appendix").group_by(Task.plan).tuples())
+    return [PlanSummary(p.id, p.number_text, p.issued_on, p.year, p.title, counts.get(p.id, 0))
+            for p in Plan.select().order_by(Plan.year.desc(), Plan.issued_on.desc(nulls="LAST"), Plan.id.desc())]
+
+
 def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | None = None, *,
                 unit_choices: dict[str, int | None] | None = None, with_obligations: bool = False,
-                progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
+                progress: Callable[[int, int, str], None] | None = None, number: str | None = None) -> ImportResult:
     """Import a plan's appendix tasks (all or nothing, in one transaction).
+
+    The plan is identified by its number — ``number`` when given (a clerk's correction of a misprinted
+    number), else the one the file states: the same number again updates that plan (and changes nothing
+    when nothing changed); another number is another plan, even of the same year, whose tasks are never
+    touched. A number already used by a plan of another year is refused.
 
     ``unit_choices`` maps a name from ``unknown_unit_names`` to an existing unit's id (remembered as an
     alias of that unit) or to None (create a unit with that name); names not in it are created, with a
@@ -629,7 +685,15 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
     sha = hashlib.sha256(Path(source).read_bytes()).hexdigest() if not isinstance(source, PlanDocument) else ""
     if not document.tasks:
         raise document.error(None, "bảng phụ lục không có nhiệm vụ nào (các dòng đánh số 1, 2, 3…).")
+    if number:
+        document = dataclasses.replace(document, **dict(zip(("number", "number_text"), normalise_plan_number(number))))
     the_year = plan_year(document, year)
+    seen_refs: dict[str, PlanTaskRow] = {}
+    for row in document.tasks:
+        if row.ref in seen_refs:
+            raise document.error(row, f"số hiệu {row.ref} trùng với {seen_refs[row.ref].location}; mỗi nhiệm vụ "
+                                      "trong một kế hoạch cần một số hiệu riêng.")
+        seen_refs[row.ref] = row
     planned = []
     for position, row in enumerate(document.tasks):
         try:
@@ -651,8 +715,7 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
         resolve = _UnitResolver(actor, choices, best, result)
         plan = _upsert_plan(actor, document, the_year)
         result.plan_id = plan.id
-        existing = {t.ref: t for t in Task.select().join(Plan).where(
-            (Plan.year == the_year) & (Task.kind != "obligation"))}
+        existing = {t.ref: t for t in Task.select().where((Task.plan == plan.id) & (Task.kind != "obligation"))}
         # Units first: a task owed by every unit needs every unit of the file to exist already.
         unit_ids = [([resolve(n) for n in item.lead if n != ALL], [resolve(n) for n in item.coordinating if n != ALL])
                     for item in planned]
@@ -732,13 +795,23 @@ class _UnitResolver:
 
 
 def _upsert_plan(actor: Actor, document: PlanDocument, year: int) -> Plan:
-    """The plan of that year this file belongs to: same number, else same title, else the only plan of
-    the year; else a new plan. Existing plans only get the facts they lack (a title typed by a clerk
-    is not replaced by an Excel sheet's heading)."""
-    candidates = list(Plan.select().where(Plan.year == year).order_by(Plan.id))
-    plan = (next((p for p in candidates if document.number is not None and p.number == document.number), None)
-            or next((p for p in candidates if document.title and fold(p.title) == fold(document.title)), None)
-            or (candidates[0] if len(candidates) == 1 else None))
+    """The plan this file belongs to. With a number: the plan of that number (of any year — a number of
+    another year's plan is refused), else a new plan. Without one: the plan of that year with the same
+    title, else the year's only plan, else a new plan. Existing plans only get the
+    facts they lack (a title typed by a clerk is not replaced by an Excel sheet's heading)."""
+    plan = None
+    if document.number_text:
+        key = plan_number_key(document.number_text)
+        same = [p for p in Plan.select().order_by(Plan.id) if p.number_text and plan_number_key(p.number_text) == key]
+        if same and same[0].year != year:
+            raise InvalidInput(f"Tệp «{document.source}»: số kế hoạch {document.number_text} đã là số của kế hoạch năm "
+                               f"{same[0].year} («{same[0].title[:80]}»), tệp này là kế hoạch năm {year}. Hãy ghi "
+                               "đúng số của kế hoạch (--number) hoặc năm (--year).")
+        plan = same[0] if same else None
+    else:   # a file that states no number (an Excel appendix): the year's plan of that title, or its only plan
+        candidates = list(Plan.select().where(Plan.year == year).order_by(Plan.id))
+        plan = (next((p for p in candidates if document.title and fold(p.title) == fold(document.title)), None)
+                or (candidates[0] if len(candidates) == 1 else None))
     title = document.title or f"Kế hoạch năm {year}"
     if plan is None:
         return insert_record(Plan, actor.username, year=year, title=title, number=document.number,
