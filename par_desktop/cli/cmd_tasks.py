@@ -92,6 +92,12 @@ def cmd_import_plan(ctx) -> int:
     print(f"imported {result.task_count} tasks")
     for warning in result.warnings:
         print(f"warning: {warning}")
+    offer = tasks.org_offer(tasks.read_plan_file(ctx.args.file)) if result.created else None
+    if offer is not None:
+        print(f"warning: tệp ghi cơ quan «{offer.governing_body}» / «{offer.agency_name}» mà dữ liệu chưa có thông tin "
+              f"cơ quan; ghi bằng: org set --governing-body \"{offer.governing_body}\" --agency \"{offer.agency_short}\" "
+              f"--short \"{offer.agency_short}\" --abbr {offer.agency_abbr} --place \"{offer.place_name}\" "
+              "--office-code VP")
     return 0
 
 

@@ -636,6 +636,30 @@ def normalise_plan_number(text: str) -> tuple[int | None, str]:
     return int(match.group(1)), f"{int(match.group(1))}/{match.group(2)}"
 
 
+def org_offer(document: PlanDocument) -> org.OrgNames | None:
+    """The organisation's names as the plan's header states them, offered while the database has none:
+    "UBND TỈNH BẮC GIANG" / "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" / "Bắc Giang" give the names in running
+    text ("Sở Lao động - Thương binh và Xã hội") and the abbreviation of document numbers ("SLĐTBXH")."""
+    if not (document.governing_body and document.agency) or org.has_org_names():
+        return None
+    running = _sentence_case(document.agency)
+    initials = "".join(word[0].upper() for word in running.replace("-", " ").split() if fold(word) != "va")
+    return org.OrgNames(governing_body=document.governing_body, agency_name=document.agency, agency_short=running,
+                        agency_abbr=initials, place_name=document.place or "", office_unit_code="VP")
+
+
+def _sentence_case(upper: str) -> str:
+    """"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Sở Lao động - Thương binh và Xã hội": each name after
+    "Sở", a dash or "và" starts with a capital, the rest in lower case."""
+    words = nfc(upper).lower().split(" ")
+    out = []
+    for index, word in enumerate(words):
+        before = fold(words[index - 1]) if index else ""
+        capital = index == 0 or before in ("so", "-", "va", "ban", "ubnd") or word == "-"
+        out.append(word[:1].upper() + word[1:] if capital else word)
+    return " ".join(out)
+
+
 def plan_by_number(number: str) -> Plan:
     key = plan_number_key(normalise_plan_number(number)[1])
     plan = next((p for p in Plan.select().order_by(Plan.id) if p.number_text and plan_number_key(p.number_text) == key),

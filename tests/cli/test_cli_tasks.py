@@ -24,7 +24,11 @@ def test_import_reference_docx_then_tasks_json(cli, tmp_path):
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == "imported 10 tasks"
-    assert len(lines) == 7 and all(line.startswith("warning: ") for line in lines[1:])   # 6 units created
+    assert len(lines) == 8 and all(line.startswith("warning: ") for line in lines[1:])   # 6 units created
+    # The header's names are offered while the database has no organisation yet, as an org set command.
+    assert lines[-1].startswith("warning: tệp ghi cơ quan «UBND TỈNH BẮC GIANG» / «SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI»")
+    assert '--agency "Sở Lao động - Thương binh và Xã hội"' in lines[-1] and "--abbr SLĐTBXH" in lines[-1]
+    assert '--place "Bắc Giang"' in lines[-1]
     again = cli("import", "plan", str(plan), "--year", "2024", db=db)
     assert again.stdout == "imported 10 tasks\n" and again.stderr == ""
     out = cli("tasks", "--json", "--at", "2024-07-20", db=db)

@@ -252,3 +252,45 @@ def test_ctrl_n_in_the_main_window_opens_the_task_dialog(qtbot, plan_db):
     when_modal(TaskDialog, lambda dialog: dialog.reject(), seen)
     window.new_action.trigger()
     assert seen and window.new_action.shortcut().toString() == "Ctrl+N"
+
+
+def test_two_plans_of_a_year_side_by_side_filtered_by_plan(qtbot, empty_db, tmp_path):
+    from par_desktop.services import tasks as task_service
+    from plan_files import reference_parts, write_plan_docx
+
+    body, titles, rows = reference_parts()
+    task_service.import_plan(SYSTEM, write_plan_docx(tmp_path / "38.docx", body, titles, rows), number="38/KH-SLĐTBXH")
+    task_service.import_plan(SYSTEM, write_plan_docx(tmp_path / "45.docx", body, titles, rows), number="45/KH-SLĐTBXH")
+    page = TasksPage(AppContext(str(empty_db), SYSTEM), today=lambda: date(2024, 7, 20))
+    qtbot.addWidget(page)
+    page.resize(1366, 720)
+    page.show()
+    page.refresh()
+    assert page.table.visible_count() == 20
+    plan45 = next(p for p in task_service.list_plans() if p.number == "45/KH-SLĐTBXH")
+    page.filter_bar.set_value("plan", plan45.id)
+    assert page.table.visible_count() == 10
+    assert {page.table.proxy.index(r, 0).data() for r in range(10)} >= {"I.1", "I.2"}
+    page.grab().save(str(tmp_path / "tasks-by-plan.png"))
+
+
+def test_a_plan_s_header_offers_the_organisation_s_names(qtbot, empty_db, tmp_path):
+    from gui_helpers import answer_next_dialog
+    from plan_files import UNITS
+
+    from par_desktop.ui.dialogs.task_dialogs import ask_plan_import_options
+
+    for position, (name, code, kind) in enumerate(UNITS):
+        org.create_unit(SYSTEM, name, code, kind=kind, sort_order=position)
+    path = reference_docx(tmp_path / "kh.docx")
+    document = tasks.read_plan_file(path)
+    parent = QPushButton()
+    qtbot.addWidget(parent)
+    seen = []
+    answer_next_dialog("yes", seen)
+    assert ask_plan_import_options(parent, document, path, SYSTEM) == (2024, {})
+    assert "«UBND TỈNH BẮC GIANG» — «SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI»" in seen[0]
+    names = org.org_names()
+    assert (names.governing_body, names.agency_short, names.agency_abbr, names.place_name) == (
+        "UBND TỈNH BẮC GIANG", "Sở Lao động - Thương binh và Xã hội", "SLĐTBXH", "Bắc Giang")
+    assert tasks.org_offer(document) is None          # asked only while the database has none

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from par_desktop.domain.text import ui_moment, vn_number
+from par_desktop.domain.text import ui_moment, unit_key, vn_number
 from par_desktop.errors import InvalidInput, PermissionDenied
 from par_desktop.services import dossiers as service
 from par_desktop.services import org, procedures
@@ -410,14 +410,36 @@ class DossiersPage(QWidget):
         if paths:
             self.import_files(paths)
 
-    def import_files(self, paths: list[Path], *, skip_invalid: bool = False) -> None:
-        """Import the files one after another in the background, then show one summary."""
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False,
+                     unit_choices: dict[str, int | None] | None = None) -> None:
+        """Import the files one after another in the background, then show one summary. First the
+        processing units the files name that match no unit are asked about (an existing unit, whose
+        alias the name becomes, or a new unit), as the plan import does."""
         from par_desktop.ui.operations import run_operation
 
         if not self._allowed("import"):
             return
         paths = [Path(p) for p in paths]
         actor = self.ctx.actor
+        if unit_choices is None:
+            def scan(_progress):
+                names: dict[str, str] = {}
+                for path in paths:
+                    try:
+                        for name in service.unknown_unit_names(path):
+                            names.setdefault(unit_key(name), name)
+                    except InvalidInput:
+                        pass   # the import itself reports what is wrong with the file
+                return list(names.values())
+
+            def scanned(names: list[str]) -> None:
+                if not names:
+                    self.import_files(paths, skip_invalid=skip_invalid, unit_choices={})
+                else:   # after the reading dialog has closed
+                    QTimer.singleShot(0, lambda: self._ask_units(paths, names, skip_invalid))
+
+            self.import_operation = run_operation(self, "Đọc tệp hồ sơ", scan, scanned)
+            return
 
         def work(progress):
             results = []
@@ -430,7 +452,7 @@ class DossiersPage(QWidget):
 
                 try:
                     results.append((path, service.import_dossiers(actor, path, skip_invalid=skip_invalid,
-                                                                  progress=report), None))
+                                                                  progress=report, unit_choices=unit_choices), None))
                 except InvalidInput as exc:
                     results.append((path, None, exc))
             return results
@@ -445,9 +467,20 @@ class DossiersPage(QWidget):
                 if ask_yes_no(self, "Nhập hồ sơ", f"{vn_number(rows)} dòng có lỗi nên chưa nhập các tệp: "
                               + ", ".join(p.name for p, _ in refused)
                               + ". Bỏ qua các dòng lỗi và nhập các dòng còn lại?", yes="Bỏ qua dòng lỗi"):
-                    self.import_files([p for p, _ in refused], skip_invalid=True)
+                    self.import_files([p for p, _ in refused], skip_invalid=True, unit_choices=unit_choices)
 
         self.import_operation = run_operation(self, "Nhập hồ sơ TTHC", work, done)
+
+    def _ask_units(self, paths: list[Path], names: list[str], skip_invalid: bool) -> None:
+        from par_desktop.services import org
+        from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog
+
+        dialog = UnitMappingDialog(names, org.units(), self, source=", ".join(p.name for p in paths),
+                                   title="Ghép tên đơn vị xử lý trong tệp một cửa")
+        self.unit_dialog = dialog
+        dialog.accepted.connect(lambda: self.import_files(paths, skip_invalid=skip_invalid,
+                                                          unit_choices=dialog.choices()))
+        dialog.open()
 
     def _show_summary(self, results) -> None:
         dialog = ImportSummaryDialog([(p.name, summary, "" if exc is None else exc.message)
