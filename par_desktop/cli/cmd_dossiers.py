@@ -42,10 +42,10 @@ def register(sub) -> None:
 
 
 def cmd_import_dossiers(ctx) -> int:
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import importing as dossier_import
 
     ctx.open()
-    summary = dossiers.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid)
+    summary = dossier_import.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid)
     print(f"imported {summary.imported} dossiers")
     for problem in summary.refused:
         print(f"refused: {problem}", file=sys.stderr)
@@ -68,11 +68,11 @@ def _moment(text: str):
 
 def cmd_dossiers(ctx) -> int:
     from par_desktop.cli.main import emit_json
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import timing as dossier_timing
 
     at = _moment(ctx.args.at) if ctx.args.at else None
     ctx.open()
-    rows = dossiers.states_at(at)
+    rows = dossier_timing.states_at(at)
     if ctx.args.json:
         emit_json(rows)
         return 0

@@ -84,15 +84,15 @@ def _today(text: str | None):
 
 
 def cmd_import_plan(ctx) -> int:
-    from par_desktop.services import tasks
+    from par_desktop.services.tasks import plan_import
 
     ctx.open()
-    result = tasks.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations,
-                               number=ctx.args.number)
+    result = plan_import.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations,
+                                     number=ctx.args.number)
     print(f"imported {result.task_count} tasks")
     for warning in result.warnings:
         print(f"warning: {warning}")
-    offer = tasks.org_offer(tasks.read_plan_file(ctx.args.file)) if result.created else None
+    offer = plan_import.org_offer(plan_import.read_plan_file(ctx.args.file)) if result.created else None
     if offer is not None:
         print(f"warning: tệp ghi cơ quan «{offer.governing_body}» / «{offer.agency_name}» mà dữ liệu chưa có thông tin "
               f"cơ quan; ghi bằng: org set --governing-body \"{offer.governing_body}\" --agency \"{offer.agency_short}\" "
@@ -103,10 +103,10 @@ def cmd_import_plan(ctx) -> int:
 
 def cmd_plans(ctx) -> int:
     from par_desktop.cli.main import emit_json
-    from par_desktop.services import tasks
+    from par_desktop.services.tasks import views as task_views
 
     ctx.open()
-    plans = tasks.list_plans()
+    plans = task_views.list_plans()
     if ctx.args.json:
         emit_json([{"number": p.number or None, "date": p.date.isoformat() if p.date else None, "year": p.year,
                     "title": p.title, "tasks": p.tasks} for p in plans])
@@ -119,7 +119,11 @@ def cmd_plans(ctx) -> int:
 def cmd_tasks(ctx) -> int:
     from par_desktop.cli.main import emit_json
     from par_desktop.domain.text import ui_date
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
+    from par_desktop.services.tasks import obligations
+    from par_desktop.services.tasks import plan_import
+    from par_desktop.services.tasks import status as task_statuses
+    from par_desktop.services.tasks import views as task_views
 
     ctx.open()
     today = _today(ctx.args.at)
@@ -130,29 +134,29 @@ def cmd_tasks(ctx) -> int:
         plan = Plan.select().where(Plan.year == ctx.args.create_obligations).order_by(Plan.id).first()
         if plan is None:
             raise NotFound(f"Chưa có kế hoạch năm {ctx.args.create_obligations}: hãy nhập kế hoạch trước.")
-        ids = tasks.create_plan_obligations(ctx.actor, plan)
+        ids = obligations.create_plan_obligations(ctx.actor, plan)
         print(f"obligations: {len(ids)}")
         return 0
     if ctx.args.summary:
-        rows = tasks.summary_by_unit(today)
+        rows = task_views.summary_by_unit(today)
         if ctx.args.json:
-            emit_json([{"unit": r.unit_name, **{s: getattr(r, s) for s in tasks.STATUSES}} for r in rows])
+            emit_json([{"unit": r.unit_name, **{s: getattr(r, s) for s in task_statuses.STATUSES}} for r in rows])
         else:
-            print("\t".join(["Đơn vị", *(tasks.STATUS_LABELS[s] for s in tasks.STATUSES)]))
+            print("\t".join(["Đơn vị", *(task_statuses.STATUS_LABELS[s] for s in task_statuses.STATUSES)]))
             for r in rows:
-                print("\t".join([r.unit_name, *(str(getattr(r, s)) for s in tasks.STATUSES)]))
+                print("\t".join([r.unit_name, *(str(getattr(r, s)) for s in task_statuses.STATUSES)]))
         return 0
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
-    plan_id = tasks.plan_by_number(ctx.args.plan).id if ctx.args.plan else None
-    filters = tasks.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year,
-                                plan_id=plan_id)
-    views = tasks.list_tasks(filters, today)
+    plan_id = plan_import.plan_by_number(ctx.args.plan).id if ctx.args.plan else None
+    filters = task_views.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year,
+                                     plan_id=plan_id)
+    views = task_views.list_tasks(filters, today)
     if ctx.args.json:
-        emit_json([tasks.task_json(view) for view in views])
+        emit_json([task_views.task_json(view) for view in views])
         return 0
     for view in views:
-        due = ui_date(view.next_due) if view.next_due else tasks.RECURRENCE_LABELS[view.recurrence] or "—"
-        units = "tất cả đơn vị" if view.lead_units == (tasks.ALL,) else ", ".join(view.lead_units)
+        due = ui_date(view.next_due) if view.next_due else task_statuses.RECURRENCE_LABELS[view.recurrence] or "—"
+        units = "tất cả đơn vị" if view.lead_units == (task_views.ALL,) else ", ".join(view.lead_units)
         content = view.content if len(view.content) <= 70 else view.content[:69] + "…"
         print(f"{view.ref}\t{view.status_label}\t{due}\t{view.progress_percent}%\t{units}\t{content}")
     return 0
@@ -162,7 +166,10 @@ def cmd_progress(ctx) -> int:
     from par_desktop.db.models import Plan, Task
     from par_desktop.domain.text import nfc
     from par_desktop.errors import InvalidInput, NotFound
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
+    from par_desktop.services.tasks import plan_import
+    from par_desktop.services.tasks import progress as task_progress
+    from par_desktop.services.tasks import views as task_views
 
     ctx.open()
     ref = nfc(ctx.args.ref).upper()
@@ -170,7 +177,7 @@ def cmd_progress(ctx) -> int:
     if ctx.args.year:
         query = query.where(Plan.year == ctx.args.year)
     if ctx.args.plan:
-        query = query.where(Plan.id == tasks.plan_by_number(ctx.args.plan).id)
+        query = query.where(Plan.id == plan_import.plan_by_number(ctx.args.plan).id)
     found = list(query.order_by(Plan.year.desc()))
     if not found:
         raise NotFound(f"Không có nhiệm vụ số {ref}.")
@@ -179,9 +186,9 @@ def cmd_progress(ctx) -> int:
                            "(ví dụ --plan 38/KH-SLĐTBXH).")
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
     reported_on = _today(ctx.args.date)
-    tasks.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,
+    task_progress.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,
                           reported_on=reported_on, attachments=ctx.args.attach)
-    view = tasks.get_task(found[0].id, reported_on, unit_id)
+    view = task_views.get_task(found[0].id, reported_on, unit_id)
     print(f"{view.ref}: {view.progress_percent}% ({view.status})")
     return 0
 

@@ -11,19 +11,29 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+import platformdirs
+
+from par_desktop.db import pg_tools
 from par_desktop.db.connection import BUSY_TIMEOUT_S, check_reachable, is_postgres, translated_errors
+from par_desktop.db.models import SCHEMA_VERSION
 from par_desktop.errors import InvalidInput
 
 
 def default_backup_dir(location: str) -> Path:
     """Backups go to the user's local data folder: the share may be the thing that fails."""
-    import platformdirs
-
     return Path(platformdirs.user_data_dir("PAR Desktop", appauthor=False)) / "backups" / Path(location).stem
 
 
 def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
+
+
+def _default_dump(location: str) -> Path:
+    """Where a PostgreSQL database's dump goes when no file is named."""
+    name = pg_tools.database_name(location)
+    folder = default_backup_dir(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}-{_stamp()}{pg_tools.SUFFIX}"
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -42,9 +52,7 @@ def _copy(source: Path, target: Path) -> None:
 def backup_database(location: str, out: str | Path | None = None, *, reason: str = "") -> Path:
     """Write a consistent copy of the database and return its path."""
     if is_postgres(location):
-        from par_desktop.db import pg_tools
-
-        return pg_tools.dump(location, out)
+        return pg_tools.dump(location, Path(out) if out is not None else _default_dump(location))
     check_reachable(location, must_exist=True)
     if out is None:
         folder = default_backup_dir(location)
@@ -64,8 +72,6 @@ def backup_database(location: str, out: str | Path | None = None, *, reason: str
 
 def validate_backup(path: Path) -> int:
     """Check that ``path`` is a sound PAR Desktop database this version can use; return its version."""
-    from par_desktop.db.schema import SCHEMA_VERSION
-
     if not path.is_file():
         raise InvalidInput(f"Không tìm thấy tệp sao lưu {path}.")
     try:
@@ -90,9 +96,7 @@ def restore_database(location: str, source: str | Path) -> Path | None:
     """Replace the database with ``source`` after validating it; return the copy kept of the old one
     (None when there was no database yet)."""
     if is_postgres(location):
-        from par_desktop.db import pg_tools
-
-        return pg_tools.restore(location, source)
+        return pg_tools.restore(location, source, keep_to=_default_dump(location))
     source = Path(source)
     validate_backup(source)
     target = Path(location)

@@ -1,4 +1,4 @@
-"""Fast bulk inserts for imports and demo data.
+"""Fast bulk inserts and updates for imports, recomputations and demo data.
 
 peewee builds an SQL string per ``insert_many`` batch, which costs more than SQLite's work for
 100,000-row imports; here the statement is built once and the rows go through ``executemany``
@@ -11,7 +11,7 @@ like those of any other query.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -54,6 +54,24 @@ def bulk_insert(model: type[Model], rows: Iterable[Mapping[str, Any]], chunk: in
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)
     return len(rows)
 
+
+
+def bulk_update(model: type[Model], columns: Sequence[str], rows: list[tuple]) -> None:
+    """UPDATE ``columns`` (then version + 1 and ``updated_at``) of many rows by id in one statement run
+    through ``executemany``; each row gives the columns' values, then the id. Call inside
+    ``write_transaction()``; the caller writes the audit rows."""
+    db = current()
+    q = db.quote[0] + "{}" + db.quote[1]
+    meta = model._meta
+    fields = [meta.fields[c] for c in columns]
+    sets = ", ".join(f"{q.format(f.column_name)} = {db.param}" for f in fields)
+    sql = (f"UPDATE {q.format(meta.table_name)} SET {sets}, {q.format('version')} = {q.format('version')} + 1, "
+           f"{q.format('updated_at')} = {db.param} WHERE {q.format('id')} = {db.param}")
+    stamp = meta.fields["updated_at"].db_value(datetime.now())
+    params = [tuple(f.db_value(v) for f, v in zip(fields, row[:-1])) + (stamp, row[-1]) for row in rows]
+    cursor = db.cursor()
+    for i in range(0, len(params), 5000):
+        cursor.executemany(sql, params[i:i + 5000])
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 

@@ -14,6 +14,10 @@ from peewee import (
     ForeignKeyField, IntegerField, Model, TextField,
 )
 
+# The schema version these models describe (``app_meta.schema_version``); the steps that bring an older
+# file up to it are in ``par_desktop.db.schema``. Here, below backup and pg_tools, which refuse newer backups.
+SCHEMA_VERSION = 3
+
 database_proxy = DatabaseProxy()
 
 

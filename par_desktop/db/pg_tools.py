@@ -17,11 +17,11 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from par_desktop.db.connection import BUSY_TIMEOUT_S, describe, postgres_message
+from par_desktop.db.connection import BUSY_TIMEOUT_S, describe, make_database, postgres_message, translated_errors
+from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION
 from par_desktop.errors import DatabaseUnavailable, InvalidInput
 
 BIN_ENV_VAR = "PAR_DESKTOP_PG_BIN"   # a folder holding pg_dump/pg_restore, when they are not on PATH
@@ -104,24 +104,13 @@ def _last_line(text: str) -> str:
     return lines[-1] if lines else "lỗi không rõ"
 
 
-def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
-
-
-def _database_name(location: str) -> str:
+def database_name(location: str) -> str:
     return unquote(urlsplit(location).path.lstrip("/")) or "postgres"
 
 
-def dump(location: str, out: str | Path | None = None) -> Path:
-    """Write a consistent pg_dump archive of the database and return its path (never overwrites)."""
+def dump(location: str, out: Path) -> Path:
+    """Write a consistent pg_dump archive of the database to ``out`` and return it (never overwrites)."""
     tool = find_tool("pg_dump")
-    if out is None:
-        from par_desktop.db.backup import default_backup_dir
-
-        folder = default_backup_dir(_database_name(location))
-        folder.mkdir(parents=True, exist_ok=True)
-        out = folder / f"{_database_name(location)}-{_stamp()}{SUFFIX}"
-    out = Path(out)
     if not out.parent.is_dir():
         raise InvalidInput(f"Không có thư mục {out.parent} để ghi bản sao lưu.")
     if out.exists():
@@ -172,18 +161,16 @@ def _inspect(source: Path) -> tuple[int, set[str]]:
     return int(match.group(1)), tables
 
 
-def restore(location: str, source: str | Path) -> Path | None:
+def restore(location: str, source: str | Path, keep_to: Path) -> Path | None:
     """Replace the database's tables with the archive's, in one transaction; return the dump kept of
-    the database as it was (None when it had no tables yet)."""
-    from par_desktop.db.schema import SCHEMA_VERSION
-
+    the database as it was, written to ``keep_to`` (None when it had no tables yet)."""
     source = Path(source)
     version, in_archive = _inspect(source)
     if version > SCHEMA_VERSION:
         raise InvalidInput(f"Bản sao lưu {source.name} thuộc phiên bản PAR Desktop mới hơn (lược đồ {version}).")
     tool = find_tool("pg_restore")
     present = _table_names(location)
-    kept = dump(location) if present else None
+    kept = dump(location, keep_to) if present else None
     _drop_tables_missing_from(location, present, in_archive)
     url, env = _connection(location)
     _run([str(tool), "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner",
@@ -192,8 +179,6 @@ def restore(location: str, source: str | Path) -> Path | None:
 
 
 def _table_names(location: str) -> set[str]:
-    from par_desktop.db.connection import make_database, translated_errors
-
     db = make_database(location)
     with translated_errors():
         try:
@@ -205,9 +190,6 @@ def _table_names(location: str) -> set[str]:
 def _drop_tables_missing_from(location: str, present: set[str], in_archive: set[str]) -> None:
     """Our tables that a (whole, older) archive lacks, because an upgrade added them after it was made,
     would stop the next start from upgrading it again: drop them, after the current state was dumped."""
-    from par_desktop.db.connection import make_database, translated_errors
-    from par_desktop.db.models import ALL_MODELS
-
     extra = sorted((present & {model._meta.table_name for model in ALL_MODELS}) - in_archive)
     if not extra:
         return

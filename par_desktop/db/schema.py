@@ -11,11 +11,9 @@ from datetime import datetime
 
 import peewee
 
-from par_desktop.db import connection
-from par_desktop.db.models import ALL_MODELS, AppMeta
+from par_desktop.db import backup, connection
+from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
-
-SCHEMA_VERSION = 3
 
 _APPEND_ONLY_MESSAGE = "audit_log is append-only"
 
@@ -130,8 +128,6 @@ def open_database(location: str, *, create: bool = False) -> peewee.Database:
                 f"Cơ sở dữ liệu được tạo bởi phiên bản PAR Desktop mới hơn (lược đồ {version}, phiên bản này "
                 f"chỉ hiểu đến {SCHEMA_VERSION}). Hãy cài bản PAR Desktop mới nhất; tệp không bị thay đổi.")
         elif version < SCHEMA_VERSION:
-            from par_desktop.db import backup
-
             backup.backup_database(location, reason=f"truoc-nang-cap-v{version}")
             upgrade(db, version)
     return db

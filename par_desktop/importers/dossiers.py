@@ -4,7 +4,7 @@ Columns follow CLI.md ("Dossier import columns"). Cells may be Excel dates or te
 "07/02/2024 09:00", "07/02/2024", "2024-02-07 09:00" or "09:00 07/02/2024". Every problem is collected
 with the row number the clerk sees in Excel, so one pass shows everything to fix; the service decides
 whether to refuse the file. Matching procedures and units needs the database and happens in
-``services.dossiers``.
+``services.dossiers.importing``.
 """
 
 from __future__ import annotations

@@ -73,12 +73,12 @@ def _applicant(d: Dossier) -> str:
 
 def control_slip(code: str, now: datetime | None = None) -> ControlSlip:
     """The slip of dossier ``code`` as at ``now`` (default now)."""
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import timing
 
-    d = dossiers.dossier_by_code(code)
-    now = now or dossiers.now_minute()
-    calendar = dossiers.work_calendar()
-    timer = dossiers.timer_of(d, max(now, d.received_at), calendar)
+    d = timing.dossier_by_code(code)
+    now = now or timing.now_minute()
+    calendar = timing.work_calendar()
+    timer = timing.timer_of(d, max(now, d.received_at), calendar)
     due = timer.due_at if timer is not None else d.due_at
     form = form_for(d.received_at.date())
     names = dict(Unit.select(Unit.id, Unit.name).tuples())

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from par_desktop.domain.periods import Period, report_period_of
-from par_desktop.services import audit, dossiers, settings, stats, tasks
+from par_desktop.services import audit, settings, stats
+from par_desktop.services.dossiers import due_lists
+from par_desktop.services.tasks import views as task_views
 
 DUE_SOON_DAYS = 14
 ATTENTION_ROWS = 200
@@ -21,11 +23,11 @@ ATTENTION_ROWS = 200
 class Dashboard:
     today: date
     period: Period
-    tasks_by_unit: list[tasks.UnitTaskSummary]
-    tasks_overdue: list[tasks.TaskView]
-    tasks_due_soon: list[tasks.TaskView]
-    dossier_counts: dossiers.DueSummary
-    dossiers_needing_attention: list[dossiers.DueRow]   # overdue and near due, soonest first
+    tasks_by_unit: list[task_views.UnitTaskSummary]
+    tasks_overdue: list[task_views.TaskView]
+    tasks_due_soon: list[task_views.TaskView]
+    dossier_counts: due_lists.DueSummary
+    dossiers_needing_attention: list[due_lists.DueRow]   # overdue and near due, soonest first
     overdue_dossiers_by_unit: list[tuple[str, int]]
     period_total: stats.StatsRow
     changes_since_yesterday: list[audit.AuditEntry]
@@ -36,16 +38,16 @@ def load(now: datetime | None = None) -> Dashboard:
     now = (now or datetime.now()).replace(second=0, microsecond=0)
     today = now.date()
     period = report_period_of(today, "month", settings.get("reports.cutoff_day"))
-    attention = dossiers.near_due_dossiers(now, include_overdue=True)
+    attention = due_lists.near_due_dossiers(now, include_overdue=True)
     per_unit = Counter(row.unit or "(Chưa xác định)" for row in attention if row.state == "overdue")
     since = datetime.combine(today - timedelta(days=1), datetime.min.time())
     return Dashboard(
         today=today,
         period=period,
-        tasks_by_unit=tasks.summary_by_unit(today),
-        tasks_overdue=tasks.overdue_tasks(today),
-        tasks_due_soon=tasks.due_within(DUE_SOON_DAYS, today),
-        dossier_counts=dossiers.due_summary(now),
+        tasks_by_unit=task_views.summary_by_unit(today),
+        tasks_overdue=task_views.overdue_tasks(today),
+        tasks_due_soon=task_views.due_within(DUE_SOON_DAYS, today),
+        dossier_counts=due_lists.due_summary(now),
         dossiers_needing_attention=attention[:ATTENTION_ROWS],
         overdue_dossiers_by_unit=per_unit.most_common(),
         period_total=stats.dossier_statistics(period.start, period.end).total,

@@ -17,7 +17,7 @@ from par_desktop.db.models import (
 )
 from par_desktop.errors import InvalidInput
 from par_desktop.services.calendar import current_calendar
-from par_desktop.services.dossiers import search_text
+from par_desktop.services.dossiers.timing import search_text
 from par_desktop.services.session import Actor, require
 
 DEFAULT_DOSSIERS = 1500
@@ -173,7 +173,7 @@ def _accounts(actor: Actor) -> None:
 def _plan_2024(actor: Actor) -> None:
     """The reference plan, imported through the same path as a clerk's Word file, with its obligations."""
     from par_desktop.importers.plan_rows import PlanDocument, PlanTaskRow
-    from par_desktop.services import tasks
+    from par_desktop.services.tasks import plan_import
 
     rows = tuple(
         PlanTaskRow(ref=".".join(p for p in (sec, sub, str(row)) if p), section=sec, section_title=sec_title,
@@ -182,7 +182,7 @@ def _plan_2024(actor: Actor) -> None:
         for i, (sec, sec_title, sub, sub_title, row, content, lead, coord, deadline) in enumerate(PLAN_2024_ROWS))
     document = PlanDocument(source="Kế hoạch 38/KH-SLĐTBXH", title=PLAN_2024_TITLE, number=38,
                             number_text="38/KH-SLĐTBXH", issued_on=date(2024, 2, 29), year_hint=2024, tasks=rows)
-    tasks.import_plan(actor, document, 2024, with_obligations=True)
+    plan_import.import_plan(actor, document, 2024, with_obligations=True)
 
 
 # How the units did on the appendix in 2024: ref -> (final percent, completion date or None)
@@ -196,7 +196,7 @@ PLAN_2024_PROGRESS = {
 
 def _plan_progress(actor: Actor, rng: random.Random) -> None:
     """Progress reports as units would have sent them in 2024 (a few late, two not finished)."""
-    from par_desktop.services import tasks
+    from par_desktop.services.tasks import progress as task_progress
 
     for ref, (percent, done_on) in PLAN_2024_PROGRESS.items():
         task = Task.get(Task.ref == ref)
@@ -207,7 +207,7 @@ def _plan_progress(actor: Actor, rng: random.Random) -> None:
             for step_percent, day, text in ((min(percent, 50), reported - timedelta(days=30), "Đang triển khai."),
                                             (percent, reported, "Đã hoàn thành." if percent == 100
                                              else "Đang hoàn thiện dự thảo.")):
-                tasks.report_progress(actor, task.id, percent=step_percent, text=text, unit_id=unit_id,
+                task_progress.report_progress(actor, task.id, percent=step_percent, text=text, unit_id=unit_id,
                                       occurrence_id=occurrence_id, reported_on=day)
     obligations = (TaskOccurrence.select().join(Task)
                    .where(Task.kind == "obligation", TaskOccurrence.due_date <= date(2024, 12, 31))
@@ -218,7 +218,7 @@ def _plan_progress(actor: Actor, rng: random.Random) -> None:
             continue
         reported = (occurrence.due_date + timedelta(days=rng.randint(1, 6)) if fate < 0.11
                     else occurrence.due_date - timedelta(days=rng.randint(0, 4)))
-        tasks.report_progress(actor, occurrence.task_id, percent=100, unit_id=occurrence.unit_id,
+        task_progress.report_progress(actor, occurrence.task_id, percent=100, unit_id=occurrence.unit_id,
                               occurrence_id=occurrence.id, reported_on=reported, text="Đã gửi báo cáo.")
 
 

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+
 from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import DocumentTemplate, Plan, Unit
@@ -284,7 +285,7 @@ def _plan(year: int | None, number: str | None = None) -> Plan:
     """The plan of that number (several plans live side by side), else the latest plan of the year, else
     the latest plan."""
     if number:
-        from par_desktop.services.tasks import plan_by_number
+        from par_desktop.services.tasks.plan_import import plan_by_number
 
         return plan_by_number(number)
     query = Plan.select().order_by(Plan.year.desc(), Plan.issued_on.desc(nulls="LAST"), Plan.id.desc())
@@ -296,7 +297,7 @@ def _plan(year: int | None, number: str | None = None) -> Plan:
 
 def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
     from par_desktop.services.org import ALL_UNITS
-    from par_desktop.services.tasks import TaskFilters, list_tasks
+    from par_desktop.services.tasks.views import TaskFilters, list_tasks
 
     rows = []
     for v in list_tasks(TaskFilters(kind="appendix")):
@@ -314,7 +315,7 @@ def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
 
 
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
-    from par_desktop.services.dossiers import overdue_dossiers
+    from par_desktop.services.dossiers.due_lists import overdue_dossiers
 
     rows = overdue_dossiers(None, (period.start, period.end))
     order = {u.name: (u.sort_order, u.name) for u in Unit.select()}
@@ -345,7 +346,7 @@ def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
     from par_desktop.services import stats
-    from par_desktop.services.tasks import TaskFilters, list_tasks, summary_by_unit
+    from par_desktop.services.tasks.views import TaskFilters, list_tasks, summary_by_unit
 
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
@@ -369,7 +370,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
 
 def explanation_units(month: str) -> list[tuple[Unit, int]]:
     """Units with overdue dossiers in the month's reporting period, with how many (batch generation)."""
-    from par_desktop.services.dossiers import overdue_dossiers
+    from par_desktop.services.dossiers.due_lists import overdue_dossiers
 
     year, m = parse_month(month)
     period = report_period(year, m)
@@ -382,7 +383,7 @@ def explanation_units(month: str) -> list[tuple[Unit, int]]:
 
 
 def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.dossiers import overdue_dossiers
+    from par_desktop.services.dossiers.due_lists import overdue_dossiers
 
     unit = _find_unit(request.unit)
     year, month = parse_month(request.month or "")
@@ -396,7 +397,7 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
 
 
 def _dossier_info(code: str | None):
-    from par_desktop.services.dossiers import dossier_by_code
+    from par_desktop.services.dossiers.timing import dossier_by_code
 
     if not (code or "").strip():
         raise InvalidInput("Hãy nhập mã hồ sơ.")
@@ -435,7 +436,7 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.tasks import late_and_at_risk
+    from par_desktop.services.tasks.views import late_and_at_risk
 
     unit = _find_unit(request.unit)
     today = _as_of(request)
@@ -534,14 +535,15 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
 
 def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
     """An issued apology slip is remembered on the dossier's explanation (the new appointment given)."""
-    from par_desktop.services import dossiers
+    from par_desktop.services.dossiers import explanations
 
     d, info = _dossier_info(request.dossier)
-    current = dossiers.explanation_of(d.id)
+    current = explanations.explanation_of(d.id)
     keep = {} if current is None else dict(
         reason=current.reason, responsible_person=current.responsible_person, explained_on=current.explained_on,
         expected_version=current.version)
-    dossiers.set_explanation(actor, d.id, apology_sent_on=today, new_appointment=_new_appointment(request, info.due),
+    explanations.set_explanation(actor, d.id, apology_sent_on=today, new_appointment=_new_appointment(request,
+                                                                                                      info.due),
                              **keep)
 
 

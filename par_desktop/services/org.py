@@ -80,6 +80,16 @@ def units(active_only: bool = True) -> list[Unit]:
     return list(query.where(Unit.active) if active_only else query)
 
 
+def office_unit_ids() -> set[int]:
+    """The Office (Văn phòng Sở): it compiles what the units send, so it owes no per-unit obligation."""
+    try:
+        code = org_names().office_unit_code
+    except NotFound:
+        code = "VP"
+    return {u.id for u in Unit.select() if u.kind == "office" or u.short_code == code
+            or fold(u.name) == "van phong so"}
+
+
 def match_unit(name: str) -> Unit | None:
     """The unit whose name, short code or alias matches ``name`` case-, dash-, accent- and prefix-insensitively."""
     key = unit_key(name)

@@ -20,12 +20,13 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import peewee
 
 from par_desktop.db import changes, connection
 from par_desktop.db.changes import audit
-from par_desktop.db.models import AppMeta, Presence
+from par_desktop.db.models import SCHEMA_VERSION, AppMeta, Presence
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import DatabaseUnavailable
 from par_desktop.services.session import Actor, require
@@ -276,10 +277,6 @@ def ensure_upgrade_allowed(location: str) -> None:
     """Before ``open_database`` upgrades an older SQLite file: refuse while someone else holds
     maintenance mode or other clerks are still working on it (the upgrade would change the schema
     under them). Reads the file directly, without upgrading it; does nothing for an up-to-date file."""
-    from pathlib import Path
-
-    from par_desktop.db.schema import SCHEMA_VERSION
-
     if connection.is_postgres(location) or not Path(location).is_file():
         return
     try:

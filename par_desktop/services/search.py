@@ -14,8 +14,8 @@ from typing import Literal
 
 from par_desktop.db.models import Dossier, Procedure, RegisterEntry, Unit, UnitAlias
 from par_desktop.domain.text import fold
-from par_desktop.services import tasks as task_service
-from par_desktop.services.dossiers import search_words
+from par_desktop.services.dossiers.listing import search_words
+from par_desktop.services.tasks import views as task_views
 
 Kind = Literal["task", "dossier", "document", "unit", "procedure"]
 
@@ -44,7 +44,7 @@ def _short(text: str, width: int = 160) -> str:
 def search_tasks(words: list[str], limit: int) -> list[SearchHit]:
     """Tasks by ref, content, note, deadline and unit names (``TaskView.search_key``)."""
     hits = []
-    for view in task_service.list_tasks(task_service.TaskFilters(search=" ".join(words))):
+    for view in task_views.list_tasks(task_views.TaskFilters(search=" ".join(words))):
         units = "mọi đơn vị" if view.lead_units == ("*",) else ", ".join(view.lead_units)
         detail = " · ".join(p for p in (view.status_label, f"Chủ trì: {units}" if units else "",
                                         view.deadline_text) if p)

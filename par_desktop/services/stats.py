@@ -26,7 +26,6 @@ from datetime import date, datetime, time, timedelta
 from peewee import SQL, Case, SqliteDatabase, fn
 
 from par_desktop.db import connection
-
 from par_desktop.db.models import Dossier, DossierPause, Unit
 from par_desktop.domain.text import ui_date, vn_number
 from par_desktop.domain.timers import state_at
@@ -189,7 +188,7 @@ def dossier_statistics(start: date, end: date, unit_id: int | None = None) -> Do
 
 
 def _paused_across(ids: list[int], condition, moment: datetime) -> list[tuple[str, str]]:
-    from par_desktop.services.dossiers import clock_of, near_due_days, pauses_by_dossier, work_calendar
+    from par_desktop.services.dossiers.timing import clock_of, near_due_days, pauses_by_dossier, work_calendar
 
     rows = [r for i in range(0, len(ids), 500)
             for r in Dossier.select().where(Dossier.id.in_(ids[i:i + 500]) & condition)]

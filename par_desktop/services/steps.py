@@ -27,6 +27,8 @@ from par_desktop.db.models import ProcessStep, StepProcess, Task, Unit
 from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services import org
+from par_desktop.services.calendar import current_calendar
 from par_desktop.services.session import Actor, require
 
 STEP_STATUS_LABELS = {
@@ -96,12 +98,6 @@ class ProcessView:
         return tuple(step for step in self.steps if step.status in ("done_late", "overdue"))
 
 
-def _calendar() -> WorkCalendar:
-    from par_desktop.services.calendar import current_calendar
-
-    return current_calendar()
-
-
 def _end_of(day: date, calendar: WorkCalendar) -> datetime:
     return datetime.combine(day, calendar.hours.closes)
 
@@ -119,7 +115,7 @@ def _due_date(moment: datetime, calendar: WorkCalendar) -> date:
 def process_view(process: StepProcess, today: date | None = None,
                  calendar: WorkCalendar | None = None) -> ProcessView:
     today = today or date.today()
-    calendar = calendar or _calendar()
+    calendar = calendar or current_calendar()
     steps = list(ProcessStep.select(ProcessStep, Unit).join(Unit).where(ProcessStep.process == process.id)
                  .order_by(ProcessStep.position, ProcessStep.id))
     planned = _end_of(process.trigger_date, calendar)
@@ -177,7 +173,7 @@ def processes_of_task(task_id: int) -> list[StepProcess]:
 
 
 def list_processes(today: date | None = None) -> list[ProcessView]:
-    calendar = _calendar()
+    calendar = current_calendar()
     return [process_view(p, today, calendar)
             for p in StepProcess.select().order_by(StepProcess.trigger_date.desc(), StepProcess.id)]
 
@@ -215,9 +211,7 @@ def create_from_template(actor: Actor, key: str, division_unit_id: int, trigger_
     if template is None:
         raise InvalidInput(f"Không có quy trình mẫu «{key}».")
     if office_unit_id is None:
-        from par_desktop.services.tasks import _office_unit_ids
-
-        offices = sorted(_office_unit_ids())
+        offices = sorted(org.office_unit_ids())
         if not offices:
             raise NotFound("Chưa có đơn vị Văn phòng Sở trong danh sách đơn vị.")
         office_unit_id = offices[0]

@@ -473,10 +473,10 @@ class PlanPage(_ImportPage):
         self.setObjectName("planPage")
 
     def start_import(self) -> None:
-        from par_desktop.services import tasks as task_service
+        from par_desktop.services.tasks import plan_import
 
         path = Path(self.path_edit.text())
-        self._run("Đọc tệp kế hoạch", lambda _progress: task_service.read_plan_file(path),
+        self._run("Đọc tệp kế hoạch", lambda _progress: plan_import.read_plan_file(path),
                   lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
@@ -511,7 +511,7 @@ class DossiersPage(_ImportPage):
         self.note_label.setText(note)
 
     def start_import(self) -> None:
-        from par_desktop.services import dossiers as dossier_service
+        from par_desktop.services.dossiers import importing as dossier_import
 
         path = Path(self.path_edit.text())
         actor = self.actor
@@ -521,7 +521,7 @@ class DossiersPage(_ImportPage):
                 progress.check_cancelled()
                 progress.report(done, total, text)
 
-            return dossier_service.import_dossiers(actor, path, progress=report)
+            return dossier_import.import_dossiers(actor, path, progress=report)
 
         def done(summary):
             lines = [f"Đã nhập «{path.name}»: {summary.new} hồ sơ mới, {summary.updated} cập nhật, "

@@ -104,11 +104,11 @@ def test_usage_errors_exit_2(cli, no_db, args):
 @pytest.fixture
 def overridden_db(empty_db):
     """An administrator's day off on Mon 19/02/2024 and a worked Saturday 28/12/2024."""
-    from par_desktop.services import calendar
+    from par_desktop.services import calendar_changes
     from par_desktop.services.session import SYSTEM
 
-    calendar.set_override(SYSTEM, date(2024, 2, 19), False, "Quyết định 12/QĐ-UBND")
-    calendar.set_override(SYSTEM, date(2024, 12, 28), True, "Làm bù theo Quyết định 99/QĐ-UBND")
+    calendar_changes.set_override(SYSTEM, date(2024, 2, 19), False, "Quyết định 12/QĐ-UBND")
+    calendar_changes.set_override(SYSTEM, date(2024, 12, 28), True, "Làm bù theo Quyết định 99/QĐ-UBND")
     return empty_db
 
 
@@ -136,10 +136,10 @@ def test_calendar_year_lists_holidays_makeup_days_and_overrides(cli, overridden_
 def test_office_hours_from_the_database(cli, empty_db, start, days, due):
     from datetime import time
 
-    from par_desktop.services import calendar
+    from par_desktop.services import calendar_changes
     from par_desktop.services.session import SYSTEM
 
-    calendar.set_office_hours(SYSTEM, time(8, 0), time(17, 0))
+    calendar_changes.set_office_hours(SYSTEM, time(8, 0), time(17, 0))
     assert _ok(cli("calendar", "due", start, days, db=empty_db)) == due
 
 

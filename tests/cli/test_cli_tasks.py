@@ -63,11 +63,12 @@ def test_import_xlsx_into_the_demo_and_obligations_follow_the_appendix(cli, tmp_
     from datetime import date
 
     from par_desktop.db.schema import open_database
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
+    from par_desktop.services.tasks import views as task_views
 
     database = open_database(str(db))
     try:
-        expected = tasks.tasks_json(date(2024, 7, 20), tasks.TaskFilters(unit_id=org.find_unit("NCC").id,
+        expected = task_views.tasks_json(date(2024, 7, 20), task_views.TaskFilters(unit_id=org.find_unit("NCC").id,
                                                                          unit_role="lead", status="at_risk"))
     finally:
         database.close()

@@ -163,9 +163,10 @@ UNITS = [
 def fill_reference_plan(folder: Path):
     """Into the bound (empty) database: the units, then the reference plan imported from its Word
     file with the obligations of its text — no progress reported yet."""
-    from par_desktop.services import org, tasks
+    from par_desktop.services import org
     from par_desktop.services.session import SYSTEM
+    from par_desktop.services.tasks import plan_import
 
     for position, (name, code, kind) in enumerate(UNITS):
         org.create_unit(SYSTEM, name, code, kind=kind, sort_order=position)
-    return tasks.import_plan(SYSTEM, reference_docx(folder / "ke-hoach-38-cchc-2024.docx"), with_obligations=True)
+    return plan_import.import_plan(SYSTEM, reference_docx(folder / "ke-hoach-38-cchc-2024.docx"), with_obligations=True)

@@ -21,7 +21,10 @@ from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.dossiers import ImportRefused, parse_cell_moment
 from par_desktop.importers.tabular import cell_text
-from par_desktop.services import dossiers, org, procedures, stats
+from par_desktop.services import org, procedures, stats
+from par_desktop.services.dossiers import due_lists
+from par_desktop.services.dossiers import importing as dossier_import
+from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.services.session import SYSTEM
 
 CAL = WorkCalendar()
@@ -134,7 +137,7 @@ def write_csv(path, rows, *, delimiter=",", bom=True, headers=HEADERS):
 
 
 def state_map(at):
-    return {r["code"]: r["state"] for r in dossiers.states_at(M(at))}
+    return {r["code"]: r["state"] for r in dossier_timing.states_at(M(at))}
 
 
 def expected_table_checks(table):
@@ -150,19 +153,19 @@ def expected_table_checks(table):
 
 def test_one_stop_export_gives_the_states_and_statistics_of_the_rules(catalogue, reader, tmp_path):
     path = write_xlsx(tmp_path / "export.xlsx", rows_of(SCENARIO))
-    summary = dossiers.import_dossiers(SYSTEM, path, at=M("2024-04-14 23:59"))
+    summary = dossier_import.import_dossiers(SYSTEM, path, at=M("2024-04-14 23:59"))
     assert (summary.new, summary.updated, summary.imported, summary.refused) == (11, 0, 11, [])
     # newly overdue at that moment: C and G open past due, E and J closed late
     assert summary.newly_overdue == 4
 
-    h = dossiers.dossier_by_code("HS-H")
+    h = dossier_timing.dossier_by_code("HS-H")
     assert (h.channel, h.start_at, h.due_at) == ("online", M("2024-03-25 07:30"), M("2024-03-29 17:00"))
-    j = dossiers.dossier_by_code("HS-J")
+    j = dossier_timing.dossier_by_code("HS-J")
     assert (j.due_from_source, j.due_at) == (True, M("2024-03-28 17:00"))
-    g = dossiers.dossier_by_code("HS-G")
+    g = dossier_timing.dossier_by_code("HS-G")
     assert (g.result_at, g.closed_at, g.unit.short_code) == (M("2024-03-22 15:00"), None, "LĐVL")
-    assert dossiers.dossier_by_code("HS-I").channel == "post"
-    assert dossiers.dossier_by_code("HS-F").due_at == CAL.due(M("2024-04-10 09:00"), 12)
+    assert dossier_timing.dossier_by_code("HS-I").channel == "post"
+    assert dossier_timing.dossier_by_code("HS-F").due_at == CAL.due(M("2024-04-10 09:00"), 12)
 
     assert state_map("2024-04-14 23:59") == {
         "HS-A": "early", "HS-B": "early", "HS-C": "overdue", "HS-D": "on_time", "HS-E": "late",
@@ -175,21 +178,21 @@ def test_one_stop_export_gives_the_states_and_statistics_of_the_rules(catalogue,
 
     expected_table_checks(stats.dossier_statistics(*PERIOD))
 
-    overdue = dossiers.overdue_dossiers(period=PERIOD)
+    overdue = due_lists.overdue_dossiers(period=PERIOD)
     assert [(o.code, o.closed_at is None, o.days_late) for o in overdue] == [
         ("HS-C", True, 18), ("HS-E", False, 1), ("HS-G", True, 13), ("HS-J", False, 1)]
     # the unit's own list, for the explanation request of Phòng Người có công
-    assert [o.code for o in dossiers.overdue_dossiers(unit_id=catalogue["NCC"].id, period=PERIOD)] == ["HS-J"]
+    assert [o.code for o in due_lists.overdue_dossiers(unit_id=catalogue["NCC"].id, period=PERIOD)] == ["HS-J"]
 
 
 def test_csv_with_bom_and_semicolon_csv_read_alike(catalogue, tmp_path):
     write_csv(tmp_path / "a.csv", rows_of(SCENARIO), bom=True)
-    summary = dossiers.import_dossiers(SYSTEM, tmp_path / "a.csv")
+    summary = dossier_import.import_dossiers(SYSTEM, tmp_path / "a.csv")
     assert summary.new == 11
     expected_table_checks(stats.dossier_statistics(*PERIOD))
     # The same export saved with ';' and no BOM is the same data: nothing changes.
     write_csv(tmp_path / "b.csv", rows_of(SCENARIO), delimiter=";", bom=False)
-    again = dossiers.import_dossiers(SYSTEM, tmp_path / "b.csv")
+    again = dossier_import.import_dossiers(SYSTEM, tmp_path / "b.csv")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 11)
 
 
@@ -197,8 +200,8 @@ def test_without_unit_or_appointment_columns_the_procedure_gives_them(catalogue,
     headers = [h for h in HEADERS if h not in ("Ngày hẹn trả", "Đơn vị xử lý")]
     keep = [i for i, h in enumerate(HEADERS) if h in headers]
     rows = [[row[i] for i in keep] for row in rows_of(SCENARIO)]
-    dossiers.import_dossiers(SYSTEM, write_csv(tmp_path / "x.csv", rows, headers=headers))
-    j = dossiers.dossier_by_code("HS-J")
+    dossier_import.import_dossiers(SYSTEM, write_csv(tmp_path / "x.csv", rows, headers=headers))
+    j = dossier_timing.dossier_by_code("HS-J")
     assert (j.due_from_source, j.due_at, j.unit_id) == (False, CAL.due(M("2024-03-21 08:00"), 12),
                                                         catalogue["NCC"].id)
 
@@ -206,10 +209,11 @@ def test_without_unit_or_appointment_columns_the_procedure_gives_them(catalogue,
 def test_missing_required_column_is_named(catalogue, tmp_path):
     headers = [h if h != "Ngay tiep nhan" else "Ngày nhập máy" for h in HEADERS]
     with pytest.raises(InvalidInput, match="thiếu cột bắt buộc: «Ngày tiếp nhận»"):
-        dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "m.xlsx", rows_of(SCENARIO), headers))
+        dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "m.xlsx", rows_of(SCENARIO), headers))
     headers = [h for h in HEADERS if h not in ("Mã thủ tục", "Tên thủ tục")]
     with pytest.raises(InvalidInput, match="«Mã thủ tục» hoặc «Tên thủ tục»"):
-        dossiers.import_dossiers(SYSTEM, write_csv(tmp_path / "m.csv", [r[:2] for r in rows_of(SCENARIO)], headers=headers))
+        dossier_import.import_dossiers(SYSTEM, write_csv(tmp_path / "m.csv", [r[:2] for r in rows_of(SCENARIO)],
+                                                         headers=headers))
 
 
 def test_impossible_date_and_unknown_procedure_refuse_the_file_naming_rows(catalogue, reader, tmp_path):
@@ -218,7 +222,7 @@ def test_impossible_date_and_unknown_procedure_refuse_the_file_naming_rows(catal
     rows[4][2], rows[4][3] = "", "Thủ tục không có trong danh mục"  # file row 11
     path = write_xlsx(tmp_path / "bad.xlsx", rows)
     with pytest.raises(ImportRefused) as info:
-        dossiers.import_dossiers(SYSTEM, path)
+        dossier_import.import_dossiers(SYSTEM, path)
     message = info.value.message
     assert "bad.xlsx" in message and "chưa nhập hồ sơ nào" in message
     assert "Dòng 9: cột «Ngày tiếp nhận»: ngày không tồn tại «29/02/2023 08:00»" in message
@@ -226,19 +230,19 @@ def test_impossible_date_and_unknown_procedure_refuse_the_file_naming_rows(catal
     assert "Dòng 11: không có «Hạn xử lý» và thủ tục «Thủ tục không có trong danh mục» chưa có thời hạn" in message
     assert Dossier.select().count() == 0                   # one transaction: nothing saved
     # The clerk may choose to import the good rows and see the refused ones.
-    summary = dossiers.import_dossiers(SYSTEM, path, skip_invalid=True)
+    summary = dossier_import.import_dossiers(SYSTEM, path, skip_invalid=True)
     assert summary.new == 9 and [p.row for p in summary.refused] == [9, 11]
 
 
 def test_reimport_updates_the_dossier_and_audits_changed_fields(catalogue, tmp_path):
-    dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "1.xlsx", rows_of(SCENARIO)), at=M("2024-04-14 23:59"))
+    dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "1.xlsx", rows_of(SCENARIO)), at=M("2024-04-14 23:59"))
     changed = list(SCENARIO)
     changed[2] = ("HS-C", P5, "Lê Văn Cường", "Trực tiếp", M("2024-03-13 08:00"), None, None, "02/04/2024 10:00",
                   "Đã trả kết quả")
-    summary = dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "2.xlsx", rows_of(changed)),
+    summary = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "2.xlsx", rows_of(changed)),
                                        at=M("2024-04-14 23:59"))
     assert (summary.new, summary.updated, summary.unchanged, summary.newly_overdue) == (0, 1, 10, 0)
-    c = dossiers.dossier_by_code("HS-C")
+    c = dossier_timing.dossier_by_code("HS-C")
     assert c.closed_at == M("2024-04-02 10:00") and c.version == 2
     fields = {a.field: (a.old_value, a.new_value) for a in
               AuditLog.select().where((AuditLog.table_name == "dossier") & (AuditLog.record_id == str(c.id)))}
@@ -251,26 +255,26 @@ def test_duplicate_codes_in_one_file_keep_the_last_row(catalogue, tmp_path):
     rows = rows_of(SCENARIO[:2]) + rows_of([SCENARIO[0][:1] + ("Tên đã sửa",) + SCENARIO[0][2:]])
     rows[-1][2:4] = [P5[0], P5[1]]
     rows[-1][5] = "Nguyễn Văn An (sửa)"
-    summary = dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "d.xlsx", rows))
+    summary = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "d.xlsx", rows))
     assert summary.new == 2 and "HS-A xuất hiện 2 lần" in summary.warnings[0]
-    assert dossiers.dossier_by_code("HS-A").applicant == "Nguyễn Văn An (sửa)"
+    assert dossier_timing.dossier_by_code("HS-A").applicant == "Nguyễn Văn An (sửa)"
 
 
 def test_not_utf8_and_wrong_kinds_of_file(catalogue, reader, tmp_path):
     bad = tmp_path / "latin1.csv"
     bad.write_bytes("Mã ho so,Tên thu tuc,Ngày tiep nhan\n".encode("latin-1"))
     with pytest.raises(InvalidInput, match="không phải mã UTF-8"):
-        dossiers.import_dossiers(SYSTEM, bad)
+        dossier_import.import_dossiers(SYSTEM, bad)
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(InvalidInput, match=r"\.xls|không đọc được tệp Excel"):
-        dossiers.import_dossiers(SYSTEM, old)
+        dossier_import.import_dossiers(SYSTEM, old)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a zip")
     with pytest.raises(InvalidInput, match="không đọc được tệp Excel"):
-        dossiers.import_dossiers(SYSTEM, broken)
+        dossier_import.import_dossiers(SYSTEM, broken)
     with pytest.raises(InvalidInput, match="không tìm thấy dòng tiêu đề"):
-        dossiers.import_dossiers(SYSTEM, write_csv(tmp_path / "h.csv", [], headers=["a", "b"]))
+        dossier_import.import_dossiers(SYSTEM, write_csv(tmp_path / "h.csv", [], headers=["a", "b"]))
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -308,45 +312,45 @@ def test_an_unknown_unit_is_added_once_with_one_warning(catalogue, tmp_path):
     for row in rows[:3]:
         row[12] = "Bộ phận Một cửa liên thông"
     rows[3][12] = "bộ phận một cửa – liên thông"          # the same name but for case and a dash
-    summary = dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "u.xlsx", rows))
+    summary = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "u.xlsx", rows))
     assert summary.new == 11 and len(summary.warnings) == 1
     assert summary.warnings[0].startswith("Đã thêm đơn vị «Bộ phận Một cửa liên thông» (mã ")
     assert "(4 hồ sơ)" in summary.warnings[0] and summary.added_units == ["Bộ phận Một cửa liên thông"]
     added = org.find_unit("Bộ phận Một cửa liên thông")
-    assert {dossiers.dossier_by_code(c).unit_id for c in ("HS-A", "HS-B", "HS-C", "HS-D")} == {added.id}
+    assert {dossier_timing.dossier_by_code(c).unit_id for c in ("HS-A", "HS-B", "HS-C", "HS-D")} == {added.id}
 
 
 def test_an_unknown_unit_mapped_by_the_clerk_becomes_an_alias(catalogue, tmp_path):
     rows = rows_of(SCENARIO)
     rows[0][12] = "P. Lao động việc làm"
     path = write_xlsx(tmp_path / "u.xlsx", rows)
-    assert dossiers.unknown_unit_names(path) == ["P. Lao động việc làm"]
-    summary = dossiers.import_dossiers(SYSTEM, path, unit_choices={"P. Lao động việc làm": catalogue["LĐVL"].id})
+    assert dossier_import.unknown_unit_names(path) == ["P. Lao động việc làm"]
+    summary = dossier_import.import_dossiers(SYSTEM, path, unit_choices={"P. Lao động việc làm": catalogue["LĐVL"].id})
     assert summary.warnings == [] and summary.added_units == []
-    assert dossiers.dossier_by_code("HS-A").unit_id == catalogue["LĐVL"].id
+    assert dossier_timing.dossier_by_code("HS-A").unit_id == catalogue["LĐVL"].id
     assert org.match_unit("P. Lao động việc làm").id == catalogue["LĐVL"].id
-    assert dossiers.unknown_unit_names(path) == []
+    assert dossier_import.unknown_unit_names(path) == []
 
 
 def test_an_unknown_procedure_is_added_from_the_export(catalogue, tmp_path):
     rows = rows_of(SCENARIO)
     rows[9][2], rows[9][3], rows[9][4] = "2.000999", "Thủ tục mới chưa có trong danh mục", "Bảo trợ xã hội"  # HS-J
-    summary = dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "p.xlsx", rows))
+    summary = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "p.xlsx", rows))
     assert summary.added_procedures == ["2.000999"] and summary.new == 11
     assert summary.warnings[0].startswith("Đã thêm thủ tục «2.000999 Thủ tục mới chưa có trong danh mục» vào danh mục")
     p = procedures.procedure_by_code("2.000999")
     assert p.needs_completion and p.field == "Bảo trợ xã hội" and procedures.limit_of(p) is None
-    j = dossiers.dossier_by_code("HS-J")
+    j = dossier_timing.dossier_by_code("HS-J")
     assert j.procedure_id == p.id and j.due_at == M("2024-03-28 17:00")   # the export's own due moment
     # Importing the same file again changes nothing and adds nothing.
-    again = dossiers.import_dossiers(SYSTEM, write_xlsx(tmp_path / "p.xlsx", rows))
+    again = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "p.xlsx", rows))
     assert again.added_procedures == [] and again.unchanged == 11
 
 
 def test_an_appointment_without_time_means_the_end_of_that_working_day(catalogue, tmp_path):
     rows = rows_of([("HS-Z", P12, "Bùi Văn Khánh", "Trực tiếp", "21/03/2024 08:00", "28/03/2024", None,
                      "28/03/2024 16:30", "Đã trả kết quả")])
-    dossiers.import_dossiers(SYSTEM, write_csv(tmp_path / "z.csv", rows))
-    z = dossiers.dossier_by_code("HS-Z")
+    dossier_import.import_dossiers(SYSTEM, write_csv(tmp_path / "z.csv", rows))
+    z = dossier_timing.dossier_by_code("HS-Z")
     assert (z.due_at, z.due_from_source) == (M("2024-03-28 17:00"), True)
     assert state_map("2024-04-01 08:00")["HS-Z"] == "on_time"

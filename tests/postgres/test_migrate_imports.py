@@ -12,7 +12,10 @@ from openpyxl import Workbook
 
 from par_desktop.db import connection, migrate
 from par_desktop.db.schema import check, open_database
-from par_desktop.services import catalog, dossiers, org, procedures
+from par_desktop.services import catalog, org, procedures
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import importing as dossier_import
+from par_desktop.services.dossiers import pauses as dossier_pauses
 from par_desktop.services.session import SYSTEM
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
@@ -66,23 +69,24 @@ def _build(folder: Path, path: str) -> Path:
     catalog.import_catalog(SYSTEM, catalog_files.national_xlsx(folder / "csdl.xlsx"))
     catalog.import_catalog(SYSTEM, catalog_files.decision_annex_xlsx(folder / "pl.xlsx"))
     if path == "plan-docx":
-        from par_desktop.services import tasks
+        from par_desktop.services.tasks import plan_import
 
-        tasks.import_plan(SYSTEM, plan_files.reference_docx(folder / "kh.docx"), with_obligations=True)
+        plan_import.import_plan(SYSTEM, plan_files.reference_docx(folder / "kh.docx"), with_obligations=True)
     elif path == "plan-xlsx":
-        from par_desktop.services import tasks
+        from par_desktop.services.tasks import plan_import
 
-        tasks.import_plan(SYSTEM, plan_files.reference_xlsx(folder / "kh.xlsx"))
+        plan_import.import_plan(SYSTEM, plan_files.reference_xlsx(folder / "kh.xlsx"))
     elif path == "csv":
-        dossiers.import_dossiers(SYSTEM, _csv(folder / "mot-cua.csv"))
+        dossier_import.import_dossiers(SYSTEM, _csv(folder / "mot-cua.csv"))
     elif path == "xlsx":
-        dossiers.import_dossiers(SYSTEM, _xlsx(folder / "mot-cua.xlsx"))
+        dossier_import.import_dossiers(SYSTEM, _xlsx(folder / "mot-cua.xlsx"))
     else:   # typed by hand
         p = procedures.procedure_by_code("1.010805")
-        d = dossiers.create_dossier(SYSTEM, code="TAY-1", procedure_id=p.id, received_at=datetime(2024, 3, 4, 9, 13),
+        d = dossier_editing.create_dossier(SYSTEM, code="TAY-1", procedure_id=p.id, received_at=datetime(2024, 3, 4,
+                                                                                                         9, 13),
                                     applicant="Lê Văn Cường", channel="direct")
-        dossiers.pause_dossier(SYSTEM, d.id, datetime(2024, 3, 5, 10, 0), reason="Thiếu giấy tờ")
-        dossiers.resume_dossier(SYSTEM, d.id, datetime(2024, 3, 7, 14, 20))
+        dossier_pauses.pause_dossier(SYSTEM, d.id, datetime(2024, 3, 5, 10, 0), reason="Thiếu giấy tờ")
+        dossier_pauses.resume_dossier(SYSTEM, d.id, datetime(2024, 3, 7, 14, 20))
     connection.current().close()
     return db
 

@@ -37,9 +37,12 @@ def _plain(value):
 
 def _answers(only_2024: bool = False) -> dict:
     """What clerks see, computed by the services against the bound database."""
-    from par_desktop.services import dossiers, stats, tasks
+    from par_desktop.services import stats
+    from par_desktop.services.dossiers import due_lists
+    from par_desktop.services.dossiers import timing as dossier_timing
+    from par_desktop.services.tasks import views as task_views
 
-    states = dossiers.states_at(AT)
+    states = dossier_timing.states_at(AT)
     if only_2024:
         states = [s for s in states if s["received_at"] < "2025"]
     units = [u.id for u in Unit.select().order_by(Unit.id)]
@@ -50,11 +53,11 @@ def _answers(only_2024: bool = False) -> dict:
         "by_month": _plain(stats.on_time_rate_by_month(2024)),
         "by_unit": _plain(stats.on_time_rate_by_unit(date(2024, 1, 1), date(2024, 12, 31))),
         "states": states,
-        "tasks": [tasks.task_json(v) for v in tasks.list_tasks(tasks.TaskFilters(), date(2024, 12, 1))],
-        "task_summary": _plain(tasks.summary_by_unit(date(2024, 12, 1))),
-        "overdue_q4": _plain(dossiers.overdue_dossiers(period=(date(2024, 10, 1), date(2024, 12, 31)), at=AT)),
-        "near_due": _plain(dossiers.near_due_dossiers(at=datetime(2024, 6, 14, 9, 0), include_overdue=True)),
-        "due_summary": _plain(dossiers.due_summary(at=datetime(2024, 6, 14, 9, 0))),
+        "tasks": [task_views.task_json(v) for v in task_views.list_tasks(task_views.TaskFilters(), date(2024, 12, 1))],
+        "task_summary": _plain(task_views.summary_by_unit(date(2024, 12, 1))),
+        "overdue_q4": _plain(due_lists.overdue_dossiers(period=(date(2024, 10, 1), date(2024, 12, 31)), at=AT)),
+        "near_due": _plain(due_lists.near_due_dossiers(at=datetime(2024, 6, 14, 9, 0), include_overdue=True)),
+        "due_summary": _plain(due_lists.due_summary(at=datetime(2024, 6, 14, 9, 0))),
     }
 
 
@@ -221,9 +224,9 @@ def test_dossier_import_is_one_transaction_on_both(any_demo_db, tmp_path):
     """A file with one bad row imports nothing; the good file imports every row, on either backend."""
     from openpyxl import Workbook
 
-    from par_desktop.importers.dossiers import ImportRefused
     from par_desktop.db.models import Procedure
-    from par_desktop.services import dossiers
+    from par_desktop.importers.dossiers import ImportRefused
+    from par_desktop.services.dossiers import importing as dossier_import
     from par_desktop.services.session import SYSTEM
 
     procedure = Procedure.select().order_by(Procedure.id).first()
@@ -241,12 +244,12 @@ def test_dossier_import_is_one_transaction_on_both(any_demo_db, tmp_path):
 
     good = [[f"PG-{i:04d}", procedure.code, f"0{1 + i % 9}/07/2024 08:30", "Trực tuyến"] for i in range(50)]
     with pytest.raises(ImportRefused):
-        dossiers.import_dossiers(SYSTEM, workbook(good + [["PG-BAD", procedure.code, "31/02/2024", "Trực tiếp"]]))
+        dossier_import.import_dossiers(SYSTEM, workbook(good + [["PG-BAD", procedure.code, "31/02/2024", "Trực tiếp"]]))
     assert (Dossier.select().count(), AuditLog.select().count()) == before
-    summary = dossiers.import_dossiers(SYSTEM, workbook(good))
+    summary = dossier_import.import_dossiers(SYSTEM, workbook(good))
     assert summary.new == 50
     assert Dossier.select().count() == before[0] + 50
-    again = dossiers.import_dossiers(SYSTEM, workbook(good))
+    again = dossier_import.import_dossiers(SYSTEM, workbook(good))
     assert (again.new, again.unchanged) == (0, 50)
 
 
@@ -259,16 +262,17 @@ def test_plan_import_gives_the_same_tasks(empty_db, pg_db, tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
     from plan_files import reference_docx
 
-    from par_desktop.services import tasks
     from par_desktop.services.session import SYSTEM
+    from par_desktop.services.tasks import plan_import
+    from par_desktop.services.tasks import views as task_views
 
     plan = reference_docx(tmp_path / "ke-hoach-38-cchc-2024.docx")
     results = []
     for location in (str(empty_db), pg_db):
         open_database(location)
-        first = tasks.import_plan(SYSTEM, plan, with_obligations=True)
-        again = tasks.import_plan(SYSTEM, plan, with_obligations=True)
-        views = [tasks.task_json(v) for v in tasks.list_tasks(tasks.TaskFilters(), date(2024, 8, 1))]
+        first = plan_import.import_plan(SYSTEM, plan, with_obligations=True)
+        again = plan_import.import_plan(SYSTEM, plan, with_obligations=True)
+        views = [task_views.task_json(v) for v in task_views.list_tasks(task_views.TaskFilters(), date(2024, 8, 1))]
         results.append((first.task_count, again.task_count, views, AuditLog.select().count()))
         connection.current().close()
     assert results[0][0] >= 10

@@ -7,7 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from par_desktop.services import dossiers, org, procedures
+from par_desktop.services import org, procedures
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import handovers
 from par_desktop.services.control_slip import control_slip, form_for
 from par_desktop.services.session import SYSTEM
 
@@ -26,7 +28,7 @@ def setup(empty_db):
 
 
 def test_an_imported_dossier_without_hand_overs_has_its_four_rows(setup):
-    d = dossiers.create_dossier(SYSTEM, code="HS-1", procedure_id=setup["p"].id, received_at=M("2024-03-04 08:00"),
+    d = dossier_editing.create_dossier(SYSTEM, code="HS-1", procedure_id=setup["p"].id, received_at=M("2024-03-04 08:00"),
                                 applicant="Nguyễn Văn An", result_at=M("2024-03-08 10:00"),
                                 closed_at=M("2024-03-08 15:00"))
     slip = control_slip(d.code, now=M("2024-04-01 09:00"))
@@ -41,11 +43,11 @@ def test_an_imported_dossier_without_hand_overs_has_its_four_rows(setup):
 
 def test_recorded_hand_overs_are_judged_each_against_its_step(setup):
     ncc, vp = setup["ncc"], setup["vp"]
-    d = dossiers.create_dossier(SYSTEM, code="HS-2", procedure_id=setup["p"].id, received_at=M("2025-07-07 08:00"),
+    d = dossier_editing.create_dossier(SYSTEM, code="HS-2", procedure_id=setup["p"].id, received_at=M("2025-07-07 08:00"),
                                 applicant="Trần Thị Bình")
-    dossiers.add_handover(SYSTEM, d.id, from_unit_id=ncc.id, to_unit_id=vp.id, sent_at=M("2025-07-09 09:00"),
+    handovers.add_handover(SYSTEM, d.id, from_unit_id=ncc.id, to_unit_id=vp.id, sent_at=M("2025-07-09 09:00"),
                           step_name="Thẩm định")
-    dossiers.add_handover(SYSTEM, d.id, from_unit_id=vp.id, to_unit_id=None, sent_at=M("2025-07-09 09:20"),
+    handovers.add_handover(SYSTEM, d.id, from_unit_id=vp.id, to_unit_id=None, sent_at=M("2025-07-09 09:20"),
                           step_name="Trình ký")
     slip = control_slip(d.code, now=M("2025-12-01 09:00"))
     assert slip.form.desk == "Bộ phận Một cửa" and "118/2025" in slip.form.source   # received after 01/07/2025

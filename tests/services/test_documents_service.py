@@ -13,7 +13,7 @@ from par_desktop.documents.model import Table
 from par_desktop.documents.templates import default_template
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
 from par_desktop.services import documents as D
-from par_desktop.services.dossiers import overdue_dossiers
+from par_desktop.services.dossiers.due_lists import overdue_dossiers
 from par_desktop.services.session import Actor
 
 LEADER = Actor("lanhdao", "leader")

@@ -8,7 +8,8 @@ import pytest
 
 from par_desktop.db.models import AuditLog
 from par_desktop.errors import ConflictError, InvalidInput, PermissionDenied
-from par_desktop.services import dossiers, org, procedures
+from par_desktop.services import org, procedures
+from par_desktop.services.dossiers import editing as dossier_editing
 from par_desktop.services.procedures import Step
 from par_desktop.services.session import SYSTEM, Actor
 
@@ -50,7 +51,7 @@ def test_create_with_steps_validate_and_edit(units):
 
 def test_a_procedure_with_dossiers_is_abolished_not_deleted(units):
     used, unused = add(units, "A"), add(units, "B")
-    dossiers.create_dossier(SYSTEM, code="HS-1", procedure_id=used.id, received_at=datetime(2024, 3, 4, 8))
+    dossier_editing.create_dossier(SYSTEM, code="HS-1", procedure_id=used.id, received_at=datetime(2024, 3, 4, 8))
     with pytest.raises(InvalidInput, match="hết hiệu lực"):
         procedures.delete_procedure(SYSTEM, used.id)
     procedures.delete_procedure(SYSTEM, unused.id)

@@ -15,7 +15,8 @@ from par_desktop.db.bulk import bulk_insert
 from par_desktop.db.models import Dossier, DossierPause, Procedure, Unit
 from par_desktop.domain.periods import report_month, report_year
 from par_desktop.domain.timers import finished_state
-from par_desktop.services import dossiers, stats
+from par_desktop.services import stats
+from par_desktop.services.dossiers import timing as dossier_timing
 
 FIELDS = ("Người có công", "Việc làm", "Bảo trợ xã hội")
 
@@ -25,8 +26,8 @@ def expected_from_timers(start: date, end: date) -> dict[str, Counter]:
     first = datetime.combine(start, time())
     after = datetime.combine(end + timedelta(days=1), time())
     last_minute = after - timedelta(minutes=1)
-    calendar = dossiers.work_calendar()
-    pauses = dossiers.pauses_by_dossier()
+    calendar = dossier_timing.work_calendar()
+    pauses = dossier_timing.pauses_by_dossier()
     out: dict[str, Counter] = {}
     for d in Dossier.select():
         if d.withdrawn or d.received_at >= after or (d.closed_at is not None and d.closed_at < first):
@@ -42,7 +43,7 @@ def expected_from_timers(start: date, end: date) -> dict[str, Counter]:
             c["resolved_" + finished_state(d.due_at, d.closed_at)] += 1
         else:
             c["pending_total"] += 1
-            t = dossiers.timer_of(d, last_minute, calendar, pauses.get(d.id, []))
+            t = dossier_timing.timer_of(d, last_minute, calendar, pauses.get(d.id, []))
             c["pending_" + t.pending_class] += 1
     return out
 
@@ -142,7 +143,7 @@ def generated_db(empty_db):
 
 
 def fill(specs, unit, proc):
-    calendar = dossiers.work_calendar()
+    calendar = dossier_timing.work_calendar()
     with connection.write_transaction():
         DossierPause.delete().execute()
         Dossier.delete().execute()
@@ -159,7 +160,7 @@ def fill(specs, unit, proc):
                 if end is not None or closed is None:
                     pause = (begin, end)
             source = received + timedelta(minutes=s["source_due"]) if s["source_due"] is not None else None
-            start, limit, due = dossiers.compute_timing(calendar, received, s["limit"], source,
+            start, limit, due = dossier_timing.compute_timing(calendar, received, s["limit"], source,
                                                         [pause] if pause else [])
             rows.append({"code": f"G{n}", "procedure": proc.id, "procedure_name": proc.name, "field": s["field"],
                          "channel": s["channel"], "received_at": received, "start_at": start, "limit_days": limit,

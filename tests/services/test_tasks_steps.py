@@ -11,8 +11,9 @@ from plan_files import fill_reference_plan  # noqa: E402
 
 from par_desktop.db.models import ProcessStep, Task  # noqa: E402
 from par_desktop.errors import InvalidInput, PermissionDenied  # noqa: E402
-from par_desktop.services import org, steps, tasks  # noqa: E402
+from par_desktop.services import org, steps
 from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.services.tasks import views as task_views
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_internal_procedure_template_and_the_task_detail(plan_db):
     assert [s.budget_days for s in view.steps] == [2, 3]
     assert view.steps[0].planned_due == date(2024, 5, 3)
     assert view.steps[1].planned_due == date(2024, 5, 7)
-    detail = tasks.task_detail(task.id, date(2024, 4, 26))
+    detail = task_views.task_detail(task.id, date(2024, 4, 26))
     assert [p.id for p in detail.processes] == [process_id]
 
 

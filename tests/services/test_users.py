@@ -210,23 +210,23 @@ def _write_paths(env):
 
     from datetime import date as _date
 
-    optional("calendar", "set_override", "calendar", False,
+    optional("calendar_changes", "set_override", "calendar", False,
              lambda m: lambda a, t: m.set_override(a, _date(2030, 1, 1) + timedelta(days=_n(t)), False, f"QĐ {t}"))
     optional("procedures", "create_procedure", "dossiers", False,
              lambda m: lambda a, t: m.create_procedure(a, code=f"9.{t}", name=f"Thủ tục {t}", field="Thử",
                                                        limit_days=5))
-    optional("tasks", "create_task", "tasks", False,
+    optional("tasks.editing", "create_task", "tasks", False,
              lambda m: lambda a, t: m.create_task(a, content=f"Nhiệm vụ {t}", deadline_text="Tháng 12/2024",
                                                   lead_unit_ids=[env["unit_own"]]))
-    optional("tasks", "update_task", "tasks", False,
+    optional("tasks.editing", "update_task", "tasks", False,
              lambda m: lambda a, t: m.update_task(a, env["task_own"], None, note=f"ghi chú {t}"))
-    optional("tasks", "report_progress", "progress", True,
+    optional("tasks.progress", "report_progress", "progress", True,
              lambda m: lambda a, t: m.report_progress(a, env["task_own"], percent=_n(t) % 90, text=t))
-    optional("dossiers", "update_dossier", "dossiers", False,
+    optional("dossiers.editing", "update_dossier", "dossiers", False,
              lambda m: lambda a, t: m.update_dossier(a, env["dossier_own"], None, applicant=f"Người nộp {t}"))
-    optional("dossiers", "set_explanation", "explanations", True,
+    optional("dossiers.explanations", "set_explanation", "explanations", True,
              lambda m: lambda a, t: m.set_explanation(a, env["dossier_own"], reason=f"Lý do {t}"))
-    optional("dossiers", "import_dossiers", "import", False,
+    optional("dossiers.importing", "import_dossiers", "import", False,
              lambda m: lambda a, t: m.import_dossiers(a, _one_dossier_csv(env, t)))
     return paths
 
@@ -311,17 +311,18 @@ def test_each_role_on_each_write_path(roles_env):
 def test_a_unit_account_cannot_change_another_units_task(roles_env):
     from par_desktop.db.models import ProgressReport, Task
 
-    tasks = pytest.importorskip("par_desktop.services.tasks")
+    from par_desktop.services.dossiers import explanations
+    from par_desktop.services.tasks import editing as task_editing, progress as task_progress
+
     unit = roles_env["actors"]["unit_own"]
     before = Task.get_by_id(roles_env["task_other"]).progress_percent
     with pytest.raises(PermissionDenied):
-        tasks.report_progress(unit, roles_env["task_other"], percent=90, unit_id=roles_env["unit_other"])
+        task_progress.report_progress(unit, roles_env["task_other"], percent=90, unit_id=roles_env["unit_other"])
     with pytest.raises(PermissionDenied):
-        tasks.report_progress(unit, roles_env["task_other"], percent=90)
+        task_progress.report_progress(unit, roles_env["task_other"], percent=90)
     with pytest.raises(PermissionDenied):
-        tasks.update_task(unit, roles_env["task_other"], None, note="sửa trộm")
+        task_editing.update_task(unit, roles_env["task_other"], None, note="sửa trộm")
     assert Task.get_by_id(roles_env["task_other"]).progress_percent == before
     assert not ProgressReport.select().where(ProgressReport.username == "donvi").exists()
-    dossiers = pytest.importorskip("par_desktop.services.dossiers")
     with pytest.raises(PermissionDenied):
-        dossiers.set_explanation(unit, roles_env["dossier_other"], reason="không phải của mình")
+        explanations.set_explanation(unit, roles_env["dossier_other"], reason="không phải của mình")

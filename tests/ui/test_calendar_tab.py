@@ -61,7 +61,7 @@ def wait_saved(qtbot, tab) -> None:
 
 
 def test_2024_marks_tet_and_the_makeup_saturday(qtbot, qtmodeltester, empty_db):
-    from par_desktop.ui.settings_tabs.calendar import KIND_STYLE
+    from par_desktop.ui.widgets.month_grid import KIND_STYLE
 
     tab = make_tab(qtbot, empty_db)
     february = tab.months[1].model

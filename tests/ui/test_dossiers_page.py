@@ -11,7 +11,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from par_desktop.db.models import Dossier, Explanation, Unit
-from par_desktop.services import dossiers as service
+from par_desktop.services.dossiers import due_lists
+from par_desktop.services.dossiers import listing as dossier_listing
+from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.services.session import SYSTEM, Actor
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.dossier_dialogs import ImportSummaryDialog
@@ -32,7 +34,7 @@ def make_page(qtbot, db, actor=SYSTEM) -> DossiersPage:
     return page
 
 
-def shown(page, limit: int = 400) -> list[service.ListRow]:
+def shown(page, limit: int = 400) -> list[dossier_listing.ListRow]:
     return [page.model.row(i) for i in range(min(limit, page.model.rowCount()))]
 
 
@@ -40,15 +42,16 @@ def test_model_passes_the_model_tester(demo_db, qtmodeltester):
     model = DossierTableModel()
     model.reload()
     qtmodeltester.check(model, force_py=True)
-    model.set_query(service.DossierQuery(state="overdue"))
+    model.set_query(dossier_listing.DossierQuery(state="overdue"))
     qtmodeltester.check(model, force_py=True)
     in_memory = DossierTableModel()   # (the tester stays connected to the first model: a second one)
-    in_memory.set_search_texts(service.search_texts())
+    in_memory.set_search_texts(dossier_listing.search_texts())
     in_memory.reload()
-    in_memory.set_query(service.DossierQuery(search="ngu", state="overdue"))
+    in_memory.set_query(dossier_listing.DossierQuery(search="ngu", state="overdue"))
     qtmodeltester.check(in_memory, force_py=True)
-    in_memory.set_query(service.DossierQuery(search="nguyen", state="overdue"))   # narrowed in memory
-    assert in_memory.total == service.count_dossiers(service.DossierQuery(search="nguyen", state="overdue")) > 0
+    in_memory.set_query(dossier_listing.DossierQuery(search="nguyen", state="overdue"))   # narrowed in memory
+    assert in_memory.total == dossier_listing.count_dossiers(dossier_listing.DossierQuery(search="nguyen",
+                                                                                          state="overdue")) > 0
 
 
 def test_lazy_pages_filters_and_sorting_by_the_database(demo_db, qtbot):
@@ -73,7 +76,7 @@ def test_lazy_pages_filters_and_sorting_by_the_database(demo_db, qtbot):
     page._apply_query()
     rows = shown(page)
     assert rows and {r.timer.state for r in rows} == {"overdue"}
-    assert page.model.total == service.count_dossiers(service.DossierQuery(state="overdue"))
+    assert page.model.total == dossier_listing.count_dossiers(dossier_listing.DossierQuery(state="overdue"))
     assert page.model.data(page.model.index(0, COLUMN_INDEX["state"])) == "Quá hạn"
     assert page.model.data(page.model.index(0, COLUMN_INDEX["remaining"])).startswith("quá hạn")
 
@@ -93,8 +96,8 @@ def test_lazy_pages_filters_and_sorting_by_the_database(demo_db, qtbot):
     page.apply_search(typed)
     page._apply_query()
     assert page.model.total > 0 and someone.id in {r.id for r in shown(page)}
-    words = service.search_text("", typed, "").split()
-    assert all(w in service.search_text(r.code, r.applicant, r.procedure) for r in shown(page) for w in words)
+    words = dossier_timing.search_text("", typed, "").split()
+    assert all(w in dossier_timing.search_text(r.code, r.applicant, r.procedure) for r in shown(page) for w in words)
 
 
 def test_countdown_refreshes_the_visible_rows(demo_db, qtbot):
@@ -206,7 +209,7 @@ def test_export_writes_every_matching_row(demo_db, qtbot, tmp_path, monkeypatch)
 def test_startup_notices(demo_db, qtbot):
     page = make_page(qtbot, demo_db)
     notices = page.startup_notices()
-    summary = service.due_summary()
+    summary = due_lists.due_summary()
     assert any(f"{summary.overdue:,}".replace(",", ".") + " hồ sơ TTHC đang quá hạn" in n for n in notices)
 
 
@@ -227,7 +230,7 @@ def test_new_record_dialog_creates_a_dossier(demo_db, qtbot):
 
     QTimer.singleShot(0, fill)
     page.new_record()
-    d = service.dossier_by_code("TAY-001")
+    d = dossier_timing.dossier_by_code("TAY-001")
     assert d.applicant == "Phạm Thị Hoa" and d.due_from_source is False
     assert page.filters.text() == "TAY-001"
 
@@ -247,8 +250,8 @@ def type_and_wait(qtbot, page, text: str) -> None:
             QTest.keyClick(edit, ch)
         else:
             edit.insert(ch)   # QTest types ASCII only; an input method inserts the composed letter
-    words = service.search_words(text)
-    qtbot.waitUntil(lambda: service.search_words(page.model.query.search) == words, timeout=3000)
+    words = dossier_listing.search_words(text)
+    qtbot.waitUntil(lambda: dossier_listing.search_words(page.model.query.search) == words, timeout=3000)
 
 
 def test_search_in_memory_once_the_texts_are_read(demo_db, qtbot, qtmodeltester):
@@ -261,7 +264,7 @@ def test_search_in_memory_once_the_texts_are_read(demo_db, qtbot, qtmodeltester)
     page._apply_query()
     for text in ("ng", "nguyen", "Nguyễn Văn", "nguyen van x", "lao động", "động lao", "HS"):
         type_and_wait(qtbot, page, text)
-        expected = service.dossier_ids(service.DossierQuery(search=text, state="open"))
+        expected = dossier_listing.dossier_ids(dossier_listing.DossierQuery(search=text, state="open"))
         assert searched_ids(page) == expected, text
         assert page.model.total == len(expected)
         assert page.count_label.text() == f"{len(expected):,} hồ sơ".replace(",", ".")
@@ -274,7 +277,8 @@ def test_search_in_memory_once_the_texts_are_read(demo_db, qtbot, qtmodeltester)
     page.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["applicant"], Qt.SortOrder.AscendingOrder)
     page.filters.set_value("state", ALL_STATES)
     page._apply_query()
-    assert searched_ids(page) == service.dossier_ids(service.DossierQuery(search="HS"), order="applicant",
+    assert searched_ids(page) == dossier_listing.dossier_ids(dossier_listing.DossierQuery(search="HS"),
+                                                             order="applicant",
                                                      descending=False)
 
 
@@ -294,7 +298,7 @@ def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot):
     other = sqlite3.connect(demo_db)   # another clerk's app: its own connection to the file
     with other:
         other.execute("UPDATE dossier SET applicant = ?, fold_text = ? WHERE id = ?",
-                      ("Lò Thị Xuyến", service.search_text(d.code, "Lò Thị Xuyến", d.procedure_name), d.id))
+                      ("Lò Thị Xuyến", dossier_timing.search_text(d.code, "Lò Thị Xuyến", d.procedure_name), d.id))
         other.execute("INSERT INTO audit_log (at, username, action, table_name, record_id, field, old_value, "
                       "new_value, session_id) VALUES (?, 'khac', 'update', 'dossier', ?, 'applicant', ?, ?, '')",
                       (datetime.now().isoformat(sep=" "), str(d.id), d.applicant, "Lò Thị Xuyến"))
@@ -337,5 +341,5 @@ def test_an_export_naming_unknown_units_and_procedures(demo_db, qtbot, tmp_path)
     text = page.summary_dialog.findChild(type(page.count_label), "importSummaryText").text()
     assert "cần bổ sung thời hạn" in text and "9.999001" in text and "Tổ Một cửa liên thông" in text
     page.summary_dialog.grab().save(str(tmp_path / "import-summary.png"))
-    assert service.dossier_by_code("MAP-1").unit_id == ncc.id
+    assert dossier_timing.dossier_by_code("MAP-1").unit_id == ncc.id
     assert Unit.get_or_none(Unit.name == "Tổ Một cửa liên thông") is not None

@@ -16,8 +16,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from plan_files import fill_reference_plan, reference_docx  # noqa: E402
 
 from par_desktop.db.models import Attachment, ProgressReport, Task, Unit, UnitAlias  # noqa: E402
-from par_desktop.services import org, steps, tasks  # noqa: E402
+from par_desktop.services import org, steps
 from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.services.tasks import progress as task_progress
+from par_desktop.services.tasks import views as task_views
 from par_desktop.ui import errors as ui_errors  # noqa: E402
 from par_desktop.ui.context import AppContext  # noqa: E402
 from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog, UnitMappingDialog  # noqa: E402
@@ -67,16 +69,17 @@ def refs(page) -> list[str]:
 
 def test_models_pass_the_model_tester(plan_db, qtmodeltester):
     task = Task.get(Task.ref == "III.B.1")
-    tasks.report_progress(SYSTEM, task.id, unit_id=org.find_unit("NCC").id, percent=30, reported_on=JULY,
+    task_progress.report_progress(SYSTEM, task.id, unit_id=org.find_unit("NCC").id, percent=30, reported_on=JULY,
                           attachments=[("a.txt", b"x")])
     steps.create_from_template(SYSTEM, "publish_list", org.find_unit("NCC").id, date(2024, 2, 7), task_id=task.id)
     model = TaskTableModel(lambda: JULY)
-    model.set_rows(tasks.list_tasks(None, JULY))
+    model.set_rows(task_views.list_tasks(None, JULY))
     qtmodeltester.check(model, force_py=True)
-    detail = tasks.task_detail(task.id, JULY)
+    detail = task_views.task_detail(task.id, JULY)
     for other, rows in ((ReportTableModel(), detail.reports),
-                        (OccurrenceTableModel(), tasks.task_detail(Task.get(Task.ref == "TX.1").id, JULY).occurrences),
-                        (UnitSummaryModel(), tasks.summary_by_unit(JULY))):
+                        (OccurrenceTableModel(), task_views.task_detail(Task.get(Task.ref == "TX.1").id,
+                                                                        JULY).occurrences),
+                        (UnitSummaryModel(), task_views.summary_by_unit(JULY))):
         other.set_rows(rows)
         qtmodeltester.check(other, force_py=True)
     step_model = StepTableModel()
@@ -111,7 +114,7 @@ def test_filters_search_unit_status_and_due_range(qtbot, plan_db):
     page.filter_bar.set_text("")
     ncc = org.find_unit("NCC").id
     for month in range(1, 7):   # NCC sent its monthly reports of January to June
-        tasks.report_progress(SYSTEM, Task.get(Task.ref == "TX.1").id, unit_id=ncc, percent=100,
+        task_progress.report_progress(SYSTEM, Task.get(Task.ref == "TX.1").id, unit_id=ncc, percent=100,
                               reported_on=date(2024, month, 28))
     page.filter_bar.set_value("unit", ncc)          # reloads with the unit's own statuses
     shown = {v.ref: v for v in page.table.visible_rows()}
@@ -255,19 +258,19 @@ def test_ctrl_n_in_the_main_window_opens_the_task_dialog(qtbot, plan_db):
 
 
 def test_two_plans_of_a_year_side_by_side_filtered_by_plan(qtbot, empty_db, tmp_path):
-    from par_desktop.services import tasks as task_service
+    from par_desktop.services.tasks import plan_import
     from plan_files import reference_parts, write_plan_docx
 
     body, titles, rows = reference_parts()
-    task_service.import_plan(SYSTEM, write_plan_docx(tmp_path / "38.docx", body, titles, rows), number="38/KH-SLĐTBXH")
-    task_service.import_plan(SYSTEM, write_plan_docx(tmp_path / "45.docx", body, titles, rows), number="45/KH-SLĐTBXH")
+    plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "38.docx", body, titles, rows), number="38/KH-SLĐTBXH")
+    plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "45.docx", body, titles, rows), number="45/KH-SLĐTBXH")
     page = TasksPage(AppContext(str(empty_db), SYSTEM), today=lambda: date(2024, 7, 20))
     qtbot.addWidget(page)
     page.resize(1366, 720)
     page.show()
     page.refresh()
     assert page.table.visible_count() == 20
-    plan45 = next(p for p in task_service.list_plans() if p.number == "45/KH-SLĐTBXH")
+    plan45 = next(p for p in task_views.list_plans() if p.number == "45/KH-SLĐTBXH")
     page.filter_bar.set_value("plan", plan45.id)
     assert page.table.visible_count() == 10
     assert {page.table.proxy.index(r, 0).data() for r in range(10)} >= {"I.1", "I.2"}
@@ -283,7 +286,9 @@ def test_a_plan_s_header_offers_the_organisation_s_names(qtbot, empty_db, tmp_pa
     for position, (name, code, kind) in enumerate(UNITS):
         org.create_unit(SYSTEM, name, code, kind=kind, sort_order=position)
     path = reference_docx(tmp_path / "kh.docx")
-    document = tasks.read_plan_file(path)
+    from par_desktop.services.tasks import plan_import
+
+    document = plan_import.read_plan_file(path)
     parent = QPushButton()
     qtbot.addWidget(parent)
     seen = []
@@ -293,4 +298,4 @@ def test_a_plan_s_header_offers_the_organisation_s_names(qtbot, empty_db, tmp_pa
     names = org.org_names()
     assert (names.governing_body, names.agency_short, names.agency_abbr, names.place_name) == (
         "UBND TỈNH BẮC GIANG", "Sở Lao động - Thương binh và Xã hội", "SLĐTBXH", "Bắc Giang")
-    assert tasks.org_offer(document) is None          # asked only while the database has none
+    assert plan_import.org_offer(document) is None          # asked only while the database has none

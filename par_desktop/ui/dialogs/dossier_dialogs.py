@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
 
 from par_desktop.db.models import Dossier, Procedure
 from par_desktop.domain.text import nfc, vn_number
-from par_desktop.services import dossiers as service
 from par_desktop.services import org
-from par_desktop.ui.widgets.panels import note_label
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import importing as dossier_import
+from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.ui.widgets.buttons import dialog_buttons
+from par_desktop.ui.widgets.panels import note_label
 
 MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
 
@@ -75,13 +77,13 @@ class DossierDialog(QDialog):
             self.procedure.setCurrentIndex(max(0, self.procedure.findData(dossier.procedure_id)))
         self.applicant = QLineEdit(dossier.applicant if dossier else "")
         self.channel = QComboBox()
-        for key, label in service.CHANNEL_LABELS.items():
+        for key, label in dossier_timing.CHANNEL_LABELS.items():
             self.channel.addItem(label, key)
         if dossier is not None:
             self.channel.setCurrentIndex(self.channel.findData(dossier.channel))
         self.received = moment_edit(dossier.received_at if dossier else None)
         self.received.setObjectName("dossierReceived")
-        self.appointment = OptionalMoment("Hẹn trả", service.appointment_of(dossier) if dossier else None)
+        self.appointment = OptionalMoment("Hẹn trả", dossier_editing.appointment_of(dossier) if dossier else None)
         self.result = OptionalMoment("Có kết quả", dossier.result_at if dossier else None)
         self.closed = OptionalMoment("Đã trả kết quả", dossier.closed_at if dossier else None)
         self.unit = QComboBox()
@@ -174,7 +176,8 @@ class HandoverDialog(QDialog):
 class ImportSummaryDialog(QDialog):
     """After an import: what each file brought, and every refused row with its reason."""
 
-    def __init__(self, results: list[tuple[str, service.ImportSummary | None, str]], parent: QWidget | None = None):
+    def __init__(self, results: list[tuple[str, dossier_import.ImportSummary | None, str]],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Kết quả nhập hồ sơ")
         self.setMinimumSize(640, 360)

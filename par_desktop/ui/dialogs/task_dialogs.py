@@ -20,11 +20,15 @@ from PySide6.QtWidgets import (
 from par_desktop.domain.deadlines import parse_deadline
 from par_desktop.domain.text import nfc, ui_date, unit_key, vn_number
 from par_desktop.errors import ConflictError, InvalidInput, UserError
-from par_desktop.services import tasks as task_service
+from par_desktop.services.tasks import editing as task_editing
+from par_desktop.services.tasks import plan_import
+from par_desktop.services.tasks import progress as task_progress
+from par_desktop.services.tasks import status as task_statuses
+from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error
 from par_desktop.ui.status_style import RED, state_color
-from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.buttons import dialog_buttons
+from par_desktop.ui.widgets.panels import note_label
 
 TASK_LABELS = {"content": "Nội dung", "ref": "Mục", "deadline_text": "Thời gian hoàn thành", "due_date": "Hạn",
                "note": "Ghi chú", "completed_on": "Hoàn thành ngày", "progress_percent": "Tiến độ (%)",
@@ -110,7 +114,7 @@ class UnitChecklist(QWidget):
 class TaskDialog(QDialog):
     """Add a task by hand or edit one: wording of the deadline with its computed date, a clerk's own date."""
 
-    def __init__(self, ctx, task: task_service.TaskView | None = None, parent: QWidget | None = None, *,
+    def __init__(self, ctx, task: task_views.TaskView | None = None, parent: QWidget | None = None, *,
                  plan_id: int | None = None, today: date | None = None):
         from par_desktop.services import org
 
@@ -121,7 +125,7 @@ class TaskDialog(QDialog):
         self.saved_id: int | None = None
         self.setWindowTitle(f"Sửa nhiệm vụ {task.ref}" if task else "Thêm nhiệm vụ")
         units = org.units()
-        self.plans = task_service.plans()
+        self.plans = task_views.plans()
 
         self.plan_combo = QComboBox()
         for plan in self.plans:
@@ -203,7 +207,7 @@ class TaskDialog(QDialog):
             self.deadline_preview.setStyleSheet(f"color: {RED.name()};")
             return
         if deadline.recurrence:
-            label = task_service.RECURRENCE_LABELS[deadline.recurrence]
+            label = task_statuses.RECURRENCE_LABELS[deadline.recurrence]
             self.deadline_preview.setText(f"→ Nhiệm vụ định kỳ ({label.lower()}): mỗi kỳ có hạn riêng, vào cuối kỳ.")
         else:
             self.deadline_preview.setText(f"→ Hạn: {ui_date(deadline.due_date)}")
@@ -239,7 +243,7 @@ class TaskDialog(QDialog):
         values = dict(content=self.content_edit.toPlainText(), deadline_text=self.deadline_edit.text(),
                       note=self.note_edit.text())
         if self.task is None:
-            return task_service.create_task(
+            return task_editing.create_task(
                 actor, plan_id=self.plan_combo.currentData(), ref=self.ref_edit.text(),
                 lead_all=self.lead.is_all(), lead_unit_ids=self.lead.ids(),
                 coordinating_all=self.coordinating.is_all(), coordinating_unit_ids=self.coordinating.ids(),
@@ -271,7 +275,7 @@ class TaskDialog(QDialog):
             if completed != task.completed_on:
                 changes["completed_on"] = completed
         if changes:
-            task_service.update_task(actor, task.id, None if overwrite else task.version, **changes)
+            task_editing.update_task(actor, task.id, None if overwrite else task.version, **changes)
         return task.id
 
 
@@ -281,7 +285,7 @@ RELOAD_CODE = 2   # TaskDialog.exec() result when the clerk chose "Tải lại" 
 class ProgressDialog(QDialog):
     """A unit's progress report: date, percent, what was done, evidence files (stored in the database)."""
 
-    def __init__(self, ctx, detail: task_service.TaskDetail, parent: QWidget | None = None, *,
+    def __init__(self, ctx, detail: task_views.TaskDetail, parent: QWidget | None = None, *,
                  today: date | None = None):
         from par_desktop.db.models import Unit
 
@@ -363,7 +367,7 @@ class ProgressDialog(QDialog):
         mine = [o for o in self.detail.occurrences if (o.unit_id == unit_id if task.per_unit else o.unit_id is None)]
         self.occurrence_combo.clear()
         for occ in mine:
-            state = task_service.STATUS_LABELS[occ.status]
+            state = task_statuses.STATUS_LABELS[occ.status]
             self.occurrence_combo.addItem(f"{occ.label} (hạn {ui_date(occ.due_date)}; {state})", occ.id)
         today = from_qdate(self.date_edit.date())
         current = next((i for i, o in enumerate(mine) if o.period_start <= today and o.completed_on is None), 0)
@@ -392,7 +396,7 @@ class ProgressDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.report_id = task_service.report_progress(
+            self.report_id = task_progress.report_progress(
                 self.ctx.actor, self.detail.task.id, percent=self.percent_spin.value(),
                 text=self.text_edit.toPlainText(), unit_id=self.unit_combo.currentData(),
                 reported_on=from_qdate(self.date_edit.date()), occurrence_id=self.occurrence_combo.currentData(),
@@ -539,7 +543,7 @@ def ask_plan_import_options(parent: QWidget, document, path: Path, actor=None) -
 
     from par_desktop.services import org
 
-    offer = task_service.org_offer(document) if actor is not None else None
+    offer = plan_import.org_offer(document) if actor is not None else None
     if offer is not None and ask_yes_no(
             parent, "Thông tin cơ quan",
             f"Tệp «{path.name}» ghi cơ quan «{offer.governing_body}» — «{offer.agency_name}» ({offer.place_name}). "
@@ -551,13 +555,13 @@ def ask_plan_import_options(parent: QWidget, document, path: Path, actor=None) -
             show_error(parent, exc)
 
     try:
-        year = task_service.plan_year(document)
+        year = plan_import.plan_year(document)
     except InvalidInput:
         year, ok = QInputDialog.getInt(parent, "Năm của kế hoạch", f"Tệp «{path.name}» không ghi năm của kế hoạch. "
                                        "Kế hoạch của năm:", date.today().year, 2000, 2100)
         if not ok:
             return None
-    unknown = task_service.unknown_unit_names(document)
+    unknown = plan_import.unknown_unit_names(document)
     if not unknown:
         return year, {}
     dialog = UnitMappingDialog(unknown, org.units(), parent, source=path.name)
@@ -569,13 +573,13 @@ def ask_plan_import_options(parent: QWidget, document, path: Path, actor=None) -
 def plan_import_work(actor, document, year: int, choices: dict[str, int | None]):
     """The background work of a plan import, reporting each task as it goes."""
     def work(progress):
-        return task_service.import_plan(actor, document, year, unit_choices=choices,
+        return plan_import.import_plan(actor, document, year, unit_choices=choices,
                                         progress=lambda done, total, ref: progress.report(
                                             done, total, f"Đang nhập nhiệm vụ {ref}…"))
     return work
 
 
-def plan_import_summary(result: task_service.ImportResult, path: Path) -> list[str]:
+def plan_import_summary(result: plan_import.ImportResult, path: Path) -> list[str]:
     """What a plan import did, in lines for the clerk."""
     lines = [f"Tệp «{path.name}»: {result.task_count} nhiệm vụ của kế hoạch năm {result.year} — "
              f"{result.created} mới, {result.updated} cập nhật, {result.unchanged} không thay đổi."]

@@ -1,7 +1,7 @@
 """Qt models of the dossier side: the lazy dossier table and the 13-column statistics table.
 
 ``DossierTableModel`` is a windowed cache: on each filter or sort change the database returns the ids of
-the matching dossiers in display order (WHERE / ORDER BY, ``services.dossiers.dossier_ids``); the model
+the matching dossiers in display order (WHERE / ORDER BY, ``services.dossiers.listing.dossier_ids``); the model
 has that many rows, and loads the rows it is asked to paint a page of ``PAGE`` at a time by id, keeping
 at most ``MAX_PAGES`` pages. So the scroll bar spans all 100,000 dossiers and dragging it anywhere costs
 one small query. The countdown of the rows on screen is recomputed by ``refresh_timers`` (the page calls
@@ -10,7 +10,7 @@ it every minute for the visible rows only).
 Typing in the search box must not query the database on every key (``LIKE '%word%'`` scans every row):
 once the page hands over the search texts of all dossiers (``set_search_texts``), the database gives only
 the ids matching the other filters, in display order, kept while only the typed text changes, and the
-typed words are matched in memory (``services.dossiers.ids_matching``), narrowing the previous result
+typed words are matched in memory (``services.dossiers.listing.ids_matching``), narrowing the previous result
 when the new text only extends the old one. Without the texts (not loaded yet) the search is SQL's.
 """
 
@@ -25,13 +25,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from par_desktop.domain.text import ui_moment, vn_number
 from par_desktop.domain.timers import remaining_text, state_at
-from par_desktop.services import dossiers as service
+from par_desktop.services.dossiers import listing as dossier_listing
+from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.services.stats import COLUMN_TITLES, COUNTS, DossierStats, StatsRow
 from par_desktop.ui.status_style import state_background, state_color, state_label
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
-# (key, title, sort key in services.dossiers.SORT_KEYS or None)
+# (key, title, sort key in services.dossiers.listing.SORT_KEYS or None)
 COLUMNS = [
     ("code", "Mã hồ sơ", "code"),
     ("state", "Trạng thái", "due_at"),
@@ -56,10 +57,10 @@ class DossierTableModel(QAbstractTableModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._query = service.DossierQuery()
+        self._query = dossier_listing.DossierQuery()
         self._order, self._descending = "received_at", True
         self._ids: list[int] = []
-        self._pages: OrderedDict[int, list[service.ListRow]] = OrderedDict()
+        self._pages: OrderedDict[int, list[dossier_listing.ListRow]] = OrderedDict()
         self._calendar = None
         self._texts: dict[int, str] | None = None   # {id: fold_text}; None: the search is done in SQL
         self._base_key: tuple | None = None         # what ``_base`` was computed for
@@ -70,7 +71,7 @@ class DossierTableModel(QAbstractTableModel):
     # ---- loading -------------------------------------------------------------------------------
 
     @property
-    def query(self) -> service.DossierQuery:
+    def query(self) -> dossier_listing.DossierQuery:
         return self._query
 
     @property
@@ -87,13 +88,13 @@ class DossierTableModel(QAbstractTableModel):
         return self._texts is not None
 
     def set_search_texts(self, texts: dict[int, str] | None) -> None:
-        """Hand over {dossier id: fold_text} of every dossier (``services.dossiers.search_texts``), or None
+        """Hand over {dossier id: fold_text} of every dossier (``services.dossiers.listing.search_texts``), or None
         to search in SQL again (the data changed and fresh texts are being loaded). Shown rows stay."""
         self._texts = texts
         self._base_key = None
         self._last = None
 
-    def set_query(self, query: service.DossierQuery) -> None:
+    def set_query(self, query: dossier_listing.DossierQuery) -> None:
         search_only = replace(query, search="") == replace(self._query, search="")
         self._query = query
         if search_only and self._texts is not None and self._calendar is not None:
@@ -103,7 +104,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Ask the database again (a filter or sort change, an import, F5); pages are loaded when shown."""
-        self._calendar = service.work_calendar()
+        self._calendar = dossier_timing.work_calendar()
         self._base_key = None
         self._reset(self._matching_ids())
 
@@ -119,24 +120,24 @@ class DossierTableModel(QAbstractTableModel):
         the texts arrive, so that the first key typed does not wait for it."""
         if self._texts is None:
             return
-        self._calendar = self._calendar or service.work_calendar()
-        key = (replace(self._query, search=""), self._order, self._descending, service.now_minute())
+        self._calendar = self._calendar or dossier_timing.work_calendar()
+        key = (replace(self._query, search=""), self._order, self._descending, dossier_timing.now_minute())
         if key == self._base_key:
             return
-        ids = service.dossier_ids(key[0], order=self._order, descending=self._descending, at=key[3],
+        ids = dossier_listing.dossier_ids(key[0], order=self._order, descending=self._descending, at=key[3],
                                   calendar=self._calendar)
         texts = list(map(self._texts.get, ids))
         if None in texts:   # dossiers added since the texts were read
-            self._texts.update(service.search_texts([i for i, t in zip(ids, texts) if t is None]))
+            self._texts.update(dossier_listing.search_texts([i for i, t in zip(ids, texts) if t is None]))
             texts = [self._texts.get(i, "") for i in ids]
         self._base_key, self._base, self._last = key, (ids, texts), None
 
     def _matching_ids(self) -> list[int]:
         if self._texts is None:
-            return service.dossier_ids(self._query, order=self._order, descending=self._descending,
+            return dossier_listing.dossier_ids(self._query, order=self._order, descending=self._descending,
                                        calendar=self._calendar)
         self.prepare_search()
-        words = service.search_words(self._query.search)
+        words = dossier_listing.search_words(self._query.search)
         if not words:
             self._last = None
             return self._base[0]
@@ -146,15 +147,15 @@ class DossierTableModel(QAbstractTableModel):
             # inside an old one holds already.
             start = self._last[1]
             check = [w for w in words if not any(w in old for old in self._last[0])]
-        found = service.ids_matching(*start, check)
+        found = dossier_listing.ids_matching(*start, check)
         self._last = (words, found)
         return found[0]
 
-    def _page(self, number: int) -> list[service.ListRow]:
+    def _page(self, number: int) -> list[dossier_listing.ListRow]:
         page = self._pages.get(number)
         if page is None:
             ids = self._ids[number * self.PAGE:(number + 1) * self.PAGE]
-            rows = {r.id: r for r in service.rows_by_ids(ids, calendar=self._calendar)}
+            rows = {r.id: r for r in dossier_listing.rows_by_ids(ids, calendar=self._calendar)}
             # A dossier deleted by another clerk since the reload keeps its place, shown as gone.
             page = [rows.get(i) or _gone(i) for i in ids]
             self._pages[number] = page
@@ -164,7 +165,7 @@ class DossierTableModel(QAbstractTableModel):
             self._pages.move_to_end(number)
         return page
 
-    def row(self, i: int) -> service.ListRow:
+    def row(self, i: int) -> dossier_listing.ListRow:
         return self._page(i // self.PAGE)[i % self.PAGE]
 
     def row_of_id(self, dossier_id: int) -> int | None:
@@ -173,9 +174,9 @@ class DossierTableModel(QAbstractTableModel):
         except ValueError:
             return None
 
-    def fetch_all(self) -> list[service.ListRow]:
+    def fetch_all(self) -> list[dossier_listing.ListRow]:
         """Every matching row (for the export), without keeping them in the model."""
-        return service.rows_by_ids(self._ids, calendar=self._calendar)
+        return dossier_listing.rows_by_ids(self._ids, calendar=self._calendar)
 
     def refresh_timers(self, first: int, last: int, at: datetime | None = None) -> None:
         """Recompute the state and countdown of rows ``first``..``last`` (the ones on screen)."""
@@ -183,8 +184,8 @@ class DossierTableModel(QAbstractTableModel):
         if first > last:
             return
         at = (at or datetime.now()).replace(second=0, microsecond=0)
-        near = service.near_due_days()
-        calendar = self._calendar or service.work_calendar()
+        near = dossier_timing.near_due_days()
+        calendar = self._calendar or dossier_timing.work_calendar()
         for i in range(first, last + 1):
             r = self.row(i)
             if r.received_at is not None:
@@ -233,14 +234,14 @@ class DossierTableModel(QAbstractTableModel):
             return int((Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignVCenter).value)
         return None
 
-    def _text(self, r: service.ListRow, key: str) -> str:
+    def _text(self, r: dossier_listing.ListRow, key: str) -> str:
         if r.received_at is None:
             return "(đã xóa)" if key == "code" else ""
         if key in ("received_at", "due_at", "closed_at"):
             value = r.timer.due_at if key == "due_at" and r.timer is not None else getattr(r, key)
             return ui_moment(value)
         if key == "channel":
-            return service.CHANNEL_LABELS.get(r.channel, r.channel)
+            return dossier_timing.CHANNEL_LABELS.get(r.channel, r.channel)
         if key == "state":
             label = state_label(r.timer.state) if r.timer is not None else ""
             return label + (" (đã rút)" if r.withdrawn else "")
@@ -250,7 +251,7 @@ class DossierTableModel(QAbstractTableModel):
             if r.timer.finished:
                 days = r.timer.days_late
                 return f"trễ {days} ngày làm việc" if days else ""
-            return remaining_text(r.timer, self._calendar or service.work_calendar())
+            return remaining_text(r.timer, self._calendar or dossier_timing.work_calendar())
         return str(getattr(r, key) or "")
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -261,7 +262,7 @@ class DossierTableModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.reload()
 
-    def export_rows(self, rows: list[service.ListRow]) -> tuple[list[str], list[list[Any]]]:
+    def export_rows(self, rows: list[dossier_listing.ListRow]) -> tuple[list[str], list[list[Any]]]:
         """Headers and raw values (dates stay dates) for "Xuất Excel"."""
         headers = [title for _, title, _ in COLUMNS]
         out = []
@@ -369,5 +370,6 @@ def _narrows(old: list[str], new: list[str]) -> bool:
     return all(any(o in n for n in new) for o in old)
 
 
-def _gone(dossier_id: int) -> service.ListRow:
-    return service.ListRow(dossier_id, "", "", "", "", "", None, None, None, None, None, None, None, None, "", False)
+def _gone(dossier_id: int) -> dossier_listing.ListRow:
+    return dossier_listing.ListRow(dossier_id, "", "", "", "", "", None, None, None, None, None, None, None, None,
+                                   "", False)

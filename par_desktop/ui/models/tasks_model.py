@@ -10,10 +10,10 @@ from datetime import date
 
 from par_desktop.domain.text import ui_date
 from par_desktop.services import steps as step_service
-from par_desktop.services import tasks as task_service
+from par_desktop.services.tasks import status as task_statuses
+from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.status_style import state_background, state_color
 from par_desktop.ui.widgets.table import Column, RowTableModel, number_column, state_column
-
 
 # Step statuses in the one colour language: waiting = grey, in progress = blue, late = red, done = green.
 STEP_STATE = {"waiting": "not_started", "in_progress": "in_progress", "overdue": "overdue",
@@ -21,10 +21,10 @@ STEP_STATE = {"waiting": "not_started", "in_progress": "in_progress", "overdue":
 
 
 def units_text(names: tuple[str, ...], all_text: str) -> str:
-    return all_text if names == (task_service.ALL,) else "; ".join(names)
+    return all_text if names == (task_views.ALL,) else "; ".join(names)
 
 
-def remaining_text(view: task_service.TaskView, today: date) -> str:
+def remaining_text(view: task_views.TaskView, today: date) -> str:
     """"còn 11 ngày" / "quá hạn 3 ngày" / "đến hạn hôm nay" for open tasks; "" when done or undated."""
     if not view.is_open or view.next_due is None:
         return ""
@@ -39,7 +39,7 @@ def task_columns(today_of) -> list[Column]:
     overdue_colour = lambda v: state_color(v.status) if v.status in ("overdue", "at_risk") else None  # noqa: E731
     return [
         Column("Mục", lambda v: v.ref, width=64, tooltip=lambda v: " › ".join(
-            t for t in (v.section_title, v.subsection_title) if t) or task_service.KIND_LABELS.get(v.kind, "")),
+            t for t in (v.section_title, v.subsection_title) if t) or task_statuses.KIND_LABELS.get(v.kind, "")),
         state_column("Trạng thái", lambda v: v.status, width=140),
         Column("Nội dung nhiệm vụ", lambda v: v.content, width=330, tooltip=lambda v: v.content),
         Column("Đơn vị chủ trì", lambda v: units_text(v.lead_units, "Các phòng, đơn vị"), width=190),
@@ -49,7 +49,7 @@ def task_columns(today_of) -> list[Column]:
                searchable=False),
         number_column("Tiến độ (%)", lambda v: v.progress_percent, width=78),
         Column("Thời gian hoàn thành", lambda v: v.deadline_text, width=150),
-        Column("Định kỳ", lambda v: task_service.RECURRENCE_LABELS[v.recurrence], width=90),
+        Column("Định kỳ", lambda v: task_statuses.RECURRENCE_LABELS[v.recurrence], width=90),
         Column("Đơn vị phối hợp", lambda v: units_text(v.coordinating_units, "Các phòng, đơn vị liên quan"),
                width=170),
     ]
@@ -121,9 +121,9 @@ class UnitSummaryModel(RowTableModel):
 
     def __init__(self, parent=None):
         columns = [Column("Đơn vị", lambda s: s.unit_name, width=240)]
-        for status in task_service.STATUSES:
+        for status in task_statuses.STATUSES:
             columns.append(number_column(
-                task_service.STATUS_LABELS[status], lambda s, st=status: getattr(s, st),
+                task_statuses.STATUS_LABELS[status], lambda s, st=status: getattr(s, st),
                 foreground=lambda s, st=status: state_color(st) if getattr(s, st) else None))
         columns.append(number_column("Tổng", lambda s: s.total, width=70))
         super().__init__(columns, key=lambda s: s.unit_id, parent=parent)

@@ -341,7 +341,7 @@ class DocumentsPage(QWidget):
         from par_desktop.db.connection import translated_errors
         from par_desktop.services import register
         from par_desktop.services.org import units
-        from par_desktop.services.tasks import years
+        from par_desktop.services.tasks.views import years
 
         with translated_errors():
             unit_list = units()

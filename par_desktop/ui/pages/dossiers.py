@@ -22,10 +22,16 @@ from PySide6.QtWidgets import (
     QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
+from par_desktop.db.models import Dossier
 from par_desktop.domain.text import ui_moment, unit_key, vn_number
 from par_desktop.errors import InvalidInput, PermissionDenied
-from par_desktop.services import dossiers as service
 from par_desktop.services import org, procedures
+from par_desktop.services.dossiers import due_lists, explanations, handovers
+from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services.dossiers import importing as dossier_import
+from par_desktop.services.dossiers import listing as dossier_listing
+from par_desktop.services.dossiers import pauses as dossier_pauses
+from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.dossier_dialogs import (
     DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog, MomentDialog,
@@ -136,7 +142,7 @@ class DossierDetail(QWidget):
         if dossier_id != self.dossier_id and self.page.detail_scroll is not None:
             self.page.detail_scroll.verticalScrollBar().setValue(0)
         self.dossier_id = dossier_id
-        d = service.Dossier.get_or_none(service.Dossier.id == dossier_id) if dossier_id is not None else None
+        d = Dossier.get_or_none(Dossier.id == dossier_id) if dossier_id is not None else None
         visible = d is not None
         for widget in (self.badge, self.remaining, self.timeline, self.explanation_box):
             widget.setVisible(visible)
@@ -147,7 +153,7 @@ class DossierDetail(QWidget):
             self.title.setText("Chọn một hồ sơ để xem chi tiết")
             return
         calendar = self.page.ctx.calendar()
-        timer = service.timer_of(d, calendar=calendar)
+        timer = dossier_timing.timer_of(d, calendar=calendar)
         self.title.setText(f"Hồ sơ {d.code}")
         self.badge.setText(state_label(timer.state) + (" · đã rút" if d.withdrawn else ""))
         self.badge.setStyleSheet(badge_stylesheet(timer.state))
@@ -157,9 +163,9 @@ class DossierDetail(QWidget):
             self.remaining.setText(f"trễ {timer.days_late} ngày làm việc" if timer.days_late else "")
         else:
             self.remaining.setText(remaining_text(timer, calendar))
-        holder = service.holder_unit(d)
+        holder = handovers.holder_unit(d)
         values = {"procedure": d.procedure_name, "applicant": d.applicant,
-                  "channel": service.CHANNEL_LABELS.get(d.channel, d.channel), "received": ui_moment(d.received_at),
+                  "channel": dossier_timing.CHANNEL_LABELS.get(d.channel, d.channel), "received": ui_moment(d.received_at),
                   "start": ui_moment(d.start_at),
                   "due": ui_moment(timer.due_at) + (" (theo phần mềm một cửa)" if d.due_from_source else ""),
                   "result": ui_moment(d.result_at) + (" — chưa kết thúc, vẫn tính giờ" if d.result_at and not d.closed_at
@@ -168,7 +174,7 @@ class DossierDetail(QWidget):
                   "holder": holder.name if holder else "", "status": d.status_text}
         for key, text in values.items():
             self.labels[key].setText(text)
-        for event in service.timeline(d.id):
+        for event in handovers.timeline(d.id):
             self.timeline.addItem(f"{TIMELINE_ICONS.get(event.kind, '•')} {ui_moment(event.moment)}  {event.text}")
         from par_desktop.services.control_slip import control_slip
 
@@ -177,7 +183,7 @@ class DossierDetail(QWidget):
             self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(
                 f"{line.transfer.step_name or line.transfer.giver} ({line.transfer.giver}, {line.label.lower()})"
                 for line in late_steps))
-        explanation = service.explanation_of(d.id)
+        explanation = explanations.explanation_of(d.id)
         self.explanation_version = explanation.version if explanation else None
         self.editor.show_explanation(explanation)
         self.explanation_box.setVisible(timer.overdue or explanation is not None)
@@ -191,7 +197,8 @@ class DossierDetail(QWidget):
         if self.dossier_id is None:
             return
         try:
-            service.set_explanation(self.page.ctx.actor, self.dossier_id, expected_version=self.explanation_version,
+            explanations.set_explanation(self.page.ctx.actor, self.dossier_id,
+                                         expected_version=self.explanation_version,
                                     **self.editor.values())
         except Exception as exc:  # noqa: BLE001 — shown to the clerk (conflicts offer reload/overwrite)
             choice = show_error(self, exc)
@@ -344,7 +351,7 @@ class DossiersPage(QWidget):
         dialog = DossierDialog(parent=self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             try:
-                d = service.create_dossier(self.ctx.actor, **dialog.values())
+                d = dossier_editing.create_dossier(self.ctx.actor, **dialog.values())
             except Exception as exc:  # noqa: BLE001
                 show_error(self, exc)
                 continue
@@ -356,7 +363,7 @@ class DossiersPage(QWidget):
         row = self._current_row()
         if row is None or not self._allowed("dossiers"):
             return
-        d = service.Dossier.get_or_none(service.Dossier.id == row.id)
+        d = Dossier.get_or_none(Dossier.id == row.id)
         if d is None:
             return
         dialog = DossierDialog(d, parent=self)
@@ -364,7 +371,7 @@ class DossiersPage(QWidget):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
             try:
-                service.update_dossier(self.ctx.actor, d.id, version, **values)
+                dossier_editing.update_dossier(self.ctx.actor, d.id, version, **values)
             except Exception as exc:  # noqa: BLE001
                 choice = show_error(self, exc)
                 if choice == "overwrite":
@@ -383,7 +390,8 @@ class DossiersPage(QWidget):
             return
         dialog = MomentDialog("Tạm dừng hồ sơ (chờ bổ sung)", "Tạm dừng từ", with_reason=True, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: service.pause_dossier(self.ctx.actor, row.id, dialog.value(), dialog.reason.text()))
+            self._write(lambda: dossier_pauses.pause_dossier(self.ctx.actor, row.id, dialog.value(),
+                                                             dialog.reason.text()))
 
     def resume_current(self) -> None:
         row = self._current_row()
@@ -391,7 +399,7 @@ class DossiersPage(QWidget):
             return
         dialog = MomentDialog("Tiếp tục xử lý hồ sơ", "Tiếp tục từ", parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: service.resume_dossier(self.ctx.actor, row.id, dialog.value()))
+            self._write(lambda: dossier_pauses.resume_dossier(self.ctx.actor, row.id, dialog.value()))
 
     def handover_current(self) -> None:
         row = self._current_row()
@@ -399,7 +407,7 @@ class DossiersPage(QWidget):
             return
         dialog = HandoverDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: service.add_handover(self.ctx.actor, row.id, **dialog.values()))
+            self._write(lambda: handovers.add_handover(self.ctx.actor, row.id, **dialog.values()))
 
     def start_import(self) -> None:
         from par_desktop.ui.export import ask_open_paths
@@ -426,7 +434,7 @@ class DossiersPage(QWidget):
                 names: dict[str, str] = {}
                 for path in paths:
                     try:
-                        for name in service.unknown_unit_names(path):
+                        for name in dossier_import.unknown_unit_names(path):
                             names.setdefault(unit_key(name), name)
                     except InvalidInput:
                         pass   # the import itself reports what is wrong with the file
@@ -451,8 +459,8 @@ class DossiersPage(QWidget):
                     progress.report(done, total, prefix + text)
 
                 try:
-                    results.append((path, service.import_dossiers(actor, path, skip_invalid=skip_invalid,
-                                                                  progress=report, unit_choices=unit_choices), None))
+                    results.append((path, dossier_import.import_dossiers(
+                        actor, path, skip_invalid=skip_invalid, progress=report, unit_choices=unit_choices), None))
                 except InvalidInput as exc:
                     results.append((path, None, exc))
             return results
@@ -509,13 +517,13 @@ class DossiersPage(QWidget):
 
     def startup_notices(self) -> list[str]:
         """Dossiers overdue or near their due moment today, said once after start-up."""
-        summary = service.due_summary()
+        summary = due_lists.due_summary()
         notices = []
         if summary.overdue:
             notices.append(f"{vn_number(summary.overdue)} hồ sơ TTHC đang quá hạn (Hồ sơ TTHC → lọc «Quá hạn»).")
         if summary.near_due:
             notices.append(f"{vn_number(summary.near_due)} hồ sơ TTHC sắp đến hạn (còn dưới "
-                           f"{service.near_due_days():g} ngày làm việc).")
+                           f"{dossier_timing.near_due_days():g} ngày làm việc).")
         if summary.due_today:
             notices.append(f"{vn_number(summary.due_today)} hồ sơ TTHC đến hạn trong hôm nay.")
         return notices
@@ -543,10 +551,10 @@ class DossiersPage(QWidget):
             self._options_loaded = True
             self.filters.remember(self.ctx, "dossiers")
 
-    def _query(self) -> service.DossierQuery:
+    def _query(self) -> dossier_listing.DossierQuery:
         state, unit, field = (self.filters.value(k) for k in ("state", "unit", "field"))
         first, last = self.received_range.span()
-        return service.DossierQuery(search=self.filters.text(), state=None if state is ALL else state,
+        return dossier_listing.DossierQuery(search=self.filters.text(), state=None if state is ALL else state,
                                     unit_id=None if unit is ALL else unit, field=None if field is ALL else field,
                                     received_from=first, received_to=last)
 
@@ -586,7 +594,7 @@ class DossiersPage(QWidget):
                 self.filters.set_debounce(MEMORY_SEARCH_DEBOUNCE_MS)
 
         # A failed load (logged) leaves the search in SQL, which still works: nothing to tell the clerk.
-        run_in_background(service.search_texts, loaded)
+        run_in_background(dossier_listing.search_texts, loaded)
 
     def _filters_changed(self, *_args) -> None:
         self._query_timer.start()
@@ -598,7 +606,7 @@ class DossiersPage(QWidget):
             self.model.set_query(query)
             self.detail.show_dossier(None)
 
-    def _current_row(self) -> service.ListRow | None:
+    def _current_row(self) -> dossier_listing.ListRow | None:
         index = self.table.currentIndex()
         if not index.isValid() or index.row() >= self.model.rowCount():
             return None

@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import ui_date, vn_number
 from par_desktop.errors import InvalidInput, UserError
-from par_desktop.services import tasks as task_service
+from par_desktop.services.tasks import editing as task_editing
+from par_desktop.services.tasks import obligations, plan_import
+from par_desktop.services.tasks import status as task_statuses
+from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import (
     RELOAD_CODE, DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, date_edit,
@@ -34,8 +37,8 @@ from par_desktop.ui.models.tasks_model import (
 )
 from par_desktop.ui.status_style import badge_stylesheet
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
-from par_desktop.ui.widgets.table import DataTableView
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.table import DataTableView
 
 PLAN_FILES = "Kế hoạch (*.docx *.xlsx)"
 
@@ -65,7 +68,7 @@ class DueRange(QWidget):
         self.last.setDate(to_qdate(last))
         self.check.setChecked(True)
 
-    def accepts(self, view: task_service.TaskView) -> bool:
+    def accepts(self, view: task_views.TaskView) -> bool:
         if not self.check.isChecked():
             return True
         due = view.next_due or view.due_date
@@ -78,7 +81,7 @@ class TaskDetailPanel(QWidget):
     def __init__(self, page: TasksPage):
         super().__init__(page)
         self.page = page
-        self.detail: task_service.TaskDetail | None = None
+        self.detail: task_views.TaskDetail | None = None
         self.setObjectName("taskDetail")
         self.title = QLabel("Chọn một nhiệm vụ để xem chi tiết")
         self.title.setObjectName("taskTitle")
@@ -185,10 +188,10 @@ class TaskDetailPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         self.show_detail(None)
 
-    def current(self) -> task_service.TaskView | None:
+    def current(self) -> task_views.TaskView | None:
         return self.detail.task if self.detail else None
 
-    def show_detail(self, detail: task_service.TaskDetail | None) -> None:
+    def show_detail(self, detail: task_views.TaskDetail | None) -> None:
         self.detail = detail
         ctx = self.page.ctx
         self.facts.setVisible(detail is not None)
@@ -201,7 +204,7 @@ class TaskDetailPanel(QWidget):
             self.steps.model.set_processes(())
             return
         task = detail.task
-        self.title.setText(f"{task.ref} · {task_service.KIND_LABELS.get(task.kind, '')}")
+        self.title.setText(f"{task.ref} · {task_statuses.KIND_LABELS.get(task.kind, '')}")
         self.badge.setText(task.status_label)
         self.badge.setStyleSheet(badge_stylesheet(task.status))
         self.badge.show()
@@ -219,7 +222,7 @@ class TaskDetailPanel(QWidget):
         if task.completed_on:
             due += f"; hoàn thành {ui_date(task.completed_on)}"
         self.due_label.setText(due)
-        self.recurrence_label.setText(task_service.RECURRENCE_LABELS[task.recurrence] or "Không")
+        self.recurrence_label.setText(task_statuses.RECURRENCE_LABELS[task.recurrence] or "Không")
         self.progress.setValue(task.progress_percent)
         self.note_label.setText(task.note or "—")
         self.reports.set_rows(detail.reports)
@@ -258,7 +261,7 @@ class TaskDetailPanel(QWidget):
         if item is None:
             return None
         try:
-            return task_service.attachment_content(item.data(Qt.ItemDataRole.UserRole))
+            return task_views.attachment_content(item.data(Qt.ItemDataRole.UserRole))
         except UserError as exc:
             show_error(self, exc)
             return None
@@ -294,7 +297,7 @@ class TasksPage(QWidget):
         self.ctx = ctx
         self._today = today
         self._loaded_unit: int | None = None
-        self._views: list[task_service.TaskView] = []
+        self._views: list[task_views.TaskView] = []
         self.operation = None
 
         self.model = TaskTableModel(self.today)
@@ -303,13 +306,13 @@ class TasksPage(QWidget):
         self.filter_bar = FilterBar(placeholder="Tìm nhiệm vụ (nội dung, mục, đơn vị…; có dấu hoặc không dấu)")
         self.filter_bar.add_combo("unit", "Đơn vị", [], lambda _v, _u: True)
         self.filter_bar.add_combo("status", "Trạng thái",
-                                  [(task_service.STATUS_LABELS[s], s) for s in task_service.STATUSES],
+                                  [(task_statuses.STATUS_LABELS[s], s) for s in task_statuses.STATUSES],
                                   lambda v, s: v.status == s)
         self.filter_bar.add_combo("recurrence", "Định kỳ",
                                   [("Không định kỳ", "none")] + [(label, key) for key, label in
-                                                                  task_service.RECURRENCE_LABELS.items() if key],
+                                                                  task_statuses.RECURRENCE_LABELS.items() if key],
                                   lambda v, r: (v.recurrence is None) if r == "none" else v.recurrence == r)
-        self.filter_bar.add_combo("kind", "Loại", [(label, key) for key, label in task_service.KIND_LABELS.items()],
+        self.filter_bar.add_combo("kind", "Loại", [(label, key) for key, label in task_statuses.KIND_LABELS.items()],
                                   lambda v, k: v.kind == k)
         self.filter_bar.add_combo("year", "Năm", [], lambda v, y: v.year == y)
         self.filter_bar.add_combo("plan", "Kế hoạch", [], lambda v, plan_id: v.plan_id == plan_id)
@@ -401,10 +404,10 @@ class TasksPage(QWidget):
         today = self.today()
         with translated_errors():
             units = org.units()
-            years = task_service.years()
-            plans = task_service.list_plans()
-            self._views = task_service.list_tasks(task_service.TaskFilters(unit_id=unit_id, unit_role="lead"), today)
-            summary = task_service.summary_by_unit(today)
+            years = task_views.years()
+            plans = task_views.list_plans()
+            self._views = task_views.list_tasks(task_views.TaskFilters(unit_id=unit_id, unit_role="lead"), today)
+            summary = task_views.summary_by_unit(today)
         self._loaded_unit = unit_id
         self.filter_bar.set_options("unit", [(u.name, u.id) for u in units])
         self.filter_bar.set_options("year", [(str(y), y) for y in years])
@@ -431,7 +434,7 @@ class TasksPage(QWidget):
             self.detail.show_detail(None)
             return
         try:
-            self.detail.show_detail(task_service.task_detail(task_id, self.today()))
+            self.detail.show_detail(task_views.task_detail(task_id, self.today()))
         except UserError:
             self.detail.show_detail(None)
 
@@ -452,7 +455,7 @@ class TasksPage(QWidget):
         self.filter_bar.set_text(text)
 
     def startup_notices(self) -> list[str]:
-        return task_service.startup_notice_lines(self.today())
+        return task_views.startup_notice_lines(self.today())
 
     def navigate_to(self, payload) -> None:
         """From the dashboard: {"status": …, "unit_id": …, "due_within": days, "task_id": …}."""
@@ -482,7 +485,7 @@ class TasksPage(QWidget):
         if view is None or not self.ctx.can("tasks"):
             return
         try:
-            fresh = task_service.get_task(view.id, self.today())
+            fresh = task_views.get_task(view.id, self.today())
         except UserError as exc:
             show_error(self, exc)
             self.refresh()
@@ -497,7 +500,7 @@ class TasksPage(QWidget):
         if view is None or not self.ctx.can("progress"):
             return
         try:
-            detail = task_service.task_detail(view.id, self.today())
+            detail = task_views.task_detail(view.id, self.today())
         except UserError as exc:
             show_error(self, exc)
             return
@@ -514,7 +517,7 @@ class TasksPage(QWidget):
                           yes="Xóa", no="Không xóa"):
             return
         try:
-            task_service.delete_task(self.ctx.actor, view.id, view.version)
+            task_editing.delete_task(self.ctx.actor, view.id, view.version)
         except UserError as exc:
             show_error(self, exc)
             return
@@ -546,7 +549,7 @@ class TasksPage(QWidget):
         self.refresh()
 
     def create_obligations(self) -> None:
-        plans = task_service.plans()
+        plans = task_views.plans()
         if not plans:
             show_message(self, "Nhiệm vụ định kỳ", "Chưa có kế hoạch nào: hãy nhập kế hoạch trước (Ctrl+I).")
             return
@@ -558,7 +561,7 @@ class TasksPage(QWidget):
                 return
             plan = plans[labels.index(chosen)]
         try:
-            ids = task_service.create_plan_obligations(self.ctx.actor, plan.id)
+            ids = obligations.create_plan_obligations(self.ctx.actor, plan.id)
         except UserError as exc:
             show_error(self, exc)
             return
@@ -585,7 +588,7 @@ class TasksPage(QWidget):
         if not paths or not self.ctx.can("import"):
             return
         path = Path(paths[0])
-        self.operation = run_operation(self, "Đọc tệp kế hoạch", lambda _progress: task_service.read_plan_file(path),
+        self.operation = run_operation(self, "Đọc tệp kế hoạch", lambda _progress: plan_import.read_plan_file(path),
                                        lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
@@ -599,7 +602,7 @@ class TasksPage(QWidget):
         self.operation = run_operation(self, "Nhập kế hoạch", work, lambda result: self._imported(result, path),
                                        cancellable=False)
 
-    def _imported(self, result: task_service.ImportResult, path: Path) -> None:
+    def _imported(self, result: plan_import.ImportResult, path: Path) -> None:
         from par_desktop.ui.dialogs.task_dialogs import plan_import_summary
 
         self.ctx.notify_changed()

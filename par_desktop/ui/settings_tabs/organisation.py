@@ -3,7 +3,7 @@
 Names are dated because they change (the 2025 merger of Bắc Giang into Bắc Ninh and of the labour
 ministry into Home Affairs): a document uses the names in force on its date. Signers too have dates.
 General settings are those declared in ``services.settings.DEFAULTS``; office hours go through
-``services.calendar.set_office_hours`` so the open dossiers' due moments follow.
+``services.calendar_changes.set_office_hours`` so the open dossiers' due moments follow.
 """
 
 from __future__ import annotations
@@ -424,7 +424,7 @@ class OrganisationTab(QWidget):
         hours = {"office_hours.opens", "office_hours.closes"}
         try:
             if hours & changed.keys():
-                from par_desktop.services.calendar import set_office_hours
+                from par_desktop.services.calendar_changes import set_office_hours
 
                 opens, closes = (time.fromisoformat(values[k]) for k in ("office_hours.opens", "office_hours.closes"))
                 set_office_hours(self.ctx.actor, opens, closes)
