@@ -341,5 +341,6 @@ def test_an_export_naming_unknown_units_and_procedures(demo_db, qtbot, tmp_path)
     text = page.summary_dialog.findChild(type(page.count_label), "importSummaryText").text()
     assert "cần bổ sung thời hạn" in text and "9.999001" in text and "Tổ Một cửa liên thông" in text
     page.summary_dialog.grab().save(str(tmp_path / "import-summary.png"))
+    page.summary_dialog.close()
     assert dossier_timing.dossier_by_code("MAP-1").unit_id == ncc.id
     assert Unit.get_or_none(Unit.name == "Tổ Một cửa liên thông") is not None
