@@ -10,6 +10,7 @@ Windows message box naming that log.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
@@ -70,11 +71,33 @@ def _message_box(text: str) -> None:
         ctypes.windll.user32.MessageBoxW(None, text, TITLE, 0x10)  # MB_ICONERROR
 
 
+def unloadable(libraries: list[Path]) -> list[tuple[Path, str]]:
+    """The shared libraries among ``libraries`` that the system refuses to load, with its reason.
+
+    Every folder holding one is put on the DLL search path first (as a wheel's ``__init__`` does at
+    import time, e.g. psycopg2's ``psycopg2_binary.libs``), so what fails is a file missing from the
+    bundle or one that cannot run here, not a file loaded out of its usual order."""
+    import ctypes
+
+    if hasattr(os, "add_dll_directory"):
+        for folder in sorted({path.parent for path in libraries}):
+            os.add_dll_directory(str(folder))
+    failed = []
+    for path in libraries:
+        try:
+            ctypes.CDLL(str(path))
+        except OSError as exc:
+            failed.append((path, str(exc)))
+    return failed
+
+
 def bundle_check() -> int:
     """``par-desktop --bundle-check``: prove the bundle holds what the app loads lazily, then exit.
 
     Imports every ``par_desktop`` module and the Qt modules above, loads the Qt image plugins, finds the
-    data folders and the holiday names; prints one line per finding and ``ok``, or ``error: …`` and 1.
+    data folders and the holiday names, imports the PostgreSQL driver when the bundle has it, and on
+    Windows loads every DLL and extension of the bundle; prints one line per finding and ``ok``, or
+    ``error: …`` and 1 — a library that fails to load is an error, never "built without it".
     Support staff can run it on a clerk's machine; ``tests/bundle_smoke.py`` runs it after each build.
     """
     import importlib
@@ -112,8 +135,19 @@ def bundle_check() -> int:
         import psycopg2
 
         print(f"postgresql driver psycopg2 {psycopg2.__version__.split()[0]}")
-    except ImportError:
-        print("postgresql driver: none (SQLite only; build with pip install -e .[build,postgres])")
+    except ModuleNotFoundError as exc:
+        if exc.name != "psycopg2":   # the package is there but something it imports is not
+            problems.append(f"postgresql driver psycopg2: {type(exc).__name__}: {exc}")
+        else:
+            print("postgresql driver: none (SQLite only; build with pip install -e .[build,postgres])")
+    except ImportError as exc:      # e.g. "DLL load failed while importing _psycopg": libpq left out
+        problems.append(f"postgresql driver psycopg2: {type(exc).__name__}: {exc}")
+
+    if sys.platform == "win32":
+        libraries = sorted(p for p in base.rglob("*") if p.suffix.lower() in (".dll", ".pyd"))
+        failed = unloadable(libraries)
+        print(f"libraries {len(libraries)} loaded, {len(failed)} failed")
+        problems += [f"cannot load {path.relative_to(base)}: {reason}" for path, reason in failed]
 
     import holidays
 

@@ -14,6 +14,7 @@
 #define GuiExe "PAR Desktop.exe"
 #define CliExe "par-desktop.exe"
 #define BundleDir "..\dist\par-desktop"
+#define AppUserModelID "PAR.Desktop"
 #if !FileExists(SourcePath + BundleDir + "\" + CliExe)
   #error Build the bundle first: pyinstaller --noconfirm --clean build_installer.spec
 #endif
@@ -46,6 +47,13 @@ OutputBaseFilename=par-desktop-{#AppVersion}-setup
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
+; Signing (docs/windows-build.md): with a code-signing certificate, iscc is called with
+;   /DSignTool=parsign "/Sparsign=signtool sign /fd sha256 /tr <timestamp URL> /td sha256 /f <cert.pfx> /p <password> $f"
+; and signs the installer and its uninstaller; without it the build is unsigned, as before.
+#ifdef SignTool
+SignTool={#SignTool}
+SignedUninstaller=yes
+#endif
 
 [Languages]
 #if FileExists(CompilerPath + "Languages\Unofficial\Vietnamese.isl")
@@ -74,8 +82,10 @@ Type: filesandordirs; Name: "{app}\_internal"
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
-Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"
-Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; Tasks: desktopicon
+; The AppUserModelID the app sets at start (par_desktop.app.APP_USER_MODEL_ID): a pinned shortcut and the
+; running window share one taskbar button.
+Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; AppUserModelID: "{#AppUserModelID}"
+Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#GuiExe}"; WorkingDir: "{app}"; AppUserModelID: "{#AppUserModelID}"; Tasks: desktopicon
 
 [Run]
 ; The variable is set for the processes started after this installer, so the first start is told directly.

@@ -42,10 +42,58 @@ def make_application():
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    use_light_scheme(app)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setWindowIcon(app_icon())
     _route_qt_messages()
     return app
+
+
+def light_palette():
+    """Fusion's light palette, built from its colours rather than asked of the style: on Qt 6.5+ the
+    style answers with its dark palette when Windows is in dark mode."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+
+    window, text, base = QColor(239, 239, 239), QColor(Qt.GlobalColor.black), QColor(Qt.GlobalColor.white)
+    light, mid, dark = window.lighter(150), window.darker(130), window.darker(150)
+    palette = QPalette(text, window, light, dark, mid, text, base)
+    palette.setColor(QPalette.ColorRole.Midlight, mid.lighter(110))
+    palette.setColor(QPalette.ColorRole.Button, window)
+    palette.setColor(QPalette.ColorRole.Shadow, dark.darker(135))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(Qt.GlobalColor.white))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor(247, 247, 247))
+    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor(255, 255, 220))
+    palette.setColor(QPalette.ColorRole.ToolTipText, text)
+    palette.setColor(QPalette.ColorRole.Link, QColor(0, 0, 255))
+    palette.setColor(QPalette.ColorRole.LinkVisited, QColor(255, 0, 255))
+    placeholder = QColor(text)
+    placeholder.setAlpha(128)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, placeholder)
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(disabled, role, QColor(190, 190, 190))
+    palette.setColor(disabled, QPalette.ColorRole.Base, window)
+    palette.setColor(disabled, QPalette.ColorRole.Dark, QColor(209, 209, 209).darker(110))
+    palette.setColor(disabled, QPalette.ColorRole.Shadow, dark.darker(135).lighter(150))
+    roles = [QPalette.ColorRole.Highlight] + ([QPalette.ColorRole.Accent] if hasattr(QPalette.ColorRole, "Accent") else [])
+    for role in roles:
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            palette.setColor(group, role, QColor(48, 140, 198))
+        palette.setColor(disabled, role, QColor(145, 145, 145))
+    return palette
+
+
+def use_light_scheme(app) -> None:
+    """The screens are drawn light: the top bar, navigation, tables and status colours are fixed light
+    colours. In Windows' dark mode Fusion would switch to white text, white on those white surfaces;
+    the application keeps the light scheme whatever the system's."""
+    from PySide6.QtCore import Qt
+
+    hints = app.styleHints()
+    if hasattr(hints, "setColorScheme"):    # Qt 6.8+: also light title bars and native parts
+        hints.setColorScheme(Qt.ColorScheme.Light)
+    app.setPalette(light_palette())
 
 
 def _route_qt_messages() -> None:
@@ -151,16 +199,18 @@ def _offer_new_database(location: str) -> bool:
                       yes="Tạo mới", no="Thoát")
 
 
-def _sign_in(location: str, user: str | None, screenshot: str | None, trusted_user: bool):
-    """The acting user: the login dialog (None = cancelled), or ``user`` without a password for a
-    screenshot run or the demo (``trusted_user``) — never for an ordinary start."""
-    from par_desktop.services import session
+def _sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
+    """The acting account (None = the clerk closed the sign-in dialog): ``cli.accounts.gui_actor`` when
+    it can tell without asking — a named demo account on a demo database, a screenshot run with its
+    password — else the sign-in dialog."""
+    from par_desktop.cli.accounts import gui_actor
 
-    if screenshot is None and not trusted_user:
-        from par_desktop.ui.login_dialog import sign_in
+    actor = gui_actor(user, screenshot=screenshot is not None, demo_requested=demo)
+    if actor is not None:
+        return actor
+    from par_desktop.ui.login_dialog import sign_in
 
-        return sign_in(None, location)
-    return session.cli_actor(user)
+    return sign_in(None, location)
 
 
 def _start_presence(actor):
@@ -222,10 +272,11 @@ def _save_screenshot(window, path: str) -> int:
 
 
 def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
-            trusted_user: bool = False, page: str | None = None) -> int:
+            demo: bool = False, page: str | None = None) -> int:
     """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
 
-    ``user`` acts without a password only with ``screenshot`` or ``trusted_user`` (the demo)."""
+    ``user`` acts without a password only on a database created by ``init --demo`` (``demo``: the
+    newcomer's ``demo-gui``, or a screenshot run); a screenshot of another database needs its password."""
     from par_desktop.logs import setup_logging
 
     setup_logging()
@@ -252,7 +303,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
                     open_database(location, create=True)
                 else:
                     raise
-            actor = _sign_in(location, user, screenshot, trusted_user)
+            actor = _sign_in(location, user, screenshot, demo)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:

@@ -54,6 +54,8 @@ class Bundle:
         self.exe = folder / f"par-desktop{SUFFIX}"
         self.env = {k: v for k, v in os.environ.items() if k != "PAR_DESKTOP_DB"}
         self.env["QT_QPA_PLATFORM"] = "offscreen"
+        # the smoke test works on a demo database: its Office clerk signs the commands that change data
+        self.env.update(PAR_DESKTOP_USER="vanphong", PAR_DESKTOP_PASSWORD="demo1234")
         for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "APPDATA",
                     "LOCALAPPDATA"):
             self.env[var] = str(home / var.lower())

@@ -97,7 +97,7 @@ def demo_template(tmp_path_factory):
     from par_desktop.services.session import SYSTEM
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    open_database(str(path), create=True)
+    open_database(str(path), create=True, demo=True)   # as `init --demo` makes it
     demo.fill_demo(SYSTEM, dossier_count=1500, seed=2024)
     _close_bound_database()
     return path
@@ -115,13 +115,35 @@ def demo_db(demo_template, tmp_path):
     _close_bound_database()
 
 
+# ---- Accounts on the command line (CLI.md) -----------------------------------------------------------
+# On a database that has accounts (the demo has quantri, vanphong, ncc, lanhdao — all DEMO_PASSWORD) a
+# command that changes data needs an account and its password. The convention for tests:
+#     cli("import", "dossiers", f, db=demo_db, user="vanphong")      # the Office clerk, demo password
+#     cli("user", "add", ..., db=db, user="quantri", password=PW)     # any other account
+# which sets PAR_DESKTOP_USER / PAR_DESKTOP_PASSWORD for that one process (never --user on the command
+# line, so a password never has to be spelled in argv). Commands that only read, and every command on a
+# database with no account yet (a fresh `init`), need no user.
+DEMO_PASSWORD = "demo1234"
+DEMO_ADMIN, DEMO_OFFICE, DEMO_UNIT, DEMO_LEADER = "quantri", "vanphong", "ncc", "lanhdao"
+
+
+def account_env(user: str | None, password: str | None = None) -> dict[str, str]:
+    """The environment that signs a command-line process in as ``user`` (demo password by default)."""
+    if user is None:
+        return {}
+    return {"PAR_DESKTOP_USER": user, "PAR_DESKTOP_PASSWORD": DEMO_PASSWORD if password is None else password}
+
+
 def run_cli(*args: str, db: Path | str | None = None, timeout: float = 120, env: dict | None = None,
-            input: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m par_desktop`` as a clerk's scheduled job would: a separate process."""
+            input: str | None = None, user: str | None = None,
+            password: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m par_desktop`` as a clerk's scheduled job would: a separate process, signed in as
+    ``user`` (with ``password``, default the demo one) when given."""
     cmd = [sys.executable, "-m", "par_desktop"]
     if db is not None:
         cmd += ["--db", str(db)]
-    full_env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
+    inherited = {k: v for k, v in os.environ.items() if k not in ("PAR_DESKTOP_USER", "PAR_DESKTOP_PASSWORD")}
+    full_env = dict(inherited, QT_QPA_PLATFORM="offscreen", **account_env(user, password), **(env or {}))
     return subprocess.run([*cmd, *args], capture_output=True, text=True, timeout=timeout, env=full_env,
                           cwd=REPO, input=input)
 

@@ -8,8 +8,9 @@ and produce is checked against the files really on disk.
 from __future__ import annotations
 
 import ast
-import re
 import os
+import re
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -157,12 +158,13 @@ def test_windows_version_resource_carries_the_package_version(spec, tmp_path, mo
     version = next(node.value.value for node in ast.parse((REPO / "par_desktop" / "__init__.py").read_text()).body
                    if isinstance(node, ast.Assign) and node.targets[0].id == "__version__")
     assert spec["VERSION"] == version
+    import PyInstaller.compat
+
     try:
         import pefile  # noqa: F401
     except ImportError:
-        import PyInstaller.compat
-
         monkeypatch.setitem(sys.modules, "pefile", types.ModuleType("pefile"))
+    if not hasattr(PyInstaller.compat, "win32api"):     # defined on Windows only
         monkeypatch.setattr(PyInstaller.compat, "win32api", None, raising=False)
     monkeypatch.delitem(sys.modules, "PyInstaller.utils.win32.versioninfo", raising=False)
     from PyInstaller.utils.win32 import versioninfo
@@ -192,5 +194,169 @@ def test_installer_script_agrees_with_the_spec_and_the_app(spec):
     assert (REPO / "installer" / icon.replace("\\", "/")).resolve() == Path(spec["ICON"]).resolve()
     assert f"EnvName = '{ENV_VAR}';" in iss and f"DefaultFileName = '{DEFAULT_FILENAME}';" in iss
     assert "PrivilegesRequired=admin" in iss and r"DefaultDirName={autopf}\{#AppName}" in iss
+    from par_desktop.app import APP_USER_MODEL_ID
+
+    assert defines["AppUserModelID"] == APP_USER_MODEL_ID        # one taskbar button for shortcut and window
+    shortcuts = [line for line in iss.split("[Icons]", 1)[1].split("\n[", 1)[0].splitlines() if line.startswith("Name:")]
+    assert len(shortcuts) == 2 and all('AppUserModelID: "{#AppUserModelID}"' in line for line in shortcuts)
+    setup = iss.split("[Setup]", 1)[1].split("\n[", 1)[0]
+    assert "#ifdef SignTool\nSignTool={#SignTool}\nSignedUninstaller=yes\n#endif" in setup   # signed when asked
     code = iss.split("[Code]", 1)[1].lower()
     assert len(re.findall(r"\bbegin\b", code)) == len(re.findall(r"\bend\b(?!\.)", code))
+
+
+# ---- the spec's collection logic on the Windows wheels ---------------------------------------------
+# The Windows bundle is built on Windows, but what the spec keeps of each wheel can be checked here: the
+# win_amd64 wheels of the binary packages the app imports are fetched once with
+# `pip download --platform win_amd64 --only-binary=:all:` (cached in tests/.cache/, gitignored; pip's
+# own cache makes a fresh clone quick) and their DLLs and extensions are given to the spec as
+# PyInstaller's Analysis would list them. PySide6-Addons (QtPdf, QtCharts; 150 MB) is left out.
+
+WINDOWS_WHEELS = ("psycopg2-binary", "PySide6-Essentials", "shiboken6", "pillow", "lxml", "argon2-cffi-bindings",
+                  "cffi", "python-calamine", "markupsafe")
+WHEEL_CACHE = REPO / "tests" / ".cache" / "wheels-win_amd64"
+# The plugin folders PyInstaller's Qt hooks collect for the Qt modules the app imports (and QtNetwork,
+# which QtGui's libraries link): PyInstaller/utils/hooks/qt/_modules_info.py.
+QT_PLUGIN_FOLDERS = {"accessiblebridge", "egldeviceintegrations", "generic", "iconengines", "imageformats",
+                     "platforms", "platforminputcontexts", "platformthemes", "xcbglintegrations", "styles",
+                     "printsupport", "networkaccess", "networkinformation", "tls"}
+
+
+def windows_wheels() -> list[Path]:
+    """The win_amd64 wheels of the versions installed here (downloaded on first use)."""
+    from importlib.metadata import version
+
+    wanted = [f"{name}=={version(name)}" for name in WINDOWS_WHEELS]
+    WHEEL_CACHE.mkdir(parents=True, exist_ok=True)
+    stamp = WHEEL_CACHE / "requirements.txt"
+    if not stamp.exists() or stamp.read_text() != "\n".join(wanted):
+        for old in WHEEL_CACHE.glob("*.whl"):
+            old.unlink()
+        proc = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--platform", "win_amd64",
+                               "--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp",
+                               "--no-deps", "-d", str(WHEEL_CACHE), *wanted],
+                              capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0:
+            reason = f"pip download of the win_amd64 wheels failed: {(proc.stderr or proc.stdout).strip()[-300:]}"
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(reason + " (CI must check the Windows bundle's contents)", pytrace=False)
+            pytest.skip(reason)
+        stamp.write_text("\n".join(wanted))
+    return sorted(WHEEL_CACHE.glob("*.whl"))
+
+
+def windows_toc(wheels: list[Path], root: Path, spec: dict) -> list[tuple[str, str, str]]:
+    """The binaries PyInstaller's Analysis would hand the spec on Windows: the extensions of the modules
+    the app imports (the Qt ones of launcher.QT_MODULES, nothing the spec excludes), the Qt plugins of
+    those modules, and every DLL (the spec's pruning keeps those something loads)."""
+    import zipfile
+
+    excluded = set(spec["QT_EXCLUDED"]) | set(spec["PY_EXCLUDED"])
+    qt_imported = set(spec["QT_MODULES"])
+    toc = []
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            for name in archive.namelist():
+                suffix = name.rsplit(".", 1)[-1].lower()
+                if suffix not in ("dll", "pyd"):
+                    continue
+                parts = name.split("/")
+                if parts[1:2] == ["plugins"] and parts[2] not in QT_PLUGIN_FOLDERS:
+                    continue
+                src = archive.extract(name, root)
+                if suffix == "dll":
+                    toc.append((name, src, "BINARY"))
+                    continue
+                module = name.split(".", 1)[0].replace("/", ".")
+                if module in excluded or any(module.startswith(e + ".") for e in excluded):
+                    continue
+                if module.startswith("PySide6.") and module not in qt_imported:
+                    continue
+                toc.append((name, src, "EXTENSION"))
+    return toc
+
+
+@pytest.fixture(scope="module")
+def windows_bundle(tmp_path_factory):
+    pytest.importorskip("pefile")
+    root = tmp_path_factory.mktemp("win-wheels")
+    toc = windows_toc(windows_wheels(), root, run_spec(root))
+    kept = run_spec(tmp_path_factory.mktemp("spec-win"), binaries=toc)["a"].binaries
+    return toc, kept
+
+
+def test_windows_bundle_keeps_every_dll_a_kept_binary_loads(windows_bundle):
+    """Each DLL that a kept extension or DLL imports, when a wheel provides it, is in the bundle —
+    whichever folder of the wheel it lives in (psycopg2_binary.libs, PySide6, shiboken6)."""
+    toc, kept = windows_bundle
+    spec_functions = run_spec(Path(toc[0][1]).parent)
+    provided = {Path(dest).name.lower(): dest for dest, _, _ in toc}
+    kept_names = {Path(dest).name.lower() for dest, _, _ in kept}
+    missing = {}
+    for dest, src, _ in kept:
+        for name in spec_functions["pe_imports"](src):
+            if name.lower() in provided and name.lower() not in kept_names:
+                missing.setdefault(dest, []).append(provided[name.lower()])
+    assert not missing, missing
+    for prefix in ("libpq-", "libssl-", "libcrypto-"):       # the PostgreSQL driver's own DLLs
+        assert any(name.startswith(prefix) for name in kept_names), prefix
+    for name in ("qt6core.dll", "qt6gui.dll", "qt6widgets.dll", "qt6printsupport.dll", "qt6svg.dll",
+                 "qwindows.dll", "qmodernwindowsstyle.dll", "pyside6.abi3.dll", "shiboken6.abi3.dll"):
+        assert name in kept_names, name
+
+
+def test_windows_bundle_still_prunes_what_nothing_loads(windows_bundle):
+    toc, kept = windows_bundle
+    kept_names = {Path(dest).name.lower() for dest, _, _ in kept}
+    assert "qt6sql.dll" in {Path(dest).name.lower() for dest, _, _ in toc}
+    assert "qt6sql.dll" not in kept_names                      # QtSql is not imported: its library goes
+    assert not any(name.startswith(("qt6qml", "qt6quick", "qt6webengine")) for name in kept_names)
+    assert "opengl32sw.dll" not in kept_names
+
+
+# ---- --bundle-check ------------------------------------------------------------------------------------
+
+def run_bundle_check(extra_path: Path | None = None) -> subprocess.CompletedProcess:
+    """``--bundle-check`` run from the source tree, as support staff run it on a clerk's machine."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(
+        str(p) for p in (extra_path, REPO) if p is not None))
+    return subprocess.run([sys.executable, str(REPO / "installer" / "launcher.py"), "--bundle-check"],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=REPO)
+
+
+@pytest.mark.slow
+def test_bundle_check_fails_when_the_postgresql_driver_cannot_load_its_dlls(tmp_path):
+    good = run_bundle_check()
+    assert good.returncode == 0, good.stderr
+    assert "postgresql driver psycopg2 2." in good.stdout and good.stdout.strip().endswith("ok")
+
+    broken = tmp_path / "psycopg2"     # what a bundle without libpq does on Windows
+    broken.mkdir()
+    (broken / "__init__.py").write_text(
+        'raise ImportError("DLL load failed while importing _psycopg: The specified module could not be found.")\n')
+    proc = run_bundle_check(tmp_path)
+    assert proc.returncode == 1
+    assert ("error: postgresql driver psycopg2: ImportError: DLL load failed while importing _psycopg"
+            in proc.stderr)
+    assert "postgresql driver: none" not in proc.stdout and not proc.stdout.strip().endswith("ok")
+
+
+def test_a_library_that_cannot_load_is_reported_with_the_systems_reason(tmp_path):
+    import ctypes.util
+    import importlib.util
+    import shutil
+
+    loader = importlib.util.spec_from_file_location("launcher_under_test", REPO / "installer" / "launcher.py")
+    launcher = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(launcher)
+    system_library = ctypes.util.find_library("z") or ctypes.util.find_library("c")
+    found = next((Path(folder) / system_library for folder in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                                                                 "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+                  if (Path(folder) / system_library).is_file()), None)
+    if found is None:
+        pytest.skip(f"no loadable copy of {system_library} found here")
+    shutil.copy(found, tmp_path / "good.so")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "broken.dll").write_bytes(b"MZ" + bytes(200))
+    failed = launcher.unloadable([tmp_path / "good.so", tmp_path / "sub" / "broken.dll"])
+    assert [path.name for path, _ in failed] == ["broken.dll"] and failed[0][1]

@@ -6,6 +6,8 @@ administrator's overrides and office hours apply.
 
 from __future__ import annotations
 
+from par_desktop.cli.accounts import READ
+
 
 def register(sub) -> None:
     p = sub.add_parser("calendar", help="ngày làm việc và hạn xử lý")
@@ -13,19 +15,19 @@ def register(sub) -> None:
     q = cal.add_parser("due", help="hạn của thời hạn DAYS ngày làm việc tính từ START")
     q.add_argument("start", metavar="START", help="YYYY-MM-DD HH:MM hoặc DD/MM/YYYY HH:MM")
     q.add_argument("days", metavar="DAYS", help="số ngày làm việc (có thể là 0.5)")
-    q.set_defaults(handler=cmd_due)
+    q.set_defaults(handler=cmd_due, access=READ)
     q = cal.add_parser("workdays", help="số ngày làm việc từ FROM đến TO (tính cả hai đầu)")
     q.add_argument("first", metavar="FROM")
     q.add_argument("last", metavar="TO")
-    q.set_defaults(handler=cmd_workdays)
+    q.set_defaults(handler=cmd_workdays, access=READ)
     q = cal.add_parser("year", help="các ngày nghỉ, ngày làm bù và ngày điều chỉnh của một năm")
     q.add_argument("year", type=int)
-    q.set_defaults(handler=cmd_year)
+    q.set_defaults(handler=cmd_year, access=READ)
 
     p = sub.add_parser("deadline", help="ngày hết hạn của một cách ghi thời hạn (Tháng 7/2024, Quý III/2024…)")
     p.add_argument("text", metavar="TEXT")
     p.add_argument("--year", type=int, metavar="YYYY", help="năm dùng khi TEXT không ghi năm")
-    p.set_defaults(handler=cmd_deadline)
+    p.set_defaults(handler=cmd_deadline, access=READ)
 
 
 def _calendar(ctx):

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 
+from par_desktop.cli.accounts import READ, WRITE
+
 
 def register(sub) -> None:
     p = sub.add_parser("init", help="tạo cơ sở dữ liệu (hoặc nâng cấp bản cũ)")
     p.add_argument("--demo", action="store_true", help="điền dữ liệu mẫu của kế hoạch 38/KH năm 2024")
     p.add_argument("--dossiers", type=int, metavar="N", help="số hồ sơ mẫu (mặc định khoảng 1.500)")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
-    p.set_defaults(handler=cmd_init)
+    p.set_defaults(handler=cmd_init, access=lambda a: WRITE if a.demo else READ)
 
     p = sub.add_parser("check", help="kiểm tra toàn vẹn và phiên bản lược đồ")
-    p.set_defaults(handler=cmd_check)
+    p.set_defaults(handler=cmd_check, access=READ)
 
     p = sub.add_parser("backup", help="sao lưu nhất quán trong khi người khác vẫn làm việc")
-    p.add_argument("--out", metavar="FILE")
-    p.set_defaults(handler=cmd_backup)
+    p.add_argument("--out", metavar="FILE",
+                   help="tệp sao lưu; không có: bản sao lưu hằng ngày vào nơi sao lưu của cơ sở dữ liệu "
+                        "(Cài đặt → Sao lưu) rồi xoay vòng, như khi chạy theo lịch của Task Scheduler")
+    p.set_defaults(handler=cmd_backup, access=READ)
 
     p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại bản hiện tại)")
     p.add_argument("file", metavar="FILE")
@@ -27,7 +31,8 @@ def register(sub) -> None:
 def cmd_init(ctx) -> int:
     from par_desktop.db.connection import describe
 
-    ctx.open(create=True)
+    # Only a database this command creates is marked as a demo (open_database marks new ones only).
+    ctx.open(create=True, demo=ctx.args.demo)
     if ctx.args.demo:
         from par_desktop.services import demo
 
@@ -61,7 +66,13 @@ def cmd_backup(ctx) -> int:
     from par_desktop.db.connection import check_reachable
 
     check_reachable(ctx.location, must_exist=True)
-    print(backup_database(ctx.location, ctx.args.out))
+    if ctx.args.out is not None:
+        print(backup_database(ctx.location, ctx.args.out))
+        return 0
+    from par_desktop.services.backups import scheduled_backup
+
+    ctx.open()      # the backup place and the rotation are settings of the database
+    print(scheduled_backup(ctx.location))
     return 0
 
 

@@ -1,9 +1,11 @@
 """Document commands: ``register add|list`` and ``doc plan|monthly-report|explanation-request|apology|
-reminder|control-slip --out FILE`` (Word for .docx, PDF for .pdf; ``--issue`` takes a number)."""
+reminder|control-slip|survey-report --out FILE`` (Word for .docx, PDF for .pdf; ``--issue`` takes a number)."""
 
 from __future__ import annotations
 
 import sys
+
+from par_desktop.cli.accounts import READ, WRITE
 
 _DOCS = {
     "plan": ("plan", "kế hoạch và phụ lục nhiệm vụ"),
@@ -12,6 +14,7 @@ _DOCS = {
     "apology": ("apology", "phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "reminder": ("reminder", "công văn đôn đốc đơn vị về nhiệm vụ quá hạn, có nguy cơ chậm"),
     "control-slip": ("control_slip", "phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "survey-report": ("survey_report", "báo cáo kết quả khảo sát mức độ hài lòng của một đợt khảo sát"),
 }
 
 
@@ -27,7 +30,7 @@ def register(sub) -> None:
     q.add_argument("--year", type=int, metavar="YYYY", help="chỉ năm này (mặc định: năm nay)")
     q.add_argument("--type", metavar="ABBR", help="chỉ một loại văn bản")
     q.add_argument("--json", action="store_true", help="in danh sách JSON")
-    q.set_defaults(handler=cmd_register_list)
+    q.set_defaults(handler=cmd_register_list, access=READ)
 
     p = sub.add_parser("doc", help="lập văn bản (.docx hoặc .pdf theo đuôi tệp)")
     docs = p.add_subparsers(dest="doc_command", metavar="DOCUMENT", required=True)
@@ -46,13 +49,16 @@ def register(sub) -> None:
             q.add_argument("--new-date", required=True, metavar="DATE",
                            help="ngày (hoặc thời điểm YYYY-MM-DD HH:MM) hẹn trả kết quả mới")
             q.add_argument("--reason", required=True, metavar="TEXT", help="lý do chậm trả kết quả")
+        if kind == "survey_report":
+            q.add_argument("--wave", required=True, metavar="NAME", help="tên đợt khảo sát")
         if kind == "reminder":
             q.add_argument("--date", metavar="DATE", help="xét tình trạng nhiệm vụ tại ngày này (mặc định: hôm nay)")
         q.add_argument("--out", required=True, metavar="FILE", help="tệp .docx (Word) hoặc .pdf")
         if kind != "control_slip":
             q.add_argument("--issue", action="store_true",
                            help="lấy số trong sổ văn bản và ghi ngày ban hành hôm nay (mặc định: bản dự thảo)")
-        q.set_defaults(handler=cmd_doc, doc_kind=kind)
+        q.set_defaults(handler=cmd_doc, doc_kind=kind,
+                       access=lambda a: WRITE if getattr(a, "issue", False) else READ)
 
 
 def cmd_register_add(ctx) -> int:
@@ -95,7 +101,7 @@ def cmd_doc(ctx) -> int:
         dossier=getattr(a, "dossier", None),
         new_due=documents.parse_new_due(a.new_date) if kind == "apology" else None,
         reason=getattr(a, "reason", "") or "",
-        today=parse_date(a.date) if getattr(a, "date", None) else None)
+        today=parse_date(a.date) if getattr(a, "date", None) else None, wave=getattr(a, "wave", None))
     if request.month is not None:
         documents.parse_month(request.month)   # a bad month fails before the database is opened
     ctx.open()

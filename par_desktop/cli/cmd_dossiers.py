@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from par_desktop.cli.accounts import READ
+
 
 def _group(sub, name: str, help_text: str):
     """The sub-command group ``name`` (e.g. ``import``), shared with other command modules."""
@@ -24,6 +26,9 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--skip-invalid", action="store_true",
                    help="bỏ qua các dòng lỗi (liệt kê trên stderr) và nhập các dòng còn lại")
+    p.add_argument("--date-order", choices=("dmy", "mdy"),
+                   help="thứ tự ngày viết dạng chữ trong tệp: dmy = ngày/tháng/năm, mdy = tháng/ngày/năm (máy đặt "
+                        "tiếng Anh Mỹ); mặc định: theo những gì tệp cho thấy, hỏi lại khi tệp đọc được cả hai cách")
     p.set_defaults(handler=cmd_import_dossiers)
 
     p = sub.add_parser("dossiers", help="danh sách hồ sơ TTHC với trạng thái tại một thời điểm")
@@ -31,21 +36,28 @@ def register(sub) -> None:
     p.add_argument("--at", metavar="MOMENT",
                    help="thời điểm xem trạng thái (YYYY-MM-DD HH:MM; chỉ có ngày = cuối ngày đó; mặc định: bây giờ). "
                         "Hồ sơ tiếp nhận sau thời điểm này không được liệt kê; hồ sơ kết thúc sau đó được xem là đang giải quyết.")
-    p.set_defaults(handler=cmd_dossiers)
+    p.set_defaults(handler=cmd_dossiers, access=READ)
 
     p = _group(sub, "stats", "thống kê").add_parser("dossiers", help="bảng thống kê tình hình giải quyết TTHC")
     p.add_argument("--from", dest="date_from", required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", required=True, metavar="DATE")
     p.add_argument("--unit", metavar="UNIT", help="chỉ tính hồ sơ của một đơn vị (tên hoặc mã)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_stats_dossiers)
+    p.set_defaults(handler=cmd_stats_dossiers, access=READ)
 
 
 def cmd_import_dossiers(ctx) -> int:
+    from par_desktop.importers.dossiers import AmbiguousDates
     from par_desktop.services.dossiers import importing as dossier_import
 
     ctx.open()
-    summary = dossier_import.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid)
+    try:
+        summary = dossier_import.import_dossiers(ctx.actor, ctx.args.file, skip_invalid=ctx.args.skip_invalid,
+                                                 date_order=ctx.args.date_order)
+    except AmbiguousDates as exc:
+        raise AmbiguousDates(exc.path, exc.examples, mixed=exc.mixed,
+                             hint=" Chạy lại với --date-order dmy (ngày/tháng/năm) hoặc --date-order mdy "
+                                  "(tháng/ngày/năm).") from None
     print(f"imported {summary.imported} dossiers")
     for problem in summary.refused:
         print(f"refused: {problem}", file=sys.stderr)

@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 
 def cmd_gui(ctx) -> int:
-    """The clerk signs in with a password; ``--user`` only chooses who a ``--screenshot`` run shows."""
+    """The clerk signs in with a password; a ``--screenshot`` run names its account with ``--user``."""
     from par_desktop.app import run_gui
 
     if ctx.args.page and not ctx.args.screenshot:
@@ -41,11 +41,12 @@ def cmd_demo_gui(ctx) -> int:
         from par_desktop.services import demo
 
         Path(ctx.location).parent.mkdir(parents=True, exist_ok=True)
-        ctx.open(create=True)
+        ctx.open(create=True, demo=True)
         print(f"Đang tạo dữ liệu mẫu tại {ctx.location} …")
         demo.fill_demo(ctx.actor)
     from par_desktop.app import run_gui
+    from par_desktop.cli.accounts import requested_user
     from par_desktop.services.demo import DEMO_ACCOUNTS
 
-    demo_clerk = ctx.args.user or DEMO_ACCOUNTS[1][0]   # the Office clerk, signed in without a password
-    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=demo_clerk, trusted_user=True)
+    demo_clerk = requested_user(ctx.args) or DEMO_ACCOUNTS[1][0]   # the Office clerk: no password on a demo database
+    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=demo_clerk, demo=True)

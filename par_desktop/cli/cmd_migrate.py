@@ -19,7 +19,14 @@ def cmd_migrate_to(ctx) -> int:
     import sys
 
     from par_desktop.db.connection import describe
-    from par_desktop.db.migrate import migrate
+    from par_desktop.db.migrate import check_locations, migrate
+
+    from par_desktop.services.session import require
+
+    check_locations(ctx.location, ctx.args.url)
+    ctx.open()   # the source database: on one with accounts, an administrator copies it
+    require(ctx.actor, "restore")
+    ctx.close()
 
     def progress(copy) -> None:
         if not ctx.args.json:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 
+from par_desktop.cli.accounts import READ, WRITE
+
 
 def import_subparsers(sub):
     """The sub-commands of ``import`` (shared with other command modules: ``import dossiers`` …)."""
@@ -42,7 +44,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("plans", help="các kế hoạch đã nhập")
     p.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
-    p.set_defaults(handler=cmd_plans)
+    p.set_defaults(handler=cmd_plans, access=READ)
 
     p = sub.add_parser("tasks", help="danh sách nhiệm vụ của kế hoạch")
     p.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
@@ -56,7 +58,7 @@ def register(sub) -> None:
     p.add_argument("--summary", action="store_true", help="số nhiệm vụ theo trạng thái của từng đơn vị")
     p.add_argument("--create-obligations", type=_year, metavar="YYYY",
                    help="tạo các nhiệm vụ định kỳ (TX.1 …) của kế hoạch năm YYYY")
-    p.set_defaults(handler=cmd_tasks)
+    p.set_defaults(handler=cmd_tasks, access=lambda a: WRITE if a.create_obligations else READ)
 
     p = sub.add_parser("progress", help="báo cáo tiến độ một nhiệm vụ")
     p.add_argument("ref", metavar="REF", help="số hiệu nhiệm vụ, ví dụ III.B.1")
@@ -72,7 +74,7 @@ def register(sub) -> None:
     p = sub.add_parser("steps", help="quy trình chia bước giữa các đơn vị (thời hạn từng bước)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--at", metavar="DATE", help="tính trạng thái tại ngày này (mặc định: hôm nay)")
-    p.set_defaults(handler=cmd_steps)
+    p.set_defaults(handler=cmd_steps, access=READ)
 
 
 def _today(text: str | None):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 
+from par_desktop.cli.accounts import READ
+
 ROLES = ("admin", "office", "unit", "leader")
 
 
@@ -27,7 +29,7 @@ def register(sub) -> None:
 
     q = users.add_parser("list", help="danh sách tài khoản")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_user_list)
+    q.set_defaults(handler=cmd_user_list, access=READ)
 
     q = users.add_parser("passwd", help="đặt lại mật khẩu")
     q.add_argument("username", metavar="USERNAME")
@@ -59,11 +61,11 @@ def register(sub) -> None:
     p.add_argument("--session", metavar="ID", help="chỉ một phiên làm việc")
     p.add_argument("--limit", type=int, metavar="N", help="chỉ N dòng mới nhất")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_audit)
+    p.set_defaults(handler=cmd_audit, access=READ)
 
     p = sub.add_parser("presence", help="ai đang mở cơ sở dữ liệu")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_presence)
+    p.set_defaults(handler=cmd_presence, access=READ)
 
     p = sub.add_parser("maintenance", help="chế độ bảo trì (khôi phục, nâng cấp) — chỉ quản trị")
     mode = p.add_subparsers(dest="maintenance_command", metavar="on|off|status", required=True)
@@ -72,10 +74,10 @@ def register(sub) -> None:
     q.set_defaults(handler=cmd_maintenance_on)
     q = mode.add_parser("off", help="kết thúc bảo trì")
     q.add_argument("--force", action="store_true", help="kết thúc cả khi người khác đang giữ")
-    q.set_defaults(handler=cmd_maintenance_off)
+    q.set_defaults(handler=cmd_maintenance_off, during_maintenance=True)   # an administrator may take over
     q = mode.add_parser("status", help="đang bảo trì hay không")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=cmd_maintenance_status)
+    q.set_defaults(handler=cmd_maintenance_status, access=READ)
 
 
 def _read_password(ctx) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from par_desktop import __version__
+from par_desktop.cli.accounts import PASSWORD_ENV, USER_ENV, sign_in
 from par_desktop.errors import UserError
 
 COMMAND_MODULES = (
@@ -17,6 +18,7 @@ COMMAND_MODULES = (
     "par_desktop.cli.cmd_calendar",
     "par_desktop.cli.cmd_tasks",
     "par_desktop.cli.cmd_dossiers",
+    "par_desktop.cli.cmd_service",
     "par_desktop.cli.cmd_documents",
     "par_desktop.cli.cmd_users",
     "par_desktop.cli.cmd_gui",
@@ -33,16 +35,23 @@ class CliContext:
     actor: Any = None
     extras: dict = field(default_factory=dict)
 
-    def open(self, *, create: bool = False):
-        """Open the database and sign in the acting user (``--user``, else the system account)."""
+    def open(self, *, create: bool = False, demo: bool = False):
+        """Open the database and sign in the acting account (``sign_in``)."""
         from par_desktop.db.schema import open_database
-        from par_desktop.services import presence, session
+        from par_desktop.services import presence
 
         presence.ensure_upgrade_allowed(self.location)
-        db = open_database(self.location, create=create)
-        self.actor = session.cli_actor(getattr(self.args, "user", None))
+        db = open_database(self.location, create=create, demo=demo)
+        self.actor = sign_in(self.args)
         presence.install_write_guard(self.actor)
         return db
+
+    def close(self) -> None:
+        """Close the database ``open`` bound (before work that opens the file its own way)."""
+        from par_desktop.db.models import database_proxy
+
+        if database_proxy.obj is not None and not database_proxy.obj.is_closed():
+            database_proxy.obj.close()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="par-desktop", description="PAR Desktop — theo dõi CCHC, hồ sơ TTHC, văn bản.")
     parser.add_argument("--version", action="version", version=f"par-desktop {__version__}")
     parser.add_argument("--db", metavar="PATH_OR_URL", help="tệp SQLite hoặc URL postgresql://")
-    parser.add_argument("--user", metavar="USERNAME", help="tài khoản thực hiện lệnh (mặc định: tài khoản hệ thống)")
+    parser.add_argument("--user", metavar="USERNAME",
+                        help=f"tài khoản thực hiện lệnh thay đổi dữ liệu (hoặc biến {USER_ENV}); mật khẩu lấy từ "
+                             f"biến {PASSWORD_ENV} hoặc được hỏi")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)

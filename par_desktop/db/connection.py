@@ -55,10 +55,67 @@ def describe(location: str) -> str:
 CONNECT_TIMEOUT_S = 10
 
 
+# SQLite's messages when the file behind an open connection went away: a file-server reboot, a laptop's
+# sleep, a dropped Wi-Fi (the handle is dead even once the share is back), or the share still missing.
+_FILE_LOST = ("disk i/o error", "unable to open database file")
+
+
+def is_file_lost(exc: BaseException) -> bool:
+    """Whether an SQLite error means the database file could not be reached (not a bug, not corruption)."""
+    return isinstance(exc, (peewee.OperationalError, sqlite3.OperationalError)) and \
+        any(fragment in str(exc).lower() for fragment in _FILE_LOST)
+
+
+class SharedFileDatabase(peewee.SqliteDatabase):
+    """An SQLite file on a share whose connection is reopened after the file was lost.
+
+    A handle opened before a file-server reboot or a laptop's sleep stays dead after the share comes
+    back: every statement fails with "disk I/O error" until the connection is closed and opened again.
+    Outside a transaction the statement is retried once on a new connection (nothing was written: a
+    failed autocommit statement is rolled back); inside one the error propagates, the transaction rolls
+    back, and the next statement opens a new connection. Each thread has its own connection.
+    """
+
+    def execute_sql(self, sql, params=None):
+        return self._reopening(super().execute_sql, sql, params)
+
+    def begin(self, *args, **kwargs):   # called before the transaction counts as open
+        return self._reopening(super().begin, *args, **kwargs)
+
+    def _reopening(self, statement, *args, **kwargs):
+        try:
+            return statement(*args, **kwargs)
+        except peewee.OperationalError as exc:
+            if not is_file_lost(exc) or self.in_transaction():
+                raise
+            self.forget_connection()
+            return statement(*args, **kwargs)
+
+    _existed = False
+
+    def _connect(self):
+        # Reopening must never create an empty database where the file was (a share mounted late, a
+        # file moved away): SQLite would, and every clerk would then see "no such table".
+        if self._existed and not os.path.exists(self.database):
+            raise sqlite3.OperationalError("unable to open database file")
+        conn = super()._connect()
+        self._existed = True
+        return conn
+
+    def forget_connection(self) -> None:
+        """Drop this thread's connection (it may be dead); the next statement opens a new one."""
+        if self.is_closed():
+            return
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 — closing a dead handle may fail; it is gone either way
+            self._state.reset()
+
+
 def make_database(location: str) -> peewee.Database:
     if is_postgres(location):
         return _postgres_database(location)
-    return peewee.SqliteDatabase(
+    return SharedFileDatabase(
         location,
         pragmas={"journal_mode": "delete", "foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_S * 1000,
                  "synchronous": "full"},

@@ -44,10 +44,7 @@ def migrate(sqlite_location: str, url: str, *, batch: int = BATCH,
 
     Returns one verified ``TableCopy`` per table; ``progress`` is called as each table is done.
     """
-    if connection.is_postgres(sqlite_location):
-        raise InvalidInput("migrate-to chép từ một tệp SQLite: hãy chỉ tệp nguồn bằng --db TỆP.db.")
-    if not connection.is_postgres(url):
-        raise InvalidInput(f"Đích {url} không phải địa chỉ PostgreSQL (postgresql://người_dùng@máy_chủ/tên_csdl).")
+    check_locations(sqlite_location, url)
     with tempfile.TemporaryDirectory(prefix="par-migrate-") as folder:
         snapshot = _snapshot(sqlite_location, Path(folder) / "snapshot.db")
         source = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
@@ -55,6 +52,14 @@ def migrate(sqlite_location: str, url: str, *, batch: int = BATCH,
             return _copy_all(source, url, batch, progress)
         finally:
             source.close()
+
+
+def check_locations(sqlite_location: str, url: str) -> None:
+    """A SQLite file to a PostgreSQL URL, or a message saying which side is wrong."""
+    if connection.is_postgres(sqlite_location):
+        raise InvalidInput("migrate-to chép từ một tệp SQLite: hãy chỉ tệp nguồn bằng --db TỆP.db.")
+    if not connection.is_postgres(url):
+        raise InvalidInput(f"Đích {url} không phải địa chỉ PostgreSQL (postgresql://người_dùng@máy_chủ/tên_csdl).")
 
 
 def _snapshot(location: str, out: Path) -> Path:

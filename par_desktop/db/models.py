@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
-    BlobField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, FloatField,
+    BlobField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, DoubleField, FloatField,
     ForeignKeyField, IntegerField, Model, TextField,
 )
 
@@ -271,6 +271,12 @@ class Dossier(VersionedModel):
     unit = ForeignKeyField(Unit, null=True, backref="dossiers", on_delete="SET NULL")
     withdrawn = BooleanField(default=False)
     fold_text = TextField(default="")          # accent-folded code/applicant/procedure for search
+    # The one-stop export's optional service columns (DOMAIN.md §10). None: not known (the file that
+    # brought the dossier had no such column); the service figures count known values only.
+    digitised_dossier = BooleanField(null=True)   # Số hóa hồ sơ
+    digitised_result = BooleanField(null=True)    # Số hóa kết quả
+    payment = CharField(null=True)                # online | direct | "" (no fee); Thanh toán
+    rating = CharField(default="")                # very_satisfied … very_unsatisfied | "" (not rated); Đánh giá
 
 
 class DossierPause(BaseModel):
@@ -332,9 +338,95 @@ class RegisterEntry(BaseModel):
         indexes = ((("year", "type_abbr", "number"), True),)
 
 
+class ServiceIndicator(VersionedModel):
+    """A row of the service-index points table an administrator edited (defaults:
+    ``domain.service_index.DEFAULT_INDICATORS``); ``manual`` rows are figures entered by hand."""
+    key = CharField(unique=True, max_length=64)
+    group_key = CharField(max_length=32)
+    name = TextField()
+    max_points = DoubleField()
+    manual = BooleanField(default=False)
+    position = IntegerField(default=0)
+
+
+class ManualIndicatorValue(VersionedModel):
+    """A hand-entered figure of an indicator the app cannot compute, for a period (and a unit, or the
+    whole Department when ``unit`` is null)."""
+    key = CharField(index=True, max_length=64)
+    period_start = DateField()
+    period_end = DateField()
+    unit = ForeignKeyField(Unit, null=True, on_delete="CASCADE")
+    numerator = DoubleField(null=True)
+    denominator = DoubleField(null=True)
+    value = DoubleField(null=True)             # percent; from numerator / denominator when both are given
+    note = TextField(default="")
+    entered_by = CharField(default="")
+
+
+class SurveyWave(VersionedModel):
+    """One round of the Office's satisfaction survey (đợt khảo sát), with the official SIPAS result
+    of the Department entered beside it."""
+    name = CharField(unique=True)
+    started_on = DateField(null=True)
+    ended_on = DateField(null=True)
+    note = TextField(default="")
+    official_index = DoubleField(null=True)    # the Department's SIPAS index as published (percent)
+    official_source = TextField(default="")    # where it was published ("Quyết định số …")
+    created_at = DateTimeField(default=datetime.now)
+
+
+class SurveyQuestion(VersionedModel):
+    wave = ForeignKeyField(SurveyWave, backref="questions", on_delete="CASCADE")
+    code = CharField(max_length=16)            # "A1.1": aspect A1, question 1
+    aspect = CharField(max_length=8)           # "A1"
+    text = TextField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("wave", "code"), True),)
+
+
+class SurveyResponse(VersionedModel):
+    """One respondent's form (phiếu khảo sát)."""
+    wave = ForeignKeyField(SurveyWave, backref="responses", on_delete="CASCADE")
+    form_number = CharField(max_length=64)     # Số phiếu
+    answered_on = DateField(null=True)
+    dossier = ForeignKeyField(Dossier, null=True, on_delete="SET NULL")
+    dossier_code = CharField(default="")
+    unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    field = CharField(default="")
+    channel = CharField(default="")            # online | direct | post | ""
+    source = CharField(default="")             # "" typed on the entry screen, else the imported file's name
+    entered_by = CharField(default="")
+    entered_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        indexes = ((("wave", "form_number"), True),)
+
+
+class SurveyAnswer(BaseModel):
+    response = ForeignKeyField(SurveyResponse, backref="answers", on_delete="CASCADE")
+    question = ForeignKeyField(SurveyQuestion, on_delete="CASCADE")
+    score = IntegerField(null=True)            # 1..5; null: blank or outside the scale (see raw)
+    raw = CharField(default="")                # as typed or read; "" = blank
+
+    class Meta:
+        indexes = ((("response", "question"), True),)
+
+
+class RatingWord(BaseModel):
+    """A rating word a clerk mapped once (e.g. "Tạm được" -> 3), remembered for every later import."""
+    key = CharField(unique=True)               # domain.survey.word_key
+    word = CharField()
+    score = IntegerField(null=True)            # 1..5; null: not an answer (counted outside the scale)
+    mapped_by = CharField(default="")
+    mapped_at = DateTimeField(default=datetime.now)
+
+
 ALL_MODELS = [
     AppMeta, Setting, OrgProfile, Unit, UnitAlias, Signer, User, AuditLog, Presence, CalendarOverride,
     Plan, Task, TaskUnit, TaskOccurrence, ProgressReport, Attachment, StepProcess, ProcessStep,
     Procedure, ProcedureStep, Dossier, DossierPause, Handover, Explanation, DocumentTemplate,
-    RegisterEntry,
+    RegisterEntry, ServiceIndicator, ManualIndicatorValue, SurveyWave, SurveyQuestion, SurveyResponse,
+    SurveyAnswer, RatingWord,
 ]

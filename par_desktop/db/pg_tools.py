@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from par_desktop.db.connection import BUSY_TIMEOUT_S, describe, make_database, postgres_message, translated_errors
 from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION
 from par_desktop.errors import DatabaseUnavailable, InvalidInput
+from par_desktop.windows import hidden_console
 
 BIN_ENV_VAR = "PAR_DESKTOP_PG_BIN"   # a folder holding pg_dump/pg_restore, when they are not on PATH
 SUFFIX = ".dump"
@@ -76,7 +77,7 @@ def _connection(location: str) -> tuple[str, dict[str, str]]:
 
 def _run(args: list[str], env: dict[str, str], location: str, action: str) -> subprocess.CompletedProcess:
     try:
-        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=TIMEOUT_S)
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=TIMEOUT_S, **hidden_console())
     except subprocess.TimeoutExpired:
         raise DatabaseUnavailable(f"{action} {describe(location)} quá {TIMEOUT_S // 60} phút nên đã dừng; "
                                   "cơ sở dữ liệu không bị thay đổi.") from None
@@ -147,7 +148,8 @@ def _inspect(source: Path) -> tuple[int, set[str]]:
     tool = str(find_tool("pg_restore"))
 
     def read(*args: str) -> str:
-        done = subprocess.run([tool, *args, str(source)], capture_output=True, text=True, timeout=TIMEOUT_S)
+        done = subprocess.run([tool, *args, str(source)], capture_output=True, text=True, timeout=TIMEOUT_S,
+                              **hidden_console())
         if done.returncode != 0:
             raise InvalidInput(f"Tệp {source.name} bị hỏng hoặc không đọc được ({_last_line(done.stderr)}); "
                                "không khôi phục.", detail=done.stderr.strip())

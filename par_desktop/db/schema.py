@@ -15,6 +15,13 @@ from par_desktop.db import backup, connection
 from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
 
+# The database's identity (AppMeta keys): a random id given at creation and carried by every backup and
+# copy of the file, and how it was created ("demo" only for ``init --demo``: such a database may open the
+# GUI for a demo account without its password).
+IDENTITY_KEY = "database_id"
+CREATED_AS_KEY = "created_as"
+CREATED_AS_DEMO = "demo"
+
 _APPEND_ONLY_MESSAGE = "audit_log is append-only"
 
 
@@ -36,6 +43,17 @@ def make_audit_append_only(db: peewee.Database) -> None:
 def _create_new_tables(db: peewee.Database) -> None:
     """Tables that a newer version added (``safe``: the ones already there are left alone)."""
     db.create_tables(ALL_MODELS, safe=True)
+
+
+def _give_identity(db: peewee.Database) -> None:
+    """A database made before identities existed gets one when upgraded (never marked as a demo)."""
+    AppMeta.insert(key=IDENTITY_KEY, value=new_identity()).on_conflict_ignore().execute()
+
+
+def new_identity() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
 
 
 def _add_columns(db: peewee.Database, model, names: tuple[str, ...]) -> None:
@@ -62,11 +80,21 @@ def _catalogue_and_slip_columns(db: peewee.Database) -> None:
     _add_columns(db, OrgProfile, ("short_name", "valid_to"))
 
 
+def _service_columns(db: peewee.Database) -> None:
+    """Service quality: the one-stop export's digitisation, payment and rating columns on dossiers
+    (unknown on the dossiers already stored)."""
+    from par_desktop.db.models import Dossier
+
+    _add_columns(db, Dossier, ("digitised_dossier", "digitised_result", "payment", "rating"))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _create_new_tables,
+    _give_identity,
     _catalogue_and_slip_columns,
+    _service_columns,
 ]
 
 
@@ -95,14 +123,30 @@ def read_version(db: peewee.Database) -> int | None:
     return int(row.value)
 
 
-def create_schema(db: peewee.Database) -> None:
+def create_schema(db: peewee.Database, *, demo: bool = False) -> None:
     with connection.write_transaction():
         db.create_tables(ALL_MODELS)
         make_audit_append_only(db)
-        AppMeta.insert_many([
+        facts = [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "created_at", "value": datetime.now().isoformat(timespec="seconds")},
-        ]).on_conflict_replace().execute()
+            {"key": IDENTITY_KEY, "value": new_identity()},
+        ]
+        if demo:
+            facts.append({"key": CREATED_AS_KEY, "value": CREATED_AS_DEMO})
+        AppMeta.insert_many(facts).on_conflict_replace().execute()
+
+
+def database_identity() -> str | None:
+    """The bound database's identity (None for a file made by a build that gave none)."""
+    row = AppMeta.get_or_none(AppMeta.key == IDENTITY_KEY)
+    return row.value if row is not None else None
+
+
+def is_demo_database() -> bool:
+    """True only for a database created by ``init --demo`` (or ``demo-gui``'s first start)."""
+    row = AppMeta.get_or_none(AppMeta.key == CREATED_AS_KEY)
+    return row is not None and row.value == CREATED_AS_DEMO
 
 
 def upgrade(db: peewee.Database, from_version: int) -> None:
@@ -112,8 +156,10 @@ def upgrade(db: peewee.Database, from_version: int) -> None:
         AppMeta.update(value=str(SCHEMA_VERSION)).where(AppMeta.key == "schema_version").execute()
 
 
-def open_database(location: str, *, create: bool = False) -> peewee.Database:
-    """Open (and bind) the database; create it when allowed, upgrade an older one after a backup."""
+def open_database(location: str, *, create: bool = False, demo: bool = False) -> peewee.Database:
+    """Open (and bind) the database; create it when allowed, upgrade an older one after a backup.
+
+    ``demo`` marks a database created by this call as a demo database (an existing one is not marked)."""
     connection.check_reachable(location, must_exist=not create)
     db = connection.make_database(location)
     connection.bind(db)
@@ -121,7 +167,7 @@ def open_database(location: str, *, create: bool = False) -> peewee.Database:
         db.connect(reuse_if_open=True)
         version = read_version(db)
         if version is None:
-            create_schema(db)
+            create_schema(db, demo=demo)
         elif version > SCHEMA_VERSION:
             db.close()
             raise SchemaTooNew(

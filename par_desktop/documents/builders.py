@@ -15,6 +15,7 @@ from par_desktop.documents.model import (
     Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Run, Signature, Spacer, Table,
 )
 from par_desktop.documents.templates import Count, default_template, inline_markup, render_sections, to_blocks
+from par_desktop.domain.service_index import ServiceIndex, points_text
 from par_desktop.domain.text import decree30_date, nfc, to_roman, ui_date, vn_number
 from par_desktop.errors import InvalidInput
 
@@ -154,6 +155,57 @@ class SlipFormInfo:
     postal_note: str = ""         # the form's footnote on hand-overs by post
     source: str = ""              # "Mẫu số 05 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"
     late_text: str = ""           # "Bước làm chậm: …"
+
+
+@dataclass(frozen=True)
+class SurveyFigure:
+    """A survey index figure: the percent, its base and 95 % interval (None: no valid answer)."""
+
+    index: float | None
+    valid: int
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def small(self) -> bool:
+        return self.valid < 30
+
+
+@dataclass(frozen=True)
+class SurveyQuestionLine:
+    code: str
+    text: str
+    figure: SurveyFigure
+    excluded: int = 0             # blank or out-of-scale answers left out
+
+
+@dataclass(frozen=True)
+class SurveyAspectLine:
+    code: str
+    name: str
+    figure: SurveyFigure
+    questions: Sequence[SurveyQuestionLine] = ()
+
+
+@dataclass(frozen=True)
+class SurveyGroupLine:
+    dimension: str                # "Đơn vị", "Lĩnh vực", "Kênh"
+    label: str
+    respondents: int
+    figure: SurveyFigure
+
+
+@dataclass(frozen=True)
+class SurveyReportData:
+    wave: str
+    start: date | None
+    end: date | None
+    respondents: int
+    overall: SurveyFigure
+    aspects: Sequence[SurveyAspectLine]
+    groups: Sequence[SurveyGroupLine] = ()
+    official_index: float | None = None
+    official_source: str = ""
 
 
 STAT_KEYS = ("received_total", "received_online", "received_direct", "carried_over", "resolved_total",
@@ -406,14 +458,48 @@ def _one_line_moment(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
+def _service_table(index: ServiceIndex) -> Table:
+    """The five groups of the service index, each with its indicators: numerator / denominator, the
+    figure, the maximum and the points held (a hand-entered indicator marked so)."""
+    rows: list[Row] = []
+    for g, group in enumerate(index.groups, start=1):
+        unknown = f" (chưa rõ {points_text(group.unknown_points)} điểm)" if group.unknown_points else ""
+        rows.append(Row([Cell(to_roman(g), align="center"), Cell(nfc(group.name) + unknown, colspan=3),
+                         points_text(group.max_points), points_text(group.points)], bold=True))
+        for number, line in enumerate(group.indicators, start=1):
+            base = "" if line.figure is None else f"{vn_number(round(line.figure.numerator, 1))}/" \
+                                                  f"{vn_number(round(line.figure.denominator, 1))}"
+            name = nfc(line.name) + (" (nhập tay)" if line.manual else "")
+            rows.append(Row([str(number), name, base, line.value_text, points_text(line.max_points),
+                             points_text(line.points)]))
+    rows.append(Row([Cell("Tổng cộng", colspan=4, align="center"), points_text(index.max_points),
+                     points_text(index.total_points)], bold=True))
+    return Table(widths=[6, 46, 14, 14, 10, 10],
+                 header=[Row(["TT", "Nhóm, chỉ số", "Tử số/mẫu số", "Kết quả", "Điểm tối đa", "Điểm đạt"])],
+                 rows=rows, font_size=TABLE_SIZE, align=["center", "left", "center", "center", "center", "center"])
+
+
+def _service_context(index: ServiceIndex | None) -> dict:
+    if index is None:
+        return {"service_known": False, "service_points": "", "service_max": "", "service_unknown": "",
+                "service_weakest": ""}
+    return {"service_known": index.max_points - index.unknown_points > 1e-9,
+            "service_points": points_text(index.total_points), "service_max": points_text(index.max_points),
+            "service_unknown": points_text(index.unknown_points) if index.unknown_points else "",
+            "service_weakest": "; ".join(f"{nfc(i.name)} (mất {points_text(i.lost_points)} điểm)"
+                                         for i in index.weakest(3))}
+
+
 def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                          task_summary: Sequence[UnitTaskSummary], at_risk: Sequence[TaskLine],
                          stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
                          stats_total: Mapping | None = None, number: int | None = None,
-                         issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
+                         issue_date: date | None = None, template_text: str | None = None,
+                         service: ServiceIndex | None = None) -> OfficialDocument:
     """The Office's monthly report to the leadership. The dossier statistics (Biểu 06 style) go to a
-    landscape appendix; the overdue dossiers are counted per unit in the body and listed one by one,
-    with the units' explanations, in a second landscape appendix (a month can have hundreds)."""
+    landscape appendix; the service-quality figures of the period follow the dossier section; the
+    overdue dossiers are counted per unit in the body and listed one by one, with the units'
+    explanations, in a second landscape appendix (a month can have hundreds)."""
     if period.end < period.start:
         raise InvalidInput("Kỳ báo cáo không hợp lệ: ngày cuối kỳ trước ngày đầu kỳ.")
     stats_table = _stats_table(stats, stats_total)
@@ -436,14 +522,19 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     labels = appendix_labels(2 if overdue else 1)
     ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
                on_time_rate=vn_number(round(rate, 1)), stats_appendix=_in_text(labels[0]),
-               overdue_appendix=_in_text(labels[-1]) if overdue else "")
+               overdue_appendix=_in_text(labels[-1]) if overdue else "", **_service_context(service))
     s = _sections("monthly_report", template_text, ctx)
+    if "service" not in s:   # an administrator's wording from before the section existed: the shipped one
+        s["service"] = _sections("monthly_report", None, ctx)["service"]
     code = f"BC-{nfc(org.office_unit_code)}"
     body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["tasks"]), _task_summary_table(task_summary)]
     body += to_blocks(s["at_risk"])
     if at_risk:
         body.append(_task_lines_table(at_risk, with_unit=True))
-    body += to_blocks(s["dossiers"]) + to_blocks(s["overdue"])
+    body += to_blocks(s["dossiers"]) + to_blocks(s["service"])
+    if service is not None:
+        body.append(_service_table(service))
+    body += to_blocks(s["overdue"])
     if overdue:
         body.append(_overdue_by_unit_table(overdue))
     body += to_blocks(s["proposals"]) + to_blocks(s["closing"])
@@ -609,3 +700,100 @@ def appendix_labels(count: int) -> list[str]:
     """"PHỤ LỤC" for a single appendix, "PHỤ LỤC I", "PHỤ LỤC II"… when there are several."""
     return ["PHỤ LỤC"] if count == 1 else [f"PHỤ LỤC {to_roman(i)}" for i in range(1, count + 1)]
 
+
+
+# --- 7. satisfaction survey report ------------------------------------------------------------------
+def _percent(value: float | None) -> str:
+    return "" if value is None else vn_number(round(value, 1))
+
+
+def _interval(figure: SurveyFigure) -> str:
+    return "" if figure.low is None else f"{_percent(figure.low)} – {_percent(figure.high)}"
+
+
+def _small_note(figure: SurveyFigure) -> str:
+    return "Mẫu nhỏ (dưới 30)" if figure.index is not None and figure.small else ""
+
+
+def _survey_aspect_table(data: SurveyReportData) -> Table:
+    rows = [Row([str(i), nfc(f"{a.code}. {a.name}"), _n(a.figure.valid), _percent(a.figure.index),
+                 _interval(a.figure), _small_note(a.figure)]) for i, a in enumerate(data.aspects, start=1)]
+    rows.append(Row([Cell("Chỉ số hài lòng chung", colspan=2, align="center"), _n(data.overall.valid),
+                     _percent(data.overall.index), _interval(data.overall), _small_note(data.overall)], bold=True))
+    if data.official_index is not None:
+        rows.append(Row([Cell("Chỉ số SIPAS chính thức" + (f" ({nfc(data.official_source)})"
+                                                           if data.official_source else ""), colspan=3),
+                         vn_number(data.official_index, 2), "", ""], italic=True))
+    return Table(widths=[6, 40, 13, 12, 17, 12],
+                 header=[Row(["TT", "Khía cạnh", "Số người trả lời hợp lệ", "Chỉ số (%)", "Khoảng tin cậy 95% (%)",
+                              "Ghi chú"])],
+                 rows=rows, font_size=TABLE_SIZE, align=["center", "left", "center", "center", "center", "center"])
+
+
+def _survey_group_table(data: SurveyReportData) -> Table:
+    rows: list[Row] = []
+    dimension = None
+    number = 0
+    for g in data.groups:
+        if g.dimension != dimension:
+            dimension = g.dimension
+            number += 1
+            rows.append(Row([Cell(to_roman(number), align="center"), Cell(f"Theo {nfc(dimension).lower()}", colspan=5)],
+                            bold=True))
+        rows.append(Row(["", nfc(g.label), _n(g.respondents), _percent(g.figure.index), _interval(g.figure),
+                         _small_note(g.figure)]))
+    return Table(widths=[6, 40, 13, 12, 17, 12],
+                 header=[Row(["TT", "Đơn vị, lĩnh vực, kênh", "Số phiếu", "Chỉ số chung (%)",
+                              "Khoảng tin cậy 95% (%)", "Ghi chú"])],
+                 rows=rows, font_size=TABLE_SIZE, align=["center", "left", "center", "center", "center", "center"])
+
+
+def _survey_question_table(data: SurveyReportData) -> Table:
+    rows: list[Row] = []
+    for a in data.aspects:
+        rows.append(Row([Cell(a.code, align="center"), Cell(nfc(a.name), colspan=6)], bold=True))
+        for q in a.questions:
+            rows.append(Row([q.code, nfc(q.text), _n(q.figure.valid), _n(q.excluded), _percent(q.figure.index),
+                             _interval(q.figure), _small_note(q.figure)]))
+    return Table(widths=[7, 45, 11, 9, 10, 15, 11],
+                 header=[Row(["Mã", "Nội dung câu hỏi", "Số trả lời hợp lệ", "Số câu loại", "Chỉ số (%)",
+                              "Khoảng tin cậy 95% (%)", "Ghi chú"])],
+                 rows=rows, font_size=11, align=["center", "left", "center", "center", "center", "center", "center"])
+
+
+def build_survey_report(org: OrgInfo, signer: SignerInfo, data: SurveyReportData, *, number: int | None = None,
+                        issue_date: date | None = None, template_text: str | None = None) -> OfficialDocument:
+    """The Office's report of a satisfaction-survey wave: the overall index beside the official SIPAS
+    result, a table per aspect, one per unit / field / channel, and every question in the appendix —
+    each figure with its sample size and 95 % interval, small samples marked."""
+    year = (data.end or data.start or issue_date or date.today()).year
+    ctx = _context(org, signer, issue_date, year)
+    known = [a for a in data.aspects if a.figure.index is not None]
+    weakest = min(known, key=lambda a: a.figure.index, default=None)
+    questions = sorted((q for a in data.aspects for q in a.questions if q.figure.index is not None),
+                       key=lambda q: (q.figure.index, q.code))[:3]
+    label = appendix_labels(1)[0]
+    ctx.update(wave_name=nfc(data.wave), period_from=ui_date(data.start), period_to=ui_date(data.end),
+               respondents=Count(data.respondents), overall_index=_percent(data.overall.index),
+               overall_low=_percent(data.overall.low), overall_high=_percent(data.overall.high),
+               small_sample=data.overall.small,
+               official_index="" if data.official_index is None else vn_number(data.official_index, 2),
+               official_source=nfc(data.official_source), appendix_name=_in_text(label),
+               weakest_aspect=f"{weakest.name} ({_percent(weakest.figure.index)}%)" if weakest else "",
+               weakest_questions="; ".join(f"{q.code} {nfc(q.text)} ({_percent(q.figure.index)}%)" for q in questions))
+    s = _sections("survey_report", template_text, ctx)
+    body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["results"]), _survey_aspect_table(data),
+                         *to_blocks(s["groups"])]
+    if data.groups:
+        body.append(_survey_group_table(data))
+    body += to_blocks(s["proposals"]) + to_blocks(s["closing"])
+    code = f"BC-{nfc(org.office_unit_code)}"
+    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
+    appendix = Appendix(label=label, title=_one(s, "appendix_title").upper(),
+                        reference=f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của "
+                                  f"{nfc(org.office_name)})",
+                        blocks=[_survey_question_table(data)])
+    return OfficialDocument(
+        header=_office_header(org), number_text=number_text(number, code), place=nfc(org.place),
+        issue_date=issue_date, kind="BÁO CÁO", subject=_one(s, "subject"), body=body, noi_nhan=s["noi_nhan"],
+        signature=_signature(s["signature"], signer), appendices=[appendix])

@@ -14,7 +14,7 @@ from reportlab.lib.utils import simpleSplit
 
 from par_desktop.documents.fonts import register_pdf_fonts, text_width
 from par_desktop.documents.model import Header, OfficialDocument
-from par_desktop.errors import InvalidInput, UserError
+from par_desktop.errors import InvalidInput
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -146,7 +146,8 @@ def render(document: OfficialDocument, path: str | os.PathLike) -> Path:
     """Write the document as .docx or .pdf (chosen by the suffix) and return the path.
 
     The file is written next to its destination and moved in place, so a failure never leaves a
-    half-written document, and a document open in Word gives a clear message instead of a crash.
+    half-written document, and a document open in Word or a folder guarded by Windows gives a clear
+    message instead of a crash.
     """
     import importlib
 
@@ -158,23 +159,19 @@ def render(document: OfficialDocument, path: str | os.PathLike) -> Path:
         )
     write = importlib.import_module(module_name).write
     folder = target.parent if str(target.parent) else Path(".")
+    from par_desktop.windows import explain_write_error
+
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".par-", suffix=target.suffix, dir=folder)
         os.close(fd)
     except OSError as exc:
-        raise UserError(f"Không ghi được vào thư mục «{folder}»: thư mục không tồn tại hoặc không cho phép ghi.",
-                        detail=str(exc)) from exc
+        raise explain_write_error(target, exc, folder_only=True) from exc
     tmp = Path(tmp_name)
     try:
         write(document, tmp)
         os.replace(tmp, target)
-    except PermissionError as exc:
-        raise UserError(f"Không ghi được tệp «{target.name}»: tệp đang mở trong chương trình khác "
-                        "(Word, trình đọc PDF) hoặc không có quyền ghi. Hãy đóng tệp rồi thử lại.",
-                        detail=str(exc)) from exc
-    except OSError as exc:
-        raise UserError(f"Không ghi được tệp «{target.name}» ({exc.strerror or exc}). Kiểm tra ổ đĩa còn chỗ "
-                        "trống và thư mục mạng truy cập được, rồi thử lại.", detail=str(exc)) from exc
+    except OSError as exc:   # open in Word, Controlled folder access, no rights, disk full (par_desktop.windows)
+        raise explain_write_error(target, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target

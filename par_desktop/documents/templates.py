@@ -22,7 +22,8 @@ from par_desktop.documents.model import Block, Footnote, Heading, Inline, Paragr
 from par_desktop.domain.text import nfc, ui_date, vn_number
 from par_desktop.errors import InvalidInput
 
-DOC_TYPES = ("plan", "monthly_report", "explanation_request", "apology", "reminder", "control_slip")
+DOC_TYPES = ("plan", "monthly_report", "explanation_request", "apology", "reminder", "control_slip",
+             "survey_report")
 
 DOC_TYPE_NAMES = {
     "plan": "Kế hoạch",
@@ -31,6 +32,7 @@ DOC_TYPE_NAMES = {
     "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
     "reminder": "Công văn đôn đốc",
     "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    "survey_report": "Báo cáo kết quả khảo sát mức độ hài lòng",
 }
 
 SECTIONS = {
@@ -43,6 +45,9 @@ SECTIONS = {
     "late_tasks": "Phần nhiệm vụ quá hạn (bảng đặt ngay sau)",
     "at_risk": "Phần nhiệm vụ có nguy cơ chậm (bảng đặt ngay sau)",
     "dossiers": "Phần kết quả giải quyết hồ sơ TTHC",
+    "service": "Phần chất lượng phục vụ người dân, tổ chức (bảng chỉ số đặt ngay sau)",
+    "results": "Phần kết quả theo khía cạnh (bảng đặt ngay sau)",
+    "groups": "Phần kết quả theo đơn vị, lĩnh vực, kênh (bảng đặt ngay sau)",
     "overdue": "Phần hồ sơ quá hạn (bảng đặt ngay sau)",
     "proposals": "Đề xuất, kiến nghị",
     "closing": "Phần kết",
@@ -61,6 +66,8 @@ REQUIRED = {
     "apology": ("kinh_gui", "opening", "closing", "signature"),
     "reminder": ("vv", "kinh_gui", "opening", "late_tasks", "at_risk", "closing", "noi_nhan", "signature"),
     "control_slip": ("opening",),
+    "survey_report": ("subject", "opening", "results", "groups", "proposals", "closing", "noi_nhan", "signature",
+                      "appendix_title"),
 }
 
 _COMMON = {
@@ -107,6 +114,11 @@ PLACEHOLDERS = {
         "explained_count": "Số hồ sơ quá hạn đã có giải trình", "unexplained_count": "Số hồ sơ quá hạn chưa có giải trình",
         "stats_appendix": "Tên phụ lục bảng thống kê (Phụ lục hoặc Phụ lục I)",
         "overdue_appendix": "Tên phụ lục danh sách hồ sơ quá hạn (Phụ lục II; trống khi không có)",
+        "service_known": "Có số liệu chỉ số phục vụ trong kỳ (đúng/sai, dùng trong {% if %})",
+        "service_points": "Điểm chỉ số phục vụ đạt được trong kỳ, ví dụ 73,2",
+        "service_max": "Tổng điểm tối đa của chỉ số phục vụ (100)",
+        "service_unknown": "Số điểm chưa xác định do chưa có số liệu (trống khi biết đủ)",
+        "service_weakest": "Các chỉ số mất nhiều điểm nhất, cách nhau bởi dấu chấm phẩy",
     },
     "explanation_request": {
         **_COMMON, **_SIGNER, **_PERIOD,
@@ -126,6 +138,20 @@ PLACEHOLDERS = {
         **_COMMON, **_SIGNER,
         "unit_name": "Tên phòng, đơn vị", "late_count": "Số nhiệm vụ quá hạn",
         "at_risk_count": "Số nhiệm vụ có nguy cơ chậm", "reply_deadline": "Hạn báo cáo dd/mm/yyyy",
+    },
+    "survey_report": {
+        **_COMMON, **_SIGNER,
+        "wave_name": "Tên đợt khảo sát", "period_from": "Ngày bắt đầu đợt dd/mm/yyyy (trống nếu không ghi)",
+        "period_to": "Ngày kết thúc đợt dd/mm/yyyy", "respondents": "Số phiếu khảo sát",
+        "overall_index": "Chỉ số hài lòng chung (%), ví dụ 87,5 (trống khi chưa có câu trả lời hợp lệ)",
+        "overall_low": "Cận dưới khoảng tin cậy 95% của chỉ số chung (%)",
+        "overall_high": "Cận trên khoảng tin cậy 95% của chỉ số chung (%)",
+        "small_sample": "Dưới 30 người trả lời hợp lệ (đúng/sai, dùng trong {% if %})",
+        "official_index": "Chỉ số SIPAS chính thức của Sở (%), trống khi chưa nhập",
+        "official_source": "Nơi công bố chỉ số SIPAS chính thức",
+        "weakest_aspect": "Khía cạnh có chỉ số thấp nhất, kèm chỉ số",
+        "weakest_questions": "Các câu hỏi có chỉ số thấp nhất, kèm chỉ số",
+        "appendix_name": "Tên phụ lục chỉ số từng câu hỏi (Phụ lục)",
     },
     "control_slip": {
         **_COMMON,

@@ -107,11 +107,14 @@ def ui_moment(moment: datetime | None) -> str:
     return "" if moment is None else moment.strftime("%d/%m/%Y %H:%M")
 
 
-def vn_number(value: int | float) -> str:
-    """Thousands separated by dots, decimals by a comma: 1.234 and 97,5."""
+def vn_number(value: int | float, decimals: int = 1) -> str:
+    """Thousands separated by dots, decimals by a comma: 1.234 and 97,5. With ``decimals`` other than 1,
+    up to that many decimals, trailing zeros dropped (84,25; 84,2; 84)."""
     if isinstance(value, float) and not value.is_integer():
-        whole, frac = f"{value:,.1f}".split(".")
-        return whole.replace(",", ".") + "," + frac
+        whole, frac = f"{value:,.{decimals}f}".split(".")
+        if decimals != 1:
+            frac = frac.rstrip("0")
+        return whole.replace(",", ".") + ("," + frac if frac else "")
     return f"{int(value):,}".replace(",", ".")
 
 

@@ -5,6 +5,15 @@ Columns follow CLI.md ("Dossier import columns"). Cells may be Excel dates or te
 with the row number the clerk sees in Excel, so one pass shows everything to fix; the service decides
 whether to refuse the file. Matching procedures and units needs the database and happens in
 ``services.dossiers.importing``.
+
+Text dates with slashes are day-first (Vietnamese) unless the file shows otherwise. A CSV saved on a PC
+set to English (United States) writes "2/7/2024 9:00 AM" for 2 February: the order of a file is decided
+from all its text dates together (``decide_date_order``) — a day above 12 in either place proves the
+order, AM/PM means month-first, SA/CH, "ngày", "9h00" or dots mean Vietnamese day-first, and the
+zero-padded "07/02/2024" that Vietnamese software and Excel write is day-first as CLI.md says. What is
+left — only unpadded dates such as "2/7/2024" that read both ways, or proofs of both orders — is
+``AmbiguousDates``: the GUI asks the clerk which order, the command line names the columns and takes
+``--date-order``.
 """
 
 from __future__ import annotations
@@ -34,9 +43,16 @@ COLUMNS = ColumnSpec(
         "closed_at": ("Ngày trả kết quả", "Ngày kết thúc"),
         "status": ("Trạng thái", "Tình trạng"),
         "unit": ("Đơn vị xử lý", "Đơn vị giải quyết", "Phòng xử lý"),
+        # optional service columns (DOMAIN.md §10)
+        "digitised_dossier": ("Số hóa hồ sơ", "Đã số hóa hồ sơ", "Hồ sơ đã số hóa", "Số hóa thành phần hồ sơ"),
+        "digitised_result": ("Số hóa kết quả", "Đã số hóa kết quả", "Kết quả đã số hóa"),
+        "payment": ("Thanh toán", "Hình thức thanh toán", "Phương thức thanh toán"),
+        "rating": ("Đánh giá", "Mức độ hài lòng", "Kết quả đánh giá", "Đánh giá của người dân"),
     },
     required=(("code",), ("procedure_code", "procedure_name"), ("received_at",)),
 )
+
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"   # the order of text dates: day/month/year or month/day/year
 
 # Statuses meaning the dossier left the normal flow (withdrawn by the applicant, returned, cancelled):
 # counted apart from the statistics table.
@@ -71,6 +87,11 @@ class DossierRow:
     status: str
     withdrawn: bool
     unit: str
+    # service columns: None when the file has no such column (blank cells in it mean no / no fee / not rated)
+    digitised_dossier: bool | None = None
+    digitised_result: bool | None = None
+    payment: str | None = None    # online | direct | "" (no fee)
+    rating: str = ""              # a key of domain.service_index.RATING_LABELS; "" not rated
 
 
 @dataclass
@@ -80,9 +101,11 @@ class DossierFile:
     present: set[str]             # the keys of the columns the file has
     rows: list[DossierRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    date_order: str = DAY_FIRST                   # how the text dates were read
+    date_evidence: dict[str, DateEvidence] = field(default_factory=dict)   # per column key
 
 
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})[/.-](\d{4})")
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _TIME = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?(?:\s*(sa|ch|am|pm))?")
 
@@ -90,8 +113,47 @@ _TIME = re.compile(r"(\d{1,2})[:hg](\d{2})(?::(\d{2}))?(?:\s*(sa|ch|am|pm))?")
 _PLAIN = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
-def parse_cell_moment(value: Any) -> tuple[datetime | None, bool]:
-    """A date/moment cell -> (moment rounded to the minute, has a time of day). Raises ValueError."""
+@dataclass
+class DateEvidence:
+    """What the text dates of one column say about their order: the first example of each kind, as
+    (row, text). ``day_first``/``month_first``: a number above 12 in the first/second place;
+    ``am_pm``: English AM/PM; ``vietnamese``: SA/CH, "ngày", "9h00" or a dotted date; ``both_ways``:
+    an unpadded date that reads both ways ("2/7/2024")."""
+
+    day_first: tuple[int, str] | None = None
+    month_first: tuple[int, str] | None = None
+    am_pm: tuple[int, str] | None = None
+    vietnamese: tuple[int, str] | None = None
+    both_ways: tuple[int, str] | None = None
+
+    def note(self, kind: str, row: int, text: str) -> None:
+        if getattr(self, kind) is None:
+            setattr(self, kind, (row, text))
+
+
+def _note_order(evidence: DateEvidence | None, row: int, raw: str, first: str, second: str, separator: str,
+                marker: str | None) -> None:
+    """Record what one slash/dash/dot date (its first two numbers as written) says about the order."""
+    if evidence is None:
+        return
+    if int(first) > 12:
+        evidence.note("day_first", row, raw)
+    elif int(second) > 12:
+        evidence.note("month_first", row, raw)
+    elif len(first) < 2 or len(second) < 2:
+        evidence.note("both_ways", row, raw)
+    if marker in ("am", "pm"):
+        evidence.note("am_pm", row, raw)
+    elif marker in ("sa", "ch") or separator == "." or marker == "vn":
+        evidence.note("vietnamese", row, raw)
+
+
+def parse_cell_moment(value: Any, order: str = DAY_FIRST, evidence: DateEvidence | None = None,
+                      row: int = 0) -> tuple[datetime | None, bool]:
+    """A date/moment cell -> (moment rounded to the minute, has a time of day). Raises ValueError.
+
+    Text dates with two numbers before the year are read in ``order`` (day-first by default); what they
+    say about the file's order is noted in ``evidence``."""
     if value is None or value == "":
         return None, False
     if isinstance(value, datetime):
@@ -109,46 +171,78 @@ def parse_cell_moment(value: Any) -> tuple[datetime | None, bool]:
     raw = str(value).strip()
     plain = _PLAIN.fullmatch(raw)  # "07/02/2024 09:00", the usual text: no folding needed
     if plain:
-        day, month, year, hour, minute = (int(g) if g else 0 for g in plain.groups()[:5])
+        first, second = plain.group(1), plain.group(2)
+        _note_order(evidence, row, raw, first, second, "/", None)
+        day, month = (first, second) if order == DAY_FIRST else (second, first)
+        year, hour, minute = (int(g) if g else 0 for g in (plain.group(3), plain.group(4), plain.group(5)))
         try:
             if hour > 23 or minute > 59:
                 raise ValueError(f"giờ không hợp lệ trong «{raw}»")
-            return datetime(year, month, day, hour, minute), plain.group(4) is not None
+            return datetime(year, int(month), int(day), hour, minute), plain.group(4) is not None
         except ValueError:
             pass  # let the general reading below explain the problem
-    return _parse_text_moment(value)
+    return _parse_text_moment(value, order, evidence, row)
 
 
-def _parse_text_moment(value: Any) -> tuple[datetime | None, bool]:
-    text = fold(cell_text(value)).replace("ngay ", " ").replace(",", " ").strip()
+def _parse_text_moment(value: Any, order: str, evidence: DateEvidence | None, row: int) -> tuple[datetime | None, bool]:
+    raw = cell_text(value)
+    text = fold(raw)
+    vietnamese_words = "ngay " in text or re.search(r"\d[hg]\d", text) is not None
+    text = text.replace("ngay ", " ").replace(",", " ").strip()
     if not text:
         return None, False
     m = _DMY.search(text)
     if m:
-        day, month, year = (int(g) for g in m.groups())
+        first, separator, second, year = m.group(1), m.group(2), m.group(3), int(m.group(4))
     else:
         m = _YMD.search(text)
         if not m:
-            raise ValueError(f"không đọc được ngày «{cell_text(value)}»")
+            raise ValueError(f"không đọc được ngày «{raw}»")
         year, month, day = (int(g) for g in m.groups())
     rest = (text[:m.start()] + " " + text[m.end():]).replace("t", " ").strip()
+    t = _TIME.fullmatch(rest.strip()) if rest else None
+    marker = t.group(4) if t else None
+    if m.re is _DMY:
+        _note_order(evidence, row, raw, first, second, separator,
+                    marker if marker else ("vn" if vietnamese_words else None))
+        day, month = (int(first), int(second)) if order == DAY_FIRST else (int(second), int(first))
     try:
         base = date(year, month, day)
     except ValueError:
-        raise ValueError(f"ngày không tồn tại «{cell_text(value)}»") from None
+        raise ValueError(f"ngày không tồn tại «{raw}»"
+                         + (" (đọc theo tháng/ngày/năm)" if order == MONTH_FIRST else "")) from None
     if not rest:
         return datetime(base.year, base.month, base.day), False
-    t = _TIME.fullmatch(rest.strip())
     if not t:
-        raise ValueError(f"không đọc được giờ trong «{cell_text(value)}»")
+        raise ValueError(f"không đọc được giờ trong «{raw}»")
     hour, minute = int(t.group(1)), int(t.group(2))
-    if t.group(4) in ("ch", "pm") and hour < 12:
+    if marker in ("ch", "pm") and hour < 12:
         hour += 12
-    elif t.group(4) in ("sa", "am") and hour == 12:
+    elif marker in ("sa", "am") and hour == 12:
         hour = 0
     if hour > 23 or minute > 59:
-        raise ValueError(f"giờ không hợp lệ trong «{cell_text(value)}»")
+        raise ValueError(f"giờ không hợp lệ trong «{raw}»")
     return datetime(base.year, base.month, base.day, hour, minute), True
+
+
+def decide_date_order(path: Path, evidence: dict[str, DateEvidence]) -> str:
+    """The order of the file's text dates (see the module's docstring), or ``AmbiguousDates``."""
+    day_first = {key: e.day_first or e.vietnamese for key, e in evidence.items() if e.day_first or e.vietnamese}
+    month_first = {key: e.month_first for key, e in evidence.items() if e.month_first}
+    am_pm = {key: e.am_pm for key, e in evidence.items() if e.am_pm}
+    if month_first and not day_first:
+        return MONTH_FIRST
+    if am_pm and not day_first:
+        return MONTH_FIRST
+    if day_first and not (month_first or am_pm):
+        return DAY_FIRST
+    if day_first:     # proofs of both orders (or AM/PM beside a day above 12): only the clerk knows
+        shown = [(key, *example) for kind in (day_first, month_first, am_pm) for key, example in kind.items()]
+        raise AmbiguousDates(path, shown, mixed=True)
+    both_ways = [(key, *e.both_ways) for key, e in evidence.items() if e.both_ways]
+    if both_ways:
+        raise AmbiguousDates(path, both_ways)
+    return DAY_FIRST
 
 
 def _round_minute(moment: datetime) -> datetime:
@@ -171,16 +265,72 @@ def parse_channel(text: str) -> str | None:
     raise ValueError(f"hình thức nộp «{text}» không rõ (Trực tuyến, Trực tiếp hoặc Bưu chính)")
 
 
-def read_dossier_file(path: str | Path, progress: ProgressFn | None = None) -> DossierFile:
-    """Read and check every row; problems are collected, not raised (the caller decides)."""
+_YES = frozenset({"co", "x", "1", "da so hoa", "so hoa", "yes", "true", "dat"})
+_NO = frozenset({"", "khong", "0", "chua so hoa", "chua", "no", "false"})
+
+
+@lru_cache(maxsize=64)
+def parse_flag(text: str, what: str) -> bool:
+    """"Có", "x", "1", "Đã số hóa" -> True; "Không", "0", "Chưa số hóa", blank -> False. Raises ValueError."""
+    key = fold(text).strip(" .")
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(f"«{what}»: «{text}» không rõ (Có, Không, x, 1, 0, Đã số hóa hoặc để trống)")
+
+
+@lru_cache(maxsize=64)
+def parse_payment(text: str) -> str:
+    """Trực tuyến -> online, Trực tiếp -> direct, blank or "Không thu phí" -> "" (no fee). Raises ValueError."""
+    key = fold(text).strip(" .")
+    if not key or key in ("khong", "khong thu phi", "mien phi", "mien phi, le phi", "khong co phi"):
+        return ""
+    if "truc tuyen" in key or "online" in key or "dich vu cong" in key or "dien tu" in key:
+        return "online"
+    if "truc tiep" in key or "tai quay" in key or "tien mat" in key or "mot cua" in key:
+        return "direct"
+    raise ValueError(f"«Thanh toán»: «{text}» không rõ (Trực tuyến, Trực tiếp hoặc để trống khi không thu phí)")
+
+
+_RATINGS = {"rat hai long": "very_satisfied", "hai long": "satisfied", "binh thuong": "neutral",
+            "khong hai long": "unsatisfied", "rat khong hai long": "very_unsatisfied",
+            "chua danh gia": "", "khong danh gia": "", "": ""}
+
+
+@lru_cache(maxsize=64)
+def parse_rating(text: str) -> str:
+    """Rất hài lòng, Hài lòng, Bình thường, Không hài lòng (Rất không hài lòng) -> a rating key;
+    blank -> "" (not rated). Raises ValueError."""
+    key = " ".join(fold(text).replace("-", " ").strip(" .").split())
+    if key in _RATINGS:
+        return _RATINGS[key]
+    raise ValueError(f"«Đánh giá»: «{text}» không rõ (Rất hài lòng, Hài lòng, Bình thường, Không hài lòng "
+                     "hoặc để trống khi chưa đánh giá)")
+
+
+def read_dossier_file(path: str | Path, progress: ProgressFn | None = None,
+                      date_order: str | None = None) -> DossierFile:
+    """Read and check every row; problems are collected, not raised (the caller decides).
+
+    ``date_order`` (``DAY_FIRST``/``MONTH_FIRST``) is the clerk's answer for text dates; None decides it
+    from the file (``decide_date_order``; a month-first file is read a second time), raising
+    ``AmbiguousDates`` when only the clerk can tell."""
+    result = _read_rows(path, progress, date_order or DAY_FIRST)
+    if date_order is None and decide_date_order(result.path, result.date_evidence) == MONTH_FIRST:
+        result = _read_rows(path, progress, MONTH_FIRST)
+    return result
+
+
+def _read_rows(path: str | Path, progress: ProgressFn | None, order: str) -> DossierFile:
     table = read_table(path, COLUMNS)
-    result = DossierFile(table.path, table.header_row, set(table.columns))
+    result = DossierFile(table.path, table.header_row, set(table.columns), date_order=order)
     count = 0
     for row_no, cells in table.rows:
         count += 1
         if progress is not None and count % 2000 == 0:
             progress(count, table.total_rows, f"Đã đọc {count:,} dòng".replace(",", "."))
-        parsed = _parse_row(table, row_no, cells, result.problems)
+        parsed = _parse_row(table, row_no, cells, result.problems, order, result.date_evidence)
         if parsed is not None:
             result.rows.append(parsed)
     return result
@@ -193,7 +343,8 @@ def _cell(table: Table, cells: list[Any], key: str) -> Any:
     return cells[index]
 
 
-def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowProblem]) -> DossierRow | None:
+def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowProblem], order: str,
+               evidence: dict[str, DateEvidence]) -> DossierRow | None:
     code = cell_text(_cell(table, cells, "code"))
     filled = [cell_text(_cell(table, cells, key)) for key in ("procedure_code", "procedure_name", "received_at")]
     if not any(filled) and (not code or " " in code):
@@ -202,7 +353,7 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
 
     def moment(key: str) -> tuple[datetime | None, bool]:
         try:
-            return parse_cell_moment(_cell(table, cells, key))
+            return parse_cell_moment(_cell(table, cells, key), order, evidence.setdefault(key, DateEvidence()), row_no)
         except ValueError as exc:
             errors.append(f"cột «{COLUMNS.display(key)}»: {exc}")
             return None, False
@@ -229,6 +380,7 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
             errors.append("ngày trả kết quả trước ngày tiếp nhận")
         if due_at is not None and due_at.date() < received_at.date():
             errors.append("hạn xử lý trước ngày tiếp nhận")
+    service = _service_columns(table, cells, errors)
     if errors:
         problems.extend(RowProblem(row_no, e) for e in errors)
         return None
@@ -238,8 +390,25 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
         field=cell_text(_cell(table, cells, "field")), applicant=cell_text(_cell(table, cells, "applicant")),
         channel=channel, received_at=received_at, due_at=due_at, due_date_only=due_at is not None and not due_has_time,
         result_at=result_at, closed_at=closed_at, status=status, withdrawn=is_withdrawn(status),
-        unit=cell_text(_cell(table, cells, "unit")),
+        unit=cell_text(_cell(table, cells, "unit")), **service,
     )
+
+
+_SERVICE_READERS = {"digitised_dossier": lambda t: parse_flag(t, COLUMNS.display("digitised_dossier")),
+                    "digitised_result": lambda t: parse_flag(t, COLUMNS.display("digitised_result")),
+                    "payment": parse_payment, "rating": parse_rating}
+
+
+def _service_columns(table: Table, cells: list[Any], errors: list[str]) -> dict[str, Any]:
+    """The optional service columns the file has, read (a column the file lacks is left out)."""
+    values: dict[str, Any] = {}
+    for key, read in _SERVICE_READERS.items():
+        if table.has(key):
+            try:
+                values[key] = read(cell_text(_cell(table, cells, key)))
+            except ValueError as exc:
+                errors.append(str(exc))
+    return values
 
 
 @lru_cache(maxsize=256)
@@ -260,3 +429,20 @@ class ImportRefused(InvalidInput):
                          + "; ".join(lines) + more)
         self.path = path
         self.problems = problems
+
+
+class AmbiguousDates(InvalidInput):
+    """The file's text dates read both as day/month/year and as month/day/year: nothing was saved, and the
+    clerk says which (``examples``: (column key, row, text) of dates that show it)."""
+
+    def __init__(self, path: Path, examples: list[tuple[str, int, str]], *, mixed: bool = False, hint: str = ""):
+        shown = "; ".join(f"cột «{COLUMNS.display(key)}» (dòng {row}: «{text}»)" for key, row, text in examples)
+        if mixed:
+            what = f"viết theo cả hai thứ tự ngày/tháng/năm và tháng/ngày/năm: {shown}"
+        else:
+            what = f"đọc được cả là ngày/tháng/năm lẫn tháng/ngày/năm: {shown}"
+        super().__init__(f"{path.name}: ngày trong tệp {what}. Chưa nhập hồ sơ nào; hãy cho biết ngày trong tệp "
+                         "viết theo thứ tự nào." + hint)
+        self.path = path
+        self.examples = examples
+        self.mixed = mixed

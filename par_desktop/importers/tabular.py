@@ -58,6 +58,7 @@ class Table:
     rows: Iterator[tuple[int, list[Any]]]
     total_rows: int | None           # rows in the sheet when known (for progress)
     title_rows: list[list[Any]] = field(default_factory=list)  # the rows above the header (titles, decision)
+    header: list[Any] = field(default_factory=list)  # the header row's cells (columns named by the data)
 
     def has(self, key: str) -> bool:
         return key in self.columns
@@ -142,7 +143,8 @@ def _first_table(path: Path, spec: ColumnSpec, sheets, on_done=None) -> Table:
             continue
         rest = (item for item in head if item[0] > header_row)
         titles = [cells for number, cells in head if number < header_row]
-        return Table(path, header_row, columns, _chain(rest, rows, on_done), None, titles)
+        header = next(cells for number, cells in head if number == header_row)
+        return Table(path, header_row, columns, _chain(rest, rows, on_done), None, titles, header)
     if on_done is not None:
         on_done()
     raise first_error or InvalidInput(f"{path.name}: tệp không có trang tính.")
@@ -219,7 +221,8 @@ def _read_csv(path: Path, spec: ColumnSpec) -> Table:
             continue
         rows = ((n, cells) for n, cells in _csv_rows(text, delimiter) if n > header_row)
         titles = [cells for number, cells in head if number < header_row]
-        return Table(path, header_row, columns, rows, text.count("\n") + 1, titles)
+        header = next(cells for number, cells in head if number == header_row)
+        return Table(path, header_row, columns, rows, text.count("\n") + 1, titles, header)
     # A header found with some columns missing says more than "no header" for the other delimiters.
     raise next((e for e in errors if "thiếu cột" in e.message), errors[0])
 

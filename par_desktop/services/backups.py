@@ -117,6 +117,17 @@ def daily_backup_if_due(location: str, today: date | None = None) -> Path | None
     return path
 
 
+def scheduled_backup(location: str) -> Path:
+    """``par-desktop backup`` without ``--out``, as Task Scheduler runs it at night: a daily backup in
+    this database's backup place (``backup_folder``: its settings, not the folders of whatever account
+    the task runs as), then the rotation, like the first start of a day."""
+    if connection.is_postgres(location):
+        return db_backup.backup_database(location)
+    path = _take(location, DAILY)
+    rotate(location)
+    return path
+
+
 def rotate(location: str) -> list[Path]:
     """Delete the daily backups the rotation no longer keeps; return them."""
     from par_desktop.services import settings

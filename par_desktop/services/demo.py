@@ -144,7 +144,9 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
     with connection.write_transaction():  # one commit for the hundreds of reports below
         _plan_2024(actor)
         _plan_progress(actor, rng)
-    _dossiers(rng, procedures, count)
+    _dossiers(rng, procedures, count, service_rng=random.Random(seed + 14))
+    with connection.write_transaction():
+        _service_and_survey(actor, random.Random(seed + 15))
 
 
 def _organisation() -> None:
@@ -225,10 +227,29 @@ def _plan_progress(actor: Actor, rng: random.Random) -> None:
 def _procedures(units: dict[str, Unit]) -> list[Procedure]:
     rows = []
     for i, (code, name, field, unit_code, limit) in enumerate(PROCEDURES):
+        # published by a provincial decision; two of them after the day they took effect (late)
+        effective = date(2023, 1 + i % 12, 1 + (3 * i) % 27)
+        published = effective + timedelta(days=6) if i % 9 == 4 else effective - timedelta(days=10 + i % 20)
         rows.append(Procedure.create(code=code, name=name, field=field, lead_unit=units[unit_code],
                                      limit_days=limit, reviewed_year=2024 if i % 7 == 0 else None,
-                                     level="Toàn trình" if i % 3 else "Một phần"))
+                                     level="Toàn trình" if i % 3 else "Một phần",
+                                     decision_number=f"{120 + 37 * (i % 5)}/QĐ-UBND", published_on=published,
+                                     effective_on=effective))
     return rows
+
+
+def _service_columns(rng: random.Random, proc: Procedure, channel: str, closed: bool, late: bool) -> dict:
+    """The one-stop export's service columns for a demo dossier: most digitised, online payment where
+    the procedure has a fee, about half the closed dossiers rated."""
+    has_fee = int(proc.code.replace(".", "")) % 3 != 0
+    payment = ("online" if rng.random() < (0.8 if channel == "online" else 0.15) else "direct") if has_fee else ""
+    rating = ""
+    if closed and rng.random() < 0.5:
+        rating = rng.choices(("very_satisfied", "satisfied", "neutral", "unsatisfied"),
+                             (0.2, 0.5, 0.2, 0.1) if late else (0.55, 0.37, 0.06, 0.02))[0]
+    return {"digitised_dossier": rng.random() < (0.97 if channel == "online" else 0.75),
+            "digitised_result": closed and rng.random() < 0.85,
+            "payment": payment, "rating": rating}
 
 
 def _applicant(rng: random.Random) -> str:
@@ -245,8 +266,11 @@ def _received_moment(rng: random.Random, day: date, online: bool) -> datetime:
     return datetime.combine(day, time(minutes // 60, minutes % 60))
 
 
-def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: datetime | None = None) -> None:
-    """Generate ``count`` dossiers: the year 2024, then ~2% received in the last two weeks before ``now``."""
+def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: datetime | None = None,
+              service_rng: random.Random | None = None) -> None:
+    """Generate ``count`` dossiers: the year 2024, then ~2% received in the last two weeks before ``now``.
+    ``service_rng`` draws the service columns apart, so they leave the rest of the data as it was."""
+    service_rng = service_rng or random.Random(14)
     if count == 0:
         return
     calendar = current_calendar()
@@ -318,6 +342,8 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
             "limit_days": limit, "due_at": due, "result_at": result_at, "closed_at": closed_at,
             "paused_since": pause[0] if pause and pause[1] is None else None, "status_text": status,
             "unit": proc.lead_unit_id, "fold_text": search_text(code, applicant, proc.name),
+            **_service_columns(service_rng, proc, channel, closed_at is not None,
+                               closed_at is not None and closed_at > due),
         })
         if pause:
             pauses.append((code, pause))
@@ -347,3 +373,48 @@ def _paused_days(calendar, pause, day_length: int) -> float:
     if pause is None or pause[1] is None:
         return 0.0
     return calendar.working_minutes_between(pause[0], pause[1]) / day_length
+
+
+def _service_and_survey(actor: Actor, rng: random.Random) -> None:
+    """The figures a clerk enters by hand for 2024 (synchronisation with the national portal, each month)
+    and the Office's survey of the fourth quarter: 160 paper forms, most about a dossier of the quarter,
+    with the official SIPAS result (an example figure) beside it."""
+    from par_desktop.db.models import ManualIndicatorValue, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyWave
+    from par_desktop.domain import survey as S
+    from par_desktop.domain.periods import report_month
+
+    for month in range(1, 13):
+        period = report_month(2024, month)
+        received = rng.randint(110, 140)
+        synced = received - rng.randint(0, 6)
+        ManualIndicatorValue.create(key="status_sync", period_start=period.start, period_end=period.end,
+                                    numerator=synced, denominator=received, value=100.0 * synced / received,
+                                    note="Theo báo cáo của Cổng Dịch vụ công quốc gia", entered_by=actor.username)
+    wave = SurveyWave.create(name="Quý IV/2024", started_on=date(2024, 10, 1), ended_on=date(2024, 12, 31),
+                             note="Phiếu phát tại Bộ phận một cửa", official_index=86.45,
+                             official_source="kết quả SIPAS năm 2024 do tỉnh công bố (số liệu mẫu)")
+    questions = [SurveyQuestion.create(wave=wave.id, code=code, aspect=S.aspect_of(code), text=text, position=i)
+                 for i, (code, text) in enumerate(S.DEFAULT_QUESTIONNAIRE)]
+    closed = list(Dossier.select(Dossier.id, Dossier.code, Dossier.unit, Dossier.field, Dossier.channel, Dossier.closed_at)
+                  .where((Dossier.closed_at >= datetime(2024, 10, 1)) & (Dossier.closed_at < datetime(2025, 1, 1)))
+                  .order_by(Dossier.id).limit(400).tuples())
+    weights = {"A1": (0.02, 0.04, 0.12, 0.5, 0.32), "A2": (0.01, 0.03, 0.08, 0.5, 0.38),
+               "A3": (0.01, 0.02, 0.05, 0.42, 0.5), "A4": (0.01, 0.02, 0.07, 0.48, 0.42),
+               "A5": (0.03, 0.06, 0.2, 0.45, 0.26)}
+    answers = []
+    for number in range(1, 161 if closed else 1):
+        id_, code, unit, field_, channel, closed_at = closed[rng.randrange(len(closed))]
+        response = SurveyResponse.create(
+            wave=wave.id, form_number=str(number), answered_on=closed_at.date(), dossier=id_, dossier_code=code,
+            unit=unit, field=field_, channel=channel, entered_by=actor.username)
+        for q in questions:
+            fate = rng.random()
+            if fate < 0.03:
+                score, raw = None, ""
+            elif fate < 0.035:
+                score, raw = None, "6"
+            else:
+                score = rng.choices(S.SCALE, weights[q.aspect])[0]
+                raw = str(score)
+            answers.append({"response": response.id, "question": q.id, "score": score, "raw": raw})
+    bulk_insert(SurveyAnswer, answers)

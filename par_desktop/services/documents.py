@@ -32,10 +32,11 @@ from par_desktop.services.session import Actor, require
 KIND_NAMES = dict(DOC_TYPE_NAMES)
 # The register type each document is numbered under ("{office}": the Office's unit code, e.g. BC-VP).
 REGISTER_TYPES = {"plan": "KH", "monthly_report": "BC-{office}", "explanation_request": "CV",
-                  "apology": "PXL", "reminder": "CV", "control_slip": None}
+                  "apology": "PXL", "reminder": "CV", "control_slip": None, "survey_report": "BC-{office}"}
 # What each document needs from the clerk (the Documents page shows these fields).
 PARAMETERS = {"plan": ("year",), "monthly_report": ("month",), "explanation_request": ("unit", "month"),
-              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",)}
+              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",),
+              "survey_report": ("wave",)}
 
 # Short forms of agency names written in running text after the full name ("Sở Lao động - TB&XH").
 _SHORT_FORMS = ((re.compile(r"Thương binh và Xã hội", re.IGNORECASE), "TB&XH"),)
@@ -56,6 +57,7 @@ class DocRequest:
     new_due: datetime | None = None  # apology: the new appointment
     reason: str = ""                 # apology: why the result is late
     today: date | None = None        # "as of" for the task statuses (default: today)
+    wave: str | None = None          # survey report: the survey wave's name
 
     def describe(self) -> str:
         return KIND_NAMES.get(self.kind, self.kind)
@@ -362,10 +364,41 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     _step(progress, 3, "Lập danh sách hồ sơ quá hạn…")
     overdue = _overdue_explanations(period)
     _step(progress, 4, "Dựng báo cáo…")
+    from par_desktop.services.service_quality import service_index
+
+    service = service_index(period.start, period.end).index
     return B.build_monthly_report(
         org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
-        template_text=template_in_force("monthly_report", on))
+        template_text=template_in_force("monthly_report", on), service=service)
+
+
+def survey_report_data(wave_name: str | None) -> B.SurveyReportData:
+    """A survey wave's index, per aspect, question, unit, field and channel, for the report."""
+    from par_desktop.services import survey
+
+    if not (wave_name or "").strip():
+        raise InvalidInput("Hãy chọn đợt khảo sát.")
+    wave = survey.wave_by_name(wave_name)
+    result = survey.wave_index(wave.id).index
+
+    def figure(f) -> B.SurveyFigure:
+        return B.SurveyFigure(f.index, f.valid, f.low, f.high)
+
+    aspects = [B.SurveyAspectLine(a.code, a.name, figure(a.fig),
+                                  [B.SurveyQuestionLine(q.code, q.text, figure(q.fig), q.blank + q.invalid)
+                                   for q in a.questions]) for a in result.aspects]
+    groups = [B.SurveyGroupLine(title, g.label, g.index.respondents, figure(g.index.overall))
+              for dimension, title in (("unit", "Đơn vị"), ("field", "Lĩnh vực"), ("channel", "Kênh tiếp nhận"))
+              for g in survey.index_by(wave.id, dimension)]
+    return B.SurveyReportData(wave.name, wave.started_on, wave.ended_on, result.respondents, figure(result.overall),
+                              aspects, groups, wave.official_index, wave.official_source)
+
+
+def _build_survey_report(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    on = n.issue_date or date.today()
+    return B.build_survey_report(org_info(on), office_signer(on), survey_report_data(request.wave), number=n.number,
+                                 issue_date=n.issue_date, template_text=template_in_force("survey_report", on))
 
 
 def explanation_units(month: str) -> list[tuple[Unit, int]]:
@@ -485,7 +518,8 @@ def build(request: DocRequest, *, number: int | None = None, issue_date: date | 
         if request.kind == "monthly_report":
             return _build_monthly_report(request, n, progress)
         return {"plan": _build_plan, "explanation_request": _build_explanation_request, "apology": _build_apology,
-                "reminder": _build_reminder, "control_slip": _build_control_slip}[request.kind](request, n)
+                "reminder": _build_reminder, "control_slip": _build_control_slip,
+                "survey_report": _build_survey_report}[request.kind](request, n)
 
 
 def register_type(kind: str, on: date | None = None) -> str | None:
@@ -599,7 +633,8 @@ def suggested_name(request: DocRequest, number_text: str | None = None) -> str:
     base = {"plan": f"Ke-hoach-{request.year or ''}".rstrip("-"), "monthly_report": f"Bao-cao-thang-{request.month}",
             "explanation_request": f"De-nghi-giai-trinh-{request.unit}-{request.month}",
             "apology": f"Phieu-xin-loi-{request.dossier}", "reminder": f"Don-doc-{request.unit}",
-            "control_slip": f"Phieu-kiem-soat-{request.dossier}"}[check_kind(request.kind)]
+            "control_slip": f"Phieu-kiem-soat-{request.dossier}",
+            "survey_report": f"Bao-cao-khao-sat-{request.wave}"}[check_kind(request.kind)]
     if number_text:
         base += "-so-" + number_text.split("/")[0]
     return re.sub(r"[^A-Za-z0-9.-]+", "-", fold(base).replace("đ", "d")).strip("-") or "van-ban"
@@ -654,7 +689,7 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
         return B.build_monthly_report(org, signer, period, [B.UnitTaskSummary("Phòng Người có công", 3, 1, 2, 0)],
                                       [B.TaskLine("Rà soát, đánh giá TTHC", "Phòng Người có công", "Quý II",
                                                   None, "Đạt 30%, còn 10 ngày")], stats, overdue,
-                                      template_text=text)
+                                      template_text=text, service=_sample_service())
     if doc_type == "explanation_request":
         rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2)]
         return B.build_explanation_request(org, signer, "Phòng Người có công", "Trưởng phòng Người có công", period,
@@ -667,9 +702,37 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
                            date(on.year, 7, 31), "Quá hạn 12 ngày")]
         return B.build_reminder(org, signer, "Phòng Người có công", late, [], on + timedelta(days=5),
                                 template_text=text)
+    if doc_type == "survey_report":
+        return B.build_survey_report(org, signer, _sample_survey(on), template_text=text)
     rows = [B.HandoverRow("Tiếp nhận, chuyển phòng chuyên môn", org.office_name, received, "Phòng Người có công",
                           received + timedelta(minutes=20), due, "Trước hạn")]
     return B.build_control_slip(org, info, rows, template_text=text)
+
+
+def _sample_service():
+    """The service index of the sample monthly report: the 110 sample dossiers, other figures made up."""
+    from par_desktop.domain import service_index as si
+
+    figures = {"on_time": si.Figure.rate("on_time", 108, 110),
+               "digitised_dossiers": si.Figure.rate("digitised_dossiers", 101, 120),
+               "online_share": si.Figure.rate("online_share", 80, 110),
+               "satisfaction": si.Figure.rate("satisfaction", 52, 58)}
+    return si.score(si.DEFAULT_INDICATORS, figures)
+
+
+def _sample_survey(on: date) -> B.SurveyReportData:
+    """A small made-up wave for the template editor's preview."""
+    question = B.SurveyQuestionLine("A1.1", "Nơi tiếp nhận và trả kết quả có đủ chỗ ngồi",
+                                    B.SurveyFigure(88.0, 125, 81.2, 92.6), 3)
+    aspects = [B.SurveyAspectLine("A1", "Tiếp cận dịch vụ", B.SurveyFigure(88.0, 125, 82.0, 93.1), [question]),
+               B.SurveyAspectLine("A3", "Công chức trực tiếp giải quyết công việc", B.SurveyFigure(93.5, 127, 89.0, 96.8),
+                                  [B.SurveyQuestionLine("A3.1", "Công chức có thái độ giao tiếp lịch sự",
+                                                        B.SurveyFigure(93.5, 127, 88.0, 96.6))])]
+    groups = [B.SurveyGroupLine("Đơn vị", "Phòng Người có công", 64, B.SurveyFigure(90.2, 64, 84.1, 94.8)),
+              B.SurveyGroupLine("Kênh tiếp nhận", "Trực tuyến", 21, B.SurveyFigure(86.0, 21, 74.2, 95.0))]
+    return B.SurveyReportData(f"Quý I/{on.year}", date(on.year, 1, 2), date(on.year, 3, 29), 128,
+                              B.SurveyFigure(90.8, 128, 87.1, 93.9), aspects, groups, 86.45,
+                              f"Quyết định số 512/QĐ-UBND ngày 20/3/{on.year}")
 
 
 def render_sample(doc_type: str, body: str | None, path: str | Path, on: date | None = None,

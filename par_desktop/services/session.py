@@ -1,7 +1,8 @@
 """Who is acting: the signed-in user of the GUI, or the user named on the command line.
 
-Roles (vai trò): admin = Quản trị, office = Văn phòng, unit = Đơn vị, leader = Lãnh đạo, and the
-``system`` account used by scheduled command-line jobs. Every write service calls ``require``.
+Roles (vai trò): admin = Quản trị, office = Văn phòng, unit = Đơn vị, leader = Lãnh đạo, the ``system``
+account (a database with no account yet: a fresh ``init``) and ``reader`` (a command-line command that
+only reads, which needs no account). Every write service calls ``require``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ ROLE_LABELS = {
     "unit": "Đơn vị",
     "leader": "Lãnh đạo",
     "system": "Hệ thống",
+    "reader": "Chỉ đọc",
 }
 
 # What each role may do. "unit" actions are further limited to the user's own unit by the services.
@@ -28,6 +30,7 @@ PERMISSIONS = {
     "leader": set(),
     "system": {"manage_users", "settings", "templates", "organisation", "tasks", "progress", "dossiers",
                "explanations", "documents", "register", "import", "calendar", "backup", "restore"},
+    "reader": {"documents"},   # drafts only: issuing a number also needs "register"
 }
 
 ACTION_LABELS = {
@@ -55,6 +58,14 @@ class Actor:
 
 
 SYSTEM = Actor("system", "system", full_name="Tài khoản hệ thống")
+READER = Actor("reader", "reader", full_name="Lệnh chỉ đọc")
+
+
+def has_accounts() -> bool:
+    """True once the bound database has any account: from then on, changing data needs one."""
+    from par_desktop.db.models import User
+
+    return User.select().where(User.role != "system").exists()
 
 
 def require(actor: Actor, action: str, *, unit_id: int | None = None) -> None:
@@ -68,14 +79,25 @@ def require(actor: Actor, action: str, *, unit_id: int | None = None) -> None:
             f"Tài khoản {actor.username} chỉ được {ACTION_LABELS.get(action, action)} của đơn vị mình.")
 
 
-def cli_actor(username: str | None) -> Actor:
-    """The user a command-line run acts as: ``--user NAME`` (must exist and be active) or the system."""
-    if not username:
-        return SYSTEM
-    from par_desktop.db.models import User
-    from par_desktop.errors import NotFound
+def demo_actor(username: str) -> Actor:
+    """A demo account signed in without its password — only on a database created by ``init --demo``.
 
-    user = User.get_or_none(User.username == username)
-    if user is None or not user.active:
-        raise NotFound(f"Không có tài khoản đang hoạt động tên «{username}».")
+    The sign-in is written to the audit trail like any other, saying that no password was asked."""
+    from par_desktop.db import connection
+    from par_desktop.db.changes import audit
+    from par_desktop.db.models import User
+    from par_desktop.db.schema import is_demo_database
+    from par_desktop.services.demo import DEMO_ACCOUNTS
+
+    name = (username or "").strip().lower()
+    with connection.translated_errors():
+        if not is_demo_database():
+            raise PermissionDenied("Chỉ cơ sở dữ liệu mẫu (tạo bằng init --demo) mới mở được mà không cần mật khẩu; "
+                                   "hãy đăng nhập bằng mật khẩu.")
+        user = User.get_or_none(User.username == name)
+        if name not in {account[0] for account in DEMO_ACCOUNTS} or user is None or not user.active:
+            raise PermissionDenied(f"«{username}» không phải tài khoản mẫu; tài khoản mẫu: "
+                                   + ", ".join(a[0] for a in DEMO_ACCOUNTS) + ".")
+        with connection.write_transaction():
+            audit(user.username, "login", "user", user.id, "password", None, "không hỏi (dữ liệu mẫu)")
     return Actor(user.username, user.role, user.unit_id, user.full_name)

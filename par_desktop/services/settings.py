@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "presence.stale_minutes": 3,
     "auth.max_failures": 5,
     "auth.lockout_minutes": 15,
+    "survey.default_questionnaire": None,     # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
 }
 
 

@@ -257,12 +257,13 @@ def _lock_message(user: User) -> str:
             f"{ui_moment(user.locked_until)}. Hãy thử lại sau hoặc nhờ quản trị mở khóa.")
 
 
-def authenticate(username: str, password: str) -> Actor:
+def authenticate(username: str, password: str, *, during_maintenance: bool = False) -> Actor:
     """Check a sign-in; count failures and lock the account after ``auth.max_failures`` of them.
 
     Raises ``WrongPassword``, ``AccountLocked``, ``PermissionDenied`` (deactivated account) or
-    ``MaintenanceMode`` (another administrator is restoring or upgrading). The audit trail records
-    sign-ins, failures and lock-outs.
+    ``MaintenanceMode`` (another administrator is restoring or upgrading) — except for an administrator
+    signing in ``during_maintenance`` to end another's hold (``maintenance off --force``). The audit
+    trail records sign-ins, failures and lock-outs.
     """
     name = normalise_username(username)
     generic = "Sai tên đăng nhập hoặc mật khẩu."
@@ -297,8 +298,10 @@ def authenticate(username: str, password: str) -> Actor:
             updates["password_hash"] = _hasher.hash(password)
         if user.failed_attempts or user.locked_until is not None:
             updates.update(failed_attempts=0, locked_until=None)
-        with connection.write_transaction():
-            ensure_not_in_maintenance(actor)
+        override = during_maintenance and actor.can("restore")
+        with connection.write_transaction(guarded=not override):
+            if not override:
+                ensure_not_in_maintenance(actor)
             if updates:
                 User.update(**updates).where(User.id == user.id).execute()
             audit(user.username, "login", "user", user.id)

@@ -74,11 +74,10 @@ def export_rows_to_xlsx(path: str | Path, headers: Sequence[str], rows: Iterable
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(sheet.max_row, 1)}"
     try:
         workbook.save(path)
-    except PermissionError:
-        raise InvalidInput(f"Không ghi được tệp {path}: tệp đang mở trong Excel hoặc thư mục không cho phép ghi. "
-                           "Hãy đóng tệp rồi thử lại.") from None
     except OSError as exc:
-        raise InvalidInput(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from None
+        from par_desktop.windows import explain_write_error
+
+        raise explain_write_error(Path(path), exc) from None
     return path
 
 

@@ -410,7 +410,7 @@ class _ImportPage(_Page):
         self.choose_button.clicked.connect(self.choose_file)
         self.import_button = QPushButton(self.BUTTON)
         self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.start_import)
+        self.import_button.clicked.connect(lambda: self.start_import())
         self.note_label = QLabel(note)
         self.note_label.setWordWrap(True)
         self.result_label = QLabel("")
@@ -510,8 +510,10 @@ class DossiersPage(_ImportPage):
                      "thời hạn sau); nên nhập danh mục trước (Danh mục → Thủ tục → Nhập danh mục…).")
         self.note_label.setText(note)
 
-    def start_import(self) -> None:
+    def start_import(self, date_order: str | None = None) -> None:
+        from par_desktop.importers.dossiers import AmbiguousDates
         from par_desktop.services.dossiers import importing as dossier_import
+        from par_desktop.ui.dialogs.dossier_dialogs import ask_date_order
 
         path = Path(self.path_edit.text())
         actor = self.actor
@@ -521,9 +523,17 @@ class DossiersPage(_ImportPage):
                 progress.check_cancelled()
                 progress.report(done, total, text)
 
-            return dossier_import.import_dossiers(actor, path, progress=report)
+            try:
+                return dossier_import.import_dossiers(actor, path, progress=report, date_order=date_order)
+            except AmbiguousDates as exc:   # answered on the GUI thread, then imported again
+                return exc
 
         def done(summary):
+            if isinstance(summary, AmbiguousDates):
+                order = ask_date_order(self, summary)
+                if order is not None:
+                    self.start_import(order)
+                return
             lines = [f"Đã nhập «{path.name}»: {summary.new} hồ sơ mới, {summary.updated} cập nhật, "
                      f"{summary.unchanged} không thay đổi."]
             lines += [f"• {w}" for w in summary.warnings]

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -82,7 +83,7 @@ def test_backup_while_another_process_reads_and_restore(cli, tmp_path):
     conn.execute("DELETE FROM handover")
     conn.commit()
     conn.close()
-    restored = cli("restore", str(tmp_path / "b.db"), db=db)
+    restored = cli("restore", str(tmp_path / "b.db"), db=db, user="quantri")
     assert restored.returncode == 0, restored.stderr
     kept = restored.stdout.strip()
     assert sqlite3.connect(kept).execute("SELECT count(*) FROM handover").fetchone()[0] == 0
@@ -95,3 +96,34 @@ def test_version_and_usage_errors(cli):
     assert cli("--version").stdout.strip() == f"par-desktop {__version__}"
     bad = cli("no-such-command")
     assert bad.returncode == 2 and "error:" in bad.stderr
+
+
+def test_scheduled_backup_goes_to_the_databases_backup_place_and_rotates(cli, tmp_path):
+    """Task Scheduler runs `par-desktop backup` as some account: the copy goes where the database's
+    settings say (Cài đặt → Sao lưu), not into that account's AppData, and old dailies are rotated."""
+    db = tmp_path / "X.db"
+    cli("init", "--demo", "--dossiers", "0", db=db)
+    place = tmp_path / "may-chu" / "sao-luu"
+    from par_desktop.db.models import database_proxy
+    from par_desktop.db.schema import open_database
+    from par_desktop.services import settings
+    from par_desktop.services.session import SYSTEM
+
+    open_database(str(db))
+    settings.set_value(SYSTEM, "backups.dir", str(place))     # Cài đặt → Sao lưu → Thư mục
+    database_proxy.obj.close()
+    folder = place / "X"
+    folder.mkdir(parents=True)
+    for day in range(1, 21):    # 20 nightly copies of January 2024
+        (folder / f"X-202401{day:02d}-230000-000-hang-ngay.db").write_bytes(b"old")
+    (folder / "X-20240105-100000-000-thu-cong.db").write_bytes(b"manual")    # never rotated away
+    out = cli("backup", db=db)
+    assert out.returncode == 0, out.stderr
+    made = out.stdout.strip()
+    assert made.startswith(str(folder)) and made.endswith("-hang-ngay.db")
+    assert cli("check", db=made).stdout.strip() == "ok"
+    dailies = sorted(p.name for p in folder.glob("*-hang-ngay.db"))
+    # 7 days kept (tonight's and 15–20 January), then the newest of each older ISO week (14 and 7 January)
+    assert dailies == sorted([Path(made).name] + [f"X-202401{d:02d}-230000-000-hang-ngay.db"
+                                                   for d in (7, 14, 15, 16, 17, 18, 19, 20)])
+    assert (folder / "X-20240105-100000-000-thu-cong.db").exists()

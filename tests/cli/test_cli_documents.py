@@ -159,17 +159,19 @@ def test_reminder_names_the_late_tasks(generated):
 def test_register_add_gives_the_next_number_and_issue_uses_it(generated, tmp_path):
     db = tmp_path / "demo.db"
     shutil.copy(generated["db"], db)
-    out = run_cli("register", "add", "--type", "KH", "--title", "Kế hoạch kiểm soát TTHC", "--year", "2024", db=db)
+    out = run_cli("register", "add", "--type", "KH", "--title", "Kế hoạch kiểm soát TTHC", "--year", "2024", db=db,
+                  user="vanphong")
     assert (out.returncode, out.stdout, out.stderr) == (0, "39/KH-SLĐTBXH\n", "")  # after the plan's 38
-    out = run_cli("register", "add", "--type", "CV", "--title", "Công văn đôn đốc", db=db)
+    out = run_cli("register", "add", "--type", "CV", "--title", "Công văn đôn đốc", db=db, user="vanphong")
     assert out.stdout == "01/SLĐTBXH-VP\n"
     report = tmp_path / "bc.docx"
-    out = run_cli("doc", "monthly-report", "--month", "2024-03", "--out", str(report), "--issue", db=db)
+    out = run_cli("doc", "monthly-report", "--month", "2024-03", "--out", str(report), "--issue", db=db,
+                  user="vanphong")
     assert out.returncode == 0, out.stderr
     assert Document(str(report)).tables[0].cell(1, 0).paragraphs[0].text == "Số: 01/BC-VP"
     listed = run_cli("register", "list", db=db).stdout.splitlines()
     assert listed[0].startswith("01/BC-VP\t") and "Báo cáo kết quả thực hiện" in listed[0]
-    plan = run_cli("doc", "plan", "--out", str(tmp_path / "kh.pdf"), "--issue", db=db)
+    plan = run_cli("doc", "plan", "--out", str(tmp_path / "kh.pdf"), "--issue", db=db, user="vanphong")
     assert plan.returncode == 1 and plan.stderr.startswith("error: Kế hoạch năm 2024 đã ban hành: số 38/KH")
 
 
@@ -182,7 +184,7 @@ def test_register_add_gives_the_next_number_and_issue_uses_it(generated, tmp_pat
 ])
 def test_errors_are_one_vietnamese_line(generated, tmp_path, args, message):
     args = [str(tmp_path / a) if a.startswith("x.") else a for a in args]
-    out = run_cli(*args, db=generated["db"])
+    out = run_cli(*args, db=generated["db"], user="vanphong")
     assert out.returncode == 1 and out.stdout == ""
     assert out.stderr.startswith("error: ") and message in out.stderr and out.stderr.count("\n") == 1
     assert not list(tmp_path.iterdir())   # nothing half-written

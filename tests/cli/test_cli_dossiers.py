@@ -20,9 +20,9 @@ CLI-3,1.009811,,Trần Văn Cường,Trực tuyến,10/06/2023 21:00,,15/06/2023
 def test_import_then_states_and_statistics(demo_db, cli, tmp_path):
     path = tmp_path / "mot-cua.csv"
     path.write_text(CSV, encoding="utf-8")
-    out = cli("import", "dossiers", str(path), db=demo_db)
+    out = cli("import", "dossiers", str(path), db=demo_db, user="vanphong")
     assert (out.returncode, out.stdout, out.stderr) == (0, "imported 3 dossiers\n", "")
-    again = cli("import", "dossiers", str(path), db=demo_db)
+    again = cli("import", "dossiers", str(path), db=demo_db, user="vanphong")
     assert again.stdout == "imported 3 dossiers\n"
 
     out = cli("dossiers", "--json", "--at", "2023-06-20 10:00", db=demo_db)
@@ -57,14 +57,14 @@ def test_import_then_states_and_statistics(demo_db, cli, tmp_path):
 
 @pytest.mark.slow
 def test_errors_are_one_line(demo_db, cli, tmp_path):
-    missing = cli("import", "dossiers", str(tmp_path / "none.xlsx"), db=demo_db)
+    missing = cli("import", "dossiers", str(tmp_path / "none.xlsx"), db=demo_db, user="vanphong")
     assert missing.returncode == 1 and missing.stderr.startswith("error: Không tìm thấy tệp")
     bad = tmp_path / "bad.csv"
     bad.write_text(CSV.replace("05/06/2023 08:00", "29/02/2023 08:00"), encoding="utf-8")
-    out = cli("import", "dossiers", str(bad), db=demo_db)
+    out = cli("import", "dossiers", str(bad), db=demo_db, user="vanphong")
     assert out.returncode == 1 and len(out.stderr.splitlines()) == 1
     assert "Dòng 3" in out.stderr and "29/02/2023" in out.stderr and "Traceback" not in out.stderr
-    skipped = cli("import", "dossiers", str(bad), "--skip-invalid", db=demo_db)
+    skipped = cli("import", "dossiers", str(bad), "--skip-invalid", db=demo_db, user="vanphong")
     assert skipped.stdout == "imported 2 dossiers\n" and skipped.stderr.startswith("refused: Dòng 3")
     out = cli("stats", "dossiers", "--from", "2024-02-30", "--to", "2024-03-01", db=demo_db)
     assert out.returncode == 1 and out.stderr.startswith("error:")
@@ -83,3 +83,18 @@ def test_statistics_and_listing_load_no_heavy_library(demo_db):
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'reportlab', 'docx', 'openpyxl')))\n")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_dates_that_read_both_ways_are_one_error_naming_the_column_then_date_order_imports(demo_db, cli, tmp_path):
+    path = tmp_path / "en-us.csv"
+    path.write_text("Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận\nUS-1,1.009811,2/7/2024 9:00\nUS-2,1.009811,3/4/2024 8:30\n",
+                    encoding="utf-8")
+    out = cli("import", "dossiers", str(path), db=demo_db, user="vanphong")
+    assert out.returncode == 1 and len(out.stderr.splitlines()) == 1 and out.stdout == ""
+    assert out.stderr.startswith("error: en-us.csv: ngày trong tệp đọc được cả là ngày/tháng/năm lẫn tháng/ngày/năm")
+    assert "cột «Ngày tiếp nhận» (dòng 2: «2/7/2024 9:00»)" in out.stderr and "--date-order mdy" in out.stderr
+    out = cli("import", "dossiers", str(path), "--date-order", "mdy", db=demo_db, user="vanphong")
+    assert (out.returncode, out.stdout) == (0, "imported 2 dossiers\n")
+    rows = {r["code"]: r for r in json.loads(cli("dossiers", "--json", db=demo_db).stdout)}
+    assert rows["US-1"]["received_at"] == "2024-02-07T09:00" and rows["US-2"]["received_at"] == "2024-03-04T08:30"

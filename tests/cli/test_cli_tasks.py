@@ -51,7 +51,7 @@ def test_import_reference_docx_then_tasks_json(cli, tmp_path):
 def test_import_xlsx_into_the_demo_and_obligations_follow_the_appendix(cli, tmp_path):
     db = tmp_path / "demo.db"
     assert cli("init", "--demo", "--dossiers", "0", db=db).returncode == 0
-    out = cli("import", "plan", str(reference_xlsx(tmp_path / "phu-luc.xlsx")), db=db)
+    out = cli("import", "plan", str(reference_xlsx(tmp_path / "phu-luc.xlsx")), db=db, user="vanphong")
     assert out.stdout == "imported 10 tasks\n", out.stderr
     rows = json.loads(cli("tasks", "--json", "--at", "2024-07-20", db=db).stdout)
     assert [r["ref"] for r in rows[:10]] == list(DUE)
@@ -95,15 +95,15 @@ def test_unit_account_reports_its_own_task_but_not_another_units(cli, tmp_path):
     db = tmp_path / "demo.db"
     cli("init", "--demo", "--dossiers", "0", db=db)
     made = cli("user", "add", "nv_ncc", "--role", "unit", "--unit", "NCC", "--password-stdin", db=db,
-               input="mat-khau-du-dai-123\n")
+               input="mat-khau-du-dai-123\n", user="quantri")
     assert made.returncode == 0, made.stderr
     evidence = tmp_path / "bien-ban.txt"
     evidence.write_text("Biên bản họp", encoding="utf-8")
-    ok = cli("--user", "nv_ncc", "progress", "I.3", "--percent", "60", "--text", "Đã lấy ý kiến",
-             "--date", "2024-07-10", "--attach", str(evidence), db=db)
+    ok = cli("progress", "I.3", "--percent", "60", "--text", "Đã lấy ý kiến",
+             "--date", "2024-07-10", "--attach", str(evidence), db=db, user="nv_ncc", password="mat-khau-du-dai-123")
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.strip() == "I.3: 60% (in_progress)"
-    refused = cli("--user", "nv_ncc", "progress", "IV.1", "--percent", "10", db=db)
+    refused = cli("progress", "IV.1", "--percent", "10", db=db, user="nv_ncc", password="mat-khau-du-dai-123")
     assert refused.returncode == 1 and refused.stderr.startswith("error: ") and "IV.1" in refused.stderr
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import DEMO_OFFICE, REPO, account_env, run_cli
 
 PW = "mat-khau-1\n"
 
@@ -116,9 +116,8 @@ WORKER = textwrap.dedent('''
 def worker(tmp_path):
     script = tmp_path / "worker.py"
     script.write_text(WORKER, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
-
-    def start(db, mode, *args, stdin=None) -> subprocess.Popen:
+    def start(db, mode, *args, stdin=None, user: str | None = None, password: str | None = None) -> subprocess.Popen:
+        env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen", **account_env(user, password))
         return subprocess.Popen([sys.executable, str(script), str(db), mode, *map(str, args)], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
@@ -219,7 +218,8 @@ def test_a_lock_held_past_the_timeout_is_a_clear_error_and_loses_nothing(db, wor
     holder = worker(db, "hold", 6, ready)
     _wait_for(ready)
     started = time.monotonic()
-    code, out, err = _finish(worker(db, "short-timeout", 2, "maintenance", "on", "--reason", "Thử"))
+    code, out, err = _finish(worker(db, "short-timeout", 2, "maintenance", "on", "--reason", "Thử",
+                                    user="quantri", password=PW.strip()))
     waited = time.monotonic() - started
     assert code == 1 and err.startswith("error:") and "Traceback" not in err, err
     assert len(err.strip().splitlines()) == 1
@@ -288,7 +288,7 @@ def test_three_imports_and_a_stream_of_numberings_at_once(tmp_path, worker):
             for n in range(2_000):
                 fh.write(f"{prefix}{n:05d},{code},{1 + n % 28:02d}/04/2024 09:15,Trần Thị {n}\n")
         files.append(path)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **account_env(DEMO_OFFICE))
     go = tmp_path / "go"
     numbering = [worker(db, "writes", f"so{n}", 15, go) for n in range(2)]
     for n in range(2):
@@ -360,7 +360,7 @@ def test_a_killed_dossier_import_is_all_or_nothing(tmp_path):
             fh.write(f"K{n:06d},{code},{1 + n % 28:02d}/03/2024 08:30,Nguyễn Văn {n}\n")
     cmd = [sys.executable, "-m", "par_desktop", "--db", str(db), "import", "dossiers", str(big)]
     base = db.stat().st_size
-    proc = subprocess.Popen(cmd, cwd=REPO, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=REPO, env=dict(os.environ, **account_env(DEMO_OFFICE)), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     end = time.monotonic() + 300
     killed = False
     while proc.poll() is None and time.monotonic() < end:
@@ -375,7 +375,7 @@ def test_a_killed_dossier_import_is_all_or_nothing(tmp_path):
     count = _sql(db, "SELECT count(*) FROM dossier WHERE code LIKE 'K%'")[0][0]
     assert count == (0 if killed else 50_000)
     if killed:
-        run = run_cli("import", "dossiers", str(big), db=db, timeout=600)
+        run = run_cli("import", "dossiers", str(big), db=db, timeout=600, user=DEMO_OFFICE)
         assert run.returncode == 0, run.stderr
         assert _sql(db, "SELECT count(*) FROM dossier WHERE code LIKE 'K%'")[0][0] == 50_000
 
@@ -432,7 +432,7 @@ def test_read_only_file_is_a_clear_error_and_keeps_its_data(db, tmp_path):
     try:
         before = db.read_bytes()
         err = _one_error_line(run_cli("user", "add", "binh", "--role", "leader", "--password-stdin", db=db,
-                                      input=PW))
+                                      input=PW, user="lan", password=PW.strip()))
         assert "chỉ cho phép đọc" in err
         assert db.read_bytes() == before
         listed = run_cli("user", "list", "--json", db=db)         # reading still works

@@ -90,6 +90,8 @@ def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user
     assert schema.check(current()) == []
     assert Dossier.select().count() == 80
     assert Task.select().count() > 10
+    assert len(schema.database_identity() or "") == 32     # an identity given at the upgrade
+    assert not schema.is_demo_database()                    # made by version 2: never taken for a demo
     # The catalogue's new columns arrive with their defaults: every old limit was in working days.
     procedures = list(Procedure.select())
     assert procedures and {(p.limit_unit, p.limit_text, p.decision_number, p.published_on, p.needs_completion)
@@ -156,3 +158,17 @@ def test_check_reports_a_damaged_reference(empty_db):
     db.execute_sql("PRAGMA foreign_keys=ON")
     problems = schema.check(db)
     assert any("unit_alias" in p for p in problems)
+
+
+def test_version_2_file_gains_the_service_columns_unknown(tmp_path, isolated_user_dirs):
+    """Dossiers stored before the one-stop service columns existed keep them unknown (None), not "no"."""
+    from par_desktop.db.models import Dossier, Procedure, SurveyWave
+
+    path = tmp_path / "v2.db"
+    shutil.copyfile(V2_DEMO, path)
+    schema.open_database(str(path))
+    d = Dossier.select().first()
+    assert (d.digitised_dossier, d.digitised_result, d.payment, d.rating) == (None, None, None, "")
+    p = Procedure.select().first()
+    assert (p.decision_number, p.published_on, p.effective_on) == ("", None, None)
+    assert SurveyWave.select().count() == 0

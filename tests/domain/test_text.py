@@ -67,6 +67,7 @@ def test_dates_and_moments_in_both_input_forms():
 def test_vietnamese_numbers():
     assert vn_number(1234567) == "1.234.567"
     assert vn_number(97.5) == "97,5"
+    assert (vn_number(84.25, 2), vn_number(84.2, 2), vn_number(1234.5, 2)) == ("84,25", "84,2", "1.234,5")
 
 
 def test_fold_covers_the_whole_vietnamese_alphabet_and_pasted_text():

@@ -354,3 +354,94 @@ def test_an_appointment_without_time_means_the_end_of_that_working_day(catalogue
     z = dossier_timing.dossier_by_code("HS-Z")
     assert (z.due_at, z.due_from_source) == (M("2024-03-28 17:00"), True)
     assert state_map("2024-04-01 08:00")["HS-Z"] == "on_time"
+
+
+# ---- the order of text dates (issue 20 item 8) ------------------------------------------------------
+US_HEADERS = ["Mã hồ sơ", "Mã thủ tục", "Ngày tiếp nhận", "Ngày kết thúc"]
+
+
+def write_text_csv(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(US_HEADERS)
+        writer.writerows(rows)
+    return path
+
+
+def received(code):
+    return dossier_timing.dossier_by_code(code).received_at
+
+
+def test_a_csv_saved_on_an_english_us_pc_is_read_month_first(catalogue, tmp_path):
+    """Excel set to English (United States) writes m/d/yyyy h:mm AM/PM: "2/7/2024 9:00 AM" is 7 February."""
+    path = write_text_csv(tmp_path / "us.csv", [
+        ["US-1", P5[0], "2/7/2024 9:00 AM", "2/9/2024 3:30 PM"],
+        ["US-2", P5[0], "3/1/2024 12:15 PM", ""],
+    ])
+    assert dossier_import.import_dossiers(SYSTEM, path).new == 2
+    assert received("US-1") == M("2024-02-07 09:00") and received("US-2") == M("2024-03-01 12:15")
+    assert dossier_timing.dossier_by_code("US-1").closed_at == M("2024-02-09 15:30")
+
+
+def test_a_day_above_12_in_second_place_makes_the_whole_file_month_first(catalogue, tmp_path):
+    path = write_text_csv(tmp_path / "us24.csv", [
+        ["US-3", P5[0], "2/7/2024 9:00", ""],
+        ["US-4", P5[0], "2/13/2024 14:00", ""],
+    ])
+    dossier_import.import_dossiers(SYSTEM, path)
+    assert received("US-3") == M("2024-02-07 09:00") and received("US-4") == M("2024-02-13 14:00")
+
+
+def test_vietnamese_files_stay_day_first(catalogue, tmp_path):
+    path = write_text_csv(tmp_path / "vn.csv", [
+        ["VN-1", P5[0], "07/02/2024 09:00", ""],           # zero-padded: what Vietnamese software writes
+        ["VN-2", P5[0], "03/04/2024 02:15 CH", ""],
+        ["VN-3", P5[0], "5/2/2024 8h30", "6/2/2024 9:00"],  # unpadded, but "8h30" is Vietnamese
+    ])
+    dossier_import.import_dossiers(SYSTEM, path)
+    assert [received(c) for c in ("VN-1", "VN-2", "VN-3")] == [M("2024-02-07 09:00"), M("2024-04-03 14:15"),
+                                                               M("2024-02-05 08:30")]
+
+
+def test_dates_that_read_both_ways_are_refused_naming_the_column_until_the_order_is_given(catalogue, tmp_path):
+    from par_desktop.importers.dossiers import AmbiguousDates
+
+    path = write_text_csv(tmp_path / "hai-cach.csv", [
+        ["AM-1", P5[0], "2/7/2024 9:00", ""],
+        ["AM-2", P5[0], "3/4/2024 10:00", "3/5/2024 10:00"],
+    ])
+    with pytest.raises(AmbiguousDates) as refused:
+        dossier_import.import_dossiers(SYSTEM, path)
+    message = refused.value.message
+    assert "cột «Ngày tiếp nhận» (dòng 2: «2/7/2024 9:00»)" in message
+    assert "cột «Ngày trả kết quả» (dòng 3: «3/5/2024 10:00»)" in message and "Chưa nhập hồ sơ nào" in message
+    assert not Dossier.select().exists()
+    dossier_import.import_dossiers(SYSTEM, path, date_order="mdy")
+    assert received("AM-1") == M("2024-02-07 09:00") and dossier_timing.dossier_by_code("AM-2").closed_at == M("2024-03-05 10:00")
+    dossier_import.import_dossiers(SYSTEM, path, date_order="dmy")    # the clerk changes their mind: updated
+    assert received("AM-1") == M("2024-07-02 09:00")
+
+
+def test_a_file_mixing_both_orders_is_refused(catalogue, tmp_path):
+    from par_desktop.importers.dossiers import AmbiguousDates
+
+    path = write_text_csv(tmp_path / "tron.csv", [
+        ["MX-1", P5[0], "25/02/2024 09:00", ""],
+        ["MX-2", P5[0], "02/26/2024 09:00", ""],
+    ])
+    with pytest.raises(AmbiguousDates, match="viết theo cả hai thứ tự") as refused:
+        dossier_import.import_dossiers(SYSTEM, path)
+    assert refused.value.mixed and "dòng 2: «25/02/2024 09:00»" in refused.value.message
+    with pytest.raises(ImportRefused, match="Dòng 3"):       # told day-first, the month-first row is wrong
+        dossier_import.import_dossiers(SYSTEM, path, date_order="dmy")
+
+
+@pytest.mark.parametrize("cell, order, expected", [
+    ("2/7/2024 9:00 AM", "mdy", M("2024-02-07 09:00")),
+    ("2/7/2024 9:00 PM", "mdy", M("2024-02-07 21:00")),
+    ("12/31/2024 12:00 AM", "mdy", M("2024-12-31 00:00")),
+    ("2/7/2024", "mdy", M("2024-02-07 00:00")),
+    ("2/7/2024", "dmy", M("2024-07-02 00:00")),
+])
+def test_cell_moments_in_either_order(cell, order, expected):
+    assert parse_cell_moment(cell, order)[0] == expected

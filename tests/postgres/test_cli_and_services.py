@@ -34,7 +34,7 @@ def test_demo_check_tasks_backup_restore_on_the_command_line(pg_url, tmp_path, c
     assert cli("backup", "--out", str(saved), db=pg_url).returncode == 0
     pg_admin(pg_url).rows("DELETE FROM task_unit; DELETE FROM task_occurrence; DELETE FROM task")
     assert json.loads(cli("tasks", "--json", db=pg_url).stdout) == []
-    restored = cli("restore", str(saved), db=pg_url)
+    restored = cli("restore", str(saved), db=pg_url, user="quantri")
     assert restored.returncode == 0, restored.stderr
     assert json.loads(cli("tasks", "--json", db=pg_url).stdout) == tasks
     assert cli("check", db=pg_url).stdout.strip() == "ok"

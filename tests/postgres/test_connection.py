@@ -24,7 +24,7 @@ def test_new_database_has_every_table_and_passes_check(pg_db):
     assert schema.check(db) == []
     # Opening it again neither re-creates nor complains.
     schema.open_database(pg_db)
-    assert AppMeta.select().count() == 2
+    assert AppMeta.select().count() == 3   # schema_version, created_at, database_id
 
 
 def test_session_waits_for_locks_like_sqlite_and_names_itself(pg_db):

@@ -100,13 +100,13 @@ def test_unreadable_moment_is_named(demo_template, tmp_path, pg_url):
 def test_command_line(demo_template, tmp_path, pg_url, cli):
     source = tmp_path / "demo.db"
     shutil.copy(demo_template, source)
-    done = cli("migrate-to", pg_url, "--json", db=source)
+    done = cli("migrate-to", pg_url, "--json", db=source, user="quantri")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert {t["table"]: t["rows"] for t in report["tables"]} == _sqlite_counts(source)
     assert report["rows"] == sum(_sqlite_counts(source).values())
     assert ":***@" in report["target"] or "@" not in report["target"]
-    again = cli("migrate-to", pg_url, db=source)
+    again = cli("migrate-to", pg_url, db=source, user="quantri")
     assert again.returncode == 1 and again.stderr.startswith("error: ") and "không trống" in again.stderr
     assert "Traceback" not in again.stderr
     # Reading the copy through the command line gives what the file gives.
@@ -117,7 +117,7 @@ def test_command_line(demo_template, tmp_path, pg_url, cli):
 def test_command_line_text_report(demo_template, tmp_path, pg_url, cli):
     source = tmp_path / "demo.db"
     shutil.copy(demo_template, source)
-    done = cli("migrate-to", pg_url, db=source)
+    done = cli("migrate-to", pg_url, db=source, user="quantri")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == len(ALL_MODELS) + 1

@@ -58,6 +58,23 @@ def _answers(only_2024: bool = False) -> dict:
         "overdue_q4": _plain(due_lists.overdue_dossiers(period=(date(2024, 10, 1), date(2024, 12, 31)), at=AT)),
         "near_due": _plain(due_lists.near_due_dossiers(at=datetime(2024, 6, 14, 9, 0), include_overdue=True)),
         "due_summary": _plain(due_lists.due_summary(at=datetime(2024, 6, 14, 9, 0))),
+        **_service_answers(),
+    }
+
+
+def _service_answers() -> dict:
+    """The service index, its trend, the units compared, the dossiers that cost points, the survey."""
+    from par_desktop.services import service_quality as sq
+    from par_desktop.services import survey
+
+    year = (date(2024, 1, 1), date(2024, 12, 31))
+    wave = survey.waves()[0]
+    return {
+        "service_year": sq.service_index(*year).as_json(),
+        "service_units": [(b.label, b.share) for b in sq.breakdown(*year, "unit")],
+        "service_trend": [round(index.total_points, 9) for _, index in sq.monthly_trend(2024)],
+        "service_costly": _plain(sq.costly_dossiers(date(2024, 10, 1), date(2024, 12, 31))),
+        "survey": survey.wave_index(wave.id).as_json(),
     }
 
 

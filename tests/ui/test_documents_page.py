@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from docx import Document
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter
 from pypdf import PdfReader
 
 from par_desktop.db.models import Dossier, RegisterEntry
@@ -109,45 +108,6 @@ def test_open_in_word_writes_the_docx_and_hands_it_to_the_system(qtbot, page, mo
     assert not page.issue_button.isEnabled()   # the demo plan was issued as 38/KH
     assert len(opened) == 1 and opened[0].suffix == ".docx" and opened[0].exists()
     assert Document(str(opened[0])).tables[0].cell(1, 0).paragraphs[0].text == "Số: 38/KH-SLĐTBXH"
-
-
-def test_printing_keeps_each_page_in_its_orientation(qtbot, page, tmp_path):
-    generate(qtbot, page, "plan")
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setResolution(100)
-    out = tmp_path / "printed.pdf"
-    printer.setOutputFileName(str(out))
-    assert page.print_to(printer) == page.pdf.pageCount()
-    printed = PdfReader(str(out)).pages
-    assert len(printed) == page.pdf.pageCount()
-    first, last = printed[0].mediabox, printed[-1].mediabox
-    assert first.width < first.height and last.width > last.height   # the appendix prints landscape
-
-
-def test_ctrl_p_prints_through_the_print_dialog(qtbot, page, monkeypatch, tmp_path):
-    out = tmp_path / "in.pdf"
-
-    class AcceptingPrintDialog:
-        """The system print dialog, answered "In" with a PDF printer (no printer on the test machine)."""
-        class DialogCode:
-            Accepted = 1
-
-        def __init__(self, printer, parent):
-            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            printer.setResolution(100)
-            printer.setOutputFileName(str(out))
-
-        def setWindowTitle(self, title):
-            self.title = title
-
-        def exec(self):
-            return 1
-
-    monkeypatch.setattr(page_module, "QPrintDialog", AcceptingPrintDialog)
-    generate(qtbot, page, "reminder", unit="KHTC")
-    page.print_current()
-    assert PdfReader(str(out)).get_num_pages() == page.pdf.pageCount()
 
 
 def test_batch_writes_one_explanation_request_per_unit(qtbot, page, monkeypatch, tmp_path):

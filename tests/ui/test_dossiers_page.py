@@ -21,6 +21,8 @@ from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
 from par_desktop.ui.pages import dossiers as dossiers_page
 from par_desktop.ui.pages.dossiers import DossiersPage
 
+from gui_helpers import answer_next_dialog
+
 pytestmark = pytest.mark.gui
 
 
@@ -189,6 +191,27 @@ def test_import_files_shows_the_summary_and_offers_to_skip_bad_rows(demo_db, qtb
     assert (refused.item(0, 1).text(), "31/02/2023" in refused.item(0, 2).text()) == ("3", True)
     assert not Dossier.select().where(Dossier.code == "UI-3").exists()
     page.summary_dialog.grab().save("/tmp/shots/import-summary.png")
+
+
+def test_a_file_whose_dates_read_both_ways_asks_the_order_then_imports(demo_db, qtbot, tmp_path):
+    page = make_page(qtbot, demo_db)
+    path = tmp_path / "en-us.csv"
+    path.write_text("Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận\nUS-1,1.009811,2/7/2024 9:00\nUS-2,1.009811,3/4/2024 8:30\n",
+                    encoding="utf-8")
+    seen = []
+    answer_next_dialog("mdy", seen, keep_dialog=True)
+    page.import_files([path])
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=15000)
+    dialog, question = seen
+    assert dialog.windowTitle() == "Thứ tự ngày trong tệp"
+    assert ("«2/7/2024 9:00» (cột «Ngày tiếp nhận», dòng 2):\n      ngày/tháng/năm: ngày 2 tháng 7 năm 2024\n"
+            "      tháng/ngày/năm: ngày 7 tháng 2 năm 2024") in question
+    assert [b.text() for b in dialog.buttons.values()] == ["Ngày/tháng/năm", "Tháng/ngày/năm (Mỹ)", "Hủy"]
+    qtbot.waitUntil(lambda: Dossier.select().where(Dossier.code == "US-2").exists(), timeout=15000)
+    assert dossier_timing.dossier_by_code("US-1").received_at == datetime(2024, 2, 7, 9, 0)
+    assert dossier_timing.dossier_by_code("US-2").received_at == datetime(2024, 3, 4, 8, 30)
+    qtbot.waitUntil(lambda: getattr(page, "summary_dialog", None) is not None, timeout=15000)
+    page.summary_dialog.close()
 
 
 def test_export_writes_every_matching_row(demo_db, qtbot, tmp_path, monkeypatch):

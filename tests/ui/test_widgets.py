@@ -170,7 +170,7 @@ def test_table_export_writes_what_is_shown(qtbot, tmp_path):
 
 
 def test_export_to_a_file_that_cannot_be_written_is_a_clear_error(tmp_path):
-    with pytest.raises(InvalidInput, match="Không ghi được tệp"):
+    with pytest.raises(InvalidInput, match="Không ghi được vào thư mục .*no-such-folder.*: thư mục không tồn tại"):
         export_rows_to_xlsx(tmp_path / "no-such-folder" / "x.xlsx", ["A"], [[1]])
 
 

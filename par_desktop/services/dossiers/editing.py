@@ -9,20 +9,33 @@ from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, DossierPause, Procedure
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services.dossiers.pauses import end_open_pauses
 from par_desktop.services.dossiers.timing import (
-    CHANNELS, compute_timing, get_dossier, minute, pauses_by_dossier, search_text, work_calendar,
+    CHANNELS, SERVICE_FIELDS, compute_timing, get_dossier, minute, pauses_by_dossier, search_text, work_calendar,
 )
 from par_desktop.services.session import Actor, require
 from par_desktop.services.procedures import limit_of
 
 EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
-            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn")
+            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
+
+
+def check_service_values(v: dict[str, Any]) -> None:
+    """The service columns of a dossier being saved hold only the values the figures know."""
+    for key in ("digitised_dossier", "digitised_result"):
+        if v.get(key) not in (None, True, False):
+            raise InvalidInput("Số hóa hồ sơ, số hóa kết quả: chỉ có Có, Không hoặc Chưa rõ.")
+    if v.get("payment") is not None and v["payment"] not in PAYMENT_LABELS:
+        raise InvalidInput("Thanh toán phải là Trực tuyến, Trực tiếp, Không thu phí hoặc Chưa rõ.")
+    if v.get("rating") is not None and v["rating"] not in RATING_LABELS:
+        raise InvalidInput("Đánh giá phải là một mức hài lòng hoặc Chưa đánh giá.")
 
 
 def _check_values(v: dict[str, Any]) -> None:
+    check_service_values(v)
     if not v.get("code"):
         raise InvalidInput("Mã hồ sơ không được để trống.")
     if v.get("channel") not in CHANNELS:
@@ -47,14 +60,19 @@ def _procedure(procedure_id: int | None) -> Procedure | None:
 def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: datetime, channel: str = "direct",
                    applicant: str = "", field: str | None = None, unit_id: int | None = None,
                    due_at: datetime | None = None, result_at: datetime | None = None,
-                   closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False) -> Dossier:
-    """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit."""
+                   closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False,
+                   digitised_dossier: bool | None = None, digitised_result: bool | None = None,
+                   payment: str | None = None, rating: str = "") -> Dossier:
+    """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit.
+    The service columns left at None stay unknown (not counted by the service figures)."""
     require(actor, "dossiers")
     proc = _procedure(procedure_id)
     if proc is None:
         raise InvalidInput("Cần chọn thủ tục hành chính.")
     values = {"code": nfc(code), "channel": channel, "received_at": minute(received_at),
-              "closed_at": minute(closed_at), "result_at": minute(result_at), "source_due": minute(due_at)}
+              "closed_at": minute(closed_at), "result_at": minute(result_at), "source_due": minute(due_at),
+              "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
+              "rating": rating or ""}
     _check_values(values)
     calendar = work_calendar()
     start, limit, due = compute_timing(calendar, values["received_at"], limit_of(proc), values["source_due"])
@@ -67,7 +85,9 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
             received_at=values["received_at"], start_at=start, limit_days=limit, due_at=due,
             due_from_source=due_at is not None, result_at=values["result_at"], closed_at=values["closed_at"],
             status_text=nfc(status_text), unit=unit_id if unit_id is not None else proc.lead_unit_id,
-            withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name))
+            withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name),
+            digitised_dossier=digitised_dossier, digitised_result=digitised_result, payment=payment,
+            rating=rating or "")
 
 
 def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, **changes: Any) -> Dossier:

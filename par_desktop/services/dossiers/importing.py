@@ -21,7 +21,7 @@ from par_desktop.importers.dossiers import ImportRefused, RowProblem, read_dossi
 from par_desktop.services import org
 from par_desktop.services.dossiers.pauses import end_open_pauses
 from par_desktop.services.dossiers.timing import (
-    closing_of, compute_timing, minute, now_minute, pauses_by_dossier, search_text, work_calendar,
+    SERVICE_FIELDS, closing_of, compute_timing, minute, now_minute, pauses_by_dossier, search_text, work_calendar,
 )
 from par_desktop.services.procedures import limit_of
 from par_desktop.services.session import Actor, require
@@ -49,15 +49,18 @@ class ImportSummary:
 # Fields compared on re-import; their changes are audited one by one.
 _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel", "received_at", "start_at",
                   "limit_days", "due_at", "due_from_source", "result_at", "closed_at", "status_text", "unit",
-                  "withdrawn", "fold_text")
+                  "withdrawn", "fold_text", *SERVICE_FIELDS)
 
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
                     progress: Callable[[int, int | None, str], None] | None = None,
-                    at: datetime | None = None, unit_choices: dict[str, int | None] | None = None) -> ImportSummary:
+                    at: datetime | None = None, date_order: str | None = None,
+                    unit_choices: dict[str, int | None] | None = None) -> ImportSummary:
     """Import a one-stop export in one transaction. A dossier code already known updates that dossier
     (each changed field audited). Rows with problems refuse the whole file (``ImportRefused`` lists them
-    all) unless ``skip_invalid``, which imports the rest and reports the refused rows.
+    all) unless ``skip_invalid``, which imports the rest and reports the refused rows. Text dates are read
+    in ``date_order`` ("dmy"/"mdy"), or in the order the file shows (``AmbiguousDates`` when it does not:
+    see ``importers.dossiers``).
 
     Exports come as they come: a procedure the catalogue lacks is added from the row's own columns
     (code, name, field; ``needs_completion``, no limit) and named in a warning — its dossiers need the
@@ -67,7 +70,7 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     or "Phòng" are one unit."""
     require(actor, "import")
     path = Path(path)
-    parsed = read_dossier_file(path, progress)
+    parsed = read_dossier_file(path, progress, date_order)
     problems: list = list(parsed.problems)
     calendar = work_calendar()
     now = minute(at) or now_minute()
@@ -300,6 +303,8 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         "unit": unit_id if unit_id is not None else (old["unit"] if old is not None else proc.lead_unit_id),
         "withdrawn": keep("withdrawn", "status", r.withdrawn),
         "fold_text": search_text(r.code, applicant, procedure_name),
+        # a service column the file lacks keeps what is known (a new dossier: unknown, not rated)
+        **{key: keep(key, key, getattr(r, key)) for key in SERVICE_FIELDS},
     }
 
 

@@ -21,6 +21,8 @@ from par_desktop.services.calendar import current_calendar
 
 CHANNELS = ("online", "direct", "post")
 CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "post": "Bưu chính"}
+# The one-stop service columns (DOMAIN.md §10); None on a dossier = not known.
+SERVICE_FIELDS = ("digitised_dossier", "digitised_result", "payment", "rating")
 
 
 def work_calendar() -> WorkCalendar:

@@ -12,6 +12,7 @@ from par_desktop.db.changes import audit, update_record
 from par_desktop.db.models import Attachment, ProgressReport, Task, TaskOccurrence, TaskUnit, Unit
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
+from par_desktop.services.evidence_files import safe_name
 from par_desktop.services.session import Actor, require
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -94,6 +95,7 @@ def _pick_occurrence(task: Task, occs: list[TaskOccurrence], unit_id: int | None
 
 
 def _attachment(item: tuple[str, bytes] | str | Path) -> tuple[str, bytes]:
+    """(safe base name, content): a stored name is never a path (``evidence_files.safe_name``)."""
     if isinstance(item, tuple):
         filename, content = item
     else:
@@ -105,4 +107,4 @@ def _attachment(item: tuple[str, bytes] | str | Path) -> tuple[str, bytes]:
     if len(content) > MAX_ATTACHMENT_BYTES:
         raise InvalidInput(f"Tệp đính kèm «{filename}» quá lớn ({len(content) // (1024 * 1024)} MB); "
                            f"tối đa {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB mỗi tệp.")
-    return nfc(filename), bytes(content)
+    return safe_name(filename), bytes(content)

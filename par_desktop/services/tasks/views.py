@@ -13,6 +13,7 @@ from par_desktop.db.models import Attachment, Plan, ProgressReport, Task, TaskOc
 from par_desktop.domain.text import fold, ui_date
 from par_desktop.errors import NotFound
 from par_desktop.services import org, settings, steps
+from par_desktop.services.evidence_files import safe_name
 from par_desktop.services.tasks.status import OPEN_STATUSES, STATUS_LABELS, STATUSES, aggregate_status, task_status
 
 ALL = org.ALL_UNITS
@@ -345,7 +346,7 @@ def task_detail(task_id: int, today: date | None = None) -> TaskDetail:
                    .order_by(ProgressReport.reported_on.desc(), ProgressReport.id.desc()))
     for row in (Attachment.select(Attachment.id, Attachment.report, Attachment.filename, Attachment.size)
                 .where(Attachment.report.in_([r.id for r in reports])).order_by(Attachment.id)):
-        files[row.report_id].append((row.id, row.filename, row.size))
+        files[row.report_id].append((row.id, safe_name(row.filename), row.size))
     report_views = tuple(
         ReportView(r.id, r.occurrence_id, labels.get(r.occurrence_id, ""),
                    snapshot.units[r.unit_id].name if r.unit_id in snapshot.units else "", r.reported_on,
@@ -355,11 +356,11 @@ def task_detail(task_id: int, today: date | None = None) -> TaskDetail:
 
 
 def attachment_content(attachment_id: int) -> tuple[str, bytes]:
-    """(file name, content) of an evidence file, to open or save it."""
+    """(safe file name, content) of an evidence file, to open or save it (``evidence_files``)."""
     row = Attachment.get_or_none(Attachment.id == attachment_id)
     if row is None:
         raise NotFound("Tệp đính kèm không còn tồn tại.")
-    return row.filename, bytes(row.content)
+    return safe_name(row.filename), bytes(row.content)
 
 
 def summary_by_unit(today: date | None = None) -> list[UnitTaskSummary]:

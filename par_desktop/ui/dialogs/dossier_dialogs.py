@@ -292,3 +292,36 @@ class ExplanationEditor(QWidget):
                     explained_on=pydate(self.explained_on) if self.explained.isChecked() else None,
                     apology_sent_on=pydate(self.apology_on) if self.apology.isChecked() else None,
                     new_appointment=self.appointment.value())
+
+
+def _in_words(moment: datetime) -> str:
+    return f"ngày {moment.day} tháng {moment.month} năm {moment.year}"
+
+
+def ask_date_order(parent: QWidget | None, exc, files: int = 1) -> str | None:
+    """The file's dates read both ways (``importers.dossiers.AmbiguousDates``): ask the clerk which order
+    they are written in. Returns "dmy", "mdy", or None (Hủy)."""
+    from par_desktop.importers.dossiers import COLUMNS, DAY_FIRST, MONTH_FIRST, parse_cell_moment
+    from PySide6.QtWidgets import QStyle
+
+    from par_desktop.ui.errors import MessageDialog
+
+    lines = []
+    for key, row, text in exc.examples[:3]:
+        lines.append(f"• «{text}» (cột «{COLUMNS.display(key)}», dòng {row}):")
+        for order, label in ((DAY_FIRST, "ngày/tháng/năm"), (MONTH_FIRST, "tháng/ngày/năm")):
+            try:
+                moment, _ = parse_cell_moment(text, order)
+            except ValueError:
+                continue
+            lines.append(f"      {label}: {_in_words(moment)}")
+    also = f" (và {files - 1} tệp khác)" if files > 1 else ""
+    message = (f"Ngày trong tệp {exc.path.name}{also} đọc được theo hai cách:\n" + "\n".join(lines)
+               + "\n\nTệp lưu từ máy tính đặt tiếng Anh (Mỹ) viết tháng trước ngày. "
+               "Ngày trong tệp viết theo thứ tự nào?")
+    dialog = MessageDialog(parent.window() if parent is not None else None, "Thứ tự ngày trong tệp", message,
+                           icon=QStyle.StandardPixmap.SP_MessageBoxQuestion, buttons=[("Ngày/tháng/năm", DAY_FIRST), ("Tháng/ngày/năm (Mỹ)", MONTH_FIRST),
+                                    ("Hủy", "cancel")])
+    dialog.setMinimumWidth(560)
+    choice = dialog.ask()
+    return choice if choice in (DAY_FIRST, MONTH_FIRST) else None

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QRect, QSize, Qt, QTime, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QPainter, QPageLayout, QShortcut
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
@@ -30,6 +30,7 @@ from par_desktop.errors import InvalidInput
 from par_desktop.services import documents as doc_service
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
+from par_desktop.ui import printing
 from par_desktop.ui.operations import run_operation
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
@@ -37,37 +38,12 @@ KINDS = list(doc_service.KIND_NAMES)
 ZOOMS = [("Cả trang", QPdfView.ZoomMode.FitInView), ("Vừa chiều rộng", QPdfView.ZoomMode.FitToWidth),
          ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)]
 FIELD_LABELS = {"year": "Năm kế hoạch", "month": "Tháng báo cáo", "unit": "Phòng, đơn vị", "dossier": "Mã hồ sơ",
-                "new_due": "Hẹn trả mới", "reason": "Lý do chậm"}
+                "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "wave": "Đợt khảo sát"}
 
 
 def open_in_system(path: Path) -> bool:
     """Open a file with the program the system associates with it (Word for .docx)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def paint_pdf(printer: QPrinter, pdf: QPdfDocument, pages: list[int] | None = None) -> int:
-    """Print the pages of a loaded PDF, each in its own orientation (the landscape appendix stays
-    landscape), rendered at the printer's resolution. Returns the number of pages printed."""
-    pages = list(range(pdf.pageCount())) if pages is None else pages
-    if not pages:
-        return 0
-    painter = QPainter()
-    for i, page in enumerate(pages):
-        size = pdf.pagePointSize(page)
-        orientation = (QPageLayout.Orientation.Landscape if size.width() > size.height()
-                       else QPageLayout.Orientation.Portrait)
-        printer.setPageOrientation(orientation)
-        if i == 0:
-            if not painter.begin(printer):
-                raise InvalidInput("Không mở được máy in đã chọn.")
-        else:
-            printer.newPage()
-        target = printer.pageLayout().fullRectPixels(printer.resolution())
-        dpi = printer.resolution()
-        image = pdf.render(page, QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72)))
-        painter.drawImage(QRect(0, 0, target.width(), target.height()), image)
-    painter.end()
-    return len(pages)
 
 
 @dataclass(frozen=True)
@@ -127,10 +103,13 @@ class DocumentsPage(QWidget):
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setPlaceholderText("Lý do chậm trả kết quả, ví dụ: hồ sơ cần xác minh thêm tại địa phương")
         self.reason_edit.setFixedHeight(70)
+        self.wave_combo = QComboBox()
+        self.wave_combo.setObjectName("waveCombo")
         self.form = QFormLayout()
         self.form.addRow("Loại văn bản", self.kind_combo)
         self._fields = {"year": self.year_combo, "month": self.month_edit, "unit": self.unit_combo,
-                        "dossier": self.dossier_edit, "new_due": self.new_due_edit, "reason": self.reason_edit}
+                        "dossier": self.dossier_edit, "new_due": self.new_due_edit, "reason": self.reason_edit,
+                        "wave": self.wave_combo}
         for name, widget in self._fields.items():
             self.form.addRow(FIELD_LABELS[name], widget)
             if name == "month":
@@ -258,7 +237,7 @@ class DocumentsPage(QWidget):
         self.pdf.statusChanged.connect(self._pdf_status)
         self.zoom_combo.currentIndexChanged.connect(self._zoom)
         QShortcut(QKeySequence("F9"), self, self.generate)
-        for field in (self.year_combo, self.unit_combo):
+        for field in (self.year_combo, self.unit_combo, self.wave_combo):
             field.currentIndexChanged.connect(self._parameters_changed)
         self.month_edit.dateChanged.connect(self._parameters_changed)
         self.dossier_edit.textEdited.connect(self._parameters_changed)
@@ -322,7 +301,7 @@ class DocumentsPage(QWidget):
             unit=self.unit_combo.currentData(), dossier=self.dossier_edit.text().strip() or None,
             new_due=datetime(new_due.date().year(), new_due.date().month(), new_due.date().day(),
                              new_due.time().hour(), new_due.time().minute()),
-            reason=self.reason_edit.toPlainText().strip())
+            reason=self.reason_edit.toPlainText().strip(), wave=self.wave_combo.currentData())
 
     def _update_buttons(self) -> None:
         ready = self.current is not None and self.current.request == self.request()
@@ -341,12 +320,21 @@ class DocumentsPage(QWidget):
         from par_desktop.db.connection import translated_errors
         from par_desktop.services import register
         from par_desktop.services.org import units
+        from par_desktop.services.survey import waves
         from par_desktop.services.tasks.views import years
 
         with translated_errors():
             unit_list = units()
             plan_years = years()
             register_years = register.years()
+            wave_names = [w.name for w in waves()]
+        selected_wave = self.wave_combo.currentData()
+        self.wave_combo.blockSignals(True)
+        self.wave_combo.clear()
+        for name in wave_names:
+            self.wave_combo.addItem(name, name)
+        self.wave_combo.setCurrentIndex(max(self.wave_combo.findData(selected_wave), 0))
+        self.wave_combo.blockSignals(False)
         selected_unit = self.unit_combo.currentData()
         self.unit_combo.blockSignals(True)
         self.unit_combo.clear()
@@ -405,6 +393,8 @@ class DocumentsPage(QWidget):
         if payload.get("month"):
             year, month = doc_service.parse_month(payload["month"])
             self.set_month(year, month)
+        if payload.get("wave") and self.wave_combo.findData(payload["wave"]) >= 0:
+            self.wave_combo.setCurrentIndex(self.wave_combo.findData(payload["wave"]))
 
     def show_register_entry(self, entry_id: int) -> None:
         from par_desktop.db.models import RegisterEntry
@@ -544,21 +534,35 @@ class DocumentsPage(QWidget):
 
         self._write(target, opened)
 
-    def print_to(self, printer: QPrinter) -> int:
-        """Print the previewed PDF on ``printer``; returns the number of pages."""
-        if self.pdf.status() != QPdfDocument.Status.Ready:
-            return 0
-        return paint_pdf(printer, self.pdf)
+    def print_to(self, printer: QPrinter) -> None:
+        """Send the previewed PDF to ``printer`` in the background (progress, "Hủy"), honouring the
+        range, current page, copies and order the print dialog left in it."""
+        if self.current is None or self.pdf.status() != QPdfDocument.Status.Ready:
+            return
+        pages = printing.chosen_pages(printer, self.pdf.pageCount(), self.pdf_view.pageNavigator().currentPage())
+        path = self.current.pdf
+
+        def work(progress):
+            return printing.print_pdf(printer, path, pages, report=progress.report,
+                                      check_cancelled=progress.check_cancelled)
+
+        def done(report):
+            where = (f"tệp {printer.outputFileName()}" if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat
+                     else f"máy in {printer.printerName()}")
+            self.ctx.status_message.emit(f"Đã gửi {report.sheets} trang tới {where}.")
+
+        self.operation = run_operation(self, "In văn bản", work, done,
+                                       on_cancel=lambda: self.ctx.status_message.emit("Đã hủy lệnh in."))
 
     def print_current(self) -> None:
-        """In… (Ctrl+P): the print dialog, then every page at the printer's resolution."""
+        """In… (Ctrl+P): the print dialog (A4 from the document, range and current page offered), then
+        the pages in the background."""
         if self.current is None or self.pdf.status() != QPdfDocument.Status.Ready:
             show_message(self, "In văn bản", "Hãy lập văn bản trước khi in.")
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(doc_service.suggested_name(self.current.request, self.current.number_text))
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("In văn bản")
+        printer = printing.new_printer(self.pdf, doc_service.suggested_name(self.current.request,
+                                                                             self.current.number_text))
+        dialog = printing.print_dialog(printer, self.pdf.pageCount(), self)
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
             try:
                 self.print_to(printer)
@@ -566,13 +570,11 @@ class DocumentsPage(QWidget):
                 show_error(self, exc)
 
     def print_preview(self) -> None:
+        """Xem trước khi in: each sheet on its own paper and orientation; "In…" opens the print dialog."""
         if self.current is None or self.pdf.status() != QPdfDocument.Status.Ready:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle("Xem trước khi in")
-        dialog.paintRequested.connect(self.print_to)
-        dialog.exec()
+        self.preview_dialog = printing.PrintPreviewDialog(self.pdf, self, on_print=self.print_current)
+        self.preview_dialog.exec()
 
     # ---- batch -------------------------------------------------------------------------------------
 

@@ -418,11 +418,14 @@ class DossiersPage(QWidget):
         if paths:
             self.import_files(paths)
 
-    def import_files(self, paths: list[Path], *, skip_invalid: bool = False,
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False, date_order: str | None = None,
                      unit_choices: dict[str, int | None] | None = None) -> None:
         """Import the files one after another in the background, then show one summary. First the
         processing units the files name that match no unit are asked about (an existing unit, whose
-        alias the name becomes, or a new unit), as the plan import does."""
+        alias the name becomes, or a new unit), as the plan import does. Files whose dates read both
+        ways are not imported: the clerk is asked the order, then they are imported again."""
+        from par_desktop.importers.dossiers import AmbiguousDates
+        from par_desktop.ui.dialogs.dossier_dialogs import ask_date_order
         from par_desktop.ui.operations import run_operation
 
         if not self._allowed("import"):
@@ -442,9 +445,9 @@ class DossiersPage(QWidget):
 
             def scanned(names: list[str]) -> None:
                 if not names:
-                    self.import_files(paths, skip_invalid=skip_invalid, unit_choices={})
+                    self.import_files(paths, skip_invalid=skip_invalid, date_order=date_order, unit_choices={})
                 else:   # after the reading dialog has closed
-                    QTimer.singleShot(0, lambda: self._ask_units(paths, names, skip_invalid))
+                    QTimer.singleShot(0, lambda: self._ask_units(paths, names, skip_invalid, date_order))
 
             self.import_operation = run_operation(self, "Đọc tệp hồ sơ", scan, scanned)
             return
@@ -460,7 +463,8 @@ class DossiersPage(QWidget):
 
                 try:
                     results.append((path, dossier_import.import_dossiers(
-                        actor, path, skip_invalid=skip_invalid, progress=report, unit_choices=unit_choices), None))
+                        actor, path, skip_invalid=skip_invalid, progress=report, date_order=date_order,
+                        unit_choices=unit_choices), None))
                 except InvalidInput as exc:
                     results.append((path, None, exc))
             return results
@@ -468,25 +472,35 @@ class DossiersPage(QWidget):
         def done(results) -> None:
             self.ctx.notify_changed()
             self.last_import = results
+            ambiguous = [(p, exc) for p, _, exc in results if isinstance(exc, AmbiguousDates)]
+            results = [r for r in results if not isinstance(r[2], AmbiguousDates)]
             refused = [(p, exc) for p, summary, exc in results if summary is None and getattr(exc, "problems", None)]
-            self._show_summary(results)
+            if results:
+                self._show_summary(results)
+            if ambiguous:
+                order = ask_date_order(self, ambiguous[0][1], len(ambiguous))
+                if order is not None:
+                    self.import_files([p for p, _ in ambiguous], skip_invalid=skip_invalid, date_order=order,
+                                      unit_choices=unit_choices)
+                return
             if refused and not skip_invalid:
                 rows = sum(len({pr.row for pr in exc.problems}) for _, exc in refused)
                 if ask_yes_no(self, "Nhập hồ sơ", f"{vn_number(rows)} dòng có lỗi nên chưa nhập các tệp: "
                               + ", ".join(p.name for p, _ in refused)
                               + ". Bỏ qua các dòng lỗi và nhập các dòng còn lại?", yes="Bỏ qua dòng lỗi"):
-                    self.import_files([p for p, _ in refused], skip_invalid=True, unit_choices=unit_choices)
+                    self.import_files([p for p, _ in refused], skip_invalid=True, date_order=date_order,
+                                      unit_choices=unit_choices)
 
         self.import_operation = run_operation(self, "Nhập hồ sơ TTHC", work, done)
 
-    def _ask_units(self, paths: list[Path], names: list[str], skip_invalid: bool) -> None:
+    def _ask_units(self, paths: list[Path], names: list[str], skip_invalid: bool, date_order: str | None) -> None:
         from par_desktop.services import org
         from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog
 
         dialog = UnitMappingDialog(names, org.units(), self, source=", ".join(p.name for p in paths),
                                    title="Ghép tên đơn vị xử lý trong tệp một cửa")
         self.unit_dialog = dialog
-        dialog.accepted.connect(lambda: self.import_files(paths, skip_invalid=skip_invalid,
+        dialog.accepted.connect(lambda: self.import_files(paths, skip_invalid=skip_invalid, date_order=date_order,
                                                           unit_choices=dialog.choices()))
         dialog.open()
 

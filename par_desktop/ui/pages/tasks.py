@@ -9,7 +9,6 @@ to list its tasks).
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import ui_date, vn_number
 from par_desktop.errors import InvalidInput, UserError
+from par_desktop.services import evidence_files
 from par_desktop.services.tasks import editing as task_editing
 from par_desktop.services.tasks import obligations, plan_import
 from par_desktop.services.tasks import status as task_statuses
@@ -130,7 +130,7 @@ class TaskDetailPanel(QWidget):
         self.open_button = QPushButton("Mở tệp")
         self.open_button.clicked.connect(self.open_attachment)
         self.save_button = QPushButton("Lưu tệp…")
-        self.save_button.clicked.connect(self.save_attachment)
+        self.save_button.clicked.connect(lambda: self.save_attachment())
         self.reports.current_changed.connect(self._show_attachments)
         reports_tab = QWidget()
         reports_layout = QVBoxLayout(reports_tab)
@@ -267,17 +267,24 @@ class TaskDetailPanel(QWidget):
             return None
 
     def open_attachment(self) -> None:
+        """Open a copy from the app's temporary folder; a type that could run is offered for saving."""
         found = self._attachment()
         if found is None:
             return
         name, content = found
-        folder = Path(tempfile.mkdtemp(prefix="par-minh-chung-"))
-        path = folder / name
-        path.write_bytes(content)
+        if not evidence_files.can_open(name):
+            if ask_yes_no(self, "Không mở trực tiếp", evidence_files.refusal_message(name), yes="Lưu…", no="Hủy"):
+                self.save_attachment(found)
+            return
+        try:
+            path = evidence_files.copy_for_opening(name, content)
+        except UserError as exc:
+            show_error(self, exc)
+            return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def save_attachment(self) -> None:
-        found = self._attachment()
+    def save_attachment(self, found: tuple[str, bytes] | None = None) -> None:
+        found = found or self._attachment()
         if found is None:
             return
         name, content = found
