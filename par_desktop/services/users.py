@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from par_desktop.db import connection
 from par_desktop.db import changes
-from par_desktop.db.changes import audit, update_record
+from par_desktop.db.changes import AuditAs, audit, update_record
 from par_desktop.db.models import Unit, User
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
@@ -220,9 +220,8 @@ def set_password(actor: Actor, username: str, new_password: str, *, old_password
         new_hash = _hasher.hash(new_password)
         with connection.write_transaction():
             ensure_not_in_maintenance(actor)
-            User.update(password_hash=new_hash, failed_attempts=0, locked_until=None,
-                        version=User.version + 1, updated_at=datetime.now()).where(User.id == user.id).execute()
-            audit(actor.username, "password", "user", user.id, "password", None, None)
+            update_record(User, user.id, None, actor.username, password_hash=new_hash, failed_attempts=0,
+                          locked_until=None, audit_as=AuditAs("password", "password"))
 
 
 def unlock(actor: Actor, username: str) -> None:
@@ -234,9 +233,8 @@ def unlock(actor: Actor, username: str) -> None:
             user = _get(username)
             if user.locked_until is None and user.failed_attempts == 0:
                 return
-            User.update(failed_attempts=0, locked_until=None, version=User.version + 1,
-                        updated_at=datetime.now()).where(User.id == user.id).execute()
-            audit(actor.username, "unlock", "user", user.id, "locked_until", user.locked_until, None)
+            update_record(User, user.id, None, actor.username, failed_attempts=0, locked_until=None,
+                          audit_as=AuditAs("unlock", "locked_until", user.locked_until, None))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -249,7 +247,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def _settings() -> tuple[int, float]:
     from par_desktop.services import settings
 
-    return int(settings.get("auth.max_failures")), float(settings.get("auth.lockout_minutes"))
+    return int(settings.get(settings.AUTH_MAX_FAILURES)), float(settings.get(settings.AUTH_LOCKOUT_MINUTES))
 
 
 def _lock_message(user: User) -> str:
@@ -266,8 +264,11 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
     trail records sign-ins, failures and lock-outs.
     """
     name = normalise_username(username)
-    generic = "Sai tên đăng nhập hoặc mật khẩu."
     with connection.translated_errors():
+        max_failures, lockout_minutes = _settings()
+        # One message whether or not the name exists, so trying names does not reveal the accounts.
+        generic = (f"Sai tên đăng nhập hoặc mật khẩu. Sau {max_failures} lần nhập sai liên tiếp, tài khoản bị tạm "
+                   f"khóa {lockout_minutes:g} phút.")
         user = User.get_or_none(User.username == name)
         if user is None or user.role == "system" or not user.password_hash:
             _hasher.hash(password)   # same cost as a real check: timing does not tell which names exist
@@ -276,7 +277,6 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
         if user.locked_until is not None and user.locked_until > now:
             raise AccountLocked(_lock_message(user))
         if not _verify(user.password_hash, password):
-            max_failures, lockout_minutes = _settings()
             with connection.write_transaction():
                 User.update(failed_attempts=User.failed_attempts + 1).where(User.id == user.id).execute()
                 failures = User.get_by_id(user.id).failed_attempts
@@ -287,9 +287,7 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
                     audit(user.username, "lock", "user", user.id, "locked_until", None, until)
             if failures >= max_failures:
                 raise AccountLocked(_lock_message(User.get_by_id(user.id)))
-            left = max_failures - failures
-            raise WrongPassword(f"{generic} Còn {left} lần thử trước khi tài khoản bị tạm khóa "
-                                f"{lockout_minutes:g} phút.")
+            raise WrongPassword(generic)
         if not user.active:
             raise PermissionDenied(f"Tài khoản «{user.username}» đã ngừng hoạt động; liên hệ quản trị.")
         actor = Actor(user.username, user.role, user.unit_id, user.full_name)

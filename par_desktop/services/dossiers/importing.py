@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from par_desktop.db import connection
+from par_desktop.db import audit_chain, connection
 from par_desktop.db.bulk import bulk_insert, bulk_update
 from par_desktop.db.changes import current_session_id, insert_record
-from par_desktop.db.models import AuditLog, Dossier, Procedure, Unit
+from par_desktop.db.models import Dossier, Procedure, Unit
 from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.text import fold, unit_key
-from par_desktop.errors import NotFound
 from par_desktop.domain.timers import DossierClock, state_at
+from par_desktop.errors import NotFound
 from par_desktop.importers.dossiers import ImportRefused, RowProblem, read_dossier_file
 from par_desktop.services import org
 from par_desktop.services.dossiers.pauses import end_open_pauses
@@ -70,27 +70,50 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     or "Phòng" are one unit."""
     require(actor, "import")
     path = Path(path)
-    parsed = read_dossier_file(path, progress, date_order)
-    problems: list = list(parsed.problems)
-    calendar = work_calendar()
-    now = minute(at) or now_minute()
+    from par_desktop.services import settings
 
+    first_year = int(settings.get(settings.IMPORT_FIRST_YEAR))
+    last_year = date.today().year + int(settings.get(settings.IMPORT_YEARS_AHEAD))
+    parsed = read_dossier_file(path, progress, date_order, (first_year, last_year))
+    matched = _match(parsed)
+    if matched.problems and not skip_invalid:
+        raise ImportRefused(path, matched.problems)
+    summary = ImportSummary(file=path.name, refused=matched.problems, warnings=matched.warnings())
+    total = len(matched.rows)
+    if progress is not None:
+        progress(0, total, "Đang ghi vào cơ sở dữ liệu")
+    _write(actor, path, matched, unit_choices or {}, parsed.present, minute(at) or now_minute(), summary, progress,
+           skip_invalid)
+    if progress is not None:
+        progress(total, total, "Xong")
+    return summary
+
+
+@dataclass
+class _Matched:
+    """The file's rows matched to the catalogue and the units, by dossier code (the last row of a code wins)."""
+
+    rows: dict[str, Any] = field(default_factory=dict)               # code -> (row, procedure, unit id)
+    problems: list = field(default_factory=list)                     # RowProblem, by row number
+    seen: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # what the catalogue and the units lack, added in the import's transaction
+    new_procedures: dict[str, _NewProcedure] = field(default_factory=dict)   # by code (or folded name)
+    new_units: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # unit_key -> spellings
+
+    def warnings(self) -> list[str]:
+        return [f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng {', '.join(map(str, numbers))}): dùng dòng "
+                f"{numbers[-1]}." for code, numbers in self.seen.items() if len(numbers) > 1]
+
+
+def _match(parsed) -> _Matched:
+    """Each row's procedure (by code, else by name, accent-insensitive; else one to add from the row's own
+    columns) and unit (else one to add or map); a row with neither a due moment nor a known limit is a problem."""
+    matched = _Matched(problems=list(parsed.problems))
     procedures = list(Procedure.select())
     by_code = {p.code.strip().lower(): p for p in procedures}
     by_name = {fold(p.name): p for p in procedures}
     folded_names: dict[str, str] = {}
     unit_cache: dict[str, int | None] = {}
-
-    def unit_id_of(name: str) -> int | None:
-        if name not in unit_cache:
-            unit = org.match_unit(name)
-            unit_cache[name] = unit.id if unit is not None else None
-        return unit_cache[name]
-
-    rows_by_code: dict[str, Any] = {}
-    seen_rows: dict[str, list[int]] = defaultdict(list)
-    new_procedures: dict[str, _NewProcedure] = {}       # added from the export, by code (or folded name)
-    new_units: dict[str, list[str]] = defaultdict(list)  # unit_key -> the spellings met
     for r in parsed.rows:
         proc = by_code.get(r.procedure_code.lower()) if r.procedure_code else None
         if proc is None and r.procedure_name:
@@ -99,46 +122,51 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
             proc = by_name.get(folded_names[r.procedure_name])
         if proc is None:
             key = r.procedure_code.lower() if r.procedure_code else fold(r.procedure_name)
-            proc = new_procedures.setdefault(key, _NewProcedure(r.procedure_code, r.procedure_name, r.field))
-            proc.rows.append(r.row)
+            proc = matched.new_procedures.setdefault(key, _NewProcedure(r.procedure_code, r.procedure_name, r.field))
         if r.due_at is None and (isinstance(proc, _NewProcedure) or limit_of(proc) is None):
-            problems.append(RowProblem(r.row, f"không có «Hạn xử lý» và thủ tục «{proc.code or proc.name}» chưa có "
-                                              "thời hạn giải quyết trong danh mục"))
+            matched.problems.append(RowProblem(r.row, f"không có «Hạn xử lý» và thủ tục «{proc.code or proc.name}» "
+                                                      "chưa có thời hạn giải quyết trong danh mục"))
             continue
+        if isinstance(proc, _NewProcedure):
+            proc.rows.append(r.row)
         unit_id = None
         if r.unit:
-            unit_id = unit_id_of(r.unit)
+            if r.unit not in unit_cache:
+                unit = org.match_unit(r.unit)
+                unit_cache[r.unit] = unit.id if unit is not None else None
+            unit_id = unit_cache[r.unit]
             if unit_id is None:
-                new_units[unit_key(r.unit)].append(r.unit)
-        seen_rows[r.code].append(r.row)
-        rows_by_code[r.code] = (r, proc, unit_id)
-    problems.sort(key=lambda p: (p.row or 0))
-    if problems and not skip_invalid:
-        raise ImportRefused(path, problems)
-    summary = ImportSummary(file=path.name, refused=problems)
-    for code, numbers in seen_rows.items():
-        if len(numbers) > 1:
-            summary.warnings.append(f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng "
-                                    f"{', '.join(map(str, numbers))}): dùng dòng {numbers[-1]}.")
-    present = parsed.present
-    total = len(rows_by_code)
-    if progress is not None:
-        progress(0, total, "Đang ghi vào cơ sở dữ liệu")
+                matched.new_units[unit_key(r.unit)].append(r.unit)
+        matched.seen[r.code].append(r.row)
+        matched.rows[r.code] = (r, proc, unit_id)
+    matched.problems.sort(key=lambda p: (p.row or 0))
+    return matched
 
+
+def _write(actor: Actor, path: Path, matched: _Matched, unit_choices: dict[str, int | None], present: set[str],
+           now: datetime, summary: ImportSummary, progress, skip_invalid: bool = False) -> None:
+    """The procedures and units the export names added, then new dossiers inserted and changed ones updated
+    (each changed field audited), in one transaction; ``summary`` counts what happened."""
+    rows_by_code = matched.rows
+    calendar, total = work_calendar(), len(rows_by_code)
     with connection.write_transaction():
-        added = _add_procedures(actor, new_procedures, summary)
-        unit_ids = _add_units(actor, new_units, unit_choices or {}, summary)
+        added = _add_procedures(actor, matched.new_procedures, summary)
+        unit_ids = _add_units(actor, matched.new_units, unit_choices, summary)
         for code, (r, proc, unit_id) in list(rows_by_code.items()):
             if isinstance(proc, _NewProcedure) or (unit_id is None and r.unit):
                 rows_by_code[code] = (r, added.get(id(proc), proc), unit_ids.get(unit_key(r.unit), unit_id))
         existing_ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
-        known_codes = [c for c in rows_by_code if c in existing_ids]
-        existing = _existing_rows([existing_ids[c] for c in known_codes])
+        existing = _existing_rows([existing_ids[c] for c in rows_by_code if c in existing_ids])
         pauses = pauses_by_dossier(existing.keys()) if existing else {}
         new_rows, updates, audits = [], [], []
+        conflicts: list = []
         closing_paused: list[tuple[int, datetime]] = []
         for done, (code, (r, proc, unit_id)) in enumerate(rows_by_code.items(), start=1):
             old = existing.get(existing_ids[code]) if code in existing_ids else None
+            conflict = _reimport_conflict(r, old, present) if old is not None else None
+            if conflict is not None:
+                conflicts.append(RowProblem(r.row, conflict))
+                continue
             values = _import_values(r, proc, unit_id, present, old, calendar, pauses)
             if old is None:
                 new_rows.append({"code": code, **values})
@@ -156,16 +184,12 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                         end is None for _, end in pauses.get(old["id"], ()))):
                     closing_paused.append((old["id"], values["closed_at"]))
                 updates.append(tuple(values[k] for k in _IMPORT_FIELDS) + (old["id"],))
-                stamp = datetime.now()
-                for k, v in changed.items():
-                    if k == "fold_text":
-                        continue
-                    audits.append({"username": actor.username, "action": "import", "table_name": "dossier",
-                                   "record_id": str(old["id"]), "field": k, "old_value": _audit_text(old[k]),
-                                   "new_value": _audit_text(v), "at": stamp,
-                                   "session_id": current_session_id.get()})
+                audits += _change_rows(actor, old, changed)
             if progress is not None and done % 5000 == 0:
                 progress(done, total, "Đang ghi vào cơ sở dữ liệu")
+        if conflicts and not skip_invalid:
+            raise ImportRefused(path, conflicts)      # nothing written: the transaction rolls back
+        summary.refused.extend(conflicts)
         for dossier_id, closed_at in closing_paused:
             end_open_pauses(actor, dossier_id, closed_at)
             Dossier.update(paused_since=None).where(Dossier.id == dossier_id).execute()
@@ -178,11 +202,16 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                        "field": "", "old_value": None, "at": datetime.now(),
                        "session_id": current_session_id.get(),
                        "new_value": f"{path.name}: {summary.new} mới, {summary.updated} cập nhật, "
-                                    f"{summary.unchanged} không đổi, {len(problems)} dòng bị từ chối"})
-        bulk_insert(AuditLog, audits)
-    if progress is not None:
-        progress(total, total, "Xong")
-    return summary
+                                    f"{summary.unchanged} không đổi, {len(summary.refused)} dòng bị từ chối"})
+        audit_chain.append_many(audits)
+
+
+def _change_rows(actor: Actor, old: dict[str, Any], changed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The audit rows of one re-imported dossier: one per changed field (the search text is derived)."""
+    stamp = datetime.now()
+    return [{"username": actor.username, "action": "import", "table_name": "dossier", "record_id": str(old["id"]),
+             "field": k, "old_value": _audit_text(old[k]), "new_value": _audit_text(v), "at": stamp,
+             "session_id": current_session_id.get()} for k, v in changed.items() if k != "fold_text"]
 
 
 @dataclass
@@ -199,6 +228,8 @@ def _add_procedures(actor: Actor, pending: dict[str, _NewProcedure], summary: Im
     added: dict[int, Procedure] = {}
     temporary = Procedure.select().where(Procedure.code.startswith("TAM-")).count()
     for item in pending.values():
+        if not item.rows:      # every row of it was refused (skip_invalid): nothing to add it for
+            continue
         code = item.code
         if not code:
             temporary += 1
@@ -269,6 +300,19 @@ def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
             values = dict(zip(names, row))
             out[values["id"]] = values
     return out
+
+
+def _reimport_conflict(r, old: dict, present: set[str]) -> str | None:
+    """A row that would contradict what is stored (a reception now after the stored closing or result)
+    is reported, never silently clamped."""
+    for key, column, label in (("closed_at", "closed_at", "ngày trả kết quả"), ("result_at", "result_at",
+                                                                                "ngày có kết quả")):
+        stored = old[key] if column not in present else None
+        if stored is not None and stored.date() < r.received_at.date():
+            return (f"hồ sơ {r.code} đã có {label} {stored:%d/%m/%Y %H:%M} trước ngày tiếp nhận mới "
+                    f"{r.received_at:%d/%m/%Y %H:%M} trong tệp: không sửa. Hãy kiểm tra lại hai ngày này "
+                    "(hoặc đưa cột ngày trả kết quả vào tệp).")
+    return None
 
 
 def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], old: dict | None,
