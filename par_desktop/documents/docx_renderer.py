@@ -29,7 +29,7 @@ from lxml import etree
 from par_desktop.documents import render as L
 from par_desktop.documents.fonts import text_width
 from par_desktop.documents.model import (
-    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines,
+    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines, keeps_with_next,
 )
 from par_desktop.domain.text import decree30_date
 
@@ -192,15 +192,27 @@ class _Writer:
         self.page_setup(section, landscape=False, restart=False)
         self.page_numbers(section)
         width = L.text_width_mm(False)
+        self.hairline()
         self.header_block(document)
         self.title(document, width)
-        for block in document.body:
-            self.block(self.doc, block, width)
+        self.blocks(document.body, width)
         self.foot(document, width)
         for appendix in document.appendices:
             self.appendix(appendix)
         self._footnotes_part()
         self.doc.save(str(path))
+
+    def hairline(self) -> None:
+        """A 1 pt paragraph before the header table. A body that starts with a table makes LibreOffice
+        add an empty line above it when the document has footnotes, pushing the header 8.6 mm down;
+        the PDF starts with the same 1 pt (``L.HAIRLINE``)."""
+        p = self.para(self.doc, "", size=1)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(L.HAIRLINE)
+
+    def blocks(self, blocks, width: float) -> None:
+        for block, keep in zip(blocks, keeps_with_next(blocks)):
+            self.block(self.doc, block, width, keep)
 
     def header_block(self, d: OfficialDocument) -> None:
         governing, agency = L.header_lines(d.header)
@@ -246,7 +258,7 @@ class _Writer:
                       left_mm=indent + hang, first_indent_mm=-hang if i == 0 else 0.0,
                       before=12 if i == 0 else 0, after=12 if i == len(lines) - 1 else 0)
 
-    def block(self, container, block, width: float) -> None:
+    def block(self, container, block, width: float, keep_next: bool = False) -> None:
         if isinstance(block, Heading):
             self.para(container, block.text, bold=True, align="justify", first_indent_mm=L.FIRST_LINE_INDENT,
                       after=L.SPACE_AFTER_PARAGRAPH, spacing=L.LINE_SPACING, keep_next=True)
@@ -254,7 +266,7 @@ class _Writer:
             self.para(container, block.text, size=block.size or L.SIZE_BODY, bold=block.bold,
                       italic=block.italic, align=block.align,
                       first_indent_mm=L.FIRST_LINE_INDENT if block.indent else 0.0,
-                      after=block.space_after, spacing=L.LINE_SPACING, keep_next=block.keep_with_next)
+                      after=block.space_after, spacing=L.LINE_SPACING, keep_next=keep_next)
         elif isinstance(block, Table):
             self.table(block, width)
         elif isinstance(block, Spacer):
@@ -267,14 +279,20 @@ class _Writer:
     def table(self, table: Table, width: float) -> None:
         """A bordered table written as WordprocessingML in one go: python-docx's cell API costs O(cells)
         per cell, which makes a list of thousands of dossiers take minutes; this takes a second.
-        Cell margins are 3 pt a side, as in the PDF, so both break the lines of a cell alike."""
+        Cell margins are 3 pt a side, as in the PDF, so both break the lines of a cell alike.
+
+        Rows never split (cantSplit); the header rows repeat on every page (tblHeader) and, like group
+        headings (``Row.keep_with_next``), keep with the row after them: Word keeps a row with the next
+        when every paragraph in it is "keep with next"."""
         total = sum(table.widths)
         widths = [_twips(width * w / total) for w in table.widths]
         n_header = len(table.header)
         n_rows = n_header + len(table.rows)
         grid: list[list[str | None]] = [[None] * table.columns for _ in range(n_rows)]
+        n_body = len(table.rows)
         for r, c, cell, row in table.placed():
             head = r < n_header
+            keep = (head and n_body > 0) or (row.keep_with_next and r < n_rows - 1)
             bold = cell.bold if cell.bold is not None else (head or row.bold)
             italic = cell.italic if cell.italic is not None else row.italic
             align = cell.align or ("center" if head else table.column_align(c))
@@ -283,11 +301,11 @@ class _Writer:
             if cell.colspan > 1:
                 props += f'<w:gridSpan w:val="{cell.colspan}"/>'
             merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
-            paragraph = self._cell_paragraph(cell.text, table.font_size, bool(bold), bool(italic), align)
+            paragraph = self._cell_paragraph(cell.text, table.font_size, bool(bold), bool(italic), align, keep)
             grid[r][c] = f"<w:tc><w:tcPr>{props}{merge}<w:vAlign w:val=\"center\"/></w:tcPr>{paragraph}</w:tc>"
             for below in range(r + 1, r + cell.rowspan):
                 grid[below][c] = (f"<w:tc><w:tcPr>{props}<w:vMerge/><w:vAlign w:val=\"center\"/></w:tcPr>"
-                                  f"{self._cell_paragraph('', table.font_size, False, False, align)}</w:tc>")
+                                  f"{self._cell_paragraph('', table.font_size, False, False, align, keep)}</w:tc>")
             for right in range(c + 1, c + cell.colspan):
                 for down in range(r, r + cell.rowspan):
                     grid[down][right] = ""
@@ -307,7 +325,8 @@ class _Writer:
         self.doc.element.body._insert_tbl(parse_xml(xml))
         self.para(self.doc, "", size=6)
 
-    def _cell_paragraph(self, text: Text, size: float, bold: bool, italic: bool, align: str) -> str:
+    def _cell_paragraph(self, text: Text, size: float, bold: bool, italic: bool, align: str,
+                        keep_next: bool = False) -> str:
         """One table paragraph as XML, formatted exactly as ``para`` formats one (2 pt above and below)."""
         half_points = round(size * 2)
         fonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
@@ -329,7 +348,8 @@ class _Writer:
             runs.append(f'<w:r><w:rPr>{fonts}{emphasis}<w:sz w:val="{half_points}"/>'
                         f'<w:szCs w:val="{half_points}"/></w:rPr>{pieces}</w:r>')
         mark = "" if runs else f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
-        return f"<w:p><w:pPr><w:widowControl/>{spacing}{jc}{mark}</w:pPr>{''.join(runs)}</w:p>"
+        keep = "<w:keepNext/>" if keep_next else ""
+        return f"<w:p><w:pPr>{keep}<w:widowControl/>{spacing}{jc}{mark}</w:pPr>{''.join(runs)}</w:p>"
 
     def foot(self, d: OfficialDocument, width: float) -> None:
         if not d.noi_nhan and d.signature is None:
@@ -367,30 +387,37 @@ class _Writer:
         if appendix.reference:
             self.para(self.doc, appendix.reference, size=L.SIZE_TITLE, italic=True, keep_next=True)
         self.rule(self.doc, L.appendix_rule_mm(appendix.title, width), width, after=6)
-        for block in appendix.blocks:
-            self.block(self.doc, block, width)
+        self.blocks(appendix.blocks, width)
 
     # --- package details ---------------------------------------------------------------------
     def _footnotes_part(self) -> None:
         if not self.footnotes:
             return
         w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        size = str(round(L.SIZE_FOOTNOTE * 2))
+        line = str(round(L.leading(L.SIZE_FOOTNOTE, 1.0) * 20))
         root = etree.Element(f"{{{w}}}footnotes", nsmap={"w": w})
         for fid, kind, mark in (("-1", "separator", "separator"), ("0", "continuationSeparator",
                                                                       "continuationSeparator")):
+            # the separator is one line of footnote-sized text, as the PDF reserves it
             fn = etree.SubElement(root, f"{{{w}}}footnote", {f"{{{w}}}type": kind, f"{{{w}}}id": fid})
             p = etree.SubElement(fn, f"{{{w}}}p")
             ppr = etree.SubElement(p, f"{{{w}}}pPr")
             etree.SubElement(ppr, f"{{{w}}}spacing", {f"{{{w}}}after": "0", f"{{{w}}}line": "240",
                                                       f"{{{w}}}lineRule": "auto"})
+            mark_rpr = etree.SubElement(ppr, f"{{{w}}}rPr")
+            etree.SubElement(mark_rpr, f"{{{w}}}sz", {f"{{{w}}}val": size})
             r = etree.SubElement(p, f"{{{w}}}r")
+            rpr = etree.SubElement(r, f"{{{w}}}rPr")
+            etree.SubElement(rpr, f"{{{w}}}sz", {f"{{{w}}}val": size})
             etree.SubElement(r, f"{{{w}}}{mark}")
-        size = str(round(L.SIZE_FOOTNOTE * 2))
         for i, note in enumerate(self.footnotes, start=1):
             fn = etree.SubElement(root, f"{{{w}}}footnote", {f"{{{w}}}id": str(i)})
             p = etree.SubElement(fn, f"{{{w}}}p")
             ppr = etree.SubElement(p, f"{{{w}}}pPr")
-            etree.SubElement(ppr, f"{{{w}}}spacing", {f"{{{w}}}after": "0"})
+            # exact single lines: the raised note number would otherwise make its line taller than the PDF's
+            etree.SubElement(ppr, f"{{{w}}}spacing", {f"{{{w}}}after": "0", f"{{{w}}}line": line,
+                                                      f"{{{w}}}lineRule": "exact"})
             etree.SubElement(ppr, f"{{{w}}}jc", {f"{{{w}}}val": "both"})
             for text, sup in ((None, True), (" " + note, False)):
                 r = etree.SubElement(p, f"{{{w}}}r")

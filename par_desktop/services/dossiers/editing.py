@@ -9,6 +9,7 @@ from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, DossierPause, Procedure
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.salutation import KINDS as APPLICANT_KINDS
 from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound
@@ -19,8 +20,8 @@ from par_desktop.services.dossiers.timing import (
 from par_desktop.services.session import Actor, require
 from par_desktop.services.procedures import limit_of
 
-EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
-            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
+EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "applicant_kind", "channel",
+            "received_at", "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
 
 
 def check_service_values(v: dict[str, Any]) -> None:
@@ -40,6 +41,8 @@ def _check_values(v: dict[str, Any]) -> None:
         raise InvalidInput("Mã hồ sơ không được để trống.")
     if v.get("channel") not in CHANNELS:
         raise InvalidInput("Hình thức nộp phải là Trực tuyến, Trực tiếp hoặc Bưu chính.")
+    if v.get("applicant_kind", "") not in ("", *APPLICANT_KINDS):
+        raise InvalidInput("Danh xưng người nộp phải là Ông, Bà hoặc Tổ chức.")
     received = v["received_at"]
     for key, label in (("closed_at", "Ngày trả kết quả"), ("result_at", "Ngày có kết quả")):
         if v.get(key) is not None and v[key] < received:

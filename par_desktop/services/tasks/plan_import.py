@@ -346,7 +346,8 @@ def _upsert_task(actor: Actor, plan: Plan, task: Task | None, item: _Planned) ->
         subsection=row.subsection, subsection_title=row.subsection_title, row_no=row.number,
         content=row.content, deadline_text=deadline.text, due_date=deadline.due_date,
         recurrence=deadline.recurrence, coordinating_all=item.coordinating == [ALL],
-        per_unit=item.lead == [ALL], note=row.note, sort_key=item.position, kind="appendix")
+        per_unit=item.lead == [ALL], note=row.note, sort_key=item.position, kind="appendix",
+        lead_text=" ".join(nfc(row.lead).split()), coordinating_text=" ".join(nfc(row.coordinating).split()))
     if task is None:
         return insert_record(Task, actor.username, **values), "created"
     if task.due_overridden and task.deadline_text == deadline.text:

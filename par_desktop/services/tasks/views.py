@@ -82,6 +82,8 @@ class TaskView:
     unit_statuses: tuple[tuple[str, str], ...] = ()   # (unit name, status) for per_unit tasks
     search_key: str = field(default="", repr=False)
     plan_number: str | None = None        # "38/KH-SLĐTBXH" (None: no plan, or a plan without a number)
+    lead_text: str = ""                    # the plan's own wording of the unit cells ("" when not imported)
+    coordinating_text: str = ""
 
     @property
     def status_label(self) -> str:
@@ -246,8 +248,8 @@ class _Snapshot:
             coordinating_all=task.coordinating_all, deadline_text=task.deadline_text, due_date=task.due_date,
             due_overridden=task.due_overridden, recurrence=task.recurrence, next_due=next_due, status=status,
             progress_percent=progress, completed_on=completed, note=task.note, version=task.version,
-            unit_statuses=unit_statuses, search_key=search_key,
-            plan_number=(plan.number_text or None) if plan else None)
+            unit_statuses=unit_statuses, search_key=search_key, lead_text=task.lead_text,
+            coordinating_text=task.coordinating_text, plan_number=(plan.number_text or None) if plan else None)
 
 
 def _as_of(record: Task | TaskOccurrence, key: tuple, today: date, reported: set, latest: dict) -> None:
