@@ -43,6 +43,7 @@ def register(sub) -> None:
         q = docs.add_parser(name, help=help_text)
         if kind == "plan":
             q.add_argument("--year", type=int, metavar="YYYY", help="năm của kế hoạch (mặc định: kế hoạch mới nhất)")
+            q.add_argument("--plan", metavar="NUMBER", help="số của kế hoạch, ví dụ 38/KH-SLĐTBXH (khi có nhiều kế hoạch)")
         if kind in ("self_assessment", "index_review"):
             q.add_argument("--year", type=int, metavar="YYYY", help="năm của bộ chỉ số (mặc định: năm mới nhất)")
             q.add_argument("--date", metavar="DATE", help="tính nguy cơ, nhiệm vụ tại ngày này (mặc định: hôm nay)")
@@ -107,7 +108,8 @@ def cmd_doc(ctx) -> int:
     a = ctx.args
     kind = a.doc_kind
     request = documents.DocRequest(
-        kind=kind, year=getattr(a, "year", None), month=getattr(a, "month", None), unit=getattr(a, "unit", None),
+        kind=kind, year=getattr(a, "year", None), plan=getattr(a, "plan", None), month=getattr(a, "month", None),
+        unit=getattr(a, "unit", None),
         dossier=getattr(a, "dossier", None),
         new_due=documents.parse_new_due(a.new_date) if kind == "apology" else None,
         reason=getattr(a, "reason", "") or "",

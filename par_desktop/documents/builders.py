@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Mapping, Sequence
 
 from par_desktop.documents.model import (
-    Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Signature, Spacer, Table,
+    Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Run, Signature, Spacer, Table,
 )
 from par_desktop.documents.templates import Count, default_template, inline_markup, render_sections, to_blocks
 from par_desktop.domain.salutation import salutation
@@ -169,14 +169,28 @@ class DossierInfo:
 
 @dataclass(frozen=True)
 class HandoverRow:
-    step: str  # "Tiếp nhận", "Thẩm định"…
+    """One row of the control slip: a hand-over from ``from_unit`` to ``to_unit``."""
+    step: str  # "Tiếp nhận hồ sơ", "Thẩm định"…
     from_unit: str
     handed_at: datetime | None
     to_unit: str
     received_at: datetime | None
-    due: datetime | None
-    result: str  # "Trước hạn" / "Đúng hạn" / "Quá hạn"
+    due: datetime | None  # the giving side's own due moment (the dossier's for the return)
+    result: str  # "Trước hạn" / "Đúng hạn" / "Quá hạn 2 ngày làm việc" …
     note: str = ""
+    giver_name: str = ""
+    receiver_name: str = ""
+
+
+@dataclass(frozen=True)
+class SlipFormInfo:
+    """What the control slip's form states besides its rows."""
+    handling_unit: str = ""       # Cơ quan (bộ phận) giải quyết hồ sơ
+    coordinating_units: str = ""  # Cơ quan phối hợp giải quyết hồ sơ
+    desk: str = "Bộ phận Một cửa"
+    postal_note: str = ""         # the form's footnote on hand-overs by post
+    source: str = ""              # "Mẫu số 05 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"
+    late_text: str = ""           # "Bước làm chậm: …"
 
 
 @dataclass(frozen=True)
@@ -734,29 +748,51 @@ def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks:
 
 # --- 6. process control slip ----------------------------------------------------------------------
 def build_control_slip(org: OrgInfo, dossier: DossierInfo, handovers: Sequence[HandoverRow], *,
-                       template_text: str | None = None) -> OfficialDocument:
-    """Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per hand-over between units."""
+                       form: SlipFormInfo | None = None, template_text: str | None = None) -> OfficialDocument:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ in the layout of the one-stop form (Mẫu số 05, Thông tư
+    01/2018/TT-VPCP; the same table under Nghị định 118/2025): the handling and coordinating units, then
+    one row per hand-over — "1. Giao: … / 2. Nhận: …", the moment, the giver's and the receiver's
+    signature spaces, the result (Trước hạn / Đúng hạn / Quá hạn) and a note — down to the return to
+    the applicant, and the form's footnote."""
+    form = form or SlipFormInfo()
     ctx = _context(org, None, None, dossier.received.year)
     ctx.update(dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure), applicant=nfc(dossier.applicant),
-               received_at=vn_moment(dossier.received), due_at=vn_moment(dossier.due))
+               received_at=vn_moment(dossier.received), due_at=vn_moment(dossier.due),
+               handling_unit=unit_text(form.handling_unit) or "…", coordinating_units=unit_text(form.coordinating_units) or "Không",
+               desk=nfc(form.desk))
     s = _sections("control_slip", template_text, ctx)
 
-    def side(unit: str, moment: datetime | None) -> str:
-        return unit_text(unit) + (f"\n{_table_moment(moment)}" if moment else "")
+    def signature(name: str) -> str:
+        return "\n\n\n" + nfc(name) if name else ""   # room to sign above the printed name
 
-    with_due = any(h.due for h in handovers)  # no step deadlines recorded: no empty "Hạn xử lý" column
-    rows = [Row([str(i), nfc(h.step), side(h.from_unit, h.handed_at), side(h.to_unit, h.received_at),
-                 *([_table_moment(h.due) if h.due else ""] if with_due else []), nfc(h.result), nfc(h.note)])
-            for i, h in enumerate(handovers, start=1)]
-    columns = ["TT", "Bước xử lý", "Giao hồ sơ (đơn vị, thời điểm)", "Nhận hồ sơ (đơn vị, thời điểm)",
-               *(["Hạn xử lý"] if with_due else []), "Kết quả", "Ghi chú"]
-    table = Table(widths=[5, 15, 23, 23, 14, 11, 9] if with_due else [5, 18, 26, 26, 12, 13],
-                  header=[Row(columns)], rows=rows, font_size=11,
-                  align=["center", "left", "center", "center", *(["center"] if with_due else []), "center", "left"])
-    blocks = [_line(p) for p in s["opening"]]
+    def result(h: HandoverRow) -> str:
+        return nfc(h.result) + (f"\n(hạn: {_table_moment(h.due)})" if h.due and h.result else "")
+
+    def note(h: HandoverRow) -> str:
+        return "\n".join(filter(None, (nfc(h.step), nfc(h.note))))
+
+    rows = [Row([f"1. Giao: {unit_text(h.from_unit)}\n2. Nhận: {unit_text(h.to_unit)}",
+                 _table_moment(h.handed_at) if h.handed_at else "", signature(h.giver_name),
+                 signature(h.receiver_name), result(h), note(h)])
+            for h in handovers]
+    header = [Row([Cell("TÊN CƠ QUAN", rowspan=2), Cell("THỜI GIAN GIAO, NHẬN HỒ SƠ", colspan=3),
+                   Cell("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ đúng hạn/ quá hạn)", rowspan=2),
+                   Cell("GHI CHÚ", rowspan=2)]),
+              Row(["Thời điểm", "Người giao (ký, ghi rõ họ tên)", "Người nhận (ký, ghi rõ họ tên)"])]
+    table = Table(widths=[24, 14, 14, 14, 19, 15], header=header, rows=rows, font_size=11,
+                  align=["left", "center", "center", "center", "center", "left"])
+    blocks: list[Block] = [_line(p) for p in s["opening"]]
+    closing: list[Block] = []
+    if form.late_text:
+        closing.append(_line(form.late_text))
+    if form.postal_note:
+        closing.append(Paragraph([Run("Ghi chú: ", italic=True, bold=True), Run(nfc(form.postal_note), italic=True)],
+                                 indent=False, align="justify", size=11, space_after=2))
+    if form.source:
+        closing.append(Paragraph(f"({nfc(form.source)})", indent=False, italic=True, align="left", size=11))
     return OfficialDocument(
         header=_header(org), kind="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-        body=[*blocks, Spacer(6), table, *to_blocks(s.get("closing", []))])
+        body=[*blocks, Spacer(6), table, Spacer(4), *closing, *to_blocks(s.get("closing", []))])
 
 
 def _line(text: str) -> Paragraph:

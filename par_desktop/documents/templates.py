@@ -205,6 +205,9 @@ PLACEHOLDERS = {
         "dossier_code": "Mã hồ sơ", "procedure": "Tên thủ tục hành chính", "applicant": "Người nộp hồ sơ",
         "received_at": "Thời điểm tiếp nhận (… giờ … phút, ngày dd/mm/yyyy)",
         "due_at": "Thời điểm hẹn trả kết quả (… giờ … phút, ngày dd/mm/yyyy)",
+        "handling_unit": "Cơ quan (bộ phận) giải quyết hồ sơ",
+        "coordinating_units": "Cơ quan (bộ phận) phối hợp giải quyết hồ sơ («Không» khi không có)",
+        "desk": "Tên bộ phận tiếp nhận và trả kết quả theo mẫu đang áp dụng (Bộ phận Một cửa)",
     },
 }
 

@@ -27,16 +27,16 @@ from par_desktop.documents.model import OfficialDocument
 from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, parse_template, shipped_form
 from par_desktop.domain.periods import report_month
 from par_desktop.domain.text import fold, nfc, parse_date, parse_moment, ui_date
-from par_desktop.domain.timers import STATE_LABELS, finished_state
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import register, settings, stats
 from par_desktop.services.calendar import current_calendar
+from par_desktop.services.control_slip import control_slip
 from par_desktop.services.dossiers import editing as dossier_editing, explanations
 from par_desktop.services.dossiers.due_lists import overdue_dossiers
-from par_desktop.services.dossiers.handovers import control_slip_rows
 from par_desktop.services.dossiers.timing import dossier_by_code
 from par_desktop.services.org import ALL_UNITS, default_signer, find_unit, org_names
 from par_desktop.services.session import Actor, require
+from par_desktop.services.tasks.plan_import import plan_by_number
 from par_desktop.services.tasks.views import TaskFilters, late_and_at_risk, list_tasks, summary_by_unit
 
 KIND_NAMES = dict(DOC_TYPE_NAMES)
@@ -62,6 +62,7 @@ class DocRequest:
 
     kind: str
     year: int | None = None          # plan, PAR INDEX documents: the year (default: the latest)
+    plan: str | None = None          # plan: the plan's number ("38/KH-SLĐTBXH"), among several plans
     month: str | None = None         # monthly report, explanation request: "YYYY-MM"
     unit: str | None = None          # explanation request, reminder: a unit's name or short code
     dossier: str | None = None       # apology, control slip: the dossier code
@@ -362,8 +363,12 @@ def _year_plan_citation(year: int) -> str:
     return plan_citation(plan) if plan is not None else ""
 
 
-def _plan(year: int | None) -> Plan:
-    query = Plan.select().order_by(Plan.year.desc(), Plan.id.desc())
+def _plan(year: int | None, number: str | None = None) -> Plan:
+    """The plan of that number (several plans live side by side), else the latest plan of the year, else
+    the latest plan."""
+    if number:
+        return plan_by_number(number)
+    query = Plan.select().order_by(Plan.year.desc(), Plan.issued_on.desc(nulls="LAST"), Plan.id.desc())
     plan = query.where(Plan.year == year).first() if year else query.first()
     if plan is None:
         raise NotFound(f"Chưa có kế hoạch năm {year}." if year else "Chưa có kế hoạch nào (hãy nhập kế hoạch trước).")
@@ -433,7 +438,7 @@ def _as_of(request: DocRequest) -> date:
 
 
 def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    plan = _plan(request.year)
+    plan = _plan(request.year, request.plan)
     number, issued = n.number, n.issue_date
     if number is None and plan.number:          # an issued plan reprints with its number and date
         number, issued = plan.number, plan.issued_on
@@ -583,21 +588,21 @@ def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    """The slip of any dossier, from its receipt, hand-overs, result and return (``services.control_slip``)."""
     d, info = _dossier_info(request.dossier)
-
-    def result(r) -> str:
-        """The step's own deadline when it has one; else no step may end after the appointment."""
-        if r.result_label:
-            return r.result_label
-        if r.finished_at is None:
-            return "Đang xử lý" if d.closed_at is None else ""
-        return STATE_LABELS[finished_state(d.due_at, r.finished_at)]
-
-    rows = [B.HandoverRow(r.step_name, r.from_unit, r.sent_at, r.to_unit, r.received_at, r.due_at, result(r), r.note)
-            for r in control_slip_rows(d.code)]
-    if not rows:
-        raise InvalidInput(f"Hồ sơ {d.code} chưa có lần giao, nhận nào để lập phiếu kiểm soát.")
-    return B.build_control_slip(org_info(date.today(), request.successor_names), info, rows,
+    slip = control_slip(d.code)
+    rows = [B.HandoverRow(line.transfer.step_name, line.transfer.giver, line.transfer.at, line.transfer.receiver,
+                          line.transfer.received_at, line.due_at, line.label, line.transfer.note,
+                          line.transfer.giver_name, line.transfer.receiver_name)
+            for line in slip.lines]
+    late = slip.late_sides
+    late_text = ("Bước làm chậm: " + "; ".join(
+        f"{line.transfer.giver} ({line.label.lower()})" for line in slip.lines
+        if line.late and not line.transfer.final) + ".") if late else ""
+    form = B.SlipFormInfo(handling_unit=slip.handling_unit, coordinating_units=", ".join(slip.coordinating_units),
+                          desk=slip.form.desk, postal_note=slip.form.postal_note, source=slip.form.source,
+                          late_text=late_text)
+    return B.build_control_slip(org_info(date.today(), request.successor_names), info, rows, form=form,
                                 template_text=template_in_force("control_slip", date.today()))
 
 
@@ -699,7 +704,7 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
     with connection.translated_errors(), connection.write_transaction():
         plan = None
         if request.kind == "plan":
-            plan = _plan(request.year)
+            plan = _plan(request.year, request.plan)
             if plan.number:
                 raise InvalidInput(f"Kế hoạch năm {plan.year} đã ban hành: số {plan.number_text or plan.number}"
                                    + (f" ngày {ui_date(plan.issued_on)}" if plan.issued_on else "") + ".")
@@ -753,7 +758,7 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
         number_text, issue_date = entry.full_number, today
         document = build(request, number=entry.number, issue_date=today)
     elif request.kind == "plan":
-        plan = _plan(request.year)
+        plan = _plan(request.year, request.plan)
         number_text, issue_date = (plan.number_text or None), plan.issued_on
     _step(progress, 6, "Ghi tệp…")
     written = render(document, target)

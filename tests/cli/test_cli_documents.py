@@ -145,7 +145,9 @@ def test_apology_and_control_slip_name_the_dossier(generated):
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in slip and code in " ".join(slip.split())
     doc = Document(str(generated["control-slip", "docx"]))
     rows = doc.tables[-1].rows
-    assert rows[0].cells[1].text == "Bước xử lý" and rows[1].cells[1].text.startswith("Tiếp nhận")
+    assert rows[0].cells[0].text == "TÊN CƠ QUAN" and rows[0].cells[1].text == "THỜI GIAN GIAO, NHẬN HỒ SƠ"
+    assert rows[2].cells[0].text.startswith("1. Giao: ")
+    assert rows[-1].cells[0].text.startswith("1. Giao: ")   # down to the return to the applicant
 
 
 def test_reminder_names_the_late_tasks(generated):

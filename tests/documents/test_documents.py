@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from par_desktop.documents.builders import (
     DossierInfo, HandoverRow, OrgInfo, OverdueDossier, OverdueExplanation, PlanInfo, PlanTaskRow, ReplyTerm, ReportPeriod,
-    SignerInfo, TaskLine, UnitTaskSummary, build_apology, build_control_slip, build_explanation_request,
+    SignerInfo, SlipFormInfo, TaskLine, UnitTaskSummary, build_apology, build_control_slip, build_explanation_request,
     build_monthly_report, build_plan, build_reminder,
 )
 from par_desktop.documents.render import render
@@ -109,11 +109,18 @@ def build_all() -> dict:
         "reminder": build_reminder(ORG, SIGNER, "Phòng Người có công", late, risky, ReplyTerm(5, date(2024, 8, 19)),
                                    issue_date=date(2024, 8, 12)),
         "control_slip": build_control_slip(ORG, DOSSIER, [
-            HandoverRow("Tiếp nhận", "Bộ phận Một cửa", datetime(2024, 2, 7, 9, 30), "Phòng Người có công",
-                        datetime(2024, 2, 7, 10, 0), datetime(2024, 2, 8, 17, 0), "Trước hạn"),
+            HandoverRow("Tiếp nhận hồ sơ", "Bộ phận Một cửa", datetime(2024, 2, 7, 9, 30), "Phòng Người có công",
+                        None, None, "", giver_name="Nguyễn Thị Mai"),
             HandoverRow("Thẩm định", "Phòng Người có công", datetime(2024, 2, 20, 15, 0), "Lãnh đạo Sở",
-                        datetime(2024, 2, 20, 16, 0), datetime(2024, 2, 16, 17, 0), "Quá hạn", "Chờ xác minh"),
-        ]),
+                        datetime(2024, 2, 20, 16, 0), datetime(2024, 2, 16, 17, 0), "Quá hạn 2 ngày làm việc",
+                        "Chờ xác minh"),
+            HandoverRow("Trả kết quả cho tổ chức, cá nhân", "Bộ phận Một cửa", None, "Trần Thị Hoa", None,
+                        datetime(2024, 2, 21, 9, 0), "Quá hạn 5 ngày làm việc (đang xử lý)"),
+        ], form=SlipFormInfo(handling_unit="Phòng Người có công", coordinating_units="Lãnh đạo Sở",
+                             postal_note="Trường hợp hồ sơ được chuyển qua dịch vụ bưu chính thì thời gian giao, nhận "
+                                         "hồ sơ và việc ký nhận thể hiện trong hóa đơn của cơ quan Bưu chính.",
+                             source="Mẫu số 05 ban hành kèm theo Thông tư số 01/2018/TT-VPCP",
+                             late_text="Bước làm chậm: Phòng Người có công (quá hạn 2 ngày làm việc).")),
     }
 
 
@@ -404,12 +411,24 @@ def test_monthly_report_without_overdue_dossiers_has_one_appendix():
     assert "Trong kỳ không có hồ sơ TTHC quá hạn." in flat and "tại Phụ lục kèm theo" in flat
 
 
-def test_control_slip_shows_the_step_deadline_column_only_when_known():
-    without = build_control_slip(ORG, DOSSIER, [
-        HandoverRow("Tiếp nhận", "Bộ phận Một cửa", datetime(2024, 2, 7, 9, 30), "Phòng Người có công",
-                    datetime(2024, 2, 7, 10, 0), None, "Trước hạn")])
-    table = without.body[-1]
-    assert table.columns == 6 and "Hạn xử lý" not in [c.text for c in table.header[0].cell_list()]
-    assert table.rows[0].cell_list()[2].text == "Bộ phận Một cửa\n09 giờ 30 phút\nngày 07/02/2024"
-    with_due = build_all()["control_slip"].body[-1]
-    assert with_due.columns == 7 and with_due.header[0].cell_list()[4].text == "Hạn xử lý"
+def test_control_slip_follows_the_one_stop_form():
+    """Mẫu số 05 (Thông tư 01/2018/TT-VPCP): handling and coordinating units above the table; each row
+    "1. Giao / 2. Nhận", the moment, giver and receiver signature spaces, the result and a note."""
+    document = build_all()["control_slip"]
+    table = next(b for b in document.body if hasattr(b, "header"))
+    assert [c.text for c in table.header[0].cell_list()] == [
+        "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ đúng hạn/ quá hạn)",
+        "GHI CHÚ"]
+    assert [c.text for c in table.header[1].cell_list()] == [
+        "Thời điểm", "Người giao (ký, ghi rõ họ tên)", "Người nhận (ký, ghi rõ họ tên)"]
+    first, late, back = (row.cell_list() for row in table.rows)
+    assert first[0].text == "1. Giao: Bộ phận Một cửa\n2. Nhận: Phòng Người có công"
+    assert first[1].text == "09 giờ 30 phút\nngày 07/02/2024" and first[2].text.endswith("Nguyễn Thị Mai")
+    assert late[4].text.startswith("Quá hạn 2 ngày làm việc\n(hạn: 17 giờ 00 phút")
+    assert back[0].text == "1. Giao: Bộ phận Một cửa\n2. Nhận: Trần Thị Hoa" and back[1].text == ""
+    texts = [b.text if isinstance(b.text, str) else "".join(r.text for r in b.text)
+             for b in document.body if hasattr(b, "text")]
+    assert "Cơ quan (bộ phận) giải quyết hồ sơ: Phòng Người có công" in texts
+    assert "Cơ quan (bộ phận) phối hợp giải quyết hồ sơ: Lãnh đạo Sở" in texts
+    assert any(t.startswith("Ghi chú: Trường hợp hồ sơ được chuyển qua dịch vụ bưu chính") for t in texts)
+    assert "Bước làm chậm: Phòng Người có công (quá hạn 2 ngày làm việc)." in texts

@@ -9,9 +9,11 @@ from peewee import JOIN
 
 from par_desktop.db.models import Dossier, Explanation, Unit
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.control_slip import SlipLine
 from par_desktop.domain.timers import TimerState
 from par_desktop.services.dossiers.editing import appointment_of
-from par_desktop.services.dossiers.handovers import SlipRow, TimelineEvent, control_slip_rows, holder_unit, timeline
+from par_desktop.services.control_slip import control_slip
+from par_desktop.services.dossiers.handovers import TimelineEvent, holder_unit, timeline
 from par_desktop.services.dossiers.timing import CHANNEL_LABELS, timer_of, work_calendar
 
 
@@ -52,7 +54,7 @@ class DossierDetail:
     withdrawn: bool
     timer: TimerState                 # at the moment asked for; ``timer.due_at`` is the due moment then
     timeline: tuple[TimelineEvent, ...]
-    late_steps: tuple[SlipRow, ...]   # steps of the control slip finished after their deadline
+    late_steps: tuple[SlipLine, ...]  # steps of the control slip late against their own budget (or held late now)
     explanation: ExplanationView | None
 
     @property
@@ -79,7 +81,7 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
         unit_name=d.unit.name if d.unit_id is not None else "", holder_name=holder.name if holder else "",
         status_text=d.status_text, withdrawn=d.withdrawn, timer=timer_of(d, at, calendar),
         timeline=tuple(timeline(d.id)),
-        late_steps=tuple(r for r in control_slip_rows(d.code) if r.result == "late"),
+        late_steps=tuple(line for line in control_slip(d.code, at).lines if line.late and not line.transfer.final),
         explanation=None if explanation is None else ExplanationView(
             explanation.version, explanation.reason, explanation.responsible_person, explanation.explained_on,
             explanation.apology_sent_on, explanation.new_appointment))

@@ -18,6 +18,7 @@ from par_desktop.services.dossiers.timing import (
     CHANNELS, SERVICE_FIELDS, compute_timing, get_dossier, minute, pauses_by_dossier, search_text, work_calendar,
 )
 from par_desktop.services.session import Actor, require
+from par_desktop.services.procedures import limit_of
 
 EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "applicant_kind", "channel",
             "received_at", "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
@@ -77,7 +78,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
               "rating": rating or "", "applicant_kind": applicant_kind or ""}
     _check_values(values)
     calendar = work_calendar()
-    start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
+    start, limit, due = compute_timing(calendar, values["received_at"], limit_of(proc), values["source_due"])
     with connection.write_transaction():
         if Dossier.select().where(Dossier.code == values["code"]).exists():
             raise InvalidInput(f"Đã có hồ sơ mã «{values['code']}».")
@@ -113,7 +114,7 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
             merged["procedure_name"] = proc.name
         if merged["unit_id"] is None and proc is not None:
             merged["unit_id"] = proc.lead_unit_id    # "the procedure's lead unit", as on entry
-        limit = proc.limit_days if proc is not None else d.limit_days
+        limit = (limit_of(proc) if proc is not None else None) or d.limit_days
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
         closing_pause = merged["closed_at"] is not None and any(end is None for _, end in pauses)
         if closing_pause:  # closing ends the wait for supplements: the pause stops at the closing moment

@@ -248,6 +248,11 @@ class ImportSummaryDialog(QDialog):
                 f"<b>{vn_number(summary.updated)}</b> cập nhật, {vn_number(summary.unchanged)} không đổi; "
                 f"<span style='color:#c0262d'><b>{vn_number(summary.newly_overdue)}</b> mới quá hạn</span>; "
                 f"{vn_number(len(summary.refused))} dòng bị từ chối.")
+            if summary.added_procedures:
+                lines.append(f"<b>Thủ tục mới thêm vào danh mục, cần bổ sung thời hạn và đơn vị chủ trì</b> (Danh mục → "
+                             f"Thủ tục, lọc «Cần bổ sung»): {', '.join(summary.added_procedures)}")
+            if summary.added_units:
+                lines.append(f"<b>Đơn vị mới</b>: {', '.join(summary.added_units)}")
             problems += [(name, str(p.row or ""), p.message) for p in summary.refused]
             problems += [(name, "", w) for w in summary.warnings]
         text = QLabel("<br>".join(lines))
