@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "par_desktop.cli.cmd_dossiers",
     "par_desktop.cli.cmd_service",
     "par_desktop.cli.cmd_documents",
+    "par_desktop.cli.cmd_index",
     "par_desktop.cli.cmd_users",
     "par_desktop.cli.cmd_gui",
     "par_desktop.cli.cmd_migrate",

@@ -223,6 +223,16 @@ def current() -> peewee.Database:
     return database_proxy.obj
 
 
+def table_scan(query: peewee.Select, model: type[peewee.Model]) -> peewee.Select:
+    """On SQLite, read ``model``'s table (the query's first, aliased "t1") in storage order: a period of a
+    year is most of the dossier table, and walking it through a date index costs a random page read per
+    row (3 to 6 times slower on 100,000 rows). PostgreSQL's planner has the statistics to choose itself.
+    Call it before adding joins."""
+    if isinstance(current(), peewee.SqliteDatabase):
+        return query.from_(peewee.SQL(f'"{model._meta.table_name}" AS "t1" NOT INDEXED'))
+    return query
+
+
 WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers' lock
 NUMBERING_LOCK_SPACE = 0x50415200  # "PAR" + 0: first key of every numbering lock
 

@@ -30,6 +30,9 @@ TABLE_LABELS = {
     "process_step": "Bước quy trình", "procedure": "Thủ tục", "procedure_step": "Bước thủ tục",
     "dossier": "Hồ sơ TTHC", "dossier_pause": "Tạm dừng hồ sơ", "handover": "Bàn giao hồ sơ",
     "explanation": "Giải trình", "document_template": "Mẫu văn bản", "register_entry": "Sổ văn bản",
+    "index_set": "Bộ chỉ số CCHC", "index_criterion": "Tiêu chí CCHC", "index_criterion_unit": "Đơn vị phối hợp (CCHC)",
+    "index_criterion_task": "Nhiệm vụ phục vụ tiêu chí", "index_assessment": "Điểm CCHC",
+    "index_evidence": "Tài liệu kiểm chứng", "index_evidence_link": "Tài liệu kiểm chứng của tiêu chí",
 }
 
 

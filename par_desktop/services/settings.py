@@ -30,6 +30,7 @@ AUTH_LOCKOUT_MINUTES = "auth.lockout_minutes"
 SURVEY_QUESTIONNAIRE = "survey.default_questionnaire"
 IMPORT_FIRST_YEAR = "import.first_year"
 IMPORT_YEARS_AHEAD = "import.years_ahead"
+INDEX_EVIDENCE_MAX_MB = "index.evidence_max_mb"
 
 DEFAULTS: dict[str, Any] = {
     OFFICE_OPENS: "07:30",
@@ -48,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     SURVEY_QUESTIONNAIRE: None,      # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
     IMPORT_FIRST_YEAR: 2000,        # moments in imports outside first_year … this year + years_ahead
     IMPORT_YEARS_AHEAD: 5,          # are row errors (a year typed 9999 or 0024)
+    INDEX_EVIDENCE_MAX_MB: 50,      # largest evidence file of the PAR INDEX (tài liệu kiểm chứng)
 }
 
 
