@@ -180,12 +180,22 @@ def _with_long_overdue_list() -> OfficialDocument:
                                 issue_date=date(2024, 3, 15))
 
 
+def _report_to_an_agency() -> OfficialDocument:
+    """A report with a subject and a "Kính gửi" line (the self-assessment report to the Sở Nội vụ)."""
+    body = [Paragraph("Thực hiện hướng dẫn của Sở Nội vụ, Sở báo cáo kết quả tự đánh giá như sau: " * 3),
+            Heading("I. KẾT QUẢ TỰ ĐÁNH GIÁ"), Paragraph("Tổng điểm tự đánh giá: 14,5/50 điểm. " * 4)]
+    return OfficialDocument(header=Header("UBND TỈNH BẮC GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),
+                            number_text="Số: 12/BC-SLĐTBXH", place="Bắc Giang", kind="BÁO CÁO",
+                            subject="Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2024",
+                            recipients_to=["Sở Nội vụ tỉnh Bắc Giang"], body=body)
+
+
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory) -> dict[str, tuple[Path, Path, list[str]]]:
     """Each document as the app's PDF, LibreOffice's PDF of the app's .docx, and its headings."""
     soffice = _soffice()
     folder = tmp_path_factory.mktemp("libreoffice")
-    documents = {**build_all(), "long_report": _with_long_overdue_list()}
+    documents = {**build_all(), "long_report": _with_long_overdue_list(), "report_to": _report_to_an_agency()}
     docx = [render(document, folder / f"{name}.docx") for name, document in documents.items()]
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
                     "--outdir", str(folder / "lo"), *map(str, docx)], check=True, capture_output=True, timeout=300)
@@ -300,7 +310,8 @@ def _words(path: Path, page: int) -> list[tuple[str, float, float]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["plan", "monthly_report", "long_report", "explanation_request", "reminder"])
+@pytest.mark.parametrize("name", ["plan", "monthly_report", "long_report", "explanation_request", "reminder",
+                                  "report_to"])
 def test_libreoffice_puts_every_line_where_the_app_pdf_does(converted, name):
     """Beyond the first line of each page: every word LibreOffice lays out stands within 2.5 pt of where
     the app's PDF draws it, on every page (rules under titles, the space before the signature block,
