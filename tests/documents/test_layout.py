@@ -184,10 +184,17 @@ def _report_to_an_agency() -> OfficialDocument:
     """A report with a subject and a "Kính gửi" line (the self-assessment report to the Sở Nội vụ)."""
     body = [Paragraph("Thực hiện hướng dẫn của Sở Nội vụ, Sở báo cáo kết quả tự đánh giá như sau: " * 3),
             Heading("I. KẾT QUẢ TỰ ĐÁNH GIÁ"), Paragraph("Tổng điểm tự đánh giá: 14,5/50 điểm. " * 4)]
+    # The appendix's narrow columns: "tự đánh" fills the 15 mm column to the twip (36.86 pt).
+    header = Row(["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình",
+                  "Tài liệu kiểm chứng"])
+    rows = [Row([f"1.{i}", "Ban hành kế hoạch CCHC năm kịp thời", "0,5", "0,5", "Ban hành ngày 15/01/2024",
+                 "- Kế hoạch cải cách hành chính năm 2024 của Sở"]) for i in range(1, 6)]
+    table = Table(widths=[9, 60, 11, 12, 50, 58], header=[header], rows=rows, font_size=11)
     return OfficialDocument(header=Header("UBND TỈNH BẮC GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),
                             number_text="Số: 12/BC-SLĐTBXH", place="Bắc Giang", kind="BÁO CÁO",
                             subject="Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2024",
-                            recipients_to=["Sở Nội vụ tỉnh Bắc Giang"], body=body)
+                            recipients_to=["Sở Nội vụ tỉnh Bắc Giang"], body=body,
+                            appendices=[Appendix("PHỤ LỤC", "BẢNG TỰ ĐÁNH GIÁ", landscape=True, blocks=[table])])
 
 
 @pytest.fixture(scope="module")
