@@ -367,3 +367,20 @@ def test_a_total_row_never_opens_a_page_alone(tmp_path):
     last_rows = doc.tables[-1].rows[-2:]
     assert [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in last_rows] == [
         True, False]
+
+
+def test_the_self_assessment_keeps_each_area_and_criterion_with_its_first_part(demo_db, tmp_path):
+    """The self-assessment table's areas and criteria are headings of the rows under them."""
+    from par_desktop.services import documents as D
+
+    document = D.build(D.DocRequest("self_assessment", year=2024))
+    table = next(b for a in document.appendices for b in a.blocks if isinstance(b, Table))
+    codes = [row.cells[0] for row in table.rows]
+    kept = table.kept_with_next()
+    assert any(kept) and not all(kept)
+    docx = Document(str(render(document, tmp_path / "tu-danh-gia.docx")))
+    rows = docx.tables[-1].rows[1:]
+    assert [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in rows] == kept
+    # a row is kept with the next exactly when the next one is deeper in the set (its first part)
+    levels = [len(c.split(".")) if c[:1].isdigit() else 0 for c in codes]
+    assert kept[:-1] == [b > a for a, b in zip(levels, levels[1:])], list(zip(codes, kept))
