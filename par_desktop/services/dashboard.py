@@ -30,8 +30,9 @@ class Dashboard:
     dossiers_needing_attention: list[due_lists.DueRow]   # overdue and near due, soonest first
     overdue_dossiers_by_unit: list[tuple[str, int]]
     period_total: stats.StatsRow
-    changes_since_yesterday: list[audit.AuditEntry]
-    change_count: int
+    changes_since_yesterday: list[audit.ShownEntry]
+    changes: audit.ChangeSummary          # what changed since yesterday, counted by kind of record
+    at: datetime                          # the moment the figures above are counted at
 
 
 def load(now: datetime | None = None) -> Dashboard:
@@ -51,6 +52,7 @@ def load(now: datetime | None = None) -> Dashboard:
         dossiers_needing_attention=attention[:ATTENTION_ROWS],
         overdue_dossiers_by_unit=per_unit.most_common(),
         period_total=stats.dossier_statistics(period.start, period.end).total,
-        changes_since_yesterday=audit.entries(since=since, limit=100),
-        change_count=audit.count(since=since),
+        changes_since_yesterday=audit.shown(audit.entries(since=since, limit=100)),
+        changes=audit.change_summary(since=since),
+        at=now,
     )

@@ -25,7 +25,7 @@ from par_desktop.db.models import DocumentTemplate, Plan, Unit
 from par_desktop.documents import builders as B
 from par_desktop.documents.model import OfficialDocument
 from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, default_template, parse_template
-from par_desktop.domain.periods import report_month
+from par_desktop.domain.periods import counted_at_note, report_month
 from par_desktop.domain.text import fold, nfc, parse_date, parse_moment, ui_date
 from par_desktop.domain.timers import STATE_LABELS, finished_state
 from par_desktop.errors import InvalidInput, NotFound
@@ -339,6 +339,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
                for s in summary_by_unit(as_of) if s.total]
     at_risk = [_task_line(v, as_of, True) for v in list_tasks(TaskFilters(status="at_risk"), as_of)]
     _step(progress, 2, "Thống kê hồ sơ TTHC của kỳ…")
+    counted = counted_at_note(period.end, datetime.now().replace(second=0, microsecond=0), screen=False)
     table = stats.dossier_statistics(period.start, period.end)
     _step(progress, 3, "Lập danh sách hồ sơ quá hạn…")
     overdue = _overdue_explanations(period)
@@ -349,7 +350,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
     return B.build_monthly_report(
         org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
-        template_text=template_in_force("monthly_report", on), service=service)
+        template_text=template_in_force("monthly_report", on), service=service, counted_at=counted)
 
 
 def survey_report_data(wave_name: str | None) -> B.SurveyReportData:
