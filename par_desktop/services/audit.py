@@ -11,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
+from peewee import SQL, fn
+
 from par_desktop.db import connection
 from par_desktop.db.models import AuditLog, User
 
@@ -32,6 +34,9 @@ TABLE_LABELS = {
     "service_indicator": "Chỉ số phục vụ", "manual_indicator_value": "Số liệu chỉ số nhập tay",
     "survey_wave": "Đợt khảo sát", "survey_question": "Câu hỏi khảo sát", "survey_response": "Phiếu khảo sát",
     "survey_answer": "Câu trả lời khảo sát", "rating_word": "Từ đánh giá", "demo": "Dữ liệu mẫu",
+    "index_set": "Bộ chỉ số CCHC", "index_criterion": "Tiêu chí CCHC", "index_criterion_unit": "Đơn vị phối hợp (CCHC)",
+    "index_criterion_task": "Nhiệm vụ phục vụ tiêu chí", "index_assessment": "Điểm CCHC",
+    "index_evidence": "Tài liệu kiểm chứng", "index_evidence_link": "Tài liệu kiểm chứng của tiêu chí",
 }
 
 # What the clerk reads in the audit views (Nhật ký thay đổi, Tổng quan → Thay đổi từ hôm qua): field labels
@@ -82,6 +87,18 @@ FIELD_LABELS = {
     "aspect": "Khía cạnh", "form_number": "Số phiếu", "answered_on": "Ngày trả lời", "dossier_code": "Mã hồ sơ",
     "entered_at": "Nhập lúc", "question": "Câu hỏi", "score": "Điểm", "raw": "Giá trị gốc", "response": "Phiếu",
     "word": "Từ đánh giá", "mapped_by": "Người gán", "mapped_at": "Gán lúc",
+    # PAR-index (Chỉ số CCHC) self-assessment
+    "is_example": "Bộ chỉ số mẫu", "state": "Trạng thái", "locked_at": "Khóa lúc", "locked_by": "Người khóa",
+    "final_index": "Chỉ số chính thức", "final_note": "Ghi chú chỉ số chính thức", "based_on_year": "Dựa theo năm",
+    "index_set": "Bộ chỉ số", "parent": "Tiêu chí cha", "path": "Số hiệu tiêu chí", "written_max": "Điểm tối đa ghi",
+    "guidance": "Hướng dẫn chấm", "evidence_required": "Tài liệu kiểm chứng cần có", "score_steps": "Các mức điểm",
+    "unit_text": "Đơn vị (nguyên văn)", "metric": "Chỉ số đo", "bands": "Các khoảng điểm",
+    "evidence_deadline": "Hạn nộp tài liệu kiểm chứng", "source_row": "Dòng trong tệp", "criterion": "Tiêu chí",
+    "self_points": "Điểm tự chấm", "self_note": "Giải trình tự chấm", "review_note": "Ý kiến Văn phòng",
+    "scored_by": "Người chấm", "scored_at": "Chấm lúc", "reviewed_by": "Người duyệt", "reviewed_at": "Duyệt lúc",
+    "appraised_points": "Điểm thẩm định", "appraisal_reason": "Lý do thẩm định", "appraised_by": "Người thẩm định",
+    "appraised_at": "Thẩm định lúc", "register_entry_id": "Văn bản trong sổ", "doc_number": "Số văn bản",
+    "doc_date": "Ngày văn bản", "issuer": "Cơ quan ban hành", "created_by": "Người tạo", "evidence": "Tài liệu kiểm chứng",
 }
 TABLE_FIELD_LABELS = {
     ("signer", "title"): "Chức vụ", ("plan", "title"): "Tên kế hoạch", ("register_entry", "title"): "Trích yếu",
@@ -127,17 +144,35 @@ class _ValueNames:
     a procedure's name for its id, the Vietnamese label of a code value."""
 
     def __init__(self) -> None:
-        from par_desktop.db.models import Procedure, Unit
         from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
         from par_desktop.services.dossiers.timing import CHANNEL_LABELS
         from par_desktop.services.session import ROLE_LABELS
         from par_desktop.services.tasks.status import KIND_LABELS, RECURRENCE_LABELS
 
-        self.units = {str(i): name for i, name in Unit.select(Unit.id, Unit.name).tuples()}
-        self.procedures = {str(i): f"{code} — {name}" for i, code, name in
-                           Procedure.select(Procedure.id, Procedure.code, Procedure.name).tuples()}
+        self._units: dict[str, str] | None = None        # read when a value first needs them
+        self._procedures: dict[str, str] | None = None
+        from par_desktop.services.par_index.scoring import SET_STATE_LABELS, STATE_LABELS
+
         self.codes = {"role": ROLE_LABELS, "channel": CHANNEL_LABELS, "payment": PAYMENT_LABELS,
-                      "rating": RATING_LABELS, "recurrence": RECURRENCE_LABELS, ("task", "kind"): KIND_LABELS}
+                      "rating": RATING_LABELS, "recurrence": RECURRENCE_LABELS, ("task", "kind"): KIND_LABELS,
+                      ("index_assessment", "state"): STATE_LABELS, ("index_set", "state"): SET_STATE_LABELS}
+
+    @property
+    def units(self) -> dict[str, str]:
+        if self._units is None:
+            from par_desktop.db.models import Unit
+
+            self._units = {str(i): name for i, name in Unit.select(Unit.id, Unit.name).tuples()}
+        return self._units
+
+    @property
+    def procedures(self) -> dict[str, str]:
+        if self._procedures is None:
+            from par_desktop.db.models import Procedure
+
+            self._procedures = {str(i): f"{code} — {name}" for i, code, name in
+                                Procedure.select(Procedure.id, Procedure.code, Procedure.name).tuples()}
+        return self._procedures
 
     def show(self, table: str, field: str, value: str | None) -> str:
         from par_desktop.domain.text import vn_percent
@@ -203,13 +238,15 @@ class ShownEntry:
         return self.entry.session_id
 
 
-def shown(rows: list[AuditEntry]) -> list[ShownEntry]:
-    """The rows with field labels, people's names and values as the clerk reads them."""
+def shown(rows: list[AuditEntry], full_names: dict[str, str] | None = None) -> list[ShownEntry]:
+    """The rows with field labels, people's names and values as the clerk reads them (``full_names``:
+    user name -> full name when the caller has them already)."""
     with connection.translated_errors():
-        names = dict(User.select(User.username, User.full_name).tuples())
+        if full_names is None:
+            full_names = dict(User.select(User.username, User.full_name).tuples())
         values = _ValueNames()
-    return [ShownEntry(r, user_label(r.username, names), field_label(r.table, r.field),
-                       values.show(r.table, r.field, r.old), values.show(r.table, r.field, r.new)) for r in rows]
+        return [ShownEntry(r, user_label(r.username, full_names), field_label(r.table, r.field),
+                           values.show(r.table, r.field, r.old), values.show(r.table, r.field, r.new)) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -310,6 +347,18 @@ def entries(*, user: str | None = None, table: str | None = None, record_id: str
                            r.old_value, r.new_value, r.session_id) for r in query]
 
 
+def recent(since: date | datetime, limit: int) -> tuple[list[AuditEntry], int]:
+    """The newest ``limit`` rows written since ``since`` and how many there are in all, in one query
+    (the total counted by the database beside each row)."""
+    total = fn.COUNT(SQL("*")).over()
+    query = (_filtered(since=since).select_extend(total.alias("total"))
+             .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
+    with connection.translated_errors():
+        rows = list(query)
+    return ([AuditEntry(r.id, r.at, r.username, r.action, r.table_name, r.record_id, r.field, r.old_value,
+                        r.new_value, r.session_id) for r in rows], rows[0].total if rows else 0)
+
+
 def count(**filters) -> int:
     with connection.translated_errors():
         return _filtered(**filters).count()
@@ -326,6 +375,7 @@ class ChangeSummary:
     records: int                          # distinct records changed
     by_kind: list[tuple[str, int]]        # (kind of record, e.g. "Hồ sơ TTHC", records), most first
     people: list[str]                     # who changed them (``user_label``)
+    names: dict[str, str]                 # their user names -> full names (for ``shown``)
 
     def text(self, kinds: int = 3, *, people: bool = True) -> str:
         """"304 báo cáo tiến độ, 274 kỳ nhiệm vụ, 15 nhiệm vụ và 3 loại khác — Hệ thống (tự động)"."""
@@ -340,20 +390,44 @@ class ChangeSummary:
 
 
 def change_summary(since: datetime) -> ChangeSummary:
-    from peewee import fn
+    """One query whatever the size of the trail (the dashboard's budget): per kind of record, the records
+    changed and who changed them, and the name of everyone in the trail since then (sign-ins included,
+    for ``shown``)."""
+    from peewee import JOIN, Case, NodeList, PostgresqlDatabase
 
-    query = _filtered(since=since).where(AuditLog.action.not_in(NOT_CHANGES))
+    changed = AuditLog.action.not_in(NOT_CHANGES)
+    person = AuditLog.username.concat(":").concat(fn.COALESCE(User.full_name, ""))
+
+    def people(expression):   # the distinct "username:Full Name" of a group, comma-separated
+        distinct = NodeList((SQL("DISTINCT"), expression))
+        if isinstance(connection.current(), PostgresqlDatabase):
+            return fn.STRING_AGG(distinct, ",")
+        return fn.GROUP_CONCAT(distinct)
+
+    query = (_filtered(since=since)
+             .select(AuditLog.table_name, fn.COUNT(NodeList((SQL("DISTINCT"), Case(None, [(changed, AuditLog.record_id)])))),
+                     fn.COUNT(Case(None, [(changed, 1)])), people(Case(None, [(changed, person)])), people(person))
+             .join(User, JOIN.LEFT_OUTER, on=(User.username == AuditLog.username))
+             .group_by(AuditLog.table_name).tuples())
+    by_kind: dict[str, int] = {}
+    changers: set[str] = set()
+    names: dict[str, str] = {}
     with connection.translated_errors():
-        per_table = (query.select(AuditLog.table_name, fn.COUNT(AuditLog.record_id.distinct()))
-                     .group_by(AuditLog.table_name).tuples())
-        by_kind: dict[str, int] = {}
-        for table, n in per_table:
-            label = TABLE_LABELS.get(table, table)
-            by_kind[label] = by_kind.get(label, 0) + max(1, n)
-        names = dict(User.select(User.username, User.full_name).tuples())
-        people = [user_label(u, names) for (u,) in query.select(AuditLog.username).distinct()
-                  .order_by(AuditLog.username).tuples()]
-    return ChangeSummary(sum(by_kind.values()), sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])), people)
+        for table, records, rows, who_changed, everyone in query:
+            names.update(_people(everyone))
+            if rows:
+                label = TABLE_LABELS.get(table, table)
+                by_kind[label] = by_kind.get(label, 0) + max(1, records)   # a row without a record id: one
+                changers.update(_people(who_changed))
+    return ChangeSummary(sum(by_kind.values()), sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0])),
+                         [user_label(user, names) for user in sorted(changers)], names)
+
+
+_PERSON = re.compile(r"([a-z0-9._-]+):(.*?)(?=,[a-z0-9._-]+:|$)")   # user names have no ":" nor ","
+
+
+def _people(aggregated: str | None) -> dict[str, str]:
+    return dict(_PERSON.findall(aggregated or ""))
 
 
 def _distinct(column) -> list[str]:
@@ -393,8 +467,6 @@ class SessionSummary:
 
 def sessions(limit: int = 200) -> list[SessionSummary]:
     """Recent app sessions that wrote audit rows, newest first."""
-    from peewee import fn
-
     query = (AuditLog.select(AuditLog.session_id, fn.MIN(AuditLog.username), fn.MIN(AuditLog.at),
                              fn.MAX(AuditLog.at), fn.COUNT(AuditLog.id))
              .where(AuditLog.session_id != "").group_by(AuditLog.session_id)
