@@ -8,6 +8,8 @@ application) that edits or deletes an audit row.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
@@ -153,7 +155,7 @@ class _ValueNames:
         self._procedures: dict[str, str] | None = None
         from par_desktop.services.par_index.scoring import SET_STATE_LABELS, STATE_LABELS
 
-        self.codes = {"role": ROLE_LABELS, "channel": CHANNEL_LABELS, "payment": PAYMENT_LABELS,
+        self.codes: dict[str | tuple[str, str], Mapping[Any, str]] = {"role": ROLE_LABELS, "channel": CHANNEL_LABELS, "payment": PAYMENT_LABELS,
                       "rating": RATING_LABELS, "recurrence": RECURRENCE_LABELS, ("task", "kind"): KIND_LABELS,
                       ("index_assessment", "state"): STATE_LABELS, ("index_set", "state"): SET_STATE_LABELS}
 
