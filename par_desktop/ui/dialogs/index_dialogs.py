@@ -181,8 +181,7 @@ class CriterionDialog(QDialog):
         deadline = from_qdate(self.deadline.date()) if self.has_deadline.isChecked() else None
         if deadline != node.evidence_deadline:
             values["evidence_deadline"] = deadline
-        metric = self.metric_choice.currentData()
-        if node.is_leaf and (metric != node.metric or self.bands.text().strip() != node.bands):
+        if node.is_leaf and (self.metric_choice.currentData() != node.metric or self.bands.text().strip() != node.bands):
             values["metric"] = self.metric_choice.currentData()
             values["bands"] = self.bands.text()
         tasks = [self.tasks.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tasks.count())
