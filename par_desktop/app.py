@@ -262,7 +262,7 @@ def _save_screenshot(window, path: str) -> int:
 
 
 def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
-            demo: bool = False, page: str | None = None) -> int:
+            demo: bool = False, page: str | None = None, screen: tuple[int, int] = (1366, 768)) -> int:
     """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
 
     ``user`` acts without a password only on a database created by ``init --demo`` (``demo``: the
@@ -289,7 +289,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     install_write_guard(actor)
     ctx = AppContext(location, actor)
     if screenshot is not None:
-        return _screenshot_run(ctx, screenshot, page, errors)
+        return _screenshot_run(ctx, screenshot, page, errors, screen)
     return _interactive_run(app, ctx)
 
 
@@ -311,11 +311,15 @@ def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, d
         return _sign_in(location, user, screenshot, demo)
 
 
-def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseException]) -> int:
-    """``gui --screenshot``: draw the main window (on ``page``), save it, exit; an error while drawing fails."""
+def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseException],
+                    screen: tuple[int, int] = (1366, 768)) -> int:
+    """``gui --screenshot``: draw the main window (on ``page``) as on a ``screen`` (physical pixels; scaled
+    by ``QT_SCALE_FACTOR``), save it, exit; an error while drawing fails."""
+    from PySide6.QtCore import QSize
+
     from par_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(ctx, screenshot_mode=True)
+    window = MainWindow(ctx, screenshot_mode=True, screen_pixels=QSize(*screen))
     if page is not None:
         window.show_page(page)
     code = _save_screenshot(window, screenshot)

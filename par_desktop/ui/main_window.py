@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QFile, QIODevice, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, QFile, QIODevice, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
@@ -34,6 +34,24 @@ from par_desktop.ui.widgets.panels import ErrorPanel
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1366, 800)
+TITLE_BAR = 32      # logical pixels the window frame's title bar takes above the client area
+TASKBAR = 40        # the Windows taskbar's height (a screen's free area for screenshots)
+LAPTOP_SCREEN = QSize(1366, 768)   # the common office laptop: what ``gui --screenshot`` lays out for
+
+
+def fitted_size(available: QSize) -> QSize:
+    """The first window's size on a screen whose free area (taskbar excluded) is ``available``: the
+    default, but never wider than the screen nor taller than it with the title bar — on a 768-pixel
+    laptop the status bar and the buttons under the tables stay on the screen."""
+    return QSize(min(DEFAULT_SIZE.width(), available.width()),
+                 min(DEFAULT_SIZE.height(), available.height() - TITLE_BAR))
+
+
+def screen_free_area(screen_pixels: QSize, device_pixel_ratio: float) -> QSize:
+    """The free area, in logical pixels, of a screen of ``screen_pixels`` shown at ``device_pixel_ratio``
+    (1.5 at 150 % scaling) once the taskbar is taken off."""
+    return QSize(round(screen_pixels.width() / device_pixel_ratio),
+                 round(screen_pixels.height() / device_pixel_ratio) - TASKBAR)
 
 _NAV_STYLE = """
 QListWidget#navList { background: #f3f5f8; border-right: 1px solid #d9dee5; outline: 0; padding-top: 6px; }
@@ -90,10 +108,14 @@ def load_shell(parent: QWidget) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, screenshot_mode: bool = False, parent: QWidget | None = None):
+    def __init__(self, ctx: AppContext, *, screenshot_mode: bool = False, parent: QWidget | None = None,
+                 screen_pixels: QSize = LAPTOP_SCREEN):
+        """``screenshot_mode``: laid out as on a screen of ``screen_pixels`` (physical pixels), nothing of
+        the user's remembered layout read or written."""
         super().__init__(parent)
         self.ctx = ctx
         self.screenshot_mode = screenshot_mode
+        self.screen_pixels = screen_pixels
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(self._title())
@@ -146,7 +168,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         if screenshot_mode:
-            self.resize(DEFAULT_SIZE)
+            self.resize(fitted_size(screen_free_area(screen_pixels, self.devicePixelRatioF())))
             first = registry.PAGES[0].key
         else:
             self._restore_window()
@@ -536,13 +558,24 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         geometry = self.ctx.pref("window/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(DEFAULT_SIZE)
+            self.place_on_screen()
         state = self.ctx.pref("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
         shell = self.ctx.pref("window/shell_splitter")
         if isinstance(shell, QByteArray):
             self.shell_splitter.restoreState(shell)
+
+    def place_on_screen(self, free: QRect | None = None) -> None:
+        """The first start (nothing remembered): the default size fitted to the screen's free area
+        ``free`` (default: the primary screen's, taskbar excluded), centred in it."""
+        if free is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            free = screen.availableGeometry()
+        size = fitted_size(free.size())
+        self.resize(size)
+        self.move(free.x() + max(0, (free.width() - size.width()) // 2),
+                  free.y() + max(0, (free.height() - size.height() - TITLE_BAR) // 2))
 
     def _splitters(self, page: QWidget) -> list[tuple[str, QSplitter]]:
         return [(s.objectName() or str(i), s) for i, s in enumerate(page.findChildren(QSplitter))]
