@@ -48,6 +48,9 @@ def make_application():
     use_light_scheme(app)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setWindowIcon(app_icon())
+    from par_desktop.ui import keyboard
+
+    keyboard.install(app)   # Tab leaves date fields
     _route_qt_messages()
     return app
 
@@ -273,28 +276,61 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     app = make_application()
     from par_desktop.ui.context import AppContext
 
-    errors: list[BaseException] = []
-    if screenshot is None:
-        install_crash_handler()
-    else:
-        _install_headless_hook(errors)
-    try:
-        actor = _open_and_sign_in(location, user, screenshot, demo)
-    except UserError as exc:
-        return _fail(exc.message, screenshot)
-    if actor is None:
-        return 0
     from par_desktop.services.presence import install_write_guard
 
-    install_write_guard(actor)
-    ctx = AppContext(location, actor)
+    errors: list[BaseException] = []
     if screenshot is not None:
-        return _screenshot_run(ctx, screenshot, page, errors, screen)
-    return _interactive_run(app, ctx)
+        _install_headless_hook(errors)
+        try:
+            actor = _open_and_sign_in(location, user, screenshot, demo)
+        except UserError as exc:
+            return _fail(exc.message, screenshot)
+        if actor is None:
+            return 0
+        install_write_guard(actor)
+        return _screenshot_run(AppContext(location, actor), screenshot, page, errors, screen)
+
+    install_crash_handler()
+    create = False
+    while True:   # Tệp → Mở cơ sở dữ liệu… closes the window and comes back here with the chosen one
+        opened = _open_or_choose(location, user, demo, create)
+        if opened is None:
+            return 0
+        location, actor = opened
+        install_write_guard(actor)
+        code, switch = _interactive_run(app, AppContext(location, actor))
+        if switch is None:
+            return code
+        (location, create), user, demo = switch, None, False
 
 
-def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
-    """Open (or, asked first, create) the database and sign in; UserError when it cannot be opened."""
+def _open_or_choose(location: str, user: str | None, demo: bool, create: bool):
+    """Open ``location`` (``create``: a new database there) and sign in: (location, actor), or None when
+    the clerk gave up. A database that cannot be opened leads to the choice of another one — the recent
+    ones, another file, a new one — with the reason shown above it."""
+    from par_desktop.services import database
+    from par_desktop.ui import database_choice
+
+    while True:
+        try:
+            actor = _open_and_sign_in(location, user, None, demo, create=create)
+        except UserError as exc:
+            choice = database_choice.choose_database(
+                None, message=f"Không mở được {database.describe(location)}.\n{exc.message}")
+            if choice is None:
+                return None
+            location, create = choice
+            continue
+        if actor is None:
+            return None
+        database_choice.remember(location)
+        return location, actor
+
+
+def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool, *,
+                      create: bool = False):
+    """Open (or, asked first or ``create``, create) the database and sign in; UserError when it cannot
+    be opened."""
     from par_desktop.db.connection import translated_errors
     from par_desktop.db.schema import open_database
     from par_desktop.services.presence import ensure_upgrade_allowed
@@ -302,7 +338,7 @@ def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, d
     with translated_errors():   # a file locked or unreadable while signing in is explained too
         ensure_upgrade_allowed(location)
         try:
-            open_database(location)
+            open_database(location, create=create)
         except UserError:
             if screenshot is None and _offer_new_database(location):
                 open_database(location, create=True)
@@ -333,8 +369,9 @@ def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseExc
     return code
 
 
-def _interactive_run(app, ctx) -> int:
-    """The clerk's session: presence, the first-start wizard on an empty database, the window, polling."""
+def _interactive_run(app, ctx) -> tuple[int, tuple[str, bool] | None]:
+    """The clerk's session: presence, the first-start wizard on an empty database, the window, polling.
+    Returns the exit code and the database the clerk chose to open next (location, create), if any."""
     from PySide6.QtCore import QTimer
 
     from par_desktop.ui.first_start import run_first_start_if_needed
@@ -350,10 +387,11 @@ def _interactive_run(app, ctx) -> int:
     QTimer.singleShot(300, window.show_startup_notices)
     log.info("started on %s as %s", ctx.describe(), ctx.actor.username)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         ctx.stop_polling()
         _stop_presence(registered)
+    return code, window.switch_to
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiAppli
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
-    QSplitter, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from par_desktop import APP_NAME, __version__
@@ -28,6 +28,8 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
 from par_desktop.ui.global_search import GlobalSearchDialog
 from par_desktop.ui.global_search import target as search_target
+from par_desktop.ui import shortcuts
+from par_desktop.ui.permissions import gate, refusal
 from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
 from par_desktop.ui.widgets.panels import ErrorPanel
 
@@ -88,6 +90,39 @@ class NoticeDialog(QDialog):
         self.resize(560, 320)
 
 
+class ShortcutsDialog(QDialog):
+    """Trợ giúp → Phím tắt: every shortcut, where it works and what it does."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Phím tắt")
+        self.table = QTableWidget(len(rows), 3, self)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setHorizontalHeaderLabels(["Ở đâu", "Phím", "Việc"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        close = QPushButton("Đóng")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.resize(760, 560)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(3)) for r in range(self.table.rowCount())]
+
+
 def _html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -142,6 +177,8 @@ class MainWindow(QMainWindow):
         self._broken: set[str] = set()
         self._searched: dict[str, str] = {}
         self._notice_dialog: NoticeDialog | None = None
+        self._shortcuts_dialog: QDialog | None = None
+        self.switch_to: tuple[str, bool] | None = None   # (location, create): opened after this window closes
         for spec in registry.PAGES:
             item = QListWidgetItem(icon(spec.icon), spec.label)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -342,6 +379,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, "Sao lưu…", self.backup)
         file_menu.addSeparator()
+        self.open_database_action = self._action(file_menu, "Mở cơ sở dữ liệu…", self.open_database, "Ctrl+O")
+        self.new_database_action = self._action(file_menu, "Tạo cơ sở dữ liệu mới…",
+                                                lambda: self.open_database(create=True))
+        file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, "Ctrl+Q")
 
         view_menu = bar.addMenu("&Xem")
@@ -352,7 +393,13 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(registry.PAGES, start=1):
             self._action(view_menu, spec.label, lambda k=spec.key: self.show_page(k), f"Ctrl+{number}", spec.icon)
 
+        for menu in (file_menu, view_menu):
+            menu.setToolTipsVisible(True)   # a greyed item says why
+        gate(self.import_action, refusal(self.ctx.actor, "import"))
+        gate(self.backup_action, refusal(self.ctx.actor, "backup"))
+
         help_menu = bar.addMenu("Trợ &giúp")
+        self._action(help_menu, "Phím tắt", self.show_shortcuts, shortcuts.SHORTCUTS_HELP)
         self._action(help_menu, "Mở thư mục nhật ký", self.open_log_folder)
         self._action(help_menu, "Giới thiệu", self.about)
 
@@ -423,6 +470,20 @@ class MainWindow(QMainWindow):
             else:
                 show_message(self, "Nhập dữ liệu", f"Trang «{registry.spec(key).label}» chưa nhận tệp kéo thả.")
 
+    def open_database(self, create: bool = False) -> bool:
+        """Tệp → Mở cơ sở dữ liệu… / Tạo cơ sở dữ liệu mới…: the chosen database is opened (with its
+        sign-in) once this window closed (``app.py``); False when nothing was chosen or the window stays."""
+        from par_desktop.ui import database_choice
+
+        choice = database_choice.choose_database(self, current=self.ctx.location, create=create)
+        if choice is None:
+            return False
+        self.switch_to = choice
+        if not self.close():                   # unsaved edits the clerk keeps: stay here
+            self.switch_to = None
+            return False
+        return True
+
     def backup(self) -> None:
         """Tệp → Sao lưu…: a manual backup (kept until deleted) into the configured backup folder."""
         from par_desktop.ui.operations import run_operation
@@ -443,6 +504,24 @@ class MainWindow(QMainWindow):
             show_message(self, "Sao lưu", f"Đã sao lưu cơ sở dữ liệu vào:\n{path}")
 
         run_operation(self, "Sao lưu", work, done, cancellable=False)
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(where, keys, what): the menus' shortcuts, then the tables' and dialogs' (``ui.shortcuts``)."""
+        rows = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if menu is not None else ():
+                if not action.shortcut().isEmpty():
+                    rows.append((menu_action.text().replace("&", ""), action.shortcut().toString(),
+                                 action.text().replace("&", "").rstrip("…")))
+        return rows + shortcuts.SHORTCUT_LIST
+
+    def show_shortcuts(self) -> QDialog:
+        """Trợ giúp → Phím tắt (F1)."""
+        dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        dialog.show()
+        self._shortcuts_dialog = dialog
+        return dialog
 
     def open_log_folder(self) -> None:
         from PySide6.QtCore import QUrl

@@ -29,6 +29,7 @@ from par_desktop.services.tasks import status as task_statuses
 from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import RED, state_color
+from par_desktop.ui.widgets.discard import DiscardGuard
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
@@ -180,7 +181,16 @@ class TaskDialog(QDialog):
         self.deadline_edit.textChanged.connect(self._preview)
         self.plan_combo.currentIndexChanged.connect(self._preview)
         self._preview()
+        self.discard_guard = DiscardGuard(self, self.windowTitle())
         self.resize(640, 640)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.discard_guard.arm()
+
+    def reject(self) -> None:
+        if self.discard_guard.allows_closing():
+            super().reject()
 
     def _fill(self, task: task_views.TaskView | None, today: date | None = None) -> None:
         """Show ``task``'s stored values (none for a new task)."""
@@ -339,7 +349,7 @@ class ProgressDialog(QDialog):
         self.unit_combo.setObjectName("unitCombo")
         for unit_id in candidate_ids:
             self.unit_combo.addItem(names.get(unit_id, str(unit_id)), unit_id)
-        if not candidate_ids:
+        if not candidate_ids and ctx.actor.role != "unit":   # a unit never writes for the Office
             self.unit_combo.addItem("(Văn phòng ghi thay, không theo đơn vị)", None)
         self.occurrence_combo = QComboBox()
         self.occurrence_combo.setObjectName("occurrenceCombo")
@@ -391,6 +401,7 @@ class ProgressDialog(QDialog):
         self.unit_combo.currentIndexChanged.connect(self._fill_occurrences)
         self.occurrence_combo.currentIndexChanged.connect(self._occurrence_chosen)
         self._fill_occurrences()
+        self.discard_guard = DiscardGuard(self, "Báo cáo tiến độ")
         self.resize(600, 520)
 
     def _fill_occurrences(self, *_args) -> None:
@@ -425,6 +436,14 @@ class ProgressDialog(QDialog):
 
     def attachment_paths(self) -> list[Path]:
         return [Path(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.discard_guard.arm()
+
+    def reject(self) -> None:
+        if self.discard_guard.allows_closing():
+            super().reject()
 
     def accept(self) -> None:
         result = save(self, self.ctx, lambda: task_progress.report_progress(

@@ -1,0 +1,142 @@
+"""The keyboard (issue 16 item 7): Tab leaves tables and date fields, Enter opens the row, the context
+menu offers the row's actions with their shortcuts, Trợ giúp → Phím tắt lists every shortcut, and an
+editor asks before Esc throws away what was typed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QFormLayout, QLineEdit
+
+from par_desktop.db.models import ProgressReport
+from par_desktop.services.session import Actor
+from par_desktop.ui import keyboard, shortcuts
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog
+from par_desktop.ui.errors import MessageDialog
+from par_desktop.ui.main_window import MainWindow, ShortcutsDialog
+
+pytestmark = pytest.mark.gui
+
+VANPHONG = Actor("vanphong", "office", full_name="Nguyễn Thị Hương")
+
+
+def when_modal(kind, action, seen: list) -> None:
+    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` (a modal dialog blocks the test)."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind) and dialog not in seen:
+            seen.append(dialog)
+            action(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+
+
+@pytest.fixture
+def window(qtbot, demo_db):
+    window = MainWindow(AppContext(str(demo_db), VANPHONG))
+    qtbot.addWidget(window)
+    window.resize(1366, 700)
+    window.show()
+    return window
+
+
+def tasks_page(window, qtbot):
+    page = window.show_page("tasks")
+    qtbot.waitUntil(lambda: page.table.visible_count() > 5)
+    page.table.table.setFocus()
+    page.table.table.selectRow(0)
+    return page
+
+
+def test_tab_leaves_a_table_and_enter_opens_the_row(qtbot, window):
+    page = tasks_page(window, qtbot)
+    table = page.table.table
+    assert table.hasFocus()
+    QTest.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus(), "Tab walks out of the table, not cell by cell"
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+    assert table.hasFocus()
+
+    seen: list = []
+    when_modal(TaskDialog, lambda d: QTest.keyClick(d, Qt.Key.Key_Escape), seen)   # nothing typed: closes
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert len(seen) == 1 and seen[0].windowTitle().startswith("Sửa nhiệm vụ") and not seen[0].isVisible()
+
+
+def test_the_context_menu_offers_the_rows_actions_with_shortcuts(qtbot, window):
+    page = tasks_page(window, qtbot)
+    menu = page.table.build_menu()
+    items = {a.text(): a.shortcut().toString() for a in menu.actions() if a.text()}
+    assert items["Báo cáo tiến độ…"] == shortcuts.REPORT_PROGRESS
+    assert items["Sửa nhiệm vụ…"] == shortcuts.EDIT and items["Xóa nhiệm vụ"] == shortcuts.DELETE
+    assert all(a.isEnabled() for a in menu.actions() if a.text())
+
+
+def test_esc_asks_before_a_typed_progress_report_is_thrown_away(qtbot, window):
+    page = tasks_page(window, qtbot)
+    before = ProgressReport.select().count()
+    seen: list = []
+    answers: list = []
+    kept: list = []
+
+    def type_then_escape(dialog: ProgressDialog) -> None:
+        QTest.keyClicks(dialog.text_edit, "Da ra soat 12 thu tuc")
+        when_modal(MessageDialog, lambda m: QTest.keyClick(m, Qt.Key.Key_Return), answers)  # Enter: keep editing
+        QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
+        kept.append((dialog.isVisible(), dialog.text_edit.toPlainText()))
+        when_modal(MessageDialog, lambda m: m.buttons["no"].click(), answers)            # "Bỏ nội dung"
+        QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
+
+    when_modal(ProgressDialog, type_then_escape, seen)
+    QTest.keySequence(page.table.table, shortcuts.REPORT_PROGRESS)     # Ctrl+R on the selected task
+    qtbot.waitUntil(lambda: len(answers) == 2)
+    assert kept == [(True, "Da ra soat 12 thu tuc")], "Enter on the question keeps the editor and the text"
+    assert answers[0].windowTitle() == "Bỏ những gì đã gõ?"
+    assert "Báo cáo tiến độ" in answers[0].message_label.text()
+    assert not seen[0].isVisible() and seen[0].result() == QDialog.DialogCode.Rejected
+    assert ProgressReport.select().count() == before
+
+
+def test_tab_leaves_a_date_time_field_at_once(qtbot):
+    keyboard.install(QApplication.instance())
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    form = QFormLayout(dialog)
+    moment, after = QDateTimeEdit(), QLineEdit()
+    moment.setDisplayFormat("dd/MM/yyyy HH:mm")
+    form.addRow("Tiếp nhận", moment)
+    form.addRow("Người nộp", after)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    moment.setFocus()
+    qtbot.waitUntil(moment.hasFocus)
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert after.hasFocus(), "one Tab leaves the five sections of a moment"
+    QTest.keyClick(after, Qt.Key.Key_Backtab)
+    assert moment.hasFocus() or moment.isAncestorOf(QApplication.focusWidget())
+
+
+def test_the_application_installs_the_keyboard_rules():
+    from par_desktop.app import make_application
+
+    make_application()
+    assert keyboard.installed()
+
+
+def test_help_lists_every_shortcut(qtbot, window):
+    help_action = next(a for a in window.actions() if a.text() == "Phím tắt")
+    assert help_action.shortcut().toString() == shortcuts.SHORTCUTS_HELP
+    help_action.trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    rows = dialog.rows()
+    assert ("Tệp", "Ctrl+I", "Nhập dữ liệu") in rows and ("Xem", "F5", "Làm mới") in rows
+    assert ("Nhiệm vụ", shortcuts.REPORT_PROGRESS, "Báo cáo tiến độ nhiệm vụ đang chọn") in rows
+    assert all(row in rows for row in shortcuts.SHORTCUT_LIST)
+    dialog.close()
