@@ -80,7 +80,7 @@ def test_a_database_that_cannot_be_opened_leads_to_the_choice(qtbot, demo_db, tm
 
     monkeypatch.setattr(app, "_sign_in", lambda location, user, screenshot, demo: SYSTEM)   # no sign-in dialog
     when_modal_dialog(OpenDatabaseDialog, choose_the_demo)
-    opened = app._open_or_choose(str(broken), None, False, False)
+    opened = app._open_or_choose(str(broken), None, False, app._open(str(broken)))
     assert opened == (str(demo_db), SYSTEM)
     assert seen[0].startswith(f"Không mở được {broken}.")
     assert database_choice.recent()[0] == str(demo_db)

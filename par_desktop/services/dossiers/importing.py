@@ -87,7 +87,7 @@ class _Matched:
 
     def warnings(self) -> list[str]:
         out = [f"Không có đơn vị «{name}» ({len(numbers)} dòng, từ dòng {numbers[0]}): đã giao cho đơn vị chủ trì "
-               "của thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Cài đặt → Tổ chức) rồi "
+               "của thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Danh mục → Đơn vị) rồi "
                "nhập lại." for name, numbers in self.unknown_units.items()]
         out += [f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng {', '.join(map(str, numbers))}): dùng dòng "
                 f"{numbers[-1]}." for code, numbers in self.seen.items() if len(numbers) > 1]

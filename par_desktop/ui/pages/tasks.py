@@ -317,6 +317,7 @@ class TasksPage(QWidget):
         self.model = TaskTableModel(self.today)
         self.table = DataTableView(self.model, export_name="nhiem-vu")
         self.table.setObjectName("tasksTable")
+        self.table.no_match_text = "Không có nhiệm vụ phù hợp với bộ lọc."
         self.filter_bar = FilterBar(placeholder="Tìm nhiệm vụ (nội dung, mục, đơn vị…; có dấu hoặc không dấu)")
         self.filter_bar.add_combo("unit", "Đơn vị", [], lambda _v, _u: True)
         self.filter_bar.add_combo("status", "Trạng thái",

@@ -32,6 +32,9 @@ from par_desktop.domain.text import fold, vn_number
 from par_desktop.ui.errors import format_value
 from par_desktop.ui.status_style import state_background, state_color, state_label
 
+SIZE_SAMPLE = 50        # rows measured to size a column
+CELL_PADDING = 8        # a cell's margins around its text (Fusion)
+HEADER_PADDING = 32     # a header section's margins and sort arrow
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1      # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2     # the raw value
 
@@ -289,6 +292,13 @@ class DataTableView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
+        self.no_match_text = "Không có dòng nào phù hợp với bộ lọc."
+        self.no_match = QLabel(self.table.viewport())
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setWordWrap(True)
+        self.no_match.setStyleSheet("color: #5f6670; font-style: italic; padding: 24px;")
+        self.no_match.hide()
         self.count_label = QLabel(self)
         self.count_label.setObjectName("rowCount")
         self.export_button = QPushButton("Xuất Excel", self)
@@ -546,17 +556,30 @@ class DataTableView(QWidget):
         self._update_count()
 
     def _size_columns(self) -> None:
+        """Widths from the title and the first ``SIZE_SAMPLE`` rows' text, measured with the table's font
+        (asking Qt for each column's contents would call the model for up to 1,000 rows per column)."""
         self._sized = True
         header = self.table.horizontalHeader()
+        cell, title = self.table.fontMetrics(), header.fontMetrics()
+        sample = self.model.rows[:SIZE_SAMPLE]
         for i, column in enumerate(self.model.columns):
             if column.width:
                 header.resizeSection(i, column.width)
-            else:
-                self.table.resizeColumnToContents(i)
-                header.resizeSection(i, min(header.sectionSize(i) + 12, 420))
+                continue
+            text = max((cell.horizontalAdvance(column.text(row)) for row in sample), default=0) + CELL_PADDING
+            heading = title.horizontalAdvance(column.title) + HEADER_PADDING
+            header.resizeSection(i, min(max(text, heading) + 12, 420))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.no_match.setGeometry(self.table.viewport().rect())
 
     def _update_count(self, *_args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        # A filter that hides every row says so (and how to see them), rather than leaving a blank table.
+        self.no_match.setText(f"{self.no_match_text}\nBấm «Xóa lọc» để xem tất cả {vn_number(total)} dòng.")
+        self.no_match.setGeometry(self.table.viewport().rect())
+        self.no_match.setVisible(total > 0 and shown == 0)
         text = f"{vn_number(total)} dòng" if shown == total else f"Hiển thị {vn_number(shown)} / {vn_number(total)} dòng"
         selected = len(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else 0
         if selected > 1:
