@@ -76,6 +76,7 @@ def test_the_navigation_keeps_its_width_after_settings(qtbot, window):
     window.show_page("settings")
     window.show_page("tasks")
     assert window.nav.width() == before >= NAV_MIN_WIDTH
+    assert window.width() == 1366, "Cài đặt fits a laptop screen"
 
 
 def test_the_wizard_sends_the_clerk_to_where_units_live(qtbot, empty_db):
