@@ -140,3 +140,39 @@ def test_help_lists_every_shortcut(qtbot, window):
     assert ("Nhiệm vụ", shortcuts.REPORT_PROGRESS, "Báo cáo tiến độ nhiệm vụ đang chọn") in rows
     assert all(row in rows for row in shortcuts.SHORTCUT_LIST)
     dialog.close()
+
+
+def test_the_dossier_list_by_keyboard(qtbot, window):
+    from par_desktop.ui.dialogs.dossier_dialogs import DossierDialog, MomentDialog
+
+    page = window.show_page("dossiers")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 10, timeout=20_000)
+    open_row = next(r for r in range(page.model.rowCount())
+                    if page.model.row(r).closed_at is None and page.model.row(r).paused_since is None)
+    page.table.selectRow(open_row)
+    table = page.table
+    table.setFocus()
+    QTest.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus(), "Tab leaves the 1,500-row table"
+    table.setFocus()
+
+    seen: list = []
+    when_modal(DossierDialog, lambda d: d.reject(), seen)
+    QTest.keyClick(table, Qt.Key.Key_Return)                     # Enter opens the dossier
+    assert len(seen) == 1
+
+    menu = page.row_menu()
+    items = {a.text(): a.isEnabled() for a in menu.actions()}
+    assert items == {f"Sửa\t{shortcuts.EDIT}": True, f"Tạm dừng\t{shortcuts.PAUSE}": True,
+                     f"Tiếp tục\t{shortcuts.RESUME}": False, f"Chuyển đơn vị\t{shortcuts.HANDOVER}": True}
+
+    window.activateWindow()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    when_modal(MomentDialog, lambda d: d.reject(), seen)
+    QTest.keyClick(table, Qt.Key.Key_F6)                         # the pause key
+    assert len(seen) == 2 and "Tạm dừng" in seen[1].windowTitle()
+
+    page.filters.set_text("khong co ho so nao nhu the nay")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=10_000)
+    assert page.no_match.isVisible() and page.no_match.text().startswith("Không có hồ sơ phù hợp")
