@@ -24,12 +24,27 @@ def answer_next_dialog(key: str, seen: list, *, keep_dialog: bool = False) -> No
     QTimer.singleShot(0, poll)
 
 
-def when_modal_dialog(kind, action) -> None:
-    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` shown (it would block the test)."""
+def when_modal_dialog(kind, action, seen: list | None = None) -> None:
+    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` shown (it would block the test);
+    with ``seen``, the dialog is appended to it, and a dialog already there is not taken again."""
     def poll():
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
+        if isinstance(dialog, kind) and (seen is None or dialog not in seen):
+            if seen is not None:
+                seen.append(dialog)
             action(dialog)
         else:
             QTimer.singleShot(20, poll)
     QTimer.singleShot(0, poll)
+
+
+def open_window(qtbot, db, actor, height: int = 700):
+    """A shown main window on ``db`` for ``actor``, 1366 pixels wide (a laptop)."""
+    from par_desktop.ui.context import AppContext
+    from par_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(str(db), actor))
+    qtbot.addWidget(window)
+    window.resize(1366, height)
+    window.show()
+    return window

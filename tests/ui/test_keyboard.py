@@ -7,42 +7,27 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDateTimeEdit, QDialog, QFormLayout, QLineEdit
 
 from par_desktop.db.models import ProgressReport
 from par_desktop.services.session import Actor
 from par_desktop.ui import keyboard, shortcuts
-from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog
 from par_desktop.ui.errors import MessageDialog
-from par_desktop.ui.main_window import MainWindow, ShortcutsDialog
+from par_desktop.ui.main_window import ShortcutsDialog
+
+from gui_helpers import open_window, when_modal_dialog
 
 pytestmark = pytest.mark.gui
 
 VANPHONG = Actor("vanphong", "office", full_name="Nguyễn Thị Hương")
 
 
-def when_modal(kind, action, seen: list) -> None:
-    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` (a modal dialog blocks the test)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog not in seen:
-            seen.append(dialog)
-            action(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
-
-
 @pytest.fixture
 def window(qtbot, demo_db):
-    window = MainWindow(AppContext(str(demo_db), VANPHONG))
-    qtbot.addWidget(window)
-    window.resize(1366, 700)
-    window.show()
-    return window
+    return open_window(qtbot, demo_db, VANPHONG)
 
 
 def tasks_page(window, qtbot):
@@ -63,7 +48,7 @@ def test_tab_leaves_a_table_and_enter_opens_the_row(qtbot, window):
     assert table.hasFocus()
 
     seen: list = []
-    when_modal(TaskDialog, lambda d: QTest.keyClick(d, Qt.Key.Key_Escape), seen)   # nothing typed: closes
+    when_modal_dialog(TaskDialog, lambda d: QTest.keyClick(d, Qt.Key.Key_Escape), seen)   # nothing typed: closes
     QTest.keyClick(table, Qt.Key.Key_Return)
     assert len(seen) == 1 and seen[0].windowTitle().startswith("Sửa nhiệm vụ") and not seen[0].isVisible()
 
@@ -86,13 +71,13 @@ def test_esc_asks_before_a_typed_progress_report_is_thrown_away(qtbot, window):
 
     def type_then_escape(dialog: ProgressDialog) -> None:
         QTest.keyClicks(dialog.text_edit, "Da ra soat 12 thu tuc")
-        when_modal(MessageDialog, lambda m: QTest.keyClick(m, Qt.Key.Key_Return), answers)  # Enter: keep editing
+        when_modal_dialog(MessageDialog, lambda m: QTest.keyClick(m, Qt.Key.Key_Return), answers)  # Enter: keep editing
         QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
         kept.append((dialog.isVisible(), dialog.text_edit.toPlainText()))
-        when_modal(MessageDialog, lambda m: m.buttons["no"].click(), answers)            # "Bỏ nội dung"
+        when_modal_dialog(MessageDialog, lambda m: m.buttons["no"].click(), answers)            # "Bỏ nội dung"
         QTest.keyClick(dialog.text_edit, Qt.Key.Key_Escape)
 
-    when_modal(ProgressDialog, type_then_escape, seen)
+    when_modal_dialog(ProgressDialog, type_then_escape, seen)
     QTest.keySequence(page.table.table, shortcuts.REPORT_PROGRESS)     # Ctrl+R on the selected task
     qtbot.waitUntil(lambda: len(answers) == 2)
     assert kept == [(True, "Da ra soat 12 thu tuc")], "Enter on the question keeps the editor and the text"
@@ -157,7 +142,7 @@ def test_the_dossier_list_by_keyboard(qtbot, window):
     table.setFocus()
 
     seen: list = []
-    when_modal(DossierDialog, lambda d: d.reject(), seen)
+    when_modal_dialog(DossierDialog, lambda d: d.reject(), seen)
     QTest.keyClick(table, Qt.Key.Key_Return)                     # Enter opens the dossier
     assert len(seen) == 1
 
@@ -169,7 +154,7 @@ def test_the_dossier_list_by_keyboard(qtbot, window):
     window.activateWindow()
     table.setFocus()
     qtbot.waitUntil(table.hasFocus)
-    when_modal(MomentDialog, lambda d: d.reject(), seen)
+    when_modal_dialog(MomentDialog, lambda d: d.reject(), seen)
     QTest.keyClick(table, Qt.Key.Key_F6)                         # the pause key
     assert len(seen) == 2 and "Tạm dừng" in seen[1].windowTitle()
 

@@ -14,6 +14,8 @@ from par_desktop.ui.first_start import FirstStartWizard
 from par_desktop.ui.main_window import NAV_MIN_WIDTH, MainWindow
 from par_desktop.ui.status_style import state_background, state_color
 
+from gui_helpers import open_window
+
 pytestmark = pytest.mark.gui
 
 VANPHONG = Actor("vanphong", "office", full_name="Nguyễn Thị Hương")
@@ -44,11 +46,7 @@ def test_an_empty_chart_counts_in_whole_numbers(qtbot, empty_db):
 
 @pytest.fixture
 def window(qtbot, demo_db):
-    window = MainWindow(AppContext(str(demo_db), VANPHONG))
-    qtbot.addWidget(window)
-    window.resize(1366, 696)
-    window.show()
-    return window
+    return open_window(qtbot, demo_db, VANPHONG, height=696)
 
 
 def test_a_filter_with_no_result_says_so(qtbot, window):

@@ -9,20 +9,10 @@ from PySide6.QtTest import QTest
 
 from par_desktop.services import org
 from par_desktop.services.session import Actor
-from par_desktop.ui.context import AppContext
-from par_desktop.ui.main_window import MainWindow
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, open_window
 
 pytestmark = pytest.mark.gui
-
-
-def open_window(qtbot, demo_db, actor: Actor) -> MainWindow:
-    window = MainWindow(AppContext(str(demo_db), actor))
-    qtbot.addWidget(window)
-    window.resize(1366, 700)
-    window.show()
-    return window
 
 
 def test_a_unit_sees_its_own_tasks_first_and_may_report_only_on_them(qtbot, demo_db):

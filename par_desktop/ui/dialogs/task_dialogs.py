@@ -29,7 +29,7 @@ from par_desktop.services.tasks import status as task_statuses
 from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import RED, state_color
-from par_desktop.ui.widgets.discard import DiscardGuard
+from par_desktop.ui.widgets.discard import AsksBeforeDiscarding, DiscardGuard
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
@@ -114,7 +114,7 @@ class UnitChecklist(QWidget):
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
 
-class TaskDialog(QDialog):
+class TaskDialog(AsksBeforeDiscarding, QDialog):
     """Add a task by hand or edit one: wording of the deadline with its computed date, a clerk's own date."""
 
     def __init__(self, ctx, task: task_views.TaskView | None = None, parent: QWidget | None = None, *,
@@ -183,14 +183,6 @@ class TaskDialog(QDialog):
         self._preview()
         self.discard_guard = DiscardGuard(self, self.windowTitle())
         self.resize(640, 640)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.discard_guard.arm()
-
-    def reject(self) -> None:
-        if self.discard_guard.allows_closing():
-            super().reject()
 
     def _fill(self, task: task_views.TaskView | None, today: date | None = None) -> None:
         """Show ``task``'s stored values (none for a new task)."""
@@ -326,7 +318,7 @@ class TaskDialog(QDialog):
         return task.id
 
 
-class ProgressDialog(QDialog):
+class ProgressDialog(AsksBeforeDiscarding, QDialog):
     """A unit's progress report: date, percent, what was done, evidence files (stored in the database)."""
 
     def __init__(self, ctx, detail: task_views.TaskDetail, parent: QWidget | None = None, *,
@@ -436,14 +428,6 @@ class ProgressDialog(QDialog):
 
     def attachment_paths(self) -> list[Path]:
         return [Path(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.discard_guard.arm()
-
-    def reject(self) -> None:
-        if self.discard_guard.allows_closing():
-            super().reject()
 
     def accept(self) -> None:
         result = save(self, self.ctx, lambda: task_progress.report_progress(

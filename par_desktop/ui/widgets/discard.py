@@ -32,6 +32,21 @@ def typed_state(root: QWidget) -> list[Any]:
     return state
 
 
+class AsksBeforeDiscarding:
+    """For a QDialog editor (listed before QDialog in its bases) that sets ``discard_guard``: armed on
+    its first show, asked in ``reject`` (Esc, "Hủy", the window's close button)."""
+
+    discard_guard: DiscardGuard
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.discard_guard.arm()
+
+    def reject(self) -> None:
+        if self.discard_guard.allows_closing():
+            super().reject()
+
+
 class DiscardGuard:
     """``arm()`` once the editor is filled (its first show); ``allows_closing()`` in its ``reject``."""
 
