@@ -76,3 +76,13 @@ def test_the_charts_show_where_there_is_room_and_the_splitter_is_remembered(qtbo
     assert again.current_key() == "statistics"
     restored = again.pages["statistics"]
     assert not restored.charts_shown() and not restored.charts_button.isChecked()
+
+
+def test_every_page_fits_1920x1080_at_150_percent(qtbot, demo_db):
+    from par_desktop.ui import pages as registry
+
+    window = on_screen(MainWindow(AppContext(str(demo_db), VANPHONG)), BIG_AT_150, qtbot)
+    for spec in registry.PAGES:
+        window.show_page(spec.key)
+        qtbot.wait(50)
+        assert window.width() <= BIG_AT_150.width(), f"{spec.label} widens the window past the screen"
