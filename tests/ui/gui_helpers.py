@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication
 
 from par_desktop.ui import errors as ui_errors
@@ -38,13 +38,21 @@ def when_modal_dialog(kind, action, seen: list | None = None) -> None:
     QTimer.singleShot(0, poll)
 
 
+def settle(_widget=None) -> None:
+    """Before a window goes away: its pages' background loads end and what they queued is delivered
+    (a 0 ms timer or a result left for a deleted window would fire into the next test)."""
+    QThreadPool.globalInstance().waitForDone(30_000)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
 def open_window(qtbot, db, actor, height: int = 700):
     """A shown main window on ``db`` for ``actor``, 1366 pixels wide (a laptop)."""
     from par_desktop.ui.context import AppContext
     from par_desktop.ui.main_window import MainWindow
 
     window = MainWindow(AppContext(str(db), actor))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=settle)
     window.resize(1366, height)
     window.show()
     return window

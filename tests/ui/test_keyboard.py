@@ -4,7 +4,9 @@ editor asks before Esc throws away what was typed."""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import Qt
@@ -108,10 +110,12 @@ def test_tab_leaves_a_date_time_field_at_once(qtbot):
 
 
 def test_the_application_installs_the_keyboard_rules():
-    from par_desktop.app import make_application
-
-    make_application()
-    assert keyboard.installed()
+    """In a process of its own: making the application again here would replace the session's style."""
+    code = ("from par_desktop.app import make_application; from par_desktop.ui import keyboard; "
+            "make_application(); print(keyboard.installed())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
 
 
 def test_help_lists_every_shortcut(qtbot, window):
@@ -125,6 +129,11 @@ def test_help_lists_every_shortcut(qtbot, window):
     assert ("Nhiệm vụ", shortcuts.REPORT_PROGRESS, "Báo cáo tiến độ nhiệm vụ đang chọn") in rows
     assert all(row in rows for row in shortcuts.SHORTCUT_LIST)
     dialog.close()
+
+
+def close_for_good(dialog: QDialog) -> None:
+    dialog.reject()
+    dialog.deleteLater()
 
 
 def test_the_dossier_list_by_keyboard(qtbot, window):
@@ -142,7 +151,7 @@ def test_the_dossier_list_by_keyboard(qtbot, window):
     table.setFocus()
 
     seen: list = []
-    when_modal_dialog(DossierDialog, lambda d: d.reject(), seen)
+    when_modal_dialog(DossierDialog, close_for_good, seen)
     QTest.keyClick(table, Qt.Key.Key_Return)                     # Enter opens the dossier
     assert len(seen) == 1
 
@@ -154,7 +163,7 @@ def test_the_dossier_list_by_keyboard(qtbot, window):
     window.activateWindow()
     table.setFocus()
     qtbot.waitUntil(table.hasFocus)
-    when_modal_dialog(MomentDialog, lambda d: d.reject(), seen)
+    when_modal_dialog(MomentDialog, close_for_good, seen)
     QTest.keyClick(table, Qt.Key.Key_F6)                         # the pause key
     assert len(seen) == 2 and "Tạm dừng" in seen[1].windowTitle()
 

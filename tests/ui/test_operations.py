@@ -157,10 +157,12 @@ def test_plan_import_with_unmatched_units(qtbot, empty_db, tmp_path, monkeypatch
     qtbot.addWidget(page)
     page.resize(1200, 700)
     page.show()
-    clerk = Clerk([(UnitMappingDialog, None), (MessageDialog, None)])
+    # the plan's header offers the organisation's names (none yet), then the unit mapping, then the summary
+    clerk = Clerk([(MessageDialog, None), (UnitMappingDialog, None), (MessageDialog, None)])
     page.import_files([path])
     finish(qtbot, clerk, pace)
-    assert "10 nhiệm vụ của kế hoạch năm 2024 — 10 mới" in clerk.texts[0]
+    assert "Dữ liệu chưa có thông tin cơ quan" in clerk.texts[0]
+    assert "10 nhiệm vụ của kế hoạch năm 2024 — 10 mới" in clerk.texts[1]
     assert Task.select().where(Task.kind == "appendix").count() == 10
 
 

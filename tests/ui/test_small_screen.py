@@ -13,6 +13,8 @@ from par_desktop.services.session import Actor
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.main_window import MainWindow, fitted_size, screen_free_area
 
+from gui_helpers import settle
+
 pytestmark = pytest.mark.gui
 
 VANPHONG = Actor("vanphong", "office", full_name="Nguyễn Thị Hương")
@@ -28,7 +30,7 @@ def test_the_free_area_of_the_screens_the_clerks_have():
 
 def on_screen(window: MainWindow, free: QSize, qtbot) -> MainWindow:
     window.place_on_screen(QRect(0, 0, free.width(), free.height()))
-    qtbot.addWidget(window)
+    qtbot.addWidget(window, before_close_func=settle)
     window.show()
     return window
 
@@ -71,7 +73,7 @@ def test_the_charts_show_where_there_is_room_and_the_splitter_is_remembered(qtbo
     window.close()
 
     again = MainWindow(AppContext(str(demo_db), VANPHONG))
-    qtbot.addWidget(again)
+    qtbot.addWidget(again, before_close_func=settle)
     again.show()
     assert again.current_key() == "statistics"
     restored = again.pages["statistics"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QEvent, QMargins, QRect, Qt, Signal
+from PySide6.QtCore import QMargins, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter,
@@ -104,6 +104,18 @@ def _fill_chart(view: QChartView, rates: list[stats.Rate], *, horizontal_labels:
     series.attachAxis(values)
 
 
+class _StatsTable(QTableView):
+    """The Biểu 06 table; tells the page when its width changed (the columns share it)."""
+
+    def __init__(self, resized, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._resized = resized
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._resized()
+
+
 class StatisticsPage(QWidget):
     loaded = Signal()   # the table and charts show the period chosen last
 
@@ -149,7 +161,7 @@ class StatisticsPage(QWidget):
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setStyleSheet("font-weight: 700;")
         self.model = StatsTableModel(self)
-        self.table = QTableView(self)
+        self.table = _StatsTable(self._fit_columns, self)
         self.table.setObjectName("statsTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
@@ -198,7 +210,6 @@ class StatisticsPage(QWidget):
         self.splitter.setCollapsible(0, False)
         self.splitter.splitterMoved.connect(lambda *_: self._sync_charts_button())
         self._laid_out = False
-        self.table.viewport().installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -260,11 +271,6 @@ class StatisticsPage(QWidget):
         for column, size in [(0, 40), (1, field)] + [(c, number) for c in range(2, count + 2)]:
             if self.table.columnWidth(column) != size:
                 self.table.setColumnWidth(column, size)
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
-        return super().eventFilter(watched, event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -386,7 +392,7 @@ class StatisticsPage(QWidget):
 
                 show_error(self, exc)
 
-        run_in_background(work, done, failed)
+        run_in_background(work, done, failed, owner=self)   # a closed page gets nothing
 
     def _show(self, period: periods.Period, unit_id: int | None, unit_name: str, codes: dict,
               table: stats.DossierStats, months: list[stats.Rate], units: list[stats.Rate]) -> None:

@@ -497,7 +497,9 @@ class TasksPage(QWidget):
         if not self.ctx.can("tasks"):
             return
         dialog = TaskDialog(self.ctx, None, self, today=self.today())
-        if dialog.exec() and dialog.saved_id is not None:
+        saved = dialog.exec() and dialog.saved_id is not None
+        dialog.deleteLater()   # an editor is not kept as a hidden child of the page
+        if saved:
             self.refresh()
             self.table.select_key(dialog.saved_id)
 
@@ -513,7 +515,9 @@ class TasksPage(QWidget):
             self.refresh()
             return
         dialog = TaskDialog(self.ctx, fresh, self, today=self.today())
-        if dialog.exec():
+        saved = dialog.exec()
+        dialog.deleteLater()
+        if saved:
             self.refresh()
             self.table.select_key(view.id)
 
@@ -530,7 +534,9 @@ class TasksPage(QWidget):
             show_error(self, exc)
             return
         dialog = ProgressDialog(self.ctx, detail, self, today=self.today())
-        if dialog.exec():
+        saved = dialog.exec()
+        dialog.deleteLater()
+        if saved:
             self.refresh()
             self.table.select_key(view.id)
 
