@@ -88,3 +88,4 @@ def test_every_page_fits_1920x1080_at_150_percent(qtbot, demo_db):
         window.show_page(spec.key)
         qtbot.wait(50)
         assert window.width() <= BIG_AT_150.width(), f"{spec.label} widens the window past the screen"
+        assert window.height() <= fitted_size(BIG_AT_150).height(), f"{spec.label} makes the window taller"
