@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test test-fast bench bundle clean demo forms
+.PHONY: run test test-fast bench bundle translations clean demo forms
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -24,6 +24,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+translations: $(STAMP)   # after editing resources/translations/*.ts: compile them (commit both)
+	for ts in resources/translations/*.ts; do $(BIN)/pyside6-lrelease "$$ts" -qm "$${ts%.ts}.qm"; done
 
 bundle: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean build_installer.spec

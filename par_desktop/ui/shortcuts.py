@@ -9,6 +9,7 @@ DELETE = "Del"
 REPORT_PROGRESS = "Ctrl+R"         # Nhiệm vụ: Báo cáo tiến độ…
 PAUSE = "F6"                       # Hồ sơ TTHC: Tạm dừng (chờ bổ sung)
 RESUME = "F7"                      # Hồ sơ TTHC: Tiếp tục
+RETURN_RESULT = "F8"               # Hồ sơ TTHC: Trả kết quả
 HANDOVER = "F9"                    # Hồ sơ TTHC: Chuyển đơn vị
 SHORTCUTS_HELP = "F1"
 
@@ -24,6 +25,7 @@ SHORTCUT_LIST: list[tuple[str, str, str]] = [
     ("Hồ sơ TTHC", EDIT, "Sửa hồ sơ"),
     ("Hồ sơ TTHC", PAUSE, "Tạm dừng hồ sơ (chờ bổ sung)"),
     ("Hồ sơ TTHC", RESUME, "Tiếp tục xử lý hồ sơ"),
+    ("Hồ sơ TTHC", RETURN_RESULT, "Trả kết quả (ghi kết quả và ngày trả, dừng đồng hồ)"),
     ("Hồ sơ TTHC", HANDOVER, "Chuyển hồ sơ sang đơn vị khác"),
     ("Ô ngày, giờ", "Tab", "Sang ô kế tiếp (gõ số: tự sang phần ngày, tháng, năm; ← → để di chuyển)"),
     ("Hộp thoại", "Enter / Esc", "Lưu (nút chính) / Đóng — hỏi lại nếu đã gõ nội dung chưa lưu"),

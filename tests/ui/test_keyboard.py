@@ -158,7 +158,8 @@ def test_the_dossier_list_by_keyboard(qtbot, window):
     menu = page.row_menu()
     items = {a.text(): a.isEnabled() for a in menu.actions()}
     assert items == {f"Sửa\t{shortcuts.EDIT}": True, f"Tạm dừng\t{shortcuts.PAUSE}": True,
-                     f"Tiếp tục\t{shortcuts.RESUME}": False, f"Chuyển đơn vị\t{shortcuts.HANDOVER}": True}
+                     f"Tiếp tục\t{shortcuts.RESUME}": False, f"Trả kết quả\t{shortcuts.RETURN_RESULT}": True,
+                     f"Chuyển đơn vị\t{shortcuts.HANDOVER}": True}
 
     window.activateWindow()
     table.setFocus()
