@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
     QMenu, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
-from shiboken6 import isValid
 
 from par_desktop.domain.text import ui_moment, unit_key, vn_number
 from par_desktop.domain.timers import remaining_text
@@ -595,13 +594,13 @@ class DossiersPage(QWidget):
         generation = self._texts_generation
 
         def loaded(texts: dict[int, str]) -> None:
-            if isValid(self) and generation == self._texts_generation:
+            if generation == self._texts_generation:
                 self.model.set_search_texts(texts)
                 self.model.prepare_search()
                 self.filters.set_debounce(MEMORY_SEARCH_DEBOUNCE_MS)
 
         # A failed load (logged) leaves the search in SQL, which still works: nothing to tell the clerk.
-        run_in_background(dossier_listing.search_texts, loaded)
+        run_in_background(dossier_listing.search_texts, loaded, owner=self)
 
     def _filters_changed(self, *_args) -> None:
         self._query_timer.start()
