@@ -89,8 +89,15 @@ def test_esc_asks_before_a_typed_progress_report_is_thrown_away(qtbot, window):
     assert ProgressReport.select().count() == before
 
 
-def test_tab_leaves_a_date_time_field_at_once(qtbot):
+@pytest.fixture
+def keyboard_rules():
+    """The rules installed for one test (an application-wide filter slows every later test's events)."""
     keyboard.install(QApplication.instance())
+    yield
+    keyboard.uninstall(QApplication.instance())
+
+
+def test_tab_leaves_a_date_time_field_at_once(qtbot, keyboard_rules):
     dialog = QDialog()
     qtbot.addWidget(dialog)
     form = QFormLayout(dialog)
