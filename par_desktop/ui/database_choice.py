@@ -56,7 +56,7 @@ class OpenDatabaseDialog(QDialog):
         self.setObjectName("openDatabaseDialog")
         self.setWindowTitle("Mở cơ sở dữ liệu")
         self.chosen: str | None = None
-        self.create = False
+        self.create_new = False
         self.message = QLabel(message)
         self.message.setObjectName("openDatabaseMessage")
         self.message.setWordWrap(True)
@@ -132,7 +132,7 @@ class OpenDatabaseDialog(QDialog):
             self.message.setText(why)
             self.message.setVisible(True)
             return False
-        self.chosen, self.create = location, create
+        self.chosen, self.create_new = location, create
         self.accept()
         return True
 
@@ -145,4 +145,4 @@ def choose_database(parent: QWidget | None, *, current: str | None = None,
         dialog.new_database()
     elif not dialog.exec():
         return None
-    return (dialog.chosen, dialog.create) if dialog.chosen else None
+    return (dialog.chosen, dialog.create_new) if dialog.chosen else None

@@ -49,3 +49,11 @@ def install(app: QApplication) -> None:
 
 def installed() -> bool:
     return _rules is not None
+
+
+def uninstall(app: QApplication) -> None:
+    """Remove the rules (a test that installed them in a shared application)."""
+    global _rules
+    if _rules is not None:
+        app.removeEventFilter(_rules)
+        _rules = None

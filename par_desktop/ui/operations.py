@@ -213,6 +213,7 @@ class Operation(QObject):
         except Exception as exc:  # noqa: BLE001 — a failing success handler is shown like any error
             self.error = exc
             self._report(exc)
+        self._forget_handlers()
         self.finished.emit()
 
     @Slot(object)
@@ -220,6 +221,7 @@ class Operation(QObject):
         self.error = exc
         self._finish()
         self._report(exc)
+        self._forget_handlers()
         self.finished.emit()
 
     @Slot()
@@ -228,7 +230,16 @@ class Operation(QObject):
         self._finish()
         if self._on_cancel is not None:
             self._on_cancel()
+        self._forget_handlers()
         self.finished.emit()
+
+    def _forget_handlers(self) -> None:
+        """Drop the handlers and the work once they ran: they hold the page, and a page that holds its
+        operation (``page.operation``) would otherwise make a reference cycle that Python's collector may
+        break on a worker thread — destroying this QObject and its timer there (a deadlock with the GUI
+        thread was seen in the test suite)."""
+        self._on_success = self._on_error = self._on_cancel = None
+        self._worker = None
 
     def _report(self, exc: BaseException) -> None:
         if self._on_error is not None:

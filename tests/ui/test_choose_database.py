@@ -63,7 +63,7 @@ def test_create_a_new_database(qtbot, empty_db, tmp_path):
     assert "Đã có tệp" in dialog.message.text()
     assert not dialog.choose(str(tmp_path / "khong-co" / "moi.db"), create=True)
     assert dialog.choose(str(tmp_path / "moi.db"), create=True)
-    assert (dialog.chosen, dialog.create) == (str(tmp_path / "moi.db"), True)
+    assert (dialog.chosen, dialog.create_new) == (str(tmp_path / "moi.db"), True)
 
 
 def test_a_database_that_cannot_be_opened_leads_to_the_choice(qtbot, demo_db, tmp_path, monkeypatch):

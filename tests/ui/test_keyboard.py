@@ -89,8 +89,15 @@ def test_esc_asks_before_a_typed_progress_report_is_thrown_away(qtbot, window):
     assert ProgressReport.select().count() == before
 
 
-def test_tab_leaves_a_date_time_field_at_once(qtbot):
+@pytest.fixture
+def keyboard_rules():
+    """The rules installed for one test (an application-wide filter slows every later test's events)."""
     keyboard.install(QApplication.instance())
+    yield
+    keyboard.uninstall(QApplication.instance())
+
+
+def test_tab_leaves_a_date_time_field_at_once(qtbot, keyboard_rules):
     dialog = QDialog()
     qtbot.addWidget(dialog)
     form = QFormLayout(dialog)
@@ -171,3 +178,19 @@ def test_the_dossier_list_by_keyboard(qtbot, window):
     page.filters.set_text("khong co ho so nao nhu the nay")
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=10_000)
     assert page.no_match.isVisible() and page.no_match.text().startswith("Không có hồ sơ phù hợp")
+
+
+def test_a_typed_editor_closed_by_the_program_does_not_ask(qtbot, window):
+    """close() from code (the window closing, a test's teardown) is not the clerk's Esc: no question that
+    nobody can answer."""
+    page = tasks_page(window, qtbot)
+    seen: list = []
+
+    def type_then_close(dialog: ProgressDialog) -> None:
+        QTest.keyClicks(dialog.text_edit, "Da ra soat")
+        dialog.close()
+
+    when_modal_dialog(ProgressDialog, type_then_close, seen)
+    QTest.keySequence(page.table.table, shortcuts.REPORT_PROGRESS)
+    qtbot.waitUntil(lambda: bool(seen) and not seen[0].isVisible())
+    assert seen[0].result() == QDialog.DialogCode.Rejected

@@ -34,16 +34,27 @@ def typed_state(root: QWidget) -> list[Any]:
 
 class AsksBeforeDiscarding:
     """For a QDialog editor (listed before QDialog in its bases) that sets ``discard_guard``: armed on
-    its first show, asked in ``reject`` (Esc, "Hủy", the window's close button)."""
+    its first show, asked in ``reject`` (Esc, "Hủy", the window's close button).
+
+    Only the clerk's own gestures ask: a ``close()`` made by the program (a non-spontaneous close
+    event, e.g. its parent window being closed after its own question) closes without a second one."""
 
     discard_guard: DiscardGuard
+    _closing_by_program = False
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.discard_guard.arm()
 
+    def closeEvent(self, event) -> None:
+        self._closing_by_program = not event.spontaneous()
+        try:
+            super().closeEvent(event)
+        finally:
+            self._closing_by_program = False
+
     def reject(self) -> None:
-        if self.discard_guard.allows_closing():
+        if self._closing_by_program or self.discard_guard.allows_closing():
             super().reject()
 
 
