@@ -409,6 +409,14 @@ def set_indicator_points(actor: Actor, key: str, max_points: float, name: str | 
             update_record(ServiceIndicator, row.id, None, actor.username, name=name, max_points=float(max_points))
 
 
+def set_points_table(actor: Actor, changes: dict[str, float]) -> None:
+    """Change several indicators' maxima at once (the points-table dialog), in one transaction."""
+    require(actor, "settings")
+    with connection.write_transaction():
+        for key, max_points in changes.items():
+            set_indicator_points(actor, key, max_points)
+
+
 def add_manual_indicator(actor: Actor, group: str, name: str, max_points: float) -> str:
     """Add an indicator entered by hand to a group; returns its key."""
     require(actor, "settings")
@@ -683,8 +691,22 @@ def dossiers_behind(key: str, start: date, end: date, part: str = "missing", *, 
     return [r[0] for r in Dossier.select(d.id).where(cond).order_by(at.desc(), d.id.desc()).tuples()]
 
 
+@dataclass(frozen=True)
+class ProcedureRow:
+    """A procedure behind a catalogue figure."""
+
+    id: int
+    code: str
+    name: str
+    field: str
+    level: str
+    in_force: bool
+    published_on: date | None
+    effective_on: date | None
+
+
 def procedures_behind(key: str, start: date, end: date, part: str = "missing", *, unit_id: int | None = None,
-                      field: str | None = None, procedure_id: int | None = None) -> list[Procedure]:
+                      field: str | None = None, procedure_id: int | None = None) -> list[ProcedureRow]:
     """The procedures in a catalogue figure's denominator, numerator, or missing from it."""
     if key not in ("procedures_fully_online", "published_on_time"):
         raise InvalidInput(f"Chỉ số «{key}» không tính từ danh mục thủ tục.")
@@ -695,9 +717,12 @@ def procedures_behind(key: str, start: date, end: date, part: str = "missing", *
     else:
         base = [p for p in procs if p.published_on and p.effective_on and p.published_on <= end]
         good = {p.id for p in base if p.published_on <= p.effective_on}
-    chosen = {p.id for p in base if part == "denominator" or (p.id in good) == (part == "numerator")}
-    return list(Procedure.select().where(Procedure.id.in_(list(chosen))).order_by(Procedure.field, Procedure.code)) \
-        if chosen else []
+    chosen = [p.id for p in base if part == "denominator" or (p.id in good) == (part == "numerator")]
+    if not chosen:
+        return []
+    rows = Procedure.select().where(Procedure.id.in_(chosen)).order_by(Procedure.field, Procedure.code)
+    return [ProcedureRow(p.id, p.code, p.name, p.field, p.level, p.in_force, p.published_on, p.effective_on)
+            for p in rows]
 
 
 # ---- the dossiers that cost points ---------------------------------------------------------------------------

@@ -197,6 +197,20 @@ def save_question(actor: Actor, wave_id: int, code: str, text: str) -> Question:
     return Question(row.id, row.code, row.aspect, row.text)
 
 
+def save_questions(actor: Actor, wave_id: int, rows: Sequence[tuple[str, str]]) -> None:
+    """A wave's questions as the clerk left them in the editor: new ones added, wordings changed, the ones
+    removed deleted (refused for a question somebody answered) — in one transaction."""
+    require(actor, "settings")
+    rows = _check_questions(rows)
+    with connection.write_transaction():
+        wanted = dict(rows)
+        for q in questions(wave_id):
+            if q.code not in wanted:
+                delete_question(actor, wave_id, q.code)
+        for code, text in rows:
+            save_question(actor, wave_id, code, text)
+
+
 def delete_question(actor: Actor, wave_id: int, code: str) -> None:
     """Remove a question nobody answered yet."""
     require(actor, "settings")
@@ -431,6 +445,25 @@ class ImportSummary:
         return out
 
 
+def unknown_words(path: str | Path) -> dict[str, list[int]]:
+    """The rating words of a survey sheet the app cannot read yet (neither known nor mapped), each with
+    the rows it is on — asked of the clerk before the import."""
+    from par_desktop.importers.survey import read_survey_file
+
+    parsed = read_survey_file(Path(path))
+    return _unknown(parsed.rows, mapped_words())
+
+
+def _unknown(rows, mapped: Mapping[str, int | None]) -> dict[str, list[int]]:
+    words: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        for value in r.answers.values():
+            answer = S.read_answer(value, mapped)
+            if answer.unknown:
+                words[answer.raw].append(r.row)
+    return dict(words)
+
+
 def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping: Mapping[str, int | None] | None = None,
                      progress=None) -> ImportSummary:
     """Import a survey sheet into the wave (created with the default questionnaire if new) in one
@@ -454,14 +487,8 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
         map_words(actor, mapping)
     mapped = mapped_words()
     problems: list[RowProblem] = list(parsed.problems)
-    unknown: dict[str, list[int]] = defaultdict(list)
-    read_rows: list[tuple[Any, dict[str, S.Answer]]] = []
-    for r in parsed.rows:
-        read = {code: S.read_answer(value, mapped) for code, value in r.answers.items()}
-        for a in read.values():
-            if a.unknown:
-                unknown[a.raw].append(r.row)
-        read_rows.append((r, read))
+    unknown = _unknown(parsed.rows, mapped)
+    read_rows = [(r, {code: S.read_answer(value, mapped) for code, value in r.answers.items()}) for r in parsed.rows]
 
     wave_row = _wave_row(wave_name)
     existing = set() if wave_row is None else {n for (n,) in SurveyResponse.select(SurveyResponse.form_number)
@@ -501,7 +528,7 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
                                           unit_id if unit_id is not None else (d[1] if d else None),
                                           nfc(r.field) or (d[2] if d else ""), channel or (d[3] if d else ""))
     if unknown:
-        raise UnknownWords(path, dict(unknown))
+        raise UnknownWords(path, unknown)
     problems.sort(key=lambda p: p.row or 0)
     if problems:
         raise ImportRefused(path, problems, nothing_saved="chưa nhập phiếu nào")

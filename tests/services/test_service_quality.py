@@ -223,3 +223,14 @@ def test_the_monthly_report_shows_the_figures_of_its_period(imported, tmp_path):
     assert rows["Hồ sơ giải quyết trước hạn, đúng hạn"][2:] == ["3/4", "75%", "20", "15"]
     assert rows["Hồ sơ được đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia (nhập tay)"][3:] == \
         ["chưa có số liệu", "6", "—"]
+
+
+def test_the_points_table_saves_several_maxima_at_once(imported):
+    sq.set_points_table(SYSTEM, {"on_time": 16, "avg_resolution_days": 4})
+    table = {d.key: d.max_points for d in sq.points_table()}
+    assert (table["on_time"], table["avg_resolution_days"]) == (16, 4)
+    with pytest.raises(InvalidInput, match="0 đến 100"):
+        sq.set_points_table(SYSTEM, {"on_time": 10, "satisfaction": 150})
+    assert {d.key: d.max_points for d in sq.points_table()}["on_time"] == 16
+    rows = sq.procedures_behind("published_on_time", *MARCH, "denominator")
+    assert [(p.code, p.published_on) for p in rows] == [(P12[0], date(2024, 2, 10)), (P5[0], date(2023, 12, 20))]
