@@ -4,6 +4,9 @@
 clerk can cause or fix — a missing share, a corrupted or newer database, a locked file — end in a
 Vietnamese message; anything else is a bug, logged with its traceback and reported in a dialog
 instead of the window silently vanishing.
+
+Imports sit inside the functions on purpose (start-up time): the command line imports this module for
+``gui`` only, and the window's modules, Qt's included, load once the application object exists.
 """
 
 from __future__ import annotations
@@ -281,10 +284,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
 
     setup_logging()
     app = make_application()
-    from par_desktop.db.connection import translated_errors
-    from par_desktop.db.schema import open_database
     from par_desktop.ui.context import AppContext
-    from par_desktop.ui.main_window import MainWindow
 
     errors: list[BaseException] = []
     if screenshot is None:
@@ -292,18 +292,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     else:
         _install_headless_hook(errors)
     try:
-        with translated_errors():   # a file locked or unreadable while signing in is explained too
-            from par_desktop.services.presence import ensure_upgrade_allowed
-
-            ensure_upgrade_allowed(location)
-            try:
-                open_database(location)
-            except UserError:
-                if screenshot is None and _offer_new_database(location):
-                    open_database(location, create=True)
-                else:
-                    raise
-            actor = _sign_in(location, user, screenshot, demo)
+        actor = _open_and_sign_in(location, user, screenshot, demo)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:
@@ -313,30 +302,60 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     install_write_guard(actor)
     ctx = AppContext(location, actor)
     if screenshot is not None:
-        window = MainWindow(ctx, screenshot_mode=True)
-        if page is not None:
-            window.show_page(page)
-        code = _save_screenshot(window, screenshot)
-        window.close()
-        if errors and code == 0:
-            from par_desktop.logs import log_file
+        return _screenshot_run(ctx, screenshot, page, errors)
+    return _interactive_run(app, ctx)
 
-            print(f"error: lỗi nội bộ khi vẽ cửa sổ ({type(errors[0]).__name__}: {errors[0]}); "
-                  f"chi tiết trong {log_file()}", file=sys.stderr)
-            return 1
-        return code
 
-    presence_timer = _start_presence(actor)
+def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
+    """Open (or, asked first, create) the database and sign in; UserError when it cannot be opened."""
+    from par_desktop.db.connection import translated_errors
+    from par_desktop.db.schema import open_database
+    from par_desktop.services.presence import ensure_upgrade_allowed
+
+    with translated_errors():   # a file locked or unreadable while signing in is explained too
+        ensure_upgrade_allowed(location)
+        try:
+            open_database(location)
+        except UserError:
+            if screenshot is None and _offer_new_database(location):
+                open_database(location, create=True)
+            else:
+                raise
+        return _sign_in(location, user, screenshot, demo)
+
+
+def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseException]) -> int:
+    """``gui --screenshot``: draw the main window (on ``page``), save it, exit; an error while drawing fails."""
+    from par_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, screenshot_mode=True)
+    if page is not None:
+        window.show_page(page)
+    code = _save_screenshot(window, screenshot)
+    window.close()
+    if errors and code == 0:
+        from par_desktop.logs import log_file
+
+        print(f"error: lỗi nội bộ khi vẽ cửa sổ ({type(errors[0]).__name__}: {errors[0]}); "
+              f"chi tiết trong {log_file()}", file=sys.stderr)
+        return 1
+    return code
+
+
+def _interactive_run(app, ctx) -> int:
+    """The clerk's session: presence, the first-start wizard on an empty database, the window, polling."""
+    from PySide6.QtCore import QTimer
+
     from par_desktop.ui.first_start import run_first_start_if_needed
+    from par_desktop.ui.main_window import MainWindow
 
+    presence_timer = _start_presence(ctx.actor)
     run_first_start_if_needed(ctx, parent=None)   # an empty database: organisation, units, plan — or the demo
     window = MainWindow(ctx)
     window.show()
     ctx.start_polling()
-    from PySide6.QtCore import QTimer
-
     QTimer.singleShot(300, window.show_startup_notices)
-    log.info("started on %s as %s", ctx.describe(), actor.username)
+    log.info("started on %s as %s", ctx.describe(), ctx.actor.username)
     try:
         return app.exec()
     finally:

@@ -32,11 +32,15 @@ class SchemaTooNew(DatabaseUnavailable):
 
 
 class ConflictError(UserError):
-    """Someone else changed the record since it was read (optimistic concurrency)."""
+    """Someone else changed the record since it was read (optimistic concurrency). ``current``: the
+    record's stored values by field; ``table`` and ``record_id`` name it in the audit log."""
 
-    def __init__(self, message: str, *, current: dict | None = None, detail: str | None = None):
+    def __init__(self, message: str, *, current: dict | None = None, table: str = "", record_id: str = "",
+                 detail: str | None = None):
         super().__init__(message, detail=detail)
         self.current = current or {}
+        self.table = table
+        self.record_id = record_id
 
 
 class PermissionDenied(UserError):

@@ -1,37 +1,22 @@
-"""Dependencies point one way: the domain has no Qt and no database; the CLI starts without Qt."""
+"""Dependencies point one way: the import-linter contracts of setup.cfg hold; the CLI starts without Qt."""
 
-import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "par_desktop"
+ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("PySide6", "reportlab", "docx", "openpyxl")
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-    return names
-
-
-def test_domain_imports_nothing_of_qt_the_database_or_other_layers():
-    for path in (PACKAGE / "domain").glob("*.py"):
-        for name in _imports(path):
-            assert not name.startswith(("PySide6", "peewee", "par_desktop.db", "par_desktop.services",
-                                        "par_desktop.ui")), f"{path.name} imports {name}"
-
-
-def test_only_the_ui_imports_qt():
-    for path in PACKAGE.rglob("*.py"):
-        if "ui" in path.relative_to(PACKAGE).parts or path.name == "app.py":
-            continue
-        assert not any(n.startswith("PySide6") for n in _imports(path)), path
+def test_the_import_contracts_of_setup_cfg_are_kept():
+    """Domain without Qt or database, GUI through services only, Qt in the GUI only, a command line
+    without Qt outside `gui`, and layers importing downwards only (see [importlinter] in setup.cfg)."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint, "import-linter is part of the test extra: pip install -e '.[test]'"
+    done = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "Contracts: 5 kept, 0 broken." in done.stdout
 
 
 def test_light_commands_load_no_heavy_library():

@@ -5,6 +5,7 @@ Call these inside ``connection.write_transaction()`` so the change and its audit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -65,9 +66,25 @@ def insert_record(model: type[Model], username: str, /, **values: Any) -> Model:
     return record
 
 
+@dataclass(frozen=True)
+class AuditAs:
+    """The one audit row that tells a change better than a row per field (a setting by its key, a day of
+    the calendar, "password changed" without the hash). ``record_id=None``: the record's id."""
+    action: str = "update"
+    field: str = ""
+    old: Any = None
+    new: Any = None
+    record_id: Any = None
+
+
+# ``audit_as=SUMMARISED``: derived rows (a task's occurrences) whose caller writes one summary row for all.
+SUMMARISED = AuditAs(action="")
+
+
 def update_record(model: type[VersionedModel], record_id: Any, expected_version: int | None,
-                  username: str, /, **changes: Any) -> VersionedModel:
-    """Apply ``changes`` if the record is still at ``expected_version``; audit each changed field.
+                  username: str, /, *, audit_as: AuditAs | None = None, **changes: Any) -> VersionedModel:
+    """Apply ``changes`` if the record is still at ``expected_version``; audit each changed field (or
+    write the one row ``audit_as``). The one way a versioned record is changed: the version goes up by one.
 
     ``expected_version=None`` is an explicit overwrite (the clerk chose "ghi đè" after a conflict).
     """
@@ -77,7 +94,7 @@ def update_record(model: type[VersionedModel], record_id: Any, expected_version:
     if expected_version is not None and record.version != expected_version:
         raise ConflictError(
             "Bản ghi đã được người khác sửa sau khi bạn mở. Hãy tải lại để xem thay đổi, hoặc ghi đè.",
-            current=row_values(record))
+            current=row_values(record), table=model._meta.table_name, record_id=str(record_id))
     before = row_values(record)
     actual = {k: v for k, v in changes.items() if before[k] != (v.get_id() if isinstance(v, Model) else v)}
     if not actual:
@@ -85,9 +102,16 @@ def update_record(model: type[VersionedModel], record_id: Any, expected_version:
     query = model.update(**actual, version=model.version + 1, updated_at=datetime.now()).where(
         (model._meta.primary_key == record_id) & (model.version == record.version))
     if query.execute() != 1:
-        raise ConflictError("Bản ghi vừa được người khác sửa cùng lúc. Hãy tải lại rồi thử lại.")
-    for name, value in actual.items():
-        audit(username, "update", model._meta.table_name, record_id, name, before.get(name), value)
+        raise ConflictError("Bản ghi vừa được người khác sửa cùng lúc. Hãy tải lại rồi thử lại.",
+                            current=row_values(model.get_by_id(record_id)), table=model._meta.table_name,
+                            record_id=str(record_id))
+    if audit_as is None:
+        for name, value in actual.items():
+            audit(username, "update", model._meta.table_name, record_id, name, before.get(name), value)
+    elif audit_as.action:
+        audit(username, audit_as.action, model._meta.table_name,
+              record_id if audit_as.record_id is None else audit_as.record_id, audit_as.field, audit_as.old,
+              audit_as.new)
     return model.get_by_id(record_id)
 
 

@@ -267,6 +267,22 @@ class _Writer:
         n_header = len(table.header)
         n_rows = n_header + len(table.rows)
         data: list[list] = [["" for _ in range(table.columns)] for _ in range(n_rows)]
+        total = sum(table.widths)
+        widths = [width_mm * MM * w / total for w in table.widths]
+        long = n_rows > _LONG_TABLE
+        commands = self._table_style(table, n_header)
+        open_spans, fonts, aligns = self._place_cells(table, data, widths, n_header, long, commands)
+        commands += _runs("FONTNAME", fonts, table.columns) + _runs("ALIGN", aligns, table.columns)
+        if open_spans:
+            commands = [cmd for cmd in commands if cmd[0] != "GRID"] + _grid_around(open_spans, table.columns, n_rows)
+        # LongTable: reportlab's optimisation for tables spanning many pages (no re-measuring per page)
+        kind = LongTable if long else RLTable
+        out = kind(data, colWidths=widths, repeatRows=n_header if table.repeat_header else 0, splitInRow=0)
+        out.setStyle(TableStyle(commands))
+        return out
+
+    def _table_style(self, table: Table, n_header: int) -> list[tuple]:
+        """The grid, font, padding and column alignment of a table (header rows centred)."""
         size = table.font_size
         commands = [
             ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
@@ -275,15 +291,19 @@ class _Writer:
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]
-        total = sum(table.widths)
-        widths = [width_mm * MM * w / total for w in table.widths]
         for c in range(table.columns):
             align = table.column_align(c)
             if align in ("center", "right"):
                 commands.append(("ALIGN", (c, n_header), (c, -1), align.upper()))
         if n_header:
             commands.append(("ALIGN", (0, 0), (-1, n_header - 1), "CENTER"))
-        long = n_rows > _LONG_TABLE
+        return commands
+
+    def _place_cells(self, table: Table, data: list[list], widths: list[float], n_header: int, long: bool,
+                     commands: list[tuple]):
+        """Fill ``data`` with each cell (pre-wrapped lines or a paragraph), adding its spans to ``commands``;
+        returns (spans drawn without SPAN, cells in bold or italic, cells aligned unlike their column)."""
+        size = table.font_size
         open_spans: list[tuple[int, int, int]] = []   # (row, first column, last column) drawn without SPAN
         fonts: dict[tuple[int, int], str] = {}          # cells in bold or italic
         aligns: dict[tuple[int, int], str] = {}         # cells aligned unlike their column
@@ -311,14 +331,7 @@ class _Writer:
             text = _break_long_tokens(cell.text, room, size, bold, italic) if isinstance(cell.text, str) \
                 else cell.text
             data[r][c] = self.para(text, bold=bold, italic=italic, size=size, align=align)
-        commands += _runs("FONTNAME", fonts, table.columns) + _runs("ALIGN", aligns, table.columns)
-        if open_spans:
-            commands = [cmd for cmd in commands if cmd[0] != "GRID"] + _grid_around(open_spans, table.columns, n_rows)
-        # LongTable: reportlab's optimisation for tables spanning many pages (no re-measuring per page)
-        kind = LongTable if long else RLTable
-        out = kind(data, colWidths=widths, repeatRows=n_header if table.repeat_header else 0, splitInRow=0)
-        out.setStyle(TableStyle(commands))
-        return out
+        return open_spans, fonts, aligns
 
     def foot(self, width_mm: float) -> RLTable | None:
         d = self.doc

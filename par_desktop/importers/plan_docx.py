@@ -37,8 +37,7 @@ def _rows(table) -> list[SourceRow]:
 
 def read_plan_docx(path: str | Path) -> PlanDocument:
     """The plan in a .docx file; InvalidInput naming the file (and row) when it cannot be read as one."""
-    import docx
-    from docx.table import Table
+    import docx   # python-docx: loaded only when a Word plan is read
 
     path = Path(path)
     try:
@@ -46,43 +45,11 @@ def read_plan_docx(path: str | Path) -> PlanDocument:
     except Exception as exc:  # noqa: BLE001 — any failure to parse the file is the file's fault
         raise InvalidInput(f"Không đọc được tệp Word «{path.name}»: tệp hỏng hoặc không phải .docx "
                            "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx).", detail=str(exc)) from exc
-
-    # Body content in order: paragraph texts, and tables (whose cell paragraphs also count as text).
-    items: list[tuple[str, object]] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            items.append(("table", block))
-        else:
-            items.append(("text", nfc(block.text)))
+    items = _body(document)
     appendix_at = next((i for i, (kind, value) in enumerate(items)
                         if kind == "text" and fold(value).startswith("phu luc")), None)
-    tables = [(i, value) for i, (kind, value) in enumerate(items) if kind == "table"]
-    if not tables:
-        raise InvalidInput(f"Tệp «{path.name}» không có bảng phụ lục nhiệm vụ (bảng “TT | Nội dung | Đơn vị chủ "
-                           "trì | … ” sau tiêu đề “PHỤ LỤC”).")
-    ordered = ([t for t in tables if appendix_at is not None and t[0] > appendix_at]
-               + [t for t in tables if appendix_at is None or t[0] < appendix_at])
-    chosen = None
-    for position, table in ordered:
-        rows = _rows(table)
-        header = find_header(rows)
-        if header is not None:
-            chosen = position, rows, header
-            break
-    if chosen is None:
-        position, table = ordered[0]
-        raise InvalidInput(f"Tệp «{path.name}», bảng phụ lục: {missing_columns_message(_rows(table))}")
-    position, rows, header = chosen
-
-    texts: list[str] = []
-    appendix_titles: list[str] = []        # between "PHỤ LỤC" and the table: the appendix's title
-    for index, (kind, value) in enumerate(items[:position]):
-        if kind == "text":
-            texts.append(value)
-            if appendix_at is not None and index > appendix_at:
-                appendix_titles.append(value)
-        else:
-            texts.extend(line for row in _rows(value) for text in row.cells for line in text.split("\n") if line)
+    position, rows, header = _appendix_table(path, items, appendix_at)
+    texts, appendix_titles = _texts_before(items[:position], appendix_at)
     title = ""
     for index, text in enumerate(texts):
         if fold(text) == "ke hoach":
@@ -94,3 +61,43 @@ def read_plan_docx(path: str | Path) -> PlanDocument:
         source=path.name, title=title or next((t for t in appendix_titles if t), ""), number=number,
         number_text=number_text, issued_on=issued_on(texts),
         year_hint=year_in_title(appendix_titles) or year_in_title([title]), tasks=tuple(tasks))
+
+
+def _body(document) -> list[tuple[str, object]]:
+    """Body content in order: ("text", paragraph text) and ("table", table)."""
+    from docx.table import Table
+
+    return [("table", block) if isinstance(block, Table) else ("text", nfc(block.text))
+            for block in document.iter_inner_content()]
+
+
+def _appendix_table(path: Path, items: list[tuple[str, object]], appendix_at: int | None):
+    """(position, rows, header) of the task table: the first table after "PHỤ LỤC" with the task columns,
+    else the first such table before it."""
+    tables = [(i, value) for i, (kind, value) in enumerate(items) if kind == "table"]
+    if not tables:
+        raise InvalidInput(f"Tệp «{path.name}» không có bảng phụ lục nhiệm vụ (bảng “TT | Nội dung | Đơn vị chủ "
+                           "trì | … ” sau tiêu đề “PHỤ LỤC”).")
+    ordered = ([t for t in tables if appendix_at is not None and t[0] > appendix_at]
+               + [t for t in tables if appendix_at is None or t[0] < appendix_at])
+    for position, table in ordered:
+        rows = _rows(table)
+        header = find_header(rows)
+        if header is not None:
+            return position, rows, header
+    raise InvalidInput(f"Tệp «{path.name}», bảng phụ lục: {missing_columns_message(_rows(ordered[0][1]))}")
+
+
+def _texts_before(items: list[tuple[str, object]], appendix_at: int | None) -> tuple[list[str], list[str]]:
+    """The text lines before the task table (the tables' cell lines included), and those of them between
+    "PHỤ LỤC" and the table: the appendix's title."""
+    texts: list[str] = []
+    appendix_titles: list[str] = []
+    for index, (kind, value) in enumerate(items):
+        if kind == "text":
+            texts.append(value)
+            if appendix_at is not None and index > appendix_at:
+                appendix_titles.append(value)
+        else:
+            texts.extend(line for row in _rows(value) for text in row.cells for line in text.split("\n") if line)
+    return texts, appendix_titles

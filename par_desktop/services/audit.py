@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from par_desktop.db import connection
-from par_desktop.db.models import AuditLog
+from par_desktop.db.models import AuditLog, User
 
 ACTION_LABELS = {
     "insert": "Thêm", "update": "Sửa", "delete": "Xóa", "import": "Nhập dữ liệu", "issue": "Cấp số",
@@ -56,6 +56,37 @@ class AuditEntry:
         data = asdict(self)
         data["at"] = self.at.isoformat(timespec="seconds")
         return data
+
+
+@dataclass(frozen=True)
+class ChangeMark:
+    """Who last changed one field of a record, and when (for the conflict dialog)."""
+    username: str
+    full_name: str
+    at: datetime
+
+    @property
+    def who(self) -> str:
+        return f"{self.full_name} ({self.username})" if self.full_name else self.username
+
+
+def last_changes(table: str, record_id: str, limit: int = 500) -> dict[str, ChangeMark]:
+    """The newest audit row of each field of one record (field name -> who and when)."""
+    marks: dict[str, ChangeMark] = {}
+    if not table or not record_id:
+        return marks
+    rows = (AuditLog.select(AuditLog.field, AuditLog.username, AuditLog.at)
+            .where((AuditLog.table_name == table) & (AuditLog.record_id == str(record_id))
+                   & (AuditLog.action == "update"))
+            .order_by(AuditLog.id.desc()).limit(limit).tuples())
+    names: dict[str, str] = {}
+    for field, username, at in rows:
+        if field and field not in marks:
+            if username not in names:
+                user = User.get_or_none(User.username == username)
+                names[username] = user.full_name if user else ""
+            marks[field] = ChangeMark(username, names[username], _moment(at))
+    return marks
 
 
 def _filtered(user: str | None = None, table: str | None = None, record_id: str | None = None,

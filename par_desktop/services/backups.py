@@ -45,7 +45,7 @@ def backup_folder(location: str) -> Path:
     """Where this database's backups go: the setting ``backups.dir``, else the local data folder."""
     from par_desktop.services import settings
 
-    configured = str(settings.get("backups.dir") or "").strip()
+    configured = str(settings.get(settings.BACKUPS_DIR) or "").strip()
     if configured:
         return Path(configured).expanduser() / Path(location).stem
     return db_backup.default_backup_dir(location)
@@ -132,8 +132,8 @@ def rotate(location: str) -> list[Path]:
     """Delete the daily backups the rotation no longer keeps; return them."""
     from par_desktop.services import settings
 
-    keep_daily = int(settings.get("backups.keep_daily"))
-    keep_weekly = int(settings.get("backups.keep_weekly"))
+    keep_daily = int(settings.get(settings.BACKUPS_KEEP_DAILY))
+    keep_weekly = int(settings.get(settings.BACKUPS_KEEP_WEEKLY))
     dailies = [b for b in _scan(backup_folder(location), Path(location).stem) if b.kind == DAILY]
     keep: set[Path] = set()
     days: list[date] = []

@@ -21,8 +21,8 @@ def _parse_hhmm(text: str) -> time:
 
 
 def office_hours() -> OfficeHours:
-    return OfficeHours(_parse_hhmm(settings.get("office_hours.opens")),
-                       _parse_hhmm(settings.get("office_hours.closes")))
+    return OfficeHours(_parse_hhmm(settings.get(settings.OFFICE_OPENS)),
+                       _parse_hhmm(settings.get(settings.OFFICE_CLOSES)))
 
 
 def overrides() -> dict[date, tuple[bool, str]]:

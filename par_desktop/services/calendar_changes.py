@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, time
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit
+from par_desktop.db.changes import AuditAs, audit, update_record
 from par_desktop.db.models import CalendarOverride
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput
@@ -26,10 +26,10 @@ def set_override(actor: Actor, day: date, is_working: bool, reason: str) -> None
         new = f"{'làm việc' if is_working else 'nghỉ'}: {reason}"
         if row is None:
             CalendarOverride.create(day=day, is_working=is_working, reason=reason)
+            audit(actor.username, "update", "calendar_override", day.isoformat(), "day", old, new)
         else:
-            CalendarOverride.update(is_working=is_working, reason=reason, version=CalendarOverride.version + 1) \
-                .where(CalendarOverride.id == row.id).execute()
-        audit(actor.username, "update", "calendar_override", day.isoformat(), "day", old, new)
+            update_record(CalendarOverride, row.id, None, actor.username, is_working=is_working, reason=reason,
+                          audit_as=AuditAs(field="day", old=old, new=new, record_id=day.isoformat()))
     _recompute_open_items(actor)
 
 
@@ -48,8 +48,8 @@ def set_office_hours(actor: Actor, opens: time, closes: time) -> None:
     require(actor, "calendar")
     if not opens < closes:
         raise InvalidInput("Giờ mở cửa phải trước giờ đóng cửa.")
-    settings.set_value(actor, "office_hours.opens", opens.strftime("%H:%M"))
-    settings.set_value(actor, "office_hours.closes", closes.strftime("%H:%M"))
+    settings.set_value(actor, settings.OFFICE_OPENS, opens.strftime("%H:%M"))
+    settings.set_value(actor, settings.OFFICE_CLOSES, closes.strftime("%H:%M"))
     _recompute_open_items(actor)
 
 

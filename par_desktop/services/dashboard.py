@@ -37,7 +37,7 @@ class Dashboard:
 def load(now: datetime | None = None) -> Dashboard:
     now = (now or datetime.now()).replace(second=0, microsecond=0)
     today = now.date()
-    period = report_period_of(today, "month", settings.get("reports.cutoff_day"))
+    period = report_period_of(today, "month", settings.get(settings.REPORT_CUTOFF_DAY))
     attention = due_lists.near_due_dossiers(now, include_overdue=True)
     per_unit = Counter(row.unit or "(Chưa xác định)" for row in attention if row.state == "overdue")
     since = datetime.combine(today - timedelta(days=1), datetime.min.time())

@@ -131,7 +131,7 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
     count = DEFAULT_DOSSIERS if dossier_count is None else dossier_count
     if count < 0:
         raise InvalidInput("Số hồ sơ mẫu phải là số không âm.")
-    if Unit.select().exists() or Dossier.select().exists():
+    if has_data():
         raise InvalidInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu mới.")
     require(actor, "manage_users")   # the demo brings its accounts
     rng = random.Random(seed)
@@ -147,6 +147,11 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
     _dossiers(rng, procedures, count, service_rng=random.Random(seed + 14))
     with connection.write_transaction():
         _service_and_survey(actor, random.Random(seed + 15))
+
+
+def has_data() -> bool:
+    """Whether the database already has units or dossiers: the demo is for a new database only."""
+    return Unit.select().exists() or Dossier.select().exists()
 
 
 def _organisation() -> None:

@@ -25,9 +25,19 @@ from par_desktop.db.models import DocumentTemplate, Plan, Unit
 from par_desktop.documents import builders as B
 from par_desktop.documents.model import OfficialDocument
 from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, default_template, parse_template
-from par_desktop.domain.text import nfc, parse_date, parse_moment, ui_date
+from par_desktop.domain.periods import report_month
+from par_desktop.domain.text import fold, nfc, parse_date, parse_moment, ui_date
+from par_desktop.domain.timers import STATE_LABELS, finished_state
 from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services import register, settings, stats
+from par_desktop.services.calendar import current_calendar
+from par_desktop.services.dossiers import explanations
+from par_desktop.services.dossiers.due_lists import overdue_dossiers
+from par_desktop.services.dossiers.handovers import control_slip_rows
+from par_desktop.services.dossiers.timing import dossier_by_code
+from par_desktop.services.org import ALL_UNITS, default_signer, find_unit, org_names
 from par_desktop.services.session import Actor, require
+from par_desktop.services.tasks.views import TaskFilters, late_and_at_risk, list_tasks, summary_by_unit
 
 KIND_NAMES = dict(DOC_TYPE_NAMES)
 # The register type each document is numbered under ("{office}": the Office's unit code, e.g. BC-VP).
@@ -116,8 +126,6 @@ def short_form(name: str) -> str:
 
 def org_info(on: date) -> B.OrgInfo:
     """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated)."""
-    from par_desktop.services.org import org_names
-
     names = org_names(on)
     office = _office_unit(names.office_unit_code)
     running = nfc(names.agency_short) or nfc(names.agency_name)
@@ -128,16 +136,12 @@ def org_info(on: date) -> B.OrgInfo:
 
 
 def signer_info(on: date) -> B.SignerInfo:
-    from par_desktop.services.org import default_signer
-
     signer = default_signer(on)
     return B.SignerInfo(signer.authority or "", signer.title or "", signer.name)
 
 
 def office_signer(on: date) -> B.SignerInfo:
     """The Office's own documents (its report) are signed by its head; else by the default signer."""
-    from par_desktop.services.org import org_names
-
     office = _office_unit(org_names(on).office_unit_code)
     if office is not None and office.head_name.strip():
         return B.SignerInfo("", (office.head_title or "Chánh Văn phòng").upper(), office.head_name)
@@ -234,16 +238,11 @@ def reset_template(actor: Actor, doc_type: str, valid_from: date | None = None) 
 
 def report_period(year: int, month: int) -> B.ReportPeriod:
     """The reporting period of a month (Nghị định 09/2019: the 15th of the previous month to the 14th)."""
-    from par_desktop.domain.periods import report_month
-    from par_desktop.services import settings
-
-    period = report_month(year, month, int(settings.get("reports.cutoff_day")))
+    period = report_month(year, month, int(settings.get(settings.REPORT_CUTOFF_DAY)))
     return B.ReportPeriod(period.start, period.end, f"tháng {month} năm {year}")
 
 
 def _find_unit(name_or_code: str | None) -> Unit:
-    from par_desktop.services.org import find_unit
-
     if not (name_or_code or "").strip():
         raise InvalidInput("Hãy chọn phòng, đơn vị nhận văn bản.")
     return find_unit(name_or_code)
@@ -251,17 +250,12 @@ def _find_unit(name_or_code: str | None) -> Unit:
 
 def _reply_deadline(start: date) -> date:
     """The reply is due ``explanations.reply_days`` working days after the letter's date."""
-    from par_desktop.services import settings
-    from par_desktop.services.calendar import current_calendar
-
     calendar = current_calendar()
     opening = calendar.next_opening(datetime.combine(start, time(0, 0)))
-    return calendar.due(opening, float(settings.get("explanations.reply_days"))).date()
+    return calendar.due(opening, float(settings.get(settings.EXPLANATION_REPLY_DAYS))).date()
 
 
 def _task_units(view) -> str:
-    from par_desktop.services.org import ALL_UNITS
-
     if view.lead_units == (ALL_UNITS,):
         late = [name for name, status in view.unit_statuses if status in ("overdue", "at_risk")]
         return "; ".join(late) if late else "Các phòng, đơn vị"
@@ -291,9 +285,6 @@ def _plan(year: int | None) -> Plan:
 
 
 def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
-    from par_desktop.services.org import ALL_UNITS
-    from par_desktop.services.tasks.views import TaskFilters, list_tasks
-
     rows = []
     for v in list_tasks(TaskFilters(kind="appendix")):
         if v.plan_id != plan.id:
@@ -310,8 +301,6 @@ def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
 
 
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
-    from par_desktop.services.dossiers.due_lists import overdue_dossiers
-
     rows = overdue_dossiers(None, (period.start, period.end))
     order = {u.name: (u.sort_order, u.name) for u in Unit.select()}
     rows.sort(key=lambda r: (order.get(r.unit, (9999, r.unit)), r.procedure, r.due_at, r.code))
@@ -340,9 +329,6 @@ def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
-    from par_desktop.services import stats
-    from par_desktop.services.tasks.views import TaskFilters, list_tasks, summary_by_unit
-
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
     on = n.issue_date or date.today()
@@ -396,8 +382,6 @@ def _build_survey_report(request: DocRequest, n: _Numbering) -> OfficialDocument
 
 def explanation_units(month: str) -> list[tuple[Unit, int]]:
     """Units with overdue dossiers in the month's reporting period, with how many (batch generation)."""
-    from par_desktop.services.dossiers.due_lists import overdue_dossiers
-
     year, m = parse_month(month)
     period = report_period(year, m)
     counts: dict[int, int] = {}
@@ -409,8 +393,6 @@ def explanation_units(month: str) -> list[tuple[Unit, int]]:
 
 
 def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.dossiers.due_lists import overdue_dossiers
-
     unit = _find_unit(request.unit)
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
@@ -423,8 +405,6 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
 
 
 def _dossier_info(code: str | None):
-    from par_desktop.services.dossiers.timing import dossier_by_code
-
     if not (code or "").strip():
         raise InvalidInput("Hãy nhập mã hồ sơ.")
     d = dossier_by_code(code.strip())
@@ -432,8 +412,6 @@ def _dossier_info(code: str | None):
 
 
 def _new_appointment(request: DocRequest, old_due: datetime) -> datetime:
-    from par_desktop.services.calendar import current_calendar
-
     if request.new_due is None:
         raise InvalidInput("Hãy nhập ngày hẹn trả kết quả mới.")
     new_due = request.new_due
@@ -462,8 +440,6 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.services.tasks.views import late_and_at_risk
-
     unit = _find_unit(request.unit)
     today = _as_of(request)
     on = n.issue_date or date.today()
@@ -476,9 +452,6 @@ def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    from par_desktop.domain.timers import STATE_LABELS, finished_state
-    from par_desktop.services.dossiers.handovers import control_slip_rows
-
     d, info = _dossier_info(request.dossier)
 
     def result(r) -> str:
@@ -521,8 +494,6 @@ def register_type(kind: str, on: date | None = None) -> str | None:
     pattern = REGISTER_TYPES[check_kind(kind)]
     if pattern is None or "{office}" not in pattern:
         return pattern
-    from par_desktop.services.org import org_names
-
     return pattern.format(office=org_names(on).office_unit_code)
 
 
@@ -541,8 +512,6 @@ def document_title(document: OfficialDocument, request: DocRequest) -> str:
 
 def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: date):
     """Take the number (and, for the plan, record it on the plan) in one transaction."""
-    from par_desktop.services import register
-
     type_abbr = register_type(request.kind, today)
     if type_abbr is None:
         raise InvalidInput(f"{KIND_NAMES[request.kind]} không đánh số trong sổ văn bản; chỉ cần in.")
@@ -563,8 +532,6 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
 
 def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
     """An issued apology slip is remembered on the dossier's explanation (the new appointment given)."""
-    from par_desktop.services.dossiers import explanations
-
     d, info = _dossier_info(request.dossier)
     current = explanations.explanation_of(d.id)
     keep = {} if current is None else dict(
@@ -580,7 +547,7 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
     """Write the document to ``path`` (.docx or .pdf). ``issue=True`` takes the next number from the
     register first and dates the document today; otherwise the draft is written (an already issued
     plan keeps its number)."""
-    from par_desktop.documents.render import render
+    from par_desktop.documents.render import render  # reportlab and python-docx: only for the commands that write
 
     require(actor, "documents")
     if issue:
@@ -622,8 +589,6 @@ def write(actor: Actor, request: DocRequest, path: str | Path, *, number: int | 
 
 def suggested_name(request: DocRequest, number_text: str | None = None) -> str:
     """A file name for the save dialog: "Bao-cao-thang-2024-03", "Giai-trinh-NCC-2024-03-so-05"…"""
-    from par_desktop.domain.text import fold
-
     base = {"plan": f"Ke-hoach-{request.year or ''}".rstrip("-"), "monthly_report": f"Bao-cao-thang-{request.month}",
             "explanation_request": f"De-nghi-giai-trinh-{request.unit}-{request.month}",
             "apology": f"Phieu-xin-loi-{request.dossier}", "reminder": f"Don-doc-{request.unit}",

@@ -7,8 +7,11 @@ Unit names arrive written many ways ("Phòng Kế hoạch tài chính", "phòng 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+
+import peewee
 
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, insert_record, update_record
@@ -52,10 +55,10 @@ KEEP = object()  # ``valid_to`` left as stored
 
 
 def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_version: int | None = None,
-                  valid_to: date | None | object = KEEP) -> None:
+                  valid_to: date | None | object = KEEP) -> int:
     """Record names in force from ``valid_from`` (a new dated row, or a correction of that date's row,
     refused with ConflictError when it changed since ``expected_version`` was read), until ``valid_to``
-    (None: open; ``KEEP``: as stored)."""
+    (None: open; ``KEEP``: as stored). Returns the row's id."""
     require(actor, "organisation")
     values = {k: nfc(v) for k, v in names.__dict__.items()}
     missing = [label for key, label in (("governing_body", "cơ quan chủ quản"), ("agency_name", "tên cơ quan"),
@@ -70,9 +73,17 @@ def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_vers
     with connection.write_transaction():
         row = OrgProfile.get_or_none(OrgProfile.valid_from == valid_from)
         if row is None:
-            insert_record(OrgProfile, actor.username, valid_from=valid_from, **values)
-        else:
-            update_record(OrgProfile, row.id, expected_version, actor.username, **values)
+            return insert_record(OrgProfile, actor.username, valid_from=valid_from, **values).id
+        return update_record(OrgProfile, row.id, expected_version, actor.username, **values).id
+
+
+def org_profiles() -> list[OrgProfile]:
+    """Every dated set of names, newest first."""
+    return list(OrgProfile.select().order_by(OrgProfile.valid_from.desc()))
+
+
+def org_profile(profile_id: int) -> OrgProfile | None:
+    return OrgProfile.get_or_none(OrgProfile.id == profile_id)
 
 
 def units(active_only: bool = True) -> list[Unit]:
@@ -88,6 +99,23 @@ def office_unit_ids() -> set[int]:
         code = "VP"
     return {u.id for u in Unit.select() if u.kind == "office" or u.short_code == code
             or fold(u.name) == "van phong so"}
+
+
+def unit_with_code(short_code: str) -> Unit | None:
+    return Unit.get_or_none(Unit.short_code == short_code)
+
+
+def office_unit() -> Unit | None:
+    """The first unit of kind "office" (Văn phòng Sở), if there is one."""
+    return Unit.select().where(Unit.kind == "office").order_by(Unit.sort_order).first()
+
+
+def unit_aliases() -> dict[int, list[str]]:
+    """The other names of each unit (by unit id), alphabetically."""
+    aliases: dict[int, list[str]] = {}
+    for alias in UnitAlias.select().order_by(UnitAlias.alias):
+        aliases.setdefault(alias.unit_id, []).append(alias.alias)
+    return aliases
 
 
 def match_unit(name: str) -> Unit | None:
@@ -149,15 +177,30 @@ def create_unit(actor: Actor, name: str, short_code: str | None = None, **fields
         raise InvalidInput(f"Tên «{name}» trùng với đơn vị đã có «{same.name}» (chỉ khác chữ hoa, dấu gạch "
                            "hoặc chữ «Phòng»); hãy dùng đơn vị đã có hoặc đặt tên khác.")
     short_code = nfc(short_code) if short_code else None
-    with connection.write_transaction():
-        if short_code and Unit.select().where(Unit.short_code == short_code).exists():
-            raise InvalidInput(f"Mã đơn vị «{short_code}» đã được dùng.")
-        return insert_record(Unit, actor.username, name=name, short_code=short_code or _unique_code(name), **fields)
+    with _name_taken_as_input():
+        with connection.write_transaction():
+            if short_code and Unit.select().where(Unit.short_code == short_code).exists():
+                raise InvalidInput(f"Mã đơn vị «{short_code}» đã được dùng.")
+            return insert_record(Unit, actor.username, name=name, short_code=short_code or _unique_code(name),
+                                 **fields)
 
 
-def add_alias(actor: Actor, unit: Unit, alias: str) -> None:
+@contextmanager
+def _name_taken_as_input():
+    """Another clerk took the name or short code a moment ago (the unique index refused it)."""
+    try:
+        yield
+    except peewee.IntegrityError:
+        raise InvalidInput("Tên hoặc tên viết tắt vừa được dùng cho một đơn vị khác; hãy chọn tên khác.") from None
+
+
+def add_alias(actor: Actor, unit: Unit | int, alias: str) -> None:
     """Remember that ``alias`` means ``unit`` (asked once of a clerk during an import)."""
     require(actor, "organisation")
+    if isinstance(unit, int):
+        unit = Unit.get_or_none(Unit.id == unit)
+        if unit is None:
+            raise NotFound("Đơn vị này vừa bị người khác xóa.")
     key = unit_key(alias)
     if not key or key == unit_key(unit.name):
         return
@@ -172,8 +215,9 @@ def add_alias(actor: Actor, unit: Unit, alias: str) -> None:
 
 def update_unit(actor: Actor, unit_id: int, expected_version: int, **changes) -> Unit:
     require(actor, "organisation")
-    with connection.write_transaction():
-        return update_record(Unit, unit_id, expected_version, actor.username, **changes)
+    with _name_taken_as_input():
+        with connection.write_transaction():
+            return update_record(Unit, unit_id, expected_version, actor.username, **changes)
 
 
 def default_signer(on: date | None = None) -> Signer:
@@ -184,6 +228,18 @@ def default_signer(on: date | None = None) -> Signer:
     if signer is None:
         raise NotFound("Chưa khai báo người ký văn bản (Cài đặt → Tổ chức → Người ký).")
     return signer
+
+
+def signers() -> list[Signer]:
+    """Every signer, the default first."""
+    return list(Signer.select().order_by(Signer.is_default.desc(), Signer.name))
+
+
+def signer(signer_id: int) -> Signer:
+    row = Signer.get_or_none(Signer.id == signer_id)
+    if row is None:
+        raise NotFound("Người ký này vừa bị người khác xóa.")
+    return row
 
 
 def save_signer(actor: Actor, signer_id: int | None, expected_version: int | None, **values) -> int:

@@ -29,6 +29,7 @@ from par_desktop.db.changes import audit
 from par_desktop.db.models import SCHEMA_VERSION, AppMeta, Presence
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import DatabaseUnavailable
+from par_desktop.services import settings
 from par_desktop.services.session import Actor, require
 
 HEARTBEAT_S = 30
@@ -89,9 +90,7 @@ def current_session() -> str | None:
 
 
 def _stale_before(now: datetime | None = None) -> datetime:
-    from par_desktop.services import settings
-
-    return (now or datetime.now()) - timedelta(minutes=float(settings.get("presence.stale_minutes")))
+    return (now or datetime.now()) - timedelta(minutes=float(settings.get(settings.PRESENCE_STALE_MINUTES)))
 
 
 def _presence_row(reg: _Registration, now: datetime, activity: str = "") -> dict:
@@ -307,7 +306,5 @@ def ensure_upgrade_allowed(location: str) -> None:
 
 
 def _stale_minutes(conn: sqlite3.Connection) -> float:
-    from par_desktop.services.settings import DEFAULTS
-
-    row = conn.execute("SELECT value FROM setting WHERE key='presence.stale_minutes'").fetchone()
-    return float(json.loads(row[0])) if row else float(DEFAULTS["presence.stale_minutes"])
+    row = conn.execute("SELECT value FROM setting WHERE key=?", (settings.PRESENCE_STALE_MINUTES,)).fetchone()
+    return float(json.loads(row[0])) if row else float(settings.DEFAULTS[settings.PRESENCE_STALE_MINUTES])

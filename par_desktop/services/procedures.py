@@ -47,6 +47,10 @@ def fields() -> list[str]:
     return sorted(names, key=lambda f: (fold(f), f))
 
 
+def get_procedure(procedure_id: int) -> Procedure | None:
+    return Procedure.get_or_none(Procedure.id == procedure_id)
+
+
 def procedure_by_code(code: str) -> Procedure:
     p = Procedure.get_or_none(Procedure.code == nfc(code))
     if p is None:

@@ -181,6 +181,12 @@ def list_register(year: int | None = None, type_abbr: str | None = None) -> list
     return [_row(entry) for entry in query]
 
 
+def register_row(entry_id: int) -> RegisterRow | None:
+    """One register line (None when it no longer exists)."""
+    entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id)
+    return None if entry is None else _row(entry)
+
+
 def years() -> list[int]:
     """Years that have numbers, newest first (the register view's year choice)."""
     return [y for (y,) in RegisterEntry.select(RegisterEntry.year).distinct()

@@ -9,25 +9,41 @@ import json
 from typing import Any
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit
+from par_desktop.db.changes import AuditAs, audit, update_record
 from par_desktop.db.models import Setting
 from par_desktop.services.session import Actor, require
 
+# The keys, named once: code reads and writes settings through these.
+OFFICE_OPENS = "office_hours.opens"
+OFFICE_CLOSES = "office_hours.closes"
+NEAR_DUE_DAYS = "dossiers.near_due_days"
+AT_RISK_DAYS = "tasks.at_risk_days"
+AT_RISK_MIN_PERCENT = "tasks.at_risk_min_percent"
+REPORT_CUTOFF_DAY = "reports.cutoff_day"
+EXPLANATION_REPLY_DAYS = "explanations.reply_days"
+BACKUPS_DIR = "backups.dir"
+BACKUPS_KEEP_DAILY = "backups.keep_daily"
+BACKUPS_KEEP_WEEKLY = "backups.keep_weekly"
+PRESENCE_STALE_MINUTES = "presence.stale_minutes"
+AUTH_MAX_FAILURES = "auth.max_failures"
+AUTH_LOCKOUT_MINUTES = "auth.lockout_minutes"
+SURVEY_QUESTIONNAIRE = "survey.default_questionnaire"
+
 DEFAULTS: dict[str, Any] = {
-    "office_hours.opens": "07:30",
-    "office_hours.closes": "17:00",
-    "dossiers.near_due_days": 1.0,           # "near due" when less than this many working days remain
-    "tasks.at_risk_days": 14,                 # a task due within this many days …
-    "tasks.at_risk_min_percent": 50,          # … with less progress than this is "at risk"
-    "reports.cutoff_day": 15,                 # Nghị định 09/2019: periods run from the 15th to the 14th
-    "explanations.reply_days": 3,             # working days a unit has to answer an explanation request
-    "backups.dir": "",                        # empty: the user's local data folder
-    "backups.keep_daily": 7,
-    "backups.keep_weekly": 4,
-    "presence.stale_minutes": 3,
-    "auth.max_failures": 5,
-    "auth.lockout_minutes": 15,
-    "survey.default_questionnaire": None,     # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
+    OFFICE_OPENS: "07:30",
+    OFFICE_CLOSES: "17:00",
+    NEAR_DUE_DAYS: 1.0,             # "near due" when less than this many working days remain
+    AT_RISK_DAYS: 14,               # a task due within this many days …
+    AT_RISK_MIN_PERCENT: 50,        # … with less progress than this is "at risk"
+    REPORT_CUTOFF_DAY: 15,          # Nghị định 09/2019: periods run from the 15th to the 14th
+    EXPLANATION_REPLY_DAYS: 3,      # working days a unit has to answer an explanation request
+    BACKUPS_DIR: "",                # empty: the user's local data folder
+    BACKUPS_KEEP_DAILY: 7,
+    BACKUPS_KEEP_WEEKLY: 4,
+    PRESENCE_STALE_MINUTES: 3,
+    AUTH_MAX_FAILURES: 5,
+    AUTH_LOCKOUT_MINUTES: 15,
+    SURVEY_QUESTIONNAIRE: None,     # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
 }
 
 
@@ -51,10 +67,9 @@ def set_value(actor: Actor, key: str, value: Any) -> None:
     encoded = json.dumps(value, ensure_ascii=False)
     with connection.write_transaction():
         row = Setting.get_or_none(Setting.key == key)
-        old = None if row is None else row.value
         if row is None:
             Setting.create(key=key, value=encoded)
-        elif row.value != encoded:
-            Setting.update(value=encoded, version=Setting.version + 1).where(Setting.id == row.id).execute()
-        if old != encoded:
-            audit(actor.username, "update", "setting", key, key, old, encoded)
+            audit(actor.username, "update", "setting", key, key, None, encoded)
+        else:
+            update_record(Setting, row.id, None, actor.username, value=encoded,
+                          audit_as=AuditAs(field=key, old=row.value, new=encoded, record_id=key))

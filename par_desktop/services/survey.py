@@ -29,7 +29,6 @@ from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import settings
 from par_desktop.services.session import Actor, require
 
-QUESTIONNAIRE_SETTING = "survey.default_questionnaire"
 CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "post": "Bưu chính", "": "Chưa rõ"}
 
 
@@ -83,7 +82,7 @@ def _wave_by_id(wave_id: int) -> SurveyWave:
 
 def default_questionnaire() -> list[tuple[str, str]]:
     """The questionnaire new waves start from: the administrator's version, else the shipped one."""
-    stored = settings.get(QUESTIONNAIRE_SETTING)
+    stored = settings.get(settings.SURVEY_QUESTIONNAIRE)
     return [tuple(q) for q in stored] if stored else list(S.DEFAULT_QUESTIONNAIRE)
 
 
@@ -110,7 +109,7 @@ def set_default_questionnaire(actor: Actor, rows: Sequence[tuple[str, str]] | No
     """Save the administrator's default questionnaire (None: back to the shipped one). Waves already
     created keep their own questions."""
     require(actor, "settings")
-    settings.set_value(actor, QUESTIONNAIRE_SETTING, None if rows is None else [list(q) for q in _check_questions(rows)])
+    settings.set_value(actor, settings.SURVEY_QUESTIONNAIRE, None if rows is None else [list(q) for q in _check_questions(rows)])
 
 
 def create_wave(actor: Actor, name: str, *, started_on: date | None = None, ended_on: date | None = None,

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from par_desktop.db import connection
 from par_desktop.db import changes
-from par_desktop.db.changes import audit, update_record
+from par_desktop.db.changes import AuditAs, audit, update_record
 from par_desktop.db.models import Unit, User
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
@@ -220,9 +220,8 @@ def set_password(actor: Actor, username: str, new_password: str, *, old_password
         new_hash = _hasher.hash(new_password)
         with connection.write_transaction():
             ensure_not_in_maintenance(actor)
-            User.update(password_hash=new_hash, failed_attempts=0, locked_until=None,
-                        version=User.version + 1, updated_at=datetime.now()).where(User.id == user.id).execute()
-            audit(actor.username, "password", "user", user.id, "password", None, None)
+            update_record(User, user.id, None, actor.username, password_hash=new_hash, failed_attempts=0,
+                          locked_until=None, audit_as=AuditAs("password", "password"))
 
 
 def unlock(actor: Actor, username: str) -> None:
@@ -234,9 +233,8 @@ def unlock(actor: Actor, username: str) -> None:
             user = _get(username)
             if user.locked_until is None and user.failed_attempts == 0:
                 return
-            User.update(failed_attempts=0, locked_until=None, version=User.version + 1,
-                        updated_at=datetime.now()).where(User.id == user.id).execute()
-            audit(actor.username, "unlock", "user", user.id, "locked_until", user.locked_until, None)
+            update_record(User, user.id, None, actor.username, failed_attempts=0, locked_until=None,
+                          audit_as=AuditAs("unlock", "locked_until", user.locked_until, None))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -249,7 +247,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def _settings() -> tuple[int, float]:
     from par_desktop.services import settings
 
-    return int(settings.get("auth.max_failures")), float(settings.get("auth.lockout_minutes"))
+    return int(settings.get(settings.AUTH_MAX_FAILURES)), float(settings.get(settings.AUTH_LOCKOUT_MINUTES))
 
 
 def _lock_message(user: User) -> str:

@@ -18,10 +18,11 @@ import logging
 import threading
 from typing import Any
 
-import peewee
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from par_desktop.db import connection
+from par_desktop.errors import UserError
+from par_desktop.services import database
+from par_desktop.services.calendar import current_calendar
 from par_desktop.services.session import Actor
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class AppContext(QObject):
 
     def describe(self) -> str:
         """The database location, safe to show (no PostgreSQL password)."""
-        return connection.describe(self.location)
+        return database.describe(self.location)
 
     def can(self, action: str) -> bool:
         return self.actor.can(action)
@@ -78,9 +79,7 @@ class AppContext(QObject):
     def calendar(self):
         """The working calendar in force (settings + administrator overrides), rebuilt after changes."""
         if self._calendar is None:
-            from par_desktop.services.calendar import current_calendar
-
-            with connection.translated_errors():
+            with database.translated_errors():
                 self._calendar = current_calendar()
         return self._calendar
 
@@ -129,36 +128,21 @@ class AppContext(QObject):
 
     def _stamp(self) -> bool:
         """Read the newest audit id into ``_audit_max``; False when the database could not be read now."""
-        db = connection.current()
-        if db is None or db.in_transaction():
-            return False
-        is_sqlite = isinstance(db, peewee.SqliteDatabase)
         try:
-            if is_sqlite:
-                db.execute_sql("PRAGMA busy_timeout = 0")
-            try:
-                self._audit_max = self._read_audit_max(db)
-            finally:
-                if is_sqlite:
-                    db.execute_sql(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_S * 1000}")
-        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
-            text = str(exc).lower()
-            if "locked" in text or "busy" in text:
-                return False   # another clerk is writing: try again at the next tick
+            newest = database.newest_change()
+        except UserError as exc:
             if not self._failing:
                 self._failing = True
-                log.warning("change poll failed: %s", exc)
-                friendly = connection.explain_database_error(exc)
-                self.status_message.emit(friendly.message if friendly else f"Không đọc được cơ sở dữ liệu: {exc}")
+                log.warning("change poll failed: %s", exc.__cause__ or exc)
+                self.status_message.emit(exc.message)
             return False
+        if newest is None:
+            return False   # another clerk is writing, or this thread is mid-transaction: the next tick
+        self._audit_max = newest
         if self._failing:
             self._failing = False
             self.status_message.emit("Đã kết nối lại cơ sở dữ liệu.")
         return True
-
-    @staticmethod
-    def _read_audit_max(db: peewee.Database) -> int:
-        return db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
 
     def _forget_caches(self) -> None:
         self._calendar = None

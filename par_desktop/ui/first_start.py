@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain.text import fold, unit_key
-from par_desktop.errors import InvalidInput, NotFound, UserError
-from par_desktop.services import org
+from par_desktop.errors import InvalidInput, NotFound
+from par_desktop.services import demo, org, procedures
 from par_desktop.services.session import Actor
 from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
 from par_desktop.ui.errors import show_error
+from par_desktop.ui.saving import save
 
 PLAN_FILES = "Kế hoạch (*.docx *.xlsx)"
 DOSSIER_FILES = "Tệp xuất từ phần mềm một cửa (*.xlsx *.csv)"
@@ -54,9 +55,7 @@ def run_first_start_if_needed(ctx_or_actor, parent: QWidget | None = None) -> bo
 def demo_blocker(actor: Actor) -> str:
     """Why the demo data cannot be used here ("" when it can): it needs an empty database and creates
     its own accounts."""
-    from par_desktop.db.models import Dossier, Unit
-
-    if Unit.select().exists() or Dossier.select().exists():
+    if demo.has_data():
         return "Cơ sở dữ liệu đã có đơn vị hoặc hồ sơ nên không dùng được dữ liệu mẫu."
     if not (actor.can("import") and actor.can("manage_users")):
         return "Chỉ tài khoản Quản trị mới tạo được dữ liệu mẫu (dữ liệu mẫu có các tài khoản mẫu)."
@@ -132,13 +131,11 @@ class StartPage(_Page):
     def validatePage(self) -> bool:
         if not self.demo_radio.isChecked() or self.demo_done:
             return True
-        from par_desktop.services.demo import fill_demo
-
         actor = self.actor
 
         def work(progress):
             progress.report(0, 0, "Đang tạo dữ liệu mẫu…")
-            fill_demo(actor)
+            demo.fill_demo(actor)
 
         def done(_result):
             self.demo_done = True
@@ -203,7 +200,8 @@ class OrganisationPage(_Page):
                   "tên trong câu văn", "agency_abbr": "viết tắt trong số văn bản", "place_name": "địa danh"}
         names = self.names()
         missing = [label for key, label in labels.items() if not getattr(names, key)]
-        try:
+
+        def write() -> None:
             if missing:
                 raise InvalidInput("Hãy ghi " + ", ".join(missing) + ".")
             if not self.signer_name_edit.text().strip() or not self.signer_title_edit.text().strip():
@@ -211,17 +209,13 @@ class OrganisationPage(_Page):
             org.set_org_names(self.actor, self.valid_from(), names)
             self.saved_from = self.valid_from()
             self.valid_from_edit.setEnabled(False)   # a second date would add a second dated row
-            from par_desktop.db.models import Signer
-
-            version = Signer.get_by_id(self.signer_id).version if self.signer_id else None
+            version = org.signer(self.signer_id).version if self.signer_id else None
             self.signer_id = org.save_signer(
                 self.actor, self.signer_id, version, name=self.signer_name_edit.text().strip(),
                 title=self.signer_title_edit.text().strip().upper(),
                 authority=self.signer_authority_edit.text().strip().upper(), is_default=True)
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        return True
+
+        return bool(save(self, None, write))
 
 
 @dataclass
@@ -360,16 +354,15 @@ class UnitsPage(_Page):
                 seen[key] = position
 
     def validatePage(self) -> bool:
-        from par_desktop.db.models import Unit
-
         self.commit_edit()
         rows = [(i, r) for i, r in enumerate(self.model.rows) if r.name or r.short_code or r.head_name]
-        try:
+
+        def write() -> None:
             self._check(rows)
             for position, row in rows:
                 if row.saved:
                     continue
-                if row.short_code and Unit.get_or_none(Unit.short_code == row.short_code) is not None:
+                if row.short_code and org.unit_with_code(row.short_code) is not None:
                     raise InvalidInput(f"Dòng {position + 1}: đã có đơn vị viết tắt «{row.short_code}».")
                 kind = "office" if position == 0 else "division"
                 org.create_unit(self.actor, row.name, row.short_code or None, kind=kind, head_name=row.head_name,
@@ -377,16 +370,12 @@ class UnitsPage(_Page):
                                 sort_order=position)
                 self.model.mark_saved(position)
             self._office_code_to_names()
-        except UserError as exc:
-            show_error(self, exc)
-            return False
-        return True
+
+        return bool(save(self, None, write))
 
     def _office_code_to_names(self) -> None:
         """The organisation names carry the Office's short code (numbers of its documents)."""
-        from par_desktop.db.models import Unit
-
-        office = Unit.select().where(Unit.kind == "office").order_by(Unit.sort_order).first()
+        office = org.office_unit()
         page = self.wizard().page(FirstStartWizard.ORG)
         if office is None or page.saved_from is None:
             return
@@ -502,10 +491,8 @@ class DossiersPage(_ImportPage):
         self.setObjectName("dossiersPage")
 
     def initializePage(self) -> None:
-        from par_desktop.db.models import Procedure
-
         note = "Chọn tệp xuất từ phần mềm một cửa rồi bấm «Nhập hồ sơ». Có thể nhập sau ở trang Hồ sơ TTHC."
-        if not Procedure.select().exists():
+        if not procedures.list_procedures():
             note += ("\nLưu ý: danh mục TTHC còn trống, mà mỗi hồ sơ cần thủ tục của nó có trong danh mục. "
                      "Hãy khai báo danh mục TTHC trước (trang Danh mục TTHC) rồi nhập hồ sơ, hoặc bỏ qua bước này.")
         self.note_label.setText(note)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain.text import vn_number
+from par_desktop.services import database
 from par_desktop.services.search import KINDS, SearchHit
 
 LIMIT = 50
@@ -168,7 +169,6 @@ class GlobalSearchDialog(QDialog):
 
     def search(self, text: str) -> None:
         """Start searching ``text`` on a worker; a newer search makes an older one's results ignored."""
-        from par_desktop.db.connection import translated_errors
         from par_desktop.services.search import search_everything
         from par_desktop.ui.operations import run_in_background
 
@@ -183,7 +183,7 @@ class GlobalSearchDialog(QDialog):
         self.searching = True
 
         def work():
-            with translated_errors():
+            with database.translated_errors():
                 return search_everything(self.text, LIMIT)
 
         run_in_background(work, lambda hits: self._show(generation, hits),

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.errors import UserError
-from par_desktop.services import users
+from par_desktop.services import database, users
 from par_desktop.services.session import Actor
 
 APP_NAME = "PAR Desktop"
@@ -164,16 +164,12 @@ daily_backup_operation = None   # the background backup started by the last sign
 
 def start_daily_backup(parent: QWidget | None = None):
     """The automatic backup of the first start of the day, in the background (SQLite files only)."""
-    import peewee
-
-    from par_desktop.db import connection
     from par_desktop.services import backups
     from par_desktop.ui.operations import run_operation
 
-    db = connection.current()
-    if not isinstance(db, peewee.SqliteDatabase):
+    location = database.open_sqlite_file()
+    if location is None:
         return None
-    location = db.database
     return run_operation(parent, "Đang sao lưu tự động hằng ngày…",
                          lambda _progress: backups.daily_backup_if_due(location), cancellable=False)
 

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from par_desktop.db import connection
+from par_desktop.services import database
 
 log = logging.getLogger(__name__)
 
@@ -73,27 +73,15 @@ class _Worker:
         self._signals = signals
 
     def run(self) -> None:
-        db = connection.current()
-        opened_here = db is not None and db.is_closed()
         try:
-            result = self._work(self._progress)
+            with database.thread_connection():   # closed before the result is handed over
+                result = self._work(self._progress)
         except Cancelled:
-            self._close(db, opened_here)
             self._signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 — every failure goes back to the GUI thread
-            self._close(db, opened_here)
             self._signals.failed.emit(exc)
         else:
-            self._close(db, opened_here)
             self._signals.succeeded.emit(result)
-
-    @staticmethod
-    def _close(db, opened_here: bool) -> None:
-        if db is not None and opened_here and not db.is_closed():
-            try:
-                db.close()
-            except Exception:  # noqa: BLE001 — e.g. a transaction left open by a bug; it is logged
-                log.exception("closing the worker's database connection")
 
 
 class _ProgressDialog(QProgressDialog):
@@ -233,22 +221,32 @@ class _QuietOperation(QObject):
     """A background load with no dialog (dashboard refreshes): only the latest result is delivered."""
 
     def __init__(self, work: Callable[[], Any], on_success: Callable[[Any], None],
-                 on_error: Callable[[BaseException], None] | None):
+                 on_error: Callable[[BaseException], None] | None, owner: QObject | None = None):
         super().__init__()
         self._on_success, self._on_error = on_success, on_error
+        self._owner_gone = False
+        if owner is not None:   # a result for a closed widget is dropped, not delivered to a deleted object
+            owner.destroyed.connect(self._forget_owner)
         self._signals = _Signals()
         self._signals.succeeded.connect(self._succeeded)
         self._signals.failed.connect(self._failed)
         self._worker = _Worker(lambda _progress: work(), Progress(self._signals, threading.Event()), self._signals)
 
+    @Slot()
+    def _forget_owner(self) -> None:
+        self._owner_gone = True
+
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
         _release(_RUNNING_QUIET, self)
-        self._on_success(result)
+        if not self._owner_gone:
+            self._on_success(result)
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         _release(_RUNNING_QUIET, self)
+        if self._owner_gone:
+            return
         if self._on_error is not None:
             self._on_error(exc)
         else:
@@ -259,11 +257,13 @@ _RUNNING_QUIET: set[_QuietOperation] = set()
 
 
 def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None],
-                      on_error: Callable[[BaseException], None] | None = None) -> None:
+                      on_error: Callable[[BaseException], None] | None = None, *,
+                      owner: QObject | None = None) -> None:
     """Run ``work()`` on a worker thread without a progress dialog; ``on_success(result)`` on the GUI thread.
 
-    For short reads that refresh a view (a dialog popping up at every refresh would be noise).
+    For short reads that refresh a view (a dialog popping up at every refresh would be noise). With
+    ``owner`` (the widget the result is for), nothing is delivered once that widget was destroyed.
     """
-    operation = _QuietOperation(work, on_success, on_error)
+    operation = _QuietOperation(work, on_success, on_error, owner)
     _RUNNING_QUIET.add(operation)
     QThreadPool.globalInstance().start(operation._worker.run)

@@ -15,6 +15,7 @@ from par_desktop.db.models import AuditLog, Presence, Unit
 from par_desktop.services import audit, org, presence, users
 from par_desktop.services.session import Actor
 from par_desktop.ui import errors as ui_errors
+from par_desktop.ui import saving as ui_saving
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.presence_widget import PresenceWidget
 from par_desktop.ui.settings_tabs.audit import AuditTab
@@ -98,7 +99,7 @@ def test_users_tab_adds_edits_resets_unlocks_and_deactivates(qtbot, qtmodelteste
 
         def overwrite(conflict):
             seen.append(conflict)
-            assert isinstance(conflict, ui_errors.ConflictDialog)
+            assert isinstance(conflict, ui_saving.ConflictDialog)
             conflict.buttons[ui_errors.OVERWRITE].click()
         _when_shown(overwrite)
         dialog.accept()

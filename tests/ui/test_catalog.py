@@ -12,6 +12,7 @@ from par_desktop.db.models import AuditLog, OrgProfile, Procedure, Signer, Unit,
 from par_desktop.services import org, settings
 from par_desktop.services.session import SYSTEM, Actor
 from par_desktop.ui import errors as ui_errors
+from par_desktop.ui import saving as ui_saving
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages.catalog import CatalogPage
 from par_desktop.ui.pages.settings import SettingsPage
@@ -92,7 +93,7 @@ def test_a_change_by_another_clerk_is_never_silently_overwritten(page, choice):
     seen: list = []
     answer_next_dialog(choice, seen, keep_dialog=True)
     page.unit_form.save()
-    assert isinstance(seen[0], ui_errors.ConflictDialog)
+    assert isinstance(seen[0], ui_saving.ConflictDialog)
     stored = Unit.get_by_id(unit.id)
     if choice == "reload":
         assert stored.head_name == "Người khác vừa sửa"
@@ -209,7 +210,7 @@ def test_org_names_edited_meanwhile_raise_the_conflict_dialog(org_tab):
     seen: list = []
     answer_next_dialog("cancel", seen, keep_dialog=True)
     assert not org_tab.save_org()
-    assert isinstance(seen[0], ui_errors.ConflictDialog)
+    assert isinstance(seen[0], ui_saving.ConflictDialog)
     assert OrgProfile.get_by_id(row.id).agency_abbr == row.agency_abbr
 
 

@@ -86,7 +86,7 @@ def test_save_a_dated_version_then_delete_it(qtbot, tab, monkeypatch):
 
 def test_an_invalid_template_is_not_saved(qtbot, tab, monkeypatch):
     shown = []
-    monkeypatch.setattr(tab_module, "show_error", lambda parent, exc, **k: shown.append(exc))
+    monkeypatch.setattr("par_desktop.ui.errors.show_error", lambda parent, exc: shown.append(exc))
     tab.editor.setPlainText(default_template("plan").replace("## closing", "## ket_luan"))
     tab.save_button.click()
     assert DocumentTemplate.select().count() == 0

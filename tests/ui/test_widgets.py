@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from par_desktop.errors import ConflictError, InvalidInput
 from par_desktop.ui import errors as ui_errors
+from par_desktop.ui import saving as ui_saving
 from par_desktop.ui.export import export_rows_to_xlsx
 from par_desktop.ui.operations import Cancelled, run_operation
 from par_desktop.ui.status_style import STATE_STYLE, state_color, state_label
@@ -243,30 +244,29 @@ def test_run_operation_errors_are_shown_in_vietnamese(qtbot):
 
 
 @pytest.mark.parametrize("choice", ["reload", "overwrite", "cancel"])
-def test_conflict_dialog_shows_the_current_values_and_returns_the_choice(qtbot, choice):
+def test_conflict_dialog_shows_mine_and_theirs_per_changed_field(qtbot, tmp_path, choice):
     exc = ConflictError("Bản ghi đã được người khác sửa.", current={
-        "id": 3, "version": 4, "name": "Phòng Người có công", "head_name": "Hoàng Thị Lan",
+        "id": 3, "version": 4, "name": "Phòng Người có công", "head_name": "Hoàng Thị Lan", "kind": "division",
         "updated_at": datetime(2024, 3, 5, 14, 30), "active": True})
-    seen: list[str] = []
-
-    def inspect_and_answer():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, ui_errors.ConflictDialog):
-            QTimer.singleShot(20, inspect_and_answer)
-            return
-        table = dialog.table
-        cells = {table.item(r, 0).text(): (table.item(r, 1).text(), table.item(r, 2).text())
-                 for r in range(table.rowCount())}
-        seen.append(cells)
-        assert [dialog.buttons[k].text() for k in ("reload", "overwrite", "cancel")] == ["Tải lại", "Ghi đè", "Hủy"]
-        dialog.grab().save("/tmp/shots/conflict_dialog.png")
-        dialog.buttons[choice].click()
-
-    QTimer.singleShot(0, inspect_and_answer)
-    answer = ui_errors.show_error(None, exc, mine={"head_name": "Trần Văn B"})
-    assert answer == choice
-    cells = seen[0]
-    assert cells["Trưởng đơn vị"] == ("Hoàng Thị Lan", "Trần Văn B")
-    assert cells["Sửa lần cuối lúc"][0] == "05/03/2024 14:30"
-    assert cells["Đang hoạt động"][0] == "Có"
-    assert "version" not in cells and "id" not in cells
+    base = {"name": "Phòng Người có công", "head_name": "Nguyễn Văn A", "kind": "office", "active": True}
+    mine = {**base, "head_name": "Trần Văn B", "active": False}
+    edit = ui_saving.Edit(base, mine, {"name": "Tên đơn vị", "kind": "Loại", "head_name": "Trưởng đơn vị",
+                                       "active": "Đang hoạt động"}, {"kind": {"office": "Văn phòng",
+                                                                              "division": "Phòng chuyên môn"}.get})
+    marks = {"head_name": ui_saving.ChangeMark("hoa.vp", "Trần Thị Hoa", datetime(2024, 3, 5, 14, 30))}
+    rows = ui_saving.conflict_rows(exc, edit, marks)
+    assert [(r.label, r.mine, r.theirs, r.who, r.when, r.both) for r in rows] == [
+        ("Loại", "Văn phòng", "Phòng chuyên môn", "", "", False),          # theirs only (no audit row read)
+        ("Trưởng đơn vị", "Trần Văn B", "Hoàng Thị Lan", "Trần Thị Hoa (hoa.vp)", "05/03/2024 14:30", True),
+        ("Đang hoạt động", "Không", "Có", "", "", False),                 # mine only
+    ]
+    assert edit.kept(exc.current) == {"active": False}                   # head_name: the other clerk's
+    dialog = ui_saving.ConflictDialog(None, exc, rows)
+    qtbot.addWidget(dialog)
+    assert [dialog.buttons[k].text() for k in ("reload", "overwrite", "cancel")] == ["Tải lại", "Ghi đè", "Hủy"]
+    assert dialog.table.item(1, 3).text() == "Trần Thị Hoa (hoa.vp)"
+    assert "Trần Thị Hoa (hoa.vp)" in dialog.message_label.text()
+    dialog.show()
+    assert dialog.grab().save(str(tmp_path / "conflict_dialog.png"))
+    dialog.buttons[choice].click()
+    assert dialog.choice == choice

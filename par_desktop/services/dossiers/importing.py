@@ -59,25 +59,46 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     require(actor, "import")
     path = Path(path)
     parsed = read_dossier_file(path, progress, date_order)
-    problems: list = list(parsed.problems)
-    calendar = work_calendar()
-    now = minute(at) or now_minute()
+    matched = _match(parsed)
+    if matched.problems and not skip_invalid:
+        raise ImportRefused(path, matched.problems)
+    summary = ImportSummary(file=path.name, refused=matched.problems, warnings=matched.warnings())
+    total = len(matched.rows)
+    if progress is not None:
+        progress(0, total, "Đang ghi vào cơ sở dữ liệu")
+    _write(actor, path, matched.rows, parsed.present, minute(at) or now_minute(), summary, progress)
+    if progress is not None:
+        progress(total, total, "Xong")
+    return summary
 
+
+@dataclass
+class _Matched:
+    """The file's rows matched to the catalogue and the units, by dossier code (the last row of a code wins)."""
+
+    rows: dict[str, Any] = field(default_factory=dict)               # code -> (row, procedure, unit id)
+    problems: list = field(default_factory=list)                     # RowProblem, by row number
+    seen: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    unknown_units: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def warnings(self) -> list[str]:
+        out = [f"Không có đơn vị «{name}» ({len(numbers)} dòng, từ dòng {numbers[0]}): đã giao cho đơn vị chủ trì "
+               "của thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Cài đặt → Tổ chức) rồi "
+               "nhập lại." for name, numbers in self.unknown_units.items()]
+        out += [f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng {', '.join(map(str, numbers))}): dùng dòng "
+                f"{numbers[-1]}." for code, numbers in self.seen.items() if len(numbers) > 1]
+        return out
+
+
+def _match(parsed) -> _Matched:
+    """Each row's procedure (by code, else by name, accent-insensitive) and unit (the procedure's lead unit
+    when the name matches none, said once per name); rows without a known procedure are problems."""
+    matched = _Matched(problems=list(parsed.problems))
     procedures = list(Procedure.select())
     by_code = {p.code.strip().lower(): p for p in procedures}
     by_name = {fold(p.name): p for p in procedures}
     folded_names: dict[str, str] = {}
     unit_cache: dict[str, int | None] = {}
-
-    def unit_id_of(name: str) -> int | None:
-        if name not in unit_cache:
-            unit = org.match_unit(name)
-            unit_cache[name] = unit.id if unit is not None else None
-        return unit_cache[name]
-
-    rows_by_code: dict[str, Any] = {}
-    seen_rows: dict[str, list[int]] = defaultdict(list)
-    unknown_units: dict[str, list[int]] = defaultdict(list)
     for r in parsed.rows:
         proc = by_code.get(r.procedure_code.lower()) if r.procedure_code else None
         if proc is None and r.procedure_name:
@@ -87,36 +108,30 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
         if proc is None:
             what = f"mã «{r.procedure_code}»" if r.procedure_code and not r.procedure_name else \
                 f"«{r.procedure_name or r.procedure_code}»"
-            problems.append(RowProblem(r.row, f"không có thủ tục {what} trong danh mục TTHC"))
+            matched.problems.append(RowProblem(r.row, f"không có thủ tục {what} trong danh mục TTHC"))
             continue
         unit_id = None
         if r.unit:
-            unit_id = unit_id_of(r.unit)
-            if unit_id is None:  # the procedure's lead unit is used; the clerk is told once per name
-                unknown_units[r.unit].append(r.row)
-        seen_rows[r.code].append(r.row)
-        rows_by_code[r.code] = (r, proc, unit_id)
-    problems.sort(key=lambda p: (p.row or 0))
-    if problems and not skip_invalid:
-        raise ImportRefused(path, problems)
-    summary = ImportSummary(file=path.name, refused=problems)
-    for name, numbers in unknown_units.items():
-        summary.warnings.append(
-            f"Không có đơn vị «{name}» ({len(numbers)} dòng, từ dòng {numbers[0]}): đã giao cho đơn vị chủ trì của "
-            "thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Cài đặt → Tổ chức) rồi nhập lại.")
-    for code, numbers in seen_rows.items():
-        if len(numbers) > 1:
-            summary.warnings.append(f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng "
-                                    f"{', '.join(map(str, numbers))}): dùng dòng {numbers[-1]}.")
-    present = parsed.present
-    total = len(rows_by_code)
-    if progress is not None:
-        progress(0, total, "Đang ghi vào cơ sở dữ liệu")
+            if r.unit not in unit_cache:
+                unit = org.match_unit(r.unit)
+                unit_cache[r.unit] = unit.id if unit is not None else None
+            unit_id = unit_cache[r.unit]
+            if unit_id is None:
+                matched.unknown_units[r.unit].append(r.row)
+        matched.seen[r.code].append(r.row)
+        matched.rows[r.code] = (r, proc, unit_id)
+    matched.problems.sort(key=lambda p: (p.row or 0))
+    return matched
 
+
+def _write(actor: Actor, path: Path, rows_by_code: dict[str, Any], present: set[str], now: datetime,
+           summary: ImportSummary, progress) -> None:
+    """New dossiers inserted, changed ones updated (each changed field audited), in one transaction;
+    ``summary`` counts what happened."""
+    calendar, total = work_calendar(), len(rows_by_code)
     with connection.write_transaction():
         existing_ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
-        known_codes = [c for c in rows_by_code if c in existing_ids]
-        existing = _existing_rows([existing_ids[c] for c in known_codes])
+        existing = _existing_rows([existing_ids[c] for c in rows_by_code if c in existing_ids])
         pauses = pauses_by_dossier(existing.keys()) if existing else {}
         new_rows, updates, audits = [], [], []
         closing_paused: list[tuple[int, datetime]] = []
@@ -139,14 +154,7 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                         end is None for _, end in pauses.get(old["id"], ()))):
                     closing_paused.append((old["id"], values["closed_at"]))
                 updates.append(tuple(values[k] for k in _IMPORT_FIELDS) + (old["id"],))
-                stamp = datetime.now()
-                for k, v in changed.items():
-                    if k == "fold_text":
-                        continue
-                    audits.append({"username": actor.username, "action": "import", "table_name": "dossier",
-                                   "record_id": str(old["id"]), "field": k, "old_value": _audit_text(old[k]),
-                                   "new_value": _audit_text(v), "at": stamp,
-                                   "session_id": current_session_id.get()})
+                audits += _change_rows(actor, old, changed)
             if progress is not None and done % 5000 == 0:
                 progress(done, total, "Đang ghi vào cơ sở dữ liệu")
         for dossier_id, closed_at in closing_paused:
@@ -161,11 +169,16 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
                        "field": "", "old_value": None, "at": datetime.now(),
                        "session_id": current_session_id.get(),
                        "new_value": f"{path.name}: {summary.new} mới, {summary.updated} cập nhật, "
-                                    f"{summary.unchanged} không đổi, {len(problems)} dòng bị từ chối"})
+                                    f"{summary.unchanged} không đổi, {len(summary.refused)} dòng bị từ chối"})
         bulk_insert(AuditLog, audits)
-    if progress is not None:
-        progress(total, total, "Xong")
-    return summary
+
+
+def _change_rows(actor: Actor, old: dict[str, Any], changed: dict[str, Any]) -> list[dict[str, Any]]:
+    """The audit rows of one re-imported dossier: one per changed field (the search text is derived)."""
+    stamp = datetime.now()
+    return [{"username": actor.username, "action": "import", "table_name": "dossier", "record_id": str(old["id"]),
+             "field": k, "old_value": _audit_text(old[k]), "new_value": _audit_text(v), "at": stamp,
+             "session_id": current_session_id.get()} for k, v in changed.items() if k != "fold_text"]
 
 
 def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from peewee import fn
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit
+from par_desktop.db.changes import audit, update_record
 from par_desktop.db.models import Dossier, DossierPause
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import InvalidInput
@@ -42,9 +42,7 @@ def pause_dossier(actor: Actor, dossier_id: int, at: datetime | None = None, rea
         if last is not None and at < last:
             raise InvalidInput(f"Lần tạm dừng trước kết thúc lúc {ui_moment(last)}; thời điểm mới phải sau đó.")
         pause = DossierPause.create(dossier=d.id, paused_at=at, reason=nfc(reason))
-        Dossier.update(paused_since=at, version=Dossier.version + 1, updated_at=datetime.now()) \
-            .where(Dossier.id == d.id).execute()
-        audit(actor.username, "update", "dossier", d.id, "paused_since", None, at)
+        update_record(Dossier, d.id, None, actor.username, paused_since=at)
         return pause
 
 
@@ -68,11 +66,7 @@ def resume_dossier(actor: Actor, dossier_id: int, at: datetime | None = None) ->
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
         source_due = calendar.due(d.start_at, d.limit_days or 0, []) if d.due_from_source else None
         _, _, due = compute_timing(calendar, d.received_at, d.limit_days, source_due, pauses)
-        Dossier.update(paused_since=None, due_at=due, version=Dossier.version + 1, updated_at=datetime.now()) \
-            .where(Dossier.id == d.id).execute()
-        audit(actor.username, "update", "dossier", d.id, "paused_since", since, None)
-        audit(actor.username, "update", "dossier", d.id, "due_at", d.due_at, due)
-        return get_dossier(d.id)
+        return update_record(Dossier, d.id, None, actor.username, paused_since=None, due_at=due)
 
 
 def pauses_of(dossier_id: int) -> list[DossierPause]:

@@ -29,7 +29,7 @@ def work_calendar() -> WorkCalendar:
 
 
 def near_due_days() -> float:
-    return float(settings.get("dossiers.near_due_days"))
+    return float(settings.get(settings.NEAR_DUE_DAYS))
 
 
 def now_minute() -> datetime:

@@ -95,51 +95,61 @@ def update_task(actor: Actor, task_id: int, expected_version: int | None, **chan
         task = Task.get_or_none(Task.id == task_id)
         if task is None:
             raise NotFound(f"Không còn nhiệm vụ số {task_id} (có thể người khác vừa xóa).")
-        year = task_year(task)
-        values: dict = {}
-        if "content" in changes:
-            values["content"] = nfc(changes["content"])
-            if not values["content"]:
-                raise InvalidInput("Nội dung nhiệm vụ không được để trống.")
-        if "note" in changes:
-            values["note"] = nfc(changes["note"])
-        if "ref" in changes:
-            ref = nfc(changes["ref"]).upper().replace(" ", "")
-            if not ref:
-                raise InvalidInput("Số thứ tự (mục) của nhiệm vụ không được để trống.")
-            if ref != task.ref and _ref_taken(ref, year, task.plan_id, except_id=task.id):
-                raise InvalidInput(f"Đã có nhiệm vụ số {ref} trong kế hoạch năm {year}.")
-            values["ref"] = ref
-        text = nfc(changes.get("deadline_text", task.deadline_text))
-        deadline = _parse_for(text, year) if text else Deadline("", None, None)
-        if "deadline_text" in changes:
-            values.update(deadline_text=deadline.text, recurrence=deadline.recurrence)
-            if "due_date" not in changes and not (task.due_overridden and text == task.deadline_text):
-                values.update(due_date=deadline.due_date, due_overridden=False)
-        if "due_date" in changes:
-            chosen = changes["due_date"]
-            values.update(due_date=chosen if chosen is not None else deadline.due_date,
-                          due_overridden=chosen is not None and chosen != deadline.due_date)
-        for name in ("completed_on", "started_on"):
-            if name in changes:
-                values[name] = changes[name]
-        if "completed_on" in changes:
-            values["progress_percent"] = 100 if changes["completed_on"] else min(task.progress_percent, 99)
-        if "lead_all" in changes:
-            values["per_unit"] = bool(changes["lead_all"])
-        if "coordinating_all" in changes:
-            values["coordinating_all"] = bool(changes["coordinating_all"])
-        task = update_record(Task, task.id, expected_version, actor.username, **values)
+        task = update_record(Task, task.id, expected_version, actor.username, **_column_values(task, changes))
         if {"lead_unit_ids", "lead_all", "coordinating_unit_ids", "coordinating_all"} & set(changes):
-            links = list(TaskUnit.select().where(TaskUnit.task == task.id).order_by(TaskUnit.id))
-            leads = changes.get("lead_unit_ids", [l.unit_id for l in links if l.role == "lead"])
-            coords = changes.get("coordinating_unit_ids", [l.unit_id for l in links if l.role == "coordinating"])
-            if not task.per_unit and not leads:
-                raise InvalidInput("Hãy chọn đơn vị chủ trì (hoặc “Tất cả các phòng, đơn vị”).")
-            sync_units(actor, task, [] if task.per_unit else check_units(leads),
-                        [] if task.coordinating_all else check_units(coords))
+            _relink(actor, task, changes)
         ensure_occurrences(actor, task)
     return get_task(task_id)
+
+
+def _column_values(task: Task, changes: dict) -> dict:
+    """The task's columns that ``changes`` set (checked, normalised; a new wording recomputes the date)."""
+    year = task_year(task)
+    values: dict = {}
+    if "content" in changes:
+        values["content"] = nfc(changes["content"])
+        if not values["content"]:
+            raise InvalidInput("Nội dung nhiệm vụ không được để trống.")
+    if "note" in changes:
+        values["note"] = nfc(changes["note"])
+    if "ref" in changes:
+        ref = nfc(changes["ref"]).upper().replace(" ", "")
+        if not ref:
+            raise InvalidInput("Số thứ tự (mục) của nhiệm vụ không được để trống.")
+        if ref != task.ref and _ref_taken(ref, year, task.plan_id, except_id=task.id):
+            raise InvalidInput(f"Đã có nhiệm vụ số {ref} trong kế hoạch năm {year}.")
+        values["ref"] = ref
+    text = nfc(changes.get("deadline_text", task.deadline_text))
+    deadline = _parse_for(text, year) if text else Deadline("", None, None)
+    if "deadline_text" in changes:
+        values.update(deadline_text=deadline.text, recurrence=deadline.recurrence)
+        if "due_date" not in changes and not (task.due_overridden and text == task.deadline_text):
+            values.update(due_date=deadline.due_date, due_overridden=False)
+    if "due_date" in changes:
+        chosen = changes["due_date"]
+        values.update(due_date=chosen if chosen is not None else deadline.due_date,
+                      due_overridden=chosen is not None and chosen != deadline.due_date)
+    for name in ("completed_on", "started_on"):
+        if name in changes:
+            values[name] = changes[name]
+    if "completed_on" in changes:
+        values["progress_percent"] = 100 if changes["completed_on"] else min(task.progress_percent, 99)
+    if "lead_all" in changes:
+        values["per_unit"] = bool(changes["lead_all"])
+    if "coordinating_all" in changes:
+        values["coordinating_all"] = bool(changes["coordinating_all"])
+    return values
+
+
+def _relink(actor: Actor, task: Task, changes: dict) -> None:
+    """The task's lead and coordinating units as ``changes`` give them (the others as they are)."""
+    links = list(TaskUnit.select().where(TaskUnit.task == task.id).order_by(TaskUnit.id))
+    leads = changes.get("lead_unit_ids", [link.unit_id for link in links if link.role == "lead"])
+    coords = changes.get("coordinating_unit_ids", [link.unit_id for link in links if link.role == "coordinating"])
+    if not task.per_unit and not leads:
+        raise InvalidInput("Hãy chọn đơn vị chủ trì (hoặc “Tất cả các phòng, đơn vị”).")
+    sync_units(actor, task, [] if task.per_unit else check_units(leads),
+               [] if task.coordinating_all else check_units(coords))
 
 
 def delete_task(actor: Actor, task_id: int, expected_version: int | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from par_desktop.db import connection
-from par_desktop.db.changes import audit
+from par_desktop.db.changes import SUMMARISED, audit, update_record
 from par_desktop.db.models import Plan, ProgressReport, Task, TaskOccurrence
 from par_desktop.domain.deadlines import occurrences, period_label
 from par_desktop.domain.text import ui_date
@@ -54,8 +54,8 @@ def ensure_occurrences(actor: Actor, task: Task) -> bool:
     moved = 0
     for key, occ in current.items():
         if key in wanted and (occ.due_date, occ.period_end) != wanted[key][:2] and occ.completed_on is None:
-            TaskOccurrence.update(period_end=wanted[key][0], due_date=wanted[key][1],
-                                  version=TaskOccurrence.version + 1).where(TaskOccurrence.id == occ.id).execute()
+            update_record(TaskOccurrence, occ.id, None, actor.username, period_end=wanted[key][0],
+                          due_date=wanted[key][1], audit_as=SUMMARISED)
             moved += 1
     dropped = [occ.id for key, occ in current.items()
                if key not in wanted and occ.id not in reported and occ.completed_on is None]

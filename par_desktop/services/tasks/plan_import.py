@@ -134,21 +134,9 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
     if not document.tasks:
         raise document.error(None, "bảng phụ lục không có nhiệm vụ nào (các dòng đánh số 1, 2, 3…).")
     the_year = plan_year(document, year)
-    planned = []
-    for position, row in enumerate(document.tasks):
-        try:
-            deadline = parse_deadline(row.deadline_text, the_year)
-        except InvalidInput as exc:
-            raise document.error(row, exc.message) from None
-        planned.append(_Planned(row, deadline, _unit_cell_names(row.lead), _unit_cell_names(row.coordinating),
-                                position))
+    planned = _planned(document, the_year)
     choices = {unit_key(name): unit_id for name, unit_id in (unit_choices or {}).items()}
-    spellings: dict[str, list[str]] = defaultdict(list)
-    for item in planned:
-        for name in item.lead + item.coordinating:
-            if name != ALL:
-                spellings[unit_key(name)].append(name)
-    best = {key: _best_spelling(names) for key, names in spellings.items()}
+    best = _best_spellings(planned)
     result = ImportResult(plan_id=0, year=the_year, task_count=len(planned))
     total = len(planned)
     with connection.translated_errors(), connection.write_transaction():
@@ -191,6 +179,29 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
     return result
 
 
+
+
+def _planned(document: PlanDocument, year: int) -> list[_Planned]:
+    """The file's tasks with their deadlines read for ``year`` and their unit names split (row errors named)."""
+    planned = []
+    for position, row in enumerate(document.tasks):
+        try:
+            deadline = parse_deadline(row.deadline_text, year)
+        except InvalidInput as exc:
+            raise document.error(row, exc.message) from None
+        planned.append(_Planned(row, deadline, _unit_cell_names(row.lead), _unit_cell_names(row.coordinating),
+                                position))
+    return planned
+
+
+def _best_spellings(planned: list[_Planned]) -> dict[str, str]:
+    """For each unit met in the file (by ``unit_key``), its best-written name."""
+    spellings: dict[str, list[str]] = defaultdict(list)
+    for item in planned:
+        for name in item.lead + item.coordinating:
+            if name != ALL:
+                spellings[unit_key(name)].append(name)
+    return {key: _best_spelling(names) for key, names in spellings.items()}
 
 
 class _UnitResolver:

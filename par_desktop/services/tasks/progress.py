@@ -40,28 +40,17 @@ def report_progress(actor: Actor, task_id: int, *, percent: int, text: str = "",
         task = Task.get_or_none(Task.id == task_id)
         if task is None:
             raise NotFound(f"Không còn nhiệm vụ số {task_id} (có thể người khác vừa xóa).")
-        links = list(TaskUnit.select().where(TaskUnit.task == task.id))
         occs = list(TaskOccurrence.select().where(TaskOccurrence.task == task.id)
                     .order_by(TaskOccurrence.period_start, TaskOccurrence.id))
         if unit_id is not None:
-            owns = (any(l.unit_id == unit_id and l.role == "lead" for l in links)
-                    or (task.per_unit and any(o.unit_id == unit_id for o in occs)))
-            if not owns:
-                unit = Unit.get_or_none(Unit.id == unit_id)
-                name = unit.name if unit else f"số {unit_id}"
-                message = (f"{name} không chủ trì nhiệm vụ {task.ref}: tiến độ do đơn vị chủ trì báo cáo "
-                           "(đơn vị phối hợp gửi kết quả cho đơn vị chủ trì).")
-                raise PermissionDenied(message) if actor.role == "unit" else InvalidInput(message)
+            _check_lead(actor, task, occs, unit_id)
         occurrence = _pick_occurrence(task, occs, unit_id, occurrence_id, reported_on)
         report = ProgressReport.create(task=task.id, occurrence=occurrence.id if occurrence else None,
                                        unit=unit_id, reported_on=reported_on, percent=percent, text=nfc(text),
                                        username=actor.username)
         audit(actor.username, "insert", "progress_report", report.id, "percent", None,
               f"{task.ref}{' / ' + occurrence.label if occurrence else ''}: {percent}%")
-        for filename, content in files:
-            Attachment.create(report=report.id, filename=filename, size=len(content),
-                              sha256=hashlib.sha256(content).hexdigest(), content=content)
-            audit(actor.username, "insert", "attachment", report.id, "filename", None, filename)
+        _store_files(actor, report.id, files)
         completed = reported_on if percent == 100 else None
         target = (TaskOccurrence, occurrence) if occurrence is not None else (Task, task)
         values = {"progress_percent": percent, "completed_on": completed}
@@ -69,6 +58,27 @@ def report_progress(actor: Actor, task_id: int, *, percent: int, text: str = "",
             values["started_on"] = reported_on
         update_record(target[0], target[1].id, None, actor.username, **values)
         return report.id
+
+
+def _check_lead(actor: Actor, task: Task, occs: list[TaskOccurrence], unit_id: int) -> None:
+    """Only the lead unit (or, for a task of every unit, the unit that owes it) reports progress."""
+    links = TaskUnit.select().where((TaskUnit.task == task.id) & (TaskUnit.unit == unit_id)
+                                    & (TaskUnit.role == "lead"))
+    if links.exists() or (task.per_unit and any(o.unit_id == unit_id for o in occs)):
+        return
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    name = unit.name if unit else f"số {unit_id}"
+    message = (f"{name} không chủ trì nhiệm vụ {task.ref}: tiến độ do đơn vị chủ trì báo cáo "
+               "(đơn vị phối hợp gửi kết quả cho đơn vị chủ trì).")
+    raise PermissionDenied(message) if actor.role == "unit" else InvalidInput(message)
+
+
+def _store_files(actor: Actor, report_id: int, files: list[tuple[str, bytes]]) -> None:
+    """The evidence files of a report, in the database (each with its SHA-256), audited by name."""
+    for filename, content in files:
+        Attachment.create(report=report_id, filename=filename, size=len(content),
+                          sha256=hashlib.sha256(content).hexdigest(), content=content)
+        audit(actor.username, "insert", "attachment", report_id, "filename", None, filename)
 
 
 def _pick_occurrence(task: Task, occs: list[TaskOccurrence], unit_id: int | None, occurrence_id: int | None,

@@ -31,8 +31,8 @@ def task_status(due_date: date | None, completed_on: date | None, progress_perce
         return "done_late" if due_date is not None and completed_on > due_date else "done_on_time"
     if due_date is not None and today > due_date:
         return "overdue"
-    days = settings.get("tasks.at_risk_days") if at_risk_days is None else at_risk_days
-    minimum = settings.get("tasks.at_risk_min_percent") if at_risk_min_percent is None else at_risk_min_percent
+    days = settings.get(settings.AT_RISK_DAYS) if at_risk_days is None else at_risk_days
+    minimum = settings.get(settings.AT_RISK_MIN_PERCENT) if at_risk_min_percent is None else at_risk_min_percent
     if due_date is not None and (due_date - today).days <= days and progress_percent < minimum:
         return "at_risk"
     if started or progress_percent > 0:

@@ -134,8 +134,8 @@ class _Snapshot:
 
     def __init__(self, today: date, task_ids: Iterable[int] | None = None):
         self.today = today
-        self.at_risk_days = settings.get("tasks.at_risk_days")
-        self.at_risk_min = settings.get("tasks.at_risk_min_percent")
+        self.at_risk_days = settings.get(settings.AT_RISK_DAYS)
+        self.at_risk_min = settings.get(settings.AT_RISK_MIN_PERCENT)
         query = Task.select(Task, Plan).join(Plan, JOIN.LEFT_OUTER)
         ids = None if task_ids is None else list(task_ids)
         if ids is not None:

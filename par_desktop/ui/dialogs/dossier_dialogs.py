@@ -11,16 +11,39 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from par_desktop.db.models import Dossier, Procedure
 from par_desktop.domain.text import nfc, vn_number
-from par_desktop.services import org
-from par_desktop.services.dossiers import editing as dossier_editing
+from par_desktop.services import org, procedures
+from par_desktop.services.dossiers.detail import DossierDetail
 from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
 MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
+DOSSIER_LABELS = {"code": "Mã hồ sơ", "procedure": "Thủ tục", "applicant": "Người nộp", "channel": "Hình thức nộp",
+                  "received_at": "Tiếp nhận lúc", "result_at": "Có kết quả", "closed_at": "Đã trả kết quả",
+                  "unit": "Đơn vị xử lý", "status_text": "Trạng thái (ghi chú)", "withdrawn": "Đã rút / trả lại"}
+EXPLANATION_LABELS = {"reason": "Lý do quá hạn", "responsible_person": "Người chịu trách nhiệm",
+                      "explained_on": "Ngày giải trình", "apology_sent_on": "Ngày gửi văn bản xin lỗi",
+                      "new_appointment": "Hẹn trả mới"}
+
+
+def dossier_fields(d: DossierDetail | dict) -> dict:
+    """The edited fields of a dossier (stored, or as the dialog's ``values()``), keyed by the record's
+    field names: what the conflict dialog compares."""
+    get = d.get if isinstance(d, dict) else (lambda name: getattr(d, name))
+    return {"code": get("code"), "procedure": get("procedure_id"), "applicant": get("applicant"),
+            "channel": get("channel"), "received_at": get("received_at"), "result_at": get("result_at"),
+            "closed_at": get("closed_at"), "unit": get("unit_id"), "status_text": get("status_text"),
+            "withdrawn": get("withdrawn")}
+
+
+def dossier_formats() -> dict:
+    """How the conflict dialog shows a dossier's procedure, unit and channel: by their names."""
+    procedures_by_id = {p.id: f"{p.code} — {p.name}" for p in procedures.list_procedures()}
+    units = {u.id: u.name for u in org.units(active_only=False)}
+    return {"procedure": lambda i: procedures_by_id.get(i, ""), "unit": lambda i: units.get(i, ""),
+            "channel": lambda c: dossier_timing.CHANNEL_LABELS.get(c, c)}
 
 
 def to_qdatetime(moment: datetime) -> QDateTime:
@@ -62,7 +85,7 @@ class OptionalMoment(QWidget):
 class DossierDialog(QDialog):
     """Enter a dossier by hand, or edit one (the appointment, when given, wins over the limit)."""
 
-    def __init__(self, dossier: Dossier | None = None, parent: QWidget | None = None):
+    def __init__(self, dossier: DossierDetail | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.dossier = dossier
         self.setWindowTitle("Sửa hồ sơ TTHC" if dossier else "Thêm hồ sơ TTHC")
@@ -71,7 +94,7 @@ class DossierDialog(QDialog):
         self.code.setObjectName("dossierCode")
         self.procedure = QComboBox()
         self.procedure.setObjectName("dossierProcedure")
-        for p in Procedure.select().order_by(Procedure.field, Procedure.code):
+        for p in procedures.list_procedures():
             self.procedure.addItem(f"{p.code} — {p.name}", p.id)
         if dossier is not None and dossier.procedure_id is not None:
             self.procedure.setCurrentIndex(max(0, self.procedure.findData(dossier.procedure_id)))
@@ -83,7 +106,7 @@ class DossierDialog(QDialog):
             self.channel.setCurrentIndex(self.channel.findData(dossier.channel))
         self.received = moment_edit(dossier.received_at if dossier else None)
         self.received.setObjectName("dossierReceived")
-        self.appointment = OptionalMoment("Hẹn trả", dossier_editing.appointment_of(dossier) if dossier else None)
+        self.appointment = OptionalMoment("Hẹn trả", dossier.appointment if dossier else None)
         self.result = OptionalMoment("Có kết quả", dossier.result_at if dossier else None)
         self.closed = OptionalMoment("Đã trả kết quả", dossier.closed_at if dossier else None)
         self.unit = QComboBox()
@@ -113,6 +136,23 @@ class DossierDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(dialog_buttons(self))
+
+    def apply(self, fields: dict) -> None:
+        """Type ``fields`` (keyed as ``dossier_fields``) into the dialog."""
+        setters = {"code": self.code.setText, "applicant": self.applicant.setText, "status_text": self.status.setText,
+                   "withdrawn": self.withdrawn.setChecked, "received_at": lambda m: self.received.setDateTime(
+                       to_qdatetime(m)),
+                   "procedure": lambda i: self.procedure.setCurrentIndex(max(0, self.procedure.findData(i))),
+                   "unit": lambda i: self.unit.setCurrentIndex(max(0, self.unit.findData(i))),
+                   "channel": lambda c: self.channel.setCurrentIndex(max(0, self.channel.findData(c)))}
+        for name, value in fields.items():
+            if name in setters:
+                setters[name](value)
+        for name, moment in (("result_at", self.result), ("closed_at", self.closed)):
+            if name in fields:
+                moment.check.setChecked(fields[name] is not None)
+                if fields[name] is not None:
+                    moment.edit.setDateTime(to_qdatetime(fields[name]))
 
     def values(self) -> dict:
         return dict(code=nfc(self.code.text()), procedure_id=self.procedure.currentData(),

@@ -12,9 +12,13 @@ from PySide6.QtWidgets import (
     QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QVBoxLayout, QWidget,
 )
 
+from par_desktop.domain.limits import parse_limit
 from par_desktop.domain.text import nfc, vn_number
 from par_desktop.errors import InvalidInput, UserError
+from par_desktop.services import org, procedures
+from par_desktop.services.procedures import Step, get_procedure, limit_fields, steps_of
 from par_desktop.ui.errors import show_error
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
@@ -32,13 +36,18 @@ def _optional_date_edit() -> tuple[QCheckBox, QDateEdit]:
     return check, edit
 
 
+PROCEDURE_LABELS = {
+    "code": "Mã thủ tục", "name": "Tên thủ tục", "field": "Lĩnh vực", "limit_text": "Thời hạn giải quyết",
+    "limit_days": "Thời hạn (ngày)", "level": "Mức độ DVC", "decision_number": "Quyết định công bố",
+    "published_on": "Ngày công bố", "effective_on": "Ngày hiệu lực", "in_force": "Còn hiệu lực",
+}
+
+
 class ProcedureDialog(QDialog):
     """Code, name, field, lead unit, the limit in words (read as the importer reads it), level, the
     publication decision and dates, in force, and the internal steps (unit, working days)."""
 
     def __init__(self, ctx, procedure=None, parent: QWidget | None = None):
-        from par_desktop.services import org, procedures
-
         super().__init__(parent)
         self.ctx = ctx
         self.procedure = procedure
@@ -115,8 +124,6 @@ class ProcedureDialog(QDialog):
         self._read_limit()
 
     def _load(self, p) -> None:
-        from par_desktop.services.procedures import steps_of
-
         self.code.setText(p.code)
         self.name.setText(p.name)
         self.field.setCurrentText(p.field)
@@ -163,8 +170,6 @@ class ProcedureDialog(QDialog):
             self.steps.removeRow(row)
 
     def _read_limit(self, *_args) -> None:
-        from par_desktop.domain.limits import parse_limit
-
         text = self.limit.text().strip()
         if not text:
             self.limit_read.setText("Chưa có thời hạn: hồ sơ của thủ tục này cần hạn xử lý ghi trong tệp một cửa.")
@@ -180,8 +185,6 @@ class ProcedureDialog(QDialog):
         self.limit_read.setText(f"Đọc được: {limit.label} — {kind}" + (f"; ghi chú: {limit.note}" if limit.note else ""))
 
     def step_values(self):
-        from par_desktop.services.procedures import Step
-
         out = []
         for row in range(self.steps.rowCount()):
             name = nfc(self.steps.cellWidget(row, 0).text())
@@ -191,8 +194,6 @@ class ProcedureDialog(QDialog):
         return out
 
     def values(self) -> dict:
-        from par_desktop.services.procedures import limit_fields
-
         def day(check, edit) -> date | None:
             return edit.date().toPython() if check.isChecked() else None
 
@@ -206,21 +207,48 @@ class ProcedureDialog(QDialog):
                 **limit_fields(text)}
 
     def save(self) -> None:
-        from par_desktop.services import procedures
-
         try:
             values = self.values()
             steps = self.step_values()
-            unit_id = self.unit.currentData()
-            if self.procedure is None:
-                procedures.create_procedure(self.ctx.actor, lead_unit_id=unit_id, steps=steps, **values)
-            else:
-                procedures.update_procedure(self.ctx.actor, self.procedure.id, self.procedure.version, steps=steps,
-                                            lead_unit=unit_id, **values)
         except UserError as exc:
             show_error(self, exc)
             return
-        self.accept()
+        unit_id = self.unit.currentData()
+        if self.procedure is None:
+            result = save(self, self.ctx, lambda: procedures.create_procedure(
+                self.ctx.actor, lead_unit_id=unit_id, steps=steps, **values))
+        else:
+            procedure = self.procedure
+            stored = {name: getattr(procedure, name) for name in values}
+            result = save(self, self.ctx, lambda version: procedures.update_procedure(
+                self.ctx.actor, procedure.id, version, steps=steps, lead_unit=unit_id, **values),
+                version=procedure.version, edit=Edit(stored, values, PROCEDURE_LABELS), on_reload=self._reload)
+        if result:
+            self.accept()
+
+    def _reload(self, kept: dict) -> None:
+        """"Tải lại" after a conflict: the stored procedure, with the clerk's typing kept where nobody else
+        wrote (the steps are the stored ones)."""
+        fresh = get_procedure(self.procedure.id)
+        if fresh is None:
+            show_error(self, InvalidInput("Thủ tục này vừa bị người khác xóa."))
+            self.reject()
+            return
+        self.procedure = fresh
+        self.steps.setRowCount(0)
+        self._load(fresh)
+        texts = {"code": self.code.setText, "name": self.name.setText, "field": self.field.setCurrentText,
+                 "level": self.level.setCurrentText, "decision_number": self.decision.setText,
+                 "limit_text": self.limit.setText, "in_force": self.in_force.setChecked}
+        for name, value in kept.items():
+            if name in texts:
+                texts[name](value)
+        for name, check, edit in (("published_on", self.published_check, self.published),
+                                  ("effective_on", self.effective_check, self.effective)):
+            if name in kept:
+                check.setChecked(kept[name] is not None)
+                if kept[name] is not None:
+                    edit.setDate(QDate(kept[name].year, kept[name].month, kept[name].day))
 
 
 class CatalogImportDialog(QDialog):

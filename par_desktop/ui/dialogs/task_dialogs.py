@@ -12,20 +12,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSlider,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+    QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QSlider, QSpinBox,
+    QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.deadlines import parse_deadline
 from par_desktop.domain.text import nfc, ui_date, unit_key, vn_number
-from par_desktop.errors import ConflictError, InvalidInput, UserError
+from par_desktop.errors import InvalidInput
+from par_desktop.services import org, steps
+from par_desktop.services.steps import STEP_TEMPLATES
 from par_desktop.services.tasks import editing as task_editing
 from par_desktop.services.tasks import plan_import
 from par_desktop.services.tasks import progress as task_progress
 from par_desktop.services.tasks import status as task_statuses
 from par_desktop.services.tasks import views as task_views
-from par_desktop.ui.errors import OVERWRITE, RELOAD, show_error
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import RED, state_color
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
@@ -116,8 +118,6 @@ class TaskDialog(QDialog):
 
     def __init__(self, ctx, task: task_views.TaskView | None = None, parent: QWidget | None = None, *,
                  plan_id: int | None = None, today: date | None = None):
-        from par_desktop.services import org
-
         super().__init__(parent)
         self.setObjectName("taskDialog")
         self.ctx = ctx
@@ -136,30 +136,23 @@ class TaskDialog(QDialog):
                                              (self.plans[0].id if self.plans else None))
         self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(chosen)))
         self.plan_combo.setEnabled(task is None)
-        self.ref_edit = QLineEdit(task.ref if task else "")
+        self.ref_edit = QLineEdit()
         self.ref_edit.setPlaceholderText("Để trống: tự đánh số NV.1, NV.2…")
         self.content_edit = _text_edit(self, 90)
-        self.content_edit.setPlainText(task.content if task else "")
         self.lead = UnitChecklist(units, "Tất cả các phòng, đơn vị (mỗi đơn vị thực hiện, báo cáo riêng)")
         self.coordinating = UnitChecklist(units, "Các phòng, đơn vị có liên quan")
-        if task:
-            self.lead.set_value(task.per_unit, task.lead_unit_ids)
-            self.coordinating.set_value(task.coordinating_all, task.coordinating_unit_ids)
-        self.deadline_edit = QLineEdit(task.deadline_text if task else "")
+        self.deadline_edit = QLineEdit()
         self.deadline_edit.setPlaceholderText("Ví dụ: Tháng 7/2024, Quý III/2024, Trước ngày 01/6/2024, Hằng tháng")
         self.deadline_preview = QLabel()
         self.deadline_preview.setObjectName("deadlinePreview")
         self.override_check = QCheckBox("Chọn ngày hạn khác")
-        self.override_date = date_edit(task.due_date if task and task.due_date else None)
-        self.override_check.setChecked(bool(task and task.due_overridden))
-        self.override_date.setEnabled(self.override_check.isChecked())
+        self.override_date = date_edit()
         self.override_check.toggled.connect(self.override_date.setEnabled)
         self.completed_check = QCheckBox("Đã hoàn thành ngày")
-        self.completed_date = date_edit(task.completed_on if task and task.completed_on else today)
-        self.completed_check.setChecked(bool(task and task.completed_on and not task.recurrence and not task.per_unit))
-        self.completed_date.setEnabled(self.completed_check.isChecked())
+        self.completed_date = date_edit(today)
         self.completed_check.toggled.connect(self.completed_date.setEnabled)
-        self.note_edit = QLineEdit(task.note if task else "")
+        self.note_edit = QLineEdit()
+        self._fill(task, today)
 
         form = QFormLayout()
         form.addRow("Kế hoạch", self.plan_combo)
@@ -189,6 +182,22 @@ class TaskDialog(QDialog):
         self._preview()
         self.resize(640, 640)
 
+    def _fill(self, task: task_views.TaskView | None, today: date | None = None) -> None:
+        """Show ``task``'s stored values (none for a new task)."""
+        self.ref_edit.setText(task.ref if task else "")
+        self.content_edit.setPlainText(task.content if task else "")
+        if task:
+            self.lead.set_value(task.per_unit, task.lead_unit_ids)
+            self.coordinating.set_value(task.coordinating_all, task.coordinating_unit_ids)
+        self.deadline_edit.setText(task.deadline_text if task else "")
+        self.override_date.setDate(to_qdate(task.due_date if task and task.due_date else date.today()))
+        self.override_check.setChecked(bool(task and task.due_overridden))
+        self.override_date.setEnabled(self.override_check.isChecked())
+        self.completed_date.setDate(to_qdate(task.completed_on if task and task.completed_on else today or date.today()))
+        self.completed_check.setChecked(bool(task and task.completed_on and not task.recurrence and not task.per_unit))
+        self.completed_date.setEnabled(self.completed_check.isChecked())
+        self.note_edit.setText(task.note if task else "")
+
     def _year(self) -> int:
         plan_id = self.plan_combo.currentData()
         plan = next((p for p in self.plans if p.id == plan_id), None)
@@ -216,48 +225,76 @@ class TaskDialog(QDialog):
         self.deadline_preview.setStyleSheet(f"color: {state_color('in_progress').name()};")
 
     def accept(self) -> None:
-        try:
-            self.saved_id = self._save()
-        except ConflictError as exc:
-            choice = show_error(self, exc, labels=TASK_LABELS)
-            if choice == RELOAD:
-                self.done(RELOAD_CODE)
-            elif choice == OVERWRITE:
-                try:
-                    self.saved_id = self._save(overwrite=True)
-                except UserError as again:
-                    show_error(self, again)
-                    return
-                self.ctx.notify_changed()
-                super().accept()
-            return
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        super().accept()
-
-    def _save(self, overwrite: bool = False) -> int:
-        actor = self.ctx.actor
-        due = from_qdate(self.override_date.date()) if self.override_check.isChecked() else None
-        values = dict(content=self.content_edit.toPlainText(), deadline_text=self.deadline_edit.text(),
-                      note=self.note_edit.text())
-        if self.task is None:
-            return task_editing.create_task(
-                actor, plan_id=self.plan_combo.currentData(), ref=self.ref_edit.text(),
-                lead_all=self.lead.is_all(), lead_unit_ids=self.lead.ids(),
-                coordinating_all=self.coordinating.is_all(), coordinating_unit_ids=self.coordinating.ids(),
-                due_date=due, **values)
         task = self.task
+        if task is None:
+            result = save(self, self.ctx, self._create)
+        else:
+            result = save(self, self.ctx, lambda version: self._update(task, version), version=task.version,
+                          edit=Edit(self._stored(task), self._typed(), TASK_LABELS), on_reload=self._reload)
+        if result:
+            self.saved_id = result.value
+            super().accept()
+
+    def _stored(self, task: task_views.TaskView) -> dict:
+        """The task's fields as this dialog opened them (what the clerk's version of the record held)."""
+        return {"content": task.content, "ref": task.ref, "deadline_text": task.deadline_text,
+                "due_date": task.due_date, "note": task.note, "per_unit": task.per_unit,
+                "coordinating_all": task.coordinating_all, "completed_on": task.completed_on}
+
+    def _typed(self) -> dict:
+        """The same fields as the clerk typed them."""
+        typed = {"content": nfc(self.content_edit.toPlainText()),
+                 "ref": nfc(self.ref_edit.text()).upper().replace(" ", ""),
+                 "deadline_text": nfc(self.deadline_edit.text()), "note": nfc(self.note_edit.text()),
+                 "per_unit": self.lead.is_all(), "coordinating_all": self.coordinating.is_all(),
+                 "due_date": from_qdate(self.override_date.date()) if self.override_check.isChecked()
+                 else self.task.due_date if self.task else None}
+        if self.task is not None and not self.task.recurrence and not self.task.per_unit:
+            typed["completed_on"] = from_qdate(self.completed_date.date()) if self.completed_check.isChecked() \
+                else None
+        return typed
+
+    def _reload(self, kept: dict) -> None:
+        """"Tải lại" after a conflict: the stored task, with the clerk's typing kept where nobody else wrote."""
+        units = (self.lead.is_all(), self.lead.ids(), self.coordinating.is_all(), self.coordinating.ids())
+        self.task = task_views.get_task(self.task.id)
+        self._fill(self.task)
+        if "per_unit" in kept or "lead_unit_ids" in kept:
+            self.lead.set_value(units[0], units[1])
+        if "coordinating_all" in kept:
+            self.coordinating.set_value(units[2], units[3])
+        edits = {"content": self.content_edit.setPlainText, "ref": self.ref_edit.setText,
+                 "deadline_text": self.deadline_edit.setText, "note": self.note_edit.setText}
+        for name, value in kept.items():
+            if name in edits:
+                edits[name](value)
+        if "due_date" in kept and kept["due_date"] is not None:
+            self.override_check.setChecked(True)
+            self.override_date.setDate(to_qdate(kept["due_date"]))
+        if "completed_on" in kept:
+            self.completed_check.setChecked(kept["completed_on"] is not None)
+            if kept["completed_on"] is not None:
+                self.completed_date.setDate(to_qdate(kept["completed_on"]))
+
+    def _create(self) -> int:
+        due = from_qdate(self.override_date.date()) if self.override_check.isChecked() else None
+        return task_editing.create_task(
+            self.ctx.actor, plan_id=self.plan_combo.currentData(), ref=self.ref_edit.text(),
+            lead_all=self.lead.is_all(), lead_unit_ids=self.lead.ids(), coordinating_all=self.coordinating.is_all(),
+            coordinating_unit_ids=self.coordinating.ids(), due_date=due, content=self.content_edit.toPlainText(),
+            deadline_text=self.deadline_edit.text(), note=self.note_edit.text())
+
+    def _update(self, task: task_views.TaskView, version: int | None) -> int:
+        due = from_qdate(self.override_date.date()) if self.override_check.isChecked() else None
         changes: dict = {}
-        if nfc(values["content"]) != task.content:
-            changes["content"] = values["content"]
-        if nfc(values["note"]) != task.note:
-            changes["note"] = values["note"]
+        if nfc(self.content_edit.toPlainText()) != task.content:
+            changes["content"] = self.content_edit.toPlainText()
+        if nfc(self.note_edit.text()) != task.note:
+            changes["note"] = self.note_edit.text()
         if nfc(self.ref_edit.text()).upper().replace(" ", "") != task.ref:
             changes["ref"] = self.ref_edit.text()
-        if nfc(values["deadline_text"]) != task.deadline_text:
-            changes["deadline_text"] = values["deadline_text"]
+        if nfc(self.deadline_edit.text()) != task.deadline_text:
+            changes["deadline_text"] = self.deadline_edit.text()
         if self.override_check.isChecked() and (due != task.due_date or not task.due_overridden):
             changes["due_date"] = due
         elif not self.override_check.isChecked() and task.due_overridden:
@@ -275,11 +312,8 @@ class TaskDialog(QDialog):
             if completed != task.completed_on:
                 changes["completed_on"] = completed
         if changes:
-            task_editing.update_task(actor, task.id, None if overwrite else task.version, **changes)
+            task_editing.update_task(self.ctx.actor, task.id, version, **changes)
         return task.id
-
-
-RELOAD_CODE = 2   # TaskDialog.exec() result when the clerk chose "Tải lại" after a conflict
 
 
 class ProgressDialog(QDialog):
@@ -287,8 +321,6 @@ class ProgressDialog(QDialog):
 
     def __init__(self, ctx, detail: task_views.TaskDetail, parent: QWidget | None = None, *,
                  today: date | None = None):
-        from par_desktop.db.models import Unit
-
         super().__init__(parent)
         self.setObjectName("progressDialog")
         self.ctx = ctx
@@ -302,7 +334,7 @@ class ProgressDialog(QDialog):
             candidate_ids = list(task.lead_unit_ids)
         if ctx.actor.role == "unit":
             candidate_ids = [i for i in candidate_ids if i == ctx.actor.unit_id]
-        names = {u.id: u.name for u in Unit.select().where(Unit.id.in_(candidate_ids))}
+        names = {u.id: u.name for u in org.units(active_only=False)}
         self.unit_combo = QComboBox()
         self.unit_combo.setObjectName("unitCombo")
         for unit_id in candidate_ids:
@@ -395,17 +427,14 @@ class ProgressDialog(QDialog):
         return [Path(self.files.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.files.count())]
 
     def accept(self) -> None:
-        try:
-            self.report_id = task_progress.report_progress(
-                self.ctx.actor, self.detail.task.id, percent=self.percent_spin.value(),
-                text=self.text_edit.toPlainText(), unit_id=self.unit_combo.currentData(),
-                reported_on=from_qdate(self.date_edit.date()), occurrence_id=self.occurrence_combo.currentData(),
-                attachments=self.attachment_paths())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        super().accept()
+        result = save(self, self.ctx, lambda: task_progress.report_progress(
+            self.ctx.actor, self.detail.task.id, percent=self.percent_spin.value(),
+            text=self.text_edit.toPlainText(), unit_id=self.unit_combo.currentData(),
+            reported_on=from_qdate(self.date_edit.date()), occurrence_id=self.occurrence_combo.currentData(),
+            attachments=self.attachment_paths()))
+        if result:
+            self.report_id = result.value
+            super().accept()
 
 
 class UnitMappingDialog(QDialog):
@@ -462,8 +491,6 @@ class StepProcessDialog(QDialog):
     """Start one of the plan's step procedures for a division, counted from the trigger date."""
 
     def __init__(self, ctx, task_id: int | None = None, parent: QWidget | None = None):
-        from par_desktop.services import org, steps
-
         super().__init__(parent)
         self.setObjectName("stepProcessDialog")
         self.ctx = ctx
@@ -492,24 +519,17 @@ class StepProcessDialog(QDialog):
         self.resize(560, 260)
 
     def _explain(self, *_args) -> None:
-        from par_desktop.services.steps import STEP_TEMPLATES
-
         template = STEP_TEMPLATES[self.template_combo.currentData()]
         parts = "; ".join(f"{name}: {budget:g} ngày làm việc" for name, _owner, budget in template.steps)
         self.explain.setText(f"Mốc: {template.trigger.lower()} (không tính ngày đó). {parts}.")
 
     def accept(self) -> None:
-        from par_desktop.services import steps
-
-        try:
-            self.process_id = steps.create_from_template(
-                self.ctx.actor, self.template_combo.currentData(), self.unit_combo.currentData(),
-                from_qdate(self.trigger_edit.date()), task_id=self.task_id)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        super().accept()
+        result = save(self, self.ctx, lambda: steps.create_from_template(
+            self.ctx.actor, self.template_combo.currentData(), self.unit_combo.currentData(),
+            from_qdate(self.trigger_edit.date()), task_id=self.task_id))
+        if result:
+            self.process_id = result.value
+            super().accept()
 
 
 class DateDialog(QDialog):
@@ -537,10 +557,6 @@ class DateDialog(QDialog):
 def ask_plan_import_options(parent: QWidget, document, path: Path) -> tuple[int, dict[str, int | None]] | None:
     """Before importing a plan: its year (asked when the file does not say it) and the clerk's answer for
     each unit name the organisation does not know yet. None when the clerk cancelled."""
-    from PySide6.QtWidgets import QInputDialog
-
-    from par_desktop.services import org
-
     try:
         year = plan_import.plan_year(document)
     except InvalidInput:

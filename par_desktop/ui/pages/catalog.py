@@ -15,23 +15,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-import peewee
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
     QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.text import nfc, vn_number
-from par_desktop.errors import ConflictError, InvalidInput, UserError
+from par_desktop.errors import InvalidInput, UserError
+from par_desktop.services import catalog, database, org
+from par_desktop.services.org import match_unit, unit_aliases, unit_with_code, units
+from par_desktop.services.procedures import get_procedure, limit_of, list_procedures, review_share
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error
+from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog, ProcedureDialog
+from par_desktop.ui.errors import ask_yes_no, show_error
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import FilterBar
-from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
 
 KIND_LABELS = {"office": "Văn phòng", "division": "Phòng chuyên môn", "affiliated": "Đơn vị trực thuộc"}
 UNIT_LABELS = {"name": "Tên đơn vị", "short_code": "Tên viết tắt", "kind": "Loại", "head_name": "Trưởng đơn vị",
@@ -87,22 +92,13 @@ def percent(share: float | None) -> str:
 
 
 def load_units() -> list[UnitRow]:
-    from par_desktop.db.models import UnitAlias
-    from par_desktop.services.org import units
-
-    aliases: dict[int, list[str]] = {}
-    for alias in UnitAlias.select().order_by(UnitAlias.alias):
-        aliases.setdefault(alias.unit_id, []).append(alias.alias)
+    aliases = unit_aliases()
     return [UnitRow(u.id, u.version, u.name, u.short_code, u.kind, u.head_name, u.head_title, u.sort_order,
                     u.active, tuple(aliases.get(u.id, ())))
             for u in units(active_only=False)]
 
 
 def load_procedures(units: list[UnitRow]) -> list[ProcedureRow]:
-    from par_desktop.services.procedures import list_procedures
-
-    from par_desktop.services.procedures import limit_of
-
     names = {u.id: u.name for u in units}
     rows = []
     for p in list_procedures():
@@ -210,13 +206,7 @@ class UnitForm(QGroupBox):
         self.unit = unit
         values = unit.values() if unit else {"name": "", "short_code": "", "kind": "division", "head_name": "",
                                              "head_title": "Trưởng phòng", "sort_order": 0, "active": True}
-        self.name_edit.setText(values["name"])
-        self.code_edit.setText(values["short_code"])
-        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(values["kind"])))
-        self.head_edit.setText(values["head_name"])
-        self.title_edit.setText(values["head_title"])
-        self.order_spin.setValue(values["sort_order"])
-        self.active_check.setChecked(values["active"])
+        self._type(values)
         self.alias_list.clear()
         self.alias_list.addItems(list(unit.aliases) if unit else [])
         self._original = values
@@ -231,6 +221,15 @@ class UnitForm(QGroupBox):
         self.alias_edit.setEnabled(self.editable and unit is not None)
         self.alias_button.setEnabled(self.editable and unit is not None)
         self._changed()
+
+    def _type(self, values: dict) -> None:
+        """Put ``values`` (some or all of the form's fields) into the form."""
+        setters = {"name": self.name_edit.setText, "short_code": self.code_edit.setText,
+                   "kind": lambda kind: self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind))),
+                   "head_name": self.head_edit.setText, "head_title": self.title_edit.setText,
+                   "sort_order": self.order_spin.setValue, "active": self.active_check.setChecked}
+        for name, value in values.items():
+            setters[name](value)
 
     def values(self) -> dict:
         return {"name": nfc(self.name_edit.text()), "short_code": nfc(self.code_edit.text()),
@@ -258,9 +257,6 @@ class UnitForm(QGroupBox):
             self.show_unit(self.page.unit_by_id(self.unit.id) or self.unit)
 
     def _validate(self, values: dict) -> None:
-        from par_desktop.db.models import Unit
-        from par_desktop.services.org import match_unit
-
         if not values["name"]:
             raise InvalidInput("Tên đơn vị không được để trống.")
         if not values["short_code"]:
@@ -269,64 +265,48 @@ class UnitForm(QGroupBox):
         same = match_unit(values["name"])
         if same is not None and same.id != own_id:
             raise InvalidInput(f"Tên «{values['name']}» trùng với đơn vị «{same.name}».")
-        clash = Unit.get_or_none(Unit.short_code == values["short_code"])
+        clash = unit_with_code(values["short_code"])
         if clash is not None and clash.id != own_id:
             raise InvalidInput(f"Tên viết tắt «{values['short_code']}» đã dùng cho đơn vị «{clash.name}».")
 
     def save(self) -> bool:
         """Save the form (create or update); True when saved."""
-        from par_desktop.services import org
-
         if not self.editable or not self.is_dirty():
             return False
         values = self.values()
         actor = self.page.ctx.actor
         try:
             self._validate(values)
-            if self.creating:
-                fields = {k: v for k, v in values.items() if k not in ("name", "short_code")}
-                saved = org.create_unit(actor, values["name"], values["short_code"], **fields)
-            else:
-                changes = {k: v for k, v in values.items() if v != self._original[k]}
-                try:
-                    saved = org.update_unit(actor, self.unit.id, self.unit.version, **changes)
-                except ConflictError as exc:
-                    choice = show_error(self, exc, labels=UNIT_LABELS, mine=values)
-                    if choice == RELOAD:
-                        self.page.refresh()
-                        self.show_unit(self.page.unit_by_id(self.unit.id))
-                        return False
-                    if choice != OVERWRITE:
-                        return False
-                    saved = org.update_unit(actor, self.unit.id, None, **changes)
-        except peewee.IntegrityError:
-            show_error(self, InvalidInput("Tên hoặc tên viết tắt vừa được dùng cho một đơn vị khác; hãy chọn tên khác."))
-            return False
         except UserError as exc:
             show_error(self, exc)
             return False
-        self.page.ctx.notify_changed()
-        self.page.after_save(saved.id)
-        return True
+        if self.creating:
+            fields = {k: v for k, v in values.items() if k not in ("name", "short_code")}
+            result = save(self, self.page.ctx, lambda: org.create_unit(actor, values["name"], values["short_code"],
+                                                                       **fields))
+        else:
+            unit, changes = self.unit, {k: v for k, v in values.items() if v != self._original[k]}
+            result = save(self, self.page.ctx, lambda version: org.update_unit(actor, unit.id, version, **changes),
+                          version=unit.version,
+                          edit=Edit(self._original, values, UNIT_LABELS, {"kind": lambda k: KIND_LABELS.get(k, k)}),
+                          on_reload=lambda kept: self._reload(unit.id, kept))
+        if result:
+            self.page.after_save(result.value.id)
+        return bool(result)
+
+    def _reload(self, unit_id: int, kept: dict) -> None:
+        """"Tải lại" after a conflict: the stored unit, with the clerk's typing kept where nobody else wrote."""
+        self.page.refresh()
+        self.show_unit(self.page.unit_by_id(unit_id))
+        self._type(kept)
 
     def add_alias(self) -> None:
-        from par_desktop.db.models import Unit
-        from par_desktop.services import org
-
         alias = nfc(self.alias_edit.text())
         if not alias or self.unit is None or not self.editable:
             return
-        try:
-            org.add_alias(self.page.ctx.actor, Unit.get_by_id(self.unit.id), alias)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        except peewee.DoesNotExist:
-            show_error(self, InvalidInput("Đơn vị này vừa bị người khác xóa."))
-            return
-        self.alias_edit.clear()
-        self.page.ctx.notify_changed()
-        self.page.refresh()
+        if save(self, self.page.ctx, lambda: org.add_alias(self.page.ctx.actor, self.unit.id, alias)):
+            self.alias_edit.clear()
+            self.page.refresh()
 
 
 class CatalogPage(QWidget):
@@ -484,9 +464,8 @@ class CatalogPage(QWidget):
     # ---- data ------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from par_desktop.db.connection import translated_errors
 
-        with translated_errors():
+        with database.translated_errors():
             self.units = load_units()
             self.procedures = load_procedures(self.units)
         self._reloading = True     # the view restoring its selection is not the clerk choosing a unit
@@ -506,10 +485,7 @@ class CatalogPage(QWidget):
             self.units_view.table.selectRow(0)   # show the first unit's details rather than an empty form
 
     def _show_review(self) -> None:
-        from par_desktop.db.connection import translated_errors
-        from par_desktop.services.procedures import review_share
-
-        with translated_errors():
+        with database.translated_errors():
             rows = review_share(self.year_spin.value())
         self.review_model.set_rows(rows)
         in_force = sum(r.in_force for r in rows)
@@ -528,56 +504,33 @@ class CatalogPage(QWidget):
     # ---- procedures ----------------------------------------------------------------------------------
 
     def _current_procedure(self):
-        from par_desktop.db.models import Procedure
-
         row = self.procedures_view.current_row()
-        return None if row is None else Procedure.get_or_none(Procedure.id == row.id)
+        return None if row is None else get_procedure(row.id)
 
     def new_procedure(self) -> None:
-        from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
-
         if ProcedureDialog(self.ctx, None, self).exec():
-            self.ctx.notify_changed()
             self.refresh()
 
     def edit_procedure(self) -> None:
-        from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
-
         procedure = self._current_procedure()
         if procedure is None or not self.ctx.can("dossiers"):
             return
         if ProcedureDialog(self.ctx, procedure, self).exec():
-            self.ctx.notify_changed()
             self.refresh()
             self.procedures_view.select_key(procedure.id)
 
     def abolish_procedure(self) -> None:
-        from par_desktop.services import catalog
-
         procedure = self._current_procedure()
         if procedure is None or not procedure.in_force:
             return
         if not ask_yes_no(self, "Hết hiệu lực", f"Đánh dấu thủ tục «{procedure.code} {procedure.name}» đã hết hiệu "
                           "lực? Thủ tục và các hồ sơ của nó vẫn được giữ.", yes="Hết hiệu lực", no="Hủy"):
             return
-        try:
-            catalog.abolish(self.ctx.actor, [procedure.id])
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        self.refresh()
+        if save(self, self.ctx, lambda: catalog.abolish(self.ctx.actor, [procedure.id])):
+            self.refresh()
 
     def import_catalog(self, path: str | None = None) -> None:
         """Choose a list, import it in the background, then show what came in and offer the abolitions."""
-        from pathlib import Path
-
-        from PySide6.QtWidgets import QFileDialog
-
-        from par_desktop.services import catalog
-        from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog
-        from par_desktop.ui.operations import run_operation
-
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Nhập danh mục TTHC", "",
                                                   "Danh mục TTHC (*.xlsx *.xls *.csv)")
@@ -589,23 +542,18 @@ class CatalogPage(QWidget):
             chosen = self.import_dialog.chosen_ids()
             if not chosen:
                 return
-            try:
-                catalog.abolish(actor, chosen)
-            except UserError as exc:
-                show_error(self, exc)
-            self.ctx.notify_changed()
+            save(self, self.ctx, lambda: catalog.abolish(actor, chosen))
             self.refresh()
 
         def done(result) -> None:
-            self.ctx.notify_changed()
             self.refresh()
             self.import_dialog = CatalogImportDialog(Path(path).name, result, self)
             self.import_dialog.accepted.connect(abolish_chosen)
             self.import_dialog.open()   # window-modal, not a nested event loop inside the operation's callback
 
         self.tabs.setCurrentIndex(1)
-        self.operation = run_operation(self, "Đang nhập danh mục TTHC…", lambda _p: catalog.import_catalog(actor, path),
-                                       done, cancellable=False)
+        self.operation = save(self, self.ctx, lambda progress: catalog.import_catalog(actor, path), on_saved=done,
+             background="Đang nhập danh mục TTHC…")
 
     def unit_by_id(self, unit_id: int) -> UnitRow | None:
         return next((u for u in self.units if u.id == unit_id), None)

@@ -27,11 +27,16 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import fold, ui_date
 from par_desktop.errors import InvalidInput
+from par_desktop.services import database, register
 from par_desktop.services import documents as doc_service
+from par_desktop.services.org import units
+from par_desktop.services.survey import waves
+from par_desktop.services.tasks.views import years
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
 from par_desktop.ui import printing
 from par_desktop.ui.operations import run_operation
+from par_desktop.ui.saving import save
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 KINDS = list(doc_service.KIND_NAMES)
@@ -78,8 +83,22 @@ class DocumentsPage(QWidget):
         self._work_dir = Path(tempfile.mkdtemp(prefix="par-documents-"))
         self.destroyed.connect(lambda *_: shutil.rmtree(self._work_dir, ignore_errors=True))
         self._counter = 0
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("documentsSplitter")
+        splitter.addWidget(self._build_parameters())
+        splitter.addWidget(self._build_preview_and_register())
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([360, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+        self._wire()
+        self._kind_changed()
+        self._update_buttons()
 
-        # ---- the parameters ----------------------------------------------------------------------
+    def _build_parameters(self) -> QWidget:
+        """The left column: the document and its parameters, the actions, the batch of explanation requests."""
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindCombo")
         for kind in KINDS:
@@ -166,8 +185,10 @@ class DocumentsPage(QWidget):
         left_layout.addWidget(actions)
         left_layout.addWidget(self.batch_box)
         left_layout.addStretch(1)
+        return left
 
-        # ---- the preview and the register ----------------------------------------------------------
+    def _build_preview_and_register(self) -> QWidget:
+        """The right side: the PDF preview and the register of issued numbers, as two tabs."""
         self.pdf = QPdfDocument(self)
         self.pdf_view = QPdfView(self)
         self.pdf_view.setObjectName("pdfPreview")
@@ -195,7 +216,7 @@ class DocumentsPage(QWidget):
         self.register_year.setObjectName("registerYear")
         self.register_model = RowTableModel(register_columns(), key=lambda r: r.id)
         self.register_view = DataTableView(self.register_model, export_name="so-van-ban")
-        self.register_view.remember(ctx, "documents.register")
+        self.register_view.remember(self.ctx, "documents.register")
         register = QWidget()
         register_layout = QVBoxLayout(register)
         register_layout.setContentsMargins(0, 4, 0, 0)
@@ -210,19 +231,9 @@ class DocumentsPage(QWidget):
         self.tabs.setObjectName("documentTabs")
         self.tabs.addTab(preview, "Xem trước")
         self.tabs.addTab(register, "Sổ đăng ký văn bản")
+        return self.tabs
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.setObjectName("documentsSplitter")
-        splitter.addWidget(left)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([360, 900])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(splitter)
-
-        # ---- wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.month_edit.dateChanged.connect(self._update_period)
         self.generate_button.clicked.connect(self.generate)
@@ -243,8 +254,6 @@ class DocumentsPage(QWidget):
         self.dossier_edit.textEdited.connect(self._parameters_changed)
         self.new_due_edit.dateTimeChanged.connect(self._parameters_changed)
         self.reason_edit.textChanged.connect(self._parameters_changed)
-        self._kind_changed()
-        self._update_buttons()
 
     # ---- parameters ------------------------------------------------------------------------------
 
@@ -317,13 +326,7 @@ class DocumentsPage(QWidget):
     # ---- refresh ---------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        from par_desktop.db.connection import translated_errors
-        from par_desktop.services import register
-        from par_desktop.services.org import units
-        from par_desktop.services.survey import waves
-        from par_desktop.services.tasks.views import years
-
-        with translated_errors():
+        with database.translated_errors():
             unit_list = units()
             plan_years = years()
             register_years = register.years()
@@ -364,8 +367,6 @@ class DocumentsPage(QWidget):
         self._update_buttons()
 
     def _load_register(self) -> None:
-        from par_desktop.services import register
-
         year = self.register_year.currentData()
         if year is not None:
             self.register_view.set_rows(register.list_register(year))
@@ -397,9 +398,7 @@ class DocumentsPage(QWidget):
             self.wave_combo.setCurrentIndex(self.wave_combo.findData(payload["wave"]))
 
     def show_register_entry(self, entry_id: int) -> None:
-        from par_desktop.db.models import RegisterEntry
-
-        entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id)
+        entry = register.register_row(entry_id)
         if entry is None:
             return
         index = self.register_year.findData(entry.year)
@@ -444,16 +443,15 @@ class DocumentsPage(QWidget):
         path = self._temp_pdf()
         actor = self.ctx.actor
 
-        def work(progress):
+        def work(*, progress):
             return doc_service.generate(actor, request, path, issue=True, progress=progress)
 
         def done(result):
-            self.ctx.notify_changed()
             self._show(Current(request, result.path, result.number, result.number_text, result.issue_date))
             self._load_register()
             self.ctx.status_message.emit(f"Đã lấy số {result.number_text} cho {name}.")
 
-        self.operation = run_operation(self, "Lấy số và ban hành", work, done, cancellable=False)
+        self.operation = save(self, self.ctx, work, on_saved=done, background="Lấy số và ban hành")
 
     def _show(self, current: Current) -> None:
         self.current = current

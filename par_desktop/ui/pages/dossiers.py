@@ -13,6 +13,7 @@ with the longer pause of the other lists.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,10 +22,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
     QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
+from shiboken6 import isValid
 
-from par_desktop.db.models import Dossier
 from par_desktop.domain.text import ui_moment, vn_number
+from par_desktop.domain.timers import remaining_text
 from par_desktop.errors import InvalidInput, PermissionDenied
+from par_desktop.importers.dossiers import AmbiguousDates
 from par_desktop.services import org, procedures
 from par_desktop.services.dossiers import due_lists, explanations, handovers
 from par_desktop.services.dossiers import editing as dossier_editing
@@ -32,12 +35,18 @@ from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.dossiers import listing as dossier_listing
 from par_desktop.services.dossiers import pauses as dossier_pauses
 from par_desktop.services.dossiers import timing as dossier_timing
+from par_desktop.services.dossiers.detail import dossier_detail
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.dossier_dialogs import (
-    DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog, MomentDialog,
+    DOSSIER_LABELS, EXPLANATION_LABELS, DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog,
+    MomentDialog, ask_date_order, dossier_fields, dossier_formats,
 )
-from par_desktop.ui.errors import ask_yes_no, show_error
+from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
+from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error
+from par_desktop.ui import export as ui_export
 from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
+from par_desktop.ui.operations import run_in_background, run_operation
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
 
@@ -58,8 +67,6 @@ class ReceivedRange(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        from par_desktop.ui.dialogs.task_dialogs import date_edit
-
         today = date.today()
         self.check = QCheckBox("Tiếp nhận từ")
         self.check.setObjectName("receivedRange")
@@ -76,8 +83,6 @@ class ReceivedRange(QWidget):
             self.check.toggled.connect(edit.setEnabled)
 
     def span(self) -> tuple[date | None, date | None]:
-        from par_desktop.ui.dialogs.task_dialogs import from_qdate
-
         if not self.check.isChecked():
             return None, None
         return from_qdate(self.first.date()), from_qdate(self.last.date())
@@ -91,6 +96,7 @@ class DossierDetail(QWidget):
         self.page = page
         self.dossier_id: int | None = -1
         self.explanation_version: int | None = None
+        self.explanation = None   # the explanation shown (services.dossiers.detail.ExplanationView)
         self.title = QLabel("Chọn một hồ sơ để xem chi tiết")
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
@@ -142,7 +148,8 @@ class DossierDetail(QWidget):
         if dossier_id != self.dossier_id and self.page.detail_scroll is not None:
             self.page.detail_scroll.verticalScrollBar().setValue(0)
         self.dossier_id = dossier_id
-        d = Dossier.get_or_none(Dossier.id == dossier_id) if dossier_id is not None else None
+        calendar = self.page.ctx.calendar()
+        d = dossier_detail(dossier_id, calendar=calendar) if dossier_id is not None else None
         visible = d is not None
         for widget in (self.badge, self.remaining, self.timeline, self.explanation_box):
             widget.setVisible(visible)
@@ -152,36 +159,31 @@ class DossierDetail(QWidget):
         if d is None:
             self.title.setText("Chọn một hồ sơ để xem chi tiết")
             return
-        calendar = self.page.ctx.calendar()
-        timer = dossier_timing.timer_of(d, calendar=calendar)
+        timer = d.timer
         self.title.setText(f"Hồ sơ {d.code}")
         self.badge.setText(state_label(timer.state) + (" · đã rút" if d.withdrawn else ""))
         self.badge.setStyleSheet(badge_stylesheet(timer.state))
-        from par_desktop.domain.timers import remaining_text
-
         if timer.finished:
             self.remaining.setText(f"trễ {timer.days_late} ngày làm việc" if timer.days_late else "")
         else:
             self.remaining.setText(remaining_text(timer, calendar))
-        holder = handovers.holder_unit(d)
         values = {"procedure": d.procedure_name, "applicant": d.applicant,
-                  "channel": dossier_timing.CHANNEL_LABELS.get(d.channel, d.channel), "received": ui_moment(d.received_at),
+                  "channel": d.channel_label, "received": ui_moment(d.received_at),
                   "start": ui_moment(d.start_at),
                   "due": ui_moment(timer.due_at) + (" (theo phần mềm một cửa)" if d.due_from_source else ""),
                   "result": ui_moment(d.result_at) + (" — chưa kết thúc, vẫn tính giờ" if d.result_at and not d.closed_at
                                                       else ""),
-                  "closed": ui_moment(d.closed_at), "unit": d.unit.name if d.unit_id else "",
-                  "holder": holder.name if holder else "", "status": d.status_text}
+                  "closed": ui_moment(d.closed_at), "unit": d.unit_name,
+                  "holder": d.holder_name, "status": d.status_text}
         for key, text in values.items():
             self.labels[key].setText(text)
-        for event in handovers.timeline(d.id):
+        for event in d.timeline:
             self.timeline.addItem(f"{TIMELINE_ICONS.get(event.kind, '•')} {ui_moment(event.moment)}  {event.text}")
-        slip = handovers.control_slip_rows(d.code)
-        late_steps = [r for r in slip if r.result == "late"]
+        late_steps = d.late_steps
         if late_steps:
             self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(f"{r.step_name or r.to_unit} ({r.to_unit})"
                                                                  for r in late_steps))
-        explanation = explanations.explanation_of(d.id)
+        explanation = self.explanation = d.explanation
         self.explanation_version = explanation.version if explanation else None
         self.editor.show_explanation(explanation)
         self.explanation_box.setVisible(timer.overdue or explanation is not None)
@@ -194,22 +196,19 @@ class DossierDetail(QWidget):
     def _save_explanation(self) -> None:
         if self.dossier_id is None:
             return
-        try:
-            explanations.set_explanation(self.page.ctx.actor, self.dossier_id,
-                                         expected_version=self.explanation_version,
-                                    **self.editor.values())
-        except Exception as exc:  # noqa: BLE001 — shown to the clerk (conflicts offer reload/overwrite)
-            choice = show_error(self, exc)
-            if choice == "overwrite":
-                self.explanation_version = None
-                self._save_explanation()
-                return
-            if choice == "reload":
-                self.show_dossier(self.dossier_id)
-            return
-        self.page.ctx.notify_changed()
-        self.page.ctx.status_message.emit("Đã lưu giải trình.")
-        self.show_dossier(self.dossier_id)
+        dossier_id, typed = self.dossier_id, self.editor.values()
+        stored = {name: getattr(self.explanation, name) for name in typed} if self.explanation else {}
+
+        def reload(kept: dict) -> None:
+            self.show_dossier(dossier_id)
+            self.editor.show_explanation(replace(self.explanation, **kept) if self.explanation else None)
+
+        if save(self, self.page.ctx, lambda version: explanations.set_explanation(
+                self.page.ctx.actor, dossier_id, expected_version=version, **typed),
+                version=self.explanation_version, edit=Edit(stored, typed, EXPLANATION_LABELS),
+                on_reload=reload):
+            self.page.ctx.status_message.emit("Đã lưu giải trình.")
+            self.show_dossier(dossier_id)
 
 
 class DossiersPage(QWidget):
@@ -348,38 +347,34 @@ class DossiersPage(QWidget):
             return
         dialog = DossierDialog(parent=self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                d = dossier_editing.create_dossier(self.ctx.actor, **dialog.values())
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, exc)
-                continue
-            self.ctx.notify_changed()
-            self.filters.set_text(d.code)
-            return
+            values = dialog.values()
+            if save(self, self.ctx, lambda: dossier_editing.create_dossier(self.ctx.actor, **values)):
+                self.filters.set_text(values["code"])
+                return
 
     def edit_current(self) -> None:
         row = self._current_row()
         if row is None or not self._allowed("dossiers"):
             return
-        d = Dossier.get_or_none(Dossier.id == row.id)
+        d = dossier_detail(row.id)
         if d is None:
             return
         dialog = DossierDialog(d, parent=self)
-        version = d.version
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
-            try:
-                dossier_editing.update_dossier(self.ctx.actor, d.id, version, **values)
-            except Exception as exc:  # noqa: BLE001
-                choice = show_error(self, exc)
-                if choice == "overwrite":
-                    version = None
-                    continue
-                if choice == "reload":
+            kept: dict = {}
+            result = save(self, self.ctx, lambda version: dossier_editing.update_dossier(
+                self.ctx.actor, d.id, version, **values), version=d.version,
+                edit=Edit(dossier_fields(d), dossier_fields(values), DOSSIER_LABELS, dossier_formats()),
+                on_reload=kept.update)
+            if result:
+                break
+            if result.choice == RELOAD:   # the stored dossier, with the clerk's typing where nobody else wrote
+                d = dossier_detail(d.id)
+                if d is None:
                     break
-                continue
-            self.ctx.notify_changed()
-            break
+                dialog = DossierDialog(d, parent=self)
+                dialog.apply(kept)
         self.refresh()
 
     def pause_current(self) -> None:
@@ -408,27 +403,22 @@ class DossiersPage(QWidget):
             self._write(lambda: handovers.add_handover(self.ctx.actor, row.id, **dialog.values()))
 
     def start_import(self) -> None:
-        from par_desktop.ui.export import ask_open_paths
-
         if not self._allowed("import"):
             return
-        paths = ask_open_paths(self, "Nhập hồ sơ từ phần mềm một cửa", IMPORT_FILES)
+        paths = ui_export.ask_open_paths(self, "Nhập hồ sơ từ phần mềm một cửa", IMPORT_FILES)
         if paths:
             self.import_files(paths)
 
     def import_files(self, paths: list[Path], *, skip_invalid: bool = False, date_order: str | None = None) -> None:
         """Import the files one after another in the background, then show one summary. Files whose dates
         read both ways are not imported: the clerk is asked the order, then they are imported again."""
-        from par_desktop.importers.dossiers import AmbiguousDates
-        from par_desktop.ui.dialogs.dossier_dialogs import ask_date_order
-        from par_desktop.ui.operations import run_operation
 
         if not self._allowed("import"):
             return
         paths = [Path(p) for p in paths]
         actor = self.ctx.actor
 
-        def work(progress):
+        def work(*, progress):
             results = []
             for n, path in enumerate(paths, start=1):
                 prefix = f"{path.name} ({n}/{len(paths)}): " if len(paths) > 1 else f"{path.name}: "
@@ -446,7 +436,6 @@ class DossiersPage(QWidget):
             return results
 
         def done(results) -> None:
-            self.ctx.notify_changed()
             self.last_import = results
             ambiguous = [(p, exc) for p, _, exc in results if isinstance(exc, AmbiguousDates)]
             results = [r for r in results if not isinstance(r[2], AmbiguousDates)]
@@ -465,7 +454,7 @@ class DossiersPage(QWidget):
                               + ". Bỏ qua các dòng lỗi và nhập các dòng còn lại?", yes="Bỏ qua dòng lỗi"):
                     self.import_files([p for p, _ in refused], skip_invalid=True)
 
-        self.import_operation = run_operation(self, "Nhập hồ sơ TTHC", work, done)
+        self.import_operation = save(self, self.ctx, work, on_saved=done, background="Nhập hồ sơ TTHC")
 
     def _show_summary(self, results) -> None:
         dialog = ImportSummaryDialog([(p.name, summary, "" if exc is None else exc.message)
@@ -475,10 +464,7 @@ class DossiersPage(QWidget):
 
     def export(self) -> None:
         """Xuất Excel: every dossier matching the filters (not only the rows loaded on screen)."""
-        from par_desktop.ui.export import ask_save_path, export_rows_to_xlsx
-        from par_desktop.ui.operations import run_operation
-
-        path = ask_save_path(self, "Xuất Excel", f"ho-so-tthc-{date.today():%Y%m%d}.xlsx")
+        path = ui_export.ask_save_path(self, "Xuất Excel", f"ho-so-tthc-{date.today():%Y%m%d}.xlsx")
         if path is None:
             return
         model = self.model
@@ -487,7 +473,7 @@ class DossiersPage(QWidget):
             progress.report(0, 0, "Đang đọc hồ sơ…")
             headers, rows = model.export_rows(model.fetch_all())
             progress.report(0, 0, f"Đang ghi {vn_number(len(rows))} hồ sơ…")
-            return export_rows_to_xlsx(path, headers, rows, sheet_title="Hồ sơ TTHC")
+            return ui_export.export_rows_to_xlsx(path, headers, rows, sheet_title="Hồ sơ TTHC")
 
         self.export_operation = run_operation(
             self, "Xuất Excel", work, lambda written: self.ctx.status_message.emit(f"Đã xuất ra {written}"))
@@ -558,10 +544,6 @@ class DossiersPage(QWidget):
             self._minute_timer.stop()
 
     def _load_search_texts(self) -> None:
-        from shiboken6 import isValid
-
-        from par_desktop.ui.operations import run_in_background
-
         generation = self._texts_generation
 
         def loaded(texts: dict[int, str]) -> None:
@@ -616,13 +598,8 @@ class DossiersPage(QWidget):
         return False
 
     def _write(self, change) -> None:
-        try:
-            change()
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        self.refresh()
+        if save(self, self.ctx, change):
+            self.refresh()
 
 
 def _to_next_minute_ms() -> int:

@@ -204,7 +204,7 @@ class StatisticsPage(QWidget):
     # ---- the period ----------------------------------------------------------------------------
 
     def cutoff(self) -> int:
-        return int(settings.get("reports.cutoff_day"))
+        return int(settings.get(settings.REPORT_CUTOFF_DAY))
 
     def period(self) -> periods.Period:
         kind, year, n = self.kind.currentData(), self.year.value(), self.number.currentData()

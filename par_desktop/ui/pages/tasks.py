@@ -21,20 +21,23 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain.text import ui_date, vn_number
 from par_desktop.errors import InvalidInput, UserError
-from par_desktop.services import evidence_files
+from par_desktop.services import database, evidence_files, org, steps
 from par_desktop.services.tasks import editing as task_editing
 from par_desktop.services.tasks import obligations, plan_import
 from par_desktop.services.tasks import status as task_statuses
 from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import (
-    RELOAD_CODE, DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, date_edit,
-    from_qdate, to_qdate,
+    DateDialog, ProgressDialog, StepProcessDialog, TaskDialog, ask_plan_import_options, date_edit, from_qdate,
+    plan_import_summary, plan_import_work, to_qdate,
 )
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
+from par_desktop.ui import export as ui_export
 from par_desktop.ui.models.tasks_model import (
     OccurrenceTableModel, ReportTableModel, StepTableModel, TaskTableModel, UnitSummaryModel, units_text,
 )
+from par_desktop.ui.operations import run_operation
+from par_desktop.ui.saving import save
 from par_desktop.ui.status_style import badge_stylesheet
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
 from par_desktop.ui.widgets.panels import note_label
@@ -403,12 +406,9 @@ class TasksPage(QWidget):
         return None if value is ALL else value
 
     def refresh(self) -> None:
-        from par_desktop.db.connection import translated_errors
-        from par_desktop.services import org
-
         unit_id = self.selected_unit()
         today = self.today()
-        with translated_errors():
+        with database.translated_errors():
             units = org.units()
             years = task_views.years()
             self._views = task_views.list_tasks(task_views.TaskFilters(unit_id=unit_id, unit_role="lead"), today)
@@ -495,8 +495,7 @@ class TasksPage(QWidget):
             self.refresh()
             return
         dialog = TaskDialog(self.ctx, fresh, self, today=self.today())
-        result = dialog.exec()
-        if result or result == RELOAD_CODE:
+        if dialog.exec():
             self.refresh()
             self.table.select_key(view.id)
 
@@ -520,13 +519,9 @@ class TasksPage(QWidget):
                                                  "chứng của nó? Không hoàn tác được (trừ khi khôi phục bản sao lưu).",
                           yes="Xóa", no="Không xóa"):
             return
-        try:
-            task_editing.delete_task(self.ctx.actor, view.id, view.version)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        self.refresh()
+        if save(self, self.ctx, lambda version: task_editing.delete_task(self.ctx.actor, view.id, version),
+                version=view.version, on_reload=lambda _kept: self.refresh()):
+            self.refresh()
 
     def new_process(self, view) -> None:
         if view is None or not self.ctx.can("tasks"):
@@ -536,21 +531,15 @@ class TasksPage(QWidget):
             self.detail.tabs.setCurrentIndex(2)
 
     def complete_step(self, step) -> None:
-        from par_desktop.services import steps
-
         if step is None or not self.ctx.can("progress"):
             return
         dialog = DateDialog("Hoàn thành bước", f"{step.name} — {step.unit_name}\nHoàn thành ngày",
                             step.completed_on or self.today(), self, allow_none=True)
         if not dialog.exec():
             return
-        try:
-            steps.complete_step(self.ctx.actor, step.id, dialog.value(), step.version)
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.ctx.notify_changed()
-        self.refresh()
+        if save(self, self.ctx, lambda version: steps.complete_step(self.ctx.actor, step.id, dialog.value(), version),
+                version=step.version, on_reload=lambda _kept: self.refresh()):
+            self.refresh()
 
     def create_obligations(self) -> None:
         plans = task_views.plans()
@@ -564,12 +553,10 @@ class TasksPage(QWidget):
             if not ok:
                 return
             plan = plans[labels.index(chosen)]
-        try:
-            ids = obligations.create_plan_obligations(self.ctx.actor, plan.id)
-        except UserError as exc:
-            show_error(self, exc)
+        result = save(self, self.ctx, lambda: obligations.create_plan_obligations(self.ctx.actor, plan.id))
+        if not result:
             return
-        self.ctx.notify_changed()
+        ids = result.value
         self.refresh()
         show_message(self, "Nhiệm vụ định kỳ", f"Kế hoạch năm {plan.year} có {len(ids)} nhiệm vụ định kỳ "
                      "(TX.1 …), mỗi kỳ và mỗi đơn vị có hạn, trạng thái riêng.")
@@ -577,18 +564,14 @@ class TasksPage(QWidget):
     # ---- plan import ----------------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        from par_desktop.ui.export import ask_open_paths
-
         if not self.ctx.can("import"):
             return
-        paths = ask_open_paths(self, "Nhập kế hoạch", PLAN_FILES)
+        paths = ui_export.ask_open_paths(self, "Nhập kế hoạch", PLAN_FILES)
         if paths:
             self.import_files(paths[:1])
 
     def import_files(self, paths: list[Path]) -> None:
         """Read the plan off the GUI thread, ask about unknown unit names, then import it."""
-        from par_desktop.ui.operations import run_operation
-
         if not paths or not self.ctx.can("import"):
             return
         path = Path(paths[0])
@@ -596,20 +579,14 @@ class TasksPage(QWidget):
                                        lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
-        from par_desktop.ui.dialogs.task_dialogs import ask_plan_import_options, plan_import_work
-        from par_desktop.ui.operations import run_operation
-
         options = ask_plan_import_options(self, document, path)
         if options is None:
             return
         work = plan_import_work(self.ctx.actor, document, *options)
-        self.operation = run_operation(self, "Nhập kế hoạch", work, lambda result: self._imported(result, path),
-                                       cancellable=False)
+        self.operation = save(self, self.ctx, lambda progress: work(progress), on_saved=lambda result: self._imported(result, path),
+             background="Nhập kế hoạch")
 
     def _imported(self, result: plan_import.ImportResult, path: Path) -> None:
-        from par_desktop.ui.dialogs.task_dialogs import plan_import_summary
-
-        self.ctx.notify_changed()
         self.refresh()
         lines = plan_import_summary(result, path)
         self.ctx.status_message.emit(lines[0])

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QFileDialog, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from par_desktop.db.connection import is_postgres
 from par_desktop.domain.text import ui_moment, vn_number
 from par_desktop.errors import UserError
-from par_desktop.services import backups, presence, settings
+from par_desktop.services import backups, database, presence, settings
 from par_desktop.ui.errors import ask_yes_no, show_error, show_message
+from par_desktop.ui.saving import save
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 
@@ -44,7 +44,7 @@ class BackupsTab(QWidget):
         self.ctx = ctx
         self.can_backup = ctx.can("backup")
         self.can_restore = ctx.can("restore")
-        self.sqlite = not is_postgres(ctx.location)
+        self.sqlite = not database.is_postgres(ctx.location)
         self.last_result: object = None    # what the last operation returned (a path, or the kept copy)
 
         folder_box = QGroupBox("Thư mục lưu bản sao")
@@ -114,7 +114,7 @@ class BackupsTab(QWidget):
 
     def refresh(self) -> None:
         try:
-            configured = str(settings.get("backups.dir") or "")
+            configured = str(settings.get(settings.BACKUPS_DIR) or "")
             self.folder_edit.setText(configured)
             if self.sqlite:
                 folder = backups.backup_folder(self.ctx.location)
@@ -142,10 +142,7 @@ class BackupsTab(QWidget):
 
             show_error(self, InvalidInput(f"Không có thư mục {text}. Hãy chọn một thư mục có sẵn."))
             return False
-        try:
-            settings.set_value(self.ctx.actor, "backups.dir", text)
-        except UserError as exc:
-            show_error(self, exc)
+        if not save(self, self.ctx, lambda: settings.set_value(self.ctx.actor, settings.BACKUPS_DIR, text)):
             return False
         self.refresh()
         self._changed("Đã lưu thư mục sao lưu.")
@@ -199,8 +196,6 @@ class BackupsTab(QWidget):
         if confirm and not ask_yes_no(self, "Khôi phục dữ liệu", self.confirmation_text(source),
                                       yes="Khôi phục", no="Hủy"):
             return None
-        from par_desktop.ui.operations import run_operation
-
         actor, location = self.ctx.actor, self.ctx.location
 
         def done(kept) -> None:
@@ -210,10 +205,8 @@ class BackupsTab(QWidget):
             show_message(self, "Khôi phục dữ liệu", "Đã khôi phục dữ liệu từ bản sao."
                          + (f"\n\nDữ liệu trước khi khôi phục được giữ tại:\n{kept}" if kept else ""))
 
-        return run_operation(self, "Đang khôi phục dữ liệu…",
-                             lambda _p: backups.restore_backup(actor, location, source), done, cancellable=False)
+        return save(self, self.ctx, lambda progress: backups.restore_backup(actor, location, source), on_saved=done,
+                    background="Đang khôi phục dữ liệu…")
 
     def _changed(self, message: str) -> None:
-        if hasattr(self.ctx, "notify_changed"):
-            self.ctx.notify_changed()
         self.ctx.status_message.emit(message)

@@ -22,10 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from par_desktop.db import connection
 from par_desktop.domain.calendar import DayInfo, WorkCalendar
 from par_desktop.domain.text import ui_date, vn_number
-from par_desktop.services import calendar_changes
+from par_desktop.errors import PermissionDenied
+from par_desktop.services import calendar_changes, database
+from par_desktop.services.calendar import current_calendar
+from par_desktop.services.session import require
+from par_desktop.ui.errors import ask_yes_no, show_error
+from par_desktop.ui.saving import save
 from par_desktop.ui.widgets.month_grid import (
     DAY_ROLE, KIND_STYLE, WEEKDAY_LONG, WEEKDAY_SHORT, DayDelegate, KindStyle, MonthGrid, MonthView, day_tooltip,
 )
@@ -341,9 +345,7 @@ class CalendarTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the calendar from the database (overrides and office hours may have changed)."""
-        from par_desktop.services.calendar import current_calendar
-
-        with connection.translated_errors():
+        with database.translated_errors():
             self.calendar = current_calendar()
         self._show_year()
         self._show_hours()
@@ -475,10 +477,6 @@ class CalendarTab(QWidget):
 
     def _allowed(self) -> bool:
         """Refuse before the clerk types a reason when the role cannot change the calendar."""
-        from par_desktop.errors import PermissionDenied
-        from par_desktop.services.session import require
-        from par_desktop.ui.errors import show_error
-
         try:
             require(self.ctx.actor, "calendar")
         except PermissionDenied as exc:
@@ -504,8 +502,6 @@ class CalendarTab(QWidget):
                   f"Đã đặt {ui_date(day)} là {what}.")
 
     def remove_selected(self) -> None:
-        from par_desktop.ui.errors import ask_yes_no
-
         day = self.selected_day
         if day is None or not self._allowed():
             return
@@ -535,48 +531,37 @@ class CalendarTab(QWidget):
         """Unsaved office hours: ask before the window closes."""
         if not self._hours_dirty:
             return True
-        from par_desktop.ui.errors import ask_yes_no
-
         return ask_yes_no(self, "Giờ làm việc chưa lưu",
                           "Giờ làm việc vừa sửa chưa được lưu. Đóng mà không lưu?", yes="Đóng, không lưu")
 
     def _run(self, title: str, work, done_message: str, before_refresh=None) -> None:
         """Write on a worker (the recomputation of open dossiers can take a moment), then reload."""
-        from par_desktop.ui.operations import run_operation
-
         def succeeded(result) -> None:
             if before_refresh is not None:
                 before_refresh(result)
             self.ctx.status_message.emit(done_message)
-            self._changed()
+            self.refresh()
 
-        def failed(exc: BaseException) -> None:
-            from par_desktop.ui.errors import show_error
-
-            self._changed()  # the override may be stored even if what followed failed: show the truth
-            show_error(self, exc)
-
-        # Not cancellable: the change is committed before the due moments are recomputed.
-        self.operation = run_operation(self, title, work, succeeded, cancellable=False, on_error=failed)
+        # The override may be stored even if the recomputation that follows failed: show the truth.
+        self.operation = save(self, self.ctx, lambda progress: work(progress), on_saved=succeeded,
+                              on_failed=self._changed, background=title)
         self._show_selection()
 
     def _changed(self) -> None:
-        notify = getattr(self.ctx, "notify_changed", None)
-        if notify is not None:
-            notify()
+        self.ctx.notify_changed()
         self.refresh()
 
 
 def _set_override(actor, day: date, working: bool, reason: str) -> None:
-    with connection.translated_errors():
+    with database.translated_errors():
         calendar_changes.set_override(actor, day, working, reason)
 
 
 def _remove_override(actor, day: date) -> None:
-    with connection.translated_errors():
+    with database.translated_errors():
         calendar_changes.remove_override(actor, day)
 
 
 def _set_office_hours(actor, opens: time, closes: time) -> None:
-    with connection.translated_errors():
+    with database.translated_errors():
         calendar_changes.set_office_hours(actor, opens, closes)

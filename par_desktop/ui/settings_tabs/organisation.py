@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain.text import nfc
-from par_desktop.errors import ConflictError, InvalidInput, UserError
-from par_desktop.services import org
+from par_desktop.errors import InvalidInput
+from par_desktop.services import calendar_changes, database, org, settings
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.errors import OVERWRITE, RELOAD, show_error, show_message
+from par_desktop.ui.errors import show_error, show_message
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 from par_desktop.ui.widgets.panels import note_label
 
@@ -43,21 +44,21 @@ SIGNER_LABELS = {"name": "Họ và tên", "title": "Chức vụ", "authority": "
 AUTHORITIES = ["", "KT. GIÁM ĐỐC", "TL. GIÁM ĐỐC", "TUQ. GIÁM ĐỐC", "Q. GIÁM ĐỐC"]
 
 SETTING_LABELS = {
-    "office_hours.opens": "Giờ bắt đầu làm việc",
-    "office_hours.closes": "Giờ kết thúc làm việc",
-    "dossiers.near_due_days": "Hồ sơ «sắp đến hạn» khi còn dưới (ngày làm việc)",
-    "tasks.at_risk_days": "Nhiệm vụ «có nguy cơ chậm» khi đến hạn trong vòng (ngày)",
-    "tasks.at_risk_min_percent": "… mà tiến độ còn dưới (%)",
-    "reports.cutoff_day": "Ngày chốt số liệu báo cáo hằng tháng",
-    "explanations.reply_days": "Thời hạn đơn vị gửi giải trình (ngày làm việc)",
-    "backups.dir": "Thư mục sao lưu (để trống: thư mục dữ liệu của máy)",
-    "backups.keep_daily": "Số bản sao lưu hằng ngày giữ lại",
-    "backups.keep_weekly": "Số bản sao lưu hằng tuần giữ lại",
-    "presence.stale_minutes": "Coi như đã thoát sau (phút không hoạt động)",
-    "auth.max_failures": "Số lần đăng nhập sai tối đa",
-    "auth.lockout_minutes": "Thời gian khóa tài khoản (phút)",
+    settings.OFFICE_OPENS: "Giờ bắt đầu làm việc",
+    settings.OFFICE_CLOSES: "Giờ kết thúc làm việc",
+    settings.NEAR_DUE_DAYS: "Hồ sơ «sắp đến hạn» khi còn dưới (ngày làm việc)",
+    settings.AT_RISK_DAYS: "Nhiệm vụ «có nguy cơ chậm» khi đến hạn trong vòng (ngày)",
+    settings.AT_RISK_MIN_PERCENT: "… mà tiến độ còn dưới (%)",
+    settings.REPORT_CUTOFF_DAY: "Ngày chốt số liệu báo cáo hằng tháng",
+    settings.EXPLANATION_REPLY_DAYS: "Thời hạn đơn vị gửi giải trình (ngày làm việc)",
+    settings.BACKUPS_DIR: "Thư mục sao lưu (để trống: thư mục dữ liệu của máy)",
+    settings.BACKUPS_KEEP_DAILY: "Số bản sao lưu hằng ngày giữ lại",
+    settings.BACKUPS_KEEP_WEEKLY: "Số bản sao lưu hằng tuần giữ lại",
+    settings.PRESENCE_STALE_MINUTES: "Coi như đã thoát sau (phút không hoạt động)",
+    settings.AUTH_MAX_FAILURES: "Số lần đăng nhập sai tối đa",
+    settings.AUTH_LOCKOUT_MINUTES: "Thời gian khóa tài khoản (phút)",
 }
-INT_RANGES = {"reports.cutoff_day": (1, 28), "tasks.at_risk_min_percent": (0, 100), "auth.max_failures": (1, 100)}
+INT_RANGES = {settings.REPORT_CUTOFF_DAY: (1, 28), settings.AT_RISK_MIN_PERCENT: (0, 100), settings.AUTH_MAX_FAILURES: (1, 100)}
 
 
 def _qdate(day: date) -> QDate:
@@ -170,7 +171,6 @@ class OrganisationTab(QWidget):
         return {name: nfc(edit.text()) for name, edit in self.org_edits.items()}
 
     def save_org(self) -> bool:
-        from par_desktop.db.models import OrgProfile
         from par_desktop.services.org import OrgNames, set_org_names
 
         values = self.org_values()
@@ -185,29 +185,33 @@ class OrganisationTab(QWidget):
         version = None
         if self._org_version is not None:   # correcting the names being edited, at their own date
             record_id, version = self._org_version
-            current = OrgProfile.get_or_none(OrgProfile.id == record_id)
+            current = org.org_profile(record_id)
             if current is not None:
                 valid_from = current.valid_from
-        try:
-            try:
-                set_org_names(self.ctx.actor, valid_from, OrgNames(**values), version)
-            except ConflictError as exc:
-                choice = show_error(self, exc, labels=ORG_LABELS, mine=values)
-                if choice == RELOAD:
-                    self.refresh()
-                    return False
-                if choice != OVERWRITE:
-                    return False
-                set_org_names(self.ctx.actor, valid_from, OrgNames(**values))
-        except UserError as exc:
-            show_error(self, exc)
+        names = OrgNames(**values)
+        if version is None:
+            result = save(self, self.ctx, lambda: set_org_names(self.ctx.actor, valid_from, names))
+        else:
+            record_id = self._org_version[0]
+            result = save(self, self.ctx, lambda v: set_org_names(self.ctx.actor, valid_from, names, v),
+                          version=version, edit=Edit(self._org_loaded, values, ORG_LABELS),
+                          on_reload=lambda kept: self._reload_org(record_id, kept))
+        if not result:
             return False
-        self.ctx.notify_changed()
         self.refresh()
-        saved = OrgProfile.get_or_none(OrgProfile.valid_from == valid_from)
-        if saved is not None:
-            self.org_view.select_key(saved.id)
+        self.org_view.select_key(result.value)
         return True
+
+    def _reload_org(self, record_id: int, kept: dict) -> None:
+        """"Tải lại" after a conflict: the stored names, with the clerk's typing kept where nobody else wrote."""
+        self.refresh()
+        fresh = org.org_profile(record_id)
+        if fresh is None:
+            return
+        self._org_version = None
+        self._org_selected(fresh)
+        for name, value in kept.items():
+            self.org_edits[name].setText(value)
 
     # ---- signers --------------------------------------------------------------------------------------
 
@@ -309,44 +313,50 @@ class OrganisationTab(QWidget):
     def save_signer(self) -> bool:
         values = self.signer_values()
         signer_id, version = self._signer if self._signer else (None, None)
-        try:
-            try:
-                saved = org.save_signer(self.ctx.actor, signer_id, version, **values)
-            except ConflictError as exc:
-                choice = show_error(self, exc, labels=SIGNER_LABELS, mine=values)
-                if choice == RELOAD:
-                    self.refresh()
-                    if signer_id is not None:
-                        self.signer_view.select_key(signer_id)
-                    return False
-                if choice != OVERWRITE:
-                    return False
-                saved = org.save_signer(self.ctx.actor, signer_id, None, **values)
-        except UserError as exc:
-            show_error(self, exc)
+        if signer_id is None:
+            result = save(self, self.ctx, lambda: org.save_signer(self.ctx.actor, None, None, **values))
+        else:
+            result = save(self, self.ctx, lambda v: org.save_signer(self.ctx.actor, signer_id, v, **values),
+                          version=version, edit=Edit(self._signer_loaded, values, SIGNER_LABELS),
+                          on_reload=lambda kept: self._reload_signer(signer_id, kept))
+        if not result:
             return False
-        self.ctx.notify_changed()
         self.refresh()
-        self.signer_view.select_key(saved)
+        self.signer_view.select_key(result.value)
         return True
+
+    def _reload_signer(self, signer_id: int, kept: dict) -> None:
+        """"Tải lại" after a conflict: the stored signer, with the clerk's typing kept where nobody else wrote."""
+        self.refresh()
+        self._signer = None
+        self._signer_selected(org.signer(signer_id))
+        self.signer_view.select_key(signer_id)
+        texts = {"name": self.signer_name.setText, "title": self.signer_title.setText,
+                 "authority": self.signer_authority.setCurrentText, "is_default": self.signer_default.setChecked}
+        for name, value in kept.items():
+            if name in texts:
+                texts[name](value)
+        for name, check, edit in (("valid_from", self.signer_from_check, self.signer_from),
+                                  ("valid_to", self.signer_to_check, self.signer_to)):
+            if name in kept:
+                check.setChecked(kept[name] is not None)
+                edit.setDate(_qdate(kept[name] or date.today()))
 
     # ---- general settings --------------------------------------------------------------------------------
 
     def _build_settings_box(self) -> QGroupBox:
-        from par_desktop.services.settings import DEFAULTS
-
         box = QGroupBox("Cài đặt chung")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.setting_editors: dict[str, QWidget] = {}
-        for key, default in DEFAULTS.items():
+        for key, default in settings.DEFAULTS.items():
             editor = self._editor_for(key, default)
             self.setting_editors[key] = editor
             label = SETTING_LABELS.get(key, key)
-            if key == "backups.dir":
+            if key == settings.BACKUPS_DIR:
                 editor.setMinimumWidth(420)
                 browse = QPushButton("Chọn…")
-                browse.clicked.connect(lambda: self._choose_folder(self.setting_editors["backups.dir"]))
+                browse.clicked.connect(lambda: self._choose_folder(self.setting_editors[settings.BACKUPS_DIR]))
                 browse.setEnabled(self.can_settings)
                 row = QHBoxLayout()
                 row.addWidget(editor, 1)
@@ -415,26 +425,22 @@ class OrganisationTab(QWidget):
         self._settings_loaded = self.setting_values()
 
     def save_settings(self) -> bool:
-        from par_desktop.services import settings
-
         values = self.setting_values()
         changed = {k: v for k, v in values.items() if v != self._settings_loaded.get(k)}
         if not changed:
             return False
-        hours = {"office_hours.opens", "office_hours.closes"}
-        try:
-            if hours & changed.keys():
-                from par_desktop.services.calendar_changes import set_office_hours
+        hours = {settings.OFFICE_OPENS, settings.OFFICE_CLOSES}
 
-                opens, closes = (time.fromisoformat(values[k]) for k in ("office_hours.opens", "office_hours.closes"))
-                set_office_hours(self.ctx.actor, opens, closes)
+        def write() -> None:
+            if hours & changed.keys():
+                opens, closes = (time.fromisoformat(values[k]) for k in (settings.OFFICE_OPENS, settings.OFFICE_CLOSES))
+                calendar_changes.set_office_hours(self.ctx.actor, opens, closes)
             for key in changed.keys() - hours:
                 settings.set_value(self.ctx.actor, key, changed[key])
-        except UserError as exc:
-            show_error(self, exc)
+
+        if not save(self, self.ctx, write):
             return False
         self._settings_loaded = values
-        self.ctx.notify_changed()
         self.refresh()
         show_message(self, "Cài đặt", f"Đã lưu {len(changed)} cài đặt.")
         return True
@@ -446,13 +452,9 @@ class OrganisationTab(QWidget):
         return bool(self._settings_loaded) and self.setting_values() != self._settings_loaded
 
     def refresh(self) -> None:
-        from par_desktop.db.connection import translated_errors
-        from par_desktop.db.models import OrgProfile, Signer
-        from par_desktop.services import settings
-
-        with translated_errors():
-            self.org_model.set_rows(list(OrgProfile.select().order_by(OrgProfile.valid_from.desc())))
-            self.signer_model.set_rows(list(Signer.select().order_by(Signer.is_default.desc(), Signer.name)))
+        with database.translated_errors():
+            self.org_model.set_rows(org.org_profiles())
+            self.signer_model.set_rows(org.signers())
             values = settings.get_all()
         if not self.is_dirty():
             self._show_settings(values)

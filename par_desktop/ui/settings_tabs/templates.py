@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from par_desktop.documents.templates import DOC_TYPES, REQUIRED, SECTIONS, default_template, placeholders
 from par_desktop.domain.text import ui_date
-from par_desktop.errors import ConflictError
-from par_desktop.services import documents as doc_service
+from par_desktop.errors import UserError
+from par_desktop.services import database, documents as doc_service
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error, show_message
+from par_desktop.ui.errors import ask_yes_no, show_message
+from par_desktop.ui.operations import run_in_background
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 from par_desktop.ui.widgets.panels import note_label
 
@@ -44,29 +46,6 @@ class HelpRow:
     name: str
     text: str
     kind: str   # "Trường" | "Mục"
-
-
-class _PreviewSignals(QObject):
-    done = Signal(int, object, object)   # generation, pdf path or None, error or None
-
-
-class _PreviewJob(QRunnable):
-    """Build and render the sample document; no database access (names are read on the GUI thread)."""
-
-    def __init__(self, generation: int, doc_type: str, body: str, on: date, names, path: Path,
-                 signals: _PreviewSignals):
-        super().__init__()
-        self.args = (generation, doc_type, body, on, names, path)
-        self.signals = signals
-
-    def run(self) -> None:
-        generation, doc_type, body, on, names, path = self.args
-        try:
-            doc_service.render_sample(doc_type, body, path, on, names)
-        except Exception as exc:  # noqa: BLE001 — shown under the editor
-            self.signals.done.emit(generation, None, exc)
-        else:
-            self.signals.done.emit(generation, path, None)
 
 
 class TemplatesTab(QWidget):
@@ -84,8 +63,6 @@ class TemplatesTab(QWidget):
         self.last_error: Exception | None = None
         self._work_dir = Path(tempfile.mkdtemp(prefix="par-templates-"))
         self.destroyed.connect(lambda *_: shutil.rmtree(self._work_dir, ignore_errors=True))
-        self._signals = _PreviewSignals()
-        self._signals.done.connect(self._preview_done)
 
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("templateType")
@@ -206,9 +183,8 @@ class TemplatesTab(QWidget):
         self._load_versions()
 
     def _load_versions(self, select: date | None = None) -> None:
-        from par_desktop.db.connection import translated_errors
 
-        with translated_errors():
+        with database.translated_errors():
             self.versions = doc_service.template_versions(self.doc_type)
         self.version_combo.blockSignals(True)
         self.version_combo.clear()
@@ -279,23 +255,25 @@ class TemplatesTab(QWidget):
                 self, "Mẫu văn bản", f"Đã có phiên bản áp dụng từ {ui_date(valid_from)}. Thay bằng nội dung đang soạn?",
                 yes="Thay thế"):
             return
-        try:
-            doc_service.save_template(self.ctx.actor, self.doc_type, valid_from, self.editor.toPlainText(),
-                                      expected_version=expected)
-        except ConflictError as exc:
-            choice = show_error(self, exc)
-            if choice == OVERWRITE:
-                doc_service.save_template(self.ctx.actor, self.doc_type, valid_from, self.editor.toPlainText())
-            elif choice == RELOAD:
-                self._load_versions(valid_from)
-                return
-            else:
-                return
-        except Exception as exc:  # noqa: BLE001 — a template error names its line and field
-            self.error_label.setText(getattr(exc, "message", str(exc)))
-            show_error(self, exc)
+        doc_type, body = self.doc_type, self.editor.toPlainText()
+        stored = {"body": self.loaded_text}
+
+        def write(version):
+            try:
+                return doc_service.save_template(self.ctx.actor, doc_type, valid_from, body, expected_version=version)
+            except UserError as exc:   # a template error names its line and field: shown under the editor too
+                self.error_label.setText(exc.message)
+                raise
+
+        def reload(kept: dict) -> None:
+            self._load_versions(valid_from)
+            if "body" in kept:
+                self.editor.setPlainText(kept["body"])
+
+        if not save(self, self.ctx, write, version=expected,
+                    edit=Edit(stored, {"body": body}, {"body": "Nội dung mẫu"}, {"body": _first_lines}),
+                    on_reload=reload):
             return
-        self.ctx.notify_changed()
         self._load_versions(valid_from)
         self.ctx.status_message.emit(f"Đã lưu mẫu {doc_service.KIND_NAMES[self.doc_type].lower()} áp dụng từ "
                                      f"{ui_date(valid_from)}.")
@@ -313,12 +291,9 @@ class TemplatesTab(QWidget):
         if not ask_yes_no(self, "Mẫu văn bản", f"Xóa phiên bản mẫu áp dụng từ {when}? Văn bản từ ngày đó sẽ dùng "
                                                "phiên bản trước đó hoặc mẫu mặc định.", yes="Xóa phiên bản"):
             return
-        try:
-            doc_service.reset_template(self.ctx.actor, self.doc_type, self.loaded.valid_from)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc)
+        doc_type, valid_from = self.doc_type, self.loaded.valid_from
+        if not save(self, self.ctx, lambda: doc_service.reset_template(self.ctx.actor, doc_type, valid_from)):
             return
-        self.ctx.notify_changed()
         self._load_versions()
         show_message(self, "Mẫu văn bản", f"Đã xóa phiên bản áp dụng từ {when}.")
 
@@ -334,9 +309,12 @@ class TemplatesTab(QWidget):
         except Exception as exc:  # noqa: BLE001 — e.g. the database is locked: try at the next edit
             self.error_label.setText(getattr(exc, "message", str(exc)))
             return
-        path = self._work_dir / f"mau-{self._generation}.pdf"
-        QThreadPool.globalInstance().start(_PreviewJob(self._generation, self.doc_type, self.editor.toPlainText(),
-                                                       on, names, path, self._signals))
+        generation, doc_type, body = self._generation, self.doc_type, self.editor.toPlainText()
+        path = self._work_dir / f"mau-{generation}.pdf"
+        # No database access on the worker: the names were read above, on the GUI thread.
+        run_in_background(lambda: doc_service.render_sample(doc_type, body, path, on, names),
+                          lambda _result: self._preview_done(generation, path, None),
+                          lambda exc: self._preview_done(generation, None, exc), owner=self)
 
     def _preview_done(self, generation: int, path, error) -> None:
         self.previews_done += 1
@@ -354,6 +332,13 @@ class TemplatesTab(QWidget):
         self.pdf.close()
         self.pdf.load(str(path))
         self.preview_label.setText(f"Xem trước với dữ liệu mẫu — {self.pdf.pageCount()} trang")
+
+
+def _first_lines(body: str) -> str:
+    """A template's wording in the conflict dialog: its first lines and its length."""
+    lines = [line for line in (body or "").splitlines() if line.strip()]
+    head = "\n".join(lines[:3])
+    return f"{head}\n… ({len(lines)} dòng)" if len(lines) > 3 else head
 
 
 # Optional sections a template of that type may use (besides the required ones).

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 from par_desktop.errors import InvalidInput, UserError
 from par_desktop.services import users
 from par_desktop.services.session import ROLE_LABELS
-from par_desktop.ui.errors import OVERWRITE, RELOAD, ask_yes_no, show_error, show_message
+from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error, show_message
+from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
@@ -105,6 +106,15 @@ class UserDialog(QDialog):
         return {"username": self.username_edit.text(), "full_name": self.full_name_edit.text(),
                 "role": self.role_combo.currentData(), "unit_id": self.unit_combo.currentData(),
                 "password": self.password_edit.text() if self.password_edit else None}
+
+    def apply(self, values: dict) -> None:
+        """Type ``values`` (full_name, role, unit: the account's fields) into the dialog."""
+        if "full_name" in values:
+            self.full_name_edit.setText(values["full_name"])
+        if "role" in values:
+            self.role_combo.setCurrentIndex(max(self.role_combo.findData(values["role"]), 0))
+        if "unit" in values:
+            self.unit_combo.setCurrentIndex(max(self.unit_combo.findData(values["unit"]), 0))
 
     def _accept(self) -> None:
         if self.password_edit is not None and self.password_edit.text() != self.confirm_edit.text():
@@ -221,8 +231,6 @@ class UsersTab(QWidget):
 
     def _done(self, message: str) -> None:
         self.refresh()
-        if hasattr(self.ctx, "notify_changed"):
-            self.ctx.notify_changed()
         self.ctx.status_message.emit(message)
 
     # ---- actions ------------------------------------------------------------------------------------
@@ -231,12 +239,12 @@ class UsersTab(QWidget):
         dialog = dialog or UserDialog(self, self._units())
         while dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
-            try:
-                info = users.create_user(self.ctx.actor, v["username"], v["role"], v["password"],
-                                         full_name=v["full_name"], unit_id=v["unit_id"])
-            except UserError as exc:
-                show_error(self, exc)
+            result = save(self, self.ctx, lambda: users.create_user(
+                self.ctx.actor, v["username"], v["role"], v["password"], full_name=v["full_name"],
+                unit_id=v["unit_id"]))
+            if not result:
                 continue
+            info = result.value
             self._done(f"Đã tạo tài khoản {info.username}.")
             self.view.select_key(info.username)
             return True
@@ -247,25 +255,29 @@ class UsersTab(QWidget):
         if info is None:
             return False
         dialog = dialog or UserDialog(self, self._units(), info)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return False
-        v = dialog.values()
-        expected: int | None = info.version
-        while True:
-            try:
-                users.edit_user(self.ctx.actor, info.username, expected, full_name=v["full_name"],
-                                role=v["role"], unit_id=v["unit_id"])
-            except UserError as exc:
-                choice = show_error(self, exc, labels=USER_LABELS,
-                                    mine={"full_name": v["full_name"], "role": v["role"]})
-                if choice == OVERWRITE:
-                    expected = None
-                    continue
-                if choice == RELOAD:
-                    self.refresh()
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            v = dialog.values()
+            stored = {"full_name": info.full_name, "role": info.role, "unit": info.unit_id}
+            typed = {"full_name": v["full_name"], "role": v["role"], "unit": v["unit_id"]}
+            kept: dict = {}
+            result = save(self, self.ctx, lambda version: users.edit_user(
+                self.ctx.actor, info.username, version, full_name=v["full_name"], role=v["role"],
+                unit_id=v["unit_id"]), version=info.version, edit=Edit(stored, typed, USER_LABELS, self._formats()),
+                on_reload=kept.update)
+            if result:
+                self._done(f"Đã lưu tài khoản {info.username}.")
+                return True
+            if result.choice != RELOAD:
                 return False
-            self._done(f"Đã lưu tài khoản {info.username}.")
-            return True
+            self.refresh()   # reopened on the stored account, with the clerk's typing where nobody else wrote
+            info = users.get_user(info.username)
+            dialog = UserDialog(self, self._units(), info)
+            dialog.apply(kept)
+        return False
+
+    def _formats(self) -> dict:
+        names = {u.id: u.name for u in self._units()}
+        return {"role": lambda role: ROLE_LABELS.get(role, role), "unit": lambda unit_id: names.get(unit_id, "")}
 
     def reset_password(self, dialog: PasswordDialog | None = None) -> bool:
         info = self._selected()
@@ -273,10 +285,8 @@ class UsersTab(QWidget):
             return False
         dialog = dialog or PasswordDialog(self, f"Đặt lại mật khẩu cho {info.username}")
         while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                users.set_password(self.ctx.actor, info.username, dialog.new_edit.text())
-            except UserError as exc:
-                show_error(self, exc)
+            if not save(self, self.ctx, lambda: users.set_password(self.ctx.actor, info.username,
+                                                                   dialog.new_edit.text())):
                 continue
             self._done(f"Đã đặt lại mật khẩu cho {info.username}.")
             return True
@@ -286,10 +296,7 @@ class UsersTab(QWidget):
         info = self._selected()
         if info is None:
             return
-        try:
-            users.unlock(self.ctx.actor, info.username)
-        except UserError as exc:
-            show_error(self, exc)
+        if not save(self, self.ctx, lambda: users.unlock(self.ctx.actor, info.username)):
             return
         self._done(f"Đã mở khóa tài khoản {info.username}.")
 
@@ -302,13 +309,8 @@ class UsersTab(QWidget):
                 f"Ngừng tài khoản {info.username}? Người này sẽ không đăng nhập được nữa; lịch sử thay đổi "
                 "của họ vẫn được giữ.", yes="Ngừng hoạt động"):
             return
-        try:
-            if info.active:
-                users.deactivate_user(self.ctx.actor, info.username)
-            else:
-                users.reactivate_user(self.ctx.actor, info.username)
-        except UserError as exc:
-            show_error(self, exc)
+        change = users.deactivate_user if info.active else users.reactivate_user
+        if not save(self, self.ctx, lambda: change(self.ctx.actor, info.username)):
             return
         self._done(f"Đã {'ngừng' if info.active else 'kích hoạt lại'} tài khoản {info.username}.")
 
@@ -316,11 +318,8 @@ class UsersTab(QWidget):
         dialog = dialog or PasswordDialog(self, "Đổi mật khẩu của tôi", ask_old=not self.is_admin)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             old = dialog.old_edit.text() if dialog.old_edit is not None else None
-            try:
-                users.set_password(self.ctx.actor, self.ctx.actor.username, dialog.new_edit.text(),
-                                   old_password=old)
-            except UserError as exc:
-                show_error(self, exc)
+            if not save(self, self.ctx, lambda: users.set_password(self.ctx.actor, self.ctx.actor.username,
+                                                                   dialog.new_edit.text(), old_password=old)):
                 continue
             show_message(self, "Đổi mật khẩu", "Đã đổi mật khẩu. Lần đăng nhập sau hãy dùng mật khẩu mới.")
             return True

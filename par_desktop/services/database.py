@@ -1,0 +1,82 @@
+"""The database itself as the GUI sees it: where it is, its errors in Vietnamese, a worker thread's
+connection, and the one cheap read that tells whether anything changed.
+
+The GUI reaches the database through services only (an import-linter contract in ``setup.cfg``); this
+module is its door for what concerns the connection rather than the records.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import peewee
+
+from par_desktop.db import connection
+from par_desktop.errors import DatabaseUnavailable, UserError
+
+log = logging.getLogger(__name__)
+
+# Environment failures of the database (locked, unreachable, read-only …) re-raised as DatabaseUnavailable.
+translated_errors = connection.translated_errors
+
+
+def describe(location: str) -> str:
+    """The database location, safe to show (no PostgreSQL password)."""
+    return connection.describe(location)
+
+
+def is_postgres(location: str) -> bool:
+    return connection.is_postgres(location)
+
+
+def explain_error(exc: BaseException) -> UserError | None:
+    """A database failure as a clerk's message, or None when ``exc`` is not one (then it is a bug)."""
+    return connection.explain_database_error(exc)
+
+
+def open_sqlite_file() -> str | None:
+    """The path of the open database when it is an SQLite file (None on PostgreSQL or when none is open)."""
+    db = connection.current()
+    return db.database if isinstance(db, peewee.SqliteDatabase) else None
+
+
+@contextmanager
+def thread_connection() -> Iterator[None]:
+    """Around work on a worker thread: peewee keeps one connection per thread, so the work's first query
+    opens one for this thread; it is closed when the work ends — only when it was opened here."""
+    db = connection.current()
+    opened_here = db is not None and db.is_closed()
+    try:
+        yield
+    finally:
+        if db is not None and opened_here and not db.is_closed():
+            try:
+                db.close()
+            except Exception:  # noqa: BLE001 — e.g. a transaction left open by a bug; it is logged
+                log.exception("closing the worker's database connection")
+
+
+def newest_change() -> int | None:
+    """The id of the newest audit row (every meaningful write leaves one, whoever made it), read without
+    waiting: None when it cannot be read right now (another clerk's write holds the SQLite file, or this
+    connection is inside a transaction). Other failures raise ``DatabaseUnavailable``."""
+    db = connection.current()
+    if db is None or db.in_transaction():
+        return None
+    is_sqlite = isinstance(db, peewee.SqliteDatabase)
+    try:
+        if is_sqlite:
+            db.execute_sql("PRAGMA busy_timeout = 0")
+        try:
+            return db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0]
+        finally:
+            if is_sqlite:
+                db.execute_sql(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_S * 1000}")
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return None   # another clerk is writing: try again later
+        friendly = connection.explain_database_error(exc)
+        raise (friendly or DatabaseUnavailable(f"Không đọc được cơ sở dữ liệu: {exc}")) from exc

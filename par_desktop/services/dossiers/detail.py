@@ -1,0 +1,84 @@
+"""One dossier as the detail panel and the edit dialog show it, read in one call (plain data, no rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from peewee import JOIN
+
+from par_desktop.db.models import Dossier, Explanation, Unit
+from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.timers import TimerState
+from par_desktop.services.dossiers.editing import appointment_of
+from par_desktop.services.dossiers.handovers import SlipRow, TimelineEvent, control_slip_rows, holder_unit, timeline
+from par_desktop.services.dossiers.timing import CHANNEL_LABELS, timer_of, work_calendar
+
+
+@dataclass(frozen=True)
+class ExplanationView:
+    """The unit's explanation of a late dossier and the apology (giải trình, xin lỗi)."""
+
+    version: int
+    reason: str
+    responsible_person: str
+    explained_on: date | None
+    apology_sent_on: date | None
+    new_appointment: datetime | None
+
+
+@dataclass(frozen=True)
+class DossierDetail:
+    id: int
+    version: int
+    code: str
+    procedure_id: int | None
+    procedure_name: str
+    field: str
+    applicant: str
+    channel: str
+    received_at: datetime
+    start_at: datetime
+    appointment: datetime | None      # the export's or a clerk's appointment before pauses moved it
+    due_from_source: bool
+    result_at: datetime | None
+    closed_at: datetime | None
+    paused_since: datetime | None
+    unit_id: int | None
+    unit_name: str
+    holder_name: str                  # the unit holding the dossier now (last hand-over)
+    status_text: str
+    withdrawn: bool
+    timer: TimerState                 # at the moment asked for; ``timer.due_at`` is the due moment then
+    timeline: tuple[TimelineEvent, ...]
+    late_steps: tuple[SlipRow, ...]   # steps of the control slip finished after their deadline
+    explanation: ExplanationView | None
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+def dossier_detail(dossier_id: int, at: datetime | None = None,
+                   calendar: WorkCalendar | None = None) -> DossierDetail | None:
+    """The dossier with its timer at ``at`` (default now), timeline, late steps and explanation; None
+    when it no longer exists (another clerk deleted it)."""
+    d = (Dossier.select(Dossier, Unit).join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
+         .where(Dossier.id == dossier_id).first())
+    if d is None:
+        return None
+    calendar = calendar or work_calendar()
+    holder = holder_unit(d)
+    explanation = Explanation.get_or_none(Explanation.dossier == d.id)
+    return DossierDetail(
+        id=d.id, version=d.version, code=d.code, procedure_id=d.procedure_id, procedure_name=d.procedure_name,
+        field=d.field, applicant=d.applicant, channel=d.channel, received_at=d.received_at, start_at=d.start_at,
+        appointment=appointment_of(d, calendar), due_from_source=d.due_from_source, result_at=d.result_at,
+        closed_at=d.closed_at, paused_since=d.paused_since, unit_id=d.unit_id,
+        unit_name=d.unit.name if d.unit_id is not None else "", holder_name=holder.name if holder else "",
+        status_text=d.status_text, withdrawn=d.withdrawn, timer=timer_of(d, at, calendar),
+        timeline=tuple(timeline(d.id)),
+        late_steps=tuple(r for r in control_slip_rows(d.code) if r.result == "late"),
+        explanation=None if explanation is None else ExplanationView(
+            explanation.version, explanation.reason, explanation.responsible_person, explanation.explained_on,
+            explanation.apology_sent_on, explanation.new_appointment))
