@@ -36,6 +36,7 @@ PAGES: list[PageSpec] = [
     PageSpec("tasks", "Nhiệm vụ", "tasks", "tasks", "TasksPage"),
     PageSpec("dossiers", "Hồ sơ TTHC", "dossiers", "dossiers", "DossiersPage"),
     PageSpec("statistics", "Thống kê", "statistics", "statistics", "StatisticsPage"),
+    PageSpec("service", "Chất lượng phục vụ", "service", "service", "ServicePage"),
     PageSpec("documents", "Văn bản", "documents", "documents", "DocumentsPage"),
     PageSpec("catalog", "Danh mục", "catalog", "catalog", "CatalogPage"),
     PageSpec("settings", "Cài đặt", "settings", "settings", "SettingsPage"),
