@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from peewee import JOIN, SQL, Case, SqliteDatabase, ValuesList, fn
+from peewee import JOIN, SQL, Case, SqliteDatabase, Table, fn
 
 from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
@@ -123,11 +123,12 @@ def _is_sqlite() -> bool:
 WIDE_SPAN = timedelta(days=62)
 
 
-def _scan(query, bounds: Sequence[datetime]):
-    """Run ``query`` on the dossier table; on SQLite a wide span reads the table in storage order, and
-    the dossier table stays the outer loop of a join with the calendar days (else SQLite may loop over
-    the days and scan the dossiers for each)."""
+def _scan(query, bounds: Sequence[datetime], prefix: tuple[str, list] = ("", [])):
+    """Run ``query`` on the dossier table (after ``prefix``, a WITH clause and its parameters); on SQLite a
+    wide span reads the table in storage order, and the dossier table stays the outer loop of a join with
+    the calendar days (else SQLite may loop over the days and scan the dossiers for each)."""
     sql, params = query.sql()
+    sql, params = prefix[0] + sql, [*prefix[1], *params]
     if _is_sqlite():
         if bounds[-1] - bounds[0] > WIDE_SPAN:
             sql = sql.replace('FROM "dossier" AS "t1"', 'FROM "dossier" AS "t1" NOT INDEXED', 1)
@@ -181,8 +182,8 @@ def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> No
     sqlite = _is_sqlite()
     rows = [(day.isoformat() if sqlite else day, calendar.working_minutes_between(ORIGIN, datetime.combine(day, time())),
              1 if calendar.is_working_day(day) else 0) for day in days]
-    closed_days = ValuesList(rows).cte("cal_closed", columns=("day", "base", "working"))
-    start_days = ValuesList(rows).cte("cal_start", columns=("day", "base", "working"))
+    closed_days = Table("cal_closed", ("day", "base", "working"))
+    start_days = Table("cal_start", ("day", "base", "working"))
 
     def day_of(column):
         return fn.substr(column, 1, 10) if sqlite else column.cast("DATE")
@@ -194,17 +195,23 @@ def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> No
         else:
             minute = fn.date_part("hour", column).cast("INTEGER") * 60 + fn.date_part("minute", column).cast("INTEGER")
             clamped = fn.LEAST(fn.GREATEST(minute - opening, 0), length)
-        return days.c.base + days.c.working * clamped
+        return days.base + days.working * clamped
 
     columns = [fn.COUNT(SQL("*")), _sum(d.closed_at <= d.due_at), _sum(d.digitised_result.is_null(False)),
                _sum(d.digitised_result == True), _sum(d.rating != ""),  # noqa: E712
                _sum(d.rating.in_(si.SATISFIED_RATINGS)),
                fn.SUM(position(d.closed_at, closed_days) - position(d.start_at, start_days))]
     query = (d.select(_bucket(d.closed_at, bounds).alias("b"), key.alias("k"), d.procedure, *columns)
-             .join(closed_days, on=(closed_days.c.day == day_of(d.closed_at)))
-             .join(start_days, on=(start_days.c.day == day_of(d.start_at)))
-             .where(in_range).group_by(SQL("b"), SQL("k"), d.procedure).with_cte(closed_days, start_days))
-    for b, k, proc, *values in _scan(query, bounds):
+             .join(closed_days, on=(closed_days.day == day_of(d.closed_at)))
+             .join(start_days, on=(start_days.day == day_of(d.start_at)))
+             .where(in_range).group_by(SQL("b"), SQL("k"), d.procedure))
+    # The days as a VALUES list written directly (peewee would build a node per value: slower than the scan).
+    param = connection.current().param
+    values_sql = ", ".join([f"({param}, {param}, {param})"] * len(rows))
+    days_sql = (f'WITH "cal_closed" ("day", "base", "working") AS (VALUES {values_sql}), '
+                f'"cal_start" ("day", "base", "working") AS (VALUES {values_sql}) ')
+    days_params = [value for row in rows for value in row] * 2
+    for b, k, proc, *values in _scan(query, bounds, prefix=(days_sql, days_params)):
         counts = out.counts[(int(b), k)]
         for name, value in zip(RESOLVED, values):
             setattr(counts, name, getattr(counts, name) + int(value or 0))

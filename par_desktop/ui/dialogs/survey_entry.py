@@ -24,7 +24,7 @@ from par_desktop.domain.text import vn_number
 from par_desktop.services import org, survey
 from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
 from par_desktop.ui.saving import save
-from par_desktop.ui.status_style import GREEN, GREY, RED
+from par_desktop.ui.status_style import GREEN, RED
 from par_desktop.ui.widgets.panels import note_label
 
 BLANK_KEYS = {Qt.Key.Key_0, Qt.Key.Key_Space, Qt.Key.Key_Minus}
@@ -180,8 +180,11 @@ class SurveyEntryDialog(QDialog):
         for widget in (self.form_number, self.day, self.dossier, self.unit, self.field, self.channel, *self.boxes):
             widget.installEventFilter(self._enter)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_form)
-        self.start_field: QWidget = self.boxes[0] if self.boxes else self.dossier
-        self.start_field.setFocus()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.activateWindow()
+        (self.boxes[0] if self.boxes else self.dossier).setFocus()
 
     def _focus_answer(self, i: int) -> None:
         if i < 0:
@@ -207,6 +210,9 @@ class SurveyEntryDialog(QDialog):
         if not result:
             self.status.setText("Phiếu chưa được lưu: sửa rồi bấm Enter để lưu lại.")
             self.status.setStyleSheet(f"color: {RED.name()};")
+            self.activateWindow()   # back to the form after the message, the keyboard where it was
+            self.form_number.setFocus()
+            self.form_number.selectAll()
             return
         saved: survey.SavedForm = result.value
         self.count += 1
@@ -240,6 +246,3 @@ class SurveyEntryDialog(QDialog):
                               yes="Đóng, bỏ phiếu", no="Gõ tiếp"):
                 return
         super().reject()
-
-
-__all__ = ["SurveyEntryDialog", "GREY"]
