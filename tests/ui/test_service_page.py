@@ -231,3 +231,35 @@ def test_importing_a_sheet_with_an_unknown_word(page, qtbot, tmp_path):
     qtbot.waitUntil(lambda: bool(seen), timeout=10000)
     assert "Đã nhập 9 phiếu vào đợt «Tại quầy tháng 10/2024»" in seen[0]
     assert survey.mapped_words()["tam duoc"] == 3
+
+
+def test_the_dossier_form_and_detail_panel_show_the_service_columns(demo_db, qtbot, tmp_path):
+    from par_desktop.db.models import Dossier
+    from par_desktop.services.dossiers import timing as dossier_timing
+    from par_desktop.ui.dialogs.dossier_dialogs import DossierDialog
+    from par_desktop.ui.pages.dossiers import DossiersPage
+
+    d = Dossier.select().where(Dossier.closed_at.is_null(False) & (Dossier.payment == "direct")).first()
+    page = DossiersPage(AppContext(str(demo_db), OFFICE))
+    qtbot.addWidget(page)
+    page.resize(1366, 760)
+    page.refresh()
+    page.show()
+    page.navigate_to({"code": d.code})
+    assert "thanh toán trực tiếp" in page.detail.labels["service"].text()
+
+    def edit(dialog: DossierDialog):
+        assert dialog.payment.currentData() == "direct"
+        dialog.digitised_result.setCurrentIndex(dialog.digitised_result.findText("Không"))
+        dialog.payment.setCurrentIndex(dialog.payment.findText("Trực tuyến"))
+        dialog.rating.setCurrentIndex(dialog.rating.findText("Không hài lòng"))
+        dialog.grab().save(str(tmp_path / "dossier-dialog.png"))
+        dialog.accept()
+
+    _when_modal(DossierDialog, edit)
+    page.edit_current()
+    stored = dossier_timing.dossier_by_code(d.code)
+    assert (stored.digitised_result, stored.payment, stored.rating) == (False, "online", "unsatisfied")
+    qtbot.waitUntil(lambda: "thanh toán trực tuyến" in page.detail.labels["service"].text(), timeout=5000)
+    text = page.detail.labels["service"].text()
+    assert "kết quả chưa số hóa" in text and "đánh giá: không hài lòng" in text

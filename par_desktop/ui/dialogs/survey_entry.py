@@ -37,6 +37,7 @@ class AnswerBox(QLineEdit):
 
     advance = Signal()
     back = Signal()
+    focused = Signal()
 
     def __init__(self, code: str, text: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -46,6 +47,10 @@ class AnswerBox(QLineEdit):
         self.setFixedWidth(self.fontMetrics().horizontalAdvance("MM") + 12)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setToolTip(f"{code}. {text}\n1 Rất không hài lòng … 5 Rất hài lòng; 0 hoặc dấu cách: để trống")
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.focused.emit()
 
     def keyPressEvent(self, event) -> None:
         key = event.key()
@@ -150,11 +155,17 @@ class SurveyEntryDialog(QDialog):
                 inner.addWidget(answer, r, 1)
                 self.boxes.append(answer)
             inner.setRowStretch(len(items), 1)
+            inner.setColumnStretch(2, 1)
             grid.addWidget(box, 0, column)
             column += 1
+        grid.setColumnStretch(column, 1)
+        texts = {q.code: q.text for q in questions}
+        self.question = QLabel()
+        self.question.setObjectName("currentQuestion")
         for i, answer in enumerate(self.boxes):
             answer.advance.connect(lambda i=i: self._focus_answer(i + 1))
             answer.back.connect(lambda i=i: self._focus_answer(i - 1))
+            answer.focused.connect(lambda code=answer.code: self.question.setText(f"{code}. {texts[code]}"))
         self.status = QLabel()
         self.status.setObjectName("entryStatus")
         self.counter = QLabel("Chưa lưu phiếu nào trong lần nhập này.")
@@ -173,6 +184,7 @@ class SurveyEntryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addLayout(grid, 1)
+        layout.addWidget(self.question)
         layout.addWidget(self.status)
         layout.addWidget(hint)
         layout.addLayout(buttons)
