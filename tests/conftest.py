@@ -43,6 +43,7 @@ def fresh_presence_session(monkeypatch):
     from par_desktop.services import presence
 
     monkeypatch.setattr(presence, "_registration", None)
+    monkeypatch.setattr(presence, "_seen_beats", {})
     previous = changes.current_session_id.set("")
     yield
     changes.current_session_id.reset(previous)

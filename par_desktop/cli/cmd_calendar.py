@@ -30,6 +30,17 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_deadline, access=READ)
 
 
+def supported(value):
+    """A parsed date or moment the working calendar can count with, else an ``error:`` line."""
+    from par_desktop.domain.calendar import check_supported
+    from par_desktop.errors import InvalidInput
+
+    try:
+        return check_supported(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{value:%d/%m/%Y}: {exc}.") from None
+
+
 def _calendar(ctx):
     """The database's calendar when the database exists, else the plain national one."""
     from pathlib import Path
@@ -61,7 +72,7 @@ def _days(text: str) -> float:
 def cmd_due(ctx) -> int:
     from par_desktop.domain.text import iso_moment, parse_moment
 
-    start = parse_moment(ctx.args.start)
+    start = supported(parse_moment(ctx.args.start))
     days = _days(ctx.args.days)
     print(iso_moment(_calendar(ctx).due(start, days)))
     return 0
@@ -70,7 +81,7 @@ def cmd_due(ctx) -> int:
 def cmd_workdays(ctx) -> int:
     from par_desktop.domain.text import parse_date
 
-    first, last = parse_date(ctx.args.first), parse_date(ctx.args.last)
+    first, last = supported(parse_date(ctx.args.first)), supported(parse_date(ctx.args.last))
     print(_calendar(ctx).workdays(first, last))
     return 0
 

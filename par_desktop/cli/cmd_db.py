@@ -25,6 +25,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại bản hiện tại)")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--other-database", action="store_true",
+                   help="chấp nhận tệp của một cơ sở dữ liệu khác (thay toàn bộ dữ liệu; chỉ quản trị)")
     p.set_defaults(handler=cmd_restore)
 
 
@@ -52,6 +54,10 @@ def cmd_check(ctx) -> int:
 
     db = ctx.open()
     problems = check(db)
+    if not problems:   # the trail holds together: does it still hold the heads the backup log recorded?
+        from par_desktop.services.backups import head_problems
+
+        problems = head_problems(ctx.location)
     if problems:
         for line in problems:
             print(line)
@@ -95,8 +101,13 @@ def cmd_restore(ctx) -> int:
                 raise
             kept = restore_database(ctx.location, ctx.args.file)
         else:
-            from par_desktop.services.backups import restore_backup
+            import sys
 
-            kept = restore_backup(ctx.actor, ctx.location, ctx.args.file)
+            from par_desktop.services.backups import restore_backup, restore_preview
+
+            if not is_postgres(ctx.location):
+                for line in restore_preview(ctx.location, ctx.args.file).lines():
+                    print(line, file=sys.stderr)
+            kept = restore_backup(ctx.actor, ctx.location, ctx.args.file, other_database=ctx.args.other_database)
     print(kept if kept is not None else describe(ctx.location))
     return 0

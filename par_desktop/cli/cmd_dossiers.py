@@ -82,7 +82,9 @@ def cmd_dossiers(ctx) -> int:
     from par_desktop.cli.main import emit_json
     from par_desktop.services.dossiers import timing as dossier_timing
 
-    at = _moment(ctx.args.at) if ctx.args.at else None
+    from par_desktop.cli.cmd_calendar import supported
+
+    at = supported(_moment(ctx.args.at)) if ctx.args.at else None
     ctx.open()
     rows = dossier_timing.states_at(at)
     if ctx.args.json:
@@ -99,7 +101,9 @@ def cmd_stats_dossiers(ctx) -> int:
     from par_desktop.domain.text import parse_date
     from par_desktop.services import stats
 
-    start, end = parse_date(ctx.args.date_from), parse_date(ctx.args.date_to)
+    from par_desktop.cli.cmd_calendar import supported
+
+    start, end = supported(parse_date(ctx.args.date_from)), supported(parse_date(ctx.args.date_to))
     ctx.open()
     unit_id = None
     if ctx.args.unit:

@@ -217,6 +217,9 @@ def cmd_presence(ctx) -> int:
     from par_desktop.services import presence
 
     ctx.open()
+    warning = presence.clock_notice(ctx.location)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     rows = presence.active_sessions()
     if ctx.args.json:
         emit_json([{"session_id": s.session_id, "username": s.username, "machine": s.machine, "pid": s.pid,

@@ -11,7 +11,8 @@ from typing import Any
 
 from peewee import ForeignKeyField, Model
 
-from par_desktop.db.models import AuditLog, VersionedModel
+from par_desktop.db import audit_chain
+from par_desktop.db.models import VersionedModel
 from par_desktop.errors import ConflictError, NotFound
 
 
@@ -49,9 +50,9 @@ def _text(value: Any) -> str | None:
 
 def audit(username: str, action: str, table: str, record_id: Any = "", field: str = "",
           old: Any = None, new: Any = None) -> None:
-    AuditLog.create(username=username, action=action, table_name=table, record_id=str(record_id),
-                    field=field, old_value=_text(old), new_value=_text(new),
-                    session_id=current_session_id.get())
+    audit_chain.append({"at": datetime.now(), "username": username, "action": action, "table_name": table,
+                        "record_id": str(record_id), "field": field, "old_value": _text(old), "new_value": _text(new),
+                        "session_id": current_session_id.get()})
 
 
 def row_values(record: Model) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -235,11 +236,42 @@ def write_transaction(*, guarded: bool = True):
     "database is locked". ``guarded=False`` skips the write guard (presence heartbeats only).
     """
     db = current()
-    transaction = db.atomic("IMMEDIATE") if isinstance(db, peewee.SqliteDatabase) \
-        else _postgres_write_transaction(db)
-    if not guarded or _write_guard is None or db.transaction_depth() > 0:
+    outermost = db.transaction_depth() == 0
+    if isinstance(db, peewee.SqliteDatabase):
+        transaction = db.atomic("IMMEDIATE")
+        if outermost:
+            transaction = _one_deadline(db, transaction)
+    else:
+        transaction = _postgres_write_transaction(db)
+    if not guarded or _write_guard is None or not outermost:
         return transaction
     return _guarded(transaction, _write_guard)
+
+
+_wait_override: int | None = None   # lock_wait's value inside its block
+
+
+def _wait_ms() -> int:
+    """The lock wait in force, in milliseconds."""
+    return _wait_override if _wait_override is not None else BUSY_TIMEOUT_S * 1000
+
+
+@contextmanager
+def _one_deadline(db: peewee.Database, transaction):
+    """One lock deadline per write transaction (SQLite): what BEGIN waited for a writer is taken off what
+    the rest may wait (COMMIT waits for readers to let go), so a save never waits longer than the
+    documented ``BUSY_TIMEOUT_S`` in all."""
+    started = time.monotonic()
+    try:
+        with transaction as handle:
+            left_ms = _wait_ms() - (time.monotonic() - started) * 1000
+            db.execute_sql(f"PRAGMA busy_timeout = {max(10, int(left_ms))}")
+            yield handle
+    finally:
+        try:
+            db.execute_sql(f"PRAGMA busy_timeout = {_wait_ms()}")
+        except peewee.DatabaseError:
+            pass   # the connection is gone; the next one starts with the default
 
 
 @contextmanager
@@ -283,12 +315,15 @@ def lock_wait(milliseconds: int):
     """Inside the block, wait at most ``milliseconds`` for another writer before "database is locked"
     (e.g. a heartbeat that must never make the clerk wait), on either backend; then back to
     ``BUSY_TIMEOUT_S``. Use it around ``write_transaction()``, not inside one."""
+    global _wait_override
     db = current()
     setting = "PRAGMA busy_timeout = {}" if isinstance(db, peewee.SqliteDatabase) else "SET lock_timeout = {}"
     db.execute_sql(setting.format(int(milliseconds)))
+    _wait_override = int(milliseconds)
     try:
         yield
     finally:
+        _wait_override = None
         db.execute_sql(setting.format(BUSY_TIMEOUT_S * 1000))
 
 
@@ -301,7 +336,8 @@ _SQLITE_MESSAGES = (
     ("unable to open database", "Không mở được tệp cơ sở dữ liệu. Kiểm tra đường dẫn và quyền truy cập."),
     ("disk i/o error", "Lỗi đọc/ghi đĩa khi truy cập cơ sở dữ liệu (ổ mạng bị ngắt?). Dữ liệu đã lưu không bị mất; "
                        "hãy kiểm tra kết nối rồi thử lại."),
-    ("database or disk is full", "Ổ đĩa chứa cơ sở dữ liệu đã đầy. Giải phóng dung lượng rồi thử lại."),
+    ("database or disk is full", "Ổ đĩa chứa cơ sở dữ liệu đã đầy. Giải phóng dung lượng rồi thử lại; "
+                                 "dữ liệu đã lưu trước đó không bị mất."),
 )
 
 
@@ -366,6 +402,12 @@ def explain_database_error(exc: BaseException) -> UserError | None:
     Mostly ``DatabaseUnavailable``; a text too long for a PostgreSQL column is ``InvalidInput``.
     """
     text = str(exc).lower()
+    if "cannot rollback" in text or "no transaction is active" in text:
+        # SQLite rolled back by itself after the real fault (disk full, I/O error); peewee's ROLLBACK then
+        # fails and hides it: explain the fault, not the rollback.
+        original = exc.__context__
+        if original is not None and original is not exc:
+            return explain_database_error(original)
     if isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError, peewee.ImproperlyConfigured)) \
             and _from_postgres(exc):
         message = postgres_message(text)

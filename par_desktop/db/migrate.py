@@ -22,8 +22,9 @@ from typing import Any
 
 import peewee
 
-from par_desktop.db import connection, schema
+from par_desktop.db import audit_chain, connection, schema
 from par_desktop.db.models import ALL_MODELS
+from par_desktop.db.uri import read_only_uri
 from par_desktop.errors import DatabaseUnavailable, InvalidInput
 
 BATCH = 5000
@@ -45,7 +46,7 @@ def migrate(sqlite_location: str, url: str, *, batch: int = BATCH,
     check_locations(sqlite_location, url)
     with tempfile.TemporaryDirectory(prefix="par-migrate-") as folder:
         snapshot = _snapshot(sqlite_location, Path(folder) / "snapshot.db")
-        source = sqlite3.connect(f"file:{snapshot}?mode=ro", uri=True)
+        source = sqlite3.connect(read_only_uri(snapshot), uri=True)
         try:
             return _copy_all(source, url, batch, progress)
         finally:
@@ -95,7 +96,7 @@ def _copy_all(source: sqlite3.Connection, url: str, batch: int,
                     copies.append(_verify(source, target, model, rows))
                     if progress is not None:
                         progress(copies[-1])
-                schema.make_audit_append_only(target)
+                audit_chain.protect(target)
             return copies
         finally:
             target.close()

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from peewee import (
     BlobField, BooleanField, CharField, DatabaseProxy, DateField, DateTimeField, DoubleField, FloatField,
-    ForeignKeyField, IntegerField, Model, TextField,
+    ForeignKeyField, IntegerField, Model, SQL, TextField,
 )
 
 # The schema version these models describe (``app_meta.schema_version``); the steps that bring an older
@@ -107,6 +107,9 @@ class AuditLog(BaseModel):
     old_value = TextField(null=True)
     new_value = TextField(null=True)
     session_id = CharField(default="", index=True)
+    # db.audit_chain: chained to the previous row. The SQL default keeps a row written by another program
+    # insertable (the upgrade's ALTER TABLE gives the same one) — and ``check`` then names it.
+    row_hash = CharField(default="", max_length=64, constraints=[SQL("DEFAULT ''")])
 
 
 class Presence(BaseModel):
@@ -118,6 +121,8 @@ class Presence(BaseModel):
     since = DateTimeField(default=datetime.now)
     heartbeat = DateTimeField(default=datetime.now)
     activity = CharField(default="")    # e.g. "Đang nhập hồ sơ" while it holds long writes
+    # +1 per heartbeat: liveness is judged by it changing (services.presence); older rows count from 0
+    beats = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 class CalendarOverride(VersionedModel):

@@ -12,6 +12,7 @@ from datetime import datetime
 import peewee
 
 from par_desktop.db import backup, connection
+from par_desktop.db.audit_chain import APPEND_ONLY_MESSAGE
 from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
 
@@ -22,7 +23,6 @@ IDENTITY_KEY = "database_id"
 CREATED_AS_KEY = "created_as"
 CREATED_AS_DEMO = "demo"
 
-_APPEND_ONLY_MESSAGE = "audit_log is append-only"
 
 
 def make_audit_append_only(db: peewee.Database) -> None:
@@ -31,10 +31,10 @@ def make_audit_append_only(db: peewee.Database) -> None:
     if isinstance(db, peewee.SqliteDatabase):
         for event in ("UPDATE", "DELETE"):
             db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
-                           f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY_MESSAGE}'); END")
+                           f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END")
     else:
         db.execute_sql("CREATE OR REPLACE FUNCTION par_audit_append_only() RETURNS trigger AS $$ BEGIN "
-                       f"RAISE EXCEPTION '{_APPEND_ONLY_MESSAGE}'; END; $$ LANGUAGE plpgsql")
+                       f"RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END; $$ LANGUAGE plpgsql")
         db.execute_sql("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
         db.execute_sql("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
                        "FOR EACH ROW EXECUTE FUNCTION par_audit_append_only()")
@@ -48,6 +48,18 @@ def _create_new_tables(db: peewee.Database) -> None:
 def _give_identity(db: peewee.Database) -> None:
     """A database made before identities existed gets one when upgraded (never marked as a demo)."""
     AppMeta.insert(key=IDENTITY_KEY, value=new_identity()).on_conflict_ignore().execute()
+
+
+def _chain_audit_log(db: peewee.Database) -> None:
+    """The audit trail becomes a hash chain (db.audit_chain): the column, every existing row chained in
+    order, and the database refusing REPLACE (SQLite) and TRUNCATE (PostgreSQL) as well."""
+    from par_desktop.db import audit_chain
+
+    if "row_hash" not in {c.name for c in db.get_columns("audit_log")}:
+        # Plain ALTER on both engines: SchemaMigrator.add_column fills a NOT NULL column with an UPDATE
+        # (and rebuilds the table on SQLite), which the table's own protection refuses.
+        db.execute_sql("ALTER TABLE audit_log ADD COLUMN row_hash VARCHAR(64) NOT NULL DEFAULT ''")
+    audit_chain.rechain(db)
 
 
 def new_identity() -> str:
@@ -88,6 +100,13 @@ def _service_columns(db: peewee.Database) -> None:
     _add_columns(db, Dossier, ("digitised_dossier", "digitised_result", "payment", "rating"))
 
 
+def _presence_beats(db: peewee.Database) -> None:
+    """Presence rows count their heartbeats: liveness is judged on each PC's own clock (issue 20)."""
+    from par_desktop.db.models import Presence
+
+    _add_columns(db, Presence, ("beats",))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
@@ -95,6 +114,8 @@ V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _give_identity,
     _catalogue_and_slip_columns,
     _service_columns,
+    _chain_audit_log,
+    _presence_beats,
 ]
 
 
@@ -120,13 +141,19 @@ def read_version(db: peewee.Database) -> int | None:
     row = AppMeta.get_or_none(AppMeta.key == "schema_version")
     if row is None:
         raise DatabaseUnavailable("Cơ sở dữ liệu thiếu thông tin phiên bản lược đồ; tệp có thể đã bị hỏng.")
-    return int(row.value)
+    try:
+        return int(str(row.value).strip())
+    except ValueError:
+        raise DatabaseUnavailable(f"Cơ sở dữ liệu ghi phiên bản lược đồ không hợp lệ («{str(row.value)[:20]}»); tệp "
+                                  "đã bị sửa hoặc hỏng. Hãy khôi phục từ bản sao lưu gần nhất.") from None
 
 
 def create_schema(db: peewee.Database, *, demo: bool = False) -> None:
     with connection.write_transaction():
         db.create_tables(ALL_MODELS)
-        make_audit_append_only(db)
+        from par_desktop.db import audit_chain
+
+        audit_chain.protect(db)
         facts = [
             {"key": "schema_version", "value": str(SCHEMA_VERSION)},
             {"key": "created_at", "value": datetime.now().isoformat(timespec="seconds")},
@@ -166,6 +193,11 @@ def open_database(location: str, *, create: bool = False, demo: bool = False) ->
     with connection.translated_errors():
         db.connect(reuse_if_open=True)
         version = read_version(db)
+        if version is None and not create and isinstance(db, peewee.SqliteDatabase):
+            db.close()   # an empty file (zero bytes, or SQLite without tables) is not made into a database here
+            raise DatabaseUnavailable(
+                f"Tệp {location} trống, không phải cơ sở dữ liệu PAR Desktop; không tạo gì trong tệp này. "
+                "Hãy kiểm tra đường dẫn, hoặc chạy «par-desktop init» nếu muốn tạo cơ sở dữ liệu mới ở đây.")
         if version is None:
             create_schema(db, demo=demo)
         elif version > SCHEMA_VERSION:
@@ -198,8 +230,11 @@ def check(db: peewee.Database) -> list[str]:
         missing = {m._meta.table_name for m in ALL_MODELS} - set(db.get_tables())
         if missing:
             problems.append("Thiếu bảng: " + ", ".join(sorted(missing)))
-        if isinstance(db, peewee.SqliteDatabase) and not missing:
-            triggers = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-            if not {"audit_log_no_update", "audit_log_no_delete"} <= triggers:
-                problems.append("Nhật ký thay đổi không còn được khóa chống sửa, xóa (thiếu trigger).")
+        if "audit_log" not in missing and version == SCHEMA_VERSION:
+            from par_desktop.db import audit_chain
+
+            problems.extend(audit_chain.protection_problems(db))
+            broken = audit_chain.first_break(db)
+            if broken:
+                problems.append(broken)
     return problems

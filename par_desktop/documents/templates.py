@@ -12,6 +12,8 @@ placeholder stops with a Vietnamese message naming it instead of printing an emp
 from __future__ import annotations
 
 import re
+import threading
+import time
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
@@ -165,10 +167,66 @@ _SECTION_LINE = re.compile(r"^##\s+(\S+)\s*$")
 _MAX_TEXT = 200_000
 
 
+# Limits of one rendering (issue 19, item 5): a template that passed the sample check can still loop
+# over the real data, so each render gets a time budget and a step budget (loop turns and calls).
+MAX_RENDER_SECONDS = 20.0
+MAX_RENDER_STEPS = 5_000_000
+_budget = threading.local()
+_PADDING_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map", "join"}
+
+
+class TemplateLimit(Exception):
+    """A rendering went past its time, step or size budget (said in ``reason``)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _tick() -> None:
+    state = getattr(_budget, "state", None)
+    if state is None:
+        return
+    state[0] += 1
+    if state[0] > MAX_RENDER_STEPS:
+        raise TemplateLimit(f"quá {MAX_RENDER_STEPS:,} bước (vòng lặp quá lớn)".replace(",", "."))
+    if state[0] % 1000 == 0 and time.monotonic() > state[1]:
+        raise TemplateLimit(f"chạy quá {MAX_RENDER_SECONDS:g} giây")
+
+
+def _counted_range(*args):
+    """``range`` in templates: each turn counts against the rendering's budget."""
+    for value in range(*args):
+        _tick()
+        yield value
+
+
+class _Counted(list):
+    """A list from the data whose iteration counts against the rendering's budget."""
+
+    def __iter__(self):
+        for item in super().__iter__():
+            _tick()
+            yield item
+
+
+def _counted(value):
+    return _Counted(value) if isinstance(value, (list, tuple)) else value
+
+
 class _Sandbox(SandboxedEnvironment):
-    """The Jinja2 sandbox, also refusing arithmetic that would build huge strings or numbers."""
+    """The Jinja2 sandbox, also refusing arithmetic that would build huge strings or numbers, padding
+    to absurd widths, and counting every call against the rendering's budget."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 — Jinja2's own signature
+        _tick()
+        if getattr(__obj, "__name__", "") in _PADDING_METHODS:
+            sizes = [a for a in args if isinstance(a, int)] + [v for v in kwargs.values() if isinstance(v, int)]
+            if any(size > _MAX_TEXT for size in sizes):
+                raise SecurityError("text too long")
+        return SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
@@ -194,6 +252,7 @@ def _environment() -> SandboxedEnvironment:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True)
     env.filters["date"] = ui_date
     env.filters["number"] = vn_number
+    env.globals["range"] = _counted_range
     return env
 
 
@@ -250,26 +309,43 @@ def _undefined_name(message: str) -> str:
     return match.group(1) if match else message
 
 
-def _render_one(env: SandboxedEnvironment, name: str, first: int, raw: str, context: dict) -> str:
+def _render_one(env: SandboxedEnvironment, name: str, first: int, raw: str, context: dict,
+                template_name: str = "Mẫu văn bản") -> str:
+    _budget.state = [0, time.monotonic() + MAX_RENDER_SECONDS]
     try:
-        return env.from_string(raw).render(**context)
+        template = env.from_string(raw)
+        chunks, size = [], 0
+        for chunk in template.generate(**{key: _counted(value) for key, value in context.items()}):
+            size += len(chunk)
+            if size > _MAX_TEXT:
+                raise TemplateLimit(f"nội dung dài quá {_MAX_TEXT:,} ký tự".replace(",", "."))
+            chunks.append(chunk)
+        return "".join(chunks)
+    except TemplateLimit as exc:
+        raise InvalidInput(f"{template_name}, mục «{name}»: vượt giới hạn khi điền dữ liệu ({exc.reason}). "
+                           "Hãy sửa mẫu (Cài đặt → Mẫu văn bản) hoặc khôi phục mẫu mặc định.") from None
+    except MemoryError:
+        raise InvalidInput(f"{template_name}, mục «{name}»: mẫu tạo ra nội dung quá lớn, không đủ bộ nhớ. "
+                           "Hãy sửa mẫu hoặc khôi phục mẫu mặc định.") from None
     except SecurityError as exc:
-        raise InvalidInput(f"Mẫu văn bản, mục «{name}»: có thao tác không được phép trong mẫu "
+        raise InvalidInput(f"{template_name}, mục «{name}»: có thao tác không được phép trong mẫu "
                            "(chỉ được dùng các trường dữ liệu và bộ lọc có sẵn).", detail=str(exc)) from None
     except UndefinedError as exc:
         field = _undefined_name(str(exc))
         line = next((first + i for i, text in enumerate(raw.split("\n")) if field in text), first)
-        raise InvalidInput(f"Mẫu văn bản, mục «{name}», dòng {line}: không có trường «{field}». "
+        raise InvalidInput(f"{template_name}, mục «{name}», dòng {line}: không có trường «{field}». "
                            "Kiểm tra lại chính tả tên trường trong {{ … }}.", detail=str(exc)) from None
     except TemplateSyntaxError as exc:
-        raise InvalidInput(f"Mẫu văn bản, mục «{name}», dòng {first + (exc.lineno or 1) - 1}: sai cú pháp "
+        raise InvalidInput(f"{template_name}, mục «{name}», dòng {first + (exc.lineno or 1) - 1}: sai cú pháp "
                            f"({exc.message}).", detail=str(exc)) from None
     except TemplateError as exc:
-        raise InvalidInput(f"Mẫu văn bản, mục «{name}»: không dựng được nội dung ({exc}).",
+        raise InvalidInput(f"{template_name}, mục «{name}»: không dựng được nội dung ({exc}).",
                            detail=str(exc)) from None
     except (TypeError, ValueError, ArithmeticError) as exc:
-        raise InvalidInput(f"Mẫu văn bản, mục «{name}»: phép tính trong mẫu không hợp lệ ({exc}).",
+        raise InvalidInput(f"{template_name}, mục «{name}»: phép tính trong mẫu không hợp lệ ({exc}).",
                            detail=str(exc)) from None
+    finally:
+        _budget.state = None
 
 
 def render_sections(text: str, context: dict, doc_type: str | None = None) -> dict[str, list[str]]:
@@ -278,8 +354,9 @@ def render_sections(text: str, context: dict, doc_type: str | None = None) -> di
     parse_template(text, doc_type)
     env = _environment()
     out: dict[str, list[str]] = {}
+    template_name = f"Mẫu {DOC_TYPE_NAMES[doc_type].lower()}" if doc_type in DOC_TYPE_NAMES else "Mẫu văn bản"
     for name, first, raw in _split(text):
-        rendered = _render_one(env, name, first, raw, context)
+        rendered = _render_one(env, name, first, raw, context, template_name)
         if len(rendered) > _MAX_TEXT:
             raise InvalidInput(f"Mẫu văn bản, mục «{name}»: nội dung sau khi điền quá dài.")
         if name in LIST_SECTIONS:

@@ -317,3 +317,16 @@ def format_remaining(minutes: int, hours: OfficeHours) -> str:
     parts = [f"{n} {unit}" for n, unit in ((days, "ngày"), (rest // 60, "giờ"), (rest % 60, "phút")) if n]
     text = " ".join(parts)
     return f"còn {text} làm việc" if minutes > 0 else f"quá hạn {text}"
+
+
+# The years the working calendar knows (the holidays package covers 1901–2100); a date typed outside
+# them (9999, 0024) would make every count walk thousands of years.
+FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR = 1901, 2100
+
+
+def check_supported(moment: date) -> date:
+    """``moment`` itself, or ``ValueError`` (in Vietnamese) when its year is outside the calendar's range."""
+    if not FIRST_SUPPORTED_YEAR <= moment.year <= LAST_SUPPORTED_YEAR:
+        raise ValueError(f"năm {moment.year} nằm ngoài khoảng {FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR} mà lịch "
+                         "làm việc hỗ trợ (gõ nhầm năm?)")
+    return moment

@@ -265,6 +265,16 @@ def parse_channel(text: str) -> str | None:
     raise ValueError(f"hình thức nộp «{text}» không rõ (Trực tuyến, Trực tiếp hoặc Bưu chính)")
 
 
+FIRST_YEAR = 2000
+YEARS_AHEAD = 5
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def default_years(today: date | None = None) -> tuple[int, int]:
+    """The sane window of years for a moment in an export: 2000 to next year + 5 (settings change it)."""
+    return FIRST_YEAR, (today or date.today()).year + YEARS_AHEAD
+
+
 _YES = frozenset({"co", "x", "1", "da so hoa", "so hoa", "yes", "true", "dat"})
 _NO = frozenset({"", "khong", "0", "chua so hoa", "chua", "no", "false"})
 
@@ -310,19 +320,22 @@ def parse_rating(text: str) -> str:
 
 
 def read_dossier_file(path: str | Path, progress: ProgressFn | None = None,
-                      date_order: str | None = None) -> DossierFile:
+                      date_order: str | None = None, years: tuple[int, int] | None = None) -> DossierFile:
     """Read and check every row; problems are collected, not raised (the caller decides).
 
     ``date_order`` (``DAY_FIRST``/``MONTH_FIRST``) is the clerk's answer for text dates; None decides it
     from the file (``decide_date_order``; a month-first file is read a second time), raising
-    ``AmbiguousDates`` when only the clerk can tell."""
-    result = _read_rows(path, progress, date_order or DAY_FIRST)
+    ``AmbiguousDates`` when only the clerk can tell. A moment outside ``years`` (default
+    ``default_years``) is an error for its row: a year typed 9999 or 0024 would otherwise make every
+    timer count millions of working days."""
+    years = years or default_years()
+    result = _read_rows(path, progress, date_order or DAY_FIRST, years)
     if date_order is None and decide_date_order(result.path, result.date_evidence) == MONTH_FIRST:
-        result = _read_rows(path, progress, MONTH_FIRST)
+        result = _read_rows(path, progress, MONTH_FIRST, years)
     return result
 
 
-def _read_rows(path: str | Path, progress: ProgressFn | None, order: str) -> DossierFile:
+def _read_rows(path: str | Path, progress: ProgressFn | None, order: str, years: tuple[int, int]) -> DossierFile:
     table = read_table(path, COLUMNS)
     result = DossierFile(table.path, table.header_row, set(table.columns), date_order=order)
     count = 0
@@ -330,7 +343,7 @@ def _read_rows(path: str | Path, progress: ProgressFn | None, order: str) -> Dos
         count += 1
         if progress is not None and count % 2000 == 0:
             progress(count, table.total_rows, f"Đã đọc {count:,} dòng".replace(",", "."))
-        parsed = _parse_row(table, row_no, cells, result.problems, order, result.date_evidence)
+        parsed = _parse_row(table, row_no, cells, result.problems, order, result.date_evidence, years)
         if parsed is not None:
             result.rows.append(parsed)
     return result
@@ -344,7 +357,7 @@ def _cell(table: Table, cells: list[Any], key: str) -> Any:
 
 
 def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowProblem], order: str,
-               evidence: dict[str, DateEvidence]) -> DossierRow | None:
+               evidence: dict[str, DateEvidence], years: tuple[int, int] = (FIRST_YEAR, 9999)) -> DossierRow | None:
     code = cell_text(_cell(table, cells, "code"))
     filled = [cell_text(_cell(table, cells, key)) for key in ("procedure_code", "procedure_name", "received_at")]
     if not any(filled) and (not code or " " in code):
@@ -353,10 +366,22 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
 
     def moment(key: str) -> tuple[datetime | None, bool]:
         try:
-            return parse_cell_moment(_cell(table, cells, key), order, evidence.setdefault(key, DateEvidence()), row_no)
+            value, has_time = parse_cell_moment(_cell(table, cells, key), order, evidence.setdefault(key, DateEvidence()),
+                                                row_no)
         except ValueError as exc:
             errors.append(f"cột «{COLUMNS.display(key)}»: {exc}")
             return None, False
+        if value is not None and not years[0] <= value.year <= years[1]:
+            errors.append(f"cột «{COLUMNS.display(key)}»: năm {value.year} nằm ngoài khoảng cho phép "
+                          f"{years[0]}–{years[1]} (gõ nhầm năm?)")
+            return None, False
+        return value, has_time
+
+    for key in ("code", "procedure_code", "procedure_name", "applicant", "unit", "field", "status"):
+        found = _CONTROL.search(cell_text(_cell(table, cells, key)))
+        if found:
+            errors.append(f"cột «{COLUMNS.display(key)}» chứa ký tự điều khiển không in được "
+                          f"(U+{ord(found.group()):04X}); hãy xóa ký tự đó trong tệp rồi nhập lại")
 
     if not code:
         errors.append("thiếu «Mã hồ sơ»")
@@ -365,7 +390,7 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
     if not procedure_code and not procedure_name:
         errors.append("thiếu «Mã thủ tục» hoặc «Tên thủ tục»")
     received_at, _ = moment("received_at")
-    if received_at is None and not any("Ngày tiếp nhận" in e for e in errors):
+    if received_at is None and not any(COLUMNS.display("received_at") in e for e in errors):
         errors.append("thiếu «Ngày tiếp nhận»")
     due_at, due_has_time = moment("due_at")
     result_at, _ = moment("result_at")

@@ -36,7 +36,10 @@ def read_plan_xlsx(path: str | Path) -> PlanDocument:
     """The plan on the first sheet of an .xlsx file; InvalidInput naming the file, sheet and row."""
     import openpyxl
 
+    from par_desktop.importers import workbook_guard
+
     path = Path(path)
+    workbook_guard.inspect(path)   # protected, oversized or bomb-like files are refused before reading
     try:
         workbook = openpyxl.load_workbook(str(path), data_only=True)
     except Exception as exc:  # noqa: BLE001 — any failure to parse the file is the file's fault

@@ -105,6 +105,12 @@ def read_table(path: str | Path, spec: ColumnSpec) -> Table:
     if suffix in (".csv", ".txt"):
         return _read_csv(path, spec)
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        from par_desktop.importers import workbook_guard
+
+        if workbook_guard.is_password_protected(path) or suffix in (".xlsx", ".xlsm"):
+            shape = workbook_guard.inspect(path)   # refuses protected, oversized and bomb-like files
+            if shape.dense_cells > workbook_guard.MAX_DENSE_CELLS:
+                return _read_openpyxl(path, spec)  # calamine would build the whole declared grid in memory
         if _calamine() is not None:
             return _read_calamine(path, spec)
         if suffix == ".xls":
@@ -213,13 +219,13 @@ def _read_csv(path: Path, spec: ColumnSpec) -> Table:
     text = _decode(path)
     errors: list[InvalidInput] = []
     for delimiter in CSV_DELIMITERS:  # the delimiter that yields a complete header wins
-        head = list(_csv_rows(text, delimiter, limit=HEADER_SCAN_ROWS))
+        head = list(_csv_rows(text, delimiter, limit=HEADER_SCAN_ROWS, path=path))
         try:
             header_row, columns = _locate(path, head, spec)
         except InvalidInput as exc:
             errors.append(exc)
             continue
-        rows = ((n, cells) for n, cells in _csv_rows(text, delimiter) if n > header_row)
+        rows = ((n, cells) for n, cells in _csv_rows(text, delimiter, path=path) if n > header_row)
         titles = [cells for number, cells in head if number < header_row]
         header = next(cells for number, cells in head if number == header_row)
         return Table(path, header_row, columns, rows, text.count("\n") + 1, titles, header)
@@ -227,10 +233,23 @@ def _read_csv(path: Path, spec: ColumnSpec) -> Table:
     raise next((e for e in errors if "thiếu cột" in e.message), errors[0])
 
 
-def _csv_rows(text: str, delimiter: str, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
-    """Records numbered as a spreadsheet shows them (a quoted cell may span several lines)."""
+def _csv_rows(text: str, delimiter: str, limit: int | None = None,
+              path: Path | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Records numbered as a spreadsheet shows them (a quoted cell may span several lines). A cell longer
+    than the csv module's limit (128 KB: no real export has one) or a malformed quote is the file's fault."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for number, cells in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            name = path.name if path is not None else "Tệp CSV"
+            raise InvalidInput(f"{name}, dòng {reader.line_num}: không đọc được dòng này (ô quá dài hoặc dấu "
+                               "ngoặc kép không đóng). Hãy mở tệp trong Excel, sửa dòng đó rồi lưu lại.",
+                               detail=str(exc)) from None
+        number += 1
         if limit is not None and number > limit:
             return
         yield number, cells

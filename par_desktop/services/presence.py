@@ -1,8 +1,12 @@
 """Who has the database open, and the maintenance mode one administrator takes to restore or upgrade.
 
 Each running app registers a presence row (session id, user, machine, pid, since) and refreshes its
-heartbeat every ``HEARTBEAT_S`` seconds; rows whose heartbeat is older than the setting
-``presence.stale_minutes`` belong to apps that crashed or lost the share and are ignored.
+heartbeat every ``HEARTBEAT_S`` seconds, adding one to its ``beats`` counter. Whether another session is
+alive is judged on THIS PC's own clock: a session whose counter this process has watched stay unchanged
+for ``presence.stale_minutes`` crashed or lost the share (``_is_stale``). The other PC's wall-clock
+``heartbeat`` is only used for a session seen for the first time, with ``CLOCK_TOLERANCE`` to spare, so
+a PC whose clock is a few minutes off is never taken for dead. ``clock_offset`` measures how far this
+PC's clock is from the database server's (or the share's) so the app can warn about it.
 
 Maintenance mode (chế độ bảo trì) is the AppMeta key ``maintenance``: who holds it, from which session
 and machine, since when and why. While another administrator holds it, every write service refuses
@@ -27,12 +31,15 @@ import peewee
 from par_desktop.db import changes, connection
 from par_desktop.db.changes import audit
 from par_desktop.db.models import SCHEMA_VERSION, AppMeta, Presence
+from par_desktop.db.uri import read_only_uri
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import DatabaseUnavailable
 from par_desktop.services import settings
 from par_desktop.services.session import Actor, require
 
 HEARTBEAT_S = 30
+CLOCK_TOLERANCE = timedelta(minutes=10)   # a first sight trusts another PC's clock only this far
+CLOCK_WARNING_S = 60
 MAINTENANCE_KEY = "maintenance"
 # A heartbeat is best effort: it waits this long for another clerk's write, then skips a beat.
 _HEARTBEAT_WAIT_MS = 500
@@ -89,8 +96,32 @@ def current_session() -> str | None:
     return _registration.session_id if _registration else None
 
 
+def _stale_period() -> timedelta:
+    return timedelta(minutes=float(settings.get(settings.PRESENCE_STALE_MINUTES)))
+
+
 def _stale_before(now: datetime | None = None) -> datetime:
-    return (now or datetime.now()) - timedelta(minutes=float(settings.get(settings.PRESENCE_STALE_MINUTES)))
+    return (now or datetime.now()) - _stale_period()
+
+
+# session id -> (beats last seen, time.monotonic() when this process saw that value first)
+_seen_beats: dict[str, tuple[int, float]] = {}
+
+
+def _is_stale(row: Presence) -> bool:
+    """Whether another session stopped beating, judged by its counter on this process's own clock."""
+    import time
+
+    now = time.monotonic()
+    period = _stale_period().total_seconds()
+    seen = _seen_beats.get(row.session_id)
+    if seen is not None and seen[0] == row.beats:
+        return now - seen[1] >= period
+    # First sight: only a heartbeat far older than any plausible clock difference counts as dead (and is
+    # remembered as already silent for a whole period); a counter that moved is alive.
+    dead = seen is None and row.heartbeat < datetime.now() - _stale_period() - CLOCK_TOLERANCE
+    _seen_beats[row.session_id] = (row.beats, now - period if dead else now)
+    return dead
 
 
 def _presence_row(reg: _Registration, now: datetime, activity: str = "") -> dict:
@@ -138,7 +169,8 @@ def heartbeat(activity: str | None = None) -> bool:
         values["activity"] = nfc(activity)
 
     def work():
-        if Presence.update(**values).where(Presence.session_id == reg.session_id).execute() == 0:
+        if Presence.update(**values, beats=Presence.beats + 1).where(
+                Presence.session_id == reg.session_id).execute() == 0:
             Presence.create(**_presence_row(reg, now, values.get("activity", "")))
 
     with connection.translated_errors():
@@ -161,11 +193,11 @@ def active_sessions(*, include_self: bool = True) -> list[SessionInfo]:
     """Sessions whose heartbeat is recent, newest first."""
     me = current_session()
     with connection.translated_errors():
-        rows = list(Presence.select().where(Presence.heartbeat >= _stale_before())
+        rows = list(Presence.select().where(Presence.heartbeat >= _stale_before() - CLOCK_TOLERANCE)
                     .order_by(Presence.since))
     return [SessionInfo(r.session_id, r.username, r.machine, r.pid, r.since, r.heartbeat, r.activity,
                         r.session_id == me)
-            for r in rows if include_self or r.session_id != me]
+            for r in rows if (include_self or r.session_id != me) and (r.session_id == me or not _is_stale(r))]
 
 
 def others_working() -> list[SessionInfo]:
@@ -184,7 +216,7 @@ def _parse_state(value: str) -> MaintenanceState | None:
     abandoned = False
     if session_id:
         row = Presence.get_or_none(Presence.session_id == session_id)
-        abandoned = row is None or row.heartbeat < _stale_before()
+        abandoned = row is None or (session_id != current_session() and _is_stale(row))
     return MaintenanceState(data.get("username", ""), data.get("full_name", ""), data.get("machine", ""),
                             session_id, since, data.get("reason", ""), abandoned)
 
@@ -279,13 +311,13 @@ def ensure_upgrade_allowed(location: str) -> None:
     if connection.is_postgres(location) or not Path(location).is_file():
         return
     try:
-        conn = sqlite3.connect(f"file:{location}?mode=ro", uri=True, timeout=connection.BUSY_TIMEOUT_S)
+        conn = sqlite3.connect(read_only_uri(location), uri=True, timeout=connection.BUSY_TIMEOUT_S)
         try:
             version = conn.execute("SELECT value FROM app_meta WHERE key='schema_version'").fetchone()
-            if version is None or int(version[0]) >= SCHEMA_VERSION:
-                return
+            if version is None or not str(version[0]).strip().isdigit() or int(version[0]) >= SCHEMA_VERSION:
+                return   # nothing to upgrade (open_database explains a version it cannot read)
             hold = conn.execute("SELECT value FROM app_meta WHERE key=?", (MAINTENANCE_KEY,)).fetchone()
-            stale = datetime.now() - timedelta(minutes=_stale_minutes(conn))
+            stale = datetime.now() - timedelta(minutes=_stale_minutes(conn)) - CLOCK_TOLERANCE
             others = conn.execute("SELECT session_id, username, machine FROM presence WHERE heartbeat >= ?",
                                   (stale.isoformat(sep=" "),)).fetchall()
         finally:
@@ -308,3 +340,44 @@ def ensure_upgrade_allowed(location: str) -> None:
 def _stale_minutes(conn: sqlite3.Connection) -> float:
     row = conn.execute("SELECT value FROM setting WHERE key=?", (settings.PRESENCE_STALE_MINUTES,)).fetchone()
     return float(json.loads(row[0])) if row else float(settings.DEFAULTS[settings.PRESENCE_STALE_MINUTES])
+
+
+# --- this PC's clock against the database's -------------------------------------------------------------
+
+def clock_offset(location: str) -> float | None:
+    """Seconds by which the database server's clock (PostgreSQL) or the share's file times (SQLite: a
+    scratch file made in the database's folder is stamped by the file server) are ahead of this PC's
+    clock; None when it cannot be measured (a read-only folder)."""
+    import tempfile
+    import time
+    from pathlib import Path
+
+    if connection.is_postgres(location):
+        with connection.translated_errors():
+            server = connection.current().execute_sql("SELECT EXTRACT(EPOCH FROM clock_timestamp())").fetchone()[0]
+        return float(server) - time.time()
+    try:
+        handle, name = tempfile.mkstemp(prefix=".par-dong-ho-", dir=Path(location).parent)
+        os.close(handle)
+        try:
+            return os.stat(name).st_mtime - time.time()
+        finally:
+            os.unlink(name)
+    except OSError:
+        return None
+
+
+def clock_warning(offset: float | None, *, postgres: bool = False) -> str | None:
+    """A Vietnamese warning when this PC's clock is more than a minute off, else None."""
+    if offset is None or abs(offset) <= CLOCK_WARNING_S:
+        return None
+    minutes = max(1, round(abs(offset) / 60))
+    where = "máy chủ cơ sở dữ liệu" if postgres else "máy chủ chứa tệp dữ liệu dùng chung"
+    return (f"Đồng hồ máy này {'chậm' if offset > 0 else 'nhanh'} khoảng {minutes} phút so với {where}. Hãy "
+            "đồng bộ giờ (Windows: Cài đặt → Thời gian và ngôn ngữ → Đồng bộ ngay) để thời điểm tiếp nhận, "
+            "hạn xử lý và nhật ký thay đổi được ghi đúng.")
+
+
+def clock_notice(location: str) -> str | None:
+    """The clock warning for the database at ``location`` (None when this PC's clock is right)."""
+    return clock_warning(clock_offset(location), postgres=connection.is_postgres(location))

@@ -28,6 +28,8 @@ PRESENCE_STALE_MINUTES = "presence.stale_minutes"
 AUTH_MAX_FAILURES = "auth.max_failures"
 AUTH_LOCKOUT_MINUTES = "auth.lockout_minutes"
 SURVEY_QUESTIONNAIRE = "survey.default_questionnaire"
+IMPORT_FIRST_YEAR = "import.first_year"
+IMPORT_YEARS_AHEAD = "import.years_ahead"
 
 DEFAULTS: dict[str, Any] = {
     OFFICE_OPENS: "07:30",
@@ -43,7 +45,9 @@ DEFAULTS: dict[str, Any] = {
     PRESENCE_STALE_MINUTES: 3,
     AUTH_MAX_FAILURES: 5,
     AUTH_LOCKOUT_MINUTES: 15,
-    SURVEY_QUESTIONNAIRE: None,     # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
+    SURVEY_QUESTIONNAIRE: None,      # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
+    IMPORT_FIRST_YEAR: 2000,        # moments in imports outside first_year … this year + years_ahead
+    IMPORT_YEARS_AHEAD: 5,          # are row errors (a year typed 9999 or 0024)
 }
 
 

@@ -264,8 +264,11 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
     trail records sign-ins, failures and lock-outs.
     """
     name = normalise_username(username)
-    generic = "Sai tên đăng nhập hoặc mật khẩu."
     with connection.translated_errors():
+        max_failures, lockout_minutes = _settings()
+        # One message whether or not the name exists, so trying names does not reveal the accounts.
+        generic = (f"Sai tên đăng nhập hoặc mật khẩu. Sau {max_failures} lần nhập sai liên tiếp, tài khoản bị tạm "
+                   f"khóa {lockout_minutes:g} phút.")
         user = User.get_or_none(User.username == name)
         if user is None or user.role == "system" or not user.password_hash:
             _hasher.hash(password)   # same cost as a real check: timing does not tell which names exist
@@ -274,7 +277,6 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
         if user.locked_until is not None and user.locked_until > now:
             raise AccountLocked(_lock_message(user))
         if not _verify(user.password_hash, password):
-            max_failures, lockout_minutes = _settings()
             with connection.write_transaction():
                 User.update(failed_attempts=User.failed_attempts + 1).where(User.id == user.id).execute()
                 failures = User.get_by_id(user.id).failed_attempts
@@ -285,9 +287,7 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
                     audit(user.username, "lock", "user", user.id, "locked_until", None, until)
             if failures >= max_failures:
                 raise AccountLocked(_lock_message(User.get_by_id(user.id)))
-            left = max_failures - failures
-            raise WrongPassword(f"{generic} Còn {left} lần thử trước khi tài khoản bị tạm khóa "
-                                f"{lockout_minutes:g} phút.")
+            raise WrongPassword(generic)
         if not user.active:
             raise PermissionDenied(f"Tài khoản «{user.username}» đã ngừng hoạt động; liên hệ quản trị.")
         actor = Actor(user.username, user.role, user.unit_id, user.full_name)

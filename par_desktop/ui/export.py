@@ -1,7 +1,8 @@
 """Writing what a table shows to an Excel file, and asking where to save it.
 
 Dates go to Excel as real dates (format dd/mm/yyyy, or dd/mm/yyyy hh:mm for moments), numbers as
-numbers, so a clerk can sort and sum in Excel; the header row is bold and frozen.
+numbers, so a clerk can sort and sum in Excel; text goes as text, never as a formula
+(``domain.safe_cells``); the header row is bold and frozen.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from par_desktop.domain.safe_cells import append_row
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput
 
@@ -50,12 +52,11 @@ def export_rows_to_xlsx(path: str | Path, headers: Sequence[str], rows: Iterable
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = sheet_title[:31]
-    sheet.append([nfc(h) for h in headers])
+    append_row(sheet, [nfc(h) for h in headers])
     widths = [len(nfc(h)) for h in headers]
     for values in rows:
         cells = [_cell_value(v) for v in values]
-        sheet.append(cells)
-        row_no = sheet.max_row
+        row_no = append_row(sheet, cells)
         for col, value in enumerate(cells, start=1):
             if isinstance(value, datetime):
                 sheet.cell(row_no, col).number_format = MOMENT_FORMAT

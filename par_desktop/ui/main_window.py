@@ -475,7 +475,11 @@ class MainWindow(QMainWindow):
 
     def collect_startup_notices(self) -> list[str]:
         """Every page's ``startup_notices()`` (pages that have one are created for it)."""
-        notices: list[str] = []
+        from par_desktop.services import presence
+
+        location = self.ctx.location
+        warning = self._call(lambda: presence.clock_notice(location))
+        notices: list[str] = [warning] if warning else []
         for spec in registry.PAGES:
             if spec.key in self._broken or not hasattr(registry.page_class(spec), "startup_notices"):
                 continue

@@ -161,3 +161,12 @@ def test_the_commands_start_without_qt_reportlab_or_docx(tmp_path, empty_db, arg
                 for m in re.finditer(r"^import time:\s+\d+ \|\s+\d+ \|(.*)$", run.stderr, re.M)}
     assert "par_desktop" in imported  # the probe really sees the program's imports
     assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
+
+
+@pytest.mark.parametrize("args", [("calendar", "due", "9999-12-31 08:00", "5"), ("calendar", "workdays", "0024-01-01",
+                                                                               "2024-01-01"),
+                                  ("dossiers", "--json", "--at", "0024-01-01 08:00")])
+def test_a_year_the_calendar_does_not_know_is_refused_at_once(cli, tmp_path, args):
+    """Found by bench/break_test.py: year 9999 made `calendar due` walk 8,000 years (minutes)."""
+    run = cli(*args, db=tmp_path / "khong-co.db", timeout=30)
+    assert run.returncode == 1 and "nằm ngoài khoảng 1901–2100" in run.stderr and "Traceback" not in run.stderr

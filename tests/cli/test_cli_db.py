@@ -112,7 +112,9 @@ def test_scheduled_backup_goes_to_the_databases_backup_place_and_rotates(cli, tm
     open_database(str(db))
     settings.set_value(SYSTEM, "backups.dir", str(place))     # Cài đặt → Sao lưu → Thư mục
     database_proxy.obj.close()
-    folder = place / "X"
+    from par_desktop.db.backup import folder_key
+
+    folder = place / folder_key(str(db))       # X-<identity>: two X.db files never share a folder
     folder.mkdir(parents=True)
     for day in range(1, 21):    # 20 nightly copies of January 2024
         (folder / f"X-202401{day:02d}-230000-000-hang-ngay.db").write_bytes(b"old")

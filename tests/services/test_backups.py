@@ -28,20 +28,23 @@ def _units(path: Path) -> list[str]:
         conn.close()
 
 
-def test_folder_is_local_by_default_or_the_setting(empty_db, tmp_path):
-    assert backups.backup_folder(str(empty_db)) == db_backup.default_backup_dir(str(empty_db))
+def test_folder_is_beside_the_database_by_default_or_the_setting(empty_db, tmp_path):
+    """One folder per database (its name and identity), beside the file or in the configured folder."""
+    key = db_backup.folder_key(str(empty_db))
+    assert key.startswith("par-") and len(key) == len("par-") + 8
+    assert backups.backup_folder(str(empty_db)) == tmp_path / backups.SHARED_FOLDER_NAME / key
     settings.set_value(ADMIN, "backups.dir", str(tmp_path / "sao-luu"))
-    assert backups.backup_folder(str(empty_db)) == tmp_path / "sao-luu" / "par"
+    assert backups.backup_folder(str(empty_db)) == tmp_path / "sao-luu" / key
 
 
 def test_daily_backup_once_a_day_and_it_is_sound(empty_db, tmp_path):
     settings.set_value(ADMIN, "backups.dir", str(tmp_path / "sao-luu"))
     org.create_unit(ADMIN, "Văn phòng Sở", "VP")
     first = backups.daily_backup_if_due(str(empty_db))
-    assert first is not None and first.parent == tmp_path / "sao-luu" / "par"
+    assert first is not None and first.parent == tmp_path / "sao-luu" / db_backup.folder_key(str(empty_db))
     assert backups.daily_backup_if_due(str(empty_db)) is None
     assert _units(first) == ["VP"]
-    assert db_backup.validate_backup(first) == SCHEMA_VERSION
+    assert db_backup.inspect_backup(first).version == SCHEMA_VERSION
     [info] = backups.list_backups(str(empty_db))
     assert (info.path, info.kind, info.kind_label) == (first, "hang-ngay", "Tự động hằng ngày")
     assert info.taken_at.date() == date.today() and info.size > 0
@@ -56,7 +59,7 @@ def _fake_daily(folder: Path, source: Path, moment: datetime) -> Path:
 
 def test_rotation_keeps_seven_days_and_four_weeks(empty_db, tmp_path):
     settings.set_value(ADMIN, "backups.dir", str(tmp_path / "bk"))
-    folder = tmp_path / "bk" / "par"
+    folder = tmp_path / "bk" / db_backup.folder_key(str(empty_db))
     today = date(2024, 6, 28)          # a Friday
     made = [_fake_daily(folder, empty_db, datetime.combine(today - timedelta(days=n), datetime.min.time())
                         + timedelta(hours=8)) for n in range(60)]

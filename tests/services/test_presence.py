@@ -40,7 +40,8 @@ def test_register_lists_this_session_and_stamps_audit_rows(empty_db):
 def test_stale_sessions_are_left_out(empty_db):
     presence.register(ADMIN)
     _other_session("lan", minutes_ago=1, session_id="fresh")
-    _other_session("binh", minutes_ago=5, session_id="stale")   # default stale_minutes is 3
+    # default stale_minutes is 3; a first sight allows 10 more for another PC's clock
+    _other_session("binh", minutes_ago=15, session_id="stale")
     assert [s.username for s in presence.others_working()] == ["lan"]
     settings.set_value(ADMIN, "presence.stale_minutes", 10)
     assert sorted(s.username for s in presence.others_working()) == ["binh", "lan"]
@@ -96,7 +97,7 @@ def test_maintenance_blocks_others_not_the_holder(empty_db):
 def test_a_crashed_holders_maintenance_is_abandoned(empty_db):
     presence.register(OTHER_ADMIN)
     presence.enter_maintenance(OTHER_ADMIN, "Khôi phục")
-    Presence.update(heartbeat=datetime.now() - timedelta(minutes=10)).execute()
+    Presence.update(heartbeat=datetime.now() - timedelta(minutes=30)).execute()
     presence._registration = None
     state = presence.maintenance_state()
     assert state.abandoned
@@ -135,3 +136,56 @@ def test_upgrade_is_refused_while_others_work_or_maintenance_is_held(empty_db):
     presence.enter_maintenance(OTHER_ADMIN, "Sao chép dữ liệu")
     with pytest.raises(presence.MaintenanceMode, match="Trần Quản Trị"):
         presence.ensure_upgrade_allowed(str(empty_db))
+
+
+# ---- liveness on this PC's own clock (issue 20, item 6) ---------------------------------------------------
+
+def _beat_as_another_pc(session_id: str, clock_offset: timedelta) -> None:
+    """What the other PC's heartbeat writes: its own (wrong) time and one more beat."""
+    Presence.update(heartbeat=datetime.now() + clock_offset, beats=Presence.beats + 1).where(
+        Presence.session_id == session_id).execute()
+
+
+def test_a_holder_whose_clock_is_4_minutes_slow_still_blocks_writes(empty_db):
+    """The [seen] failure: an administrator PC 4 minutes slow held maintenance; a clerk's PC judged the
+    hold abandoned and wrote during the restore."""
+    settings.set_value(ADMIN, "presence.stale_minutes", 0.05)          # 3 s, to keep the test short
+    holder = presence.register(OTHER_ADMIN)
+    presence.enter_maintenance(OTHER_ADMIN, "Khôi phục")
+    presence._registration = None                                       # this process is now the clerk's PC
+    for _ in range(6):                                                  # 6 s: twice the stale period
+        _beat_as_another_pc(holder, -timedelta(minutes=4))
+        with pytest.raises(presence.MaintenanceMode):
+            presence.ensure_not_in_maintenance(ADMIN)
+        time.sleep(1)
+
+
+def test_a_holder_that_stopped_beating_is_abandoned_whatever_its_clock_says(empty_db):
+    settings.set_value(ADMIN, "presence.stale_minutes", 0.05)
+    holder = presence.register(OTHER_ADMIN)
+    presence.enter_maintenance(OTHER_ADMIN, "Khôi phục")
+    presence._registration = None
+    _beat_as_another_pc(holder, timedelta(minutes=4))                   # a fast clock: "fresh" for 4 minutes
+    with pytest.raises(presence.MaintenanceMode):
+        presence.ensure_not_in_maintenance(ADMIN)
+    time.sleep(3.5)                                                     # no beat for longer than the period
+    assert presence.maintenance_state().abandoned
+    presence.ensure_not_in_maintenance(ADMIN)
+    assert [s.session_id for s in presence.others_working()] == []
+
+
+def test_this_pcs_clock_against_the_shares(empty_db, tmp_path):
+    offset = presence.clock_offset(str(empty_db))
+    assert offset is not None and abs(offset) < 5                        # same machine: the same clock
+    assert list(tmp_path.glob(".par-dong-ho-*")) == []                  # the scratch file is gone
+    assert presence.clock_warning(offset) is None
+    assert presence.clock_warning(None) is None
+    slow = presence.clock_warning(240)
+    assert slow.startswith("Đồng hồ máy này chậm khoảng 4 phút so với máy chủ chứa tệp dữ liệu dùng chung")
+    assert "nhanh khoảng 2 phút so với máy chủ cơ sở dữ liệu" in presence.clock_warning(-125, postgres=True)
+
+
+@pytest.mark.postgres
+def test_this_pcs_clock_against_the_postgres_server(pg_db):
+    offset = presence.clock_offset(pg_db)
+    assert offset is not None and abs(offset) < 5

@@ -225,12 +225,14 @@ def test_backups_tab_backs_up_and_restores_under_maintenance(qtbot, qtmodelteste
     qtbot.addWidget(tab)
     tab.folder_edit.setText(str(folder))
     assert tab.save_folder()
-    assert str(folder / "par") in tab.folder_hint.text()
+    from par_desktop.db.backup import folder_key
+
+    assert str(folder / folder_key(str(empty_db))) in tab.folder_hint.text()
 
     op = tab.backup_now()
     with qtbot.waitSignal(op.finished, timeout=10_000):
         pass
-    assert op.error is None and Path(tab.last_result).parent == folder / "par"
+    assert op.error is None and Path(tab.last_result).parent == folder / folder_key(str(empty_db))
     qtmodeltester.check(tab.model)
     assert _texts(tab.model, 1) == ["Thủ công"]
 
@@ -256,6 +258,41 @@ def test_backups_tab_backs_up_and_restores_under_maintenance(qtbot, qtmodelteste
     assert kinds == {"Thủ công", "Trước khôi phục"}
     _shot(tab, "backups_tab", (1000, 420))
     presence.unregister()
+
+
+def test_restoring_another_databases_file_shows_what_it_brings_and_asks_twice(qtbot, admin, empty_db, tmp_path):
+    """Issue 19, item 4: the confirmation shows the backup's contents and what is lost; a file of another
+    database needs a second, explicit answer (here: Hủy, and nothing changes)."""
+    from par_desktop.db.connection import bind, current
+    from par_desktop.db.schema import open_database
+
+    org.create_unit(admin, "Phòng ở lại", "OLAI")
+    live = current()
+    other = tmp_path / "khac.db"
+    open_database(str(other), create=True).close()
+    bind(live)
+    live.connect(reuse_if_open=True)
+    tab = BackupsTab(_ctx(empty_db, admin))
+    qtbot.addWidget(tab)
+    seen = []
+
+    def first(dialog):
+        seen.append(dialog.message_label.text())
+        dialog.resize(640, dialog.height())
+        dialog.grab().save(str(SHOTS / "restore_preview.png"))
+        _when_shown(second)
+        dialog.buttons["yes"].click()
+
+    def second(dialog):
+        seen.append(dialog.message_label.text())
+        dialog.buttons["no"].click()
+
+    SHOTS.mkdir(exist_ok=True)
+    _when_shown(first)
+    assert tab.restore(other) is None
+    assert "CẢNH BÁO" in seen[0] and "0 hồ sơ" in seen[0] and "Hiện tại" in seen[0]
+    assert "TOÀN BỘ dữ liệu" in seen[1]
+    assert Unit.select().where(Unit.short_code == "OLAI").exists()
 
 
 def test_backups_tab_for_the_office_cannot_restore(qtbot, admin, empty_db):

@@ -323,7 +323,8 @@ def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot):
         other.execute("UPDATE dossier SET applicant = ?, fold_text = ? WHERE id = ?",
                       ("Lò Thị Xuyến", dossier_timing.search_text(d.code, "Lò Thị Xuyến", d.procedure_name), d.id))
         other.execute("INSERT INTO audit_log (at, username, action, table_name, record_id, field, old_value, "
-                      "new_value, session_id) VALUES (?, 'khac', 'update', 'dossier', ?, 'applicant', ?, ?, '')",
+                      "new_value, session_id, row_hash) VALUES (?, 'khac', 'update', 'dossier', ?, 'applicant', ?, ?, "
+                      "'', '')",
                       (datetime.now().isoformat(sep=" "), str(d.id), d.applicant, "Lò Thị Xuyến"))
     other.close()
     assert page.ctx.poll()   # what the two-second poll does: data_changed

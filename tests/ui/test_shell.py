@@ -158,8 +158,8 @@ def test_polling_a_locked_database_does_not_wait(window, demo_db):
     window.ctx.start_polling()
     other = sqlite3.connect(str(demo_db))
     other.execute("BEGIN EXCLUSIVE")
-    other.execute("INSERT INTO audit_log(at, username, action, table_name, record_id, field, session_id) "
-                  "VALUES ('2024-01-01 00:00:00', 'x', 'update', 'unit', '1', 'name', '')")
+    other.execute("INSERT INTO audit_log(at, username, action, table_name, record_id, field, session_id, row_hash) "
+                  "VALUES ('2024-01-01 00:00:00', 'x', 'update', 'unit', '1', 'name', '', '')")
     started = time.monotonic()
     assert window.ctx.poll() is False
     assert time.monotonic() - started < 0.5

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from par_desktop.db import connection
+from par_desktop.db import audit_chain, connection
 from par_desktop.db.bulk import bulk_insert, bulk_update
 from par_desktop.db.changes import current_session_id
-from par_desktop.db.models import AuditLog, Dossier, Procedure
+from par_desktop.db.models import Dossier, Procedure
 from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.text import fold
 from par_desktop.domain.timers import DossierClock, state_at
@@ -58,7 +58,11 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     see ``importers.dossiers``)."""
     require(actor, "import")
     path = Path(path)
-    parsed = read_dossier_file(path, progress, date_order)
+    from par_desktop.services import settings
+
+    first_year = int(settings.get(settings.IMPORT_FIRST_YEAR))
+    last_year = date.today().year + int(settings.get(settings.IMPORT_YEARS_AHEAD))
+    parsed = read_dossier_file(path, progress, date_order, (first_year, last_year))
     matched = _match(parsed)
     if matched.problems and not skip_invalid:
         raise ImportRefused(path, matched.problems)
@@ -66,7 +70,7 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     total = len(matched.rows)
     if progress is not None:
         progress(0, total, "Đang ghi vào cơ sở dữ liệu")
-    _write(actor, path, matched.rows, parsed.present, minute(at) or now_minute(), summary, progress)
+    _write(actor, path, matched.rows, parsed.present, minute(at) or now_minute(), summary, progress, skip_invalid)
     if progress is not None:
         progress(total, total, "Xong")
     return summary
@@ -125,7 +129,7 @@ def _match(parsed) -> _Matched:
 
 
 def _write(actor: Actor, path: Path, rows_by_code: dict[str, Any], present: set[str], now: datetime,
-           summary: ImportSummary, progress) -> None:
+           summary: ImportSummary, progress, skip_invalid: bool = False) -> None:
     """New dossiers inserted, changed ones updated (each changed field audited), in one transaction;
     ``summary`` counts what happened."""
     calendar, total = work_calendar(), len(rows_by_code)
@@ -134,9 +138,14 @@ def _write(actor: Actor, path: Path, rows_by_code: dict[str, Any], present: set[
         existing = _existing_rows([existing_ids[c] for c in rows_by_code if c in existing_ids])
         pauses = pauses_by_dossier(existing.keys()) if existing else {}
         new_rows, updates, audits = [], [], []
+        conflicts: list = []
         closing_paused: list[tuple[int, datetime]] = []
         for done, (code, (r, proc, unit_id)) in enumerate(rows_by_code.items(), start=1):
             old = existing.get(existing_ids[code]) if code in existing_ids else None
+            conflict = _reimport_conflict(r, old, present) if old is not None else None
+            if conflict is not None:
+                conflicts.append(RowProblem(r.row, conflict))
+                continue
             values = _import_values(r, proc, unit_id, present, old, calendar, pauses)
             if old is None:
                 new_rows.append({"code": code, **values})
@@ -157,6 +166,9 @@ def _write(actor: Actor, path: Path, rows_by_code: dict[str, Any], present: set[
                 audits += _change_rows(actor, old, changed)
             if progress is not None and done % 5000 == 0:
                 progress(done, total, "Đang ghi vào cơ sở dữ liệu")
+        if conflicts and not skip_invalid:
+            raise ImportRefused(path, conflicts)      # nothing written: the transaction rolls back
+        summary.refused.extend(conflicts)
         for dossier_id, closed_at in closing_paused:
             end_open_pauses(actor, dossier_id, closed_at)
             Dossier.update(paused_since=None).where(Dossier.id == dossier_id).execute()
@@ -170,7 +182,7 @@ def _write(actor: Actor, path: Path, rows_by_code: dict[str, Any], present: set[
                        "session_id": current_session_id.get(),
                        "new_value": f"{path.name}: {summary.new} mới, {summary.updated} cập nhật, "
                                     f"{summary.unchanged} không đổi, {len(summary.refused)} dòng bị từ chối"})
-        bulk_insert(AuditLog, audits)
+        audit_chain.append_many(audits)
 
 
 def _change_rows(actor: Actor, old: dict[str, Any], changed: dict[str, Any]) -> list[dict[str, Any]]:
@@ -190,6 +202,19 @@ def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
             values = dict(zip(names, row))
             out[values["id"]] = values
     return out
+
+
+def _reimport_conflict(r, old: dict, present: set[str]) -> str | None:
+    """A row that would contradict what is stored (a reception now after the stored closing or result)
+    is reported, never silently clamped."""
+    for key, column, label in (("closed_at", "closed_at", "ngày trả kết quả"), ("result_at", "result_at",
+                                                                                "ngày có kết quả")):
+        stored = old[key] if column not in present else None
+        if stored is not None and stored.date() < r.received_at.date():
+            return (f"hồ sơ {r.code} đã có {label} {stored:%d/%m/%Y %H:%M} trước ngày tiếp nhận mới "
+                    f"{r.received_at:%d/%m/%Y %H:%M} trong tệp: không sửa. Hãy kiểm tra lại hai ngày này "
+                    "(hoặc đưa cột ngày trả kết quả vào tệp).")
+    return None
 
 
 def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], old: dict | None,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from par_desktop.db import connection
-from par_desktop.db.bulk import bulk_insert, bulk_update
+from par_desktop.db import audit_chain, connection
+from par_desktop.db.bulk import bulk_update
 from par_desktop.db.changes import current_session_id
-from par_desktop.db.models import AuditLog, Dossier
+from par_desktop.db.models import Dossier
 from par_desktop.services.dossiers.timing import compute_timing, pauses_by_dossier, work_calendar
 from par_desktop.services.session import Actor, require
 
@@ -36,5 +36,5 @@ def recompute_open_due(actor: Actor) -> int:
                                "at": datetime.now(), "session_id": current_session_id.get()})
         if changes:
             bulk_update(Dossier, ("start_at", "due_at"), changes)
-            bulk_insert(AuditLog, audits)
+            audit_chain.append_many(audits)
     return len(changes)

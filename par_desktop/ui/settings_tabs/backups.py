@@ -181,7 +181,7 @@ class BackupsTab(QWidget):
         if path:
             self.restore(Path(path))
 
-    def confirmation_text(self, source: Path) -> str:
+    def confirmation_text(self, source: Path, preview=None) -> str:
         try:
             others = presence.others_working()
         except UserError:
@@ -189,13 +189,29 @@ class BackupsTab(QWidget):
         who = ("\n\nĐang có người làm việc: " + ", ".join(f"{s.username} (máy {s.machine})" for s in others)
                + ". Họ sẽ được báo «đang bảo trì» và phải chờ đến khi khôi phục xong; những gì họ chưa lưu "
                "cần nhập lại sau.") if others else ""
-        return (f"Khôi phục cơ sở dữ liệu từ bản sao:\n{source}\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng dữ "
-                "liệu trong bản sao (bản hiện tại được giữ lại một bản sao riêng)." + who)
+        what = ("\n\n" + "\n".join(preview.lines())) if preview is not None else ""
+        return (f"Khôi phục cơ sở dữ liệu từ bản sao:\n{source}{what}\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng "
+                "dữ liệu trong bản sao (bản hiện tại được giữ lại một bản sao riêng)." + who)
 
-    def restore(self, source: Path, *, confirm: bool = True):
-        if confirm and not ask_yes_no(self, "Khôi phục dữ liệu", self.confirmation_text(source),
-                                      yes="Khôi phục", no="Hủy"):
-            return None
+    def restore(self, source: Path, *, confirm: bool = True, other_database: bool = False):
+        """Restore after showing what comes back and what is lost; another database's file needs a second,
+        explicit answer."""
+        if confirm:
+            try:
+                preview = backups.restore_preview(self.ctx.location, source)
+            except UserError as exc:
+                show_error(self, exc)
+                return None
+            if not ask_yes_no(self, "Khôi phục dữ liệu", self.confirmation_text(source, preview),
+                              yes="Khôi phục", no="Hủy"):
+                return None
+            if not preview.same_database:
+                if not ask_yes_no(self, "Dữ liệu của cơ sở dữ liệu khác",
+                                  f"Tệp {source.name} không phải bản sao của cơ sở dữ liệu đang dùng. Khôi phục sẽ "
+                                  "thay TOÀN BỘ dữ liệu hiện tại bằng dữ liệu của nơi khác. Chỉ làm khi chắc chắn.",
+                                  yes="Khôi phục dữ liệu khác", no="Hủy"):
+                    return None
+                other_database = True
         actor, location = self.ctx.actor, self.ctx.location
 
         def done(kept) -> None:
@@ -205,8 +221,9 @@ class BackupsTab(QWidget):
             show_message(self, "Khôi phục dữ liệu", "Đã khôi phục dữ liệu từ bản sao."
                          + (f"\n\nDữ liệu trước khi khôi phục được giữ tại:\n{kept}" if kept else ""))
 
-        return save(self, self.ctx, lambda progress: backups.restore_backup(actor, location, source), on_saved=done,
-                    background="Đang khôi phục dữ liệu…")
+        return save(self, self.ctx,
+                    lambda progress: backups.restore_backup(actor, location, source, other_database=other_database),
+                    on_saved=done, background="Đang khôi phục dữ liệu…")
 
     def _changed(self, message: str) -> None:
         self.ctx.status_message.emit(message)
