@@ -22,3 +22,14 @@ def answer_next_dialog(key: str, seen: list, *, keep_dialog: bool = False) -> No
         else:
             QTimer.singleShot(20, poll)
     QTimer.singleShot(0, poll)
+
+
+def when_modal(kind, act) -> None:
+    """Run ``act(dialog)`` on the next modal dialog of type ``kind`` (exec() would block the test)."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from par_desktop.db.models import Procedure, ProcedureStep
 from par_desktop.services import org
@@ -18,7 +18,9 @@ from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog, Proced
 from par_desktop.ui.pages.catalog import CatalogPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import catalog_files  # noqa: E402
+from gui_helpers import when_modal  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -36,17 +38,6 @@ def page(qtbot, empty_db):
     return widget
 
 
-def _when_modal(kind, act):
-    """Run ``act(dialog)`` on the next modal dialog of type ``kind`` (exec() would block the test)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
-
-
 def test_add_edit_and_abolish_a_procedure(page, qtbot, tmp_path):
     def fill(dialog: ProcedureDialog):
         dialog.code.setText("1.010805")
@@ -62,7 +53,7 @@ def test_add_edit_and_abolish_a_procedure(page, qtbot, tmp_path):
         dialog.grab().save(str(tmp_path / "procedure-dialog.png"))
         dialog.save()
 
-    _when_modal(ProcedureDialog, fill)
+    when_modal(ProcedureDialog, fill)
     page.findChild(type(page.new_unit_button), "newProcedure").click()
     p = Procedure.get(Procedure.code == "1.010805")
     assert (p.limit_days, p.limit_unit, p.limit_note) == (5, "working", "kể từ ngày nhận đủ hồ sơ hợp lệ")
@@ -83,7 +74,7 @@ def test_add_edit_and_abolish_a_procedure(page, qtbot, tmp_path):
         dialog.save()
 
     assert page.procedures_view.select_key(p.id)
-    _when_modal(ProcedureDialog, too_long)
+    when_modal(ProcedureDialog, too_long)
     page.edit_procedure()
     assert seen and "vượt thời hạn" in seen[0]
     assert ProcedureStep.get(ProcedureStep.position == 1).budget_days == 2

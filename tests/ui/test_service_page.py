@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from par_desktop.services import service_quality as sq
@@ -24,24 +24,13 @@ from par_desktop.ui.pages.service import ServicePage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from gui_helpers import answer_next_dialog  # noqa: E402
+from gui_helpers import answer_next_dialog, when_modal  # noqa: E402
 from service_files import FORMS, write_sheet  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
 OFFICE = Actor("vanphong", "office", full_name="Nguyễn Thị Hương")
 YEAR = (date(2023, 12, 15), date(2024, 12, 14))     # "Năm 2024" with the 15th cut-off
-
-
-def _when_modal(kind, act):
-    """Run ``act(dialog)`` on the next modal dialog of type ``kind`` (exec() would block the test)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            act(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def type_keys(qtbot, text: str) -> None:
@@ -82,6 +71,11 @@ def test_groups_indicators_trend_and_the_dossiers_behind_a_figure(page, qtbot, t
     assert [i.key for i in tab.weakest.model.rows] == [i.key for i in expected.weakest(10)]
     assert tab.weak_units.model.rowCount() >= 5
     assert tab.costly.model.rowCount() == len(sq.costly_dossiers(*YEAR))
+    opened = []
+    page.ctx.navigate_requested.connect(lambda key, payload: opened.append((key, payload)))
+    first = tab.costly.model.row(0)
+    tab.costly.activated.emit(first)
+    assert opened == [("dossiers", {"code": first.code})]
     total_line = tab.trend.chart().series()[0]
     assert total_line.count() == 12 and total_line.name() == "Tổng điểm"
     tab.grab().save(str(tmp_path / "service-index.png"))
@@ -94,10 +88,9 @@ def test_groups_indicators_trend_and_the_dossiers_behind_a_figure(page, qtbot, t
     with qtbot.waitSignal(dialog.view.model.modelReset, timeout=15000):
         dialog.part.setCurrentIndex(dialog.part.findData("numerator"))
     assert dialog.view.model.rowCount() == score.figure.numerator
-    opened = []
-    page.ctx.navigate_requested.connect(lambda key, payload: opened.append((key, payload)))
+    opened.clear()
     dialog.view.activated.emit(dialog.view.model.row(0))
-    assert opened == [("dossiers", dialog.view.model.row(0).id)]
+    assert opened == [("dossiers", {"code": dialog.view.model.row(0).code})]
 
     catalogue = next(i for i in rows if i.key == "procedures_fully_online")
     dialog = BehindDialog(page.ctx, catalogue, tab.picker.period(), None, page)
@@ -221,8 +214,8 @@ def test_importing_a_sheet_with_an_unknown_word(page, qtbot, tmp_path):
         dialog.choices[0].setCurrentIndex(dialog.choices[0].findData(3))
         dialog._check()
 
-    _when_modal(ImportTargetDialog, target)
-    _when_modal(WordMappingDialog, mapping)
+    when_modal(ImportTargetDialog, target)
+    when_modal(WordMappingDialog, mapping)
     seen: list = []
     answer_next_dialog("ok", seen)
     import_survey_file(page.ctx, page, "", path=path, on_done=done.append)
@@ -256,7 +249,7 @@ def test_the_dossier_form_and_detail_panel_show_the_service_columns(demo_db, qtb
         dialog.grab().save(str(tmp_path / "dossier-dialog.png"))
         dialog.accept()
 
-    _when_modal(DossierDialog, edit)
+    when_modal(DossierDialog, edit)
     page.edit_current()
     stored = dossier_timing.dossier_by_code(d.code)
     assert (stored.digitised_result, stored.payment, stored.rating) == (False, "online", "unsatisfied")

@@ -68,7 +68,7 @@ class BehindDialog(QDialog):
                 Column("Ngày công bố", value=lambda p: p.published_on, width=90),
                 Column("Ngày hiệu lực", value=lambda p: p.effective_on, width=90),
             ], key=lambda p: p.id), self, export_name="thu-tuc-cua-chi-so")
-            self.view.activated.connect(lambda p: self.ctx.open_page("catalog", {"procedure": p.id}))
+            self.view.activated.connect(lambda p: self.ctx.open_page("catalog", {"procedure_id": p.id}))
         else:
             top.addWidget(self.part)
             self.view = DataTableView(RowTableModel([
@@ -107,7 +107,7 @@ class BehindDialog(QDialog):
         run_in_background(work, self.view.set_rows, lambda exc: _show(self, exc), owner=self)
 
     def _open_dossier(self, row) -> None:
-        self.ctx.open_page("dossiers", row.id)
+        self.ctx.open_page("dossiers", {"code": row.code})
 
 
 def _show(parent, exc) -> None:

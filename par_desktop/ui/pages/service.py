@@ -31,7 +31,7 @@ from par_desktop.services import survey
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.status_style import AMBER, BLUE, GREEN, GREY, RED
 from par_desktop.ui.widgets.panels import note_label
-from par_desktop.ui.widgets.period_picker import PeriodPicker
+from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column
 
 SHORT_NAMES = {"disclosure": "Công khai", "progress": "Tiến độ", "digitisation": "Số hóa", "online": "Trực tuyến",
@@ -261,7 +261,7 @@ class ServiceIndexTab(QWidget):
         ], key=lambda c: c.dossier_id), self, export_name="ho-so-lam-mat-diem")
         self.costly.setObjectName("costlyDossiers")
         self.costly.remember(ctx, "service_costly")
-        self.costly.activated.connect(lambda c: self.ctx.open_page("dossiers", c.dossier_id))
+        self.costly.activated.connect(lambda c: self.ctx.open_page("dossiers", {"code": c.code}))
         self.times = DataTableView(RowTableModel([
             Column("Mã thủ tục", value=lambda t: t.code, width=90),
             Column("Thủ tục", value=lambda t: t.name, width=360),
@@ -313,14 +313,7 @@ class ServiceIndexTab(QWidget):
         from par_desktop.ui.operations import run_in_background
 
         units = org.units()
-        current = self.unit.currentData()
-        self.unit.blockSignals(True)
-        while self.unit.count() > 1:
-            self.unit.removeItem(1)
-        for u in units:
-            self.unit.addItem(u.name, u.id)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(current)) if current is not None else 0)
-        self.unit.blockSignals(False)
+        refill_units(self.unit, units)
         period, unit_id = self.picker.period(), self.unit.currentData()
         self._request += 1
         request = self._request

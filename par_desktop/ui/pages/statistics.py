@@ -22,7 +22,7 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.models.dossiers_model import StatsTableModel
 from par_desktop.ui.status_style import GREEN, RED, state_color
 from par_desktop.ui.widgets.panels import note_label
-from par_desktop.ui.widgets.period_picker import PeriodPicker
+from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
 
 
 class GroupHeader(QWidget):
@@ -203,14 +203,7 @@ class StatisticsPage(QWidget):
         from par_desktop.ui.operations import run_in_background
 
         units = org.units()
-        current = self.unit.currentData()
-        self.unit.blockSignals(True)
-        while self.unit.count() > 1:
-            self.unit.removeItem(1)
-        for u in units:
-            self.unit.addItem(u.name, u.id)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(current)) if current is not None else 0)
-        self.unit.blockSignals(False)
+        refill_units(self.unit, units)
 
         period, unit_id = self.period(), self.unit.currentData()
         unit_name = self.unit.currentText() if unit_id is not None else ""

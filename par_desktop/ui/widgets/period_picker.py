@@ -1,5 +1,5 @@
-"""The reporting-period chooser of the statistics pages: month, quarter, half-year or year with the Nghị
-định 09/2019 cut-offs from the settings, or any range (DOMAIN.md §5)."""
+"""The choosers of the statistics pages: the reporting period (month, quarter, half-year or year with the
+Nghị định 09/2019 cut-offs from the settings, or any range; DOMAIN.md §5) and the unit beside it."""
 
 from __future__ import annotations
 
@@ -112,3 +112,15 @@ class PeriodPicker(QWidget):
     def _changed(self, *_args) -> None:
         if not self._quiet:
             self.changed.emit()
+
+
+def refill_units(combo: QComboBox, units) -> None:
+    """Put the active units after the combo's first entry ("all units"), keeping the one chosen; no signal."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for u in units:
+        combo.addItem(u.name, u.id)
+    combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
+    combo.blockSignals(False)
