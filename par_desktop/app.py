@@ -216,35 +216,22 @@ def _sign_in(location: str, user: str | None, screenshot: str | None, demo: bool
     return sign_in(None, location)
 
 
-def _start_presence(actor):
-    """Announce this session (who else is working) and keep its heartbeat; None when that failed."""
-    from PySide6.QtCore import QTimer
-
+def _start_presence(actor) -> bool:
+    """Announce this session (who else is working); False when that failed. Its heartbeat is kept by
+    the connection watch, off the GUI thread (``AppContext.start_polling``)."""
     from par_desktop.services import presence
 
     try:
         presence.register(actor)
     except Exception as exc:  # noqa: BLE001 — presence is informative; working matters more
         log.warning("presence not registered: %s", exc)
-        return None
-    timer = QTimer()
-    timer.setInterval(presence.HEARTBEAT_S * 1000)
-
-    def beat():
-        try:
-            presence.heartbeat()
-        except Exception as exc:  # noqa: BLE001
-            log.warning("presence heartbeat failed: %s", exc)
-
-    timer.timeout.connect(beat)
-    timer.start()
-    return timer
+        return False
+    return True
 
 
-def _stop_presence(timer) -> None:
-    if timer is None:
+def _stop_presence(registered: bool) -> None:
+    if not registered:
         return
-    timer.stop()
     try:
         from par_desktop.services import presence
 
@@ -349,17 +336,20 @@ def _interactive_run(app, ctx) -> int:
     from par_desktop.ui.first_start import run_first_start_if_needed
     from par_desktop.ui.main_window import MainWindow
 
-    presence_timer = _start_presence(ctx.actor)
+    from par_desktop.services import presence
+
+    registered = _start_presence(ctx.actor)
     run_first_start_if_needed(ctx, parent=None)   # an empty database: organisation, units, plan — or the demo
     window = MainWindow(ctx)
     window.show()
-    ctx.start_polling()
+    ctx.start_polling(heartbeat=presence.heartbeat if registered else None, heartbeat_s=presence.HEARTBEAT_S)
     QTimer.singleShot(300, window.show_startup_notices)
     log.info("started on %s as %s", ctx.describe(), ctx.actor.username)
     try:
         return app.exec()
     finally:
-        _stop_presence(presence_timer)
+        ctx.stop_polling()
+        _stop_presence(registered)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -114,15 +114,24 @@ class SharedFileDatabase(peewee.SqliteDatabase):
 
 
 def make_database(location: str) -> peewee.Database:
+    """The database of ``location``; ``location_of(db)`` gives ``location`` back."""
     if is_postgres(location):
-        return _postgres_database(location)
-    return SharedFileDatabase(
-        location,
-        pragmas={"journal_mode": "delete", "foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_S * 1000,
-                 "synchronous": "full"},
-        timeout=BUSY_TIMEOUT_S,
-        check_same_thread=True,   # peewee keeps one connection per thread
-    )
+        db = _postgres_database(location)
+    else:
+        db = SharedFileDatabase(
+            location,
+            pragmas={"journal_mode": "delete", "foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_S * 1000,
+                     "synchronous": "full"},
+            timeout=BUSY_TIMEOUT_S,
+            check_same_thread=True,   # peewee keeps one connection per thread
+        )
+    db.par_location = location
+    return db
+
+
+def location_of(db: peewee.Database | None) -> str | None:
+    """The location a database made by ``make_database`` was opened from."""
+    return getattr(db, "par_location", None)
 
 
 def _postgres_database(location: str) -> peewee.Database:

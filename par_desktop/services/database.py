@@ -8,6 +8,7 @@ module is its door for what concerns the connection rather than the records.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -80,3 +81,37 @@ def newest_change() -> int | None:
             return None   # another clerk is writing: try again later
         friendly = connection.explain_database_error(exc)
         raise (friendly or DatabaseUnavailable(f"Không đọc được cơ sở dữ liệu: {exc}")) from exc
+
+
+def ensure_file_reachable(location: str) -> None:
+    """Raise ``DatabaseUnavailable`` when an SQLite database's file cannot be reached right now (the
+    share dropped, the file server restarting, the laptop just woken up); nothing for PostgreSQL, whose
+    lost connections show in the query itself. One ``stat`` of the file: a round trip to the server."""
+    if connection.is_postgres(location):
+        return
+    try:
+        os.stat(location)
+    except OSError as exc:
+        raise DatabaseUnavailable(
+            f"Không truy cập được tệp cơ sở dữ liệu {location}: ổ mạng bị ngắt, máy chủ tệp đang khởi động lại "
+            "hoặc máy vừa thức dậy sau khi ngủ.", detail=str(exc)) from exc
+
+
+def forget_connection() -> None:
+    """Drop this thread's connection (it may be dead after the file was lost): the next query opens a
+    new one. Nothing while a transaction is open on it."""
+    db = connection.current()
+    if db is None or db.is_closed() or db.in_transaction():
+        return
+    if isinstance(db, connection.SharedFileDatabase):
+        db.forget_connection()
+    else:
+        try:
+            db.close()
+        except Exception:  # noqa: BLE001 — a dead PostgreSQL connection may refuse to close; it is gone
+            log.debug("closing a lost connection", exc_info=True)
+
+
+def is_open(location: str) -> bool:
+    """Whether the database bound now is the one at ``location`` (a watcher of another one stops)."""
+    return connection.location_of(connection.current()) == location

@@ -1,29 +1,33 @@
 """What every page shares: the database location, the signed-in clerk, change notifications, preferences.
 
 Changes appear in the open views by themselves (UX.md: "other clerks' changes appear in the open
-views"): a timer polls the database every ``POLL_MS`` on the GUI thread with one query that costs
+views"): every ``POLL_MS`` a worker thread (``ui.connection_watch``) reads one number that costs
 microseconds — the id of the newest audit row. Every meaningful write leaves one, whoever made it
 (another clerk, a worker thread, this page); presence heartbeats do not, so they do not make every
-open page reload every few seconds. ``notify_changed()`` (after this app's own writes) makes the
-check happen at once instead of at the next tick. When the newest audit row moved, ``data_changed``
-is emitted once.
+open page reload every few seconds. ``notify_changed()`` (after this app's own writes) makes the check
+happen at once instead of at the next tick. When the newest audit row moved, ``data_changed`` is
+emitted once.
 
-The poll never makes the window wait: on SQLite it runs with a zero busy timeout, and when the file
-is locked by another clerk's write it simply tries again at the next tick.
+Nothing of it runs on the GUI thread, so a hung share cannot freeze the window. When the file cannot be
+reached (a file-server reboot, a laptop's sleep, a dropped Wi-Fi) ``connection_lost`` says why and the
+window shows "Mất kết nối — đang thử lại"; editors stay open with what the clerk typed (their saves fail
+with a message and can be repeated). Once the file answers again, the GUI thread's own connection —
+dead after such a cut — is replaced, ``connection_restored`` fires and every view reloads.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 
-from par_desktop.errors import UserError
 from par_desktop.services import database
 from par_desktop.services.calendar import current_calendar
 from par_desktop.services.session import Actor
+from par_desktop.ui.connection_watch import ConnectionWatch
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,8 @@ class AppContext(QObject):
 
     data_changed = Signal()
     status_message = Signal(str)
+    connection_lost = Signal(str)     # why (Vietnamese); the views keep what they show
+    connection_restored = Signal()
     # (page key, payload): a page asks the main window to show another page, e.g. the dashboard
     # opening the dossiers page on "overdue"; the target page's optional ``navigate_to(payload)`` gets it.
     navigate_requested = Signal(str, object)
@@ -51,19 +57,18 @@ class AppContext(QObject):
         super().__init__(parent)
         self.location = location
         self.actor = actor
+        self.offline: str | None = None      # why the database cannot be reached now, else None
         self._lock = threading.Lock()
         self._counter = 0
         self._seen: tuple | None = None
-        self._audit_max: int | None = None
-        self._failing = False
+        self.newest_change: int | None = None     # the newest audit row's id the watch read (None: not yet)
         self._calendar = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(poll_ms)
-        self._timer.timeout.connect(self.poll)
+        self._poll_ms = poll_ms
+        self.watch: ConnectionWatch | None = None
         self._coalesce = QTimer(self)
         self._coalesce.setSingleShot(True)
         self._coalesce.setInterval(50)
-        self._coalesce.timeout.connect(self.poll)
+        self._coalesce.timeout.connect(self._check_now)
         self._bumped.connect(self._coalesce.start)   # queued when emitted from a worker thread
         self.data_changed.connect(self._forget_caches)
 
@@ -105,44 +110,57 @@ class AppContext(QObject):
             self._counter += 1
         self._bumped.emit()
 
-    def start_polling(self) -> None:
-        self._stamp()   # baseline, so the first tick does not count as a change
-        self._seen = (self._audit_max, self._counter)
-        self._timer.start()
+    def start_polling(self, heartbeat: Callable[[], object] | None = None, heartbeat_s: float = 30.0) -> None:
+        """Watch the database from a worker thread (the change poll, and ``heartbeat`` every
+        ``heartbeat_s``: the presence heartbeat) until ``stop_polling``."""
+        if self.watch is not None:
+            return
+        self.watch = ConnectionWatch(self.location, interval_s=max(self._poll_ms, 50) / 1000, heartbeat=heartbeat,
+                                     heartbeat_s=heartbeat_s)
+        self.watch.newest.connect(self._newest_change)
+        self.watch.lost.connect(self._lost)
+        self.watch.restored.connect(self._restored)
+        self.watch.start()
 
     def stop_polling(self) -> None:
-        self._timer.stop()
         self._coalesce.stop()
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
 
-    def poll(self) -> bool:
-        """Emit ``data_changed`` when the database changed since the last poll; True when it did."""
-        if not self._stamp():
-            return False
+    def _check_now(self) -> None:
+        if self.watch is not None:
+            self.watch.check_now()      # the watcher reads the newest change and reports it
+        else:
+            self._emit_if_changed()     # not watching: this app's own write is the change
+
+    def _newest_change(self, newest: int) -> None:
+        first = self.newest_change is None
+        self.newest_change = newest
+        if first:
+            with self._lock:
+                self._seen = (newest, self._counter)   # the baseline: nothing changed yet
+            return
+        self._emit_if_changed()
+
+    def _emit_if_changed(self) -> None:
         with self._lock:
-            stamp = (self._audit_max, self._counter)
-        if stamp == self._seen:
-            return False
-        self._seen = stamp
-        self.data_changed.emit()
-        return True
+            stamp = (self.newest_change, self._counter)
+        if stamp != self._seen:
+            self._seen = stamp
+            self.data_changed.emit()
 
-    def _stamp(self) -> bool:
-        """Read the newest audit id into ``_audit_max``; False when the database could not be read now."""
-        try:
-            newest = database.newest_change()
-        except UserError as exc:
-            if not self._failing:
-                self._failing = True
-                log.warning("change poll failed: %s", exc.__cause__ or exc)
-                self.status_message.emit(exc.message)
-            return False
-        if newest is None:
-            return False   # another clerk is writing, or this thread is mid-transaction: the next tick
-        self._audit_max = newest
-        if self._failing:
-            self._failing = False
-            self.status_message.emit("Đã kết nối lại cơ sở dữ liệu.")
-        return True
+    def _lost(self, reason: str) -> None:
+        self.offline = reason
+        self.connection_lost.emit(reason)
+        self.status_message.emit(reason)
+
+    def _restored(self) -> None:
+        database.forget_connection()    # the GUI thread's handle may be dead since the cut: a new one
+        self.offline = None
+        self.connection_restored.emit()
+        self.status_message.emit("Đã kết nối lại cơ sở dữ liệu.")
+        self.data_changed.emit()        # what others saved meanwhile
 
     def _forget_caches(self) -> None:
         self._calendar = None

@@ -42,6 +42,7 @@ QListWidget#navList::item:hover { background: #e6ecf4; }
 QListWidget#navList::item:selected { background: #d6e4f7; color: #0f2d52; font-weight: 600; }
 QFrame#topBar { background: #ffffff; border-bottom: 1px solid #d9dee5; }
 """
+_OFFLINE_STYLE = "QLabel { color: white; background: #b3261e; padding: 1px 10px; border-radius: 3px; font-weight: 600; }"
 
 
 class NoticeDialog(QDialog):
@@ -460,6 +461,19 @@ class MainWindow(QMainWindow):
             selector = "QLabel#presenceText" if widget is self.presence_widget else "QLabel"
             widget.setStyleSheet(selector + " { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
             bar.addPermanentWidget(widget)
+        # The file cannot be reached: said where the clerk looks while saving, until it comes back.
+        self.connection_label = QLabel("Mất kết nối — đang thử lại")
+        self.connection_label.setObjectName("connectionState")
+        self.connection_label.setStyleSheet(_OFFLINE_STYLE)
+        self.connection_label.hide()
+        bar.insertPermanentWidget(0, self.connection_label)
+        self.ctx.connection_lost.connect(self._connection_lost)
+        self.ctx.connection_restored.connect(self.connection_label.hide)
+
+    def _connection_lost(self, reason: str) -> None:
+        self.connection_label.setToolTip(f"{reason}\nPAR Desktop thử kết nối lại vài giây một lần. Những gì bạn "
+                                         "đang nhập vẫn còn trong cửa sổ; hãy lưu lại khi kết nối trở lại.")
+        self.connection_label.show()
 
     def _presence_widget(self) -> QWidget | None:
         """Who else is working (and maintenance mode)."""

@@ -1,8 +1,9 @@
 """Who else is working on the database, for the status bar — and a warning while another
 administrator holds maintenance mode (the clerk's saves will be refused until it ends).
 
-Reads only (the app's heartbeat is kept by ``app.py``); refreshed every ``presence.HEARTBEAT_S`` and
-whenever the data changed. A locked or unreachable file keeps the last text instead of waiting.
+Reads only, on a worker thread (the heartbeat is kept by the connection watch); refreshed every
+``presence.HEARTBEAT_S`` and whenever the data changed. A locked or unreachable file keeps the last text
+instead of waiting.
 """
 
 from __future__ import annotations
@@ -48,12 +49,20 @@ class PresenceWidget(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            others = presence.others_working()
-            state = presence.maintenance_state()
-        except UserError as exc:      # locked or unreachable for a moment: keep what is shown
-            log.debug("presence not read: %s", exc)
-            return
+        """Read who is working on a worker thread (a hung share must not freeze the window), then show it."""
+        from par_desktop.ui.operations import run_in_background
+
+        run_in_background(lambda: (presence.others_working(), presence.maintenance_state()), self.show_sessions,
+                          self._not_read, owner=self)
+
+    @staticmethod
+    def _not_read(exc: BaseException) -> None:
+        if not isinstance(exc, UserError):    # locked or unreachable for a moment: keep what is shown
+            raise exc
+        log.debug("presence not read: %s", exc)
+
+    def show_sessions(self, read: tuple) -> None:
+        others, state = read
         self.others, self.maintenance = others, state
         if not others:
             self.label.setText("Không có ai khác đang làm việc")

@@ -309,7 +309,7 @@ def test_presence_widget_shows_others_and_maintenance(qtbot, admin, empty_db):
     presence.register(admin)
     widget = PresenceWidget(_ctx(empty_db, admin))
     qtbot.addWidget(widget)
-    assert widget.label.text() == "Không có ai khác đang làm việc"
+    qtbot.waitUntil(lambda: widget.label.text() == "Không có ai khác đang làm việc", timeout=5000)   # read off the GUI thread
     assert not widget.maintenance_label.isVisibleTo(widget)
     now = datetime.now()
     Presence.create(session_id="s-lan", username="lan", machine="MAY-02", pid=7, since=now, heartbeat=now,
@@ -317,7 +317,7 @@ def test_presence_widget_shows_others_and_maintenance(qtbot, admin, empty_db):
     Presence.create(session_id="s-old", username="binh", machine="MAY-03", pid=8,
                     since=now - timedelta(hours=2), heartbeat=now - timedelta(hours=1))
     widget.refresh()
-    assert widget.label.text() == "Đang làm việc: lan"
+    qtbot.waitUntil(lambda: widget.label.text() == "Đang làm việc: lan", timeout=5000)
     assert "MAY-02" in widget.label.toolTip() and "Đang nhập hồ sơ" in widget.label.toolTip()
     other = Actor("quantri2", "admin", None, "Trần Quản Trị")
     mine = presence.current_session()
@@ -325,13 +325,13 @@ def test_presence_widget_shows_others_and_maintenance(qtbot, admin, empty_db):
     presence.enter_maintenance(other, "Khôi phục bản sao lưu")
     presence._registration = presence._Registration(mine, "quantri", now)
     widget.refresh()
-    assert widget.maintenance_label.isVisibleTo(widget)
+    qtbot.waitUntil(lambda: widget.maintenance_label.isVisibleTo(widget), timeout=5000)
     assert widget.maintenance_label.text() == "Đang bảo trì"
     assert "Trần Quản Trị" in widget.maintenance_label.toolTip()
     _shot(widget, "presence_widget", (520, 28))
     presence.leave_maintenance(other)
     widget.refresh()
-    assert not widget.maintenance_label.isVisibleTo(widget)
+    qtbot.waitUntil(lambda: not widget.maintenance_label.isVisibleTo(widget), timeout=5000)
     presence.unregister()
 
 

@@ -308,11 +308,13 @@ def test_search_in_memory_once_the_texts_are_read(demo_db, qtbot, qtmodeltester)
 ALL_STATES = dossiers_page.ALL
 
 
-def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot):
+def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot, request):
     import sqlite3
 
     page = make_page(qtbot, demo_db)
-    page.ctx.poll()   # the baseline of the change detection
+    page.ctx.start_polling()
+    request.addfinalizer(page.ctx.stop_polling)
+    qtbot.waitUntil(lambda: page.ctx.newest_change is not None, timeout=5000)   # the baseline
     qtbot.waitUntil(lambda: page.model.searches_in_memory, timeout=5000)
     d = Dossier.select().where(Dossier.closed_at.is_null() & (Dossier.received_at < datetime.now())).first()
     type_and_wait(qtbot, page, "Lò Thị Xuyến")
@@ -327,7 +329,8 @@ def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot):
                       "'', '')",
                       (datetime.now().isoformat(sep=" "), str(d.id), d.applicant, "Lò Thị Xuyến"))
     other.close()
-    assert page.ctx.poll()   # what the two-second poll does: data_changed
+    with qtbot.waitSignal(page.ctx.data_changed, timeout=5000):   # what the two-second watch does
+        page.ctx.watch.check_now()
     assert not page.model.searches_in_memory   # stale texts are not used …
     page.refresh()   # (the main window refreshes the page shown)
     assert searched_ids(page) == [d.id]   # … the SQL search answers meanwhile

@@ -120,11 +120,17 @@ def test_backup_from_the_file_menu(window, qtbot):
     assert len(backups) == 1 and str(backups[0].path) in seen[0]
 
 
+def watching(qtbot, ctx) -> None:
+    """Start the connection watch and wait for its first reading (the baseline of the change detection)."""
+    ctx.start_polling()
+    qtbot.waitUntil(lambda: ctx.newest_change is not None, timeout=5000)
+
+
 def test_changes_by_another_connection_refresh_the_open_page(window, qtbot):
     from par_desktop.services import org
 
     page = window.show_page("catalog")
-    window.ctx.start_polling()
+    watching(qtbot, window.ctx)
     before = page.units_model.rowCount()
 
     def other_clerk():   # another connection: a thread has its own
@@ -135,37 +141,40 @@ def test_changes_by_another_connection_refresh_the_open_page(window, qtbot):
     thread = threading.Thread(target=other_clerk)
     thread.start()
     thread.join()
-    with qtbot.waitSignal(window.ctx.data_changed, timeout=3000):
-        window.ctx.poll()
+    with qtbot.waitSignal(window.ctx.data_changed, timeout=5000):   # the watch's next tick (2 s)
+        pass
     assert page.units_model.rowCount() == before + 1
-    assert not window.ctx.poll()     # nothing new since
+    with qtbot.assertNotEmitted(window.ctx.data_changed, wait=300):  # nothing new since
+        window.ctx.watch.check_now()
 
 
 def test_this_apps_own_writes_are_seen_too(window, qtbot):
     from par_desktop.services import org
 
     page = window.show_page("catalog")
-    window.ctx.start_polling()
+    watching(qtbot, window.ctx)
     org.create_unit(SYSTEM, "Phòng Pháp chế", "PC")   # on the GUI thread's own connection
     with qtbot.waitSignal(window.ctx.data_changed, timeout=2000):
-        assert window.ctx.poll()
+        window.ctx.notify_changed()                    # at once, not at the next tick
     assert "Phòng Pháp chế" in {u.name for u in page.units_model.rows}
     with qtbot.waitSignal(window.ctx.data_changed, timeout=2000):
-        window.ctx.notify_changed()                    # at once, even for a write without audit rows
+        window.ctx.notify_changed()                    # even for a write without audit rows
 
 
-def test_polling_a_locked_database_does_not_wait(window, demo_db):
-    window.ctx.start_polling()
+def test_polling_runs_off_the_gui_thread_and_a_locked_database_only_delays_it(window, qtbot, demo_db):
+    watching(qtbot, window.ctx)
+    assert window.ctx.watch.thread is not threading.main_thread() and window.ctx.watch.thread.is_alive()
     other = sqlite3.connect(str(demo_db))
-    other.execute("BEGIN EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")                   # another clerk's long write holds the file
     other.execute("INSERT INTO audit_log(at, username, action, table_name, record_id, field, session_id, row_hash) "
                   "VALUES ('2024-01-01 00:00:00', 'x', 'update', 'unit', '1', 'name', '', '')")
-    started = time.monotonic()
-    assert window.ctx.poll() is False
-    assert time.monotonic() - started < 0.5
+    with qtbot.assertNotEmitted(window.ctx.data_changed, wait=500):
+        window.ctx.watch.check_now()                   # the tick skips the locked file, no wait
+    assert window.ctx.offline is None                  # locked is not lost
     other.commit()
     other.close()
-    assert window.ctx.poll() is True
+    with qtbot.waitSignal(window.ctx.data_changed, timeout=2000):
+        window.ctx.watch.check_now()
 
 
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")

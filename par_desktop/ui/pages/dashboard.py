@@ -182,8 +182,12 @@ class DashboardPage(QWidget):
         run_in_background(dashboard.load, self._show, self._failed)
 
     def _failed(self, exc: BaseException) -> None:
+        from par_desktop.errors import UserError
+        from par_desktop.services import database
+
         self._loading = False
-        self.subtitle.setText(f"Không tải được tổng quan: {exc}")
+        friendly = exc if isinstance(exc, UserError) else database.explain_error(exc)
+        self.subtitle.setText(f"Không tải được tổng quan: {friendly.message if friendly else exc}")
 
     def _show(self, data: dashboard.Dashboard) -> None:
         self._loading = False

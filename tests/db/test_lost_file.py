@@ -8,7 +8,6 @@ through is pointed at something that fails every read (a directory), so SQLite r
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -21,22 +20,9 @@ from par_desktop.errors import DatabaseUnavailable
 from par_desktop.services import org
 from par_desktop.services.session import SYSTEM
 
+from share_helpers import kill_handles
+
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd")
-
-
-def kill_handles(path: Path) -> int:
-    """Make every descriptor this process holds on ``path`` fail like a handle the server forgot."""
-    dead = os.open("/", os.O_RDONLY)
-    killed = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            if Path(os.readlink(f"/proc/self/fd/{fd}")) == path.resolve():
-                os.dup2(dead, int(fd))
-                killed += 1
-        except OSError:
-            continue
-    os.close(dead)
-    return killed
 
 
 def test_a_dead_handle_is_replaced_and_the_statement_retried(empty_db):
