@@ -703,11 +703,12 @@ def service_index(start: date, end: date, *, unit_id: int | None = None, field: 
     return IndexResult(start, end, scope, si.score(definitions, figures))
 
 
-def monthly_trend(year: int, cutoff: int = 15, *, unit_id: int | None = None) -> list[tuple[Period, si.ServiceIndex]]:
+def monthly_trend(year: int, cutoff: int = 15, *, unit_id: int | None = None, field: str | None = None,
+                  procedure_id: int | None = None) -> list[tuple[Period, si.ServiceIndex]]:
     """The index of each reporting month of ``year`` (cut-off day as the statistics use)."""
     periods = [report_month(year, m, cutoff) for m in range(1, 13)]
     definitions = points_table()
-    figures = _figures_by(periods, Scope(unit_id), None, definitions)
+    figures = _figures_by(periods, Scope(unit_id, field, procedure_id), None, definitions)
     return [(p, si.score(definitions, figures.get((b, TOTAL), {}))) for b, p in enumerate(periods)]
 
 
@@ -724,18 +725,21 @@ class Breakdown:
         return None if known <= 1e-9 else 100.0 * self.index.total_points / known
 
 
-def breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = None) -> list[Breakdown]:
+def breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = None, field: str | None = None,
+              procedure_id: int | None = None) -> list[Breakdown]:
     """The index per unit, field or procedure, weakest first (by points held over known points)."""
-    return index_and_breakdown(start, end, dimension, unit_id=unit_id)[1]
+    return index_and_breakdown(start, end, dimension, unit_id=unit_id, field=field, procedure_id=procedure_id)[1]
 
 
-def index_and_breakdown(start: date, end: date, dimension: str, *,
-                        unit_id: int | None = None) -> tuple[IndexResult, list[Breakdown]]:
-    """The index of [start, end] and the same per unit, field or procedure, from one pass over the data."""
+def index_and_breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = None,
+                        field: str | None = None,
+                        procedure_id: int | None = None) -> tuple[IndexResult, list[Breakdown]]:
+    """The index of [start, end] (for all dossiers, or one unit, field or procedure) and the same per unit,
+    field or procedure within it, from one pass over the data."""
     if dimension not in _DIMENSIONS:
         raise ValueError(dimension)
     definitions = points_table()
-    scope = Scope(unit_id)
+    scope = Scope(unit_id, field, procedure_id)
     figures = _figures_by(_one_period(start, end), scope, dimension, definitions)
     if dimension == "unit":
         names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
