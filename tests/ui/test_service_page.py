@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from par_desktop.services import procedures
 from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
 from par_desktop.services.session import Actor
@@ -81,7 +82,7 @@ def test_groups_indicators_trend_and_the_dossiers_behind_a_figure(page, qtbot, t
     tab.grab().save(str(tmp_path / "service-index.png"))
 
     score = next(i for i in rows if i.key == "digitised_dossiers")
-    dialog = BehindDialog(page.ctx, score, tab.picker.period(), None, page)
+    dialog = BehindDialog(page.ctx, score, tab.picker.period(), parent=page)
     qtbot.addWidget(dialog)
     wanted = sq.dossiers_behind("digitised_dossiers", *YEAR, "missing")
     qtbot.waitUntil(lambda: dialog.view.model.rowCount() == len(wanted) > 0, timeout=15000)
@@ -93,14 +94,58 @@ def test_groups_indicators_trend_and_the_dossiers_behind_a_figure(page, qtbot, t
     assert opened == [("dossiers", {"code": dialog.view.model.row(0).code})]
 
     catalogue = next(i for i in rows if i.key == "procedures_fully_online")
-    dialog = BehindDialog(page.ctx, catalogue, tab.picker.period(), None, page)
+    dialog = BehindDialog(page.ctx, catalogue, tab.picker.period(), parent=page)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.view.model.rowCount() == catalogue.figure.denominator - catalogue.figure.numerator,
                     timeout=15000)
     manual = next(i for i in rows if i.key == "status_sync")
-    dialog = BehindDialog(page.ctx, manual, tab.picker.period(), None, page)
+    dialog = BehindDialog(page.ctx, manual, tab.picker.period(), parent=page)
     qtbot.addWidget(dialog)
     assert dialog.view.model.rowCount() == 12                 # the demo's twelve monthly entries
+
+
+def test_one_field_or_one_procedure_and_the_comparison_by_field(page, qtbot, tmp_path):
+    tab = page.index_tab
+    _choose_year(qtbot, tab)
+    with qtbot.waitSignal(tab.loaded, timeout=30000):
+        tab.compare_by.setCurrentIndex(tab.compare_by.findData("field"))
+    fields = sq.breakdown(*YEAR, "field")
+    assert [b.key for b in tab.weak_units.model.rows] == [b.key for b in fields] and len(fields) >= 3
+    assert tab.weak_units.model.headerData(0, Qt.Orientation.Horizontal) == "Lĩnh vực"
+    weakest = fields[0]
+    with qtbot.waitSignal(tab.loaded, timeout=30000):      # double-click: the page shows that field alone
+        tab.weak_units.activated.emit(tab.weak_units.model.row(0))
+    assert tab.field.currentData() == weakest.key and weakest.key in tab.total.toolTip()
+    expected = sq.service_index(*YEAR, field=weakest.key).index
+    assert {i.key: i.figure for i in tab.indicators.model.rows} == {i.key: i.figure for i in expected.indicators()}
+    assert expected.indicator("status_sync").figure is None      # entered for the Department, not per field
+    offered = [tab.procedure.itemData(i) for i in range(1, tab.procedure.count())]
+    in_field = [p.id for p in procedures.list_procedures() if p.field == weakest.key]
+    assert offered == in_field and offered
+
+    busiest = max(in_field, key=lambda i: sq.on_time(*YEAR, procedure_id=i).denominator)
+    with qtbot.waitSignal(tab.loaded, timeout=30000):
+        tab.procedure.setCurrentIndex(tab.procedure.findData(busiest))
+    one = sq.service_index(*YEAR, procedure_id=busiest).index
+    assert {i.key: i.figure for i in tab.indicators.model.rows} == {i.key: i.figure for i in one.indicators()}
+    assert [c.dossier_id for c in tab.costly.model.rows] == \
+        [c.dossier_id for c in sq.costly_dossiers(*YEAR, procedure_id=busiest)]
+    assert {t.procedure_id for t in tab.times.model.rows} == {busiest}
+    tab.grab().save(str(tmp_path / "service-one-procedure.png"))
+    # the dossiers behind a figure stay within the procedure
+    tab.open_behind(next(i for i in tab.indicators.model.rows if i.key == "on_time"))
+    dialog = tab.findChild(BehindDialog)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.view.model.modelReset, timeout=15000):
+        dialog.part.setCurrentIndex(dialog.part.findData("denominator"))
+    assert dialog.view.model.rowCount() == one.indicator("on_time").figure.denominator > 0
+    dialog.close()
+    # another field lets the procedure go
+    other = next(b.key for b in fields if b.key != weakest.key)
+    with qtbot.waitSignal(tab.loaded, timeout=30000):
+        tab.field.setCurrentIndex(tab.field.findData(other))
+    assert tab.procedure.currentData() is None
+    assert tab.indicators.model.rows[0].figure == sq.service_index(*YEAR, field=other).index.indicators()[0].figure
 
 
 def test_points_table_and_hand_entered_figures(page, qtbot):

@@ -36,10 +36,10 @@ class BehindDialog(QDialog):
     """What an indicator is counted from: its dossiers (those that cost points first), its procedures, or
     the figures a clerk entered by hand."""
 
-    def __init__(self, ctx, indicator: si.IndicatorScore, period: Period, unit_id: int | None,
+    def __init__(self, ctx, indicator: si.IndicatorScore, period: Period, scope: sq.Scope = sq.Scope(),
                  parent: QWidget | None = None):
         super().__init__(parent)
-        self.ctx, self.indicator, self.period, self.unit_id = ctx, indicator, period, unit_id
+        self.ctx, self.indicator, self.period, self.scope = ctx, indicator, period, scope
         self.setWindowTitle(f"{indicator.name} — {period.label}")
         self.resize(1000, 560)
         self.part = QComboBox()
@@ -96,12 +96,13 @@ class BehindDialog(QDialog):
     def load(self, *_args) -> None:
         from par_desktop.ui.operations import run_in_background
 
-        key, part, period, unit_id = self.indicator.key, self.part.currentData(), self.period, self.unit_id
+        key, part, period, scope = self.indicator.key, self.part.currentData(), self.period, self.scope
+        where = dict(unit_id=scope.unit_id, field=scope.field, procedure_id=scope.procedure_id)
 
         def work():
             if key in ("procedures_fully_online", "published_on_time"):
-                return sq.procedures_behind(key, period.start, period.end, part, unit_id=unit_id)
-            ids = sq.dossiers_behind(key, period.start, period.end, part, unit_id=unit_id)
+                return sq.procedures_behind(key, period.start, period.end, part, **where)
+            ids = sq.dossiers_behind(key, period.start, period.end, part, **where)
             return dossier_listing.rows_by_ids(ids)
 
         run_in_background(work, self.view.set_rows, lambda exc: _show(self, exc), owner=self)

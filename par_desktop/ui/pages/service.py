@@ -13,6 +13,7 @@ entry screen, the Excel import, the questionnaire, the Excel export and the repo
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
@@ -25,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from par_desktop.domain import service_index as si
 from par_desktop.domain.text import ui_date, vn_number
-from par_desktop.services import org, settings
+from par_desktop.services import org, procedures, settings
 from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.status_style import AMBER, BLUE, GREEN, GREY, RED
 from par_desktop.ui.widgets.panels import note_label
-from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
+from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_choices, refill_units
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column
 
 SHORT_NAMES = {"disclosure": "Công khai", "progress": "Tiến độ", "digitisation": "Số hóa", "online": "Trực tuyến",
@@ -96,23 +97,26 @@ class GroupCard(QFrame):
                                   f"{si.points_text(i.max_points)} điểm" for i in group.indicators))
 
 
+COMPARE_BY = {"unit": ("đơn vị", "Đơn vị"), "field": ("lĩnh vực", "Lĩnh vực"), "procedure": ("thủ tục", "Thủ tục")}
+
+
 def _indicator_columns() -> list[Column]:
     def figure_part(attr: str):
         return lambda i: None if i.figure is None else getattr(i.figure, attr)
 
     return [
-        Column("Chỉ số", value=lambda i: i.name, width=270,
+        Column("Chỉ số", value=lambda i: i.name, width=200,
                tooltip=lambda i: f"{si.GROUP_NAMES[i.group]}: {i.name}"),
         Column("Nguồn", value=lambda i: "Nhập tay" if i.manual else "Tự tính",
                foreground=lambda i: AMBER if i.manual else None, width=64),
-        number_column("Tử số", figure_part("numerator"), width=62),
-        number_column("Mẫu số", figure_part("denominator"), width=62),
+        number_column("Tử số", figure_part("numerator"), width=60),
+        number_column("Mẫu số", figure_part("denominator"), width=60),
         Column("Kết quả", value=lambda i: i.value, display=lambda i: i.value_text,
                align=Qt.AlignmentFlag.AlignRight, foreground=lambda i: GREY if i.value is None else None, width=96),
         Column("Tối đa", value=lambda i: i.max_points, display=lambda i: si.points_text(i.max_points),
-               align=Qt.AlignmentFlag.AlignRight, width=50),
+               align=Qt.AlignmentFlag.AlignRight, width=48),
         Column("Đạt", value=lambda i: i.points, display=lambda i: si.points_text(i.points),
-               align=Qt.AlignmentFlag.AlignRight, width=44),
+               align=Qt.AlignmentFlag.AlignRight, width=40),
         Column("Mất", value=lambda i: i.lost_points, display=lambda i: "" if not i.lost_points
                else si.points_text(i.lost_points), foreground=lambda i: RED if i.lost_points else None,
                align=Qt.AlignmentFlag.AlignRight, width=44),
@@ -193,6 +197,15 @@ class ServiceIndexTab(QWidget):
         self.unit = QComboBox()
         self.unit.setObjectName("serviceUnit")
         self.unit.addItem("Toàn Sở", None)
+        self.field = QComboBox()
+        self.field.setObjectName("serviceField")
+        self.field.addItem("Mọi lĩnh vực", None)
+        self.procedure = QComboBox()
+        self.procedure.setObjectName("serviceProcedure")
+        self.procedure.addItem("Mọi thủ tục", None)
+        for combo, chars in ((self.unit, 24), (self.field, 22), (self.procedure, 34)):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(chars)
         self.points_button = QPushButton("Bảng điểm…")
         self.points_button.setToolTip("Điểm tối đa của từng chỉ số; thêm chỉ số nhập tay")
         self.manual_button = QPushButton("Số liệu nhập tay…")
@@ -201,13 +214,11 @@ class ServiceIndexTab(QWidget):
             button.setEnabled(ctx.can("settings"))
         self.points_button.clicked.connect(self.edit_points)
         self.manual_button.clicked.connect(self.edit_manual)
-        controls = QHBoxLayout()
-        controls.addWidget(self.picker)
-        controls.addWidget(QLabel("Đơn vị"))
-        controls.addWidget(self.unit)
-        controls.addStretch(1)
-        controls.addWidget(self.points_button)
-        controls.addWidget(self.manual_button)
+        scope = QHBoxLayout()
+        for text, combo in (("Đơn vị", self.unit), ("Lĩnh vực", self.field), ("Thủ tục", self.procedure)):
+            scope.addWidget(QLabel(text))
+            scope.addWidget(combo)
+        scope.addStretch(1)
 
         self.cards = {g.key: GroupCard(g) for g in si.GROUPS}
         cards = QHBoxLayout()
@@ -220,30 +231,43 @@ class ServiceIndexTab(QWidget):
         font = QFont(self.total.font())
         font.setBold(True)
         self.total.setFont(font)
+        controls = QHBoxLayout()
+        controls.addWidget(self.picker)
+        controls.addSpacing(12)
+        controls.addWidget(self.total, 1)
 
         self.indicators = DataTableView(RowTableModel(_indicator_columns(), key=lambda i: i.key), self,
                                         export_name="chi-so-phuc-vu")
         self.indicators.setObjectName("indicatorTable")
+        self.indicators.setToolTip("Bấm đúp một chỉ số để xem các hồ sơ (hay thủ tục, số liệu nhập tay) phía sau")
+        footer = self.indicators.footer.layout()
+        footer.insertWidget(footer.indexOf(self.indicators.export_button), self.points_button)
+        footer.insertWidget(footer.indexOf(self.indicators.export_button), self.manual_button)
         self.indicators.remember(ctx, "service_indicators")
         self.indicators.activated.connect(self.open_behind)
         self.indicators.add_action("Xem hồ sơ làm mất điểm…", lambda rows: rows and self.open_behind(rows[0]))
         self.trend = _trend_chart()
 
+        self.compare_by = QComboBox()
+        self.compare_by.setObjectName("compareBy")
+        for key, (text, _title) in COMPARE_BY.items():
+            self.compare_by.addItem(text, key)
         self.weak_units = DataTableView(RowTableModel([
-            Column("Đơn vị", value=lambda b: b.label, width=230),
-            Column("Điểm đạt / điểm biết được", value=lambda b: b.index.total_points,
+            Column("Đơn vị", value=lambda b: b.label, width=200),
+            Column("Điểm đạt / đã biết", value=lambda b: b.index.total_points,
                    display=lambda b: f"{si.points_text(b.index.total_points)} / "
                                      f"{si.points_text(b.index.max_points - b.index.unknown_points)}",
-                   align=Qt.AlignmentFlag.AlignRight, width=150),
+                   align=Qt.AlignmentFlag.AlignRight, width=120),
             Column("Tỷ lệ", value=lambda b: b.share, display=lambda b: _percent(b.share),
                    foreground=lambda b: share_color(b.share), align=Qt.AlignmentFlag.AlignRight, width=70),
             Column("Chỉ số mất nhiều điểm nhất", value=lambda b: "; ".join(
                 f"{i.name} (−{si.points_text(i.lost_points)})" for i in b.index.weakest(2))),
         ], key=lambda b: b.key), self, export_name="chi-so-phuc-vu-theo-don-vi")
         self.weak_units.setObjectName("weakUnits")
-        self.weak_units.activated.connect(self._unit_chosen)
+        self.weak_units.setToolTip("Bấm đúp một dòng để xem riêng đơn vị, lĩnh vực hay thủ tục đó")
+        self.weak_units.activated.connect(self._breakdown_chosen)
         self.weakest = DataTableView(RowTableModel([
-            Column("Chỉ số", value=lambda i: i.name, width=380),
+            Column("Chỉ số", value=lambda i: i.name, width=340),
             Column("Kết quả", value=lambda i: i.value, display=lambda i: i.value_text,
                    align=Qt.AlignmentFlag.AlignRight, width=100),
             Column("Điểm mất", value=lambda i: i.lost_points, display=lambda i: si.points_text(i.lost_points),
@@ -278,8 +302,17 @@ class ServiceIndexTab(QWidget):
         weak = QSplitter(Qt.Orientation.Horizontal)
         weak.setObjectName("serviceWeakSplitter")
         weak.addWidget(self.weakest)
-        weak.addWidget(self.weak_units)
-        self.bottom.addTab(weak, "Chỉ số và đơn vị yếu nhất")
+        compare = QWidget()
+        compare_layout = QVBoxLayout(compare)
+        compare_layout.setContentsMargins(0, 0, 0, 0)
+        compare_row = QHBoxLayout()
+        compare_row.addWidget(QLabel("So sánh theo"))
+        compare_row.addWidget(self.compare_by)
+        compare_row.addStretch(1)
+        compare_layout.addLayout(compare_row)
+        compare_layout.addWidget(self.weak_units, 1)
+        weak.addWidget(compare)
+        self.bottom.addTab(weak, "Chỉ số yếu nhất, so sánh")
         self.bottom.addTab(self.costly, "Hồ sơ làm mất điểm")
         self.bottom.addTab(self.times, "Thời gian giải quyết theo thủ tục")
 
@@ -300,11 +333,14 @@ class ServiceIndexTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addLayout(scope)
         layout.addLayout(cards)
-        layout.addWidget(self.total)
         layout.addWidget(self.splitter, 1)
         self.picker.changed.connect(self.refresh)
         self.unit.currentIndexChanged.connect(self.refresh)
+        self.field.currentIndexChanged.connect(self.refresh)
+        self.procedure.currentIndexChanged.connect(self.refresh)
+        self.compare_by.currentIndexChanged.connect(self.refresh)
 
     # ---- loading -------------------------------------------------------------------------------
 
@@ -312,9 +348,11 @@ class ServiceIndexTab(QWidget):
         """Recount in the background; the latest request wins."""
         from par_desktop.ui.operations import run_in_background
 
-        units = org.units()
-        refill_units(self.unit, units)
-        period, unit_id = self.picker.period(), self.unit.currentData()
+        refill_units(self.unit, org.units())
+        refill_choices(self.field, [(f, f) for f in procedures.fields()])
+        self._refill_procedures()
+        period, scope, dimension = self.picker.period(), self.scope(), self.compare_by.currentData()
+        cutoff = self.picker.cutoff
         self._request += 1
         request = self._request
         self.loading = True
@@ -322,10 +360,11 @@ class ServiceIndexTab(QWidget):
 
         def work():
             start, end = period.start, period.end
-            result, units = sq.index_and_breakdown(start, end, "unit", unit_id=unit_id)
-            return (result, sq.monthly_trend(end.year, self.picker.cutoff, unit_id=unit_id), units,
-                    sq.costly_dossiers(start, end, unit_id=unit_id, index=result.index),
-                    sq.resolution_by_procedure(start, end, sq.Scope(unit_id)))
+            where = dict(unit_id=scope.unit_id, field=scope.field, procedure_id=scope.procedure_id)
+            result, compared = sq.index_and_breakdown(start, end, dimension, **where)
+            return (result, sq.monthly_trend(end.year, cutoff, **where), compared,
+                    sq.costly_dossiers(start, end, index=result.index, **where),
+                    sq.resolution_by_procedure(start, end, scope))
 
         def done(result) -> None:
             if request == self._request:
@@ -341,20 +380,39 @@ class ServiceIndexTab(QWidget):
 
         run_in_background(work, done, failed, owner=self)
 
-    def _show(self, period, result: sq.IndexResult, trend, units, costly, times) -> None:
+    def scope(self) -> sq.Scope:
+        """The dossiers and procedures the page counts: all, or those of a unit, a field, a procedure."""
+        return sq.Scope(self.unit.currentData(), self.field.currentData(), self.procedure.currentData())
+
+    def scope_text(self) -> str:
+        parts = [combo.currentText() for combo in (self.unit, self.field, self.procedure)
+                 if combo.currentData() is not None]
+        return ", ".join(parts) or "toàn Sở"
+
+    def _refill_procedures(self) -> None:
+        """The procedures of the chosen field (all without one); a procedure of another field is let go."""
+        field = self.field.currentData()
+        refill_choices(self.procedure, [(p.id, f"{p.code} — {p.name}") for p in procedures.list_procedures()
+                                 if field is None or p.field == field])
+
+    def _show(self, period, result: sq.IndexResult, trend, compared, costly, times) -> None:
         self.result = result
         index = result.index
         for group in index.groups:
             self.cards[group.key].show_group(group)
-        unit = self.unit.currentText() if self.unit.currentData() is not None else "toàn Sở"
         unknown = f"; chưa rõ {si.points_text(index.unknown_points)} điểm (chưa có số liệu)" \
             if index.unknown_points else ""
-        self.total.setText(f"{period.label} ({ui_date(period.start)}–{ui_date(period.end)}), {unit}: "
-                           f"{si.points_text(index.total_points)}/{si.points_text(index.max_points)} điểm{unknown}. "
-                           "Bấm đúp một chỉ số để xem các hồ sơ phía sau.")
+        self.total.setText(f"{period.label}: {si.points_text(index.total_points)}/"
+                           f"{si.points_text(index.max_points)} điểm{unknown}")
+        self.total.setToolTip(f"{period.label} ({ui_date(period.start)}–{ui_date(period.end)}), {self.scope_text()}")
         self.indicators.set_rows(index.indicators())
         self.weakest.set_rows(index.weakest(10))
-        self.weak_units.set_rows(units)
+        title = COMPARE_BY[self.compare_by.currentData()][1]
+        model = self.weak_units.model
+        if model.columns[0].title != title:
+            model.columns[0] = replace(model.columns[0], title=title)
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
+        self.weak_units.set_rows(compared)
         self.costly.set_rows(costly)
         self.times.set_rows(times)
         self.bottom.setTabText(1, f"Hồ sơ làm mất điểm ({vn_number(len(costly))})")
@@ -364,16 +422,20 @@ class ServiceIndexTab(QWidget):
 
     # ---- actions ---------------------------------------------------------------------------------
 
-    def _unit_chosen(self, row) -> None:
-        index = self.unit.findData(row.key)
+    def _breakdown_chosen(self, row: sq.Breakdown) -> None:
+        """A unit, field or procedure of the comparison becomes the page's scope."""
+        combo = {"unit": self.unit, "field": self.field, "procedure": self.procedure}[self.compare_by.currentData()]
+        index = combo.findData(row.key)
+        if index < 0 and combo is self.procedure and self.field.currentData() is not None:
+            self.field.setCurrentIndex(0)              # the procedure is in another field: show every field
+            index = combo.findData(row.key)
         if index >= 0:
-            self.unit.setCurrentIndex(index)
+            combo.setCurrentIndex(index)
 
     def open_behind(self, indicator: si.IndicatorScore) -> None:
         from par_desktop.ui.dialogs.service_dialogs import BehindDialog
 
-        period = self.picker.period()
-        BehindDialog(self.ctx, indicator, period, self.unit.currentData(), self).show()
+        BehindDialog(self.ctx, indicator, self.picker.period(), self.scope(), self).show()
 
     def edit_points(self) -> None:
         from par_desktop.ui.dialogs.service_dialogs import PointsDialog

@@ -70,6 +70,7 @@ class PeriodPicker(QWidget):
         if number is not None:
             self.number.setCurrentIndex(self.number.findData(number))
         self._quiet = False
+        self._show_dates()
         self.changed.emit()
 
     def set_range(self, first: date, last: date) -> None:
@@ -88,6 +89,19 @@ class PeriodPicker(QWidget):
         self.year.setValue(current.end.year)
         self.number.setCurrentIndex(self.number.findData(current.end.month))
         self._quiet = quiet
+        self._show_dates()
+
+    def _show_dates(self) -> None:
+        """A preset's first and last day in the (disabled) date fields: the clerk sees which days a
+        reporting period with the cut-off covers, and "Tùy chọn" starts from them."""
+        kind = self.kind.currentData()
+        if kind == "range" or kind != "year" and self.number.currentData() is None:
+            return
+        period = self.period()
+        for edit, day in ((self.first, period.start), (self.last, period.end)):
+            edit.blockSignals(True)
+            edit.setDate(to_qdate(day))
+            edit.blockSignals(False)
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
@@ -111,16 +125,23 @@ class PeriodPicker(QWidget):
 
     def _changed(self, *_args) -> None:
         if not self._quiet:
+            self._show_dates()
             self.changed.emit()
 
 
 def refill_units(combo: QComboBox, units) -> None:
     """Put the active units after the combo's first entry ("all units"), keeping the one chosen; no signal."""
+    refill_choices(combo, [(u.id, u.name) for u in units])
+
+
+def refill_choices(combo: QComboBox, items) -> None:
+    """Put ``items`` (data, text) after the combo's first entry ("all …"), keeping the one chosen while it
+    is still offered; no signal."""
     current = combo.currentData()
     combo.blockSignals(True)
     while combo.count() > 1:
         combo.removeItem(1)
-    for u in units:
-        combo.addItem(u.name, u.id)
+    for data, text in items:
+        combo.addItem(text, data)
     combo.setCurrentIndex(max(0, combo.findData(current)) if current is not None else 0)
     combo.blockSignals(False)
