@@ -3,7 +3,13 @@
 
     QT_QPA_PLATFORM=offscreen python docs/screens/service_screens.py DEMO.db [SUFFIX]
 
-DEMO.db is a database made by ``par-desktop init --demo``; the pictures go to docs/screens/.
+DEMO.db is a database made by ``par-desktop init --demo``; the pictures go to docs/screens/. The two
+report pictures are the second page of each document, made with
+
+    par-desktop --db DEMO.db doc monthly-report --month 2024-11 --out bc.pdf
+    par-desktop --db DEMO.db doc survey-report --wave "Quý IV/2024" --out ks.pdf
+    pdftoppm -png -r 60 -f 2 -l 2 -singlefile bc.pdf docs/screens/monthly-report-service
+    pdftoppm -png -r 60 -f 2 -l 2 -singlefile ks.pdf docs/screens/survey-report
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPushButton, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -36,10 +36,13 @@ class BehindDialog(QDialog):
     """What an indicator is counted from: its dossiers (those that cost points first), its procedures, or
     the figures a clerk entered by hand."""
 
+    loaded = Signal()
+
     def __init__(self, ctx, indicator: si.IndicatorScore, period: Period, scope: sq.Scope = sq.Scope(),
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.indicator, self.period, self.scope = ctx, indicator, period, scope
+        self._request = 0
         self.setWindowTitle(f"{indicator.name} — {period.label}")
         self.resize(1000, 560)
         self.part = QComboBox()
@@ -98,6 +101,8 @@ class BehindDialog(QDialog):
 
         key, part, period, scope = self.indicator.key, self.part.currentData(), self.period, self.scope
         where = dict(unit_id=scope.unit_id, field=scope.field, procedure_id=scope.procedure_id)
+        self._request += 1
+        request = self._request
 
         def work():
             if key in ("procedures_fully_online", "published_on_time"):
@@ -105,7 +110,12 @@ class BehindDialog(QDialog):
             ids = sq.dossiers_behind(key, period.start, period.end, part, **where)
             return dossier_listing.rows_by_ids(ids)
 
-        run_in_background(work, self.view.set_rows, lambda exc: _show(self, exc), owner=self)
+        def done(rows) -> None:
+            if request == self._request:        # the part chosen last wins, whichever load ends first
+                self.view.set_rows(rows)
+                self.loaded.emit()
+
+        run_in_background(work, done, lambda exc: _show(self, exc), owner=self)
 
     def _open_dossier(self, row) -> None:
         self.ctx.open_page("dossiers", {"code": row.code})

@@ -292,7 +292,7 @@ class ServiceIndexTab(QWidget):
             number_column("Hồ sơ giải quyết", lambda t: t.resolved, width=110),
             Column("Trung bình (ngày làm việc)", value=lambda t: t.mean_days,
                    display=lambda t: vn_number(round(t.mean_days, 1)), align=Qt.AlignmentFlag.AlignRight,
-                   foreground=lambda t: RED if t.within_limit is False else None, width=150),
+                   foreground=lambda t: RED if t.within_limit is False else None, width=185),
             Column("Thời hạn", value=lambda t: t.limit_days, display=lambda t: t.limit_text, width=130),
             number_column("Giải quyết quá hạn", lambda t: t.late, width=120),
         ], key=lambda t: t.procedure_id), self, export_name="thoi-gian-giai-quyet")
