@@ -24,6 +24,7 @@ from par_desktop.db import connection
 from par_desktop.db.changes import audit, delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, RatingWord, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyWave, Unit
 from par_desktop.domain import survey as S
+from par_desktop.domain.safe_cells import append_row
 from par_desktop.domain.text import fold, nfc, ui_date
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import settings
@@ -698,45 +699,40 @@ def export_xlsx(wave_id: int, path: str | Path) -> Path:
     sheet = wb.active
     sheet.title = "Chỉ số"
     bold = Font(bold=True)
-    sheet.append([f"CHỈ SỐ HÀI LÒNG — ĐỢT {result.wave.name.upper()}"])
-    sheet.append([f"Số phiếu: {result.index.respondents}"])
+    append_row(sheet, [f"CHỈ SỐ HÀI LÒNG — ĐỢT {result.wave.name.upper()}"])
+    append_row(sheet, [f"Số phiếu: {result.index.respondents}"])
     if result.wave.official_index is not None:
-        sheet.append(["SIPAS chính thức (%)", result.wave.official_index, result.wave.official_source])
-    sheet.append([])
+        append_row(sheet, ["SIPAS chính thức (%)", result.wave.official_index, result.wave.official_source])
+    append_row(sheet, [])
     header = ["Mã", "Nội dung", "Chỉ số (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)", "Số trả lời hợp lệ",
               "Mẫu nhỏ (< 30)", "Để trống", "Ngoài thang điểm"]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = bold
 
     def fig_cells(fig: S.Fig) -> list:
         return [_round(fig.index), _round(fig.low), _round(fig.high), fig.valid, "x" if fig.small else ""]
 
-    sheet.append(["Chung", "Chỉ số hài lòng chung", *fig_cells(result.index.overall)])
+    append_row(sheet, ["Chung", "Chỉ số hài lòng chung", *fig_cells(result.index.overall)])
     for a in result.index.aspects:
-        sheet.append([a.code, a.name, *fig_cells(a.fig)])
+        append_row(sheet, [a.code, a.name, *fig_cells(a.fig)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for q in a.questions:
-            sheet.append([q.code, q.text, *fig_cells(q.fig), q.blank, q.invalid])
+            append_row(sheet, [q.code, q.text, *fig_cells(q.fig), q.blank, q.invalid])
     by = wb.create_sheet("Theo nhóm")
-    by.append(["Nhóm", "Giá trị", "Số phiếu", "Chỉ số chung (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)",
+    append_row(by, ["Nhóm", "Giá trị", "Số phiếu", "Chỉ số chung (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)",
                "Số người trả lời hợp lệ", "Mẫu nhỏ (< 30)"])
     for dimension, title in (("unit", "Đơn vị"), ("field", "Lĩnh vực"), ("channel", "Kênh")):
         for g in index_by(wave_id, dimension):
-            by.append([title, g.label, g.index.respondents, *fig_cells(g.index.overall)])
+            append_row(by, [title, g.label, g.index.respondents, *fig_cells(g.index.overall)])
     forms = wb.create_sheet("Phiếu")
     codes = [q.code for q in questions(wave_id)]
-    forms.append(["Số phiếu", "Ngày", "Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Kênh", *codes])
+    append_row(forms, ["Số phiếu", "Ngày", "Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Kênh", *codes])
     for r in responses(wave_id):
-        forms.append([r.form_number, ui_date(r.answered_on), r.dossier_code, r.unit, r.field,
+        append_row(forms, [r.form_number, ui_date(r.answered_on), r.dossier_code, r.unit, r.field,
                       CHANNEL_LABELS.get(r.channel, r.channel) if r.channel else "",
                       *(_answer_cell(r.answers.get(c, "")) for c in codes)])
-    for ws in (sheet, by, forms):
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-                    cell.data_type = "s"   # text, never a live formula
     wb.save(target)
     return target
 
