@@ -16,7 +16,7 @@ field=None, procedure_id=None) -> Figure`` — the PAR-index metrics call these.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -43,6 +43,9 @@ class Scope:
     unit_id: int | None = None
     field: str | None = None
     procedure_id: int | None = None
+
+
+WHOLE = Scope()     # every dossier and procedure of the Department
 
 
 # ---- counting ------------------------------------------------------------------------------------------
@@ -182,8 +185,8 @@ def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> No
     sqlite = _is_sqlite()
     rows = [(day.isoformat() if sqlite else day, calendar.working_minutes_between(ORIGIN, datetime.combine(day, time())),
              1 if calendar.is_working_day(day) else 0) for day in days]
-    closed_days = Table("cal_closed", ("day", "base", "working"))
-    start_days = Table("cal_start", ("day", "base", "working"))
+    closed_days: Any = Table("cal_closed", ("day", "base", "working"))    # columns as attributes: untyped
+    start_days: Any = Table("cal_start", ("day", "base", "working"))
 
     def day_of(column):
         return fn.substr(column, 1, 10) if sqlite else column.cast("DATE")
@@ -300,11 +303,11 @@ def resolution_sums(periods: Sequence[Period], scope: Scope = Scope(),
     return tally(periods, scope, dimension, sides=("resolved",)).minutes
 
 
-def _limits() -> dict[int, float]:
+def _limits() -> dict[int, float | None]:
     """Each procedure's limit in working days (None: counted otherwise, e.g. in calendar days, or unknown)."""
     from par_desktop.services.procedures import limit_of
 
-    out = {}
+    out: dict[int, float | None] = {}
     for p in Procedure.select():
         limit = limit_of(p)
         out[p.id] = limit.working_days() if limit is not None else None
@@ -317,14 +320,15 @@ def _day_minutes() -> int:
     return work_calendar().hours.day_minutes
 
 
-def _resolution_figure(per_procedure: dict[Any, list[int]], limits: dict[int, float | None],
+def _resolution_figure(per_procedure: Mapping[Any, list[int]], limits: Mapping[int, float | None],
                        day: int) -> si.Figure:
     """Mean working days; its points follow the share of procedures whose mean is within their limit."""
     count = sum(c for c, _ in per_procedure.values())
     total = sum(m for _, m in per_procedure.values()) / day
     value = total / count if count else None
-    judged = [pid for pid in per_procedure if pid is not None and limits.get(pid)]
-    within = sum(1 for pid in judged if per_procedure[pid][1] / per_procedure[pid][0] / day <= limits[pid] + 1e-9)
+    judged = {pid: limit for pid in per_procedure if pid is not None and (limit := limits.get(pid))}
+    within = sum(1 for pid, limit in judged.items()
+                 if per_procedure[pid][1] / per_procedure[pid][0] / day <= limit + 1e-9)
     score = 100.0 * within / len(judged) if judged else None
     return si.Figure("avg_resolution_days", total, count, value, score)
 
@@ -334,7 +338,7 @@ def _over_limit(start: date, end: date, scope: Scope) -> set[int]:
     limits, day = _limits(), _day_minutes()
     sums = resolution_sums(_one_period(start, end), scope)
     return {proc for (_, _, proc), (count, minutes) in sums.items()
-            if proc is not None and limits.get(proc) and minutes / count / day > limits[proc] + 1e-9}
+            if proc is not None and (limit := limits.get(proc)) and minutes / count / day > limit + 1e-9}
 
 
 @dataclass(frozen=True)
@@ -630,7 +634,7 @@ def _figures_by(periods: Sequence[Period], scope: Scope, dimension: str | None,
             total = counts.setdefault((b, TOTAL), Counts())
             for name in RECEIVED + RESOLVED:
                 setattr(total, name, getattr(total, name) + getattr(c, name))
-        for (b, k), per_procedure in list(minutes.items()):
+        for (b, _), per_procedure in list(minutes.items()):
             for proc, (n, m) in per_procedure.items():
                 entry = minutes[(b, TOTAL)].setdefault(proc, [0, 0])
                 entry[0] += n

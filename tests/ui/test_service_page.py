@@ -25,8 +25,8 @@ from par_desktop.ui.pages.service import ServicePage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from gui_helpers import answer_next_dialog, when_modal  # noqa: E402
-from service_files import FORMS, write_sheet  # noqa: E402
+from gui_helpers import answer_next_dialog, when_modal
+from service_files import FORMS, write_sheet
 
 pytestmark = pytest.mark.gui
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from par_desktop.domain import service_index as si
 from par_desktop.domain import survey as survey_rules
 from par_desktop.domain.periods import Period
-from par_desktop.domain.text import nfc, ui_date, vn_number
+from par_desktop.domain.text import nfc, vn_number
 from par_desktop.services import org
 from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
@@ -38,7 +38,7 @@ class BehindDialog(QDialog):
 
     loaded = Signal()
 
-    def __init__(self, ctx, indicator: si.IndicatorScore, period: Period, scope: sq.Scope = sq.Scope(),
+    def __init__(self, ctx, indicator: si.IndicatorScore, period: Period, scope: sq.Scope = sq.WHOLE,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.indicator, self.period, self.scope = ctx, indicator, period, scope
