@@ -22,6 +22,7 @@ from par_desktop.ui.dialogs.service_dialogs import (
 )
 from par_desktop.ui.dialogs.survey_entry import SurveyEntryDialog
 from par_desktop.ui.pages.service import ServicePage
+from par_desktop.ui.status_style import AMBER
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
@@ -184,6 +185,14 @@ def test_the_survey_tab_shows_the_wave_with_its_intervals(page, qtbot, tmp_path)
     assert [r.code for r in lines[:5]] == ["A1", "A1.1", "A1.2", "A1.3", "A1.4"]
     assert lines[1].fig == result.question("A1.1").fig and lines[1].blank == result.question("A1.1").blank
     assert tab.groups.model.rowCount() == len(survey.index_by(wave.id, "unit"))
+    model = tab.groups.model                    # a small sample is amber where the narrow table shows it
+    index_column = [c.title for c in model.columns].index("Chỉ số")
+    small = [i for i, g in enumerate(model.rows) if g.fig.small]
+    assert small and len(small) < model.rowCount()  # the demo: 13 and 18 forms in two units
+    for i in range(model.rowCount()):
+        colour = model.data(model.index(i, index_column), Qt.ItemDataRole.ForegroundRole)
+        assert (colour == AMBER) == (i in small)
+    assert "Mẫu nhỏ" in model.data(model.index(small[0], index_column), Qt.ItemDataRole.ToolTipRole)
     with qtbot.waitSignal(tab.loaded, timeout=30000):
         tab.by.setCurrentIndex(tab.by.findData("channel"))
     assert {g.label for g in tab.groups.model.rows} <= {"Trực tuyến", "Trực tiếp", "Bưu chính", "Chưa rõ"}

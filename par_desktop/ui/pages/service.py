@@ -463,17 +463,28 @@ class _Line:
         self.blank, self.invalid = blank, invalid
 
 
+SMALL_SAMPLE = "Mẫu nhỏ: dưới 30 câu trả lời hợp lệ, chỉ số chưa đủ tin cậy"
+
+
+def _small(r) -> bool:
+    return r.fig.index is not None and r.fig.small
+
+
 def _fig_columns(first: list[Column]) -> list[Column]:
+    """The index, its interval and n — amber with a tooltip for a small sample, which the last column also
+    names (the tables are narrow: the colour shows it without scrolling)."""
     return [
         *first,
         Column("Chỉ số", value=lambda r: r.fig.index, display=lambda r: _percent(r.fig.index),
-               align=Qt.AlignmentFlag.AlignRight, width=70),
+               foreground=lambda r: AMBER if _small(r) else None,
+               tooltip=lambda r: SMALL_SAMPLE if _small(r) else "", align=Qt.AlignmentFlag.AlignRight, width=70),
         Column("Tin cậy 95%", value=lambda r: r.fig.low,
                display=lambda r: "" if r.fig.low is None else
                f"{vn_number(round(r.fig.low, 1))} – {vn_number(round(r.fig.high, 1))}",
-               align=Qt.AlignmentFlag.AlignCenter, width=120),
-        number_column("Hợp lệ (n)", lambda r: r.fig.valid, width=80),
-        Column("Ghi chú", value=lambda r: "Mẫu nhỏ (dưới 30)" if r.fig.index is not None and r.fig.small else "",
+               foreground=lambda r: AMBER if _small(r) else None, align=Qt.AlignmentFlag.AlignCenter, width=110),
+        number_column("Hợp lệ (n)", lambda r: r.fig.valid, foreground=lambda r: AMBER if _small(r) else None,
+                      tooltip=lambda r: SMALL_SAMPLE if _small(r) else "", width=80),
+        Column("Ghi chú", value=lambda r: "Mẫu nhỏ (dưới 30)" if _small(r) else "",
                foreground=lambda r: AMBER, width=120),
     ]
 
@@ -527,7 +538,7 @@ class SurveyTab(QWidget):
         for text, key in (("Theo đơn vị", "unit"), ("Theo lĩnh vực", "field"), ("Theo kênh tiếp nhận", "channel")):
             self.by.addItem(text, key)
         self.groups = DataTableView(RowTableModel(_fig_columns([
-            Column("Nhóm", value=lambda g: g.label, width=200),
+            Column("Nhóm", value=lambda g: g.label, width=180),
             number_column("Số phiếu", lambda g: g.respondents, width=70),
         ]), key=lambda g: g.key), self, export_name="chi-so-hai-long-theo-nhom")
         self.groups.setObjectName("surveyGroups")
