@@ -393,7 +393,7 @@ class ServiceIndexTab(QWidget):
         """The procedures of the chosen field (all without one); a procedure of another field is let go."""
         field = self.field.currentData()
         refill_choices(self.procedure, [(p.id, f"{p.code} — {p.name}") for p in procedures.list_procedures()
-                                 if field is None or p.field == field])
+                                        if field is None or p.field == field])
 
     def _show(self, period, result: sq.IndexResult, trend, compared, costly, times) -> None:
         self.result = result
