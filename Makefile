@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test test-fast bench bundle clean demo
+.PHONY: run test test-fast bench bundle clean demo forms
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -28,6 +28,11 @@ bench: $(STAMP)
 bundle: $(STAMP)
 	$(BIN)/pyinstaller --noconfirm --clean build_installer.spec
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bundle_smoke.py dist/par-desktop
+
+# Designer forms compiled ahead of time (loading a .ui at start-up costs ~40 ms); tests/test_startup.py
+# checks the compiled file is up to date.
+forms: $(STAMP)
+	$(BIN)/pyside6-uic -a forms/main_window.ui -o par_desktop/ui/shell_ui.py
 
 clean:
 	rm -rf build dist $(VENV) .pytest_cache

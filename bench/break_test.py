@@ -331,6 +331,51 @@ def cases(work: Path, template: Path) -> list[Case]:
     for name in ("../x", "a b", "quản-trị", "x" * 80, ""):
         out.append(Case(f"user add {name[:12]!r}", ["user", "add", name, "--role", "office", "--password-stdin"],
                         "refuse", db=fresh(), user="quantri", input="mat-khau-dai-1\n"))
+
+    # 7. the PAR INDEX: criteria sheets, scores and evidence (issue 13)
+    head = ["STT", "Lĩnh vực, tiêu chí", "Điểm tối đa", "Hướng dẫn chấm điểm"]
+    sheets = {
+        "no code column": [["Nội dung", "Điểm tối đa"], ["Tiêu chí 1", 1]],
+        "no maximum column": [["STT", "Nội dung"], ["I", "Lĩnh vực"], ["1", "Tiêu chí"]],
+        "the same code twice": [head, ["I", "Lĩnh vực", 2], ["1", "Tiêu chí", 1], ["1", "Tiêu chí lặp", 1]],
+        "a penalty written positive": [head, ["I", "Lĩnh vực", 1], ["1", "Tiêu chí", 1], ["II", "ĐIỂM TRỪ", ""],
+                                       ["1", "Chậm báo cáo", "1"]],
+        "a maximum that is not a number": [head, ["I", "Lĩnh vực", 1], ["1", "Tiêu chí", "một điểm"]],
+        "a formula never computed": [head, ["I", "Lĩnh vực", "=SUM(C3:C4)"], ["1", "Tiêu chí", 1]],
+    }
+    for name, rows in sheets.items():
+        path = xlsx(work / f"bo-chi-so-{len(out)}.xlsx", rows)
+        out.append(Case(f"index import: {name}", ["index", "import", str(path), "--year", "2025"], "refuse",
+                        db=fresh(), user="vanphong"))
+    out.append(Case("index import: zip bomb", ["index", "import", str(bomb), "--year", "2025"], "refuse", db=fresh(),
+                    user="vanphong"))
+    out.append(Case("index import: without an account", ["index", "import", str(work / "small.xlsx"), "--year",
+                    "2025"], "refuse", db=fresh()))
+    for score in ("5", "0,3", "-1", "nhiều"):
+        out.append(Case(f"index set-score I.1.1 {score}", ["index", "set-score", "I.1.1", "--year", "2024", "--score",
+                        score], "refuse", db=fresh(), user="vanphong"))
+    out.append(Case("index set-score: a unit on another unit's row", ["index", "set-score", "I.1.1", "--year", "2024",
+                    "--score", "0,5"], "refuse", db=fresh(), user="ncc"))
+    program = work / "bao-cao.pdf"
+    program.write_bytes(b"MZ\x90\x00" + b"\x00" * 4000)
+    script = work / "ke-hoach.docx.bat"
+    script.write_text("@echo off\r\ndel /q *\r\n", encoding="ascii")
+    for path in (program, script, work / "khong-co.pdf"):
+        out.append(Case(f"index evidence add: {path.name}", ["index", "evidence", "add", "I.4.1", "--year", "2024",
+                        "--file", str(path)], "refuse", db=fresh(), user="vanphong"))
+    traversal = work / "..\\..\\Windows\\win.ini.pdf"
+    traversal.write_bytes(b"%PDF-1.4\n" + b"x" * 100)
+    stored = fresh()
+
+    def no_path(result, db=stored):
+        names = [r[0] for r in sqlite3.connect(db).execute("SELECT filename FROM index_evidence WHERE kind = 'file'")]
+        bad = [n for n in names if "/" in n or "\\" in n or n.startswith(".")]
+        return f"HOLE: evidence stored with a path {bad}" if bad else None
+    out.append(Case("index evidence add: a file name with a path in it", ["index", "evidence", "add", "I.4.1", "--year",
+                    "2024", "--file", str(traversal)], "ok", db=stored, user="vanphong", check=no_path))
+    out.append(Case("index evidence-pack: disk full", ["index", "evidence-pack", "--year", "2024", "--out",
+                    str(work / "tlkc.zip")], "refuse", db=fresh(), fsize=3_000,
+                    check=lambda r: "HOLE: partial pack left" if (work / "tlkc.zip").exists() else None))
     return out
 
 

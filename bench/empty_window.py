@@ -1,9 +1,13 @@
-"""Reference for the GUI start-up figure: an empty PySide6 main window, drawn and grabbed to a PNG.
+"""Reference for the GUI start-up figure: an empty PySide6 main window, drawn and saved to a PNG.
 
-``python bench/empty_window.py OUT.png [SETTLE_MS]`` does what ``par-desktop gui --screenshot OUT.png``
-does, minus the application: start Qt, show a main window of the same size, let it settle as the app's
-screenshot mode does (``SETTLE_MS`` in the event loop, wait for the worker threads, ``SETTLE_MS``
-again), save a picture, exit.
+``python bench/empty_window.py OUT.png`` does what ``par-desktop gui --screenshot OUT.png`` does, minus
+the application: start Qt, show a main window of the same size, wait for its first frame to be drawn
+(an event, as the app's screenshot mode waits: no fixed time), grab it, save the picture, exit. The
+same script is bundled with the app's PyInstaller spec (``PAR_BUNDLE_ENTRY``) for the bundle's figure.
+
+``--picture IMAGE`` shows that image (the app's own screenshot, as an uncompressed .bmp) as the whole
+window instead of a label: Qt then draws, grabs and compresses a picture as detailed as the app's, which
+is Qt's own share of the app's start-up figure (the .bmp's reading, a few milliseconds, comes on top).
 """
 
 from __future__ import annotations
@@ -12,24 +16,40 @@ import sys
 
 
 def main(argv: list[str]) -> int:
-    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtGui import QPixmap
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
-    settle_ms = int(argv[2]) if len(argv) > 2 else 0
+    class FirstFrame(QObject):
+        """Quits ``loop`` once the window's first frame has been painted (as ``par_desktop.ui.frames``)."""
+
+        def __init__(self, loop: QEventLoop):
+            super().__init__()
+            self.loop = loop
+            self.seen = False
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+            if not self.seen and event.type() in (QEvent.Type.Paint, QEvent.Type.UpdateRequest):
+                self.seen = True
+                QTimer.singleShot(0, self.loop.quit)
+            return False
+
+    picture = argv[argv.index("--picture") + 1] if "--picture" in argv else None
     app = QApplication(argv[:1])
     window = QMainWindow()
     window.setWindowTitle("PAR Desktop")
-    window.setCentralWidget(QLabel("PAR Desktop"))
+    label = QLabel("PAR Desktop")
+    if picture is not None:
+        label.setPixmap(QPixmap(picture))
+    window.setCentralWidget(label)
     window.resize(1366, 800)
-    window.show()
     loop = QEventLoop()
-    QTimer.singleShot(settle_ms, loop.quit)
+    watch = FirstFrame(loop)
+    window.installEventFilter(watch)
+    window.show()
     loop.exec()
-    QThreadPool.globalInstance().waitForDone(30_000)
-    QTimer.singleShot(settle_ms, loop.quit)
-    loop.exec()
-    app.processEvents()
-    return 0 if window.grab().save(argv[1]) else 1
+    ok = window.grab().save(argv[1])
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -3,3 +3,7 @@
 __version__ = "0.1.0"
 APP_NAME = "PAR Desktop"
 APP_ID = "par-desktop"
+
+from par_desktop.db.drivers import defer_postgres_driver  # noqa: E402 — before anything imports peewee
+
+defer_postgres_driver()

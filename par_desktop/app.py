@@ -11,6 +11,7 @@ Imports sit inside the functions on purpose (start-up time): the command line im
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -22,7 +23,6 @@ from par_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
 
-SCREENSHOT_SETTLE_MS = 400
 APP_USER_MODEL_ID = "PAR.Desktop"
 
 
@@ -180,6 +180,21 @@ def _install_headless_hook(errors: list[BaseException]) -> None:
 
 # ---- start-up ----------------------------------------------------------------------------------------
 
+GC_PAUSE_LIMIT_MS = 10_000
+
+
+def _pause_gc() -> None:
+    """Start-up makes a few hundred thousand objects that live as long as the app (modules, classes, Qt
+    wrappers); the cyclic collector would walk them again and again while they are made (about 60
+    collections, 15–30 ms). It is paused until the first page's data is drawn (at the latest
+    ``GC_PAUSE_LIMIT_MS`` after the window is shown), and before any dialog a clerk may keep open."""
+    gc.disable()
+
+
+def _resume_gc(*_args) -> None:
+    gc.enable()
+
+
 def _fail(message: str, screenshot: str | None) -> int:
     if screenshot is not None:
         print(f"error: {message}", file=sys.stderr)
@@ -195,6 +210,7 @@ def _offer_new_database(location: str) -> bool:
     from par_desktop.db.connection import is_postgres
     from par_desktop.ui.errors import ask_yes_no
 
+    _resume_gc()
     path = Path(location)
     if is_postgres(location) or path.exists() or not path.parent.is_dir():
         return False
@@ -213,6 +229,7 @@ def _sign_in(location: str, user: str | None, screenshot: str | None, demo: bool
         return actor
     from par_desktop.ui.login_dialog import sign_in
 
+    _resume_gc()
     return sign_in(None, location)
 
 
@@ -241,16 +258,14 @@ def _stop_presence(registered: bool) -> None:
 
 
 def _save_screenshot(window, path: str) -> int:
-    from PySide6.QtCore import QEventLoop, QThreadPool, QTimer
+    """Save a picture of ``window`` once it shows the data its pages loaded at start-up (``ui.frames``:
+    waits for those events, not for a time)."""
+    from par_desktop.ui.frames import wait_until_drawn
 
     window.show()
-    loop = QEventLoop()
-    QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
-    loop.exec()
-    # pages load their data on worker threads: wait for them, then let their results be drawn
-    QThreadPool.globalInstance().waitForDone(30_000)
-    QTimer.singleShot(SCREENSHOT_SETTLE_MS, loop.quit)
-    loop.exec()
+    if not wait_until_drawn(window.startup):
+        print("error: cửa sổ chưa vẽ xong dữ liệu sau 2 phút; không chụp ảnh.", file=sys.stderr)
+        return 1
     target = Path(path)
     if not target.parent.is_dir():
         print(f"error: không có thư mục {target.parent} để lưu ảnh.", file=sys.stderr)
@@ -269,7 +284,11 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     newcomer's ``demo-gui``, or a screenshot run); a screenshot of another database needs its password."""
     from par_desktop.logs import setup_logging
 
+    _pause_gc()
     setup_logging()
+    # The database before Qt: opening needs no window, and PySide6 reads the source of every module
+    # imported after it (its __feature__ check) — the database layer's sixty modules, 10 ms.
+    not_opened = _open(location)
     app = make_application()
     from par_desktop.ui.context import AppContext
 
@@ -279,7 +298,7 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     else:
         _install_headless_hook(errors)
     try:
-        actor = _open_and_sign_in(location, user, screenshot, demo)
+        actor = _open_and_sign_in(location, user, screenshot, demo, not_opened)
     except UserError as exc:
         return _fail(exc.message, screenshot)
     if actor is None:
@@ -293,21 +312,35 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     return _interactive_run(app, ctx)
 
 
-def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool):
-    """Open (or, asked first, create) the database and sign in; UserError when it cannot be opened."""
+def _open(location: str) -> UserError | None:
+    """Open the database; the reason it could not be opened, to explain (or offer to create it) once
+    the application can show a dialog."""
     from par_desktop.db.connection import translated_errors
     from par_desktop.db.schema import open_database
     from par_desktop.services.presence import ensure_upgrade_allowed
 
-    with translated_errors():   # a file locked or unreadable while signing in is explained too
-        ensure_upgrade_allowed(location)
-        try:
+    try:
+        with translated_errors():
+            ensure_upgrade_allowed(location)
             open_database(location)
-        except UserError:
+    except UserError as exc:
+        return exc
+    return None
+
+
+def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool,
+                      not_opened: UserError | None):
+    """Sign in on the database ``_open`` opened — or, asked first, create it; UserError when it
+    cannot be opened."""
+    from par_desktop.db.connection import translated_errors
+    from par_desktop.db.schema import open_database
+
+    with translated_errors():   # a file locked or unreadable while signing in is explained too
+        if not_opened is not None:
             if screenshot is None and _offer_new_database(location):
                 open_database(location, create=True)
             else:
-                raise
+                raise not_opened
         return _sign_in(location, user, screenshot, demo)
 
 
@@ -315,10 +348,9 @@ def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseExc
     """``gui --screenshot``: draw the main window (on ``page``), save it, exit; an error while drawing fails."""
     from par_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(ctx, screenshot_mode=True)
-    if page is not None:
-        window.show_page(page)
+    window = MainWindow(ctx, screenshot_mode=True, first_page=page)
     code = _save_screenshot(window, screenshot)
+    _resume_gc()
     window.close()
     if errors and code == 0:
         from par_desktop.logs import log_file
@@ -330,20 +362,31 @@ def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseExc
 
 
 def _interactive_run(app, ctx) -> int:
-    """The clerk's session: presence, the first-start wizard on an empty database, the window, polling."""
+    """The clerk's session: the first-start wizard on an empty database, the window, then (once its
+    first frame is drawn) presence, polling and the start-up notices."""
     from PySide6.QtCore import QTimer
 
     from par_desktop.ui.first_start import run_first_start_if_needed
     from par_desktop.ui.main_window import MainWindow
 
-    from par_desktop.services import presence
-
-    registered = _start_presence(ctx.actor)
+    _resume_gc()
     run_first_start_if_needed(ctx, parent=None)   # an empty database: organisation, units, plan — or the demo
+    _pause_gc()
     window = MainWindow(ctx)
+    window.startup.drawn.connect(_resume_gc)
+    QTimer.singleShot(GC_PAUSE_LIMIT_MS, _resume_gc)   # a load that never ends does not keep it paused
+    registered = False
+
+    def after_first_frame() -> None:
+        nonlocal registered
+        from par_desktop.services import presence
+
+        registered = _start_presence(ctx.actor)
+        ctx.start_polling(heartbeat=presence.heartbeat if registered else None, heartbeat_s=presence.HEARTBEAT_S)
+        QTimer.singleShot(300, window.show_startup_notices)
+
+    window.first_frame_drawn.connect(after_first_frame)
     window.show()
-    ctx.start_polling(heartbeat=presence.heartbeat if registered else None, heartbeat_s=presence.HEARTBEAT_S)
-    QTimer.singleShot(300, window.show_startup_notices)
     log.info("started on %s as %s", ctx.describe(), ctx.actor.username)
     try:
         return app.exec()

@@ -68,6 +68,25 @@ def of_kind(spec: dict, kind: str) -> list[Recorder]:
     return [step for step in spec["made"] if type(step).__name__ == kind]
 
 
+def test_the_benchmark_builds_its_empty_window_with_the_same_spec(tmp_path, monkeypatch):
+    """make bench compares the bundle's start with an empty Qt window bundled by this very spec."""
+    entry = REPO / "bench" / "empty_window.py"
+    monkeypatch.setenv("PAR_BUNDLE_ENTRY", str(entry))
+    monkeypatch.setenv("PAR_BUNDLE_NAME", "empty-window")
+    spec = run_spec(tmp_path)
+    assert of_kind(spec, "Analysis")[0].args[0] == [str(entry)]
+    assert [step.kwargs["name"] for step in of_kind(spec, "EXE")] == ["empty-window"]
+    assert of_kind(spec, "COLLECT")[0].kwargs["name"] == "empty-window"
+
+
+def test_the_holidays_release_is_bundled(spec):
+    """The cache of national days off is kept per release of the holidays package, named by its
+    .dist-info folder (services.calendar.holidays_release): without it the bundle would read the
+    package at every start."""
+    datas = of_kind(spec, "Analysis")[0].kwargs["datas"]
+    assert any(Path(dest).name.startswith("holidays-") and dest.endswith(".dist-info") for _src, dest in datas)
+
+
 def test_data_folders_exist_and_every_file_in_them_is_bundled(spec):
     analysis = of_kind(spec, "Analysis")[0]
     bundled = {(Path(src).resolve(), dest.replace("\\", "/")) for src, dest in analysis.kwargs["datas"]}

@@ -14,6 +14,8 @@ _DOCS = {
     "apology": ("apology", "phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "reminder": ("reminder", "công văn đôn đốc đơn vị về nhiệm vụ quá hạn, có nguy cơ chậm"),
     "control-slip": ("control_slip", "phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "self-assessment": ("self_assessment", "báo cáo tự đánh giá, chấm điểm Chỉ số CCHC của năm"),
+    "lost-points": ("index_review", "bảng điểm CCHC bị mất theo đơn vị và tờ trình đề xuất kiểm điểm trách nhiệm"),
     "survey-report": ("survey_report", "báo cáo kết quả khảo sát mức độ hài lòng của một đợt khảo sát"),
 }
 
@@ -38,6 +40,9 @@ def register(sub) -> None:
         q = docs.add_parser(name, help=help_text)
         if kind == "plan":
             q.add_argument("--year", type=int, metavar="YYYY", help="năm của kế hoạch (mặc định: kế hoạch mới nhất)")
+        if kind in ("self_assessment", "index_review"):
+            q.add_argument("--year", type=int, metavar="YYYY", help="năm của bộ chỉ số (mặc định: năm mới nhất)")
+            q.add_argument("--date", metavar="DATE", help="tính nguy cơ, nhiệm vụ tại ngày này (mặc định: hôm nay)")
         if kind in ("monthly_report", "explanation_request"):
             q.add_argument("--month", required=True, metavar="YYYY-MM", help="tháng báo cáo (kỳ từ ngày 15 tháng trước)")
         if kind in ("explanation_request", "reminder"):

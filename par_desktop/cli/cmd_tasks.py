@@ -22,7 +22,8 @@ def import_subparsers(sub):
     return next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
 
 
-def _year(text: str) -> int:
+def year_arg(text: str) -> int:
+    """An ``argparse`` type: a year from 2000 to 2100."""
     try:
         year = int(text)
     except ValueError:
@@ -35,7 +36,7 @@ def _year(text: str) -> int:
 def register(sub) -> None:
     p = import_subparsers(sub).add_parser("plan", help="nhập bảng nhiệm vụ (phụ lục) của kế hoạch từ .docx hoặc .xlsx")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--year", type=_year, metavar="YYYY", help="năm của kế hoạch (mặc định: theo tiêu đề trong tệp)")
+    p.add_argument("--year", type=year_arg, metavar="YYYY", help="năm của kế hoạch (mặc định: theo tiêu đề trong tệp)")
     p.add_argument("--obligations", action="store_true",
                    help="thêm cả các nhiệm vụ định kỳ trong nội dung kế hoạch (báo cáo hằng tháng …)")
     p.set_defaults(handler=cmd_import_plan)
@@ -46,10 +47,10 @@ def register(sub) -> None:
                    help="chỉ nhiệm vụ do một đơn vị (tên hoặc mã) chủ trì, theo trạng thái của đơn vị đó")
     p.add_argument("--status", choices=("not_started", "in_progress", "at_risk", "done_on_time", "done_late",
                                         "overdue"))
-    p.add_argument("--year", type=_year, metavar="YYYY", help="chỉ kế hoạch của năm này")
+    p.add_argument("--year", type=year_arg, metavar="YYYY", help="chỉ kế hoạch của năm này")
     p.add_argument("--at", metavar="DATE", help="tính trạng thái tại ngày này (mặc định: hôm nay)")
     p.add_argument("--summary", action="store_true", help="số nhiệm vụ theo trạng thái của từng đơn vị")
-    p.add_argument("--create-obligations", type=_year, metavar="YYYY",
+    p.add_argument("--create-obligations", type=year_arg, metavar="YYYY",
                    help="tạo các nhiệm vụ định kỳ (TX.1 …) của kế hoạch năm YYYY")
     p.set_defaults(handler=cmd_tasks, access=lambda a: WRITE if a.create_obligations else READ)
 
@@ -58,7 +59,7 @@ def register(sub) -> None:
     p.add_argument("--percent", type=int, required=True, metavar="N")
     p.add_argument("--text", default="", help="nội dung báo cáo")
     p.add_argument("--unit", metavar="UNIT", help="đơn vị báo cáo (mặc định: đơn vị của tài khoản)")
-    p.add_argument("--year", type=_year, metavar="YYYY", help="năm của kế hoạch (khi số hiệu trùng giữa các năm)")
+    p.add_argument("--year", type=year_arg, metavar="YYYY", help="năm của kế hoạch (khi số hiệu trùng giữa các năm)")
     p.add_argument("--date", metavar="DATE", help="ngày báo cáo (mặc định: hôm nay)")
     p.add_argument("--attach", action="append", default=[], metavar="FILE", help="tệp minh chứng (lặp lại được)")
     p.set_defaults(handler=cmd_progress)

@@ -23,6 +23,7 @@ from pathlib import Path
 import peewee
 from playhouse.shortcuts import ReconnectMixin
 
+from par_desktop.db import drivers
 from par_desktop.db.models import database_proxy
 from par_desktop.errors import DatabaseUnavailable, InvalidInput, UserError
 
@@ -138,6 +139,8 @@ def _postgres_database(location: str) -> peewee.Database:
     """The PostgreSQL database of a URL, with the session settings that make it behave like the file."""
     from playhouse.db_url import parse
 
+    drivers.enable_postgres()
+
     params = parse(location, unquote_password=True, unquote_user=True)
     if not params.get("database"):
         raise DatabaseUnavailable(
@@ -218,6 +221,16 @@ def bind(database: peewee.Database) -> None:
 
 def current() -> peewee.Database:
     return database_proxy.obj
+
+
+def table_scan(query: peewee.Select, model: type[peewee.Model]) -> peewee.Select:
+    """On SQLite, read ``model``'s table (the query's first, aliased "t1") in storage order: a period of a
+    year is most of the dossier table, and walking it through a date index costs a random page read per
+    row (3 to 6 times slower on 100,000 rows). PostgreSQL's planner has the statistics to choose itself.
+    Call it before adding joins."""
+    if isinstance(current(), peewee.SqliteDatabase):
+        return query.from_(peewee.SQL(f'"{model._meta.table_name}" AS "t1" NOT INDEXED'))
+    return query
 
 
 WRITE_LOCK = (0x50415201, 0)       # advisory lock keys: "PAR" + 1 = the writers' lock

@@ -428,10 +428,125 @@ class RatingWord(BaseModel):
     mapped_at = DateTimeField(default=datetime.now)
 
 
+# ---- the PAR INDEX (Chỉ số CCHC, DOMAIN.md §9; docs/par-index.md) -----------------------------------
+
+class IndexSet(VersionedModel):
+    """A year's criteria set (bộ chỉ số CCHC) issued by the province, and the state of its
+    self-assessment: ``open`` while units fill it, ``locked`` once the Office has sent it."""
+    year = IntegerField(unique=True)
+    title = TextField(default="")
+    source_file = CharField(default="")
+    source_sha256 = CharField(default="")
+    is_example = BooleanField(default=False)       # an illustrative set (demo), not an official table
+    period_start = DateField(null=True)            # the metrics' period; None = 01/01–31/12 of the year
+    period_end = DateField(null=True)
+    state = CharField(default="open")              # open | locked
+    locked_at = DateTimeField(null=True)
+    locked_by = CharField(default="")
+    final_index = FloatField(null=True)            # the index (%) the province published
+    final_note = TextField(default="")
+    based_on_year = IntegerField(null=True)        # started from that year's set
+
+
+class IndexCriterion(VersionedModel):
+    """An area, criterion or sub-criterion of a set (lĩnh vực, tiêu chí, tiêu chí thành phần)."""
+    index_set = ForeignKeyField(IndexSet, backref="criteria", on_delete="CASCADE")
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
+    code = CharField()                             # as written: "1.1.1"
+    path = CharField()                             # unique in the set: "I.1.1" under Roman areas
+    level = IntegerField(default=0)
+    position = IntegerField(default=0)
+    title = TextField()
+    max_points = FloatField(null=True)             # leaves as written; parents: their children's sum
+    written_max = FloatField(null=True)            # a parent's maximum as the sheet wrote it
+    kind = CharField(default="normal")             # normal | bonus | penalty
+    guidance = TextField(default="")               # hướng dẫn chấm điểm
+    evidence_required = TextField(default="")      # tài liệu kiểm chứng
+    score_steps = CharField(default="")            # "0; 0,25; 0,5", "bội số 0,25"; "" = any value
+    unit = ForeignKeyField(Unit, null=True, backref="index_criteria", on_delete="SET NULL")
+    unit_text = CharField(default="")              # the unit as the sheet wrote it
+    metric = CharField(default="")                 # an automatic metric key (index metrics)
+    bands = TextField(default="")                  # "≥100%: 1; ≥90%: 0,5; còn lại: 0"
+    evidence_deadline = DateField(null=True)
+    source_row = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("index_set", "path"), True),)
+
+
+class IndexCriterionUnit(BaseModel):
+    """A coordinating unit (đơn vị phối hợp) of a criterion."""
+    criterion = ForeignKeyField(IndexCriterion, backref="coordinators", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="index_coordination", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("criterion", "unit"), True),)
+
+
+class IndexCriterionTask(BaseModel):
+    """A plan task that serves a criterion (the remedies of last year's lost points)."""
+    criterion = ForeignKeyField(IndexCriterion, backref="task_links", on_delete="CASCADE")
+    task = ForeignKeyField(Task, backref="index_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("criterion", "task"), True),)
+
+
+class IndexAssessment(VersionedModel):
+    """The scores of one sub-criterion: the unit's self-score through the Office's review, then the
+    province's appraisal (điểm thẩm định)."""
+    criterion = ForeignKeyField(IndexCriterion, unique=True, backref="assessments", on_delete="CASCADE")
+    self_points = FloatField(null=True)
+    self_note = TextField(default="")              # the unit's explanation
+    state = CharField(default="draft")             # draft | submitted | returned | accepted
+    review_note = TextField(default="")
+    scored_by = CharField(default="")
+    scored_at = DateTimeField(null=True)
+    reviewed_by = CharField(default="")
+    reviewed_at = DateTimeField(null=True)
+    appraised_points = FloatField(null=True)
+    appraisal_reason = TextField(default="")
+    appraised_by = CharField(default="")
+    appraised_at = DateTimeField(null=True)
+
+
+class IndexEvidence(VersionedModel):
+    """A piece of evidence (tài liệu kiểm chứng): a stored file, a document of the register, or an
+    external document. One piece can serve several sub-criteria."""
+    index_set = ForeignKeyField(IndexSet, backref="evidence", on_delete="CASCADE")
+    kind = CharField()                             # file | register | external
+    title = TextField(default="")                  # trích yếu / what it proves
+    filename = CharField(default="")
+    size = IntegerField(default=0)
+    sha256 = CharField(default="")
+    register_entry_id = IntegerField(null=True)    # its RegisterEntry (with doc_number; entries are never deleted)
+    doc_number = CharField(default="")             # "12/QĐ-UBND"
+    doc_date = DateField(null=True)
+    issuer = CharField(default="")
+    unit = ForeignKeyField(Unit, null=True, on_delete="SET NULL")
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=datetime.now)
+
+
+class IndexEvidenceBlob(BaseModel):
+    """The bytes of an evidence file, apart so that listing evidence never reads them."""
+    evidence = ForeignKeyField(IndexEvidence, unique=True, backref="blobs", on_delete="CASCADE")
+    content = BlobField()
+
+
+class IndexEvidenceLink(BaseModel):
+    evidence = ForeignKeyField(IndexEvidence, backref="links", on_delete="CASCADE")
+    criterion = ForeignKeyField(IndexCriterion, backref="evidence_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("evidence", "criterion"), True),)
+
+
 ALL_MODELS = [
     AppMeta, Setting, OrgProfile, Unit, UnitAlias, Signer, User, AuditLog, Presence, CalendarOverride,
     Plan, Task, TaskUnit, TaskOccurrence, ProgressReport, Attachment, StepProcess, ProcessStep,
     Procedure, ProcedureStep, Dossier, DossierPause, Handover, Explanation, DocumentTemplate,
     RegisterEntry, ServiceIndicator, ManualIndicatorValue, SurveyWave, SurveyQuestion, SurveyResponse,
-    SurveyAnswer, RatingWord,
+    SurveyAnswer, RatingWord, IndexSet, IndexCriterion, IndexCriterionUnit, IndexCriterionTask,
+    IndexAssessment, IndexEvidence, IndexEvidenceBlob, IndexEvidenceLink,
 ]

@@ -25,7 +25,7 @@ from par_desktop.domain.text import nfc, ui_date, vn_number
 from par_desktop.errors import InvalidInput
 
 DOC_TYPES = ("plan", "monthly_report", "explanation_request", "apology", "reminder", "control_slip",
-             "survey_report")
+             "survey_report", "self_assessment", "index_review")
 
 DOC_TYPE_NAMES = {
     "plan": "Kế hoạch",
@@ -35,6 +35,8 @@ DOC_TYPE_NAMES = {
     "reminder": "Công văn đôn đốc",
     "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     "survey_report": "Báo cáo kết quả khảo sát mức độ hài lòng",
+    "self_assessment": "Báo cáo tự đánh giá Chỉ số CCHC",
+    "index_review": "Tờ trình đề xuất kiểm điểm trách nhiệm (điểm CCHC bị mất)",
 }
 
 SECTIONS = {
@@ -48,10 +50,11 @@ SECTIONS = {
     "at_risk": "Phần nhiệm vụ có nguy cơ chậm (bảng đặt ngay sau)",
     "dossiers": "Phần kết quả giải quyết hồ sơ TTHC",
     "service": "Phần chất lượng phục vụ người dân, tổ chức (bảng chỉ số đặt ngay sau)",
-    "results": "Phần kết quả theo khía cạnh (bảng đặt ngay sau)",
+    "results": "Phần kết quả (bảng tổng hợp đặt ngay sau: theo khía cạnh, theo lĩnh vực chỉ số…)",
     "groups": "Phần kết quả theo đơn vị, lĩnh vực, kênh (bảng đặt ngay sau)",
     "overdue": "Phần hồ sơ quá hạn (bảng đặt ngay sau)",
     "proposals": "Đề xuất, kiến nghị",
+    "lost": "Phần điểm bị mất theo phòng, đơn vị (bảng đặt ngay sau)",
     "closing": "Phần kết",
     "noi_nhan": "Nơi nhận, mỗi dòng một nơi; dòng cuối «- Lưu: VT, VP.»",
     "signature": "Khối chữ ký: thẩm quyền, chức vụ (mỗi dòng một dòng in hoa); dòng trong ngoặc đơn là "
@@ -70,6 +73,10 @@ REQUIRED = {
     "control_slip": ("opening",),
     "survey_report": ("subject", "opening", "results", "groups", "proposals", "closing", "noi_nhan", "signature",
                       "appendix_title"),
+    "self_assessment": ("subject", "kinh_gui", "opening", "results", "body", "proposals", "closing", "noi_nhan",
+                        "signature", "appendix_title"),
+    "index_review": ("subject", "kinh_gui", "opening", "results", "lost", "proposals", "closing", "noi_nhan",
+                     "signature", "appendix_title"),
 }
 
 _COMMON = {
@@ -154,6 +161,25 @@ PLACEHOLDERS = {
         "weakest_aspect": "Khía cạnh có chỉ số thấp nhất, kèm chỉ số",
         "weakest_questions": "Các câu hỏi có chỉ số thấp nhất, kèm chỉ số",
         "appendix_name": "Tên phụ lục chỉ số từng câu hỏi (Phụ lục)",
+    },
+    "self_assessment": {
+        **_COMMON, **_SIGNER,
+        "set_title": "Tên bộ chỉ số (ví dụ: Bộ chỉ số CCHC các sở, ban, ngành năm 2024)",
+        "max_total": "Tổng điểm tối đa (không tính điểm thưởng, điểm trừ)", "self_total": "Tổng điểm tự đánh giá",
+        "self_index": "Chỉ số tự đánh giá (%), ví dụ 87,5", "bonus_total": "Điểm thưởng tự đánh giá",
+        "penalty_total": "Điểm bị trừ (số dương)", "area_count": "Số lĩnh vực",
+        "leaf_count": "Số tiêu chí, tiêu chí thành phần được chấm", "evidence_count": "Số tài liệu kiểm chứng",
+        "short_count": "Số tiêu chí chưa đạt điểm tối đa", "short_points": "Tổng số điểm chưa đạt",
+        "short_list": "Các mã tiêu chí chưa đạt điểm tối đa, kèm số điểm", "appendix_name": "Tên phụ lục (Phụ lục)",
+    },
+    "index_review": {
+        **_COMMON, **_SIGNER,
+        "max_total": "Tổng điểm tối đa", "self_total": "Tổng điểm tự đánh giá",
+        "appraised": "Đã có kết quả thẩm định (đúng/sai)", "appraised_total": "Tổng điểm thẩm định",
+        "appraised_index": "Tỷ lệ điểm thẩm định (%)", "final_index": "Chỉ số CCHC tỉnh công bố (%), trống nếu chưa có",
+        "lost_total": "Tổng số điểm bị mất, bị trừ", "lost_count": "Số tiêu chí bị mất điểm",
+        "unit_count": "Số phòng, đơn vị để mất điểm", "unit_list": "Tên các phòng, đơn vị để mất điểm",
+        "next_year": "Năm sau (năm đưa giải pháp khắc phục vào kế hoạch)", "appendix_name": "Tên phụ lục (Phụ lục)",
     },
     "control_slip": {
         **_COMMON,

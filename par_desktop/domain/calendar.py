@@ -7,25 +7,23 @@ fractional days), stopping the clock for pauses and measuring lateness are all i
 one scale. Positions have minute resolution (seconds are dropped); moments are naive local times.
 
 Working days come from the ``holidays`` package (country VN: public holidays, the government's yearly
-day swaps and make-up Saturdays) and the administrator's overrides, which win over everything. A
-``WorkCalendar`` is immutable: build a new one when the overrides or the office hours change.
+day swaps and make-up Saturdays; read by ``domain.holidays_vn``, or given by a cache) and the
+administrator's overrides, which win over everything. A ``WorkCalendar`` is immutable: build a new one
+when the overrides or the office hours change.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import threading
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
-import holidays
-
-from par_desktop.domain.text import nfc, ui_date
+from par_desktop.domain.text import nfc
 
 
 @dataclass(frozen=True)
@@ -59,52 +57,22 @@ class DayInfo:
     name: str  # Vietnamese name of the holiday, "Làm bù", the override reason; "" for plain days
 
 
-# English names given by the holidays package (en_US) -> the names clerks use. Lunar New Year first:
-# "Lunar New Year's Eve" must not be read as the solar New Year.
-_HOLIDAY_NAMES = (
-    ("lunar new year", "Tết Nguyên Đán"),
-    ("new year", "Tết Dương lịch"),
-    ("hung kings", "Giỗ Tổ Hùng Vương"),
-    ("liberation day", "Ngày Giải phóng miền Nam, thống nhất đất nước"),
-    ("labor day", "Ngày Quốc tế Lao động"),
-    ("national day", "Ngày Quốc khánh"),
-    ("cultural day", "Ngày Văn hóa Việt Nam"),
-)
-# "Day off (substituted from 05/04/2024)": the date is the make-up Saturday, written month first.
-_SWAPPED = re.compile(r"substituted from (\d{1,2})/(\d{1,2})/(\d{4})")
-_MAKEUP_NAME = "Làm bù"
 _WORKING_KINDS = frozenset({"working", "makeup", "override_work"})
 
-
-def _vietnamese_holiday_name(english: str) -> str:
-    low = english.lower()
-    if "substituted" in low:
-        m = _SWAPPED.search(low)
-        if m:
-            try:
-                makeup = date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
-                return f"Nghỉ hoán đổi (làm bù ngày {ui_date(makeup)})"
-            except ValueError:
-                pass
-        return "Nghỉ hoán đổi"
-    name = next((vn for key, vn in _HOLIDAY_NAMES if key in low), "Ngày nghỉ lễ")
-    return f"Nghỉ bù {name}" if "observed" in low else name
+# ordinal -> (kind, name) of a year's national days off ("holiday") and make-up Saturdays ("makeup")
+OfficialDays = Callable[[int], Mapping[int, tuple[str, str]]]
 
 
 @lru_cache(maxsize=None)
-def _official_days(year: int) -> dict[int, tuple[str, str]]:
-    """ordinal -> (kind, name) of the year's national days off and make-up Saturdays.
+def package_days(year: int) -> Mapping[int, tuple[str, str]]:
+    """The year's official days as the ``holidays`` package gives them, remembered for the process.
 
-    Shared by every calendar (the package is the slow part), so a new calendar after an override
-    change costs almost nothing. Callers must not mutate the result.
-    """
-    official = holidays.VN(years=year, language="en_US")  # empty outside 1901–2100: weekends only
-    days = {day.toordinal(): ("holiday", _vietnamese_holiday_name(name))
-            for day, name in official.items() if day.year == year}
-    for day in official.weekend_workdays:  # the set holds every known year: keep this one
-        if day.year == year:
-            days[day.toordinal()] = ("makeup", _MAKEUP_NAME)
-    return days
+    The package is read here, at the first year asked, and not when this module is imported: loading
+    it takes about a third of a second (it imports every country it knows), which the app's start
+    avoids with the per-release cache of ``services.calendar``. Callers must not mutate the result."""
+    from par_desktop.domain import holidays_vn
+
+    return holidays_vn.official_days(year)
 
 
 class _Year(NamedTuple):
@@ -125,8 +93,9 @@ class WorkCalendar:
     """Working days and office hours, with working-time arithmetic for dossier timers."""
 
     def __init__(self, overrides: Mapping[date, tuple[bool, str]] | None = None,
-                 hours: OfficeHours = OfficeHours()):
+                 hours: OfficeHours = OfficeHours(), official: OfficialDays = package_days):
         self.hours = hours
+        self._official = official
         self._open = hours.opening_minute
         self._close = hours.closing_minute
         self._len = hours.day_minutes
@@ -147,7 +116,7 @@ class WorkCalendar:
         cached = self._years.get(year)
         if cached is not None:
             return cached
-        special = dict(_official_days(year))
+        special = dict(self._official(year))
         for ordinal, (working, reason) in self._overrides.get(year, {}).items():
             special[ordinal] = ("override_work" if working else "override_off", reason)
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()

@@ -22,7 +22,8 @@ from par_desktop.importers.plan_rows import (
 _EMPTY_RUN_LIMIT = 500
 
 
-def _text(value) -> str:
+def cell_lines(value) -> str:
+    """A cell as the clerk reads it: dates dd/mm/yyyy, whole numbers without ".0", lines cleaned."""
     if value is None:
         return ""
     if isinstance(value, (datetime, date)):
@@ -56,7 +57,7 @@ def read_plan_xlsx(path: str | Path) -> PlanDocument:
         rows: list[SourceRow] = []
         empty_run = 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = tuple(_text(fill.get((number, column), value))
+            cells = tuple(cell_lines(fill.get((number, column), value))
                           for column, value in enumerate(values, start=1))
             if any(cells):
                 empty_run = 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
+from peewee import SQL, fn
+
 from par_desktop.db import connection
 from par_desktop.db.models import AuditLog, User
 
@@ -28,6 +30,9 @@ TABLE_LABELS = {
     "process_step": "Bước quy trình", "procedure": "Thủ tục", "procedure_step": "Bước thủ tục",
     "dossier": "Hồ sơ TTHC", "dossier_pause": "Tạm dừng hồ sơ", "handover": "Bàn giao hồ sơ",
     "explanation": "Giải trình", "document_template": "Mẫu văn bản", "register_entry": "Sổ văn bản",
+    "index_set": "Bộ chỉ số CCHC", "index_criterion": "Tiêu chí CCHC", "index_criterion_unit": "Đơn vị phối hợp (CCHC)",
+    "index_criterion_task": "Nhiệm vụ phục vụ tiêu chí", "index_assessment": "Điểm CCHC",
+    "index_evidence": "Tài liệu kiểm chứng", "index_evidence_link": "Tài liệu kiểm chứng của tiêu chí",
 }
 
 
@@ -129,6 +134,18 @@ def entries(*, user: str | None = None, table: str | None = None, record_id: str
                            r.old_value, r.new_value, r.session_id) for r in query]
 
 
+def recent(since: date | datetime, limit: int) -> tuple[list[AuditEntry], int]:
+    """The newest ``limit`` rows written since ``since`` and how many there are in all, in one query
+    (the total counted by the database beside each row)."""
+    total = fn.COUNT(SQL("*")).over()
+    query = (_filtered(since=since).select_extend(total.alias("total"))
+             .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
+    with connection.translated_errors():
+        rows = list(query)
+    return ([AuditEntry(r.id, r.at, r.username, r.action, r.table_name, r.record_id, r.field, r.old_value,
+                        r.new_value, r.session_id) for r in rows], rows[0].total if rows else 0)
+
+
 def count(**filters) -> int:
     with connection.translated_errors():
         return _filtered(**filters).count()
@@ -164,8 +181,6 @@ class SessionSummary:
 
 def sessions(limit: int = 200) -> list[SessionSummary]:
     """Recent app sessions that wrote audit rows, newest first."""
-    from peewee import fn
-
     query = (AuditLog.select(AuditLog.session_id, fn.MIN(AuditLog.username), fn.MIN(AuditLog.at),
                              fn.MAX(AuditLog.at), fn.COUNT(AuditLog.id))
              .where(AuditLog.session_id != "").group_by(AuditLog.session_id)

@@ -147,6 +147,18 @@ def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) 
     _dossiers(rng, procedures, count, service_rng=random.Random(seed + 14))
     with connection.write_transaction():
         _service_and_survey(actor, random.Random(seed + 15))
+    with connection.write_transaction():
+        from par_desktop.services.demo_index import fill_index_demo
+
+        fill_index_demo(actor, _unit_actor("ncc"))
+
+
+def _unit_actor(username: str) -> Actor | None:
+    """A demo unit account as the services see it (it scores its own rows of the PAR INDEX)."""
+    from par_desktop.db.models import User
+
+    user = User.get_or_none(User.username == username)
+    return None if user is None else Actor(user.username, user.role, user.unit_id, user.full_name)
 
 
 def has_data() -> bool:

@@ -42,11 +42,12 @@ from par_desktop.services.tasks.views import TaskFilters, late_and_at_risk, list
 KIND_NAMES = dict(DOC_TYPE_NAMES)
 # The register type each document is numbered under ("{office}": the Office's unit code, e.g. BC-VP).
 REGISTER_TYPES = {"plan": "KH", "monthly_report": "BC-{office}", "explanation_request": "CV",
-                  "apology": "PXL", "reminder": "CV", "control_slip": None, "survey_report": "BC-{office}"}
+                  "apology": "PXL", "reminder": "CV", "control_slip": None, "survey_report": "BC-{office}",
+                  "self_assessment": "BC", "index_review": "TTr-{office}"}
 # What each document needs from the clerk (the Documents page shows these fields).
 PARAMETERS = {"plan": ("year",), "monthly_report": ("month",), "explanation_request": ("unit", "month"),
               "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",),
-              "survey_report": ("wave",)}
+              "survey_report": ("wave",), "self_assessment": ("year",), "index_review": ("year",)}
 
 # Short forms of agency names written in running text after the full name ("Sở Lao động - TB&XH").
 _SHORT_FORMS = ((re.compile(r"Thương binh và Xã hội", re.IGNORECASE), "TB&XH"),)
@@ -59,7 +60,7 @@ class DocRequest:
     """A document and its parameters; the fields a kind does not use are ignored."""
 
     kind: str
-    year: int | None = None          # plan: the plan's year (default: the latest plan)
+    year: int | None = None          # plan, PAR INDEX documents: the year (default: the latest)
     month: str | None = None         # monthly report, explanation request: "YYYY-MM"
     unit: str | None = None          # explanation request, reminder: a unit's name or short code
     dossier: str | None = None       # apology, control slip: the dossier code
@@ -470,6 +471,26 @@ def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
                                 template_text=template_in_force("control_slip", date.today()))
 
 
+def _build_self_assessment(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    from par_desktop.documents.index_builders import build_self_assessment
+    from par_desktop.services.par_index.outputs import self_assessment_data
+
+    totals, rows = self_assessment_data(request.year, _as_of(request))
+    on = n.issue_date or date.today()
+    return build_self_assessment(org_info(on), signer_info(on), totals, rows, number=n.number,
+                                 issue_date=n.issue_date, template_text=template_in_force("self_assessment", on))
+
+
+def _build_index_review(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    from par_desktop.documents.index_builders import build_index_review
+    from par_desktop.services.par_index.outputs import index_review_data
+
+    totals, units, rows = index_review_data(request.year, _as_of(request))
+    on = n.issue_date or date.today()
+    return build_index_review(org_info(on), office_signer(on), totals, units, rows, number=n.number,
+                              issue_date=n.issue_date, template_text=template_in_force("index_review", on))
+
+
 def _step(progress, done: int, text: str) -> None:
     if progress is not None:
         progress.check_cancelled()
@@ -486,7 +507,8 @@ def build(request: DocRequest, *, number: int | None = None, issue_date: date | 
             return _build_monthly_report(request, n, progress)
         return {"plan": _build_plan, "explanation_request": _build_explanation_request, "apology": _build_apology,
                 "reminder": _build_reminder, "control_slip": _build_control_slip,
-                "survey_report": _build_survey_report}[request.kind](request, n)
+                "survey_report": _build_survey_report, "self_assessment": _build_self_assessment,
+                "index_review": _build_index_review}[request.kind](request, n)
 
 
 def register_type(kind: str, on: date | None = None) -> str | None:
@@ -593,7 +615,9 @@ def suggested_name(request: DocRequest, number_text: str | None = None) -> str:
             "explanation_request": f"De-nghi-giai-trinh-{request.unit}-{request.month}",
             "apology": f"Phieu-xin-loi-{request.dossier}", "reminder": f"Don-doc-{request.unit}",
             "control_slip": f"Phieu-kiem-soat-{request.dossier}",
-            "survey_report": f"Bao-cao-khao-sat-{request.wave}"}[check_kind(request.kind)]
+            "survey_report": f"Bao-cao-khao-sat-{request.wave}",
+            "self_assessment": f"Bao-cao-tu-danh-gia-chi-so-CCHC-{request.year or ''}".rstrip("-"),
+            "index_review": f"To-trinh-diem-CCHC-bi-mat-{request.year or ''}".rstrip("-")}[check_kind(request.kind)]
     if number_text:
         base += "-so-" + number_text.split("/")[0]
     return re.sub(r"[^A-Za-z0-9.-]+", "-", fold(base).replace("đ", "d")).strip("-") or "van-ban"
@@ -663,6 +687,8 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
                                 template_text=text)
     if doc_type == "survey_report":
         return B.build_survey_report(org, signer, _sample_survey(on), template_text=text)
+    if doc_type in ("self_assessment", "index_review"):
+        return _index_sample(doc_type, text, org, signer, on)
     rows = [B.HandoverRow("Tiếp nhận, chuyển phòng chuyên môn", org.office_name, received, "Phòng Người có công",
                           received + timedelta(minutes=20), due, "Trước hạn")]
     return B.build_control_slip(org, info, rows, template_text=text)
@@ -692,6 +718,28 @@ def _sample_survey(on: date) -> B.SurveyReportData:
     return B.SurveyReportData(f"Quý I/{on.year}", date(on.year, 1, 2), date(on.year, 3, 29), 128,
                               B.SurveyFigure(90.8, 128, 87.1, 93.9), aspects, groups, 86.45,
                               f"Quyết định số 512/QĐ-UBND ngày 20/3/{on.year}")
+
+
+def _index_sample(doc_type: str, text: str, org: B.OrgInfo, signer: B.SignerInfo, on: date) -> OfficialDocument:
+    """Sample PAR INDEX documents for the template editor (a two-area set, one criterion short)."""
+    from par_desktop.documents import index_builders as IB
+
+    year = on.year - 1
+    rows = [IB.IndexRow("I", "Công tác chỉ đạo, điều hành cải cách hành chính", 0, "normal", 2, 1.75, is_leaf=False),
+            IB.IndexRow("1", "Ban hành kế hoạch CCHC năm kịp thời", 1, "normal", 1, 1, note="Ban hành ngày 15/01",
+                        evidence=("số 05/KH-SLĐTBXH ngày 15/01: Kế hoạch CCHC",), unit="Văn phòng Sở"),
+            IB.IndexRow("2", "Báo cáo CCHC định kỳ đúng hạn", 1, "normal", 1, 0.75, note="Một báo cáo quý chậm",
+                        unit="Văn phòng Sở"),
+            IB.IndexRow("II", "Cải cách thủ tục hành chính", 0, "normal", 2, 2, is_leaf=False),
+            IB.IndexRow("1", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", 1, "normal", 2, 2, unit="Phòng Người có công")]
+    totals = IB.IndexTotals(year, f"Bộ chỉ số CCHC năm {year}", 4, 3.75, appraised_total=3.5)
+    if doc_type == "self_assessment":
+        return IB.build_self_assessment(org, signer, totals, rows, template_text=text)
+    units = [IB.UnitLoss("Văn phòng Sở", "Chánh Văn phòng Nguyễn Thị Hương", 0.5, (("I.2", 0.5),),
+                         ("Một báo cáo quý gửi chậm",))]
+    lost = [IB.LostRow("I.2", "Báo cáo CCHC định kỳ đúng hạn", "Văn phòng Sở", 1, 0.75, 0.5, 0.5,
+                       "Một báo cáo quý gửi chậm")]
+    return IB.build_index_review(org, signer, totals, units, lost, template_text=text)
 
 
 def render_sample(doc_type: str, body: str | None, path: str | Path, on: date | None = None,

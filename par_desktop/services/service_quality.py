@@ -126,15 +126,20 @@ def _is_sqlite() -> bool:
 WIDE_SPAN = timedelta(days=62)
 
 
-def _scan(query, bounds: Sequence[datetime], prefix: tuple[str, list] = ("", [])):
-    """Run ``query`` on the dossier table (after ``prefix``, a WITH clause and its parameters); on SQLite a
-    wide span reads the table in storage order, and the dossier table stays the outer loop of a join with
-    the calendar days (else SQLite may loop over the days and scan the dossiers for each)."""
+def _select(bounds: Sequence[datetime], *columns):
+    """A query on the dossier table for the span of ``bounds``: a wide span reads the table in storage order
+    (``connection.table_scan``); joins come after."""
+    query = Dossier.select(*columns)
+    return connection.table_scan(query, Dossier) if bounds[-1] - bounds[0] > WIDE_SPAN else query
+
+
+def _scan(query, prefix: tuple[str, list] = ("", [])):
+    """Run ``query`` (after ``prefix``, a WITH clause and its parameters); on SQLite the dossier table stays
+    the outer loop of a join with the calendar days (else SQLite may loop over the days and scan the
+    dossiers for each)."""
     sql, params = query.sql()
     sql, params = prefix[0] + sql, [*prefix[1], *params]
     if _is_sqlite():
-        if bounds[-1] - bounds[0] > WIDE_SPAN:
-            sql = sql.replace('FROM "dossier" AS "t1"', 'FROM "dossier" AS "t1" NOT INDEXED', 1)
         sql = sql.replace('INNER JOIN "cal_', 'CROSS JOIN "cal_')
     return connection.current().execute_sql(sql, params)
 
@@ -151,10 +156,10 @@ def tally(periods: Sequence[Period], scope: Scope = Scope(), dimension: str | No
         columns = [fn.COUNT(SQL("*")), _sum(d.channel == "online"), _sum(d.digitised_dossier.is_null(False)),
                    _sum(d.digitised_dossier == True), _sum(d.payment.in_(("online", "direct"))),  # noqa: E712
                    _sum(d.payment == "online")]
-        query = (d.select(_bucket(d.received_at, bounds).alias("b"), key.alias("k"), *columns)
+        query = (_select(bounds, _bucket(d.received_at, bounds).alias("b"), key.alias("k"), *columns)
                  .where((d.received_at >= bounds[0]) & (d.received_at < bounds[-1]) & _dossier_scope(scope))
                  .group_by(SQL("b"), SQL("k")))
-        for b, k, *values in _scan(query, bounds):
+        for b, k, *values in _scan(query):
             counts = out.counts[(int(b), k)]
             for name, value in zip(RECEIVED, values):
                 setattr(counts, name, int(value or 0))
@@ -174,7 +179,7 @@ def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> No
 
     d = Dossier
     in_range = (d.closed_at >= bounds[0]) & (d.closed_at < bounds[-1]) & _dossier_scope(scope)
-    earliest = next(iter(_scan(d.select(fn.MIN(d.start_at)).where(in_range), bounds)))[0]
+    earliest = next(iter(_scan(_select(bounds, fn.MIN(d.start_at)).where(in_range))))[0]
     if earliest is None:
         return
     calendar = work_calendar()
@@ -204,7 +209,7 @@ def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> No
                _sum(d.digitised_result == True), _sum(d.rating != ""),  # noqa: E712
                _sum(d.rating.in_(si.SATISFIED_RATINGS)),
                fn.SUM(position(d.closed_at, closed_days) - position(d.start_at, start_days))]
-    query = (d.select(_bucket(d.closed_at, bounds).alias("b"), key.alias("k"), d.procedure, *columns)
+    query = (_select(bounds, _bucket(d.closed_at, bounds).alias("b"), key.alias("k"), d.procedure, *columns)
              .join(closed_days, on=(closed_days.day == day_of(d.closed_at)))
              .join(start_days, on=(start_days.day == day_of(d.start_at)))
              .where(in_range).group_by(SQL("b"), SQL("k"), d.procedure))
@@ -214,7 +219,7 @@ def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> No
     days_sql = (f'WITH "cal_closed" ("day", "base", "working") AS (VALUES {values_sql}), '
                 f'"cal_start" ("day", "base", "working") AS (VALUES {values_sql}) ')
     days_params = [value for row in rows for value in row] * 2
-    for b, k, proc, *values in _scan(query, bounds, prefix=(days_sql, days_params)):
+    for b, k, proc, *values in _scan(query, prefix=(days_sql, days_params)):
         counts = out.counts[(int(b), k)]
         for name, value in zip(RESOLVED, values):
             setattr(counts, name, getattr(counts, name) + int(value or 0))
@@ -570,6 +575,16 @@ def _dossier_indicator(key: str, side: str, doc: str) -> Callable[..., si.Figure
     return figure
 
 
+def dossier_figures(start: date, end: date, *, unit_id: int | None = None, field: str | None = None,
+                    procedure_id: int | None = None) -> dict[str, si.Figure]:
+    """Every dossier indicator of [start, end] (``DOSSIER_KEYS``) from one query per side: the figures the
+    functions below give one by one."""
+    counts = dossier_counts(_one_period(start, end), Scope(unit_id, field, procedure_id))
+    return _dossier_figures(counts.get((0, None), Counts()))
+
+
+DOSSIER_KEYS = ("on_time", "online_share", "digitised_dossiers", "digitised_results", "online_payment", "satisfaction")
+
 on_time = _dossier_indicator("on_time", "resolved", "Resolved early or on time / resolved (closed in the period).")
 online_share = _dossier_indicator("online_share", "received", "Received online / received in the period.")
 digitised_dossiers = _dossier_indicator("digitised_dossiers", "received",
@@ -897,7 +912,7 @@ def costly_dossiers(start: date, end: date, *, unit_id: int | None = None, field
     any_reason = None
     for cond in conditions.values():
         any_reason = cond if any_reason is None else (any_reason | cond)
-    query = (d.select(d.id, d.code, d.procedure_name, Unit.name, *flags)
+    query = (_select([first, after], d.id, d.code, d.procedure_name, Unit.name, *flags)
              .join(Unit, JOIN.LEFT_OUTER, on=(d.unit == Unit.id))
              .where(scope & any_reason))
     result = index or service_index(start, end, unit_id=unit_id, field=field, procedure_id=procedure_id).index
@@ -907,7 +922,7 @@ def costly_dossiers(start: date, end: date, *, unit_id: int | None = None, field
         weight[reason] = (score.max_points / score.figure.denominator
                           if score.figure is not None and score.figure.denominator else 0.0)
     out = []
-    for id_, code, proc, unit, *values in _scan(query, (first, after)):
+    for id_, code, proc, unit, *values in _scan(query):
         reasons = tuple(name for name, flag in zip(conditions, values) if flag)
         out.append(CostlyDossier(id_, code, proc, unit or NO_UNIT, reasons, sum(weight[r] for r in reasons)))
     out.sort(key=lambda c: (-c.points, c.code))

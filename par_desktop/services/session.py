@@ -23,13 +23,15 @@ ROLE_LABELS = {
 # What each role may do. "unit" actions are further limited to the user's own unit by the services.
 PERMISSIONS = {
     "admin": {"manage_users", "settings", "templates", "organisation", "tasks", "progress", "dossiers",
-              "explanations", "documents", "register", "import", "calendar", "backup", "restore"},
+              "explanations", "documents", "register", "import", "calendar", "backup", "restore", "index",
+              "index_self"},
     "office": {"settings", "templates", "organisation", "tasks", "progress", "dossiers", "explanations",
-               "documents", "register", "import", "calendar", "backup"},
-    "unit": {"progress", "explanations"},
+               "documents", "register", "import", "calendar", "backup", "index", "index_self"},
+    "unit": {"progress", "explanations", "index_self"},
     "leader": set(),
     "system": {"manage_users", "settings", "templates", "organisation", "tasks", "progress", "dossiers",
-               "explanations", "documents", "register", "import", "calendar", "backup", "restore"},
+               "explanations", "documents", "register", "import", "calendar", "backup", "restore", "index",
+               "index_self"},
     "reader": {"documents"},   # drafts only: issuing a number also needs "register"
 }
 
@@ -39,6 +41,8 @@ ACTION_LABELS = {
     "dossiers": "sửa hồ sơ TTHC", "explanations": "ghi giải trình", "documents": "tạo văn bản",
     "register": "lấy số văn bản", "import": "nhập dữ liệu", "calendar": "sửa lịch làm việc",
     "backup": "sao lưu", "restore": "khôi phục dữ liệu",
+    "index": "quản lý bộ chỉ số CCHC (nhập, giao, duyệt, khóa, điểm thẩm định)",
+    "index_self": "tự chấm điểm, đính kèm tài liệu kiểm chứng chỉ số CCHC",
 }
 
 

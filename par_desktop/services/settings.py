@@ -30,6 +30,7 @@ AUTH_LOCKOUT_MINUTES = "auth.lockout_minutes"
 SURVEY_QUESTIONNAIRE = "survey.default_questionnaire"
 IMPORT_FIRST_YEAR = "import.first_year"
 IMPORT_YEARS_AHEAD = "import.years_ahead"
+INDEX_EVIDENCE_MAX_MB = "index.evidence_max_mb"
 
 DEFAULTS: dict[str, Any] = {
     OFFICE_OPENS: "07:30",
@@ -48,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     SURVEY_QUESTIONNAIRE: None,      # [[code, text], …]; None: domain.survey.DEFAULT_QUESTIONNAIRE
     IMPORT_FIRST_YEAR: 2000,        # moments in imports outside first_year … this year + years_ahead
     IMPORT_YEARS_AHEAD: 5,          # are row errors (a year typed 9999 or 0024)
+    INDEX_EVIDENCE_MAX_MB: 50,      # largest evidence file of the PAR INDEX (tài liệu kiểm chứng)
 }
 
 
@@ -56,6 +58,17 @@ def get(key: str) -> Any:
         raise KeyError(key)
     row = Setting.get_or_none(Setting.key == key)
     return DEFAULTS[key] if row is None else json.loads(row.value)
+
+
+def get_many(*keys: str) -> dict[str, Any]:
+    """Several settings read in one query (key -> value, defaults for those never set)."""
+    unknown = [key for key in keys if key not in DEFAULTS]
+    if unknown:
+        raise KeyError(unknown[0])
+    values = {key: DEFAULTS[key] for key in keys}
+    values.update({key: json.loads(value) for key, value in
+                   Setting.select(Setting.key, Setting.value).where(Setting.key.in_(keys)).tuples()})
+    return values
 
 
 def get_all() -> dict[str, Any]:

@@ -3,19 +3,24 @@
 Pages come from the registry (``ui/pages/__init__.py``) and are created the first time they are shown.
 A page that fails to import or to build shows a small panel instead of taking the
 whole window down. The layout of the central area is ``forms/main_window.ui``.
+
+Start-up (docs/startup.md): the first frame holds the window shell and the first page only. Features
+of the window that it does not show are whole modules imported when first used (``feature``):
+the search-everywhere dialog when the clerk first asks for it, the status bar's "who else is working"
+once the first frame is drawn (``after_first_frame``).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QFile, QIODevice, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QKeySequence
-from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
     QSplitter, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget,
@@ -26,14 +31,25 @@ from par_desktop.errors import PermissionDenied, UserError
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
-from par_desktop.ui.global_search import GlobalSearchDialog
-from par_desktop.ui.global_search import target as search_target
-from par_desktop.ui.widgets.icons import app_icon, forms_dir, icon
+from par_desktop.ui.frames import FrameWatch, StartupDrawn
+from par_desktop.ui.shell_ui import Ui_ShellWidget
+from par_desktop.ui.widgets.icons import app_icon, icon
 from par_desktop.ui.widgets.panels import ErrorPanel
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1366, 800)
+
+# Modules of the window's features that its first frame does not need (tests/test_startup.py checks
+# that none of them is loaded when the first frame is drawn).
+LAZY_FEATURES = ("global_search", "presence_widget")
+
+
+def feature(name: str):
+    """The module ``par_desktop.ui.<name>`` of a feature in ``LAZY_FEATURES``, imported at first use."""
+    if name not in LAZY_FEATURES:
+        raise KeyError(name)
+    return importlib.import_module(f"par_desktop.ui.{name}")
 
 _NAV_STYLE = """
 QListWidget#navList { background: #f3f5f8; border-right: 1px solid #d9dee5; outline: 0; padding-top: 6px; }
@@ -75,22 +91,21 @@ def _html_escape(text: str) -> str:
 
 
 def load_shell(parent: QWidget) -> QWidget:
-    """Build the central area from ``forms/main_window.ui``."""
-    path = forms_dir() / "main_window.ui"
-    file = QFile(str(path))
-    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise FileNotFoundError(f"{path}: {file.errorString()}")
-    try:
-        widget = QUiLoader().load(file, parent)
-    finally:
-        file.close()
-    if widget is None:
-        raise RuntimeError(f"cannot load {path}")
-    return widget
+    """The central area drawn in ``forms/main_window.ui``, compiled ahead of time into ``ui/shell_ui.py``
+    (``make forms``; a test keeps the two in step): loading the form with ``QUiLoader`` costs about
+    40 ms at start-up, most of it the loader's own set-up."""
+    shell = QWidget(parent)
+    Ui_ShellWidget().setupUi(shell)
+    return shell
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, screenshot_mode: bool = False, parent: QWidget | None = None):
+    # after the first frame was drawn and what could wait for it was started (``after_first_frame``)
+    first_frame_drawn = Signal()
+
+    def __init__(self, ctx: AppContext, *, screenshot_mode: bool = False, first_page: str | None = None,
+                 parent: QWidget | None = None):
+        """``first_page``: the page to open on (default: the first, or the last one the clerk had open)."""
         super().__init__(parent)
         self.ctx = ctx
         self.screenshot_mode = screenshot_mode
@@ -99,6 +114,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self._title())
         self.setAcceptDrops(True)
 
+        self.frames = FrameWatch(self)
+        self.frames.drawn.connect(self._frame_drawn)
+        self.startup = StartupDrawn(self, self.frames)   # .drawn: the first page's data is on screen
         shell = load_shell(self)
         self.setCentralWidget(shell)
         shell.setStyleSheet(_NAV_STYLE)
@@ -138,7 +156,7 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self.search_everywhere)
         self.search.setToolTip("Gõ để lọc trang đang mở (Ctrl+F). Enter hoặc Ctrl+Shift+F: tìm trong mọi "
                                "nhiệm vụ, hồ sơ TTHC, văn bản, đơn vị và thủ tục.")
-        self.global_search: GlobalSearchDialog | None = None
+        self.global_search = None      # the search-everywhere dialog, made at its first use
 
         ctx.data_changed.connect(self._on_data_changed)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -147,13 +165,33 @@ class MainWindow(QMainWindow):
 
         if screenshot_mode:
             self.resize(DEFAULT_SIZE)
-            first = registry.PAGES[0].key
+            first = first_page or registry.PAGES[0].key
         else:
             self._restore_window()
-            first = str(ctx.pref("window/last_page", registry.PAGES[0].key))
+            first = first_page or str(ctx.pref("window/last_page", registry.PAGES[0].key))
         keys = [s.key for s in registry.PAGES]
         self.nav.setCurrentRow(keys.index(first) if first in keys else 0)
         self.nav.setFocus()
+
+    # ---- start-up ---------------------------------------------------------------------------------
+
+    def _frame_drawn(self, count: int) -> None:
+        if count == 1:
+            self.frames.drawn.disconnect(self._frame_drawn)
+            self.after_first_frame()
+
+    def after_first_frame(self) -> None:
+        """What the first frame did not need: the status bar's presence, then ``first_frame_drawn``."""
+        self.presence_widget = self._presence_widget()
+        if self.presence_widget is not None:
+            self.presence_widget.setStyleSheet(
+                "QLabel#presenceText { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
+            bar = self.statusBar()     # between the user and the refresh time
+            bar.removeWidget(self.refresh_label)
+            bar.addPermanentWidget(self.presence_widget)
+            bar.addPermanentWidget(self.refresh_label)
+            self.refresh_label.show()
+        self.first_frame_drawn.emit()
 
     # ---- pages ----------------------------------------------------------------------------------
 
@@ -277,14 +315,15 @@ class MainWindow(QMainWindow):
         self._searched[key] = text
         self._call(page.apply_search, text)
 
-    def search_everywhere(self) -> GlobalSearchDialog | None:
-        """Enter / Ctrl+Shift+F: the box's text across every kind of record, in a results window."""
+    def search_everywhere(self):
+        """Enter / Ctrl+Shift+F: the box's text across every kind of record, in a results window
+        (``ui.global_search.GlobalSearchDialog``); None without text."""
         text = self.search.text().strip()
         if not text:
             self.focus_search()
             return None
         if self.global_search is None:
-            self.global_search = GlobalSearchDialog(self)
+            self.global_search = feature("global_search").GlobalSearchDialog(self)
             self.global_search.hit_activated.connect(self._open_hit)
         self.global_search.search(text)
         self.global_search.show()
@@ -293,7 +332,7 @@ class MainWindow(QMainWindow):
         return self.global_search
 
     def _open_hit(self, hit) -> None:
-        self.ctx.open_page(*search_target(hit))
+        self.ctx.open_page(*feature("global_search").target(hit))
 
     # ---- actions ----------------------------------------------------------------------------------
 
@@ -453,13 +492,9 @@ class MainWindow(QMainWindow):
         self.user_label.setObjectName("userLabel")
         self.refresh_label = QLabel("")
         self.refresh_label.setObjectName("refreshLabel")
-        widgets = [self.db_label, self.user_label, self.refresh_label]
-        self.presence_widget = self._presence_widget()
-        if self.presence_widget is not None:
-            widgets.insert(2, self.presence_widget)
-        for widget in widgets:
-            selector = "QLabel#presenceText" if widget is self.presence_widget else "QLabel"
-            widget.setStyleSheet(selector + " { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
+        self.presence_widget = None    # after the first frame: between the user and the refresh time
+        for widget in (self.db_label, self.user_label, self.refresh_label):
+            widget.setStyleSheet("QLabel { padding: 0 8px; border-left: 1px solid #d0d5dc; }")
             bar.addPermanentWidget(widget)
         # The file cannot be reached: said where the clerk looks while saving, until it comes back.
         self.connection_label = QLabel("Mất kết nối — đang thử lại")
@@ -477,10 +512,8 @@ class MainWindow(QMainWindow):
 
     def _presence_widget(self) -> QWidget | None:
         """Who else is working (and maintenance mode)."""
-        from par_desktop.ui.presence_widget import PresenceWidget
-
         try:
-            return PresenceWidget(self.ctx, self)
+            return feature("presence_widget").PresenceWidget(self.ctx, self)
         except Exception as exc:  # noqa: BLE001 — the status bar must not stop the window from opening
             log.warning("presence widget not created: %s", exc)
             return None

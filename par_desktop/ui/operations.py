@@ -239,21 +239,58 @@ class _QuietOperation(QObject):
     @Slot(object)
     def _succeeded(self, result: Any) -> None:
         _release(_RUNNING_QUIET, self)
-        if not self._owner_gone:
-            self._on_success(result)
+        try:
+            if not self._owner_gone:
+                self._on_success(result)
+        finally:
+            _LOADS.ended()
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         _release(_RUNNING_QUIET, self)
-        if self._owner_gone:
-            return
-        if self._on_error is not None:
-            self._on_error(exc)
-        else:
-            log.warning("background load failed: %s", exc)
+        try:
+            if self._owner_gone:
+                return
+            if self._on_error is not None:
+                self._on_error(exc)
+            else:
+                log.warning("background load failed: %s", exc)
+        finally:
+            _LOADS.ended()
 
 
 _RUNNING_QUIET: set[_QuietOperation] = set()
+
+
+class LoadEvents(QObject):
+    """Background loads in flight (``run_in_background``): ``changed`` fires when one starts and after
+    one was delivered (its ``on_success`` or ``on_error`` has run). The screenshot mode waits on it."""
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending = 0
+
+    def started(self) -> None:
+        self.pending += 1
+        self.changed.emit()
+
+    def ended(self) -> None:
+        self.pending -= 1
+        self.changed.emit()
+
+
+_LOADS = LoadEvents()
+
+
+def load_events() -> LoadEvents:
+    return _LOADS
+
+
+def pending_loads() -> int:
+    """How many background loads have been started and not yet delivered."""
+    return _LOADS.pending
 
 
 def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None],
@@ -266,4 +303,5 @@ def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None]
     """
     operation = _QuietOperation(work, on_success, on_error, owner)
     _RUNNING_QUIET.add(operation)
+    _LOADS.started()
     QThreadPool.globalInstance().start(operation._worker.run)

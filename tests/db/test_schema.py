@@ -2,6 +2,7 @@
 
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,13 @@ def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user
     assert procedures and {(p.limit_unit, p.limit_text, p.decision_number, p.published_on, p.needs_completion)
                            for p in procedures} == {("working", "", "", None, False)}
     assert Handover.select().where(Handover.giver_name != "").count() == 0
+    # The PAR INDEX tables arrive empty, and the index commands work on the upgraded file at once.
+    from par_desktop.db.models import IndexCriterion, IndexEvidence, IndexSet
+    from par_desktop.services.par_index import metrics
+
+    assert IndexSet.select().count() == IndexCriterion.select().count() == IndexEvidence.select().count() == 0
+    values = metrics.compute(metrics.MetricPeriod(date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 1)))
+    assert values["dossiers_on_time_rate"].denominator > 0
 
 
 def test_check_reports_an_unprotected_audit_trail(empty_db):

@@ -59,7 +59,18 @@ def _answers(only_2024: bool = False) -> dict:
         "near_due": _plain(due_lists.near_due_dossiers(at=datetime(2024, 6, 14, 9, 0), include_overdue=True)),
         "due_summary": _plain(due_lists.due_summary(at=datetime(2024, 6, 14, 9, 0))),
         **_service_answers(),
+        **_index_answers(),
     }
+
+
+def _index_answers() -> dict:
+    """The PAR INDEX: every metric of 2024 (the dossier ones read the table in storage order on SQLite
+    only) and the 2024 score tree with its points at risk."""
+    from par_desktop.services.par_index import criteria, metrics, scoring
+
+    period = criteria.metric_period(criteria.require_set(2024), date(2024, 12, 1))
+    return {"index_metrics": {key: value.as_json() for key, value in metrics.compute(period).items()},
+            "index_2024": scoring.score_report(2024, date(2024, 12, 1)).as_json()}
 
 
 def _service_answers() -> dict:

@@ -40,7 +40,8 @@ def test_the_main_window_opens_on_the_database_and_switches_every_page(window, d
     assert window.db_label.text() == f"CSDL: {demo_db}"
     assert "Tài khoản hệ thống" in window.user_label.text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == \
-        ["Tổng quan", "Nhiệm vụ", "Hồ sơ TTHC", "Thống kê", "Chất lượng phục vụ", "Văn bản", "Danh mục", "Cài đặt"]
+        ["Tổng quan", "Nhiệm vụ", "Chỉ số CCHC", "Hồ sơ TTHC", "Thống kê", "Chất lượng phục vụ", "Văn bản", "Danh mục",
+         "Cài đặt"]
     for spec in registry.PAGES:
         page = window.show_page(spec.key)
         assert window.stack.currentWidget() is page
@@ -49,6 +50,20 @@ def test_the_main_window_opens_on_the_database_and_switches_every_page(window, d
     window.show_page("catalog")
     assert window.refresh_label.text().startswith("Cập nhật lúc ")
     window.grab().save("/tmp/shots/shell_catalog.png")
+
+
+def test_who_else_is_working_joins_the_status_bar_after_the_first_frame(qtbot, demo_db):
+    """The presence widget is not part of the first frame (docs/startup.md): it comes right after it,
+    between the user and the refresh time."""
+    win = MainWindow(AppContext(str(demo_db), SYSTEM))
+    qtbot.addWidget(win)
+    assert win.presence_widget is None
+    with qtbot.waitSignal(win.first_frame_drawn, timeout=20_000):
+        win.show()
+    assert win.frames.count >= 1 and win.presence_widget is not None
+    qtbot.waitUntil(lambda: win.presence_widget.label.text() == "Không có ai khác đang làm việc", timeout=10_000)
+    assert win.user_label.x() < win.presence_widget.x() < win.refresh_label.x()
+    assert win.refresh_label.isVisible()
 
 
 def test_a_page_that_cannot_be_imported_shows_a_panel_not_a_crash(qtbot, empty_db, monkeypatch):

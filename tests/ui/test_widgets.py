@@ -270,3 +270,22 @@ def test_conflict_dialog_shows_mine_and_theirs_per_changed_field(qtbot, tmp_path
     assert dialog.grab().save(str(tmp_path / "conflict_dialog.png"))
     dialog.buttons[choice].click()
     assert dialog.choice == choice
+
+def test_columns_are_sized_from_a_sample_of_rows_not_from_every_row(qtbot):
+    """A table of many rows opens without measuring every row (issue 17): the widths come from the
+    title and the first rows' text, and a wide title is never cut."""
+    from par_desktop.ui.widgets import table as table_module
+
+    asked: list[int] = []
+    rows = [Row(i, f"Hồ sơ số {i}", "NCC", None, i, None) for i in range(5000)]
+    long_name = Column("Tên", lambda r: asked.append(r.id) or r.name)
+    wide_title = Column("Tiêu đề cột rất dài để không bị cắt", lambda r: r.unit)
+    model = RowTableModel([long_name, wide_title], [])
+    view = DataTableView(model)
+    qtbot.addWidget(view)
+    model.set_rows(rows)
+    assert asked and max(asked) < table_module.SIZE_SAMPLE     # only the sample was measured
+    header = view.table.horizontalHeader()
+    metrics = view.table.fontMetrics()
+    assert header.sectionSize(0) >= metrics.horizontalAdvance("Hồ sơ số 49")
+    assert header.sectionSize(1) >= header.fontMetrics().horizontalAdvance(wide_title.title)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from par_desktop.db.models import Dossier, DossierPause, Explanation, Unit
+from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.periods import Period
 from par_desktop.domain.timers import remaining_text, state_at
 from par_desktop.services.dossiers.timing import (
@@ -92,19 +93,26 @@ class DueRow:
 
 
 def near_due_dossiers(at: datetime | None = None, unit_id: int | None = None,
-                      include_overdue: bool = False) -> list[DueRow]:
-    """Open dossiers near their due moment at ``at`` (and overdue ones when asked), soonest first."""
+                      include_overdue: bool = False, limit: int | None = None, *,
+                      calendar: WorkCalendar | None = None, near: float | None = None) -> list[DueRow]:
+    """Open dossiers near their due moment at ``at`` (and overdue ones when asked), soonest first;
+    with ``limit``, only the first ``limit`` of them are read. ``calendar`` and ``near`` (the near-due
+    days setting) are read from the database unless given."""
     at = minute(at) or now_minute()
-    calendar, near = work_calendar(), near_due_days()
+    calendar = calendar or work_calendar()
+    near = near_due_days() if near is None else near
     threshold = calendar.near_due_threshold(at, near)
     cond = (Dossier.closed_at.is_null() & Dossier.paused_since.is_null() & ~Dossier.withdrawn
             & (Dossier.received_at <= at) & (Dossier.due_at <= threshold))
     if not include_overdue:
         cond &= Dossier.due_at >= at
     query = (Dossier.select(Dossier, Unit.name.alias("unit_name"))
-             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id)).where(cond).order_by(Dossier.due_at))
+             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id)).where(cond)
+             .order_by(Dossier.due_at, Dossier.id))
     if unit_id is not None:
         query = query.where(Dossier.unit == unit_id)
+    if limit is not None:
+        query = query.limit(limit)
     rows = list(query.objects())
     pauses = pauses_by_dossier([r.id for r in rows])
     out = []
@@ -122,18 +130,31 @@ class DueSummary:
     near_due: int
     due_today: int
 
+    def __add__(self, other: DueSummary) -> DueSummary:
+        return DueSummary(self.overdue + other.overdue, self.near_due + other.near_due,
+                          self.due_today + other.due_today)
+
 
 def due_summary(at: datetime | None = None) -> DueSummary:
     """Counts for the start-up notice and the dashboard: open dossiers overdue, near due, due today."""
+    return sum((counts for _, counts in due_summary_by_unit(at)), DueSummary(0, 0, 0))
+
+
+def due_summary_by_unit(at: datetime | None = None, *, calendar: WorkCalendar | None = None,
+                        near: float | None = None) -> list[tuple[str, DueSummary]]:
+    """``due_summary`` per processing unit (name; "" for none), counted in one query, units with open
+    dossiers only, in no particular order."""
     at = minute(at) or now_minute()
-    calendar = work_calendar()
-    threshold = calendar.near_due_threshold(at, near_due_days())
-    running = Dossier.closed_at.is_null() & Dossier.paused_since.is_null() & ~Dossier.withdrawn \
-        & (Dossier.received_at <= at)
+    threshold = (calendar or work_calendar()).near_due_threshold(at, near_due_days() if near is None else near)
     day_end = datetime.combine(at.date() + timedelta(days=1), time())
+    d = Dossier
+    running = d.closed_at.is_null() & d.paused_since.is_null() & ~d.withdrawn & (d.received_at <= at)
 
-    def count(cond) -> int:
-        return Dossier.select().where(running & cond).count()
+    def count(cond):
+        return fn.SUM(Case(None, [(cond, 1)], 0))
 
-    return DueSummary(count(Dossier.due_at < at), count((Dossier.due_at >= at) & (Dossier.due_at <= threshold)),
-                      count((Dossier.due_at >= at) & (Dossier.due_at < day_end)))
+    query = (d.select(Unit.name, count(d.due_at < at), count((d.due_at >= at) & (d.due_at <= threshold)),
+                      count((d.due_at >= at) & (d.due_at < day_end)))
+             .join(Unit, JOIN.LEFT_OUTER, on=(d.unit == Unit.id)).where(running).group_by(d.unit, Unit.name))
+    return [(name or "", DueSummary(int(overdue or 0), int(near or 0), int(today or 0)))
+            for name, overdue, near, today in query.tuples()]

@@ -134,8 +134,8 @@ class _Snapshot:
 
     def __init__(self, today: date, task_ids: Iterable[int] | None = None):
         self.today = today
-        self.at_risk_days = settings.get(settings.AT_RISK_DAYS)
-        self.at_risk_min = settings.get(settings.AT_RISK_MIN_PERCENT)
+        at_risk = settings.get_many(settings.AT_RISK_DAYS, settings.AT_RISK_MIN_PERCENT)
+        self.at_risk_days, self.at_risk_min = at_risk[settings.AT_RISK_DAYS], at_risk[settings.AT_RISK_MIN_PERCENT]
         query = Task.select(Task, Plan).join(Plan, JOIN.LEFT_OUTER)
         ids = None if task_ids is None else list(task_ids)
         if ids is not None:
@@ -308,8 +308,10 @@ def _matches(view: TaskView, filters: TaskFilters) -> bool:
 
 def list_tasks(filters: TaskFilters | None = None, today: date | None = None) -> list[TaskView]:
     """The tasks matching ``filters`` in plan order; with ``filters.unit_id``, statuses are that unit's."""
-    filters = filters or TaskFilters()
-    snapshot = _Snapshot(today or date.today())
+    return _views(_Snapshot(today or date.today()), filters or TaskFilters())
+
+
+def _views(snapshot: _Snapshot, filters: TaskFilters) -> list[TaskView]:
     views = []
     for task in sorted(snapshot.tasks, key=_sort_key):
         if filters.unit_id is not None and not snapshot.involves(task, filters.unit_id, filters.unit_role):
@@ -360,7 +362,10 @@ def attachment_content(attachment_id: int) -> tuple[str, bytes]:
 
 def summary_by_unit(today: date | None = None) -> list[UnitTaskSummary]:
     """Per active unit, how many of the tasks it leads (or owes, for tasks of every unit) are in each status."""
-    snapshot = _Snapshot(today or date.today())
+    return _summary_by_unit(_Snapshot(today or date.today()))
+
+
+def _summary_by_unit(snapshot: _Snapshot) -> list[UnitTaskSummary]:
     counts: dict[int, dict[str, int]] = {u.id: dict.fromkeys(STATUSES, 0) for u in snapshot.units.values()}
     for task in snapshot.tasks:
         for unit_id in _responsible_units(snapshot, task):
@@ -385,14 +390,33 @@ def late_and_at_risk(unit_id: int, today: date | None = None) -> tuple[list[Task
 def due_within(days: int, today: date | None = None) -> list[TaskView]:
     """Open tasks whose next due date falls from today to ``days`` days ahead, soonest first."""
     today = today or date.today()
+    return _due_within(list_tasks(None, today), days, today)
+
+
+def _due_within(views: list[TaskView], days: int, today: date) -> list[TaskView]:
     last = today + timedelta(days=days)
-    views = [v for v in list_tasks(None, today)
-             if v.is_open and v.next_due is not None and today <= v.next_due <= last]
-    return sorted(views, key=lambda v: (v.next_due, v.ref))
+    soon = [v for v in views if v.is_open and v.next_due is not None and today <= v.next_due <= last]
+    return sorted(soon, key=lambda v: (v.next_due, v.ref))
 
 
 def overdue_tasks(today: date | None = None) -> list[TaskView]:
     return [v for v in list_tasks(None, today) if v.status == "overdue"]
+
+
+@dataclass(frozen=True)
+class TaskOverview:
+    """The dashboard's view of the tasks, read once: ``summary_by_unit``, ``overdue_tasks`` and
+    ``due_within(days)`` of the same day."""
+    by_unit: list[UnitTaskSummary]
+    overdue: list[TaskView]
+    due_soon: list[TaskView]
+
+
+def overview(days: int, today: date | None = None) -> TaskOverview:
+    snapshot = _Snapshot(today or date.today())
+    views = _views(snapshot, TaskFilters())
+    return TaskOverview(_summary_by_unit(snapshot), [v for v in views if v.status == "overdue"],
+                        _due_within(views, days, snapshot.today))
 
 
 def startup_notice_lines(today: date | None = None, within_days: int = 7, limit: int = 10) -> list[str]:

@@ -34,6 +34,7 @@ class PageSpec(NamedTuple):
 PAGES: list[PageSpec] = [
     PageSpec("dashboard", "Tổng quan", "dashboard", "dashboard", "DashboardPage"),
     PageSpec("tasks", "Nhiệm vụ", "tasks", "tasks", "TasksPage"),
+    PageSpec("par_index", "Chỉ số CCHC", "par_index", "par_index", "ParIndexPage"),
     PageSpec("dossiers", "Hồ sơ TTHC", "dossiers", "dossiers", "DossiersPage"),
     PageSpec("statistics", "Thống kê", "statistics", "statistics", "StatisticsPage"),
     PageSpec("service", "Chất lượng phục vụ", "service", "service", "ServicePage"),

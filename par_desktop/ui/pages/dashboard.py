@@ -179,7 +179,7 @@ class DashboardPage(QWidget):
             self._reload_wanted = True
             return
         self._loading = True
-        run_in_background(dashboard.load, self._show, self._failed)
+        run_in_background(dashboard.load, self._show, self._failed, owner=self)   # a closed page gets nothing
 
     def _failed(self, exc: BaseException) -> None:
         from par_desktop.errors import UserError
@@ -211,8 +211,8 @@ class DashboardPage(QWidget):
         self.cards["dossiers_near_due"].show_value(
             vn_number(counts.near_due), "near_due" if counts.near_due else None,
             f"{vn_number(counts.due_today)} hồ sơ đến hạn hôm nay")
-        rate = data.period_total.on_time_rate
-        resolved = data.period_total.resolved_total
+        rate = data.period_rate.rate
+        resolved = data.period_rate.resolved
         self.cards["on_time_rate"].show_value(
             "—" if rate is None else f"{vn_number(round(rate, 1))} %",
             None if rate is None else ("on_time" if rate >= 100 else "late"),

@@ -15,11 +15,6 @@ def resource_dir() -> Path:
     return Path(base) / "resources" if base else Path(__file__).resolve().parents[3] / "resources"
 
 
-def forms_dir() -> Path:
-    """``forms/`` (Qt Designer files) beside ``resources/``."""
-    return resource_dir().parent / "forms"
-
-
 def icon_path(name: str) -> Path:
     return resource_dir() / "icons" / f"{name}.svg"
 

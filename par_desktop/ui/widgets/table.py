@@ -32,6 +32,9 @@ from par_desktop.domain.text import fold, vn_number
 from par_desktop.ui.errors import format_value
 from par_desktop.ui.status_style import state_background, state_color, state_label
 
+SIZE_SAMPLE = 50        # rows measured to size a column
+CELL_PADDING = 8        # a cell's margins around its text (Fusion)
+HEADER_PADDING = 32     # a header section's margins and sort arrow
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1      # the row object itself
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2     # the raw value
 
@@ -524,14 +527,19 @@ class DataTableView(QWidget):
         self._update_count()
 
     def _size_columns(self) -> None:
+        """Widths from the title and the first ``SIZE_SAMPLE`` rows' text, measured with the table's font
+        (asking Qt for each column's contents would call the model for up to 1,000 rows per column)."""
         self._sized = True
         header = self.table.horizontalHeader()
+        cell, title = self.table.fontMetrics(), header.fontMetrics()
+        sample = self.model.rows[:SIZE_SAMPLE]
         for i, column in enumerate(self.model.columns):
             if column.width:
                 header.resizeSection(i, column.width)
-            else:
-                self.table.resizeColumnToContents(i)
-                header.resizeSection(i, min(header.sectionSize(i) + 12, 420))
+                continue
+            text = max((cell.horizontalAdvance(column.text(row)) for row in sample), default=0) + CELL_PADDING
+            heading = title.horizontalAdvance(column.title) + HEADER_PADDING
+            header.resizeSection(i, min(max(text, heading) + 12, 420))
 
     def _update_count(self, *_args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

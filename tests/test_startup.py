@@ -1,0 +1,107 @@
+"""Start-up (issue 17, docs/startup.md): the first frame holds the window shell and the first page only.
+
+Each test runs the real program (``gui --screenshot`` on a copy of the demo database) in its own
+process and writes down ``sys.modules`` at the moment the main window's first frame has been drawn
+(``MainWindow.after_first_frame``, which then starts what could wait)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, account_env
+
+pytestmark = pytest.mark.gui
+
+# Imported by the probe before it runs the command line, to hook the first frame.
+PROBE = """
+import json, sys
+from par_desktop.ui import main_window
+
+seen = []
+original = main_window.MainWindow.after_first_frame
+
+def record(self):
+    if not seen:
+        seen.append(sorted(sys.modules))
+    original(self)
+
+main_window.MainWindow.after_first_frame = record
+from par_desktop.cli.main import main
+
+code = main(sys.argv[1:])
+print("MODULES " + json.dumps(seen[0] if seen else None))
+sys.exit(code)
+"""
+
+# Libraries and features the first screen does not use (issue 17): none is loaded at the first frame.
+NOT_AT_FIRST_FRAME = ("holidays", "jinja2", "openpyxl", "docx", "reportlab", "psycopg2", "psycopg", "pypdf",
+                      "par_desktop.documents", "par_desktop.importers", "par_desktop.ui.global_search",
+                      "par_desktop.ui.presence_widget", "par_desktop.services.search",
+                      "par_desktop.ui.dialogs", "par_desktop.ui.settings_tabs")
+
+
+def first_frame_modules(db: Path, tmp_path: Path, *args: str) -> set[str]:
+    """The modules loaded when the first frame was drawn, on the second start (the first one fills the
+    user's cache of national days off, as any earlier start on that PC has)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp_path / "cache"),
+               XDG_DATA_HOME=str(tmp_path / "data"), XDG_STATE_HOME=str(tmp_path / "state"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), **account_env("vanphong"))
+    env.pop("PAR_DESKTOP_DB", None)
+    modules = None
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", PROBE, "--db", str(db), "gui", "--screenshot",
+                               str(tmp_path / "shot.png"), *args], capture_output=True, text=True,
+                              env=env, cwd=REPO, timeout=180)
+        assert done.returncode == 0, done.stderr[-3000:]
+        line = next(line for line in done.stdout.splitlines() if line.startswith("MODULES "))
+        modules = json.loads(line[len("MODULES "):])
+        assert modules is not None, "the first frame was never drawn"
+    return set(modules)
+
+
+def loaded(modules: set[str], name: str) -> bool:
+    return name in modules or any(m.startswith(name + ".") for m in modules)
+
+
+@pytest.fixture
+def demo_copy(demo_template, tmp_path) -> Path:
+    path = tmp_path / "demo.db"
+    shutil.copy(demo_template, path)
+    return path
+
+
+def test_the_first_frame_loads_the_dashboard_and_nothing_it_does_not_show(demo_copy, tmp_path):
+    modules = first_frame_modules(demo_copy, tmp_path)
+    assert "par_desktop.ui.pages.dashboard" in modules           # the hook saw the first page built
+    assert "par_desktop.services.dashboard" in modules
+    assert [name for name in NOT_AT_FIRST_FRAME if loaded(modules, name)] == []
+    other_pages = sorted(m for m in modules if m.startswith("par_desktop.ui.pages.")
+                         and m != "par_desktop.ui.pages.dashboard")
+    assert other_pages == []
+    other_commands = sorted(m for m in modules if m.startswith("par_desktop.cli.cmd_") and m != "par_desktop.cli.cmd_gui")
+    assert other_commands == []
+
+
+def test_a_page_module_is_loaded_when_the_page_is_first_shown(demo_copy, tmp_path):
+    modules = first_frame_modules(demo_copy, tmp_path, "--page", "tasks")
+    assert "par_desktop.ui.pages.tasks" in modules
+    assert "par_desktop.ui.pages.dashboard" not in modules
+    assert not loaded(modules, "holidays") and not loaded(modules, "psycopg2")
+
+
+def test_the_compiled_window_shell_matches_its_designer_form():
+    """``ui/shell_ui.py`` is ``forms/main_window.ui`` compiled by ``make forms``: edit the form, then run it."""
+    uic = shutil.which("pyside6-uic", path=str(Path(sys.executable).parent))
+    assert uic, "pyside6-uic comes with PySide6"
+    done = subprocess.run([uic, "-a", str(REPO / "forms" / "main_window.ui")], capture_output=True, text=True,
+                          check=True)
+
+    def body(text: str) -> list[str]:   # the compiler's version line aside
+        return [line for line in text.splitlines() if "Created by: Qt User Interface Compiler" not in line]
+
+    assert body(done.stdout) == body((REPO / "par_desktop" / "ui" / "shell_ui.py").read_text(encoding="utf-8"))
