@@ -70,6 +70,9 @@ class AppContext(QObject):
         self._coalesce.setInterval(50)
         self._coalesce.timeout.connect(self._check_now)
         self._bumped.connect(self._coalesce.start)   # queued when emitted from a worker thread
+        self._stall_timer = QTimer(self)                # a share that hangs is said within seconds
+        self._stall_timer.setInterval(1000)
+        self._stall_timer.timeout.connect(self._check_stall)
         self.data_changed.connect(self._forget_caches)
 
     # ---- who and where ----------------------------------------------------------------------
@@ -110,23 +113,31 @@ class AppContext(QObject):
             self._counter += 1
         self._bumped.emit()
 
-    def start_polling(self, heartbeat: Callable[[], object] | None = None, heartbeat_s: float = 30.0) -> None:
+    def start_polling(self, heartbeat: Callable[[], object] | None = None, heartbeat_s: float = 30.0,
+                      stall_s: float = 5.0) -> None:
         """Watch the database from a worker thread (the change poll, and ``heartbeat`` every
-        ``heartbeat_s``: the presence heartbeat) until ``stop_polling``."""
+        ``heartbeat_s``: the presence heartbeat) until ``stop_polling``; a read waiting longer than
+        ``stall_s`` counts as a lost connection."""
         if self.watch is not None:
             return
         self.watch = ConnectionWatch(self.location, interval_s=max(self._poll_ms, 50) / 1000, heartbeat=heartbeat,
-                                     heartbeat_s=heartbeat_s)
+                                     heartbeat_s=heartbeat_s, stall_s=stall_s)
         self.watch.newest.connect(self._newest_change)
         self.watch.lost.connect(self._lost)
         self.watch.restored.connect(self._restored)
         self.watch.start()
+        self._stall_timer.start()
 
     def stop_polling(self) -> None:
         self._coalesce.stop()
+        self._stall_timer.stop()
         if self.watch is not None:
             self.watch.stop()
             self.watch = None
+
+    def _check_stall(self) -> None:
+        if self.watch is not None:
+            self.watch.check_stall()
 
     def _check_now(self) -> None:
         if self.watch is not None:

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 
 from par_desktop.services import database, presence
 from par_desktop.services.session import SYSTEM
@@ -104,3 +105,40 @@ def test_the_window_recovers_when_the_share_comes_back_and_keeps_the_clerks_typi
     assert threading.main_thread() not in threads["heartbeat"]
     ctx.stop_polling()
     presence.unregister()
+
+
+def test_a_share_that_hangs_is_said_within_seconds_while_the_window_keeps_working(qtbot, share, monkeypatch):
+    """A file server gone silent makes each request wait about a minute on Windows before it fails. The
+    hang is made here where the watch touches the share (its ``stat``), holding it until released."""
+    hang, release = threading.Event(), threading.Event()
+    real_reach = database.ensure_file_reachable
+
+    def reach(location):
+        if hang.is_set():
+            release.wait(30)
+        return real_reach(location)
+
+    monkeypatch.setattr(database, "ensure_file_reachable", reach)
+    ctx = AppContext(str(share), SYSTEM, poll_ms=100)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    ctx.start_polling(stall_s=1)
+    qtbot.waitUntil(lambda: ctx.newest_change is not None, timeout=5000)
+    hang.set()
+    ticks = []
+    clock = QTimer()
+    clock.timeout.connect(lambda: ticks.append(1))
+    clock.start(20)                                     # the GUI thread's own events go on meanwhile
+    with qtbot.waitSignal(ctx.connection_lost, timeout=5000) as lost:
+        pass
+    assert lost.args[0].startswith("Máy chủ tệp không trả lời: đã chờ 1 giây mà chưa đọc được cơ sở dữ liệu")
+    qtbot.waitUntil(window.connection_label.isVisible, timeout=2000)
+    assert len(ticks) >= 20                             # ≥ 1 s of 20 ms ticks: never blocked
+    hang.clear()
+    release.set()                                       # the server answers again
+    with qtbot.waitSignal(ctx.connection_restored, timeout=5000):
+        pass
+    assert not window.connection_label.isVisible()
+    clock.stop()
+    ctx.stop_polling()
