@@ -20,6 +20,9 @@ _DOCS = {
 }
 
 
+_SALUTATIONS = {"Ông": "man", "Bà": "woman", "Tổ chức": "organisation"}
+
+
 def register(sub) -> None:
     p = sub.add_parser("register", help="sổ đăng ký văn bản đi: lấy số, xem sổ")
     reg = p.add_subparsers(dest="register_command", metavar="SUBCOMMAND", required=True)
@@ -40,6 +43,7 @@ def register(sub) -> None:
         q = docs.add_parser(name, help=help_text)
         if kind == "plan":
             q.add_argument("--year", type=int, metavar="YYYY", help="năm của kế hoạch (mặc định: kế hoạch mới nhất)")
+            q.add_argument("--plan", metavar="NUMBER", help="số của kế hoạch, ví dụ 38/KH-SLĐTBXH (khi có nhiều kế hoạch)")
         if kind in ("self_assessment", "index_review"):
             q.add_argument("--year", type=int, metavar="YYYY", help="năm của bộ chỉ số (mặc định: năm mới nhất)")
             q.add_argument("--date", metavar="DATE", help="tính nguy cơ, nhiệm vụ tại ngày này (mặc định: hôm nay)")
@@ -53,11 +57,15 @@ def register(sub) -> None:
             q.add_argument("--new-date", required=True, metavar="DATE",
                            help="ngày (hoặc thời điểm YYYY-MM-DD HH:MM) hẹn trả kết quả mới")
             q.add_argument("--reason", required=True, metavar="TEXT", help="lý do chậm trả kết quả")
+            q.add_argument("--salutation", choices=("Ông", "Bà", "Tổ chức"),
+                           help="danh xưng người nộp (mặc định: theo hồ sơ; lấy số thì ghi lại vào hồ sơ)")
         if kind == "survey_report":
             q.add_argument("--wave", required=True, metavar="NAME", help="tên đợt khảo sát")
         if kind == "reminder":
             q.add_argument("--date", metavar="DATE", help="xét tình trạng nhiệm vụ tại ngày này (mặc định: hôm nay)")
         q.add_argument("--out", required=True, metavar="FILE", help="tệp .docx (Word) hoặc .pdf")
+        q.add_argument("--successor-names", action="store_true",
+                       help="ghi tên cơ quan kế tiếp khi tên đang dùng đã hết hiệu lực (Cài đặt → Tổ chức)")
         if kind != "control_slip":
             q.add_argument("--issue", action="store_true",
                            help="lấy số trong sổ văn bản và ghi ngày ban hành hôm nay (mặc định: bản dự thảo)")
@@ -100,15 +108,19 @@ def cmd_doc(ctx) -> int:
     a = ctx.args
     kind = a.doc_kind
     request = documents.DocRequest(
-        kind=kind, year=getattr(a, "year", None), month=getattr(a, "month", None), unit=getattr(a, "unit", None),
+        kind=kind, year=getattr(a, "year", None), plan=getattr(a, "plan", None), month=getattr(a, "month", None),
+        unit=getattr(a, "unit", None),
         dossier=getattr(a, "dossier", None),
         new_due=documents.parse_new_due(a.new_date) if kind == "apology" else None,
         reason=getattr(a, "reason", "") or "",
-        today=parse_date(a.date) if getattr(a, "date", None) else None, wave=getattr(a, "wave", None))
+        today=parse_date(a.date) if getattr(a, "date", None) else None, wave=getattr(a, "wave", None),
+        applicant_kind=_SALUTATIONS.get(getattr(a, "salutation", None) or ""), successor_names=a.successor_names)
     if request.month is not None:
         documents.parse_month(request.month)   # a bad month fails before the database is opened
     ctx.open()
     result = documents.generate(ctx.actor, request, a.out, issue=getattr(a, "issue", False))
+    for notice in result.notices:
+        print(f"warning: {notice}", file=sys.stderr)
     if result.number_text and getattr(a, "issue", False):
         print(f"số: {result.number_text}", file=sys.stderr)
     print(result.path)

@@ -39,7 +39,13 @@ def register(sub) -> None:
     p.add_argument("--year", type=year_arg, metavar="YYYY", help="năm của kế hoạch (mặc định: theo tiêu đề trong tệp)")
     p.add_argument("--obligations", action="store_true",
                    help="thêm cả các nhiệm vụ định kỳ trong nội dung kế hoạch (báo cáo hằng tháng …)")
+    p.add_argument("--number", metavar="TEXT",
+                   help="số của kế hoạch (sửa số in sai trong tệp), ví dụ 38/KH-SLĐTBXH; mặc định: số ghi trong tệp")
     p.set_defaults(handler=cmd_import_plan)
+
+    p = sub.add_parser("plans", help="các kế hoạch đã nhập")
+    p.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
+    p.set_defaults(handler=cmd_plans, access=READ)
 
     p = sub.add_parser("tasks", help="danh sách nhiệm vụ của kế hoạch")
     p.add_argument("--json", action="store_true", help="in danh sách dạng JSON")
@@ -48,6 +54,7 @@ def register(sub) -> None:
     p.add_argument("--status", choices=("not_started", "in_progress", "at_risk", "done_on_time", "done_late",
                                         "overdue"))
     p.add_argument("--year", type=year_arg, metavar="YYYY", help="chỉ kế hoạch của năm này")
+    p.add_argument("--plan", metavar="NUMBER", help="chỉ kế hoạch có số này, ví dụ 38/KH-SLĐTBXH")
     p.add_argument("--at", metavar="DATE", help="tính trạng thái tại ngày này (mặc định: hôm nay)")
     p.add_argument("--summary", action="store_true", help="số nhiệm vụ theo trạng thái của từng đơn vị")
     p.add_argument("--create-obligations", type=year_arg, metavar="YYYY",
@@ -60,6 +67,7 @@ def register(sub) -> None:
     p.add_argument("--text", default="", help="nội dung báo cáo")
     p.add_argument("--unit", metavar="UNIT", help="đơn vị báo cáo (mặc định: đơn vị của tài khoản)")
     p.add_argument("--year", type=year_arg, metavar="YYYY", help="năm của kế hoạch (khi số hiệu trùng giữa các năm)")
+    p.add_argument("--plan", metavar="NUMBER", help="số của kế hoạch (khi số hiệu trùng giữa các kế hoạch)")
     p.add_argument("--date", metavar="DATE", help="ngày báo cáo (mặc định: hôm nay)")
     p.add_argument("--attach", action="append", default=[], metavar="FILE", help="tệp minh chứng (lặp lại được)")
     p.set_defaults(handler=cmd_progress)
@@ -82,10 +90,32 @@ def cmd_import_plan(ctx) -> int:
     from par_desktop.services.tasks import plan_import
 
     ctx.open()
-    result = plan_import.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations)
+    result = plan_import.import_plan(ctx.actor, ctx.args.file, ctx.args.year, with_obligations=ctx.args.obligations,
+                                     number=ctx.args.number)
     print(f"imported {result.task_count} tasks")
     for warning in result.warnings:
         print(f"warning: {warning}")
+    offer = plan_import.org_offer(plan_import.read_plan_file(ctx.args.file)) if result.created else None
+    if offer is not None:
+        print(f"warning: tệp ghi cơ quan «{offer.governing_body}» / «{offer.agency_name}» mà dữ liệu chưa có thông tin "
+              f"cơ quan; ghi bằng: org set --governing-body \"{offer.governing_body}\" --agency \"{offer.agency_short}\" "
+              f"--short \"{offer.agency_short}\" --abbr {offer.agency_abbr} --place \"{offer.place_name}\" "
+              "--office-code VP")
+    return 0
+
+
+def cmd_plans(ctx) -> int:
+    from par_desktop.cli.main import emit_json
+    from par_desktop.services.tasks import views as task_views
+
+    ctx.open()
+    plans = task_views.list_plans()
+    if ctx.args.json:
+        emit_json([{"number": p.number or None, "date": p.date.isoformat() if p.date else None, "year": p.year,
+                    "title": p.title, "tasks": p.tasks} for p in plans])
+        return 0
+    for p in plans:
+        print(f"{p.number or '(chưa có số)'}\t{p.date.isoformat() if p.date else ''}\t{p.year}\t{p.tasks}\t{p.title}")
     return 0
 
 
@@ -94,6 +124,7 @@ def cmd_tasks(ctx) -> int:
     from par_desktop.domain.text import ui_date
     from par_desktop.services import org
     from par_desktop.services.tasks import obligations
+    from par_desktop.services.tasks import plan_import
     from par_desktop.services.tasks import status as task_statuses
     from par_desktop.services.tasks import views as task_views
 
@@ -119,7 +150,9 @@ def cmd_tasks(ctx) -> int:
                 print("\t".join([r.unit_name, *(str(getattr(r, s)) for s in task_statuses.STATUSES)]))
         return 0
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
-    filters = task_views.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year)
+    plan_id = plan_import.plan_by_number(ctx.args.plan).id if ctx.args.plan else None
+    filters = task_views.TaskFilters(unit_id=unit_id, unit_role="lead", status=ctx.args.status, year=ctx.args.year,
+                                     plan_id=plan_id)
     views = task_views.list_tasks(filters, today)
     if ctx.args.json:
         emit_json([task_views.task_json(view) for view in views])
@@ -137,6 +170,7 @@ def cmd_progress(ctx) -> int:
     from par_desktop.domain.text import nfc
     from par_desktop.errors import InvalidInput, NotFound
     from par_desktop.services import org
+    from par_desktop.services.tasks import plan_import
     from par_desktop.services.tasks import progress as task_progress
     from par_desktop.services.tasks import views as task_views
 
@@ -145,11 +179,14 @@ def cmd_progress(ctx) -> int:
     query = Task.select().join(Plan).where(Task.ref == ref)
     if ctx.args.year:
         query = query.where(Plan.year == ctx.args.year)
+    if ctx.args.plan:
+        query = query.where(Plan.id == plan_import.plan_by_number(ctx.args.plan).id)
     found = list(query.order_by(Plan.year.desc()))
     if not found:
         raise NotFound(f"Không có nhiệm vụ số {ref}.")
-    if len(found) > 1 and not ctx.args.year:
-        raise InvalidInput(f"Có {len(found)} nhiệm vụ số {ref} ở các năm khác nhau: hãy ghi --year.")
+    if len(found) > 1:
+        raise InvalidInput(f"Có {len(found)} nhiệm vụ số {ref} ở các kế hoạch khác nhau: hãy ghi --plan SỐ "
+                           "(ví dụ --plan 38/KH-SLĐTBXH).")
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
     reported_on = _today(ctx.args.date)
     task_progress.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,

@@ -101,9 +101,10 @@ def build_parser(modules: tuple[str, ...] = COMMAND_MODULES) -> argparse.Argumen
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    window = command_word(argv) in ("", *WINDOW_COMMANDS)
-    if window:
-        gc.disable()    # app.run_gui's start-up pause, from the first import on (it enables it again)
+    word = command_word(argv)
+    window = word in ("", *WINDOW_COMMANDS)
+    if word in ("", "gui"):   # app.run_gui's start-up pause from here on (demo-gui first fills its demo)
+        gc.disable()
     parser = build_parser((WINDOW_MODULE,) if window else COMMAND_MODULES)
     args = parser.parse_args(argv)
     if args.command is None:

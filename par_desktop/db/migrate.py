@@ -4,7 +4,8 @@ The copy reads a snapshot of the file (SQLite's backup API, so clerks may keep w
 creates the schema and copies every table in foreign-key order inside ONE PostgreSQL transaction,
 moves the id sequences past the copied ids, and verifies each table before committing: same row count,
 and the same SHA-256 over the rows in primary-key order, with every value written in one canonical
-form (SQLite keeps moments as text and flags as 0/1, PostgreSQL as timestamps and booleans). Any
+form (SQLite keeps moments as text and flags as 0/1, PostgreSQL as timestamps and booleans; reals are
+compared at the 4-byte precision of PostgreSQL's REAL). Any
 difference rolls everything back: the target is either a verified copy or still empty.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import sqlite3
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -206,11 +208,23 @@ def _verify(source: sqlite3.Connection, target: peewee.Database, model, copied: 
     expected_count, expected = checksum(_sqlite_rows(source, model), fields)
     actual_count, actual = checksum(_postgres_rows(target, model), fields)
     if not (expected_count == actual_count == copied) or expected != actual:
+        where = _first_difference(source, target, model) if expected_count == actual_count else ""
         raise DatabaseUnavailable(
             f"Kiểm tra sau khi chép bảng {table} không khớp (SQLite {expected_count} dòng, PostgreSQL "
-            f"{actual_count} dòng; tổng kiểm {'khớp' if expected == actual else 'khác'}). Đã hủy toàn bộ, "
+            f"{actual_count} dòng; tổng kiểm {'khớp' if expected == actual else 'khác'}{where}). Đã hủy toàn bộ, "
             "cơ sở dữ liệu PostgreSQL vẫn trống.")
     return TableCopy(table, actual_count, actual)
+
+
+def _first_difference(source: sqlite3.Connection, target: peewee.Database, model) -> str:
+    """", dòng có khóa K, cột C: 'a' ≠ 'b'" for the first value whose canonical forms differ."""
+    fields = _columns(model)
+    normalisers = [_normaliser(field) for field in fields]
+    for mine, theirs in zip(_sqlite_rows(source, model), _postgres_rows(target, model)):
+        for field, norm, a, b in zip(fields, normalisers, mine, theirs):
+            if norm(a) != norm(b):
+                return f", dòng có khóa {mine[0]!r}, cột {field.column_name}: {norm(a)!r} ≠ {norm(b)!r}"
+    return ""
 
 
 def _postgres_rows(target: peewee.Database, model) -> Iterator[tuple]:
@@ -251,12 +265,22 @@ def _normaliser(field: peewee.Field) -> Callable[[Any], Any]:
     if isinstance(field, peewee.BooleanField):
         return lambda v: None if v is None else int(bool(v))
     if isinstance(field, peewee.FloatField):
-        return lambda v: None if v is None else repr(float(v))
+        return lambda v: None if v is None else repr(_single(float(v)))
     if isinstance(field, peewee.BlobField):
         return lambda v: None if v is None else bytes(v).hex()
     if isinstance(field, (peewee.IntegerField, peewee.AutoField, peewee.ForeignKeyField)):
         return lambda v: None if v is None else int(v)
     return lambda v: None if v is None else str(v)
+
+
+def _single(value: float) -> float:
+    """``value`` at single precision: peewee's FloatField is REAL — 4 bytes — on PostgreSQL but 8 on
+    SQLite, so a limit of 10.68421052631579 working days (an export's due moment) comes back as
+    10.684211. Both sides are compared as the 4-byte value PostgreSQL keeps."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", value))[0]
+    except (OverflowError, struct.error):
+        return value
 
 
 def _moment_text(value: Any) -> str | None:

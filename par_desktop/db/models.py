@@ -157,6 +157,8 @@ class Task(VersionedModel):
     due_overridden = BooleanField(default=False)
     recurrence = CharField(null=True)          # ongoing | monthly | quarterly | yearly
     coordinating_all = BooleanField(default=False)
+    lead_text = TextField(default="")          # the plan's own wording of the lead and coordinating cells
+    coordinating_text = TextField(default="")  # ("Các phòng, đơn vị" ≠ "… có liên quan"), for the plan document
     note = TextField(default="")
     kind = CharField(default="appendix")       # appendix | obligation | manual
     per_unit = BooleanField(default=False)     # obligation owed by every unit (monthly report…)
@@ -263,6 +265,7 @@ class Dossier(VersionedModel):
     procedure_name = TextField(default="")
     field = CharField(default="", index=True)
     applicant = CharField(default="")
+    applicant_kind = CharField(default="")     # man (Ông) | woman (Bà) | organisation | "" not known
     channel = CharField(default="direct")      # online | direct | post
     received_at = DateTimeField(index=True)
     start_at = DateTimeField()                 # clock start after office-hours normalisation

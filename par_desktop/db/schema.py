@@ -107,6 +107,14 @@ def _presence_beats(db: peewee.Database) -> None:
     _add_columns(db, Presence, ("beats",))
 
 
+def _source_wording_and_applicant_kind(db: peewee.Database) -> None:
+    """Plan tasks keep the plan's wording of their unit cells; dossiers say how to address the applicant."""
+    from par_desktop.db.models import Dossier, Task
+
+    _add_columns(db, Task, ("lead_text", "coordinating_text"))
+    _add_columns(db, Dossier, ("applicant_kind",))
+
+
 # Version 3 gathers this release's changes as a list of steps run in order in one transaction; each
 # feature appends its step (new columns, data moves) here. New tables need no step of their own.
 V3_STEPS: list[Callable[[peewee.Database], None]] = [
@@ -116,6 +124,7 @@ V3_STEPS: list[Callable[[peewee.Database], None]] = [
     _service_columns,
     _chain_audit_log,
     _presence_beats,
+    _source_wording_and_applicant_kind,
 ]
 
 

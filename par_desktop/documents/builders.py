@@ -7,14 +7,16 @@ signers always come from the caller's settings, never from code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Mapping, Sequence
 
 from par_desktop.documents.model import (
-    Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Signature, Spacer, Table,
+    Appendix, Block, Cell, Header, OfficialDocument, Paragraph, Row, Run, Signature, Spacer, Table,
 )
 from par_desktop.documents.templates import Count, default_template, inline_markup, render_sections, to_blocks
+from par_desktop.domain.salutation import salutation
 from par_desktop.domain.service_index import ServiceIndex, points_text
 from par_desktop.domain.text import decree30_date, nfc, to_roman, ui_date, vn_number
 from par_desktop.errors import InvalidInput
@@ -109,6 +111,7 @@ class OverdueExplanation:
     due: datetime | None = None
     closed: datetime | None = None  # None: still open (overdue at the end of the period)
     applicant: str = ""
+    result: datetime | None = None  # a result recorded but the dossier not closed (plan footnote 4)
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,38 @@ class OverdueDossier:
     due: datetime
     closed: datetime | None
     days_late: int  # working days
+    result: datetime | None = None  # the result recorded, when not closed
+
+    @property
+    def state(self) -> str:
+        """"closed" (closed late), "result" (đã có kết quả, chưa kết thúc), "open" (chưa có kết quả)."""
+        return "closed" if self.closed else "result" if self.result else "open"
+
+
+OVERDUE_STATES = {  # the groups of an explanation request's list, in this order
+    "closed": "Hồ sơ đã kết thúc nhưng quá hạn",
+    "result": "Hồ sơ đã có kết quả nhưng chưa kết thúc trên phần mềm",
+    "open": "Hồ sơ chưa có kết quả, đã quá hạn",
+}
+
+
+@dataclass(frozen=True)
+class ReplyTerm:
+    """How long the addressee of a letter has to answer: ``days`` working days from the issuing date
+    (the issuing day not counted), due on ``deadline`` once the letter is dated — a draft has no date,
+    so it says the term in words."""
+
+    days: int
+    deadline: date | None = None
+
+    def words(self) -> str:
+        if self.deadline is None:
+            return f"trong thời hạn {self.days:02d} ngày làm việc kể từ ngày ban hành văn bản này"
+        return f"chậm nhất ngày {ui_date(self.deadline)}"
+
+    def context(self) -> dict:
+        return dict(reply_by=self.words(), reply_days=Count(self.days),
+                    reply_deadline=ui_date(self.deadline) if self.deadline else "…/…/…")
 
 
 @dataclass(frozen=True)
@@ -129,18 +164,33 @@ class DossierInfo:
     applicant: str
     received: datetime
     due: datetime  # the appointment given to the applicant
+    applicant_kind: str = ""  # man | woman | organisation | "" (see domain.salutation)
 
 
 @dataclass(frozen=True)
 class HandoverRow:
-    step: str  # "Tiếp nhận", "Thẩm định"…
+    """One row of the control slip: a hand-over from ``from_unit`` to ``to_unit``."""
+    step: str  # "Tiếp nhận hồ sơ", "Thẩm định"…
     from_unit: str
     handed_at: datetime | None
     to_unit: str
     received_at: datetime | None
-    due: datetime | None
-    result: str  # "Trước hạn" / "Đúng hạn" / "Quá hạn"
+    due: datetime | None  # the giving side's own due moment (the dossier's for the return)
+    result: str  # "Trước hạn" / "Đúng hạn" / "Quá hạn 2 ngày làm việc" …
     note: str = ""
+    giver_name: str = ""
+    receiver_name: str = ""
+
+
+@dataclass(frozen=True)
+class SlipFormInfo:
+    """What the control slip's form states besides its rows."""
+    handling_unit: str = ""       # Cơ quan (bộ phận) giải quyết hồ sơ
+    coordinating_units: str = ""  # Cơ quan phối hợp giải quyết hồ sơ
+    desk: str = "Bộ phận Một cửa"
+    postal_note: str = ""         # the form's footnote on hand-overs by post
+    source: str = ""              # "Mẫu số 05 ban hành kèm theo Thông tư số 01/2018/TT-VPCP"
+    late_text: str = ""           # "Bước làm chậm: …"
 
 
 @dataclass(frozen=True)
@@ -241,8 +291,16 @@ def _office_header(org: OrgInfo) -> Header:
                   nfc(org.office_name))
 
 
-def _context(org: OrgInfo, signer: SignerInfo | None, issue_date: date | None, year: int) -> dict:
+def plan_reference(org: OrgInfo, year: int) -> str:
+    """How a letter names the year's plan when its number and date are not known."""
+    return (f"Kế hoạch nâng cao Chỉ số cải cách hành chính, Chỉ số hài lòng của người dân, tổ chức năm {year} "
+            f"của {nfc(org.short)}")
+
+
+def _context(org: OrgInfo, signer: SignerInfo | None, issue_date: date | None, year: int,
+             plan_citation: str = "") -> dict:
     ctx = {
+        "plan_citation": nfc(plan_citation) or plan_reference(org, year),
         "governing_body": nfc(org.governing_body), "agency_name": nfc(org.agency_name),
         "agency_short": nfc(org.short), "agency_abbr": nfc(org.agency_abbr), "office_name": nfc(org.office_name),
         "office_unit_code": nfc(org.office_unit_code), "place": nfc(org.place),
@@ -269,8 +327,15 @@ def _one(sections: dict[str, list[str]], name: str) -> str:
     return " ".join(sections.get(name, []))
 
 
-def _units(value: str | Sequence[str]) -> str:
-    return nfc(value) if isinstance(value, str) else "; ".join(nfc(v) for v in value if nfc(v))
+def unit_text(name: str) -> str:
+    """A unit's name in one dash form in every document: "Phòng Lao động – Việc làm" and "Phòng Kế hoạch -
+    Tài chính" of one catalogue both print with the hyphen of "Sở Lao động - Thương binh và Xã hội"."""
+    return re.sub(r"\s+[–—]\s+", " - ", nfc(name))
+
+
+def plan_cell(value: str | Sequence[str]) -> str:
+    """A plan cell: its own wording (a string), or catalogue names joined by "; "."""
+    return nfc(value) if isinstance(value, str) else "; ".join(unit_text(v) for v in value if nfc(v))
 
 
 def _n(value: int) -> str:
@@ -293,13 +358,14 @@ def _plan_table(rows: Sequence[PlanTaskRow]) -> Table:
         if task.section != section:
             section, subsection = task.section, None
             body.append(Row([Cell(nfc(task.section), align="center"), Cell(nfc(task.section_title), colspan=5)],
-                            bold=True))
+                            bold=True, keep_with_next=True))
         if task.subsection and task.subsection != subsection:
             subsection = task.subsection
             body.append(Row([Cell(nfc(task.subsection), align="center"),
-                             Cell(nfc(task.subsection_title), colspan=5)], bold=True, italic=True))
-        body.append(Row([nfc(task.number), nfc(task.content), _units(task.lead_units),
-                         _units(task.coordinating_units), nfc(task.deadline_text), nfc(task.note)]))
+                             Cell(nfc(task.subsection_title), colspan=5)], bold=True, italic=True,
+                            keep_with_next=True))
+        body.append(Row([nfc(task.number), nfc(task.content), plan_cell(task.lead_units),
+                         plan_cell(task.coordinating_units), nfc(task.deadline_text), nfc(task.note)]))
     return Table(widths=[6, 44, 17, 17, 13, 8], header=header, rows=body, font_size=TABLE_SIZE,
                  align=["center", "justify", "center", "center", "center", "left"])
 
@@ -321,7 +387,8 @@ def build_plan(org: OrgInfo, signer: SignerInfo, plan: PlanInfo, appendix_tasks:
         header=_header(org), number_text=number, place=nfc(org.place), issue_date=plan.issue_date,
         kind="KẾ HOẠCH", subject=nfc(plan.subject) if plan.subject else _one(s, "subject"),
         body=[*to_blocks(s["opening"]), *to_blocks(s["body"]), *to_blocks(s["closing"])],
-        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix])
+        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix],
+        notices=list(s.get("repairs", [])))
 
 
 # --- 2. the monthly report ------------------------------------------------------------------------
@@ -369,7 +436,7 @@ def _task_summary_table(summary: Sequence[UnitTaskSummary]) -> Table:
         counts = [_check_count(v, s.unit) for v in (s.done_on_time, s.done_late, s.open_within_time,
                                                     s.open_overdue)]
         totals = [a + b for a, b in zip(totals, counts)]
-        body.append(Row([str(i), nfc(s.unit), *map(_n, counts), _n(sum(counts))]))
+        body.append(Row([str(i), unit_text(s.unit), *map(_n, counts), _n(sum(counts))]))
     body.append(Row([Cell("Tổng cộng", colspan=2, align="center"), *map(_n, totals), _n(sum(totals))], bold=True))
     return Table(widths=[6, 40, 11, 11, 11, 11, 10], header=header, rows=body, font_size=TABLE_SIZE,
                  align=["center", "left", "center", "center", "center", "center", "center"])
@@ -382,7 +449,8 @@ def _task_lines_table(tasks: Sequence[TaskLine], with_unit: bool) -> Table:
         deadline = nfc(t.deadline_text)
         if t.due and ui_date(t.due) not in deadline:
             deadline = f"{deadline} ({ui_date(t.due)})" if deadline else ui_date(t.due)
-        rows.append(Row([str(i), nfc(t.content), *([nfc(t.unit)] if with_unit else []), deadline, nfc(t.status)]))
+        rows.append(Row([str(i), nfc(t.content), *([unit_text(t.unit)] if with_unit else []), deadline,
+                         nfc(t.status)]))
     widths = [6, 46, *([20] if with_unit else []), 17, 15]
     align = ["center", "left", *(["center"] if with_unit else []), "center", "center"]
     return Table(widths=widths, header=[Row(columns)], rows=rows, font_size=TABLE_SIZE, align=align)
@@ -393,7 +461,7 @@ def _overdue_by_unit_table(items: Sequence[OverdueExplanation]) -> Table:
     order: list[str] = []
     counts: dict[str, list[int]] = {}
     for x in items:
-        unit = nfc(x.unit) or "(Chưa xác định đơn vị)"
+        unit = unit_text(x.unit) or "(Chưa xác định đơn vị)"
         if unit not in counts:
             order.append(unit)
             counts[unit] = [0, 0, 0]
@@ -418,20 +486,21 @@ def _overdue_explanations_table(items: Sequence[OverdueExplanation]) -> Table:
     văn thư would: a bold row per unit (I, II…), an italic row per procedure, then one line per dossier."""
     groups: dict[str, dict[str, list[OverdueExplanation]]] = {}
     for x in items:
-        unit = groups.setdefault(nfc(x.unit) or "(Chưa xác định đơn vị)", {})
+        unit = groups.setdefault(unit_text(x.unit) or "(Chưa xác định đơn vị)", {})
         unit.setdefault(nfc(x.procedure) or "(Chưa xác định thủ tục)", []).append(x)
     rows: list[Row] = []
     for g, (unit, procedures) in enumerate(groups.items(), start=1):
         count = sum(len(dossiers) for dossiers in procedures.values())
         rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{unit} ({_n(count)} hồ sơ)", colspan=6)],
-                        bold=True))
+                        bold=True, keep_with_next=True))
         number = 0
         for procedure, dossiers in procedures.items():
-            rows.append(Row(["", Cell(f"Thủ tục: {procedure} ({_n(len(dossiers))} hồ sơ)", colspan=6)], italic=True))
+            rows.append(Row(["", Cell(f"Thủ tục: {procedure} ({_n(len(dossiers))} hồ sơ)", colspan=6)], italic=True,
+                            keep_with_next=True))
             for x in dossiers:
                 number += 1
                 rows.append(Row([str(number), nfc(x.code), nfc(x.applicant), _one_line_moment(x.due) if x.due else "",
-                                 _one_line_moment(x.closed) if x.closed else Cell("Chưa kết thúc", italic=True),
+                                 _one_line_moment(x.closed) if x.closed else _not_closed(x.result),
                                  _n(_check_count(x.days_late, x.code)),
                                  nfc(x.explanation) or Cell("Chưa có giải trình", italic=True)]))
     return Table(widths=[10, 50, 57, 31, 31, 18, 55],
@@ -444,6 +513,13 @@ def _one_line_moment(moment: datetime) -> str:
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
+def _not_closed(result: datetime | None) -> Cell:
+    """The closing column of a dossier not closed: whether a result exists (plan footnote 4)."""
+    if result is None:
+        return Cell("Chưa có kết quả", italic=True)
+    return Cell(f"Có kết quả {result:%d/%m/%Y}, chưa kết thúc", italic=True)
+
+
 def _service_table(index: ServiceIndex) -> Table:
     """The five groups of the service index, each with its indicators: numerator / denominator, the
     figure, the maximum and the points held (a hand-entered indicator marked so)."""
@@ -451,7 +527,8 @@ def _service_table(index: ServiceIndex) -> Table:
     for g, group in enumerate(index.groups, start=1):
         unknown = f" (chưa rõ {points_text(group.unknown_points)} điểm)" if group.unknown_points else ""
         rows.append(Row([Cell(to_roman(g), align="center"), Cell(nfc(group.name) + unknown, colspan=3),
-                         points_text(group.max_points), points_text(group.points)], bold=True))
+                         points_text(group.max_points), points_text(group.points)], bold=True,
+                        keep_with_next=True))
         for number, line in enumerate(group.indicators, start=1):
             base = "" if line.figure is None else f"{vn_number(round(line.figure.numerator, 1))}/" \
                                                   f"{vn_number(round(line.figure.denominator, 1))}"
@@ -481,7 +558,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                          stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
                          stats_total: Mapping | None = None, number: int | None = None,
                          issue_date: date | None = None, template_text: str | None = None,
-                         service: ServiceIndex | None = None) -> OfficialDocument:
+                         plan_citation: str = "", service: ServiceIndex | None = None) -> OfficialDocument:
     """The Office's monthly report to the leadership. The dossier statistics (Biểu 06 style) go to a
     landscape appendix; the service-quality figures of the period follow the dossier section; the
     overdue dossiers are counted per unit in the body and listed one by one, with the units'
@@ -495,7 +572,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     open_within = sum(s.open_within_time for s in task_summary)
     open_overdue = sum(s.open_overdue for s in task_summary)
     resolved = sums["resolved_total"]
-    ctx = _context(org, signer, issue_date, period.end.year)
+    ctx = _context(org, signer, issue_date, period.end.year, plan_citation)
     rate = (sums["resolved_early"] + sums["resolved_on_time"]) * 100 / resolved if resolved else 100.0
     overdue_closed = sum(1 for x in overdue if x.closed is not None)
     explained = sum(1 for x in overdue if nfc(x.explanation))
@@ -548,31 +625,72 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
 
 # --- 3. explanation request -----------------------------------------------------------------------
 def build_explanation_request(org: OrgInfo, signer: SignerInfo, unit_name: str, unit_head: str,
-                              period: ReportPeriod, dossiers: Sequence[OverdueDossier], reply_deadline: date, *,
+                              period: ReportPeriod, dossiers: Sequence[OverdueDossier], reply: ReplyTerm, *,
                               number: int | None = None, issue_date: date | None = None,
-                              template_text: str | None = None) -> OfficialDocument:
-    """A công văn asking a unit head to explain each of the unit's overdue dossiers of the period."""
+                              template_text: str | None = None, plan_citation: str = "") -> OfficialDocument:
+    """A công văn asking a unit head to explain each of the unit's overdue dossiers of the period. The list
+    is a landscape appendix, in three groups — closed late, with a result but not closed (the plan's
+    footnote 4), without a result — so that dossier codes stay whole on one line."""
     if not dossiers:
-        raise InvalidInput(f"{nfc(unit_name)} không có hồ sơ quá hạn trong kỳ: không cần đề nghị giải trình.")
-    ctx = _context(org, signer, issue_date, period.end.year)
+        raise InvalidInput(f"{unit_text(unit_name)} không có hồ sơ quá hạn trong kỳ: không cần đề nghị giải trình.")
+    states = {state: [d for d in dossiers if d.state == state] for state in OVERDUE_STATES}
+    ctx = _context(org, signer, issue_date, period.end.year, plan_citation)
     ctx.update(period_from=ui_date(period.start), period_to=ui_date(period.end), period_label=nfc(period.label),
-               unit_name=nfc(unit_name), unit_head=nfc(unit_head), overdue_count=Count(len(dossiers)),
-               reply_deadline=ui_date(reply_deadline))
+               unit_name=unit_text(unit_name), unit_head=unit_text(unit_head), overdue_count=Count(len(dossiers)),
+               closed_late_count=Count(len(states["closed"])), result_not_closed_count=Count(len(states["result"])),
+               no_result_count=Count(len(states["open"])), **reply.context(),
+               overdue_breakdown="; ".join(f"{_n(len(items))} {_lower_first(OVERDUE_STATES[state])}"
+                                           for state, items in states.items() if items))
     s = _sections("explanation_request", template_text, ctx)
-    rows = [Row([str(i), nfc(d.code), nfc(d.procedure), nfc(d.applicant), _cell_moment(d.received),
-                 _cell_moment(d.due), _cell_moment(d.closed) if d.closed else Cell("Chưa kết thúc", italic=True),
-                 _n(_check_count(d.days_late, d.code))])
-            for i, d in enumerate(dossiers, start=1)]
-    table = Table(widths=[5, 17, 21, 12, 13, 13, 13, 8],
-                  header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Người nộp", "Tiếp nhận", "Hạn giải quyết",
-                               "Kết thúc", "Số ngày quá hạn"])],
-                  rows=rows, font_size=11, align=["center", "left", "left", "left", "center", "center", "center",
-                                                  "center"])
+    code = f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"
+    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
+    appendix = Appendix(
+        label=appendix_labels(1)[0], title=f"Danh sách hồ sơ TTHC quá hạn của {unit_text(unit_name)}",
+        reference=f"(Kèm theo Công văn số {number_ref} {_date_words(issue_date)} của {nfc(org.agency_name)})",
+        landscape=True,
+        blocks=[Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
+                          italic=True, align="center", space_after=6), _overdue_dossiers_table(states)])
     return OfficialDocument(
-        header=_header(org), number_text=number_text(number, f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"),
-        place=nfc(org.place), issue_date=issue_date, vv=_one(s, "vv"), recipients_to=s["kinh_gui"],
-        body=[*to_blocks(s["opening"]), table, *to_blocks(s["closing"])], noi_nhan=s["noi_nhan"],
-        signature=_signature(s["signature"], signer))
+        header=_header(org), number_text=number_text(number, code), place=nfc(org.place), issue_date=issue_date,
+        vv=_one(s, "vv"), recipients_to=s["kinh_gui"], body=[*to_blocks(s["opening"]), *to_blocks(s["closing"])],
+        noi_nhan=s["noi_nhan"], signature=_signature(s["signature"], signer), appendices=[appendix])
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+_EXPLANATION_SIZE = 11.0
+
+
+def _overdue_dossiers_table(states: Mapping[str, Sequence[OverdueDossier]]) -> Table:
+    """One bold row per group (I, II, III) kept with its first dossier, then one line per dossier. The
+    code column is as wide as the longest code, so that no code breaks; the procedure column takes what
+    is left."""
+    from par_desktop.documents.fonts import text_width
+    from par_desktop.documents.render import MM, text_width_mm
+
+    rows: list[Row] = []
+    groups = [(state, items) for state, items in states.items() if items]
+    for g, (state, items) in enumerate(groups, start=1):
+        rows.append(Row([Cell(to_roman(g), align="center"), Cell(f"{OVERDUE_STATES[state]} ({_n(len(items))} hồ sơ)",
+                                                                   colspan=8)], bold=True, keep_with_next=True))
+        for i, d in enumerate(items, start=1):
+            rows.append(Row([str(i), nfc(d.code), nfc(d.procedure), nfc(d.applicant), _cell_moment(d.received),
+                             _cell_moment(d.due), _cell_moment(d.result or d.closed) if d.result or d.closed else "",
+                             _cell_moment(d.closed) if d.closed else "", _n(_check_count(d.days_late, d.code))]))
+    codes = [nfc(d.code) for items in states.values() for d in items]
+    padding_mm = 2 * 3 / MM + 1.0   # the cell's side margins and a little slack
+    code_mm = max(28.0, max(text_width(c, _EXPLANATION_SIZE) / MM for c in codes) + padding_mm)
+    moment_mm = text_width("00/00/0000", _EXPLANATION_SIZE) / MM + padding_mm
+    fixed = {0: 9.0, 1: code_mm, 3: 34.0, 4: moment_mm, 5: moment_mm, 6: moment_mm, 7: moment_mm, 8: 16.0}
+    widths = [fixed.get(c, 0.0) for c in range(9)]
+    widths[2] = max(text_width_mm(True) - sum(widths), 40.0)
+    return Table(widths=widths,
+                 header=[Row(["TT", "Mã hồ sơ", "Thủ tục hành chính", "Người nộp hồ sơ", "Tiếp nhận",
+                              "Hạn giải quyết", "Có kết quả", "Kết thúc trên phần mềm", "Số ngày quá hạn"])],
+                 rows=rows, font_size=_EXPLANATION_SIZE,
+                 align=["center", "left", "left", "left", "center", "center", "center", "center", "center"])
 
 
 # --- 4. apology slip ------------------------------------------------------------------------------
@@ -584,31 +702,36 @@ def build_apology(org: OrgInfo, signer: SignerInfo, dossier: DossierInfo, reason
         raise InvalidInput("Thời điểm hẹn trả mới phải sau thời điểm hẹn trả ban đầu.")
     if not nfc(reason):
         raise InvalidInput("Phiếu xin lỗi phải nêu lý do chậm trả kết quả.")
+    addressed = salutation(dossier.applicant, dossier.applicant_kind)
     ctx = _context(org, signer, issue_date, (issue_date or dossier.due).year)
-    ctx.update(applicant=nfc(dossier.applicant), dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure),
+    ctx.update(applicant=nfc(dossier.applicant), applicant_address=addressed.address,
+               applicant_pronoun=addressed.pronoun, dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure),
                received_at=vn_moment(dossier.received), received_date=ui_date(dossier.received),
                original_due=vn_moment(dossier.due), reason=nfc(reason), new_due=vn_moment(new_due),
                new_due_date=ui_date(new_due))
     s = _sections("apology", template_text, ctx)
+    notices = [] if addressed.known else [
+        f"Hồ sơ không ghi người nộp là ông hay bà: phiếu ghi «{addressed.address}». Chọn danh xưng (Ông, Bà "
+        "hoặc Tổ chức) để phiếu ghi đúng người nhận."]
     return OfficialDocument(
         header=_header(org), number_text=number_text(number, f"PXL-{nfc(org.agency_abbr)}"), place=nfc(org.place),
         issue_date=issue_date, kind="PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", recipients_to=s["kinh_gui"],
         body=[*to_blocks(s["opening"]), *to_blocks(s["closing"])], noi_nhan=s.get("noi_nhan", []),
-        signature=_signature(s["signature"], signer))
+        signature=_signature(s["signature"], signer), notices=notices)
 
 
 # --- 5. reminder ----------------------------------------------------------------------------------
 def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks: Sequence[TaskLine],
-                   at_risk: Sequence[TaskLine], reply_deadline: date, *, number: int | None = None,
+                   at_risk: Sequence[TaskLine], reply: ReplyTerm, *, number: int | None = None,
                    issue_date: date | None = None, template_text: str | None = None,
-                   plan_year: int | None = None) -> OfficialDocument:
+                   plan_year: int | None = None, plan_citation: str = "") -> OfficialDocument:
     """A công văn đôn đốc to one unit about its late and at-risk plan tasks (``plan_year``: the year of
     the plan they belong to, default the letter's year)."""
     if not late_tasks and not at_risk:
         raise InvalidInput(f"{nfc(unit_name)} không có nhiệm vụ quá hạn hoặc có nguy cơ chậm: không cần đôn đốc.")
-    ctx = _context(org, signer, issue_date, plan_year or (issue_date or reply_deadline).year)
-    ctx.update(unit_name=nfc(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
-               reply_deadline=ui_date(reply_deadline))
+    ctx = _context(org, signer, issue_date, plan_year or (issue_date or date.today()).year, plan_citation)
+    ctx.update(unit_name=unit_text(unit_name), late_count=Count(len(late_tasks)), at_risk_count=Count(len(at_risk)),
+               **reply.context())
     s = _sections("reminder", template_text, ctx)
     body: list[Block] = [*to_blocks(s["opening"]), *to_blocks(s["late_tasks"])]
     if late_tasks:
@@ -625,29 +748,51 @@ def build_reminder(org: OrgInfo, signer: SignerInfo, unit_name: str, late_tasks:
 
 # --- 6. process control slip ----------------------------------------------------------------------
 def build_control_slip(org: OrgInfo, dossier: DossierInfo, handovers: Sequence[HandoverRow], *,
-                       template_text: str | None = None) -> OfficialDocument:
-    """Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per hand-over between units."""
+                       form: SlipFormInfo | None = None, template_text: str | None = None) -> OfficialDocument:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ in the layout of the one-stop form (Mẫu số 05, Thông tư
+    01/2018/TT-VPCP; the same table under Nghị định 118/2025): the handling and coordinating units, then
+    one row per hand-over — "1. Giao: … / 2. Nhận: …", the moment, the giver's and the receiver's
+    signature spaces, the result (Trước hạn / Đúng hạn / Quá hạn) and a note — down to the return to
+    the applicant, and the form's footnote."""
+    form = form or SlipFormInfo()
     ctx = _context(org, None, None, dossier.received.year)
     ctx.update(dossier_code=nfc(dossier.code), procedure=nfc(dossier.procedure), applicant=nfc(dossier.applicant),
-               received_at=vn_moment(dossier.received), due_at=vn_moment(dossier.due))
+               received_at=vn_moment(dossier.received), due_at=vn_moment(dossier.due),
+               handling_unit=unit_text(form.handling_unit) or "…", coordinating_units=unit_text(form.coordinating_units) or "Không",
+               desk=nfc(form.desk))
     s = _sections("control_slip", template_text, ctx)
 
-    def side(unit: str, moment: datetime | None) -> str:
-        return nfc(unit) + (f"\n{_table_moment(moment)}" if moment else "")
+    def signature(name: str) -> str:
+        return "\n\n\n" + nfc(name) if name else ""   # room to sign above the printed name
 
-    with_due = any(h.due for h in handovers)  # no step deadlines recorded: no empty "Hạn xử lý" column
-    rows = [Row([str(i), nfc(h.step), side(h.from_unit, h.handed_at), side(h.to_unit, h.received_at),
-                 *([_table_moment(h.due) if h.due else ""] if with_due else []), nfc(h.result), nfc(h.note)])
-            for i, h in enumerate(handovers, start=1)]
-    columns = ["TT", "Bước xử lý", "Giao hồ sơ (đơn vị, thời điểm)", "Nhận hồ sơ (đơn vị, thời điểm)",
-               *(["Hạn xử lý"] if with_due else []), "Kết quả", "Ghi chú"]
-    table = Table(widths=[5, 15, 23, 23, 14, 11, 9] if with_due else [5, 18, 26, 26, 12, 13],
-                  header=[Row(columns)], rows=rows, font_size=11,
-                  align=["center", "left", "center", "center", *(["center"] if with_due else []), "center", "left"])
-    blocks = [_line(p) for p in s["opening"]]
+    def result(h: HandoverRow) -> str:
+        return nfc(h.result) + (f"\n(hạn: {_table_moment(h.due)})" if h.due and h.result else "")
+
+    def note(h: HandoverRow) -> str:
+        return "\n".join(filter(None, (nfc(h.step), nfc(h.note))))
+
+    rows = [Row([f"1. Giao: {unit_text(h.from_unit)}\n2. Nhận: {unit_text(h.to_unit)}",
+                 _table_moment(h.handed_at) if h.handed_at else "", signature(h.giver_name),
+                 signature(h.receiver_name), result(h), note(h)])
+            for h in handovers]
+    header = [Row([Cell("TÊN CƠ QUAN", rowspan=2), Cell("THỜI GIAN GIAO, NHẬN HỒ SƠ", colspan=3),
+                   Cell("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/ đúng hạn/ quá hạn)", rowspan=2),
+                   Cell("GHI CHÚ", rowspan=2)]),
+              Row(["Thời điểm", "Người giao (ký, ghi rõ họ tên)", "Người nhận (ký, ghi rõ họ tên)"])]
+    table = Table(widths=[24, 14, 14, 14, 19, 15], header=header, rows=rows, font_size=11,
+                  align=["left", "center", "center", "center", "center", "left"])
+    blocks: list[Block] = [_line(p) for p in s["opening"]]
+    closing: list[Block] = []
+    if form.late_text:
+        closing.append(_line(form.late_text))
+    if form.postal_note:
+        closing.append(Paragraph([Run("Ghi chú: ", italic=True, bold=True), Run(nfc(form.postal_note), italic=True)],
+                                 indent=False, align="justify", size=11, space_after=2))
+    if form.source:
+        closing.append(Paragraph(f"({nfc(form.source)})", indent=False, italic=True, align="left", size=11))
     return OfficialDocument(
         header=_header(org), kind="PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-        body=[*blocks, Spacer(6), table, *to_blocks(s.get("closing", []))])
+        body=[*blocks, Spacer(6), table, Spacer(4), *closing, *to_blocks(s.get("closing", []))])
 
 
 def _line(text: str) -> Paragraph:
@@ -703,7 +848,7 @@ def _survey_group_table(data: SurveyReportData) -> Table:
             dimension = g.dimension
             number += 1
             rows.append(Row([Cell(to_roman(number), align="center"), Cell(f"Theo {nfc(dimension).lower()}", colspan=5)],
-                            bold=True))
+                            bold=True, keep_with_next=True))
         rows.append(Row(["", nfc(g.label), _n(g.respondents), _percent(g.figure.index), _interval(g.figure),
                          _small_note(g.figure)]))
     return Table(widths=[6, 40, 13, 12, 17, 12],
@@ -715,7 +860,7 @@ def _survey_group_table(data: SurveyReportData) -> Table:
 def _survey_question_table(data: SurveyReportData) -> Table:
     rows: list[Row] = []
     for a in data.aspects:
-        rows.append(Row([Cell(a.code, align="center"), Cell(nfc(a.name), colspan=6)], bold=True))
+        rows.append(Row([Cell(a.code, align="center"), Cell(nfc(a.name), colspan=6)], bold=True, keep_with_next=True))
         for q in a.questions:
             rows.append(Row([q.code, nfc(q.text), _n(q.figure.valid), _n(q.excluded), _percent(q.figure.index),
                              _interval(q.figure), _small_note(q.figure)]))

@@ -29,7 +29,7 @@ from lxml import etree
 from par_desktop.documents import render as L
 from par_desktop.documents.fonts import text_width
 from par_desktop.documents.model import (
-    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines,
+    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines, keeps_with_next,
 )
 from par_desktop.domain.text import decree30_date
 
@@ -54,6 +54,7 @@ class _Writer:
     def __init__(self) -> None:
         self.doc = Document()
         self.footnotes: list[str] = []
+        self.section_end: DocxParagraph | None = None   # the 1 pt paragraph after a table ending an appendix
         self._setup_styles()
 
     # --- fonts, runs, paragraphs -------------------------------------------------------------
@@ -128,9 +129,13 @@ class _Writer:
         return self.text(p, text, size, bold, italic)
 
     def rule(self, container, length_mm: float, column_mm: float, *, after=0.0):
-        """A short centred line: an empty paragraph with a top border, indented to the length."""
+        """A short centred line: an empty paragraph with a top border, indented to the length, as tall as
+        the PDF's rule with ``after`` points under it (the border, its 1 pt distance and the 2 pt empty line
+        count in Word's height)."""
         side = max((column_mm - length_mm) / 2, 0)
-        p = self.para(container, "", size=2, left_mm=side, right_mm=side, before=L.RULE_GAP / 2, after=after)
+        drawn = L.RULE_GAP / 2 + L.RULE_WIDTH + 1 + L.leading(2, 1.0)
+        below = max(L.RULE_GAP + L.RULE_WIDTH + after - drawn, 0.0)
+        p = self.para(container, "", size=2, left_mm=side, right_mm=side, before=L.RULE_GAP / 2, after=below)
         pPr = p._p.get_or_add_pPr()
         bdr = parse_xml(f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="{round(L.RULE_WIDTH * 8)}" '
                         'w:space="1" w:color="000000"/></w:pBdr>')
@@ -192,15 +197,27 @@ class _Writer:
         self.page_setup(section, landscape=False, restart=False)
         self.page_numbers(section)
         width = L.text_width_mm(False)
+        self.hairline()
         self.header_block(document)
         self.title(document, width)
-        for block in document.body:
-            self.block(self.doc, block, width)
+        self.blocks(document.body, width)
         self.foot(document, width)
         for appendix in document.appendices:
             self.appendix(appendix)
         self._footnotes_part()
         self.doc.save(str(path))
+
+    def hairline(self) -> None:
+        """A 1 pt paragraph before the header table. A body that starts with a table makes LibreOffice
+        add an empty line above it when the document has footnotes, pushing the header 8.6 mm down;
+        the PDF starts with the same 1 pt (``L.HAIRLINE``)."""
+        p = self.para(self.doc, "", size=1)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(L.HAIRLINE)
+
+    def blocks(self, blocks, width: float) -> None:
+        for block, keep in zip(blocks, keeps_with_next(blocks)):
+            self.block(self.doc, block, width, keep)
 
     def header_block(self, d: OfficialDocument) -> None:
         governing, agency = L.header_lines(d.header)
@@ -228,9 +245,9 @@ class _Writer:
             self.para(self.doc, d.kind, size=L.SIZE_TITLE, bold=True, before=18, keep_next=True)
             if d.subject:
                 self.para(self.doc, d.subject, size=L.SIZE_TITLE, bold=True, keep_next=True)
-                self.rule(self.doc, L.subject_rule_mm(d.subject, width), width, after=6)
+                self.rule(self.doc, L.subject_rule_mm(d.subject, width), width, after=L.RULE_AFTER)
             else:
-                self.para(self.doc, "", size=6)
+                self.gap(self.doc, L.TITLE_GAP)
         if d.recipients_to:
             self.recipients(d.recipients_to)
 
@@ -246,7 +263,7 @@ class _Writer:
                       left_mm=indent + hang, first_indent_mm=-hang if i == 0 else 0.0,
                       before=12 if i == 0 else 0, after=12 if i == len(lines) - 1 else 0)
 
-    def block(self, container, block, width: float) -> None:
+    def block(self, container, block, width: float, keep_next: bool = False) -> None:
         if isinstance(block, Heading):
             self.para(container, block.text, bold=True, align="justify", first_indent_mm=L.FIRST_LINE_INDENT,
                       after=L.SPACE_AFTER_PARAGRAPH, spacing=L.LINE_SPACING, keep_next=True)
@@ -254,27 +271,32 @@ class _Writer:
             self.para(container, block.text, size=block.size or L.SIZE_BODY, bold=block.bold,
                       italic=block.italic, align=block.align,
                       first_indent_mm=L.FIRST_LINE_INDENT if block.indent else 0.0,
-                      after=block.space_after, spacing=L.LINE_SPACING, keep_next=block.keep_with_next)
+                      after=block.space_after, spacing=L.LINE_SPACING, keep_next=keep_next)
         elif isinstance(block, Table):
             self.table(block, width)
         elif isinstance(block, Spacer):
-            p = self.para(container, "", size=1)
-            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            p.paragraph_format.line_spacing = Pt(max(block.height, 1))
+            self.gap(container, block.height)
         else:  # pragma: no cover - a builder bug
             raise TypeError(f"unknown block {block!r}")
 
     def table(self, table: Table, width: float) -> None:
         """A bordered table written as WordprocessingML in one go: python-docx's cell API costs O(cells)
         per cell, which makes a list of thousands of dossiers take minutes; this takes a second.
-        Cell margins are 3 pt a side, as in the PDF, so both break the lines of a cell alike."""
+        Cell margins are 3 pt a side, as in the PDF, so both break the lines of a cell alike.
+
+        Rows never split (cantSplit); the header rows repeat on every page (tblHeader) and, like group
+        headings (``Row.keep_with_next``), keep with the row after them: Word keeps a row with the next
+        when every paragraph in it is "keep with next"."""
         total = sum(table.widths)
         widths = [_twips(width * w / total) for w in table.widths]
         n_header = len(table.header)
         n_rows = n_header + len(table.rows)
         grid: list[list[str | None]] = [[None] * table.columns for _ in range(n_rows)]
+        n_body = len(table.rows)
+        kept = table.kept_with_next()
         for r, c, cell, row in table.placed():
             head = r < n_header
+            keep = (head and n_body > 0) or (not head and kept[r - n_header])
             bold = cell.bold if cell.bold is not None else (head or row.bold)
             italic = cell.italic if cell.italic is not None else row.italic
             align = cell.align or ("center" if head else table.column_align(c))
@@ -283,11 +305,11 @@ class _Writer:
             if cell.colspan > 1:
                 props += f'<w:gridSpan w:val="{cell.colspan}"/>'
             merge = '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
-            paragraph = self._cell_paragraph(cell.text, table.font_size, bool(bold), bool(italic), align)
+            paragraph = self._cell_paragraph(cell.text, table.font_size, bool(bold), bool(italic), align, keep)
             grid[r][c] = f"<w:tc><w:tcPr>{props}{merge}<w:vAlign w:val=\"center\"/></w:tcPr>{paragraph}</w:tc>"
             for below in range(r + 1, r + cell.rowspan):
                 grid[below][c] = (f"<w:tc><w:tcPr>{props}<w:vMerge/><w:vAlign w:val=\"center\"/></w:tcPr>"
-                                  f"{self._cell_paragraph('', table.font_size, False, False, align)}</w:tc>")
+                                  f"{self._cell_paragraph('', table.font_size, False, False, align, keep)}</w:tc>")
             for right in range(c + 1, c + cell.colspan):
                 for down in range(r, r + cell.rowspan):
                     grid[down][right] = ""
@@ -305,9 +327,10 @@ class _Writer:
                f'<w:tblGrid>{"".join(f"<w:gridCol w:w={chr(34)}{w}{chr(34)}/>" for w in widths)}</w:tblGrid>'
                f'{"".join(rows)}</w:tbl>')
         self.doc.element.body._insert_tbl(parse_xml(xml))
-        self.para(self.doc, "", size=6)
+        self.gap(self.doc, L.TABLE_GAP)   # as tall as the PDF's space after a table
 
-    def _cell_paragraph(self, text: Text, size: float, bold: bool, italic: bool, align: str) -> str:
+    def _cell_paragraph(self, text: Text, size: float, bold: bool, italic: bool, align: str,
+                        keep_next: bool = False) -> str:
         """One table paragraph as XML, formatted exactly as ``para`` formats one (2 pt above and below)."""
         half_points = round(size * 2)
         fonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
@@ -329,7 +352,8 @@ class _Writer:
             runs.append(f'<w:r><w:rPr>{fonts}{emphasis}<w:sz w:val="{half_points}"/>'
                         f'<w:szCs w:val="{half_points}"/></w:rPr>{pieces}</w:r>')
         mark = "" if runs else f'<w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
-        return f"<w:p><w:pPr><w:widowControl/>{spacing}{jc}{mark}</w:pPr>{''.join(runs)}</w:p>"
+        keep = "<w:keepNext/>" if keep_next else ""
+        return f"<w:p><w:pPr>{keep}<w:widowControl/>{spacing}{jc}{mark}</w:pPr>{''.join(runs)}</w:p>"
 
     def foot(self, d: OfficialDocument, width: float) -> None:
         if not d.noi_nhan and d.signature is None:
@@ -337,6 +361,7 @@ class _Writer:
         last = [child for child in self.doc.element.body if child.tag != qn("w:sectPr")][-1:]
         if last and last[0].tag == qn("w:p"):  # the closing paragraph stays on the page of the signature
             DocxParagraph(last[0], self.doc._body).paragraph_format.keep_with_next = True
+        self.gap(self.doc, L.FOOT_GAP, keep_next=True)
         left_w = width * L.FOOT_LEFT_SHARE
         t = _layout_table(self.doc, [left_w, width - left_w], rows=1, shift_mm=0)
         t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
@@ -357,7 +382,17 @@ class _Writer:
                 self.para(right, "", size=L.SIZE_SIGNATURE)
             self.para(right, sig.name, size=L.SIZE_SIGNATURE, bold=True)
 
+    def gap(self, container, height: float, keep_next: bool = False):
+        """An empty paragraph exactly ``height`` points tall (the PDF's spacer of that height)."""
+        p = self.para(container, "", size=1, keep_next=keep_next)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        p.paragraph_format.line_spacing = Pt(max(height, 1))
+        return p
+
     def appendix(self, appendix: Appendix) -> None:
+        if self.section_end is not None:   # the section break's own 1 pt paragraph follows the table instead
+            self.section_end._p.getparent().remove(self.section_end._p)
+            self.section_end = None
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         _shrink_section_break(self.doc)
         self.page_setup(section, landscape=appendix.landscape, restart=True)
@@ -366,31 +401,44 @@ class _Writer:
         self.para(self.doc, appendix.title.upper(), size=L.SIZE_TITLE, bold=True, keep_next=True)
         if appendix.reference:
             self.para(self.doc, appendix.reference, size=L.SIZE_TITLE, italic=True, keep_next=True)
-        self.rule(self.doc, L.appendix_rule_mm(appendix.title, width), width, after=6)
-        for block in appendix.blocks:
-            self.block(self.doc, block, width)
+        self.rule(self.doc, L.appendix_rule_mm(appendix.title, width), width, after=L.RULE_AFTER)
+        self.blocks(appendix.blocks, width)
+        if appendix.blocks and isinstance(appendix.blocks[-1], Table):
+            # Word needs a paragraph after a table; a full-size one at the foot of a page would open a page
+            # holding nothing but the page number
+            last = [child for child in self.doc.element.body if child.tag != qn("w:sectPr")][-1]
+            self.section_end = DocxParagraph(last, self.doc._body)
+            self.section_end.paragraph_format.line_spacing = Pt(L.HAIRLINE)
 
     # --- package details ---------------------------------------------------------------------
     def _footnotes_part(self) -> None:
         if not self.footnotes:
             return
         w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+        size = str(round(L.SIZE_FOOTNOTE * 2))
+        line = str(round(L.leading(L.SIZE_FOOTNOTE, 1.0) * 20))
         root = etree.Element(f"{{{w}}}footnotes", nsmap={"w": w})
         for fid, kind, mark in (("-1", "separator", "separator"), ("0", "continuationSeparator",
                                                                       "continuationSeparator")):
+            # the separator is one line of footnote-sized text, as the PDF reserves it
             fn = etree.SubElement(root, f"{{{w}}}footnote", {f"{{{w}}}type": kind, f"{{{w}}}id": fid})
             p = etree.SubElement(fn, f"{{{w}}}p")
             ppr = etree.SubElement(p, f"{{{w}}}pPr")
             etree.SubElement(ppr, f"{{{w}}}spacing", {f"{{{w}}}after": "0", f"{{{w}}}line": "240",
                                                       f"{{{w}}}lineRule": "auto"})
+            mark_rpr = etree.SubElement(ppr, f"{{{w}}}rPr")
+            etree.SubElement(mark_rpr, f"{{{w}}}sz", {f"{{{w}}}val": size})
             r = etree.SubElement(p, f"{{{w}}}r")
+            rpr = etree.SubElement(r, f"{{{w}}}rPr")
+            etree.SubElement(rpr, f"{{{w}}}sz", {f"{{{w}}}val": size})
             etree.SubElement(r, f"{{{w}}}{mark}")
-        size = str(round(L.SIZE_FOOTNOTE * 2))
         for i, note in enumerate(self.footnotes, start=1):
             fn = etree.SubElement(root, f"{{{w}}}footnote", {f"{{{w}}}id": str(i)})
             p = etree.SubElement(fn, f"{{{w}}}p")
             ppr = etree.SubElement(p, f"{{{w}}}pPr")
-            etree.SubElement(ppr, f"{{{w}}}spacing", {f"{{{w}}}after": "0"})
+            # exact single lines: the raised note number would otherwise make its line taller than the PDF's
+            etree.SubElement(ppr, f"{{{w}}}spacing", {f"{{{w}}}after": "0", f"{{{w}}}line": line,
+                                                      f"{{{w}}}lineRule": "exact"})
             etree.SubElement(ppr, f"{{{w}}}jc", {f"{{{w}}}val": "both"})
             for text, sup in ((None, True), (" " + note, False)):
                 r = etree.SubElement(p, f"{{{w}}}r")

@@ -73,11 +73,17 @@ class Cell:
 
 @dataclass
 class Row:
-    """A table row; ``bold`` for section and total rows, ``italic`` for sub-section rows."""
+    """A table row; ``bold`` for section and total rows, ``italic`` for sub-section rows.
+
+    ``keep_with_next``: a group heading ("III Phòng Bảo trợ xã hội (4 hồ sơ)", "Thủ tục: …") never stands
+    alone at the foot of a page: it moves to the next page with the row after it. Rows never split
+    across pages, and a table's header rows stay with its first row.
+    """
 
     cells: list[Cell | str]
     bold: bool = False
     italic: bool = False
+    keep_with_next: bool = False
 
     def cell_list(self) -> list[Cell]:
         return [c if isinstance(c, Cell) else Cell(c) for c in self.cells]
@@ -104,6 +110,17 @@ class Table:
 
     def column_align(self, col: int) -> Align:
         return self.align[col] if self.align else "left"
+
+    def kept_with_next(self) -> list[bool]:
+        """Per body row: whether it stays on the page of the row after it — a group heading
+        (``Row.keep_with_next``), and the row before a closing total (a bold last row, "Tổng cộng"), so
+        a total never opens a page alone under the repeated header."""
+        keeps = [row.keep_with_next for row in self.rows]
+        if len(self.rows) >= 2 and self.rows[-1].bold:
+            keeps[-2] = True
+        if keeps:
+            keeps[-1] = False
+        return keeps
 
     def placed(self) -> Iterator[tuple[int, int, Cell, Row]]:
         """(row index, column index, cell, row) for every cell, header rows first.
@@ -135,6 +152,17 @@ class Spacer:
 
 
 Block = Union[Heading, Paragraph, Table, Spacer]
+
+
+def keeps_with_next(blocks: Sequence[Block]) -> list[bool]:
+    """Which blocks stay on the page of the block after them: headings, paragraphs marked so, and the
+    paragraph that introduces a table (it stays with the table's header and first row)."""
+    out = []
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        out.append(isinstance(block, Heading)
+                   or (isinstance(block, Paragraph) and (block.keep_with_next or isinstance(following, Table))))
+    return out
 
 
 @dataclass
@@ -184,3 +212,22 @@ class OfficialDocument:
     noi_nhan: list[str] = field(default_factory=list)
     signature: Signature | None = None
     appendices: list[Appendix] = field(default_factory=list)
+    # What the clerk should know before signing (not printed): a repair of the source, a name no longer
+    # in force, an applicant whose title is not recorded… Shown in the app, "warning:" lines on the CLI.
+    notices: list[str] = field(default_factory=list)
+
+    def texts(self) -> Iterator[str]:
+        """Every printed text but the header's, for checks on the wording."""
+        yield from (self.kind or "", self.subject, self.vv, *self.recipients_to, *self.noi_nhan)
+        for block in [*self.body, *(b for a in self.appendices for b in (*a.blocks,))]:
+            if isinstance(block, Table):
+                for row in [*block.header, *block.rows]:
+                    yield from (_plain(c.text) for c in row.cell_list())
+            elif isinstance(block, (Heading, Paragraph)):
+                yield _plain(block.text)
+        for appendix in self.appendices:
+            yield from (appendix.title, appendix.reference)
+
+
+def _plain(text: Text) -> str:
+    return "".join(part.text for part in inlines(text))

@@ -25,11 +25,12 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import LongTable
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import TableStyle
+from reportlab.platypus import paragraph as rl_paragraph
 
 from par_desktop.documents import render as L
 from par_desktop.documents.fonts import FontSet, register_pdf_fonts, text_width
 from par_desktop.documents.model import (
-    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines,
+    Appendix, Footnote, Heading, OfficialDocument, Paragraph, Spacer, Table, Text, inlines, keeps_with_next,
 )
 from par_desktop.domain.text import decree30_date
 
@@ -57,6 +58,78 @@ class _Rule(Flowable):
         x0 = (self.avail - self.length) / 2
         self.canv.setLineWidth(L.RULE_WIDTH)
         self.canv.line(x0, y, x0 + self.length, y)
+
+
+class _NoSplitRanges:
+    """reportlab's NOSPLIT bookkeeping maps every cell of the table on every layout pass (seconds for a
+    list of thousands of dossiers); only the first cell of each range is ever looked up, so only those
+    are recorded. Ranges here span rows only (a group heading with the row after it)."""
+
+    def _calcNoSplitRanges(self):
+        self._nosplitRanges, self._rowNoSplitCells, self._colNoSplitCells = {}, [], []
+        for _, (x0, y0), (_, y1) in self._nosplitCmds:
+            y0, y1 = sorted(y + self._nrows if y < 0 else y for y in (y0, y1))
+            x0 = x0 + self._ncols if x0 < 0 else x0
+            if y0 != y1:
+                self._nosplitRanges[x0, y0] = (x0, y0, x0, y1)
+                self._rowNoSplitCells.append((x0, y0))
+
+
+class _Table(_NoSplitRanges, RLTable):
+    pass
+
+
+class _LongTable(_NoSplitRanges, LongTable):
+    """reportlab's optimisation for tables spanning many pages (no re-measuring per page)."""
+
+
+class _LeadAndTable(Flowable):
+    """A table with the paragraphs that introduce it (a heading, "… như sau:"): they stay on the page of
+    the table's header and first row, as Word keeps a "keep with next" paragraph with a table. Platypus'
+    KeepTogether would move the whole table to the next page when it does not fit, leaving a gap."""
+
+    def __init__(self, lead: list, table: RLTable):
+        super().__init__()
+        self.lead, self.table = lead, table
+        for flowable in lead:
+            flowable.__dict__["keepWithNext"] = 0
+
+    def wrap(self, avail_width, avail_height):
+        return avail_width, 0xFFFFFF   # never drawn whole: always split into its parts
+
+    def _lead_height(self, avail_width, avail_height) -> float:
+        total, previous_after = 0.0, 0.0
+        for flowable in self.lead:
+            height = flowable.wrap(avail_width, avail_height)[1]
+            total += max(previous_after, flowable.getSpaceBefore()) + height if total else height
+            previous_after = flowable.getSpaceAfter()
+        return total + previous_after
+
+    def split(self, avail_width, avail_height):
+        frame = getattr(self, "_frame", None)
+        at_top = bool(frame is not None and getattr(frame, "_atTop", False))
+        room = avail_height - self._lead_height(avail_width, avail_height)
+        table_height = self.table.wrap(avail_width, room)[1] if room > 0 else float("inf")
+        if table_height <= room:
+            return [*self.lead, self.table]
+        parts = self.table.split(avail_width, room) if room > 0 else []
+        if parts:
+            return [*self.lead, *parts]
+        return [*self.lead, self.table] if at_top else []   # [] : the next page
+
+
+def _keep_leads_with_tables(flowables: list) -> list:
+    """Group each table with the "keep with next" paragraphs just before it (see ``_LeadAndTable``)."""
+    out: list = []
+    for flowable in flowables:
+        if isinstance(flowable, RLTable):
+            lead = []
+            while out and isinstance(out[-1], RLParagraph) and out[-1].getKeepWithNext():
+                lead.insert(0, out.pop())
+            if lead:
+                flowable = _LeadAndTable(lead, flowable)
+        out.append(flowable)
+    return out
 
 
 class _DocTemplate(BaseDocTemplate):
@@ -116,9 +189,10 @@ class _DocTemplate(BaseDocTemplate):
         notes = [self.writer.footnote_paragraph(n) for n in sorted(numbers)]
         heights = [p.wrap(width, 1e6)[1] for p in notes]
         y = L.MARGIN_BOTTOM * MM + sum(heights)
+        separator = y + L.leading(L.SIZE_FOOTNOTE, 1.0) / 2   # Word's separator: a line of footnote text
         canv.saveState()
         canv.setLineWidth(0.5)
-        canv.line(L.MARGIN_LEFT * MM, y + 4, L.MARGIN_LEFT * MM + 50 * MM, y + 4)
+        canv.line(L.MARGIN_LEFT * MM, separator, L.MARGIN_LEFT * MM + 50 * MM, separator)
         canv.restoreState()
         for note, h in zip(notes, heights):
             y -= h
@@ -145,7 +219,8 @@ class _Writer:
                 f"s{len(self._styles)}", fontName=self.fonts.name(), fontSize=size,
                 leading=L.leading(size, spacing), alignment=_ALIGN[align], firstLineIndent=first_indent_mm * MM,
                 leftIndent=left_mm * MM, spaceBefore=before, spaceAfter=after, keepWithNext=int(keep_next),
-                allowWidows=0, allowOrphans=0)
+                allowWidows=0, allowOrphans=0, spaceShrinkage=0,   # Word never squeezes spaces to fit a word
+                embeddedHyphenation=1)                              # see _break_after_inner_hyphens
         return self._styles[key]
 
     def markup(self, text: Text, bold=False, italic=False) -> str:
@@ -173,18 +248,18 @@ class _Writer:
         return RLParagraph(text, self.style(size=L.SIZE_FOOTNOTE, align="justify", spacing=1.0))
 
     def footnote_room(self, numbers: list[int], width: float) -> float:
-        return sum(self.footnote_paragraph(n).wrap(width, 1e6)[1] for n in numbers) + 8
+        return sum(self.footnote_paragraph(n).wrap(width, 1e6)[1] for n in numbers) + L.leading(L.SIZE_FOOTNOTE, 1.0)
 
     # --- the parts of the document --------------------------------------------------------------
     def story(self) -> list:
         self.footnotes.clear()
-        story: list = [self.header_block(), *self.title_block()]
+        story: list = [RLSpacer(1, L.HAIRLINE), self.header_block(), *self.title_block()]
         width = L.text_width_mm(False)
-        body = [f for block in self.doc.body for f in self.block(block, width)]
+        body = self.blocks(self.doc.body, width)
         foot = self.foot(width)
         if foot is not None:
             tail = [body.pop()] if body and isinstance(body[-1], RLParagraph) else []
-            body.append(KeepTogether([*tail, RLSpacer(1, 6), foot]))
+            body.append(KeepTogether([*tail, RLSpacer(1, L.FOOT_GAP), foot]))
         story.extend(body)
         for appendix in self.doc.appendices:
             story.extend(self.appendix(appendix))
@@ -226,9 +301,10 @@ class _Writer:
             out.append(self.para(d.kind, bold=True, size=L.SIZE_TITLE, before=18, keep_next=True))
             if d.subject:
                 out.append(self.para(d.subject, bold=True, size=L.SIZE_TITLE, keep_next=True))
-                out.append(_Rule(L.subject_rule_mm(d.subject, L.text_width_mm(False)), before=L.RULE_GAP, after=8))
+                out.append(_Rule(L.subject_rule_mm(d.subject, L.text_width_mm(False)), before=L.RULE_GAP,
+                                 after=L.RULE_AFTER))
             else:
-                out.append(RLSpacer(1, 8))
+                out.append(RLSpacer(1, L.TITLE_GAP))
         if d.recipients_to:
             out.extend(self.recipients(d.recipients_to))
         return out
@@ -246,16 +322,21 @@ class _Writer:
                                  after=12 if i == len(lines) - 1 else 0))
         return out
 
-    def block(self, block, width_mm: float) -> list:
+    def blocks(self, blocks, width_mm: float) -> list:
+        flowables = [f for block, keep in zip(blocks, keeps_with_next(blocks))
+                     for f in self.block(block, width_mm, keep)]
+        return _keep_leads_with_tables(flowables)
+
+    def block(self, block, width_mm: float, keep_next: bool = False) -> list:
         if isinstance(block, Heading):
             return [self.para(block.text, bold=True, align="justify", first_indent_mm=L.FIRST_LINE_INDENT,
                               after=L.SPACE_AFTER_PARAGRAPH, spacing=L.LINE_SPACING, keep_next=True)]
         if isinstance(block, Paragraph):
             return [self.para(block.text, bold=block.bold, italic=block.italic, size=block.size or L.SIZE_BODY,
                               align=block.align, first_indent_mm=L.FIRST_LINE_INDENT if block.indent else 0.0,
-                              after=block.space_after, spacing=L.LINE_SPACING, keep_next=block.keep_with_next)]
+                              after=block.space_after, spacing=L.LINE_SPACING, keep_next=keep_next)]
         if isinstance(block, Table):
-            return [self.table(block, width_mm), RLSpacer(1, 6)]
+            return [self.table(block, width_mm), RLSpacer(1, L.TABLE_GAP)]
         if isinstance(block, Spacer):
             return [RLSpacer(1, block.height)]
         raise TypeError(f"unknown block {block!r}")  # pragma: no cover - a builder bug
@@ -263,7 +344,10 @@ class _Writer:
     def table(self, table: Table, width_mm: float) -> RLTable:
         """A bordered table. Plain-text cells that are not justified are drawn as pre-wrapped strings
         (the same font, size, leading and line breaks as a paragraph, at a fraction of the cost), so a
-        list of thousands of dossiers lays out in about a second; the rest are paragraphs."""
+        list of thousands of dossiers lays out in about a second; the rest are paragraphs.
+
+        Rows never split; the header rows repeat and stay with the first body row, and a group heading
+        (``Row.keep_with_next``) with the row after it (reportlab's NOSPLIT ranges)."""
         n_header = len(table.header)
         n_rows = n_header + len(table.rows)
         data: list[list] = [["" for _ in range(table.columns)] for _ in range(n_rows)]
@@ -275,21 +359,22 @@ class _Writer:
         commands += _runs("FONTNAME", fonts, table.columns) + _runs("ALIGN", aligns, table.columns)
         if open_spans:
             commands = [cmd for cmd in commands if cmd[0] != "GRID"] + _grid_around(open_spans, table.columns, n_rows)
-        # LongTable: reportlab's optimisation for tables spanning many pages (no re-measuring per page)
-        kind = LongTable if long else RLTable
+        kind = _LongTable if long else _Table
         out = kind(data, colWidths=widths, repeatRows=n_header if table.repeat_header else 0, splitInRow=0)
         out.setStyle(TableStyle(commands))
         return out
 
     def _table_style(self, table: Table, n_header: int) -> list[tuple]:
-        """The grid, font, padding and column alignment of a table (header rows centred)."""
+        """The grid, font, padding and column alignment of a table (header rows centred), and the rows
+        kept together: the header with the first body row, a group heading with the row after it."""
         size = table.font_size
         commands = [
-            ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
+            ("GRID", (0, 0), (-1, -1), L.TABLE_RULE, "black"), ("FONTNAME", (0, 0), (-1, -1), self.fonts.name()),
             ("FONTSIZE", (0, 0), (-1, -1), size), ("LEADING", (0, 0), (-1, -1), L.leading(size, 1.0)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-            ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V + L.TABLE_RULE),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), L.CELL_PADDING_V),
         ]
         for c in range(table.columns):
             align = table.column_align(c)
@@ -297,6 +382,10 @@ class _Writer:
                 commands.append(("ALIGN", (c, n_header), (c, -1), align.upper()))
         if n_header:
             commands.append(("ALIGN", (0, 0), (-1, n_header - 1), "CENTER"))
+        if n_header and table.rows:
+            commands.append(("NOSPLIT", (0, 0), (-1, n_header)))
+        commands += [("NOSPLIT", (0, n_header + i), (-1, n_header + i + 1))
+                     for i, keep in enumerate(table.kept_with_next()) if keep]
         return commands
 
     def _place_cells(self, table: Table, data: list[list], widths: list[float], n_header: int, long: bool,
@@ -366,14 +455,20 @@ class _Writer:
                      self.para(appendix.title.upper(), bold=True, size=L.SIZE_TITLE, keep_next=True)]
         if appendix.reference:
             out.append(self.para(appendix.reference, italic=True, size=L.SIZE_TITLE, keep_next=True))
-        out.append(_Rule(L.appendix_rule_mm(appendix.title, width), before=L.RULE_GAP, after=8))
-        for block in appendix.blocks:
-            out.extend(self.block(block, width))
+        out.append(_Rule(L.appendix_rule_mm(appendix.title, width), before=L.RULE_GAP, after=L.RULE_AFTER))
+        out.extend(self.blocks(appendix.blocks, width))
+        if appendix.blocks and isinstance(appendix.blocks[-1], Table) and isinstance(out[-1], RLSpacer):
+            out[-1] = RLSpacer(1, L.HAIRLINE)   # the paragraph ending the section, as small as Word's
         return out
 
     # --- layout passes ------------------------------------------------------------------------
     def build(self) -> bytes:
+        """Lay out until every page reserves exactly the room its footnotes take, as Word does: a larger
+        reserve would end the page early. When reserving moves a footnote to another page and back, the
+        reserves of both layouts are kept (the last layout in which every footnote fits is returned)."""
         reserve: dict[int, float] = {}
+        tried: list[dict[int, float]] = []
+        fitting = None
         for _ in range(_MAX_PASSES):
             buffer = BytesIO()
             self.footnote_pages = {}
@@ -384,9 +479,17 @@ class _Writer:
                 needed.setdefault(page, []).append(number)
             room = {page: self.footnote_room(numbers, self.page_widths[page]) for page, numbers in needed.items()}
             if all(room[p] <= reserve.get(p, 0.0) + 0.01 for p in room):
-                return buffer.getvalue()
-            reserve = {p: max(reserve.get(p, 0.0), room.get(p, 0.0)) for p in {*reserve, *room}}
-        return buffer.getvalue()
+                fitting = buffer.getvalue()
+                if all(reserve[p] <= room.get(p, 0.0) + 0.01 for p in reserve):
+                    return fitting
+            tried.append(reserve)
+            reserve = room if not any(_same(room, earlier) for earlier in tried) else \
+                {p: max(reserve.get(p, 0.0), room.get(p, 0.0)) for p in {*reserve, *room}}
+        return fitting or buffer.getvalue()
+
+
+def _same(a: dict[int, float], b: dict[int, float]) -> bool:
+    return a.keys() == b.keys() and all(abs(a[k] - b[k]) < 0.01 for k in a)
 
 
 @lru_cache(maxsize=100_000)
@@ -395,38 +498,59 @@ def _width(piece: str, font: str, size: float) -> float:
     return stringWidth(piece, font, size)
 
 
+def _break_after_inner_hyphens() -> None:
+    """Let paragraphs end a line after a hyphen inside a word followed by a letter, as Word and
+    LibreOffice do ("…Quyết định số 13/2022/QĐ-" / "UBND…"): reportlab's embedded hyphenation only
+    considers words of letters, so its word pattern is widened to document numbers (digits, "/", ".")
+    whose every hyphen is followed by a letter ("000.00.18.H06-240112-00180" stays whole)."""
+    letters = rl_paragraph._hy_letters
+    rl_paragraph._hy_shy_letters_pat = re.compile(rf"^(?:[{letters}0-9/.&]|[-\xad](?=[{letters}]))+$")
+
+
+_break_after_inner_hyphens()
+
+# A hyphen inside a word followed by a letter ("QĐ-UBND") is where Word and LibreOffice may end a line
+# (Unicode line breaking: never before a digit, so "H06-240112" stays whole).
+_HYPHEN_BREAK = re.compile(r"(?<=[^\s-]-)(?=[^\W\d_])")
+
+
 def _cell_lines(text: str, font: str, size: float, room: float) -> str:
-    """A plain-text cell wrapped into lines as a paragraph would wrap it (greedy, at spaces; a token
-    too wide for the column is broken after "-" or "/"), joined with newlines."""
+    """A plain-text cell wrapped into lines as Word wraps it (greedy, at spaces and after a hyphen inside
+    a word; a token too wide for the column is broken after "-" or "/"), joined with newlines."""
     space = _width(" ", font, size)
     out: list[str] = []
     for source in text.split("\n"):
-        words: list[tuple[str, float]] = []
+        words: list[tuple[str, float, bool]] = []   # (piece, width, follows the previous piece with a space)
         for token in source.split():
-            width = _width(token, font, size)
-            if width <= room:
-                words.append((token, width))
-                continue
-            current = ""
-            for part in re.split(r"(?<=[-/])", token):
-                if current and _width(current + part, font, size) > room:
-                    words.append((current, _width(current, font, size)))
-                    current = part
-                else:
-                    current += part
-            words.append((current, _width(current, font, size)))
+            spaced = True
+            for piece in _HYPHEN_BREAK.split(token):
+                width = _width(piece, font, size)
+                if width <= room:
+                    words.append((piece, width, spaced))
+                    spaced = False
+                    continue
+                current = ""
+                for part in re.split(r"(?<=[-/])", piece):
+                    if current and _width(current + part, font, size) > room:
+                        words.append((current, _width(current, font, size), spaced))
+                        current, spaced = part, False
+                    else:
+                        current += part
+                words.append((current, _width(current, font, size), spaced))
+                spaced = False
         if not words:
             out.append("")
             continue
-        line, used = [words[0][0]], words[0][1]
-        for word, width in words[1:]:
-            if used + space + width <= room:
-                line.append(word)
-                used += space + width
+        line, used = words[0][0], words[0][1]
+        for word, width, spaced in words[1:]:
+            gap = space if spaced else 0.0
+            if used + gap + width <= room:
+                line += (" " if spaced else "") + word
+                used += gap + width
             else:
-                out.append(" ".join(line))
-                line, used = [word], width
-        out.append(" ".join(line))
+                out.append(line)
+                line, used = word, width
+        out.append(line)
     return "\n".join(out)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportlab.lib.utils import simpleSplit
 
-from par_desktop.documents.fonts import register_pdf_fonts, text_width
+from par_desktop.documents.fonts import register_pdf_fonts, single_line_em, text_width
 from par_desktop.documents.model import Header, OfficialDocument
 from par_desktop.errors import InvalidInput
 
@@ -44,11 +44,17 @@ SIZE_FOOTNOTE = 11.0
 
 FIRST_LINE_INDENT = 12.7  # mm
 LINE_SPACING = 1.15  # multiple of single spacing (Word's "Multiple 1.15")
-SINGLE_LINE = 1.107  # single line height of Times New Roman / Liberation Serif, in ems
 SPACE_AFTER_PARAGRAPH = 6.0
+HAIRLINE = 1.0  # points: the empty line both renderers put above the header block (see docx_renderer.hairline)
+TABLE_GAP = 6.0  # points: the empty line after a table (Word needs a paragraph there); HAIRLINE when it ends a section
+FOOT_GAP = 6.0   # points between the last paragraph and the Nơi nhận / signature block
+TITLE_GAP = 8.0  # points under a title without a subject line
+CELL_PADDING_V = 2.0  # points above and below a table cell's text (Word: 2 pt before and after its paragraph)
+TABLE_RULE = 0.5  # points: a table's lines (w:sz 4); Word and LibreOffice make each row taller by the rule above it
 SIGNATURE_BLANK_LINES = 4
 RULE_WIDTH = 0.6  # points
 RULE_GAP = 6.0  # points between a line of text and the short rule under it
+RULE_AFTER = 8.0  # points under the rule of a title's subject or an appendix's title
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -59,7 +65,8 @@ def text_width_mm(landscape: bool) -> float:
 
 
 def leading(size: float, spacing: float = LINE_SPACING) -> float:
-    return size * SINGLE_LINE * spacing
+    """Line height in points: Word's single line of the font (``single_line_em``) times ``spacing``."""
+    return size * single_line_em() * spacing
 
 
 def baseline_shift(larger: float, smaller: float) -> float:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import threading
 import time
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
@@ -60,8 +62,10 @@ SECTIONS = {
     "signature": "Khối chữ ký: thẩm quyền, chức vụ (mỗi dòng một dòng in hoa); dòng trong ngoặc đơn là "
                  "lời ghi chú in nghiêng. Họ tên người ký lấy từ danh sách người ký",
     "appendix_title": "Tên phụ lục",
+    "repairs": "Những chỗ văn bản khác bản gốc (đánh số lại, lỗi giữ nguyên, ngày sửa…), mỗi dòng một chỗ: "
+               "không in ra, hiện cho văn thư trước khi ban hành",
 }
-LIST_SECTIONS = frozenset({"kinh_gui", "noi_nhan", "signature"})
+LIST_SECTIONS = frozenset({"kinh_gui", "noi_nhan", "signature", "repairs"})
 
 REQUIRED = {
     "plan": ("subject", "opening", "body", "closing", "noi_nhan", "signature", "appendix_title"),
@@ -89,6 +93,14 @@ _COMMON = {
     "place": "Địa danh (tên tỉnh)",
     "issue_date": "Ngày ban hành dd/mm/yyyy (để trống nếu chưa có)",
     "year": "Năm (số)",
+    "plan_citation": "Trích dẫn kế hoạch của năm theo số, ngày (ví dụ: Kế hoạch số 38/KH-SLĐTBXH ngày 29/02/2024 "
+                     "của Sở Lao động - Thương binh và Xã hội về …)",
+}
+_REPLY = {
+    "reply_by": "Hạn trả lời: «chậm nhất ngày dd/mm/yyyy» khi văn bản đã ban hành; bản dự thảo ghi «trong thời hạn "
+                "NN ngày làm việc kể từ ngày ban hành văn bản này»",
+    "reply_days": "Số ngày làm việc được trả lời (Cài đặt)",
+    "reply_deadline": "Ngày hết hạn trả lời dd/mm/yyyy (bản dự thảo: …/…/…)",
 }
 _SIGNER = {
     "signer_authority": "Thẩm quyền ký (ví dụ: KT. GIÁM ĐỐC)",
@@ -132,11 +144,18 @@ PLACEHOLDERS = {
     "explanation_request": {
         **_COMMON, **_SIGNER, **_PERIOD,
         "unit_name": "Tên phòng, đơn vị", "unit_head": "Người đứng đầu phòng, đơn vị (người nhận)",
-        "overdue_count": "Số hồ sơ quá hạn", "reply_deadline": "Hạn gửi giải trình dd/mm/yyyy",
+        "overdue_count": "Số hồ sơ quá hạn", "closed_late_count": "Số hồ sơ đã kết thúc nhưng quá hạn",
+        "result_not_closed_count": "Số hồ sơ đã có kết quả nhưng chưa kết thúc trên phần mềm",
+        "no_result_count": "Số hồ sơ chưa có kết quả",
+        "overdue_breakdown": "Các nhóm hồ sơ quá hạn có trong danh sách, ví dụ «1 hồ sơ đã kết thúc nhưng quá hạn; "
+                             "3 hồ sơ đã có kết quả nhưng chưa kết thúc trên phần mềm»", **_REPLY,
     },
     "apology": {
         **_COMMON, **_SIGNER,
-        "applicant": "Tên người nộp hồ sơ (Ông/Bà/Tổ chức)", "dossier_code": "Mã hồ sơ",
+        "applicant": "Tên người nộp hồ sơ", "dossier_code": "Mã hồ sơ",
+        "applicant_address": "Người nộp như phiếu gọi ở dòng «Kính gửi» và lần đầu: «Ông Nguyễn Văn An», «Bà Trịnh "
+                             "Thị Dung» hoặc tên tổ chức",
+        "applicant_pronoun": "Cách gọi người nộp ở các câu sau: «Ông», «Bà», «Quý Công ty»…",
         "procedure": "Tên thủ tục hành chính", "received_at": "Thời điểm tiếp nhận (… giờ … phút, ngày dd/mm/yyyy)",
         "received_date": "Ngày tiếp nhận dd/mm/yyyy",
         "original_due": "Thời điểm hẹn trả ban đầu (… giờ … phút, ngày dd/mm/yyyy)",
@@ -146,7 +165,7 @@ PLACEHOLDERS = {
     "reminder": {
         **_COMMON, **_SIGNER,
         "unit_name": "Tên phòng, đơn vị", "late_count": "Số nhiệm vụ quá hạn",
-        "at_risk_count": "Số nhiệm vụ có nguy cơ chậm", "reply_deadline": "Hạn báo cáo dd/mm/yyyy",
+        "at_risk_count": "Số nhiệm vụ có nguy cơ chậm", **_REPLY,
     },
     "survey_report": {
         **_COMMON, **_SIGNER,
@@ -186,6 +205,9 @@ PLACEHOLDERS = {
         "dossier_code": "Mã hồ sơ", "procedure": "Tên thủ tục hành chính", "applicant": "Người nộp hồ sơ",
         "received_at": "Thời điểm tiếp nhận (… giờ … phút, ngày dd/mm/yyyy)",
         "due_at": "Thời điểm hẹn trả kết quả (… giờ … phút, ngày dd/mm/yyyy)",
+        "handling_unit": "Cơ quan (bộ phận) giải quyết hồ sơ",
+        "coordinating_units": "Cơ quan (bộ phận) phối hợp giải quyết hồ sơ («Không» khi không có)",
+        "desk": "Tên bộ phận tiếp nhận và trả kết quả theo mẫu đang áp dụng (Bộ phận Một cửa)",
     },
 }
 
@@ -282,11 +304,44 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
-def default_template(doc_type: str) -> str:
-    """The shipped wording of a document type (resources/templates/<doc_type>.j2)."""
+@dataclass(frozen=True)
+class ShippedForm:
+    """A wording shipped with the app, in force from ``valid_from`` (None: from the start), e.g. the
+    apology slip of Thông tư 01/2018/TT-VPCP, then that of Nghị định 118/2025/NĐ-CP from 01/07/2025.
+    ``basis``: the legal text it follows, from the template's first comment ("theo mẫu … Nghị định …")."""
+
+    doc_type: str
+    valid_from: date | None
+    text: str
+
+    @property
+    def basis(self) -> str:
+        match = re.match(r"\{#(.*?)#\}", self.text, flags=re.S)
+        return " ".join(match.group(1).split()) if match else ""
+
+
+def shipped_forms(doc_type: str) -> list[ShippedForm]:
+    """Every shipped wording of a document type, oldest first: ``<doc_type>.j2`` and the later versions
+    ``<doc_type>@YYYY-MM-DD.j2`` in force from that day."""
     if doc_type not in DOC_TYPES:
         raise InvalidInput(f"Không có loại văn bản «{doc_type}». Các loại: {', '.join(DOC_TYPES)}.")
-    return (resource_dir() / "templates" / f"{doc_type}.j2").read_text(encoding="utf-8")
+    folder = resource_dir() / "templates"
+    forms = [ShippedForm(doc_type, None, (folder / f"{doc_type}.j2").read_text(encoding="utf-8"))]
+    for path in sorted(folder.glob(f"{doc_type}@*.j2")):
+        forms.append(ShippedForm(doc_type, date.fromisoformat(path.stem.split("@", 1)[1]),
+                                 path.read_text(encoding="utf-8")))
+    return forms
+
+
+def shipped_form(doc_type: str, on: date | None = None) -> ShippedForm:
+    """The shipped wording in force on ``on`` (default today)."""
+    on = on or date.today()
+    return [f for f in shipped_forms(doc_type) if f.valid_from is None or f.valid_from <= on][-1]
+
+
+def default_template(doc_type: str, on: date | None = None) -> str:
+    """The shipped wording of a document type in force on ``on`` (default today)."""
+    return shipped_form(doc_type, on).text
 
 
 def placeholders(doc_type: str) -> dict[str, str]:

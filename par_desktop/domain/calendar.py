@@ -262,6 +262,17 @@ class WorkCalendar:
             return 0
         return self._index(last.toordinal() + 1) - self._index(first.toordinal())
 
+    def working_day_after(self, day: date, days: int) -> date:
+        """The ``days``-th working day after ``day`` (``day`` itself not counted, as a term "N ngày làm
+        việc kể từ ngày …" is counted): Friday 15/03/2024 + 3 → Wednesday 20/03/2024."""
+        if days < 1:
+            raise ValueError("days must be at least 1")
+        current, counted = day, 0
+        while counted < days:
+            current = date.fromordinal(current.toordinal() + 1)
+            counted += self.is_working_day(current)
+        return current
+
     def working_days_late(self, due: datetime, closed: datetime) -> int:
         """Whole working days late, rounded up: any lateness on the due day itself counts one day.
 

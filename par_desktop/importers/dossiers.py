@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from par_desktop.domain.salutation import parse_kind
 from par_desktop.domain.text import fold
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.tabular import ColumnSpec, ProgressFn, Table, cell_text, read_table
@@ -36,6 +37,8 @@ COLUMNS = ColumnSpec(
         "procedure_name": ("Tên thủ tục", "Tên TTHC", "Tên thủ tục hành chính", "Thủ tục"),
         "field": ("Lĩnh vực",),
         "applicant": ("Người nộp", "Chủ hồ sơ", "Người nộp hồ sơ", "Tên người nộp", "Tổ chức, cá nhân"),
+        # optional: how letters address the applicant (Ông / Bà / Tổ chức), see domain.salutation
+        "applicant_kind": ("Danh xưng", "Giới tính", "Xưng hô", "Giới tính người nộp"),
         "channel": ("Hình thức nộp", "Hình thức tiếp nhận", "Kênh tiếp nhận"),
         "received_at": ("Ngày tiếp nhận", "Thời gian tiếp nhận", "Ngày nhận"),
         "due_at": ("Hạn xử lý", "Ngày hẹn trả", "Ngày hẹn trả kết quả", "Hạn giải quyết"),
@@ -92,6 +95,7 @@ class DossierRow:
     digitised_result: bool | None = None
     payment: str | None = None    # online | direct | "" (no fee)
     rating: str = ""              # a key of domain.service_index.RATING_LABELS; "" not rated
+    applicant_kind: str | None = None   # man | woman | organisation | "" not stated; None: no such column
 
 
 @dataclass
@@ -406,6 +410,11 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
         if due_at is not None and due_at.date() < received_at.date():
             errors.append("hạn xử lý trước ngày tiếp nhận")
     service = _service_columns(table, cells, errors)
+    if table.has("applicant_kind"):
+        try:
+            service["applicant_kind"] = parse_kind(cell_text(_cell(table, cells, "applicant_kind")))
+        except ValueError as exc:
+            errors.append(f"«{COLUMNS.display('applicant_kind')}»: {exc}")
     if errors:
         problems.extend(RowProblem(row_no, e) for e in errors)
         return None

@@ -14,8 +14,8 @@ from pathlib import Path
 from par_desktop.domain.text import fold, nfc
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.plan_rows import (
-    PlanDocument, SourceRow, clean_cell, find_header, issued_on, missing_columns_message, parse_table,
-    plan_number, year_in_title,
+    PlanDocument, SourceRow, clean_cell, find_header, header_names, issued_on, missing_columns_message,
+    parse_table, plan_number, year_in_title,
 )
 
 
@@ -59,7 +59,8 @@ def read_plan_docx(path: str | Path) -> PlanDocument:
     tasks = parse_table(path.name, rows, lambda n: f"dòng {n} của bảng phụ lục", header=header)
     return PlanDocument(
         source=path.name, title=title or next((t for t in appendix_titles if t), ""), number=number,
-        number_text=number_text, issued_on=issued_on(texts),
+        number_text=number_text, issued_on=issued_on(texts), **dict(zip(("governing_body", "agency", "place"),
+                                                                         header_names(texts))),
         year_hint=year_in_title(appendix_titles) or year_in_title([title]), tasks=tuple(tasks))
 
 

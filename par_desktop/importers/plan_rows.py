@@ -67,6 +67,9 @@ class PlanDocument:
     issued_on: date | None = None
     year_hint: int | None = None  # the plan's year as its title states it ("… năm 2024")
     tasks: tuple[PlanTaskRow, ...] = field(default_factory=tuple)
+    governing_body: str = ""     # the header block: "UBND TỈNH BẮC GIANG"
+    agency: str = ""             # "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    place: str = ""              # "Bắc Giang" (from "Bắc Giang, ngày 29 tháng 02 năm 2024")
 
     def error(self, row: PlanTaskRow | None, message: str) -> InvalidInput:
         where = f", {row.location} (mục {row.ref})" if row is not None else ""
@@ -279,6 +282,28 @@ def plan_number(texts: Iterable[str]) -> tuple[int | None, str]:
             rest = re.sub(r"\s+", "", raw.split("/", 1)[1])
             return int(m.group(1)), f"{int(m.group(1))}/{rest}"
     return None, ""
+
+
+_GOVERNING = re.compile(r"^(?:ubnd|uy ban nhan dan|bo|hdnd) ")
+_PLACE = re.compile(r"^(.{2,40}?),\s*ngay\b")
+
+
+def header_names(texts: Iterable[str]) -> tuple[str, str, str]:
+    """(governing body, agency, place) from a Decree 30 header block: "UBND TỈNH BẮC GIANG" then the agency
+    on the next line ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"), and "Bắc Giang, ngày …"; "" where absent."""
+    lines = [nfc(t) for t in texts if nfc(t)]
+    governing = agency = place = ""
+    for index, line in enumerate(lines[:40]):
+        folded = fold(line)
+        if not governing and _GOVERNING.match(folded) and line.isupper():
+            governing = line
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if following.isupper() and "/" not in following and not fold(following).startswith("cong hoa"):
+                agency = following
+        match = _PLACE.match(folded)
+        if not place and match and len(line) == len(folded):
+            place = line[:match.end(1)]
+    return governing, agency, place
 
 
 def issued_on(texts: Iterable[str]) -> date | None:

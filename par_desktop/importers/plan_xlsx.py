@@ -14,8 +14,8 @@ from pathlib import Path
 from par_desktop.domain.text import fold, ui_date
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.plan_rows import (
-    PlanDocument, SourceRow, clean_cell, find_header, missing_columns_message, parse_table, plan_number,
-    year_in_title,
+    PlanDocument, SourceRow, clean_cell, find_header, header_names, missing_columns_message, parse_table,
+    plan_number, year_in_title,
 )
 
 # Stop reading after this many empty rows in a row: sheets formatted down to row 1,048,576 exist.
@@ -79,5 +79,7 @@ def read_plan_xlsx(path: str | Path) -> PlanDocument:
                   and not fold(text).startswith(("so:", "so :"))), "")
     number, number_text = plan_number(above)
     tasks = parse_table(path.name, rows, lambda n: f"{where}, dòng {n}", header=header)
+    governing, agency, place = header_names(above)
     return PlanDocument(source=path.name, title=title, number=number, number_text=number_text,
-                        year_hint=year_in_title(above), tasks=tuple(tasks))
+                        year_hint=year_in_title(above), tasks=tuple(tasks), governing_body=governing, agency=agency,
+                        place=place)

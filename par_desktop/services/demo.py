@@ -123,6 +123,19 @@ _GIVEN = "An Bình Cường Dung Giang Hà Hải Hạnh Hiếu Hoa Hùng Hương
          "Sơn Tâm Thảo Trang Tuấn Vân Yến".split()
 _COMPANIES = ["Công ty TNHH May Đức Giang", "Công ty CP Fuhong Precision", "Công ty TNHH Luxshare-ICT",
               "Trường Trung cấp nghề Miền núi Yên Thế", "Công ty TNHH Crystal Martin", "Công ty CP Xây dựng Hà Bắc"]
+# The demo's applicants: a person is "Ông" or "Bà" by the middle name the demo gave them; the others are
+# left unrecorded, as many one-stop exports leave them.
+_MEN, _WOMEN = {"Văn", "Đức", "Quang", "Hữu"}, {"Thị"}
+# Procedures a person applies for (trợ cấp, thân nhân liệt sĩ …); the others are an organisation's.
+INDIVIDUAL_PROCEDURES = frozenset({"1.002271", "1.002305", "1.010808", "1.010820", "1.000105", "1.001978"})
+# Who applies for the others, by field: employers for labour, schools for vocational training …
+_ORGANISATIONS_BY_FIELD = {
+    "Giáo dục nghề nghiệp": ["Trường Trung cấp nghề Miền núi Yên Thế", "Trường Trung cấp Kỹ thuật Hà Bắc",
+                             "Trung tâm Giáo dục nghề nghiệp Lục Nam"],
+    "Bảo trợ xã hội": ["Trung tâm Công tác xã hội tỉnh", "Cơ sở trợ giúp xã hội Hoa Sen"],
+    "Phòng, chống tệ nạn xã hội": ["Cơ sở cai nghiện ma túy tự nguyện Bình An"],
+}
+_EMPLOYERS = [c for c in _COMPANIES if c.startswith("Công ty")]
 
 
 def fill_demo(actor: Actor, dossier_count: int | None = None, seed: int = 2024) -> None:
@@ -167,7 +180,9 @@ def has_data() -> bool:
 
 
 def _organisation() -> None:
-    OrgProfile.create(valid_from=date(2020, 1, 1), governing_body="UBND TỈNH BẮC GIANG",
+    # The Department merged into the Sở Nội vụ on 01/03/2025 (DOMAIN.md §8): its names end the day before;
+    # what follows is the clerk's to record, so a document dated later says so.
+    OrgProfile.create(valid_from=date(2020, 1, 1), valid_to=date(2025, 2, 28), governing_body="UBND TỈNH BẮC GIANG",
                       agency_name="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
                       agency_short="Sở Lao động - Thương binh và Xã hội", agency_abbr="SLĐTBXH",
                       place_name="Bắc Giang", office_unit_code="VP")
@@ -269,10 +284,20 @@ def _service_columns(rng: random.Random, proc: Procedure, channel: str, closed: 
             "payment": payment, "rating": rating}
 
 
-def _applicant(rng: random.Random) -> str:
-    if rng.random() < 0.15:
-        return rng.choice(_COMPANIES)
-    return f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
+def _applicant(rng: random.Random, names: random.Random, procedure: Procedure) -> tuple[str, str]:
+    """(name, applicant kind) of a dossier's applicant: a person for a procedure meant for individuals,
+    an organisation of the procedure's field otherwise. ``rng`` is drawn from exactly as the demo always
+    did, so that every other random choice (dates, delays, results) stays the same; the name itself is
+    then replaced, when it does not fit the procedure, by one drawn from ``names``."""
+    drawn = rng.choice(_COMPANIES) if rng.random() < 0.15 else \
+        f"{rng.choice(_SURNAMES)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
+    person = drawn not in _COMPANIES
+    if procedure.code in INDIVIDUAL_PROCEDURES:
+        name = drawn if person else f"{names.choice(_SURNAMES)} {names.choice(_MIDDLE)} {names.choice(_GIVEN)}"
+        middle = name.split()[1]
+        return name, "man" if middle in _MEN else "woman" if middle in _WOMEN else ""
+    choices = _ORGANISATIONS_BY_FIELD.get(procedure.field, _EMPLOYERS)
+    return (drawn if not person and drawn in choices else names.choice(choices)), "organisation"
 
 
 def _received_moment(rng: random.Random, day: date, online: bool) -> datetime:
@@ -298,6 +323,7 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
     recent_count = max(1, count // 50) if count >= 50 else 0
     office_unit = Unit.get(Unit.short_code == "VP")
     day_length = calendar.hours.day_minutes
+    names = random.Random("demo applicants")   # names that replace ill-fitting ones (see _applicant)
     rows, pauses, handovers = [], [], []
     for n in range(count):
         proc = procedures[rng.randrange(len(procedures))]
@@ -352,10 +378,11 @@ def _dossiers(rng: random.Random, procedures: list[Procedure], count: int, now: 
         status = ("Đã trả kết quả" if closed_at else "Đã có kết quả, chưa kết thúc" if result_at
                   else "Chờ bổ sung" if pause and pause[1] is None else "Đang xử lý")
         code = f"000.00.18.H06-{received:%y%m%d}-{n + 1:05d}"
-        applicant = _applicant(rng)
+        applicant, applicant_kind = _applicant(rng, names, proc)
         rows.append({
             "code": code, "procedure": proc.id, "procedure_name": proc.name, "field": proc.field,
-            "applicant": applicant, "channel": channel, "received_at": received, "start_at": start,
+            "applicant": applicant, "applicant_kind": applicant_kind, "channel": channel, "received_at": received,
+            "start_at": start,
             "limit_days": limit, "due_at": due, "result_at": result_at, "closed_at": closed_at,
             "paused_since": pause[0] if pause and pause[1] is None else None, "status_text": status,
             "unit": proc.lead_unit_id, "fold_text": search_text(code, applicant, proc.name),

@@ -15,28 +15,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
-from par_desktop.db.models import DocumentTemplate, Plan, Unit
+from par_desktop.db.models import DocumentTemplate, OrgProfile, Plan, Unit
 from par_desktop.documents import builders as B
 from par_desktop.documents.model import OfficialDocument
-from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, default_template, parse_template
+from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, parse_template, shipped_form
 from par_desktop.domain.periods import report_month
 from par_desktop.domain.text import fold, nfc, parse_date, parse_moment, ui_date
-from par_desktop.domain.timers import STATE_LABELS, finished_state
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import register, settings, stats
 from par_desktop.services.calendar import current_calendar
-from par_desktop.services.dossiers import explanations
+from par_desktop.services.control_slip import control_slip
+from par_desktop.services.dossiers import editing as dossier_editing, explanations
 from par_desktop.services.dossiers.due_lists import overdue_dossiers
-from par_desktop.services.dossiers.handovers import control_slip_rows
 from par_desktop.services.dossiers.timing import dossier_by_code
 from par_desktop.services.org import ALL_UNITS, default_signer, find_unit, org_names
 from par_desktop.services.session import Actor, require
+from par_desktop.services.tasks.plan_import import plan_by_number
 from par_desktop.services.tasks.views import TaskFilters, late_and_at_risk, list_tasks, summary_by_unit
 
 KIND_NAMES = dict(DOC_TYPE_NAMES)
@@ -46,8 +46,9 @@ REGISTER_TYPES = {"plan": "KH", "monthly_report": "BC-{office}", "explanation_re
                   "self_assessment": "BC", "index_review": "TTr-{office}"}
 # What each document needs from the clerk (the Documents page shows these fields).
 PARAMETERS = {"plan": ("year",), "monthly_report": ("month",), "explanation_request": ("unit", "month"),
-              "apology": ("dossier", "new_due", "reason"), "reminder": ("unit",), "control_slip": ("dossier",),
-              "survey_report": ("wave",), "self_assessment": ("year",), "index_review": ("year",)}
+              "apology": ("dossier", "new_due", "reason", "applicant_kind"), "reminder": ("unit",),
+              "control_slip": ("dossier",), "survey_report": ("wave",), "self_assessment": ("year",),
+              "index_review": ("year",)}
 
 # Short forms of agency names written in running text after the full name ("Sở Lao động - TB&XH").
 _SHORT_FORMS = ((re.compile(r"Thương binh và Xã hội", re.IGNORECASE), "TB&XH"),)
@@ -61,12 +62,15 @@ class DocRequest:
 
     kind: str
     year: int | None = None          # plan, PAR INDEX documents: the year (default: the latest)
+    plan: str | None = None          # plan: the plan's number ("38/KH-SLĐTBXH"), among several plans
     month: str | None = None         # monthly report, explanation request: "YYYY-MM"
     unit: str | None = None          # explanation request, reminder: a unit's name or short code
     dossier: str | None = None       # apology, control slip: the dossier code
     new_due: datetime | None = None  # apology: the new appointment
     reason: str = ""                 # apology: why the result is late
     today: date | None = None        # "as of" for the task statuses (default: today)
+    applicant_kind: str | None = None  # apology: man | woman | organisation, chosen by the clerk (None: the record's)
+    successor_names: bool = False    # the organisation's names that follow ended ones (see names_notices)
     wave: str | None = None          # survey report: the survey wave's name
 
     def describe(self) -> str:
@@ -81,6 +85,7 @@ class Generated:
     issue_date: date | None
     title: str
     number: int | None = None        # the register number given now (issue=True)
+    notices: tuple[str, ...] = ()    # what the clerk should know before signing (OfficialDocument.notices)
 
 
 def check_kind(kind: str) -> str:
@@ -125,8 +130,45 @@ def short_form(name: str) -> str:
     return short
 
 
-def org_info(on: date) -> B.OrgInfo:
-    """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated)."""
+def _ended_profile(on: date):
+    """The organisation's names used on ``on`` when they ceased before it (their ``valid_to``), and the
+    names recorded to follow them, if any; (None, None) when the names are in force."""
+    row = OrgProfile.select().where(OrgProfile.valid_from <= on).order_by(OrgProfile.valid_from.desc()).first()
+    if row is None or row.valid_to is None or row.valid_to >= on:
+        return None, None
+    successor = (OrgProfile.select().where(OrgProfile.valid_from > row.valid_to)
+                 .order_by(OrgProfile.valid_from).first())
+    return row, successor
+
+
+def names_notices(on: date) -> list[str]:
+    """A document dated after the organisation's names ceased (a reorganisation, DOMAIN.md §8) says so,
+    and offers the names recorded to follow them."""
+    ended, successor = _ended_profile(on)
+    if ended is None:
+        return []
+    text = (f"Tên cơ quan «{ended.governing_body} – {ended.agency_name}» chỉ áp dụng đến {ui_date(ended.valid_to)}; "
+            f"văn bản ngày {ui_date(on)} vẫn ghi tên này.")
+    if successor is None:
+        return [text + " Chưa khai báo tên cơ quan kế tiếp: khai báo ở Cài đặt → Tổ chức rồi lập lại văn bản."]
+    return [text + f" Tên kế tiếp «{successor.governing_body} – {successor.agency_name}» áp dụng từ "
+                   f"{ui_date(successor.valid_from)}: chọn «Dùng tên cơ quan kế tiếp» để ghi tên đó."]
+
+
+def successor_offered(on: date | None = None) -> bool:
+    """Whether a document dated ``on`` (default today) may take the names that follow ended ones."""
+    return _ended_profile(on or date.today())[1] is not None
+
+
+def org_info(on: date, successor: bool = False) -> B.OrgInfo:
+    """The issuing organisation as named on ``on`` (Cài đặt → Tổ chức, dated); with ``successor``, the
+    names recorded to follow those ceased by then (see ``names_notices``)."""
+    if successor:
+        _, following = _ended_profile(on)
+        if following is None:
+            raise InvalidInput(f"Không có tên cơ quan kế tiếp cho văn bản ngày {ui_date(on)}: tên đang dùng "
+                               "vẫn còn hiệu lực, hoặc chưa khai báo tên mới (Cài đặt → Tổ chức).")
+        on = following.valid_from
     names = org_names(on)
     office = _office_unit(names.office_unit_code)
     running = nfc(names.agency_short) or nfc(names.agency_name)
@@ -188,8 +230,21 @@ def template_version_in_force(doc_type: str, on: date | None = None) -> Template
                                            & (DocumentTemplate.valid_from <= on))
            .order_by(DocumentTemplate.valid_from.desc()).first())
     if row is None:
-        return TemplateVersion(None, doc_type, None, default_template(doc_type), "", None)
+        form = shipped_form(doc_type, on)
+        return TemplateVersion(None, doc_type, form.valid_from, form.text, "", None)
     return TemplateVersion(row.id, row.doc_type, row.valid_from, row.body, row.edited_by, row.updated_at, row.version)
+
+
+def template_notices(doc_type: str, on: date) -> list[str]:
+    """An administrator's wording older than the shipped form in force on ``on`` (e.g. an apology slip
+    edited in 2024 used after the form of Nghị định 118/2025 took effect) is pointed out."""
+    used = template_version_in_force(doc_type, on)
+    form = shipped_form(doc_type, on)
+    if used.id is None or form.valid_from is None or used.valid_from >= form.valid_from:
+        return []
+    return [f"Mẫu {KIND_NAMES[doc_type].lower()} đang dùng do quản trị sửa, áp dụng từ {ui_date(used.valid_from)}: "
+            f"trước mẫu mới áp dụng từ {ui_date(form.valid_from)} ({form.basis.split('.')[0]}). Kiểm tra lại mẫu ở "
+            "Cài đặt → Mẫu văn bản."]
 
 
 def template_in_force(doc_type: str, on: date | None = None) -> str:
@@ -249,11 +304,17 @@ def _find_unit(name_or_code: str | None) -> Unit:
     return find_unit(name_or_code)
 
 
-def _reply_deadline(start: date) -> date:
-    """The reply is due ``explanations.reply_days`` working days after the letter's date."""
-    calendar = current_calendar()
-    opening = calendar.next_opening(datetime.combine(start, time(0, 0)))
-    return calendar.due(opening, float(settings.get(settings.EXPLANATION_REPLY_DAYS))).date()
+# The setting holding each letter's reply term, in working days from its issuing date.
+REPLY_DAYS = {"explanation_request": settings.EXPLANATION_REPLY_DAYS, "reminder": settings.REMINDER_REPLY_DAYS}
+
+
+def reply_term(kind: str, issue_date: date | None) -> B.ReplyTerm:
+    """The reply term of a letter: the setting's N working days counted from the issuing date (the day
+    itself not counted); a draft has no date yet, so only the number of days is known."""
+    days = int(settings.get(REPLY_DAYS[kind]))
+    if issue_date is None:
+        return B.ReplyTerm(days)
+    return B.ReplyTerm(days, current_calendar().working_day_after(issue_date, days))
 
 
 def _task_units(view) -> str:
@@ -264,6 +325,10 @@ def _task_units(view) -> str:
 
 
 def _task_status_text(view, today: date) -> str:
+    if view.recurrence == "ongoing":   # "Thường xuyên" has no deadline to be late against
+        if view.status == "overdue":
+            return "Chưa báo cáo kết quả thực hiện"
+        return f"Thực hiện thường xuyên, đạt {view.progress_percent}%"
     if view.status == "overdue" and view.next_due is not None:
         return f"Quá hạn {(today - view.next_due).days} ngày"
     if view.next_due is not None and view.next_due >= today:
@@ -273,32 +338,85 @@ def _task_status_text(view, today: date) -> str:
 
 
 def _task_line(view, today: date, with_unit: bool) -> B.TaskLine:
+    due = None if view.recurrence == "ongoing" else view.next_due   # "Thường xuyên" is not due on a day
     return B.TaskLine(content=view.content, unit=_task_units(view) if with_unit else "",
-                      deadline_text=view.deadline_text, due=view.next_due, status=_task_status_text(view, today))
+                      deadline_text=view.deadline_text, due=due, status=_task_status_text(view, today))
 
 
-def _plan(year: int | None) -> Plan:
-    query = Plan.select().order_by(Plan.year.desc(), Plan.id.desc())
+def plan_citation(plan: Plan) -> str:
+    """"Kế hoạch số 38/KH-SLĐTBXH ngày 29/02/2024 của Sở … về nâng cao …": the plan cited by its number
+    and date from the plan's record, its issuer named as on that date; "" when it has neither (the
+    letter then names it by its title)."""
+    if not plan.number_text or plan.issued_on is None:
+        return ""
+    issuer = org_info(plan.issued_on).agency_name
+    title = nfc(plan.title)
+    suffix = f" của {issuer}"
+    if title.casefold().endswith(suffix.casefold()):
+        title = title[:-len(suffix)]
+    about = f" về {title[:1].lower()}{title[1:]}" if title else ""
+    return f"Kế hoạch số {nfc(plan.number_text)} ngày {ui_date(plan.issued_on)} của {issuer}{about}"
+
+
+def _year_plan_citation(year: int) -> str:
+    plan = Plan.select().where(Plan.year == year).order_by(Plan.issued_on.desc(nulls="LAST"), Plan.id.desc()).first()
+    return plan_citation(plan) if plan is not None else ""
+
+
+def _plan(year: int | None, number: str | None = None) -> Plan:
+    """The plan of that number (several plans live side by side), else the latest plan of the year, else
+    the latest plan."""
+    if number:
+        return plan_by_number(number)
+    query = Plan.select().order_by(Plan.year.desc(), Plan.issued_on.desc(nulls="LAST"), Plan.id.desc())
     plan = query.where(Plan.year == year).first() if year else query.first()
     if plan is None:
         raise NotFound(f"Chưa có kế hoạch năm {year}." if year else "Chưa có kế hoạch nào (hãy nhập kế hoạch trước).")
     return plan
 
 
-def _plan_rows(plan: Plan) -> list[B.PlanTaskRow]:
-    rows = []
+def _plan_rows(plan: Plan) -> tuple[list[B.PlanTaskRow], list[str]]:
+    """The appendix rows of the plan and what in them differs from the plan as imported.
+
+    A cell meaning every unit keeps the plan's own words ("Các phòng, đơn vị" is not "… có liên quan");
+    other cells name the catalogue's units, each difference from the plan's words listed for the clerk,
+    as is a word the plan repeats by mistake ("truyền truyền"), kept as it stands."""
+    rows, repairs = [], []
+    noted: set[str] = set()
     for v in list_tasks(TaskFilters(kind="appendix")):
         if v.plan_id != plan.id:
             continue
-        lead = "Các phòng, đơn vị" if v.lead_units == (ALL_UNITS,) else list(v.lead_units)
-        coordinating = "Các phòng, đơn vị có liên quan" if v.coordinating_units == (ALL_UNITS,) \
-            else list(v.coordinating_units)
+        lead = (v.lead_text or "Các phòng, đơn vị") if v.lead_units == (ALL_UNITS,) else list(v.lead_units)
+        coordinating = (v.coordinating_text or "Các phòng, đơn vị có liên quan") \
+            if v.coordinating_units == (ALL_UNITS,) else list(v.coordinating_units)
+        for role, source, printed in (("chủ trì", v.lead_text, lead), ("phối hợp", v.coordinating_text, coordinating)):
+            shown = B.plan_cell(printed)
+            if source and _unit_words(source) != _unit_words(shown):
+                repairs.append(f"Tên đơn vị theo danh mục — {v.ref}, đơn vị {role}: «{shown}» (bản gốc: «{source}»).")
+        for where, text in ((f"mục {v.section}", v.section_title), (f"mục {v.section}.{v.subsection}",
+                                                                       v.subsection_title), (v.ref, v.content)):
+            for word in _repeated_words(text):
+                note = f"Giữ nguyên lỗi của bản gốc: «{word} {word}» (từ lặp) ở {where}."
+                if note not in noted:
+                    noted.add(note)
+                    repairs.append(note)
         number = v.ref.rsplit(".", 1)[-1]
         rows.append(B.PlanTaskRow(v.section, v.section_title, number, v.content, lead, coordinating,
                                   v.deadline_text, v.note, v.subsection, v.subsection_title))
     if not rows:
         raise NotFound(f"Kế hoạch năm {plan.year} chưa có nhiệm vụ nào ở phụ lục.")
-    return rows
+    return rows, repairs
+
+
+def _unit_words(cell: str) -> list[str]:
+    """A unit cell compared as words: case, dashes, separators ("," ";" "và") and spaces aside."""
+    return re.sub(r"[,;–—-]|\bvà\b", " ", nfc(cell).casefold()).split()
+
+
+def _repeated_words(text: str) -> list[str]:
+    """Words written twice in a row ("Công tác truyền truyền về TTHC")."""
+    words = nfc(text).split()
+    return [a for a, b in zip(words, words[1:]) if a.casefold() == b.casefold() and a.isalpha()]
 
 
 def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
@@ -306,7 +424,7 @@ def _overdue_explanations(period: B.ReportPeriod) -> list[B.OverdueExplanation]:
     order = {u.name: (u.sort_order, u.name) for u in Unit.select()}
     rows.sort(key=lambda r: (order.get(r.unit, (9999, r.unit)), r.procedure, r.due_at, r.code))
     return [B.OverdueExplanation(r.code, r.procedure, r.unit, r.days_late, r.reason, due=r.due_at, closed=r.closed_at,
-                                 applicant=r.applicant) for r in rows]
+                                 applicant=r.applicant, result=r.result_at) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -320,13 +438,16 @@ def _as_of(request: DocRequest) -> date:
 
 
 def _build_plan(request: DocRequest, n: _Numbering) -> OfficialDocument:
-    plan = _plan(request.year)
+    plan = _plan(request.year, request.plan)
     number, issued = n.number, n.issue_date
     if number is None and plan.number:          # an issued plan reprints with its number and date
         number, issued = plan.number, plan.issued_on
     on = issued or date.today()
-    return B.build_plan(org_info(on), signer_info(on), B.PlanInfo(plan.year, number, issued),
-                        _plan_rows(plan), template_text=template_in_force("plan", on))
+    rows, repairs = _plan_rows(plan)
+    document = B.build_plan(org_info(on, request.successor_names), signer_info(on),
+                            B.PlanInfo(plan.year, number, issued), rows, template_text=template_in_force("plan", on))
+    document.notices.extend(repairs)
+    return document
 
 
 def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> OfficialDocument:
@@ -348,9 +469,10 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
 
     service = service_index(period.start, period.end).index
     return B.build_monthly_report(
-        org_info(on), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
+        org_info(on, request.successor_names), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
-        template_text=template_in_force("monthly_report", on), service=service)
+        template_text=template_in_force("monthly_report", on), service=service,
+        plan_citation=_year_plan_citation(period.end.year))
 
 
 def survey_report_data(wave_name: str | None) -> B.SurveyReportData:
@@ -377,7 +499,7 @@ def survey_report_data(wave_name: str | None) -> B.SurveyReportData:
 
 def _build_survey_report(request: DocRequest, n: _Numbering) -> OfficialDocument:
     on = n.issue_date or date.today()
-    return B.build_survey_report(org_info(on), office_signer(on), survey_report_data(request.wave), number=n.number,
+    return B.build_survey_report(org_info(on, request.successor_names), office_signer(on), survey_report_data(request.wave), number=n.number,
                                  issue_date=n.issue_date, template_text=template_in_force("survey_report", on))
 
 
@@ -398,18 +520,20 @@ def _build_explanation_request(request: DocRequest, n: _Numbering) -> OfficialDo
     year, month = parse_month(request.month or "")
     period = report_period(year, month)
     on = n.issue_date or date.today()
-    rows = [B.OverdueDossier(r.code, r.procedure, r.applicant, r.received_at, r.due_at, r.closed_at, r.days_late)
+    rows = [B.OverdueDossier(r.code, r.procedure, r.applicant, r.received_at, r.due_at, r.closed_at, r.days_late,
+                             r.result_at)
             for r in overdue_dossiers(unit.id, (period.start, period.end))]
     return B.build_explanation_request(
-        org_info(on), signer_info(on), unit.name, addressee(unit), period, rows, _reply_deadline(on),
-        number=n.number, issue_date=n.issue_date, template_text=template_in_force("explanation_request", on))
+        org_info(on, request.successor_names), signer_info(on), unit.name, addressee(unit), period, rows,
+        reply_term("explanation_request", n.issue_date), number=n.number, issue_date=n.issue_date,
+        template_text=template_in_force("explanation_request", on), plan_citation=_year_plan_citation(period.end.year))
 
 
 def _dossier_info(code: str | None):
     if not (code or "").strip():
         raise InvalidInput("Hãy nhập mã hồ sơ.")
     d = dossier_by_code(code.strip())
-    return d, B.DossierInfo(d.code, d.procedure_name, d.applicant, d.received_at, d.due_at)
+    return d, B.DossierInfo(d.code, d.procedure_name, d.applicant, d.received_at, d.due_at, d.applicant_kind)
 
 
 def _new_appointment(request: DocRequest, old_due: datetime) -> datetime:
@@ -435,39 +559,50 @@ def _build_apology(request: DocRequest, n: _Numbering) -> OfficialDocument:
         raise InvalidInput(f"Hồ sơ {d.code} đã trả kết quả lúc {ui_date(d.closed_at)} {d.closed_at:%H:%M}: "
                            "không lập phiếu xin lỗi và hẹn lại ngày trả kết quả.")
     on = n.issue_date or date.today()
-    return B.build_apology(org_info(on), signer_info(on), info, _sentence(request.reason),
+    if request.applicant_kind:
+        info = replace(info, applicant_kind=request.applicant_kind)
+    return B.build_apology(org_info(on, request.successor_names), signer_info(on), info, _sentence(request.reason),
                            _new_appointment(request, info.due), number=n.number, issue_date=n.issue_date,
                            template_text=template_in_force("apology", on))
 
 
 def _build_reminder(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    """Late tasks, then tasks at risk; an ongoing ("Thường xuyên") task never counts as late — one whose
+    period ended without a report is listed with those at risk."""
     unit = _find_unit(request.unit)
     today = _as_of(request)
     on = n.issue_date or date.today()
     late, at_risk = late_and_at_risk(unit.id, today)
+    at_risk = [v for v in late if v.recurrence == "ongoing"] + at_risk
+    late = [v for v in late if v.recurrence != "ongoing"]
+    plans = {v.plan_id for v in (*late, *at_risk) if v.plan_id is not None}
     years = [v.year for v in (*late, *at_risk) if v.year]
-    return B.build_reminder(org_info(on), signer_info(on), unit.name, [_task_line(v, today, False) for v in late],
-                            [_task_line(v, today, False) for v in at_risk], _reply_deadline(on),
+    citation = ""
+    if len(plans) == 1:
+        plan = Plan.get_or_none(Plan.id == plans.pop())
+        citation = plan_citation(plan) if plan is not None else ""
+    return B.build_reminder(org_info(on, request.successor_names), signer_info(on), unit.name, [_task_line(v, today, False) for v in late],
+                            [_task_line(v, today, False) for v in at_risk], reply_term("reminder", n.issue_date),
                             number=n.number, issue_date=n.issue_date, template_text=template_in_force("reminder", on),
-                            plan_year=max(years) if years else None)
+                            plan_year=max(years) if years else None, plan_citation=citation)
 
 
 def _build_control_slip(request: DocRequest, n: _Numbering) -> OfficialDocument:
+    """The slip of any dossier, from its receipt, hand-overs, result and return (``services.control_slip``)."""
     d, info = _dossier_info(request.dossier)
-
-    def result(r) -> str:
-        """The step's own deadline when it has one; else no step may end after the appointment."""
-        if r.result_label:
-            return r.result_label
-        if r.finished_at is None:
-            return "Đang xử lý" if d.closed_at is None else ""
-        return STATE_LABELS[finished_state(d.due_at, r.finished_at)]
-
-    rows = [B.HandoverRow(r.step_name, r.from_unit, r.sent_at, r.to_unit, r.received_at, r.due_at, result(r), r.note)
-            for r in control_slip_rows(d.code)]
-    if not rows:
-        raise InvalidInput(f"Hồ sơ {d.code} chưa có lần giao, nhận nào để lập phiếu kiểm soát.")
-    return B.build_control_slip(org_info(date.today()), info, rows,
+    slip = control_slip(d.code)
+    rows = [B.HandoverRow(line.transfer.step_name, line.transfer.giver, line.transfer.at, line.transfer.receiver,
+                          line.transfer.received_at, line.due_at, line.label, line.transfer.note,
+                          line.transfer.giver_name, line.transfer.receiver_name)
+            for line in slip.lines]
+    late = slip.late_sides
+    late_text = ("Bước làm chậm: " + "; ".join(
+        f"{line.transfer.giver} ({line.label.lower()})" for line in slip.lines
+        if line.late and not line.transfer.final) + ".") if late else ""
+    form = B.SlipFormInfo(handling_unit=slip.handling_unit, coordinating_units=", ".join(slip.coordinating_units),
+                          desk=slip.form.desk, postal_note=slip.form.postal_note, source=slip.form.source,
+                          late_text=late_text)
+    return B.build_control_slip(org_info(date.today(), request.successor_names), info, rows, form=form,
                                 template_text=template_in_force("control_slip", date.today()))
 
 
@@ -477,7 +612,7 @@ def _build_self_assessment(request: DocRequest, n: _Numbering) -> OfficialDocume
 
     totals, rows = self_assessment_data(request.year, _as_of(request))
     on = n.issue_date or date.today()
-    return build_self_assessment(org_info(on), signer_info(on), totals, rows, number=n.number,
+    return build_self_assessment(org_info(on, request.successor_names), signer_info(on), totals, rows, number=n.number,
                                  issue_date=n.issue_date, template_text=template_in_force("self_assessment", on))
 
 
@@ -487,7 +622,7 @@ def _build_index_review(request: DocRequest, n: _Numbering) -> OfficialDocument:
 
     totals, units, rows = index_review_data(request.year, _as_of(request))
     on = n.issue_date or date.today()
-    return build_index_review(org_info(on), office_signer(on), totals, units, rows, number=n.number,
+    return build_index_review(org_info(on, request.successor_names), office_signer(on), totals, units, rows, number=n.number,
                               issue_date=n.issue_date, template_text=template_in_force("index_review", on))
 
 
@@ -497,18 +632,47 @@ def _step(progress, done: int, text: str) -> None:
         progress.report(done, 6, text)
 
 
+# Texts of the official forms that a finished document must not keep: the form's choice for the clerk.
+_FORM_PLACEHOLDERS = ("Ông/Bà/Tổ chức", "(Tên cơ quan", "(tên cơ quan", "{{", "}}")
+
+
+def leftover_placeholders(document: OfficialDocument) -> list[str]:
+    """The form placeholders still in the document's text (a template edited from the printed form)."""
+    found = []
+    for text in document.texts():
+        found += [p for p in _FORM_PLACEHOLDERS if p in text and p not in found]
+    return found
+
+
 def build(request: DocRequest, *, number: int | None = None, issue_date: date | None = None,
           progress=None) -> OfficialDocument:
-    """The document of ``request``; ``number``/``issue_date`` None gives the draft."""
+    """The document of ``request``; ``number``/``issue_date`` None gives the draft. Its ``notices`` say
+    what the clerk should check before signing."""
     check_kind(request.kind)
+    if request.applicant_kind not in (None, "", "man", "woman", "organisation"):
+        raise InvalidInput("Danh xưng người nộp phải là Ông, Bà hoặc Tổ chức.")
     n = _Numbering(number, issue_date)
     with connection.translated_errors():
         if request.kind == "monthly_report":
-            return _build_monthly_report(request, n, progress)
-        return {"plan": _build_plan, "explanation_request": _build_explanation_request, "apology": _build_apology,
-                "reminder": _build_reminder, "control_slip": _build_control_slip,
-                "survey_report": _build_survey_report, "self_assessment": _build_self_assessment,
-                "index_review": _build_index_review}[request.kind](request, n)
+            document = _build_monthly_report(request, n, progress)
+        else:
+            document = {"plan": _build_plan, "explanation_request": _build_explanation_request,
+                        "apology": _build_apology, "reminder": _build_reminder,
+                        "control_slip": _build_control_slip,
+                        "survey_report": _build_survey_report, "self_assessment": _build_self_assessment,
+                        "index_review": _build_index_review}[request.kind](request, n)
+    on = document.issue_date or date.today()
+    if not request.successor_names:
+        document.notices.extend(names_notices(on))
+    document.notices.extend(template_notices(request.kind, on))
+    leftover = leftover_placeholders(document)
+    if leftover:
+        document.notices.append(_unfilled(leftover) + " Sửa mẫu văn bản (Cài đặt → Mẫu văn bản) trước khi ban hành.")
+    return document
+
+
+def _unfilled(placeholders: list[str]) -> str:
+    return "Văn bản còn chỗ của mẫu chưa điền: " + ", ".join(f"«{p}»" for p in placeholders) + "."
 
 
 def register_type(kind: str, on: date | None = None) -> str | None:
@@ -540,7 +704,7 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
     with connection.translated_errors(), connection.write_transaction():
         plan = None
         if request.kind == "plan":
-            plan = _plan(request.year)
+            plan = _plan(request.year, request.plan)
             if plan.number:
                 raise InvalidInput(f"Kế hoạch năm {plan.year} đã ban hành: số {plan.number_text or plan.number}"
                                    + (f" ngày {ui_date(plan.issued_on)}" if plan.issued_on else "") + ".")
@@ -555,6 +719,8 @@ def _issue(actor: Actor, request: DocRequest, draft: OfficialDocument, today: da
 def _record_apology(actor: Actor, request: DocRequest, today: date) -> None:
     """An issued apology slip is remembered on the dossier's explanation (the new appointment given)."""
     d, info = _dossier_info(request.dossier)
+    if request.applicant_kind and request.applicant_kind != d.applicant_kind:   # the clerk's choice is kept
+        dossier_editing.update_dossier(actor, d.id, d.version, applicant_kind=request.applicant_kind)
     current = explanations.explanation_of(d.id)
     keep = {} if current is None else dict(
         reason=current.reason, responsible_person=current.responsible_person, explained_on=current.explained_on,
@@ -580,6 +746,9 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
     document = build(request, progress=progress)      # every check before a number is taken
     number_text = None
     issue_date = None
+    if issue and leftover_placeholders(document):   # a finished document keeps no placeholder of the form
+        raise InvalidInput("Chưa lấy số. " + _unfilled(leftover_placeholders(document))
+                           + " Sửa mẫu văn bản (Cài đặt → Mẫu văn bản) rồi ban hành lại.")
     if issue:
         today = date.today()
         _step(progress, 5, "Lấy số văn bản…")
@@ -589,12 +758,12 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
         number_text, issue_date = entry.full_number, today
         document = build(request, number=entry.number, issue_date=today)
     elif request.kind == "plan":
-        plan = _plan(request.year)
+        plan = _plan(request.year, request.plan)
         number_text, issue_date = (plan.number_text or None), plan.issued_on
     _step(progress, 6, "Ghi tệp…")
     written = render(document, target)
     return Generated(written, request.kind, number_text, issue_date, document_title(document, request),
-                     entry.number if issue else None)
+                     entry.number if issue else None, tuple(document.notices))
 
 
 def write(actor: Actor, request: DocRequest, path: str | Path, *, number: int | None = None,
@@ -674,17 +843,18 @@ def sample_document(doc_type: str, body: str | None = None, on: date | None = No
                                                   None, "Đạt 30%, còn 10 ngày")], stats, overdue,
                                       template_text=text, service=_sample_service())
     if doc_type == "explanation_request":
-        rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2)]
+        rows = [B.OverdueDossier(info.code, info.procedure, info.applicant, received, due, due + timedelta(days=2), 2),
+                B.OverdueDossier(info.code[:-2] + "57", info.procedure, "Trần Thị Hoa", received, due, None, 3,
+                                 result=due + timedelta(days=1))]
         return B.build_explanation_request(org, signer, "Phòng Người có công", "Trưởng phòng Người có công", period,
-                                           rows, on + timedelta(days=5), template_text=text)
+                                           rows, B.ReplyTerm(3), template_text=text)
     if doc_type == "apology":
         return B.build_apology(org, signer, info, "Hồ sơ phải xác minh thông tin tại địa phương",
                                due + timedelta(days=7), template_text=text)
     if doc_type == "reminder":
         late = [B.TaskLine("Xây dựng video hướng dẫn dịch vụ công trực tuyến", "", f"Tháng 7/{on.year}",
                            date(on.year, 7, 31), "Quá hạn 12 ngày")]
-        return B.build_reminder(org, signer, "Phòng Người có công", late, [], on + timedelta(days=5),
-                                template_text=text)
+        return B.build_reminder(org, signer, "Phòng Người có công", late, [], B.ReplyTerm(5), template_text=text)
     if doc_type == "survey_report":
         return B.build_survey_report(org, signer, _sample_survey(on), template_text=text)
     if doc_type in ("self_assessment", "index_review"):

@@ -226,8 +226,21 @@ def default_signer(on: date | None = None) -> Signer:
                                   & ((Signer.valid_to.is_null()) | (Signer.valid_to >= on)))
     signer = query.order_by(Signer.is_default.desc(), Signer.id).first()
     if signer is None:
-        raise NotFound("Chưa khai báo người ký văn bản (Cài đặt → Tổ chức → Người ký).")
+        recorded = list(Signer.select().order_by(Signer.is_default.desc(), Signer.id))
+        if not recorded:
+            raise NotFound("Chưa khai báo người ký văn bản (Cài đặt → Tổ chức → Người ký).")
+        periods = "; ".join(f"{s.name} ({_period(s.valid_from, s.valid_to)})" for s in recorded)
+        raise NotFound(f"Không có người ký nào ký được văn bản ngày {on:%d/%m/%Y}: {periods}. Khai báo người ký "
+                       "cho ngày này (Cài đặt → Tổ chức → Người ký).")
     return signer
+
+
+def _period(start: date | None, end: date | None) -> str:
+    if start and end:
+        return f"từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
+    if end:
+        return f"đến {end:%d/%m/%Y}"
+    return f"từ {start:%d/%m/%Y}" if start else "không thời hạn"
 
 
 def signers() -> list[Signer]:

@@ -21,6 +21,7 @@ AT_RISK_DAYS = "tasks.at_risk_days"
 AT_RISK_MIN_PERCENT = "tasks.at_risk_min_percent"
 REPORT_CUTOFF_DAY = "reports.cutoff_day"
 EXPLANATION_REPLY_DAYS = "explanations.reply_days"
+REMINDER_REPLY_DAYS = "reminders.reply_days"
 BACKUPS_DIR = "backups.dir"
 BACKUPS_KEEP_DAILY = "backups.keep_daily"
 BACKUPS_KEEP_WEEKLY = "backups.keep_weekly"
@@ -40,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     AT_RISK_MIN_PERCENT: 50,        # … with less progress than this is "at risk"
     REPORT_CUTOFF_DAY: 15,          # Nghị định 09/2019: periods run from the 15th to the 14th
     EXPLANATION_REPLY_DAYS: 3,      # working days a unit has to answer an explanation request
+    REMINDER_REPLY_DAYS: 5,         # … and to report back on a reminder (công văn đôn đốc)
     BACKUPS_DIR: "",                # empty: the user's local data folder
     BACKUPS_KEEP_DAILY: 7,
     BACKUPS_KEEP_WEEKLY: 4,

@@ -493,8 +493,8 @@ class DossiersPage(_ImportPage):
     def initializePage(self) -> None:
         note = "Chọn tệp xuất từ phần mềm một cửa rồi bấm «Nhập hồ sơ». Có thể nhập sau ở trang Hồ sơ TTHC."
         if not procedures.list_procedures():
-            note += ("\nLưu ý: danh mục TTHC còn trống, mà mỗi hồ sơ cần thủ tục của nó có trong danh mục. "
-                     "Hãy khai báo danh mục TTHC trước (trang Danh mục TTHC) rồi nhập hồ sơ, hoặc bỏ qua bước này.")
+            note += ("\nLưu ý: danh mục TTHC còn trống. Thủ tục chưa có sẽ được thêm từ chính tệp một cửa (cần bổ sung "
+                     "thời hạn sau); nên nhập danh mục trước (Danh mục → Thủ tục → Nhập danh mục…).")
         self.note_label.setText(note)
 
     def start_import(self, date_order: str | None = None) -> None:

@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from plan_files import HEADER, reference_docx, reference_xlsx, write_plan_xlsx  # noqa: E402
 
-KEYS = {"ref", "content", "lead_units", "coordinating_units", "deadline_text", "due_date", "recurrence", "status"}
+KEYS = {"ref", "content", "lead_units", "coordinating_units", "deadline_text", "due_date", "recurrence", "status", "plan"}
 DUE = {"I.1": "2024-12-31", "I.2": "2024-07-31", "I.3": "2024-07-31", "II.1": "2024-09-29",
        "III.A.1": "2024-07-31", "III.A.2": "2024-09-30", "III.A.3": None, "III.B.1": "2024-05-31",
        "III.B.2": "2024-05-31", "IV.1": "2024-06-30"}
@@ -24,13 +24,18 @@ def test_import_reference_docx_then_tasks_json(cli, tmp_path):
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     assert lines[0] == "imported 10 tasks"
-    assert len(lines) == 7 and all(line.startswith("warning: ") for line in lines[1:])   # 6 units created
+    assert len(lines) == 8 and all(line.startswith("warning: ") for line in lines[1:])   # 6 units created
+    # The header's names are offered while the database has no organisation yet, as an org set command.
+    assert lines[-1].startswith("warning: tệp ghi cơ quan «UBND TỈNH BẮC GIANG» / «SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI»")
+    assert '--agency "Sở Lao động - Thương binh và Xã hội"' in lines[-1] and "--abbr SLĐTBXH" in lines[-1]
+    assert '--place "Bắc Giang"' in lines[-1]
     again = cli("import", "plan", str(plan), "--year", "2024", db=db)
     assert again.stdout == "imported 10 tasks\n" and again.stderr == ""
     out = cli("tasks", "--json", "--at", "2024-07-20", db=db)
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
     assert len(rows) == 10 and all(set(r) == KEYS for r in rows)
+    assert {r["plan"] for r in rows} == {"38/KH-LĐTĐ&XH"}     # the number as the file prints it
     assert {r["ref"]: r["due_date"] for r in rows} == DUE
     by_ref = {r["ref"]: r for r in rows}
     assert by_ref["I.1"]["lead_units"] == by_ref["IV.1"]["lead_units"] == ["Phòng Kế hoạch - Tài chính"]

@@ -91,6 +91,9 @@ def test_a_real_version_2_file_is_upgraded_with_its_data(tmp_path, isolated_user
     assert schema.check(current()) == []
     assert Dossier.select().count() == 80
     assert Task.select().count() > 10
+    # issue 15: the plan's own wording of the unit cells, how to address an applicant (empty: not known)
+    assert {t.lead_text for t in Task.select()} == {""} and {t.coordinating_text for t in Task.select()} == {""}
+    assert {d.applicant_kind for d in Dossier.select()} == {""}
     assert len(schema.database_identity() or "") == 32     # an identity given at the upgrade
     assert not schema.is_demo_database()                    # made by version 2: never taken for a demo
     # The catalogue's new columns arrive with their defaults: every old limit was in working days.

@@ -32,11 +32,13 @@ def test_default_templates_parse_and_use_only_documented_placeholders(doc_type):
     assert unicodedata.normalize("NFC", text) == text
 
 
-def test_plan_template_reproduces_the_reference_wording():
+def test_plan_template_keeps_the_reference_wording_and_lists_its_repairs():
     text = default_template("plan")
-    assert "Sở La động" not in text and "ISO 9001:2015" in text
+    assert "ISO 90001:2015" in text   # the source's typo, kept (tests/services/test_plan_document.py reads it all)
     assert "**I. MỤC ĐÍCH, YÊU CẦU**" in text and "**IV. TỔ CHỨC THỰC HIỆN**" in text
     assert text.count("^[") == 6  # the six footnotes of the reference plan
+    repairs = parse_template(text, "plan")["repairs"]
+    assert "thêm mục «III. MỘT SỐ CHỈ TIÊU, NHIỆM VỤ CỤ THỂ»" in repairs and "«ISO 90001:2015»" in repairs
 
 
 def test_unknown_section_is_named_in_vietnamese():

@@ -301,3 +301,11 @@ def test_a_pause_inside_the_running_time_adds_its_working_time(start, n, offset,
 def test_remaining_plus_elapsed_is_the_limit(start, n, at):
     due = CAL.add_working_time(start, n)
     assert CAL.remaining(due, at) + CAL.working_minutes_between(start, at) == n * DAY
+
+
+def test_working_day_after_skips_the_day_itself_holidays_and_weekends():
+    assert CAL.working_day_after(date(2024, 3, 15), 3) == date(2024, 3, 20)   # Fri → Wed
+    assert CAL.working_day_after(date(2024, 4, 26), 5) == date(2024, 5, 7)    # 30/4, 1/5 off; Sat 4/5 worked
+    assert CAL.working_day_after(date(2024, 2, 7), 1) == date(2024, 2, 15)    # Tết 08–14/02
+    with pytest.raises(ValueError):
+        CAL.working_day_after(date(2024, 3, 15), 0)

@@ -226,7 +226,8 @@ def test_impossible_date_and_unknown_procedure_refuse_the_file_naming_rows(catal
     message = info.value.message
     assert "bad.xlsx" in message and "chưa nhập hồ sơ nào" in message
     assert "Dòng 9: cột «Ngày tiếp nhận»: ngày không tồn tại «29/02/2023 08:00»" in message
-    assert "Dòng 11: không có thủ tục «Thủ tục không có trong danh mục»" in message
+    # An unknown procedure would be added from the row, but the row has no due moment to time it by.
+    assert "Dòng 11: không có «Hạn xử lý» và thủ tục «Thủ tục không có trong danh mục» chưa có thời hạn" in message
     assert Dossier.select().count() == 0                   # one transaction: nothing saved
     # The clerk may choose to import the good rows and see the refused ones.
     summary = dossier_import.import_dossiers(SYSTEM, path, skip_invalid=True)
@@ -306,14 +307,44 @@ def test_cell_text_is_nfc(text):
     assert cell_text(text) == nfc(text)
 
 
-def test_unknown_unit_name_falls_back_to_the_lead_unit_with_one_warning(catalogue, tmp_path):
+def test_an_unknown_unit_is_added_once_with_one_warning(catalogue, tmp_path):
     rows = rows_of(SCENARIO)
     for row in rows[:3]:
         row[12] = "Bộ phận Một cửa liên thông"
+    rows[3][12] = "bộ phận một cửa – liên thông"          # the same name but for case and a dash
     summary = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "u.xlsx", rows))
     assert summary.new == 11 and len(summary.warnings) == 1
-    assert "«Bộ phận Một cửa liên thông» (3 dòng, từ dòng 7)" in summary.warnings[0]
+    assert summary.warnings[0].startswith("Đã thêm đơn vị «Bộ phận Một cửa liên thông» (mã ")
+    assert "(4 hồ sơ)" in summary.warnings[0] and summary.added_units == ["Bộ phận Một cửa liên thông"]
+    added = org.find_unit("Bộ phận Một cửa liên thông")
+    assert {dossier_timing.dossier_by_code(c).unit_id for c in ("HS-A", "HS-B", "HS-C", "HS-D")} == {added.id}
+
+
+def test_an_unknown_unit_mapped_by_the_clerk_becomes_an_alias(catalogue, tmp_path):
+    rows = rows_of(SCENARIO)
+    rows[0][12] = "P. Lao động việc làm"
+    path = write_xlsx(tmp_path / "u.xlsx", rows)
+    assert dossier_import.unknown_unit_names(path) == ["P. Lao động việc làm"]
+    summary = dossier_import.import_dossiers(SYSTEM, path, unit_choices={"P. Lao động việc làm": catalogue["LĐVL"].id})
+    assert summary.warnings == [] and summary.added_units == []
     assert dossier_timing.dossier_by_code("HS-A").unit_id == catalogue["LĐVL"].id
+    assert org.match_unit("P. Lao động việc làm").id == catalogue["LĐVL"].id
+    assert dossier_import.unknown_unit_names(path) == []
+
+
+def test_an_unknown_procedure_is_added_from_the_export(catalogue, tmp_path):
+    rows = rows_of(SCENARIO)
+    rows[9][2], rows[9][3], rows[9][4] = "2.000999", "Thủ tục mới chưa có trong danh mục", "Bảo trợ xã hội"  # HS-J
+    summary = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "p.xlsx", rows))
+    assert summary.added_procedures == ["2.000999"] and summary.new == 11
+    assert summary.warnings[0].startswith("Đã thêm thủ tục «2.000999 Thủ tục mới chưa có trong danh mục» vào danh mục")
+    p = procedures.procedure_by_code("2.000999")
+    assert p.needs_completion and p.field == "Bảo trợ xã hội" and procedures.limit_of(p) is None
+    j = dossier_timing.dossier_by_code("HS-J")
+    assert j.procedure_id == p.id and j.due_at == M("2024-03-28 17:00")   # the export's own due moment
+    # Importing the same file again changes nothing and adds nothing.
+    again = dossier_import.import_dossiers(SYSTEM, write_xlsx(tmp_path / "p.xlsx", rows))
+    assert again.added_procedures == [] and again.unchanged == 11
 
 
 def test_an_appointment_without_time_means_the_end_of_that_working_day(catalogue, tmp_path):

@@ -131,3 +131,19 @@ def test_a_list_without_limits_adds_procedures_to_complete(empty_db, tmp_path):
     result = catalog.import_catalog(SYSTEM, path)
     assert result.to_complete == ["1.000001"] and _p("1.000001").needs_completion
     assert any("Thời hạn giải quyết" in w for w in result.warnings)
+
+
+def test_a_calendar_day_limit_times_dossiers_in_calendar_days(units, tmp_path):
+    from datetime import datetime
+
+    from par_desktop.services.dossiers import editing as dossier_editing
+
+    catalog.import_catalog(SYSTEM, catalog_files.decision_annex_xlsx(tmp_path / "pl.xlsx"))
+    calendar_limit = _p("1.000105")        # "30 ngày (tính cả ngày nghỉ)"
+    d = dossier_editing.create_dossier(SYSTEM, code="HS-LICH", procedure_id=calendar_limit.id,
+                                received_at=datetime(2024, 3, 1, 9, 0))
+    # 30 calendar days later is Sun 31/03/2024: the limit ends at the close of Mon 01/04 — not 30 working days.
+    assert d.due_at == datetime(2024, 4, 1, 17, 0)
+    same_day = dossier_editing.create_dossier(SYSTEM, code="HS-NGAY", procedure_id=_p("1.010807").id,
+                                       received_at=datetime(2024, 3, 1, 9, 0))
+    assert same_day.due_at == datetime(2024, 3, 1, 17, 0)

@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 
 from par_desktop.db.models import AuditLog, DocumentTemplate, Dossier, Explanation, OrgProfile, Plan, RegisterEntry, Unit
+from par_desktop.documents.builders import unit_text
 from par_desktop.documents.model import Table
 from par_desktop.documents.templates import default_template
 from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
@@ -98,9 +99,11 @@ def test_explanation_request_to_one_unit_and_the_units_to_ask(any_demo_db):
     unit, count = units[0]
     document = D.build(D.DocRequest("explanation_request", unit=unit.short_code, month="03/2024"))
     assert document.vv == "V/v đề nghị giải trình hồ sơ TTHC quá hạn"
-    assert document.recipients_to == [D.addressee(unit)]
-    table = next(b for b in document.body if isinstance(b, Table))
-    assert len(table.rows) == count
+    assert document.recipients_to == [unit_text(D.addressee(unit))]   # one dash form in documents
+    assert not any(isinstance(b, Table) for b in document.body)   # the list is a landscape appendix
+    table = document.appendices[0].blocks[-1]
+    groups = [r for r in table.rows if r.keep_with_next]
+    assert document.appendices[0].landscape and len(table.rows) == count + len(groups)
     quiet = Unit.select().where(Unit.id.not_in([u.id for u, _ in units])).first()
     with pytest.raises(InvalidInput, match="không có hồ sơ quá hạn"):
         D.build(D.DocRequest("explanation_request", unit=quiet.name, month="2024-03"))
@@ -120,7 +123,7 @@ def test_apology_for_an_open_dossier_and_its_issue_is_remembered(any_demo_db, tm
     document = D.build(request)
     body = texts(document)
     assert "Lý do: Chờ xác minh." in body and "17 giờ 00 phút, ngày 20/12/2024" in body
-    assert document.recipients_to == [d.applicant]
+    assert document.recipients_to == [f"Ông/Bà {d.applicant}"]   # the record does not say Ông or Bà
     D.generate(OFFICE, request, tmp_path / "pxl.pdf", issue=True)
     explanation = Explanation.get(Explanation.dossier == d.id)
     assert explanation.apology_sent_on == date.today() and explanation.new_appointment == datetime(2024, 12, 20, 17)
@@ -137,12 +140,15 @@ def test_reminder_and_control_slip(any_demo_db):
     reminder = D.build(D.DocRequest("reminder", unit="Phòng Kế hoạch tài chính", today=date(2024, 8, 15)))
     body = texts(reminder)
     assert reminder.recipients_to == ["Phòng Kế hoạch - Tài chính"] and "năm 2024" in body
-    assert "Nhiệm vụ quá hạn" in body or "Nhiệm vụ có nguy cơ chậm" in body
+    assert "Đề án chi trả trợ cấp ưu đãi người có công" in body   # IV.1, due Tháng 6 năm 2024
     d = open_overdue_dossier()
     slip = D.build(D.DocRequest("control_slip", dossier=d.code))
-    table = slip.body[-1]
-    assert table.header[0].cell_list()[1].text == "Bước xử lý"
-    assert table.rows[0].cell_list()[1].text == "Tiếp nhận, chuyển phòng chuyên môn"
+    table = next(block for block in slip.body if hasattr(block, "header"))
+    assert table.header[0].cell_list()[0].text == "TÊN CƠ QUAN"
+    notes = [row.cell_list()[5].text for row in table.rows]
+    assert any("Tiếp nhận, chuyển phòng chuyên môn" in note for note in notes)
+    # The last row returns the dossier to the applicant, judged against the dossier's due moment: late now.
+    assert table.rows[-1].cell_list()[4].text.startswith("Quá hạn")
     with pytest.raises(NotFound):
         D.build(D.DocRequest("control_slip", dossier="KHONG-CO"))
 

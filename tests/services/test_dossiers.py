@@ -117,12 +117,15 @@ def test_handovers_give_the_holder_and_the_late_step(setup):
     assert handovers.holder_unit(Dossier.get_by_id(d.id)).id == ncc.id
     handovers.add_handover(SYSTEM, d.id, to_unit_id=vp.id, sent_at=M("2024-03-11 09:00"), step_name="Trả kết quả")
     dossier_editing.update_dossier(SYSTEM, d.id, None, closed_at=M("2024-03-11 10:00"))
-    slip = handovers.control_slip_rows("HS-1")
-    assert [(r.position, r.from_unit, r.to_unit, r.result) for r in slip] == [
-        (1, "Văn phòng Sở", "Văn phòng Sở", "on_time"),
-        (2, "Văn phòng Sở", "Phòng Người có công", "late"),   # 4 days from 04/03 11:00, handed on 11/03
-        (3, "Phòng Người có công", "Văn phòng Sở", "on_time")]    # closed the same day, within the budget
-    assert slip[1].result_label == "Quá hạn" and slip[1].finished_at == M("2024-03-11 09:00")
+    from par_desktop.services.control_slip import control_slip
+
+    slip = control_slip("HS-1", now=M("2024-03-20 10:00"))
+    assert [(line.transfer.giver, line.transfer.receiver) for line in slip.lines] == [
+        ("Bộ phận Tiếp nhận và Trả kết quả", "Văn phòng Sở"), ("Văn phòng Sở", "Văn phòng Sở"),
+        ("Văn phòng Sở", "Phòng Người có công"), ("Phòng Người có công", "Văn phòng Sở"),
+        ("Văn phòng Sở", "Bộ phận Tiếp nhận và Trả kết quả"), ("Bộ phận Tiếp nhận và Trả kết quả", "Tổ chức, cá nhân")]
+    # The recorded step deadline (half a day from 07:30) is met by the hand-over at 11:00.
+    assert slip.lines[1].result == "on_time" and slip.lines[1].due_at == M("2024-03-04 12:15")
     with pytest.raises(InvalidInput, match="phải sau đó"):
         handovers.add_handover(SYSTEM, d.id, to_unit_id=ncc.id, sent_at=M("2024-03-01 09:00"))
 

@@ -71,7 +71,8 @@ def test_reference_plan_into_an_empty_database(any_empty_db, ref_docx):
     assert by_ref["I.1"]["coordinating_units"] == ["*"]
     assert by_ref["II.1"]["deadline_text"] == "Xong trước ngày 30/9/2024"
     assert set(by_ref["I.1"]) == {"ref", "content", "lead_units", "coordinating_units", "deadline_text",
-                                  "due_date", "recurrence", "status"}
+                                  "due_date", "recurrence", "status", "plan"}
+    assert by_ref["I.1"]["plan"] == "38/KH-LĐTĐ&XH"      # the number as the file prints it
     assert Unit.select().count() == 6
     assert Unit.get(Unit.name == "Văn phòng Sở").kind == "office"
     assert len(result.warnings) == 6 and all("đã tạo đơn vị mới" in w for w in result.warnings)
@@ -97,10 +98,11 @@ def test_importing_the_same_file_again_changes_nothing(any_empty_db, ref_docx, t
 
 
 def test_reimport_into_the_demo_plan_changes_nothing(demo_db, ref_docx):
-    """The demo's plan (with its year of progress reports) is the reference plan: nothing to change."""
+    """The demo's plan (with its year of progress reports) is the reference plan: nothing to change —
+    once the clerk gives its number as corrected (the file misprints "38 /KH-LĐTĐ&XH")."""
     assert ProgressReport.select().count() > 0
     before = AuditLog.select().count()
-    result = plan_import.import_plan(SYSTEM, ref_docx)
+    result = plan_import.import_plan(SYSTEM, ref_docx, number="38/KH-SLĐTBXH")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 10)
     assert AuditLog.select().count() == before
     refs = [r["ref"] for r in task_views.tasks_json(JULY)]
@@ -380,3 +382,29 @@ def test_statuses_on_a_past_day_count_only_what_was_reported_by_then(any_plan_db
     assert january(date(2024, 1, 31)).status == "at_risk"
     assert january(date(2024, 2, 2)).status == "overdue"
     assert january(date(2024, 2, 3)).status == "done_late"
+
+
+
+def test_plans_of_the_same_year_live_side_by_side(empty_db, tmp_path):
+    """Plan 45 (TTHC control) of 2024 never touches plan 38, though task refs I.1, I.2 … are the same;
+    the same plan again changes nothing; a number of another year's plan is refused."""
+    body, titles, rows = reference_parts()
+    plan38 = plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "kh38.docx", body, titles, rows),
+                               number="38 / KH-SLĐTBXH")
+    i1 = Task.get((Task.ref == "I.1") & (Task.plan == plan38.plan_id))
+    other = [list(r) for r in rows]
+    for r in other[1:]:
+        if r[4] and r[0].strip().isdigit():
+            r[4] = "Quý IV/2024"
+    plan45 = plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "kh45.docx", body, titles, other), number="45/KH-SLĐTBXH")
+    assert plan45.plan_id != plan38.plan_id and plan45.created == 10
+    assert Task.get_by_id(i1.id).version == i1.version and Task.get_by_id(i1.id).due_date == i1.due_date
+    assert sorted((p.number, p.tasks) for p in task_views.list_plans()) == [("38/KH-SLĐTBXH", 10), ("45/KH-SLĐTBXH", 10)]
+    again = plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "kh45b.docx", body, titles, other), number="45/KH-SLĐTBXH")
+    assert (again.created, again.updated) == (0, 0)
+    json_rows = task_views.tasks_json(JULY, task_views.TaskFilters(plan_id=plan45.plan_id))
+    assert len(json_rows) == 10 and {r["plan"] for r in json_rows} == {"45/KH-SLĐTBXH"}
+    with pytest.raises(InvalidInput, match="đã là số của kế hoạch năm 2024"):
+        plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "kh38-2025.docx", body, titles, rows), year=2025,
+                          number="38/KH-SLĐTBXH")
+    assert Plan.select().count() == 2

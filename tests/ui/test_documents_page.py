@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtPdf import QPdfDocument
 from pypdf import PdfReader
 
 from par_desktop.db.models import Dossier, RegisterEntry
+from par_desktop.documents.builders import unit_text
 from par_desktop.domain.text import fold
 from par_desktop.services import documents as doc_service
 from par_desktop.services.session import SYSTEM, Actor
@@ -128,7 +130,7 @@ def test_batch_writes_one_explanation_request_per_unit(qtbot, page, monkeypatch,
         match = [f for f in files if f"-{fold(unit.short_code)}-" in f.name]
         assert match, unit.short_code
         text = " ".join(PdfReader(str(match[0])).pages[0].extract_text().split())
-        assert f"{unit.name} có {count} hồ sơ" in text
+        assert f"{unit_text(unit.name)} có {count} hồ sơ" in text
     assert shown and shown[0].startswith(f"Đã lập {len(units)} công văn")
     assert RegisterEntry.select().count() == 0   # drafts: no number taken
 
@@ -164,3 +166,21 @@ def test_navigate_to_fills_the_parameters(page):
     page.navigate_to({"kind": "explanation_request", "unit": "NCC", "month": "2024-05"})
     request = page.request()
     assert (request.kind, request.unit, request.month) == ("explanation_request", "NCC", "2024-05")
+
+
+def test_apology_asks_how_to_address_the_applicant_and_shows_notices(qtbot, page):
+    page.set_kind("apology")
+    assert page.applicant_kind_combo.isVisibleTo(page)
+    page.reason_edit.setPlainText("Hồ sơ phải xác minh tại địa phương")
+    page.new_due_edit.setDateTime(QDateTime(QDate(2024, 12, 20), QTime(17, 0)))   # a Friday
+    generate(qtbot, page, "apology", dossier="000.00.18.H06-240104-00670")   # the record says neither Ông nor Bà
+    assert page.notices_label.isVisibleTo(page) and "Ông/Bà Lương Minh Hải" in page.notices_label.text()
+    assert "Kính gửi: Ông/Bà Lương Minh Hải" in " ".join(PdfReader(str(page.current.pdf)).pages[0].extract_text().split())
+    page.applicant_kind_combo.setCurrentIndex(page.applicant_kind_combo.findData("woman"))
+    assert "Thông số đã thay đổi" in page.state_label.text()
+    page.generate_button.click()
+    finish(qtbot, page)
+    qtbot.waitUntil(lambda: page.pdf.status() == QPdfDocument.Status.Ready, timeout=5000)
+    assert "ông hay bà" not in page.notices_label.text()
+    assert "chỉ áp dụng đến 28/02/2025" in page.notices_label.text()   # the demo's names ended (DOMAIN.md §8)
+    assert "Kính gửi: Bà Lương Minh Hải" in " ".join(PdfReader(str(page.current.pdf)).pages[0].extract_text().split())

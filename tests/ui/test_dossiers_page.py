@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from par_desktop.db.models import Dossier, Explanation, Unit
 from par_desktop.services.dossiers import due_lists
+from par_desktop.services.dossiers.detail import dossier_detail
 from par_desktop.services.dossiers import listing as dossier_listing
 from par_desktop.services.dossiers import timing as dossier_timing
 from par_desktop.services.session import SYSTEM, Actor
@@ -248,14 +249,18 @@ def test_new_record_dialog_creates_a_dossier(demo_db, qtbot):
             return
         dialog.code.setText("TAY-001")
         dialog.applicant.setText("Phạm Thị Hoa")
+        dialog.applicant_kind.setCurrentIndex(dialog.applicant_kind.findText("Bà"))
         dialog.grab().save("/tmp/shots/dossier-dialog.png")
         dialog.accept()
 
     QTimer.singleShot(0, fill)
     page.new_record()
     d = dossier_timing.dossier_by_code("TAY-001")
-    assert d.applicant == "Phạm Thị Hoa" and d.due_from_source is False
+    assert d.applicant == "Phạm Thị Hoa" and d.applicant_kind == "woman" and d.due_from_source is False
     assert page.filters.text() == "TAY-001"
+    edited = DossierDialog(dossier_detail(d.id))   # editing shows the recorded Ông / Bà
+    qtbot.addWidget(edited)
+    assert edited.applicant_kind.currentText() == "Bà" and edited.values()["applicant_kind"] == "woman"
 
 
 def searched_ids(page) -> list[int]:
@@ -339,3 +344,35 @@ def test_the_search_texts_follow_changes_made_by_another_clerk(demo_db, qtbot, r
     assert searched_ids(page) == [d.id]
     type_and_wait(qtbot, page, d.applicant)
     assert d.id not in searched_ids(page)
+
+
+def test_an_export_naming_unknown_units_and_procedures(demo_db, qtbot, tmp_path):
+    """The same unit-mapping step as the plan import; the summary lists the procedures to complete."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỒ SƠ"])
+    ws.append(["Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Chủ hồ sơ", "Ngày tiếp nhận", "Hạn xử lý", "Đơn vị xử lý"])
+    ws.append(["MAP-1", "9.999001", "Thủ tục chưa có trong danh mục", "Lê E", "04/03/2024 08:00", "08/03/2024 17:00",
+               "P. Người có công"])
+    ws.append(["MAP-2", "9.999001", "Thủ tục chưa có trong danh mục", "Lê F", "04/03/2024 09:00", "08/03/2024 17:00",
+               "Tổ Một cửa liên thông"])
+    path = tmp_path / "mot-cua.xlsx"
+    wb.save(path)
+    page = make_page(qtbot, demo_db)
+    page.import_files([path])
+    qtbot.waitUntil(lambda: getattr(page, "unit_dialog", None) is not None and page.unit_dialog.isVisible(),
+                    timeout=15000)
+    dialog = page.unit_dialog
+    assert set(dialog.combos) == {"P. Người có công", "Tổ Một cửa liên thông"}
+    ncc = Unit.get(Unit.short_code == "NCC")
+    dialog.combos["P. Người có công"].setCurrentIndex(dialog.combos["P. Người có công"].findData(ncc.id))
+    dialog.combos["Tổ Một cửa liên thông"].setCurrentIndex(0)       # a new unit
+    dialog.grab().save(str(tmp_path / "unit-mapping.png"))
+    dialog.accept()
+    qtbot.waitUntil(lambda: isinstance(getattr(page, "summary_dialog", None), ImportSummaryDialog), timeout=15000)
+    text = page.summary_dialog.findChild(type(page.count_label), "importSummaryText").text()
+    assert "cần bổ sung thời hạn" in text and "9.999001" in text and "Tổ Một cửa liên thông" in text
+    page.summary_dialog.grab().save(str(tmp_path / "import-summary.png"))
+    page.summary_dialog.close()
+    assert dossier_timing.dossier_by_code("MAP-1").unit_id == ncc.id
+    assert Unit.get_or_none(Unit.name == "Tổ Một cửa liên thông") is not None

@@ -215,9 +215,17 @@ def test_importing_a_plan_asks_about_unknown_units_and_remembers_them(qtbot, emp
         dialog.accept()
         when_modal(ui_errors.MessageDialog, lambda d: (messages.append(d.message_label.text()), d.accept()), seen)
 
-    when_modal(UnitMappingDialog, map_units, seen)
+    offers = []
+
+    def decline_the_organisation_offer(dialog):   # the header's names are offered first (no organisation yet)
+        offers.append(dialog.message_label.text())
+        dialog.buttons["no"].click()
+        when_modal(UnitMappingDialog, map_units, seen)
+
+    when_modal(ui_errors.MessageDialog, decline_the_organisation_offer, seen)
     page.import_files([path])
     qtbot.waitUntil(lambda: bool(messages), timeout=15000)
+    assert "UBND TỈNH BẮC GIANG" in offers[0]
     assert "10 nhiệm vụ của kế hoạch năm 2024 — 10 mới" in messages[0]
     assert len(refs(page)) == 10
     assert Unit.select().count() == 5      # 2 existing + 3 created; "Người có công" went to KHTC as asked
@@ -255,3 +263,43 @@ def test_ctrl_n_in_the_main_window_opens_the_task_dialog(qtbot, plan_db):
     when_modal(TaskDialog, lambda dialog: dialog.reject(), seen)
     window.new_action.trigger()
     assert seen and window.new_action.shortcut().toString() == "Ctrl+N"
+
+
+def test_two_plans_of_a_year_side_by_side_filtered_by_plan(qtbot, empty_db, tmp_path):
+    from par_desktop.services.tasks import plan_import
+    from plan_files import reference_parts, write_plan_docx
+
+    body, titles, rows = reference_parts()
+    plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "38.docx", body, titles, rows), number="38/KH-SLĐTBXH")
+    plan_import.import_plan(SYSTEM, write_plan_docx(tmp_path / "45.docx", body, titles, rows), number="45/KH-SLĐTBXH")
+    page = make_page(qtbot, empty_db)
+    assert page.table.visible_count() == 20
+    plan45 = next(p for p in task_views.list_plans() if p.number == "45/KH-SLĐTBXH")
+    page.filter_bar.set_value("plan", plan45.id)
+    assert page.table.visible_count() == 10
+    assert {page.table.proxy.index(r, 0).data() for r in range(10)} >= {"I.1", "I.2"}
+    page.grab().save(str(tmp_path / "tasks-by-plan.png"))
+
+
+def test_a_plan_s_header_offers_the_organisation_s_names(qtbot, empty_db, tmp_path):
+    from gui_helpers import answer_next_dialog
+    from plan_files import UNITS
+
+    from par_desktop.ui.dialogs.task_dialogs import ask_plan_import_options
+
+    for position, (name, code, kind) in enumerate(UNITS):
+        org.create_unit(SYSTEM, name, code, kind=kind, sort_order=position)
+    path = reference_docx(tmp_path / "kh.docx")
+    from par_desktop.services.tasks import plan_import
+
+    document = plan_import.read_plan_file(path)
+    parent = QPushButton()
+    qtbot.addWidget(parent)
+    seen = []
+    answer_next_dialog("yes", seen)
+    assert ask_plan_import_options(parent, document, path, SYSTEM) == (2024, {})
+    assert "«UBND TỈNH BẮC GIANG» — «SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI»" in seen[0]
+    names = org.org_names()
+    assert (names.governing_body, names.agency_short, names.agency_abbr, names.place_name) == (
+        "UBND TỈNH BẮC GIANG", "Sở Lao động - Thương binh và Xã hội", "SLĐTBXH", "Bắc Giang")
+    assert plan_import.org_offer(document) is None          # asked only while the database has none

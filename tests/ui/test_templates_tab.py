@@ -111,7 +111,8 @@ def test_read_only_for_roles_without_the_templates_right(qtbot, demo_db):
 
 def test_screenshot(qtbot, tab):
     tab.type_combo.setCurrentIndex(tab.type_combo.findData("explanation_request"))
-    qtbot.waitUntil(lambda: tab.pdf.status() == QPdfDocument.Status.Ready and "1 trang" in tab.preview_label.text(),
+    # the letter and its landscape list of dossiers
+    qtbot.waitUntil(lambda: tab.pdf.status() == QPdfDocument.Status.Ready and "2 trang" in tab.preview_label.text(),
                     timeout=10000)
     qtbot.wait(1200)   # QPdfView paints its pages in the background
     Path("/tmp/shots").mkdir(exist_ok=True)

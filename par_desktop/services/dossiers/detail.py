@@ -9,10 +9,12 @@ from peewee import JOIN
 
 from par_desktop.db.models import Dossier, Explanation, Unit
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.control_slip import SlipLine
 from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.timers import TimerState
 from par_desktop.services.dossiers.editing import appointment_of
-from par_desktop.services.dossiers.handovers import SlipRow, TimelineEvent, control_slip_rows, holder_unit, timeline
+from par_desktop.services.control_slip import control_slip
+from par_desktop.services.dossiers.handovers import TimelineEvent, holder_unit, timeline
 from par_desktop.services.dossiers.timing import CHANNEL_LABELS, timer_of, work_calendar
 
 
@@ -37,6 +39,7 @@ class DossierDetail:
     procedure_name: str
     field: str
     applicant: str
+    applicant_kind: str               # man | woman | organisation | "" (how letters address the applicant)
     channel: str
     received_at: datetime
     start_at: datetime
@@ -52,7 +55,7 @@ class DossierDetail:
     withdrawn: bool
     timer: TimerState                 # at the moment asked for; ``timer.due_at`` is the due moment then
     timeline: tuple[TimelineEvent, ...]
-    late_steps: tuple[SlipRow, ...]   # steps of the control slip finished after their deadline
+    late_steps: tuple[SlipLine, ...]  # steps of the control slip late against their own budget (or held late now)
     explanation: ExplanationView | None
     # the one-stop service columns (DOMAIN.md §10): None = not known
     digitised_dossier: bool | None = None
@@ -94,13 +97,13 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
     explanation = Explanation.get_or_none(Explanation.dossier == d.id)
     return DossierDetail(
         id=d.id, version=d.version, code=d.code, procedure_id=d.procedure_id, procedure_name=d.procedure_name,
-        field=d.field, applicant=d.applicant, channel=d.channel, received_at=d.received_at, start_at=d.start_at,
+        field=d.field, applicant=d.applicant, applicant_kind=d.applicant_kind, channel=d.channel, received_at=d.received_at, start_at=d.start_at,
         appointment=appointment_of(d, calendar), due_from_source=d.due_from_source, result_at=d.result_at,
         closed_at=d.closed_at, paused_since=d.paused_since, unit_id=d.unit_id,
         unit_name=d.unit.name if d.unit_id is not None else "", holder_name=holder.name if holder else "",
         status_text=d.status_text, withdrawn=d.withdrawn, timer=timer_of(d, at, calendar),
         timeline=tuple(timeline(d.id)),
-        late_steps=tuple(r for r in control_slip_rows(d.code) if r.result == "late"),
+        late_steps=tuple(line for line in control_slip(d.code, at).lines if line.late and not line.transfer.final),
         explanation=None if explanation is None else ExplanationView(
             explanation.version, explanation.reason, explanation.responsible_person, explanation.explained_on,
             explanation.apology_sent_on, explanation.new_appointment),

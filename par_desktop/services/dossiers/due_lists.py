@@ -34,6 +34,7 @@ class OverdueRow:
     explained_on: date | None = None
     apology_sent_on: date | None = None
     new_appointment: datetime | None = None
+    result_at: datetime | None = None  # a result recorded (by the period's end) but not closed: plan footnote 4
 
 
 def _period_end(period: Period | tuple[date, date]) -> tuple[datetime, datetime]:
@@ -73,9 +74,11 @@ def overdue_dossiers(unit_id: int | None = None, period: Period | tuple[date, da
         t = state_at(clock_of(r, pauses.get(r.id, [])), calendar, moment, near)
         if t is None or not t.overdue:
             continue
+        result = r.result_at if r.result_at is not None and r.result_at < end else None
         out.append(OverdueRow(r.id, r.code, r.procedure_name, r.applicant, r.received_at, t.due_at, t.closed_at,
                               t.days_late, r.unit_id, r.unit_name or "", r.field, r.reason or "",
-                              r.responsible_person or "", r.explained_on, r.apology_sent_on, r.new_appointment))
+                              r.responsible_person or "", r.explained_on, r.apology_sent_on, r.new_appointment,
+                              result))
     out.sort(key=lambda o: (o.unit, o.due_at, o.code))
     return out
 

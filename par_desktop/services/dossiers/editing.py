@@ -9,6 +9,7 @@ from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, DossierPause, Procedure
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.salutation import KINDS as APPLICANT_KINDS
 from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound
@@ -17,9 +18,10 @@ from par_desktop.services.dossiers.timing import (
     CHANNELS, SERVICE_FIELDS, compute_timing, get_dossier, minute, pauses_by_dossier, search_text, work_calendar,
 )
 from par_desktop.services.session import Actor, require
+from par_desktop.services.procedures import limit_of
 
-EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "channel", "received_at",
-            "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
+EDITABLE = ("code", "procedure_id", "procedure_name", "field", "applicant", "applicant_kind", "channel",
+            "received_at", "due_at", "result_at", "closed_at", "status_text", "unit_id", "withdrawn", *SERVICE_FIELDS)
 
 
 def check_service_values(v: dict[str, Any]) -> None:
@@ -39,6 +41,8 @@ def _check_values(v: dict[str, Any]) -> None:
         raise InvalidInput("Mã hồ sơ không được để trống.")
     if v.get("channel") not in CHANNELS:
         raise InvalidInput("Hình thức nộp phải là Trực tuyến, Trực tiếp hoặc Bưu chính.")
+    if v.get("applicant_kind", "") not in ("", *APPLICANT_KINDS):
+        raise InvalidInput("Danh xưng người nộp phải là Ông, Bà hoặc Tổ chức.")
     received = v["received_at"]
     for key, label in (("closed_at", "Ngày trả kết quả"), ("result_at", "Ngày có kết quả")):
         if v.get(key) is not None and v[key] < received:
@@ -61,7 +65,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
                    due_at: datetime | None = None, result_at: datetime | None = None,
                    closed_at: datetime | None = None, status_text: str = "", withdrawn: bool = False,
                    digitised_dossier: bool | None = None, digitised_result: bool | None = None,
-                   payment: str | None = None, rating: str = "") -> Dossier:
+                   payment: str | None = None, rating: str = "", applicant_kind: str = "") -> Dossier:
     """Enter a dossier by hand; ``due_at`` given = an appointment that wins over the procedure's limit.
     The service columns left at None stay unknown (not counted by the service figures)."""
     require(actor, "dossiers")
@@ -71,10 +75,10 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
     values = {"code": nfc(code), "channel": channel, "received_at": minute(received_at),
               "closed_at": minute(closed_at), "result_at": minute(result_at), "source_due": minute(due_at),
               "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
-              "rating": rating or ""}
+              "rating": rating or "", "applicant_kind": applicant_kind or ""}
     _check_values(values)
     calendar = work_calendar()
-    start, limit, due = compute_timing(calendar, values["received_at"], proc.limit_days, values["source_due"])
+    start, limit, due = compute_timing(calendar, values["received_at"], limit_of(proc), values["source_due"])
     with connection.write_transaction():
         if Dossier.select().where(Dossier.code == values["code"]).exists():
             raise InvalidInput(f"Đã có hồ sơ mã «{values['code']}».")
@@ -86,7 +90,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
             status_text=nfc(status_text), unit=unit_id if unit_id is not None else proc.lead_unit_id,
             withdrawn=withdrawn, fold_text=search_text(values["code"], nfc(applicant), proc.name),
             digitised_dossier=digitised_dossier, digitised_result=digitised_result, payment=payment,
-            rating=rating or "")
+            rating=rating or "", applicant_kind=values["applicant_kind"])
 
 
 def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, **changes: Any) -> Dossier:
@@ -110,7 +114,7 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
             merged["procedure_name"] = proc.name
         if merged["unit_id"] is None and proc is not None:
             merged["unit_id"] = proc.lead_unit_id    # "the procedure's lead unit", as on entry
-        limit = proc.limit_days if proc is not None else d.limit_days
+        limit = (limit_of(proc) if proc is not None else None) or d.limit_days
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
         closing_pause = merged["closed_at"] is not None and any(end is None for _, end in pauses)
         if closing_pause:  # closing ends the wait for supplements: the pause stops at the closing moment

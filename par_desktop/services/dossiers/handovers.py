@@ -1,4 +1,4 @@
-"""Hand-overs between units, the process control slip and the dossier's timeline."""
+"""Hand-overs between units and the dossier's timeline (the control slip: ``services.control_slip``)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,10 @@ from par_desktop.db import connection
 from par_desktop.db.changes import insert_record
 from par_desktop.db.models import Dossier, Handover, ProcedureStep, Unit
 from par_desktop.domain.text import nfc, ui_moment
-from par_desktop.domain.timers import STATE_LABELS, finished_state
 from par_desktop.errors import InvalidInput
 from par_desktop.services.dossiers.pauses import pauses_of
-from par_desktop.services.dossiers.timing import CHANNEL_LABELS, dossier_by_code, get_dossier, minute, work_calendar
+from par_desktop.services.dossiers.timing import CHANNEL_LABELS, get_dossier, minute, work_calendar
 from par_desktop.services.session import Actor, require
-
-
-@dataclass(frozen=True)
-class SlipRow:
-    """One row of the process control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ)."""
-
-    position: int
-    step_name: str
-    from_unit: str
-    to_unit: str
-    sent_at: datetime
-    received_at: datetime | None
-    due_at: datetime | None
-    finished_at: datetime | None      # when the receiving unit handed it on (or the dossier closed)
-    result: str | None                # early | on_time | late | None (in progress or no step deadline)
-    result_label: str
-    note: str
 
 
 def add_handover(actor: Actor, dossier_id: int, *, to_unit_id: int | None, sent_at: datetime,
@@ -60,21 +42,6 @@ def add_handover(actor: Actor, dossier_id: int, *, to_unit_id: int | None, sent_
 
 def handovers_of(dossier_id: int) -> list[Handover]:
     return list(Handover.select().where(Handover.dossier == dossier_id).order_by(Handover.position))
-
-
-def control_slip_rows(code: str) -> list[SlipRow]:
-    """The process control slip of one dossier: each hand-over with the step's result."""
-    d = dossier_by_code(code)
-    names = dict(Unit.select(Unit.id, Unit.name).tuples())
-    rows = handovers_of(d.id)
-    out = []
-    for i, h in enumerate(rows):
-        finished = rows[i + 1].sent_at if i + 1 < len(rows) else d.closed_at
-        result = finished_state(h.due_at, finished) if h.due_at is not None and finished is not None else None
-        out.append(SlipRow(h.position, h.step_name, names.get(h.from_unit_id, ""), names.get(h.to_unit_id, ""),
-                           h.sent_at, h.received_at, h.due_at, finished, result,
-                           STATE_LABELS[result] if result else "", h.note))
-    return out
 
 
 def holder_unit(d: Dossier) -> Unit | None:

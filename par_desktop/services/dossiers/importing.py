@@ -11,17 +11,19 @@ from typing import Any
 
 from par_desktop.db import audit_chain, connection
 from par_desktop.db.bulk import bulk_insert, bulk_update
-from par_desktop.db.changes import current_session_id
-from par_desktop.db.models import Dossier, Procedure
+from par_desktop.db.changes import current_session_id, insert_record
+from par_desktop.db.models import Dossier, Procedure, Unit
 from par_desktop.domain.calendar import WorkCalendar
-from par_desktop.domain.text import fold
+from par_desktop.domain.text import fold, unit_key
 from par_desktop.domain.timers import DossierClock, state_at
+from par_desktop.errors import NotFound
 from par_desktop.importers.dossiers import ImportRefused, RowProblem, read_dossier_file
 from par_desktop.services import org
 from par_desktop.services.dossiers.pauses import end_open_pauses
 from par_desktop.services.dossiers.timing import (
     SERVICE_FIELDS, closing_of, compute_timing, minute, now_minute, pauses_by_dossier, search_text, work_calendar,
 )
+from par_desktop.services.procedures import limit_of
 from par_desktop.services.session import Actor, require
 
 
@@ -36,6 +38,8 @@ class ImportSummary:
     newly_overdue: int = 0
     refused: list = field(default_factory=list)     # RowProblem: rows left out (skip_invalid) and why
     warnings: list[str] = field(default_factory=list)
+    added_procedures: list[str] = field(default_factory=list)   # codes added to the catalogue, to complete
+    added_units: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -45,17 +49,25 @@ class ImportSummary:
 # Fields compared on re-import; their changes are audited one by one.
 _IMPORT_FIELDS = ("procedure", "procedure_name", "field", "applicant", "channel", "received_at", "start_at",
                   "limit_days", "due_at", "due_from_source", "result_at", "closed_at", "status_text", "unit",
-                  "withdrawn", "fold_text", *SERVICE_FIELDS)
+                  "withdrawn", "fold_text", "applicant_kind", *SERVICE_FIELDS)
 
 
 def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = False,
                     progress: Callable[[int, int | None, str], None] | None = None,
-                    at: datetime | None = None, date_order: str | None = None) -> ImportSummary:
+                    at: datetime | None = None, date_order: str | None = None,
+                    unit_choices: dict[str, int | None] | None = None) -> ImportSummary:
     """Import a one-stop export in one transaction. A dossier code already known updates that dossier
     (each changed field audited). Rows with problems refuse the whole file (``ImportRefused`` lists them
     all) unless ``skip_invalid``, which imports the rest and reports the refused rows. Text dates are read
     in ``date_order`` ("dmy"/"mdy"), or in the order the file shows (``AmbiguousDates`` when it does not:
-    see ``importers.dossiers``)."""
+    see ``importers.dossiers``).
+
+    Exports come as they come: a procedure the catalogue lacks is added from the row's own columns
+    (code, name, field; ``needs_completion``, no limit) and named in a warning — its dossiers need the
+    export's due moment; a processing unit that matches none is mapped by ``unit_choices`` (name -> an
+    existing unit's id, remembered as an alias; None: a new unit) or, when the clerk was not asked (the
+    command line), added as a new unit and named in a warning. Names that differ only in case, dashes
+    or "Phòng" are one unit."""
     require(actor, "import")
     path = Path(path)
     from par_desktop.services import settings
@@ -70,7 +82,8 @@ def import_dossiers(actor: Actor, path: str | Path, *, skip_invalid: bool = Fals
     total = len(matched.rows)
     if progress is not None:
         progress(0, total, "Đang ghi vào cơ sở dữ liệu")
-    _write(actor, path, matched.rows, parsed.present, minute(at) or now_minute(), summary, progress, skip_invalid)
+    _write(actor, path, matched, unit_choices or {}, parsed.present, minute(at) or now_minute(), summary, progress,
+           skip_invalid)
     if progress is not None:
         progress(total, total, "Xong")
     return summary
@@ -83,20 +96,18 @@ class _Matched:
     rows: dict[str, Any] = field(default_factory=dict)               # code -> (row, procedure, unit id)
     problems: list = field(default_factory=list)                     # RowProblem, by row number
     seen: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    unknown_units: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # what the catalogue and the units lack, added in the import's transaction
+    new_procedures: dict[str, _NewProcedure] = field(default_factory=dict)   # by code (or folded name)
+    new_units: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # unit_key -> spellings
 
     def warnings(self) -> list[str]:
-        out = [f"Không có đơn vị «{name}» ({len(numbers)} dòng, từ dòng {numbers[0]}): đã giao cho đơn vị chủ trì "
-               "của thủ tục. Nếu đó là tên khác của một đơn vị, hãy thêm tên này cho đơn vị (Cài đặt → Tổ chức) rồi "
-               "nhập lại." for name, numbers in self.unknown_units.items()]
-        out += [f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng {', '.join(map(str, numbers))}): dùng dòng "
+        return [f"Mã hồ sơ {code} xuất hiện {len(numbers)} lần (dòng {', '.join(map(str, numbers))}): dùng dòng "
                 f"{numbers[-1]}." for code, numbers in self.seen.items() if len(numbers) > 1]
-        return out
 
 
 def _match(parsed) -> _Matched:
-    """Each row's procedure (by code, else by name, accent-insensitive) and unit (the procedure's lead unit
-    when the name matches none, said once per name); rows without a known procedure are problems."""
+    """Each row's procedure (by code, else by name, accent-insensitive; else one to add from the row's own
+    columns) and unit (else one to add or map); a row with neither a due moment nor a known limit is a problem."""
     matched = _Matched(problems=list(parsed.problems))
     procedures = list(Procedure.select())
     by_code = {p.code.strip().lower(): p for p in procedures}
@@ -110,10 +121,14 @@ def _match(parsed) -> _Matched:
                 folded_names[r.procedure_name] = fold(r.procedure_name)
             proc = by_name.get(folded_names[r.procedure_name])
         if proc is None:
-            what = f"mã «{r.procedure_code}»" if r.procedure_code and not r.procedure_name else \
-                f"«{r.procedure_name or r.procedure_code}»"
-            matched.problems.append(RowProblem(r.row, f"không có thủ tục {what} trong danh mục TTHC"))
+            key = r.procedure_code.lower() if r.procedure_code else fold(r.procedure_name)
+            proc = matched.new_procedures.setdefault(key, _NewProcedure(r.procedure_code, r.procedure_name, r.field))
+        if r.due_at is None and (isinstance(proc, _NewProcedure) or limit_of(proc) is None):
+            matched.problems.append(RowProblem(r.row, f"không có «Hạn xử lý» và thủ tục «{proc.code or proc.name}» "
+                                                      "chưa có thời hạn giải quyết trong danh mục"))
             continue
+        if isinstance(proc, _NewProcedure):
+            proc.rows.append(r.row)
         unit_id = None
         if r.unit:
             if r.unit not in unit_cache:
@@ -121,19 +136,25 @@ def _match(parsed) -> _Matched:
                 unit_cache[r.unit] = unit.id if unit is not None else None
             unit_id = unit_cache[r.unit]
             if unit_id is None:
-                matched.unknown_units[r.unit].append(r.row)
+                matched.new_units[unit_key(r.unit)].append(r.unit)
         matched.seen[r.code].append(r.row)
         matched.rows[r.code] = (r, proc, unit_id)
     matched.problems.sort(key=lambda p: (p.row or 0))
     return matched
 
 
-def _write(actor: Actor, path: Path, rows_by_code: dict[str, Any], present: set[str], now: datetime,
-           summary: ImportSummary, progress, skip_invalid: bool = False) -> None:
-    """New dossiers inserted, changed ones updated (each changed field audited), in one transaction;
-    ``summary`` counts what happened."""
+def _write(actor: Actor, path: Path, matched: _Matched, unit_choices: dict[str, int | None], present: set[str],
+           now: datetime, summary: ImportSummary, progress, skip_invalid: bool = False) -> None:
+    """The procedures and units the export names added, then new dossiers inserted and changed ones updated
+    (each changed field audited), in one transaction; ``summary`` counts what happened."""
+    rows_by_code = matched.rows
     calendar, total = work_calendar(), len(rows_by_code)
     with connection.write_transaction():
+        added = _add_procedures(actor, matched.new_procedures, summary)
+        unit_ids = _add_units(actor, matched.new_units, unit_choices, summary)
+        for code, (r, proc, unit_id) in list(rows_by_code.items()):
+            if isinstance(proc, _NewProcedure) or (unit_id is None and r.unit):
+                rows_by_code[code] = (r, added.get(id(proc), proc), unit_ids.get(unit_key(r.unit), unit_id))
         existing_ids = dict(Dossier.select(Dossier.code, Dossier.id).tuples())
         existing = _existing_rows([existing_ids[c] for c in rows_by_code if c in existing_ids])
         pauses = pauses_by_dossier(existing.keys()) if existing else {}
@@ -193,6 +214,83 @@ def _change_rows(actor: Actor, old: dict[str, Any], changed: dict[str, Any]) -> 
              "session_id": current_session_id.get()} for k, v in changed.items() if k != "fold_text"]
 
 
+@dataclass
+class _NewProcedure:
+    """A procedure an export names that the catalogue lacks (added in the import's transaction)."""
+    code: str
+    name: str
+    field: str
+    rows: list[int] = field(default_factory=list)
+
+
+def _add_procedures(actor: Actor, pending: dict[str, _NewProcedure], summary: ImportSummary) -> dict[int, Procedure]:
+    """Add the export's unknown procedures (to complete: limit, lead unit) and say so; id(pending) -> record."""
+    added: dict[int, Procedure] = {}
+    temporary = Procedure.select().where(Procedure.code.startswith("TAM-")).count()
+    for item in pending.values():
+        if not item.rows:      # every row of it was refused (skip_invalid): nothing to add it for
+            continue
+        code = item.code
+        if not code:
+            temporary += 1
+            code = f"TAM-{temporary:03d}"
+        record = insert_record(Procedure, actor.username, code=code, name=item.name or code, field=item.field,
+                               limit_days=0.0, needs_completion=True)
+        added[id(item)] = record
+        summary.added_procedures.append(code)
+        missing = "thời hạn giải quyết và đơn vị chủ trì" if item.name else "tên, thời hạn giải quyết và đơn vị chủ trì"
+        summary.warnings.append(
+            f"Đã thêm thủ tục «{code}{' ' + item.name if item.name else ''}» vào danh mục từ tệp ({len(item.rows)} "
+            f"hồ sơ, từ dòng {item.rows[0]}): cần bổ sung {missing} trong Danh mục → Thủ tục.")
+    return added
+
+
+def _add_units(actor: Actor, pending: dict[str, list[str]], choices: dict[str, int | None],
+               summary: ImportSummary) -> dict[str, int]:
+    """The export's unknown processing units: mapped as the clerk chose (alias), else added; unit_key -> id."""
+    chosen = {unit_key(name): unit_id for name, unit_id in choices.items()}
+    out: dict[str, int] = {}
+    for key, spellings in pending.items():
+        name = max(dict.fromkeys(spellings), key=lambda n: (n[:1].isupper(), sum(c.isupper() for c in n), len(n)))
+        target = chosen.get(key)
+        if target is not None:
+            unit = Unit.get_or_none(Unit.id == target)
+            if unit is None:
+                raise NotFound(f"Đơn vị được chọn cho «{name}» không còn tồn tại.")
+            for spelling in dict.fromkeys(spellings):
+                org.add_alias(actor, unit, spelling)
+        else:
+            unit = org.create_unit(actor, name[:1].upper() + name[1:], sort_order=Unit.select().count())
+            summary.added_units.append(unit.name)
+            if key not in chosen:
+                summary.warnings.append(f"Đã thêm đơn vị «{unit.name}» (mã {unit.short_code}) từ cột «Đơn vị xử lý» "
+                                        f"({len(spellings)} hồ sơ); nếu là tên khác của một đơn vị đã có, hãy gộp lại "
+                                        "trong Danh mục → Đơn vị.")
+        out[key] = unit.id
+    return out
+
+
+def unknown_unit_names(path: str | Path) -> list[str]:
+    """The processing-unit names of an export that match no unit (one spelling per unit), to ask about."""
+    from par_desktop.importers.dossiers import COLUMNS
+    from par_desktop.importers.tabular import cell_text, read_table
+
+    table = read_table(path, COLUMNS)
+    index = table.columns.get("unit")
+    groups: dict[str, str] = {}
+    if index is None:
+        return []
+    known: dict[str, bool] = {}
+    for _row, cells in table.rows:
+        name = cell_text(cells[index]) if index < len(cells) else ""
+        if not name or name in known:
+            continue
+        known[name] = org.match_unit(name) is not None
+        if not known[name]:
+            groups.setdefault(unit_key(name), name)
+    return list(groups.values())
+
+
 def _existing_rows(ids: list[int]) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     cols = [Dossier.id, Dossier.code, Dossier.paused_since] + [getattr(Dossier, f) for f in _IMPORT_FIELDS]
@@ -231,7 +329,7 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         old_pauses = [(a, b if b is not None else max(a, r.closed_at)) for a, b in old_pauses]
     if source_due is None and old is not None and "due_at" not in present and old["due_from_source"]:
         source_due = old["due_at"] if not old_pauses else calendar.due(old["start_at"], old["limit_days"] or 0, [])
-    start, limit, due = compute_timing(calendar, r.received_at, proc.limit_days, source_due, old_pauses)
+    start, limit, due = compute_timing(calendar, r.received_at, limit_of(proc), source_due, old_pauses)
     received = r.received_at
     closed = keep("closed_at", "closed_at", r.closed_at)
     result = keep("result_at", "result_at", r.result_at)
@@ -249,6 +347,9 @@ def _import_values(r, proc: Procedure, unit_id: int | None, present: set[str], o
         "unit": unit_id if unit_id is not None else (old["unit"] if old is not None else proc.lead_unit_id),
         "withdrawn": keep("withdrawn", "status", r.withdrawn),
         "fold_text": search_text(r.code, applicant, procedure_name),
+        # Ông / Bà / Tổ chức as the file states it; a blank cell or no column keeps what is known (the
+        # clerk's choice on an apology slip)
+        "applicant_kind": r.applicant_kind or (old["applicant_kind"] if old is not None else ""),
         # a service column the file lacks keeps what is known (a new dossier: unknown, not rated)
         **{key: keep(key, key, getattr(r, key)) for key in SERVICE_FIELDS},
     }

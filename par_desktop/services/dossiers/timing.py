@@ -12,6 +12,7 @@ from peewee import JOIN
 from par_desktop.db import connection
 from par_desktop.db.models import Dossier, DossierPause, Unit
 from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.limits import TimeLimit
 from par_desktop.domain.text import fold, nfc
 from par_desktop.domain.timers import DossierClock, TimerState, state_at
 from par_desktop.errors import InvalidInput, NotFound
@@ -143,11 +144,19 @@ def closing_of(day: datetime, calendar: WorkCalendar) -> datetime:
     return datetime.combine(day.date(), calendar.hours.closes)
 
 
-def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: float | None,
+def compute_timing(calendar: WorkCalendar, received: datetime, limit_days: TimeLimit | float | None,
                    source_due: datetime | None, pauses: Sequence[tuple[datetime, datetime | None]] = ()
                    ) -> tuple[datetime, float, datetime]:
-    """(start_at, limit_days, due_at) of a dossier; finished pauses move the due moment later."""
+    """(start_at, limit_days, due_at) of a dossier; finished pauses move the due moment later.
+
+    ``limit_days`` is the procedure's limit (``procedures.limit_of``) or working days. A limit in
+    calendar days or months is never counted in working days: it fixes the due moment as an
+    appointment would (``TimeLimit.due``), and pauses then move that by the working time paused."""
     start = calendar.next_opening(received)
+    if isinstance(limit_days, TimeLimit):
+        if source_due is None and not limit_days.counts_working_time:
+            source_due = limit_days.due(calendar, start)
+        limit_days = limit_days.working_days()
     finished = [(a, b) for a, b in pauses if b is not None]
     if source_due is not None:
         limit = max(0, calendar.working_minutes_between(start, source_due)) / calendar.hours.day_minutes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
@@ -118,10 +119,65 @@ class _Planned:
     position: int
 
 
+def plan_number_key(text: str) -> str:
+    """"38 /KH-LĐTĐ&XH", "38/kh-lđtđ&xh" -> one key: a plan is identified by its number, not its year."""
+    return fold(text).replace(" ", "")
+
+
+def normalise_plan_number(text: str) -> tuple[int | None, str]:
+    """(38, "38/KH-SLĐTBXH") from a number as a clerk types it ("38 / KH-SLĐTBXH", "Số: 38/KH-…")."""
+    raw = nfc(text)
+    raw = re.sub(r"^(?:số|so)\s*:?\s*", "", raw, flags=re.IGNORECASE)
+    raw = re.sub(r"\s*/\s*", "/", raw).replace(" ", "")
+    match = re.match(r"0*(\d{1,4})/(\S+)$", raw)
+    if match is None:
+        raise InvalidInput(f"Số kế hoạch «{nfc(text)}» không đúng dạng «38/KH-SLĐTBXH».")
+    return int(match.group(1)), f"{int(match.group(1))}/{match.group(2)}"
+
+
+def org_offer(document: PlanDocument) -> org.OrgNames | None:
+    """The organisation's names as the plan's header states them, offered while the database has none:
+    "UBND TỈNH BẮC GIANG" / "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" / "Bắc Giang" give the names in running
+    text ("Sở Lao động - Thương binh và Xã hội") and the abbreviation of document numbers ("SLĐTBXH")."""
+    if not (document.governing_body and document.agency) or org.has_org_names():
+        return None
+    running = _sentence_case(document.agency)
+    initials = "".join(word[0].upper() for word in running.replace("-", " ").split() if fold(word) != "va")
+    return org.OrgNames(governing_body=document.governing_body, agency_name=document.agency, agency_short=running,
+                        agency_abbr=initials, place_name=document.place or "", office_unit_code="VP")
+
+
+def _sentence_case(upper: str) -> str:
+    """"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Sở Lao động - Thương binh và Xã hội": each name after
+    "Sở", a dash or "và" starts with a capital, the rest in lower case."""
+    words = nfc(upper).lower().split(" ")
+    out = []
+    for index, word in enumerate(words):
+        before = fold(words[index - 1]) if index else ""
+        capital = index == 0 or before in ("so", "-", "va", "ban", "ubnd") or word == "-"
+        out.append(word[:1].upper() + word[1:] if capital else word)
+    return " ".join(out)
+
+
+def plan_by_number(number: str) -> Plan:
+    key = plan_number_key(normalise_plan_number(number)[1])
+    plan = next((p for p in Plan.select().order_by(Plan.id) if p.number_text and plan_number_key(p.number_text) == key),
+                None)
+    if plan is None:
+        known = ", ".join(p.number_text for p in Plan.select().order_by(Plan.year, Plan.id) if p.number_text)
+        raise NotFound(f"Không có kế hoạch số {nfc(number)}." + (f" Các kế hoạch đã có: {known}." if known else ""))
+    return plan
+
+
 def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | None = None, *,
                 unit_choices: dict[str, int | None] | None = None, with_obligations: bool = False,
-                progress: Callable[[int, int, str], None] | None = None) -> ImportResult:
+                progress: Callable[[int, int, str], None] | None = None, number: str | None = None) -> ImportResult:
     """Import a plan's appendix tasks (all or nothing, in one transaction).
+
+    The plan is identified by its number — ``number`` when given (a clerk's correction of a misprinted
+    number), else the one the file states: the same number again updates that plan (and changes nothing
+    when nothing changed); another number is another plan, even of the same year, whose tasks are never
+    touched. A number already used by a plan of another year is refused.
 
     ``unit_choices`` maps a name from ``unknown_unit_names`` to an existing unit's id (remembered as an
     alias of that unit) or to None (create a unit with that name); names not in it are created, with a
@@ -133,6 +189,8 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
     sha = hashlib.sha256(Path(source).read_bytes()).hexdigest() if not isinstance(source, PlanDocument) else ""
     if not document.tasks:
         raise document.error(None, "bảng phụ lục không có nhiệm vụ nào (các dòng đánh số 1, 2, 3…).")
+    if number:
+        document = dataclasses.replace(document, **dict(zip(("number", "number_text"), normalise_plan_number(number))))
     the_year = plan_year(document, year)
     planned = _planned(document, the_year)
     choices = {unit_key(name): unit_id for name, unit_id in (unit_choices or {}).items()}
@@ -143,8 +201,7 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
         resolve = _UnitResolver(actor, choices, best, result)
         plan = _upsert_plan(actor, document, the_year)
         result.plan_id = plan.id
-        existing = {t.ref: t for t in Task.select().join(Plan).where(
-            (Plan.year == the_year) & (Task.kind != "obligation"))}
+        existing = {t.ref: t for t in Task.select().where((Task.plan == plan.id) & (Task.kind != "obligation"))}
         # Units first: a task owed by every unit needs every unit of the file to exist already.
         unit_ids = [([resolve(n) for n in item.lead if n != ALL], [resolve(n) for n in item.coordinating if n != ALL])
                     for item in planned]
@@ -179,10 +236,15 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
     return result
 
 
-
-
 def _planned(document: PlanDocument, year: int) -> list[_Planned]:
-    """The file's tasks with their deadlines read for ``year`` and their unit names split (row errors named)."""
+    """The file's tasks with their deadlines read for ``year`` and their unit names split (row errors named).
+    Task references are unique within a plan: a reference twice in the file is refused."""
+    seen_refs: dict[str, PlanTaskRow] = {}
+    for row in document.tasks:
+        if row.ref in seen_refs:
+            raise document.error(row, f"số hiệu {row.ref} trùng với {seen_refs[row.ref].location}; mỗi nhiệm vụ "
+                                      "trong một kế hoạch cần một số hiệu riêng.")
+        seen_refs[row.ref] = row
     planned = []
     for position, row in enumerate(document.tasks):
         try:
@@ -245,13 +307,23 @@ class _UnitResolver:
 
 
 def _upsert_plan(actor: Actor, document: PlanDocument, year: int) -> Plan:
-    """The plan of that year this file belongs to: same number, else same title, else the only plan of
-    the year; else a new plan. Existing plans only get the facts they lack (a title typed by a clerk
-    is not replaced by an Excel sheet's heading)."""
-    candidates = list(Plan.select().where(Plan.year == year).order_by(Plan.id))
-    plan = (next((p for p in candidates if document.number is not None and p.number == document.number), None)
-            or next((p for p in candidates if document.title and fold(p.title) == fold(document.title)), None)
-            or (candidates[0] if len(candidates) == 1 else None))
+    """The plan this file belongs to. With a number: the plan of that number (of any year — a number of
+    another year's plan is refused), else a new plan. Without one: the plan of that year with the same
+    title, else the year's only plan, else a new plan. Existing plans only get the
+    facts they lack (a title typed by a clerk is not replaced by an Excel sheet's heading)."""
+    plan = None
+    if document.number_text:
+        key = plan_number_key(document.number_text)
+        same = [p for p in Plan.select().order_by(Plan.id) if p.number_text and plan_number_key(p.number_text) == key]
+        if same and same[0].year != year:
+            raise InvalidInput(f"Tệp «{document.source}»: số kế hoạch {document.number_text} đã là số của kế hoạch năm "
+                               f"{same[0].year} («{same[0].title[:80]}»), tệp này là kế hoạch năm {year}. Hãy ghi "
+                               "đúng số của kế hoạch (--number) hoặc năm (--year).")
+        plan = same[0] if same else None
+    else:   # a file that states no number (an Excel appendix): the year's plan of that title, or its only plan
+        candidates = list(Plan.select().where(Plan.year == year).order_by(Plan.id))
+        plan = (next((p for p in candidates if document.title and fold(p.title) == fold(document.title)), None)
+                or (candidates[0] if len(candidates) == 1 else None))
     title = document.title or f"Kế hoạch năm {year}"
     if plan is None:
         return insert_record(Plan, actor.username, year=year, title=title, number=document.number,
@@ -274,7 +346,8 @@ def _upsert_task(actor: Actor, plan: Plan, task: Task | None, item: _Planned) ->
         subsection=row.subsection, subsection_title=row.subsection_title, row_no=row.number,
         content=row.content, deadline_text=deadline.text, due_date=deadline.due_date,
         recurrence=deadline.recurrence, coordinating_all=item.coordinating == [ALL],
-        per_unit=item.lead == [ALL], note=row.note, sort_key=item.position, kind="appendix")
+        per_unit=item.lead == [ALL], note=row.note, sort_key=item.position, kind="appendix",
+        lead_text=" ".join(nfc(row.lead).split()), coordinating_text=" ".join(nfc(row.coordinating).split()))
     if task is None:
         return insert_record(Task, actor.username, **values), "created"
     if task.due_overridden and task.deadline_text == deadline.text:

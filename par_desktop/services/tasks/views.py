@@ -33,6 +33,7 @@ class TaskFilters:
     search: str = ""
     kind: str | None = None
     year: int | None = None
+    plan_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class TaskView:
     version: int
     unit_statuses: tuple[tuple[str, str], ...] = ()   # (unit name, status) for per_unit tasks
     search_key: str = field(default="", repr=False)
+    plan_number: str | None = None        # "38/KH-SLĐTBXH" (None: no plan, or a plan without a number)
+    lead_text: str = ""                    # the plan's own wording of the unit cells ("" when not imported)
+    coordinating_text: str = ""
 
     @property
     def status_label(self) -> str:
@@ -244,7 +248,8 @@ class _Snapshot:
             coordinating_all=task.coordinating_all, deadline_text=task.deadline_text, due_date=task.due_date,
             due_overridden=task.due_overridden, recurrence=task.recurrence, next_due=next_due, status=status,
             progress_percent=progress, completed_on=completed, note=task.note, version=task.version,
-            unit_statuses=unit_statuses, search_key=search_key)
+            unit_statuses=unit_statuses, search_key=search_key, lead_text=task.lead_text,
+            coordinating_text=task.coordinating_text, plan_number=(plan.number_text or None) if plan else None)
 
 
 def _as_of(record: Task | TaskOccurrence, key: tuple, today: date, reported: set, latest: dict) -> None:
@@ -300,6 +305,8 @@ def _matches(view: TaskView, filters: TaskFilters) -> bool:
     if filters.kind and view.kind != filters.kind:
         return False
     if filters.year and view.year != filters.year:
+        return False
+    if filters.plan_id is not None and view.plan_id != filters.plan_id:
         return False
     if filters.search:
         return all(word in view.search_key for word in fold(filters.search).split())
@@ -444,7 +451,7 @@ def task_json(view: TaskView) -> dict:
     return {"ref": view.ref, "content": view.content, "lead_units": list(view.lead_units),
             "coordinating_units": list(view.coordinating_units), "deadline_text": view.deadline_text,
             "due_date": view.due_date.isoformat() if view.due_date else None, "recurrence": view.recurrence,
-            "status": view.status}
+            "status": view.status, "plan": view.plan_number}
 
 
 def tasks_json(today: date | None = None, filters: TaskFilters | None = None) -> list[dict]:
@@ -454,6 +461,25 @@ def tasks_json(today: date | None = None, filters: TaskFilters | None = None) ->
 
 def plans() -> list[Plan]:
     return list(Plan.select().order_by(Plan.year.desc(), Plan.id))
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    id: int
+    number: str
+    date: date | None
+    year: int
+    title: str
+    tasks: int
+
+
+def list_plans() -> list[PlanSummary]:
+    """Every plan with its appendix task count, newest year first (``plans --json``)."""
+    from peewee import fn
+
+    counts = dict(Task.select(Task.plan, fn.COUNT(Task.id)).where(Task.kind == "appendix").group_by(Task.plan).tuples())
+    return [PlanSummary(p.id, p.number_text, p.issued_on, p.year, p.title, counts.get(p.id, 0))
+            for p in Plan.select().order_by(Plan.year.desc(), Plan.issued_on.desc(nulls="LAST"), Plan.id.desc())]
 
 
 def years() -> list[int]:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from par_desktop.domain.salutation import KIND_LABELS, KINDS
 from par_desktop.domain.service_index import RATING_LABELS
 from par_desktop.domain.text import nfc, vn_number
 from par_desktop.services import org, procedures
@@ -21,7 +22,8 @@ from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
 MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
-DOSSIER_LABELS = {"code": "Mã hồ sơ", "procedure": "Thủ tục", "applicant": "Người nộp", "channel": "Hình thức nộp",
+DOSSIER_LABELS = {"code": "Mã hồ sơ", "procedure": "Thủ tục", "applicant": "Người nộp",
+                  "applicant_kind": "Danh xưng", "channel": "Hình thức nộp",
                   "received_at": "Tiếp nhận lúc", "result_at": "Có kết quả", "closed_at": "Đã trả kết quả",
                   "unit": "Đơn vị xử lý", "status_text": "Trạng thái (ghi chú)", "withdrawn": "Đã rút / trả lại",
                   "digitised_dossier": "Số hóa hồ sơ", "digitised_result": "Số hóa kết quả",
@@ -40,7 +42,7 @@ def dossier_fields(d: DossierDetail | dict) -> dict:
     field names: what the conflict dialog compares."""
     get = d.get if isinstance(d, dict) else (lambda name: getattr(d, name))
     return {"code": get("code"), "procedure": get("procedure_id"), "applicant": get("applicant"),
-            "channel": get("channel"), "received_at": get("received_at"), "result_at": get("result_at"),
+            "applicant_kind": get("applicant_kind"), "channel": get("channel"), "received_at": get("received_at"), "result_at": get("result_at"),
             "closed_at": get("closed_at"), "unit": get("unit_id"), "status_text": get("status_text"),
             "withdrawn": get("withdrawn"), **{name: get(name) for name in dossier_timing.SERVICE_FIELDS}}
 
@@ -50,6 +52,7 @@ def dossier_formats() -> dict:
     procedures_by_id = {p.id: f"{p.code} — {p.name}" for p in procedures.list_procedures()}
     units = {u.id: u.name for u in org.units(active_only=False)}
     return {"procedure": lambda i: procedures_by_id.get(i, ""), "unit": lambda i: units.get(i, ""),
+            "applicant_kind": lambda k: KIND_LABELS.get(k or "", ""),
             "channel": lambda c: dossier_timing.CHANNEL_LABELS.get(c, c),
             "digitised_dossier": _choice_label(FLAG_CHOICES), "digitised_result": _choice_label(FLAG_CHOICES),
             "payment": _choice_label(PAYMENT_CHOICES), "rating": _choice_label(RATING_CHOICES)}
@@ -121,6 +124,14 @@ class DossierDialog(QDialog):
         if dossier is not None and dossier.procedure_id is not None:
             self.procedure.setCurrentIndex(max(0, self.procedure.findData(dossier.procedure_id)))
         self.applicant = QLineEdit(dossier.applicant if dossier else "")
+        self.applicant_kind = QComboBox()
+        self.applicant_kind.setObjectName("dossierApplicantKind")
+        self.applicant_kind.setToolTip("Phiếu xin lỗi gọi người nộp là Ông, Bà hay bằng tên tổ chức; «Chưa rõ»: "
+                                       "phiếu ghi «Ông/Bà» (tên bắt đầu bằng Công ty, Trường… là tổ chức).")
+        for kind, label in (("", "Chưa rõ"), *((k, KIND_LABELS[k]) for k in KINDS)):
+            self.applicant_kind.addItem(label, kind)
+        if dossier is not None:
+            self.applicant_kind.setCurrentIndex(max(0, self.applicant_kind.findData(dossier.applicant_kind)))
         self.channel = QComboBox()
         for key, label in dossier_timing.CHANNEL_LABELS.items():
             self.channel.addItem(label, key)
@@ -151,6 +162,7 @@ class DossierDialog(QDialog):
         form.addRow("Mã hồ sơ", self.code)
         form.addRow("Thủ tục", self.procedure)
         form.addRow("Người nộp", self.applicant)
+        form.addRow("Danh xưng", self.applicant_kind)
         form.addRow("Hình thức nộp", self.channel)
         form.addRow("Tiếp nhận lúc", self.received)
         form.addRow("", self.appointment)
@@ -187,6 +199,8 @@ class DossierDialog(QDialog):
                    "procedure": lambda i: self.procedure.setCurrentIndex(max(0, self.procedure.findData(i))),
                    "unit": lambda i: self.unit.setCurrentIndex(max(0, self.unit.findData(i))),
                    "channel": lambda c: self.channel.setCurrentIndex(max(0, self.channel.findData(c))),
+                   "applicant_kind": lambda k: self.applicant_kind.setCurrentIndex(
+                       max(0, self.applicant_kind.findData(k or ""))),
                    **{name: self._choose(combo) for name, combo in (
                        ("digitised_dossier", self.digitised_dossier), ("digitised_result", self.digitised_result),
                        ("payment", self.payment), ("rating", self.rating))}}
@@ -210,7 +224,8 @@ class DossierDialog(QDialog):
 
     def values(self) -> dict:
         return dict(code=nfc(self.code.text()), procedure_id=self.procedure.currentData(),
-                    applicant=nfc(self.applicant.text()), channel=self.channel.currentData(),
+                    applicant=nfc(self.applicant.text()), applicant_kind=self.applicant_kind.currentData(),
+                    channel=self.channel.currentData(),
                     received_at=from_qdatetime(self.received.dateTime()), due_at=self.appointment.value(),
                     result_at=self.result.value(), closed_at=self.closed.value(), unit_id=self.unit.currentData(),
                     status_text=nfc(self.status.text()), withdrawn=self.withdrawn.isChecked(),
@@ -290,6 +305,11 @@ class ImportSummaryDialog(QDialog):
                 f"<b>{vn_number(summary.updated)}</b> cập nhật, {vn_number(summary.unchanged)} không đổi; "
                 f"<span style='color:#c0262d'><b>{vn_number(summary.newly_overdue)}</b> mới quá hạn</span>; "
                 f"{vn_number(len(summary.refused))} dòng bị từ chối.")
+            if summary.added_procedures:
+                lines.append(f"<b>Thủ tục mới thêm vào danh mục, cần bổ sung thời hạn và đơn vị chủ trì</b> (Danh mục → "
+                             f"Thủ tục, lọc «Cần bổ sung»): {', '.join(summary.added_procedures)}")
+            if summary.added_units:
+                lines.append(f"<b>Đơn vị mới</b>: {', '.join(summary.added_units)}")
             problems += [(name, str(p.row or ""), p.message) for p in summary.refused]
             problems += [(name, "", w) for w in summary.warnings]
         text = QLabel("<br>".join(lines))

@@ -27,6 +27,7 @@ from par_desktop.services.tasks import plan_import
 from par_desktop.services.tasks import progress as task_progress
 from par_desktop.services.tasks import status as task_statuses
 from par_desktop.services.tasks import views as task_views
+from par_desktop.ui.errors import ask_yes_no
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import RED, state_color
 from par_desktop.ui.widgets.buttons import dialog_buttons
@@ -438,15 +439,16 @@ class ProgressDialog(QDialog):
 
 
 class UnitMappingDialog(QDialog):
-    """During a plan import: for each unit name that matched no unit, map it to a unit (remembered as
-    an alias) or create a new unit."""
+    """During a plan or one-stop import: for each unit name that matched no unit, map it to a unit
+    (remembered as an alias) or create a new unit."""
 
     CREATE = None
 
-    def __init__(self, names: list[str], units: list, parent: QWidget | None = None, *, source: str = ""):
+    def __init__(self, names: list[str], units: list, parent: QWidget | None = None, *, source: str = "",
+                 title: str = "Ghép tên đơn vị trong kế hoạch"):
         super().__init__(parent)
         self.setObjectName("unitMappingDialog")
-        self.setWindowTitle("Ghép tên đơn vị trong kế hoạch")
+        self.setWindowTitle(title)
         intro = QLabel(
             (f"Trong tệp «{source}» có " if source else "Có ") + f"{len(names)} tên đơn vị chưa khớp đơn vị nào. "
             "Chọn đơn vị tương ứng — tên trong tệp sẽ được ghi nhớ là tên gọi khác của đơn vị đó — hoặc tạo đơn vị mới.")
@@ -554,9 +556,19 @@ class DateDialog(QDialog):
         return None if self.none_check.isChecked() else from_qdate(self.edit.date())
 
 
-def ask_plan_import_options(parent: QWidget, document, path: Path) -> tuple[int, dict[str, int | None]] | None:
+def ask_plan_import_options(parent: QWidget, document, path: Path, actor=None,
+                            ctx=None) -> tuple[int, dict[str, int | None]] | None:
     """Before importing a plan: its year (asked when the file does not say it) and the clerk's answer for
-    each unit name the organisation does not know yet. None when the clerk cancelled."""
+    each unit name the organisation does not know yet. None when the clerk cancelled. With ``actor``, the
+    organisation's names in the file's header are offered while the database has none (saved through
+    ``save``: ``ctx`` is told, when there is one)."""
+    offer = plan_import.org_offer(document) if actor is not None else None
+    if offer is not None and ask_yes_no(
+            parent, "Thông tin cơ quan",
+            f"Tệp «{path.name}» ghi cơ quan «{offer.governing_body}» — «{offer.agency_name}» ({offer.place_name}). "
+            f"Dữ liệu chưa có thông tin cơ quan: dùng các tên này (viết tắt {offer.agency_abbr}) cho văn bản? "
+            "Có thể sửa sau ở Cài đặt → Tổ chức.", yes="Dùng thông tin này", no="Bỏ qua"):
+        save(parent, ctx, lambda: org.set_org_names(actor, date(date.today().year, 1, 1), offer))
     try:
         year = plan_import.plan_year(document)
     except InvalidInput:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from par_desktop.domain.salutation import KIND_LABELS
 from par_desktop.domain.text import fold, ui_date
 from par_desktop.errors import InvalidInput
 from par_desktop.services import database, register
@@ -43,7 +44,8 @@ KINDS = list(doc_service.KIND_NAMES)
 ZOOMS = [("Cả trang", QPdfView.ZoomMode.FitInView), ("Vừa chiều rộng", QPdfView.ZoomMode.FitToWidth),
          ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)]
 FIELD_LABELS = {"year": "Năm kế hoạch", "month": "Tháng báo cáo", "unit": "Phòng, đơn vị", "dossier": "Mã hồ sơ",
-                "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "wave": "Đợt khảo sát"}
+                "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "applicant_kind": "Danh xưng người nộp",
+                "wave": "Đợt khảo sát"}
 
 
 def open_in_system(path: Path) -> bool:
@@ -60,6 +62,7 @@ class Current:
     number: int | None = None
     number_text: str | None = None
     issue_date: date | None = None
+    notices: tuple[str, ...] = ()
 
 
 def register_columns() -> list[Column]:
@@ -122,17 +125,28 @@ class DocumentsPage(QWidget):
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setPlaceholderText("Lý do chậm trả kết quả, ví dụ: hồ sơ cần xác minh thêm tại địa phương")
         self.reason_edit.setFixedHeight(70)
+        self.applicant_kind_combo = QComboBox()
+        self.applicant_kind_combo.setObjectName("applicantKindCombo")
+        self.applicant_kind_combo.setToolTip("Phiếu gọi người nộp là Ông, Bà hay tên tổ chức; khi lấy số, "
+                                             "danh xưng đã chọn được ghi vào hồ sơ")
+        for kind, label in KIND_LABELS.items():
+            self.applicant_kind_combo.addItem(label, kind or None)
+        self.successor_check = QCheckBox("Dùng tên cơ quan kế tiếp")
+        self.successor_check.setObjectName("successorCheck")
+        self.successor_check.setToolTip("Tên cơ quan đang dùng đã hết hiệu lực: ghi tên mới đã khai báo ở "
+                                        "Cài đặt → Tổ chức")
         self.wave_combo = QComboBox()
         self.wave_combo.setObjectName("waveCombo")
         self.form = QFormLayout()
         self.form.addRow("Loại văn bản", self.kind_combo)
         self._fields = {"year": self.year_combo, "month": self.month_edit, "unit": self.unit_combo,
                         "dossier": self.dossier_edit, "new_due": self.new_due_edit, "reason": self.reason_edit,
-                        "wave": self.wave_combo}
+                        "applicant_kind": self.applicant_kind_combo, "wave": self.wave_combo}
         for name, widget in self._fields.items():
             self.form.addRow(FIELD_LABELS[name], widget)
             if name == "month":
                 self.form.addRow("", self.period_label)
+        self.form.addRow("", self.successor_check)
 
         self.generate_button = QPushButton("Lập văn bản (dự thảo)")
         self.generate_button.setObjectName("generateButton")
@@ -149,6 +163,11 @@ class DocumentsPage(QWidget):
         self.state_label = QLabel("Chưa lập văn bản.")
         self.state_label.setObjectName("stateLabel")
         self.state_label.setWordWrap(True)
+        self.notices_label = QLabel()
+        self.notices_label.setObjectName("noticesLabel")
+        self.notices_label.setWordWrap(True)
+        self.notices_label.setStyleSheet("background: #fff4d6; border: 1px solid #e0b44c; padding: 6px;")
+        self.notices_label.setVisible(False)
 
         self.batch_box = QGroupBox("Đề nghị giải trình hàng loạt")
         self.batch_format = QComboBox()
@@ -182,6 +201,7 @@ class DocumentsPage(QWidget):
         row.addWidget(self.print_preview_button)
         actions_layout.addLayout(row)
         actions_layout.addWidget(self.state_label)
+        actions_layout.addWidget(self.notices_label)
         left_layout.addWidget(actions)
         left_layout.addWidget(self.batch_box)
         left_layout.addStretch(1)
@@ -248,9 +268,10 @@ class DocumentsPage(QWidget):
         self.pdf.statusChanged.connect(self._pdf_status)
         self.zoom_combo.currentIndexChanged.connect(self._zoom)
         QShortcut(QKeySequence("F9"), self, self.generate)
-        for field in (self.year_combo, self.unit_combo, self.wave_combo):
+        for field in (self.year_combo, self.unit_combo, self.applicant_kind_combo, self.wave_combo):
             field.currentIndexChanged.connect(self._parameters_changed)
         self.month_edit.dateChanged.connect(self._parameters_changed)
+        self.successor_check.toggled.connect(self._parameters_changed)
         self.dossier_edit.textEdited.connect(self._parameters_changed)
         self.new_due_edit.dateTimeChanged.connect(self._parameters_changed)
         self.reason_edit.textChanged.connect(self._parameters_changed)
@@ -310,7 +331,9 @@ class DocumentsPage(QWidget):
             unit=self.unit_combo.currentData(), dossier=self.dossier_edit.text().strip() or None,
             new_due=datetime(new_due.date().year(), new_due.date().month(), new_due.date().day(),
                              new_due.time().hour(), new_due.time().minute()),
-            reason=self.reason_edit.toPlainText().strip(), wave=self.wave_combo.currentData())
+            reason=self.reason_edit.toPlainText().strip(), applicant_kind=self.applicant_kind_combo.currentData(),
+            wave=self.wave_combo.currentData(),
+            successor_names=self.successor_check.isVisibleTo(self) and self.successor_check.isChecked())
 
     def _update_buttons(self) -> None:
         ready = self.current is not None and self.current.request == self.request()
@@ -330,7 +353,9 @@ class DocumentsPage(QWidget):
             unit_list = units()
             plan_years = years()
             register_years = register.years()
+            offered = doc_service.successor_offered()
             wave_names = [w.name for w in waves()]
+        self.successor_check.setVisible(offered)
         selected_wave = self.wave_combo.currentData()
         self.wave_combo.blockSignals(True)
         self.wave_combo.clear()
@@ -426,7 +451,8 @@ class DocumentsPage(QWidget):
 
         self.operation = run_operation(self, "Lập văn bản", work,
                                        lambda result: self._show(Current(request, result.path, None,
-                                                                         result.number_text, result.issue_date)))
+                                                                         result.number_text, result.issue_date,
+                                                                         result.notices)))
 
     def issue(self) -> None:
         """Lấy số và ban hành: the next number of the register, today's date, then the issued preview."""
@@ -435,10 +461,13 @@ class DocumentsPage(QWidget):
         if type_abbr is None:
             return
         name = doc_service.KIND_NAMES[request.kind].lower()
+        draft = self.current if self.current is not None and self.current.request == request else None
+        notices = ("\n\nLưu ý trước khi ký:\n" + "\n".join(f"• {n}" for n in draft.notices)) \
+            if draft is not None and draft.notices else ""
         if not ask_yes_no(self, "Lấy số và ban hành",
                           f"Lấy số tiếp theo trong sổ văn bản cho {name} này và ghi ngày ban hành hôm nay "
-                          f"({ui_date(date.today())})?\n\nSố đã lấy được ghi vào sổ và không dùng lại được.",
-                          yes="Lấy số"):
+                          f"({ui_date(date.today())})?\n\nSố đã lấy được ghi vào sổ và không dùng lại được."
+                          + notices, yes="Lấy số"):
             return
         path = self._temp_pdf()
         actor = self.ctx.actor
@@ -447,7 +476,8 @@ class DocumentsPage(QWidget):
             return doc_service.generate(actor, request, path, issue=True, progress=progress)
 
         def done(result):
-            self._show(Current(request, result.path, result.number, result.number_text, result.issue_date))
+            self._show(Current(request, result.path, result.number, result.number_text, result.issue_date,
+                               result.notices))
             self._load_register()
             self.ctx.status_message.emit(f"Đã lấy số {result.number_text} cho {name}.")
 
@@ -463,6 +493,8 @@ class DocumentsPage(QWidget):
             self.state_label.setText(f"Đã ban hành: số {current.number_text}{when}.")
         else:
             self.state_label.setText("Bản dự thảo (chưa có số, chưa ghi ngày).")
+        self.notices_label.setText("Lưu ý trước khi ký:\n" + "\n".join(f"• {n}" for n in current.notices))
+        self.notices_label.setVisible(bool(current.notices))
         self._update_buttons()
 
     def _zoom(self) -> None:

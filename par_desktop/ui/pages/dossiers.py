@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from par_desktop.domain.text import ui_moment, vn_number
+from par_desktop.domain.text import ui_moment, unit_key, vn_number
 from par_desktop.domain.timers import remaining_text
 from par_desktop.errors import InvalidInput, PermissionDenied
 from par_desktop.importers.dossiers import AmbiguousDates
@@ -41,7 +41,7 @@ from par_desktop.ui.dialogs.dossier_dialogs import (
     DOSSIER_LABELS, EXPLANATION_LABELS, DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog,
     MomentDialog, ask_date_order, dossier_fields, dossier_formats,
 )
-from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
+from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog, date_edit, from_qdate
 from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error
 from par_desktop.ui import export as ui_export
 from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
@@ -182,8 +182,9 @@ class DossierDetail(QWidget):
             self.timeline.addItem(f"{TIMELINE_ICONS.get(event.kind, '•')} {ui_moment(event.moment)}  {event.text}")
         late_steps = d.late_steps
         if late_steps:
-            self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(f"{r.step_name or r.to_unit} ({r.to_unit})"
-                                                                 for r in late_steps))
+            self.timeline.addItem("⚠ Bước trễ hạn: " + "; ".join(
+                f"{line.transfer.step_name or line.transfer.giver} ({line.transfer.giver}, {line.label.lower()})"
+                for line in late_steps))
         explanation = self.explanation = d.explanation
         self.explanation_version = explanation.version if explanation else None
         self.editor.show_explanation(explanation)
@@ -410,14 +411,36 @@ class DossiersPage(QWidget):
         if paths:
             self.import_files(paths)
 
-    def import_files(self, paths: list[Path], *, skip_invalid: bool = False, date_order: str | None = None) -> None:
-        """Import the files one after another in the background, then show one summary. Files whose dates
-        read both ways are not imported: the clerk is asked the order, then they are imported again."""
+    def import_files(self, paths: list[Path], *, skip_invalid: bool = False, date_order: str | None = None,
+                     unit_choices: dict[str, int | None] | None = None) -> None:
+        """Import the files one after another in the background, then show one summary. First the
+        processing units the files name that match no unit are asked about (an existing unit, whose
+        alias the name becomes, or a new unit), as the plan import does. Files whose dates read both
+        ways are not imported: the clerk is asked the order, then they are imported again."""
 
         if not self._allowed("import"):
             return
         paths = [Path(p) for p in paths]
         actor = self.ctx.actor
+        if unit_choices is None:
+            def scan(_progress):
+                names: dict[str, str] = {}
+                for path in paths:
+                    try:
+                        for name in dossier_import.unknown_unit_names(path):
+                            names.setdefault(unit_key(name), name)
+                    except InvalidInput:
+                        pass   # the import itself reports what is wrong with the file
+                return list(names.values())
+
+            def scanned(names: list[str]) -> None:
+                if not names:
+                    self.import_files(paths, skip_invalid=skip_invalid, date_order=date_order, unit_choices={})
+                else:   # after the reading dialog has closed
+                    QTimer.singleShot(0, lambda: self._ask_units(paths, names, skip_invalid, date_order))
+
+            self.import_operation = run_operation(self, "Đọc tệp hồ sơ", scan, scanned)
+            return
 
         def work(*, progress):
             results = []
@@ -429,9 +452,9 @@ class DossiersPage(QWidget):
                     progress.report(done, total, prefix + text)
 
                 try:
-                    results.append((path, dossier_import.import_dossiers(actor, path, skip_invalid=skip_invalid,
-                                                                         progress=report, date_order=date_order),
-                                    None))
+                    results.append((path, dossier_import.import_dossiers(
+                        actor, path, skip_invalid=skip_invalid, progress=report, date_order=date_order,
+                        unit_choices=unit_choices), None))
                 except InvalidInput as exc:
                     results.append((path, None, exc))
             return results
@@ -446,16 +469,26 @@ class DossiersPage(QWidget):
             if ambiguous:
                 order = ask_date_order(self, ambiguous[0][1], len(ambiguous))
                 if order is not None:
-                    self.import_files([p for p, _ in ambiguous], skip_invalid=skip_invalid, date_order=order)
+                    self.import_files([p for p, _ in ambiguous], skip_invalid=skip_invalid, date_order=order,
+                                      unit_choices=unit_choices)
                 return
             if refused and not skip_invalid:
                 rows = sum(len({pr.row for pr in exc.problems}) for _, exc in refused)
                 if ask_yes_no(self, "Nhập hồ sơ", f"{vn_number(rows)} dòng có lỗi nên chưa nhập các tệp: "
                               + ", ".join(p.name for p, _ in refused)
                               + ". Bỏ qua các dòng lỗi và nhập các dòng còn lại?", yes="Bỏ qua dòng lỗi"):
-                    self.import_files([p for p, _ in refused], skip_invalid=True)
+                    self.import_files([p for p, _ in refused], skip_invalid=True, date_order=date_order,
+                                      unit_choices=unit_choices)
 
         self.import_operation = save(self, self.ctx, work, on_saved=done, background="Nhập hồ sơ TTHC")
+
+    def _ask_units(self, paths: list[Path], names: list[str], skip_invalid: bool, date_order: str | None) -> None:
+        dialog = UnitMappingDialog(names, org.units(), self, source=", ".join(p.name for p in paths),
+                                   title="Ghép tên đơn vị xử lý trong tệp một cửa")
+        self.unit_dialog = dialog
+        dialog.accepted.connect(lambda: self.import_files(paths, skip_invalid=skip_invalid, date_order=date_order,
+                                                          unit_choices=dialog.choices()))
+        dialog.open()
 
     def _show_summary(self, results) -> None:
         dialog = ImportSummaryDialog([(p.name, summary, "" if exc is None else exc.message)

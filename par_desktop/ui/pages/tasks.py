@@ -325,6 +325,7 @@ class TasksPage(QWidget):
         self.filter_bar.add_combo("kind", "Loại", [(label, key) for key, label in task_statuses.KIND_LABELS.items()],
                                   lambda v, k: v.kind == k)
         self.filter_bar.add_combo("year", "Năm", [], lambda v, y: v.year == y)
+        self.filter_bar.add_combo("plan", "Kế hoạch", [], lambda v, plan_id: v.plan_id == plan_id)
         self.due_range = DueRange(self.today())
         self.filter_bar.add_predicate(self.due_range.accepts)
         self.filter_bar.clear_button.clicked.connect(self.clear_filters)
@@ -411,11 +412,13 @@ class TasksPage(QWidget):
         with database.translated_errors():
             units = org.units()
             years = task_views.years()
+            plans = task_views.list_plans()
             self._views = task_views.list_tasks(task_views.TaskFilters(unit_id=unit_id, unit_role="lead"), today)
             summary = task_views.summary_by_unit(today)
         self._loaded_unit = unit_id
         self.filter_bar.set_options("unit", [(u.name, u.id) for u in units])
         self.filter_bar.set_options("year", [(str(y), y) for y in years])
+        self.filter_bar.set_options("plan", [(p.number or f"{p.title[:40]} ({p.year})", p.id) for p in plans])
         self.model.set_rows(self._views)
         self.summary.set_rows(summary)
         if self.table.current_row() is None and self.detail.current() is None and self.table.visible_count():
@@ -579,7 +582,7 @@ class TasksPage(QWidget):
                                        lambda document: self._confirm_and_import(document, path))
 
     def _confirm_and_import(self, document, path: Path) -> None:
-        options = ask_plan_import_options(self, document, path)
+        options = ask_plan_import_options(self, document, path, self.ctx.actor, self.ctx)
         if options is None:
             return
         work = plan_import_work(self.ctx.actor, document, *options)

@@ -51,6 +51,7 @@ SETTING_LABELS = {
     settings.AT_RISK_MIN_PERCENT: "… mà tiến độ còn dưới (%)",
     settings.REPORT_CUTOFF_DAY: "Ngày chốt số liệu báo cáo hằng tháng",
     settings.EXPLANATION_REPLY_DAYS: "Thời hạn đơn vị gửi giải trình (ngày làm việc)",
+    settings.REMINDER_REPLY_DAYS: "Thời hạn đơn vị báo cáo khi được đôn đốc (ngày làm việc)",
     settings.BACKUPS_DIR: "Thư mục sao lưu (để trống: thư mục dữ liệu của máy)",
     settings.BACKUPS_KEEP_DAILY: "Số bản sao lưu hằng ngày giữ lại",
     settings.BACKUPS_KEEP_WEEKLY: "Số bản sao lưu hằng tuần giữ lại",
