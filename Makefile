@@ -7,7 +7,7 @@ export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
 .PHONY: run test test-fast bench bundle clean demo forms
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg setup.py pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test,build]'
@@ -25,9 +25,13 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
-bundle: $(STAMP)
-	$(BIN)/pyinstaller --noconfirm --clean build_installer.spec
-	QT_QPA_PLATFORM=offscreen $(BIN)/python tests/bundle_smoke.py dist/par-desktop
+# The bundle is built in its own venv from the exact versions of constraints-bundle.txt.
+BUNDLE_VENV := build/bundle-venv
+bundle:
+	test -d $(BUNDLE_VENV) || $(PY) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install -q -c constraints-bundle.txt -e '.[build]'
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build_installer.spec
+	QT_QPA_PLATFORM=offscreen $(BUNDLE_VENV)/bin/python tests/bundle_smoke.py dist/par-desktop
 
 # Designer forms compiled ahead of time (loading a .ui at start-up costs ~40 ms); tests/test_startup.py
 # checks the compiled file is up to date.

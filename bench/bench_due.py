@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from par_desktop.domain.calendar import WorkCalendar  # noqa: E402
-from par_desktop.domain.text import vn_number  # noqa: E402
+from par_desktop.domain.calendar import WorkCalendar
+from par_desktop.domain.text import vn_number
 
 LIMITS = (0.5, 1, 2, 3, 5, 5, 7, 10, 10, 12, 15, 20, 30)
 OVERRIDES = {date(2024, 12, 31): (False, "Quyết định của UBND tỉnh"),

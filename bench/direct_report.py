@@ -151,7 +151,7 @@ def write_pdf(path: Path, stats: list[list], overdue: list[list], title: str) ->
         columns = [wide.width * w / sum(widths) for w in widths]
         commands += [("FONT", (0, 0), (-1, -1), "Serif", style.fontSize, style.leading)]
 
-        def cell_of(value, width: float):
+        def cell_of(value, width: float, style=style):
             """A plain string where it fits on one line (reportlab's fast path), a wrapping Paragraph else."""
             text = str(value)
             return text if stringWidth(text, "Serif", style.fontSize) <= width - 4 else Paragraph(text, style)

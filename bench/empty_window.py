@@ -28,14 +28,14 @@ def main(argv: list[str]) -> int:
             self.loop = loop
             self.seen = False
 
-        def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        def eventFilter(self, watched, event) -> bool:   # Qt's name
             if not self.seen and event.type() in (QEvent.Type.Paint, QEvent.Type.UpdateRequest):
                 self.seen = True
                 QTimer.singleShot(0, self.loop.quit)
             return False
 
     picture = argv[argv.index("--picture") + 1] if "--picture" in argv else None
-    app = QApplication(argv[:1])
+    _app = QApplication(argv[:1])   # kept: the application lives until the picture is taken
     window = QMainWindow()
     window.setWindowTitle("PAR Desktop")
     label = QLabel("PAR Desktop")

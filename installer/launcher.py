@@ -124,9 +124,11 @@ def bundle_check() -> int:
     print(f"platform {app.platformName()}")
     print(f"utf8 mode {sys.flags.utf8_mode}")
 
-    base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[1]))
+    from par_desktop.assets import asset_dir
+
     for folder in ("resources/fonts", "resources/templates", "resources/icons", "forms"):
-        files = sorted(p.name for p in (base / folder).glob("*") if p.is_file())
+        top, _, sub = folder.partition("/")
+        files = sorted(p.name for p in (asset_dir(top) / sub).glob("*") if p.is_file())
         print(f"{folder} {len(files)}")
         if not files:
             problems.append(f"{folder} is empty or missing")
@@ -144,6 +146,7 @@ def bundle_check() -> int:
         problems.append(f"postgresql driver psycopg2: {type(exc).__name__}: {exc}")
 
     if sys.platform == "win32":
+        base = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parents[1]))   # the bundle's folder
         libraries = sorted(p for p in base.rglob("*") if p.suffix.lower() in (".dll", ".pyd"))
         failed = unloadable(libraries)
         print(f"libraries {len(libraries)} loaded, {len(failed)} failed")

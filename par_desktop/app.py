@@ -24,6 +24,7 @@ from par_desktop.errors import UserError
 log = logging.getLogger(__name__)
 
 APP_USER_MODEL_ID = "PAR.Desktop"
+_collector = None   # the GUI-thread collector (ui.garbage), once make_application made it
 
 
 def make_application():
@@ -31,6 +32,7 @@ def make_application():
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    from par_desktop.ui import garbage
     from par_desktop.ui.widgets.icons import app_icon
 
     if sys.platform == "win32":   # group the taskbar button under our icon, not python.exe's
@@ -49,6 +51,8 @@ def make_application():
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setWindowIcon(app_icon())
     _route_qt_messages()
+    global _collector
+    _collector = garbage.install(app)   # Qt objects freed by Python's cyclic collector are freed on this thread
     return app
 
 
@@ -189,10 +193,17 @@ def _pause_gc() -> None:
     collections, 15–30 ms). It is paused until the first page's data is drawn (at the latest
     ``GC_PAUSE_LIMIT_MS`` after the window is shown), and before any dialog a clerk may keep open."""
     gc.disable()
+    if _collector is not None:
+        _collector.pause()
 
 
 def _resume_gc(*_args) -> None:
-    gc.enable()
+    """Collections again — from the GUI thread's collector once the application exists (Python's own
+    would run on worker threads too: ``ui.garbage``)."""
+    if _collector is not None:
+        _collector.resume()
+    else:
+        gc.enable()
 
 
 def _fail(message: str, screenshot: str | None) -> int:

@@ -6,6 +6,8 @@ after ``error:``. Anything else that escapes is a bug: the crash handler logs it
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class UserError(Exception):
     """A problem caused by the input or the environment, explained in Vietnamese."""
@@ -35,8 +37,8 @@ class ConflictError(UserError):
     """Someone else changed the record since it was read (optimistic concurrency). ``current``: the
     record's stored values by field; ``table`` and ``record_id`` name it in the audit log."""
 
-    def __init__(self, message: str, *, current: dict | None = None, table: str = "", record_id: str = "",
-                 detail: str | None = None):
+    def __init__(self, message: str, *, current: dict[str, Any] | None = None, table: str = "",
+                 record_id: str = "", detail: str | None = None):
         super().__init__(message, detail=detail)
         self.current = current or {}
         self.table = table

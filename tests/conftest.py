@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -13,6 +14,53 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _random_order_line(config) -> str | None:
+    seed = getattr(config.option, "randomly_seed", None)
+    if config.pluginmanager.hasplugin("randomly") and isinstance(seed, int):
+        return f"random order: --randomly-seed={seed}"
+    return None
+
+
+def pytest_sessionstart(session):
+    """The seed of this run's random order (pytest-randomly), shown first and under -q too, so a run that
+    dies (a crash prints no summary) can be replayed with ``pytest -p randomly --randomly-seed=N``."""
+    line = _random_order_line(session.config)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if line and reporter is not None:
+        reporter.write_line(line)
+        reporter.flush()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The seed again at the end, beside the failures."""
+    line = _random_order_line(config)
+    if line:
+        terminalreporter.write_line(line)
+
+
+def pytest_configure(config):
+    """Python's cyclic garbage collector runs on the main thread only, as in the app
+    (``par_desktop.ui.garbage``): left automatic, it ran on a worker thread that happened to allocate and
+    destroyed there the Qt objects of an earlier test caught in a reference cycle (a deadlock with the GUI
+    thread, or a segmentation fault). Each test's teardown runs the collections that are due
+    (``collect_garbage_on_the_main_thread``), a GUI test's a full one."""
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_main_thread(request):
+    """What Python's collector would have done during the test, done after it on this thread; GUI tests
+    (marker ``gui``) also collect from a Qt timer while their event loops run, like the app."""
+    if request.node.get_closest_marker("gui") is not None:
+        from par_desktop.ui import garbage
+
+        garbage.install(request.getfixturevalue("qapp"))
+    yield
+    from par_desktop.ui.garbage import collect_due
+
+    collect_due()
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +82,41 @@ def qsettings_in_tmp(request, tmp_path):
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+
+
+UI_TESTS = Path(__file__).resolve().parent / "ui"
+
+
+@pytest.fixture(autouse=True)
+def gui_test_hygiene(request, tmp_path):
+    """GUI tests (marker ``gui``) leave nothing behind for the next test (see tests/ui/gui_helpers.py):
+
+    - screenshots go to this test's ``tmp_path/shots`` (``gui_helpers.save_shot``);
+    - its modal-dialog watches stop, and one whose dialog never came fails the test;
+    - its background work finishes and is delivered, then its widgets are deleted now: pytest-qt only
+      calls deleteLater() on them, which would happen in the next test's first event loop — often a modal
+      dialog's exec(), where a window being deleted (still QApplication.activeWindow(), so the dialog's
+      parent) took that dialog with it.
+    """
+    if request.node.get_closest_marker("gui") is None:
+        yield
+        return
+    if str(UI_TESTS) not in sys.path:
+        sys.path.insert(0, str(UI_TESTS))
+    import gui_helpers
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    gui_helpers.shots_dir = tmp_path / "shots"
+    yield
+    gui_helpers.shots_dir = None
+    problems = gui_helpers.finish_watches()
+    assert QThreadPool.globalInstance().waitForDone(60_000), "background work still running 60 s after its test"
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()   # its parentless Qt objects (contexts, operations) caught in cycles are destroyed now, here
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    if problems:
+        pytest.fail("; ".join(problems), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -152,6 +235,18 @@ def run_cli(*args: str, db: Path | str | None = None, timeout: float = 120, env:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def wait_for_files(*paths: Path, timeout: float = 60) -> None:
+    """Wait until each file exists: the "ready" signal of a child process (it touches its file once it has
+    opened the database), so that a test starts its processes together without guessing a delay."""
+    import time
+
+    end = time.monotonic() + timeout
+    for path in paths:
+        while not path.exists():
+            assert time.monotonic() < end, f"{path.name} never appeared: a child process did not get ready"
+            time.sleep(0.01)
 
 
 # ---- PostgreSQL (issue 9) ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 CRASH = """
 import faulthandler
@@ -17,6 +18,6 @@ inside_a_slot()
 def test_a_segmentation_fault_leaves_its_stack_in_the_log_file():
     done = subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
-    log = open(done.stdout.strip(), encoding="utf-8").read()
+    log = Path(done.stdout.strip()).read_text(encoding="utf-8")
     assert "Fatal Python error: Segmentation fault" in log
     assert "inside_a_slot" in log and "Current thread" in log

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import ForeignKeyField, Model
 
@@ -61,7 +61,10 @@ def row_values(record: Model) -> dict[str, Any]:
             for name, field in record._meta.fields.items()}
 
 
-def insert_record(model: type[Model], username: str, /, **values: Any) -> Model:
+Record = TypeVar("Record", bound=Model)
+
+
+def insert_record(model: type[Record], username: str, /, **values: Any) -> Record:
     record = model.create(**values)
     audit(username, "insert", model._meta.table_name, record.get_id(), new=_summary(record))
     return record

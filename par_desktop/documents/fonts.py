@@ -1,4 +1,4 @@
-"""Where resources live and which serif font the PDFs embed.
+"""Which serif font the PDFs embed.
 
 Decree 30 asks for Times New Roman. Windows has it; elsewhere the bundled Liberation Serif (metric
 compatible, SIL OFL) is used so the PDF lays out exactly like the DOCX opened in Word.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import struct
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from par_desktop.assets import resource_path
+
 STYLES = ("regular", "bold", "italic", "bold_italic")
 
 _TNR_FILES = ("times.ttf", "timesbd.ttf", "timesi.ttf", "timesbi.ttf")
@@ -24,12 +25,6 @@ _TNR_NAMED = ("Times New Roman.ttf", "Times New Roman Bold.ttf", "Times New Roma
               "Times New Roman Bold Italic.ttf")
 _LIBERATION = ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf",
                "LiberationSerif-BoldItalic.ttf")
-
-
-def resource_dir() -> Path:
-    """``resources/`` in the source tree, or inside a PyInstaller bundle (``sys._MEIPASS``)."""
-    base = getattr(sys, "_MEIPASS", None)
-    return Path(base) / "resources" if base else Path(__file__).resolve().parents[2] / "resources"
 
 
 def _system_times() -> dict[str, Path] | None:
@@ -63,7 +58,7 @@ def font_set() -> FontSet:
     system = _system_times()
     if system:
         return FontSet("TimesNewRoman", system)
-    folder = resource_dir() / "fonts"
+    folder = resource_path("fonts")
     return FontSet("LiberationSerif", dict(zip(STYLES, (folder / n for n in _LIBERATION))))
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from par_desktop.documents.fonts import resource_dir
+from par_desktop.assets import resource_path
 from par_desktop.documents.model import Block, Footnote, Heading, Inline, Paragraph, Run
 from par_desktop.domain.text import nfc, ui_date, vn_number
 from par_desktop.errors import InvalidInput
@@ -268,7 +268,7 @@ class _Sandbox(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 — Jinja2's own signature
+    def call(__self, __context, __obj, *args, **kwargs):   # Jinja2's own signature (``__self``, not ``self``)
         _tick()
         if getattr(__obj, "__name__", "") in _PADDING_METHODS:
             sizes = [a for a in args if isinstance(a, int)] + [v for v in kwargs.values() if isinstance(v, int)]
@@ -325,7 +325,7 @@ def shipped_forms(doc_type: str) -> list[ShippedForm]:
     ``<doc_type>@YYYY-MM-DD.j2`` in force from that day."""
     if doc_type not in DOC_TYPES:
         raise InvalidInput(f"Không có loại văn bản «{doc_type}». Các loại: {', '.join(DOC_TYPES)}.")
-    folder = resource_dir() / "templates"
+    folder = resource_path("templates")
     forms = [ShippedForm(doc_type, None, (folder / f"{doc_type}.j2").read_text(encoding="utf-8"))]
     for path in sorted(folder.glob(f"{doc_type}@*.j2")):
         forms.append(ShippedForm(doc_type, date.fromisoformat(path.stem.split("@", 1)[1]),

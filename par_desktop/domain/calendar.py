@@ -117,8 +117,8 @@ class WorkCalendar:
         if cached is not None:
             return cached
         special = dict(self._official(year))
-        for ordinal, (working, reason) in self._overrides.get(year, {}).items():
-            special[ordinal] = ("override_work" if working else "override_off", reason)
+        for ordinal, (is_working, reason) in self._overrides.get(year, {}).items():
+            special[ordinal] = ("override_work" if is_working else "override_off", reason)
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
         working = [o for o in range(first, last + 1)
                    if (special[o][0] in _WORKING_KINDS if o in special else (o - 1) % 7 < 5)]
@@ -149,8 +149,10 @@ class WorkCalendar:
             while True:
                 if ordinal is not None:
                     down, up = ordinal < span.first, ordinal > span.last
-                else:
+                elif index is not None:
                     down, up = index < span.base, index >= span.base + len(span.ordinals)
+                else:
+                    raise TypeError("_extend needs an ordinal or a working-day index")
                 if down:
                     year = date.fromordinal(span.first).year - 1
                     extra = self._year(year).working

@@ -93,7 +93,7 @@ def judge(transfers: Sequence[Transfer], *, received_at: datetime, dossier_due: 
             if t.at is not None:
                 result = finished_state(due, t.at)
                 days = calendar.working_days_late(due, t.at) if result == "late" else 0
-            elif t.final or held_from <= now:
+            elif t.final or (held_from is not None and held_from <= now):
                 if now > due:
                     result, days = "overdue", calendar.working_days_late(due, now)
                 else:

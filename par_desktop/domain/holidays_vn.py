@@ -49,7 +49,7 @@ def vietnamese_holiday_name(english: str) -> str:
 def official_days(year: int) -> dict[int, tuple[str, str]]:
     """ordinal -> (kind, name) of the year's national days off ("holiday") and make-up Saturdays
     ("makeup"); empty outside 1901–2100, where only weekends are days off."""
-    official = holidays.VN(years=year, language="en_US")
+    official = holidays.country_holidays("VN", years=year, language="en_US")   # holidays.VN is untyped
     days = {day.toordinal(): ("holiday", vietnamese_holiday_name(name))
             for day, name in official.items() if day.year == year}
     for day in official.weekend_workdays:  # the set holds every known year: keep this one

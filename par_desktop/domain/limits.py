@@ -73,8 +73,9 @@ class TimeLimit:
 
     def due(self, calendar: WorkCalendar, start: datetime) -> datetime:
         """The due moment of this limit for a clock that starts at ``start`` (an opening time or later)."""
-        if self.unit in (WORKING_DAYS, WORKING_HOURS):
-            return calendar.due(start, self.working_days())
+        days = self.working_days()
+        if days is not None:
+            return calendar.due(start, days)
         if self.unit == SAME_DAY:
             return datetime.combine(start.date(), calendar.hours.closes)
         end_day = (start.date() + timedelta(days=round(self.amount)) if self.unit == CALENDAR_DAYS

@@ -22,10 +22,11 @@ def text(value: str) -> str:
     return _ILLEGAL.sub("", value)
 
 
-def append_row(sheet, values: Sequence[Any]) -> int:
-    """Append ``values`` to an openpyxl worksheet with every text cell forced to text; returns the row."""
+def append_row(sheet: Any, values: Sequence[Any]) -> int:
+    """Append ``values`` to an openpyxl worksheet with every text cell forced to text; returns the row.
+    (``sheet``: a worksheet; the domain does not import openpyxl.)"""
     sheet.append([text(v) if isinstance(v, str) else v for v in values])
-    row = sheet.max_row
+    row: int = sheet.max_row
     for column, value in enumerate(values, start=1):
         if isinstance(value, str):
             sheet.cell(row, column).data_type = "s"

@@ -127,7 +127,7 @@ class IndicatorScore:
     @property
     def points(self) -> float | None:
         """Maximum × rate / 100 (rates above 100 % are capped); None without a value."""
-        if not self.known:
+        if self.figure is None or self.figure.value is None:
             return None
         rate = self.figure.score_rate
         if rate is None:
@@ -195,9 +195,9 @@ class ServiceIndex:
 
     def weakest(self, limit: int = 5) -> list[IndicatorScore]:
         """The indicators that lose the most points (known ones with points at stake)."""
-        lost = [i for i in self.indicators() if i.lost_points is not None and i.lost_points > 1e-9]
-        lost.sort(key=lambda i: (-i.lost_points, i.key))
-        return lost[:limit]
+        lost = [(points, i) for i in self.indicators() if (points := i.lost_points) is not None and points > 1e-9]
+        lost.sort(key=lambda pair: (-pair[0], pair[1].key))
+        return [i for _points, i in lost[:limit]]
 
 
 def points_text(points: float | None) -> str:

@@ -19,7 +19,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from par_desktop.domain.text import fold, nfc
 
@@ -168,7 +168,7 @@ class Fig:
     def small(self) -> bool:
         return self.valid < SMALL_SAMPLE
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, float | int | None]:
         return {"index": self.index, "valid": self.valid, "low": self.low, "high": self.high}
 
 
@@ -281,9 +281,9 @@ def compute_index(questionnaire: Questionnaire, responses: Sequence[Mapping[str,
                 invalid[i] += 1
             else:
                 counts[i][answer.score - 1] += 1
-            ok = answer is not None and answer.score is not None
-            val.append(1 if ok else 0)
-            sat.append(1 if ok and answer.score in SATISFIED else 0)
+            score = answer.score if answer is not None else None
+            val.append(1 if score is not None else 0)
+            sat.append(1 if score is not None and score in SATISFIED else 0)
         people.append(_Respondent(tuple(sat), tuple(val)))
 
     sat_totals = [sum(p.satisfied[i] for p in people) for i in range(len(codes))]
@@ -320,7 +320,11 @@ def compute_index(questionnaire: Questionnaire, responses: Sequence[Mapping[str,
     return SurveyIndex(len(people), overall, results)
 
 
-def _bootstrap(people: list[_Respondent], width: int, statistic, aspect_count: int, resamples: int,
+# (satisfied counts, valid counts) per question -> (index per aspect, overall index)
+_Statistic = Callable[[Sequence[int], Sequence[int]], tuple[list[float | None], float | None]]
+
+
+def _bootstrap(people: list[_Respondent], width: int, statistic: _Statistic, aspect_count: int, resamples: int,
                seed: int) -> tuple[list[list[float]], list[float]]:
     """Resample respondents with replacement ``resamples`` times; the statistic of each resample."""
     per_aspect: list[list[float]] = [[] for _ in range(aspect_count)]

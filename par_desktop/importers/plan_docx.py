@@ -42,7 +42,7 @@ def read_plan_docx(path: str | Path) -> PlanDocument:
     path = Path(path)
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # noqa: BLE001 — any failure to parse the file is the file's fault
+    except Exception as exc:  # any failure to parse the file is the file's fault
         raise InvalidInput(f"Không đọc được tệp Word «{path.name}»: tệp hỏng hoặc không phải .docx "
                            "(tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx).", detail=str(exc)) from exc
     items = _body(document)

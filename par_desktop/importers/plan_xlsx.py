@@ -43,7 +43,7 @@ def read_plan_xlsx(path: str | Path) -> PlanDocument:
     workbook_guard.inspect(path)   # protected, oversized or bomb-like files are refused before reading
     try:
         workbook = openpyxl.load_workbook(str(path), data_only=True)
-    except Exception as exc:  # noqa: BLE001 — any failure to parse the file is the file's fault
+    except Exception as exc:  # any failure to parse the file is the file's fault
         raise InvalidInput(f"Không đọc được tệp Excel «{path.name}»: tệp hỏng hoặc không phải .xlsx "
                            "(tệp .xls cũ hãy mở bằng Excel rồi lưu lại dạng .xlsx).", detail=str(exc)) from exc
     try:

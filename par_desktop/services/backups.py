@@ -291,6 +291,11 @@ def scheduled_backup(location: str) -> Path:
     return path
 
 
+def _iso_week(day: date) -> tuple[int, int]:
+    iso = day.isocalendar()
+    return iso.year, iso.week
+
+
 def rotate(location: str) -> list[Path]:
     """Delete the daily backups the rotation no longer keeps; return them."""
     from par_desktop.services import settings
@@ -309,8 +314,8 @@ def rotate(location: str) -> list[Path]:
             days.append(day)
             keep.add(info.path)
             continue
-        week = tuple(day.isocalendar())[:2]
-        if week in weeks or any(tuple(d.isocalendar())[:2] == week for d in days):
+        week = _iso_week(day)
+        if week in weeks or any(_iso_week(d) == week for d in days):
             continue                          # that week is represented already
         if len(weeks) < keep_weekly:
             weeks.append(week)

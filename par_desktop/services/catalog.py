@@ -49,17 +49,14 @@ def _limit_values(limit: TimeLimit) -> dict:
             "limit_note": limit.note, "needs_completion": False}
 
 
-def _same_limit(a: TimeLimit | None, b: TimeLimit | None) -> bool:
-    return (a is None or b is None) or (a.amount, a.unit) == (b.amount, b.unit)
-
-
 def _deduplicate(rows: list[CatalogRow], problems: list[RowProblem], warnings: list[str]) -> list[CatalogRow]:
     first: dict[str, CatalogRow] = {}
     for row in rows:
         seen = first.get(row.code)
         if seen is None:
             first[row.code] = row
-        elif not _same_limit(seen.limit, row.limit):
+        elif (seen.limit is not None and row.limit is not None     # a row without a limit contradicts nothing
+              and (seen.limit.amount, seen.limit.unit) != (row.limit.amount, row.limit.unit)):
             problems.append(RowProblem(row.row, f"mã «{row.code}» đã có ở dòng {seen.row} với thời hạn khác "
                                                 f"({seen.limit.label} / {row.limit.label})"))
         else:

@@ -55,7 +55,7 @@ def thread_connection() -> Iterator[None]:
         if db is not None and opened_here and not db.is_closed():
             try:
                 db.close()
-            except Exception:  # noqa: BLE001 — e.g. a transaction left open by a bug; it is logged
+            except Exception:
                 log.exception("closing the worker's database connection")
 
 
@@ -108,7 +108,7 @@ def forget_connection() -> None:
     else:
         try:
             db.close()
-        except Exception:  # noqa: BLE001 — a dead PostgreSQL connection may refuse to close; it is gone
+        except Exception:   # a dead PostgreSQL connection may refuse to close; it is gone
             log.debug("closing a lost connection", exc_info=True)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import peewee
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, insert_record, update_record
@@ -60,7 +61,7 @@ def set_org_names(actor: Actor, valid_from: date, names: OrgNames, expected_vers
     refused with ConflictError when it changed since ``expected_version`` was read), until ``valid_to``
     (None: open; ``KEEP``: as stored). Returns the row's id."""
     require(actor, "organisation")
-    values = {k: nfc(v) for k, v in names.__dict__.items()}
+    values: dict[str, Any] = {k: nfc(v) for k, v in names.__dict__.items()}
     missing = [label for key, label in (("governing_body", "cơ quan chủ quản"), ("agency_name", "tên cơ quan"),
                                         ("agency_abbr", "chữ viết tắt"), ("place_name", "địa danh"))
                if not values.get(key)]

@@ -281,13 +281,20 @@ def _procedure_figures(procs: Iterable[_Proc], end: date) -> dict[str, si.Figure
     """procedures_fully_online (in force at the period's end) and published_on_time (procedures with
     both dates, their decision known by the period's end)."""
     in_force = [p for p in procs if _in_force_at(p, end)]
-    dated = [p for p in procs if p.published_on is not None and p.effective_on is not None and p.published_on <= end]
+    on_time = [t for p in procs if (t := _published_on_time(p, end)) is not None]
     return {
         "procedures_fully_online": si.Figure.rate("procedures_fully_online",
                                                   sum(1 for p in in_force if p.fully_online), len(in_force)),
-        "published_on_time": si.Figure.rate("published_on_time",
-                                            sum(1 for p in dated if p.published_on <= p.effective_on), len(dated)),
+        "published_on_time": si.Figure.rate("published_on_time", sum(on_time), len(on_time)),
     }
+
+
+def _published_on_time(proc: _Proc, end: date) -> bool | None:
+    """Whether the procedure was published no later than its effective date; None when it is not counted
+    (a date unknown, or its decision not yet known by the period's end)."""
+    if proc.published_on is None or proc.effective_on is None or proc.published_on > end:
+        return None
+    return proc.published_on <= proc.effective_on
 
 
 def _procedure_dimension(proc: _Proc, dimension: str | None) -> Any:
@@ -417,8 +424,9 @@ def _manual_figure(key: str, entries: Sequence[ManualValue]) -> si.Figure | None
     the mean of their values."""
     if not entries:
         return None
-    if all(e.denominator for e in entries):
-        return si.Figure.rate(key, sum(e.numerator or 0 for e in entries), sum(e.denominator for e in entries))
+    denominators = [e.denominator for e in entries if e.denominator]
+    if len(denominators) == len(entries):
+        return si.Figure.rate(key, sum(e.numerator or 0 for e in entries), sum(denominators))
     values = [e.value for e in entries if e.value is not None]
     if not values:
         return None
@@ -450,7 +458,7 @@ def set_manual_value(actor: Actor, key: str, start: date, end: date, *, unit_id:
     elif value is None or not 0 <= value <= 100:
         raise InvalidInput("Tỷ lệ nhập tay phải từ 0 đến 100 (%), hoặc nhập tử số và mẫu số.")
     m = ManualIndicatorValue
-    values = dict(numerator=numerator, denominator=denominator, value=float(value), note=nfc(note),
+    values: dict[str, Any] = dict(numerator=numerator, denominator=denominator, value=float(value), note=nfc(note),
                   entered_by=actor.username)
     with connection.write_transaction():
         unit_cond = m.unit.is_null() if unit_id is None else m.unit == unit_id
@@ -845,8 +853,9 @@ def procedures_behind(key: str, start: date, end: date, part: str = "missing", *
         base = [p for p in procs if _in_force_at(p, end)]
         good = {p.id for p in base if p.fully_online}
     else:
-        base = [p for p in procs if p.published_on and p.effective_on and p.published_on <= end]
-        good = {p.id for p in base if p.published_on <= p.effective_on}
+        on_time = {p.id: _published_on_time(p, end) for p in procs}
+        base = [p for p in procs if on_time[p.id] is not None]
+        good = {p.id for p in base if on_time[p.id]}
     chosen = [p.id for p in base if part == "denominator" or (p.id in good) == (part == "numerator")]
     if not chosen:
         return []

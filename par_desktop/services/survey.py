@@ -499,7 +499,7 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
     for form, rows in seen.items():
         if len(rows) > 1:
             problems.append(RowProblem(rows[0], f"số phiếu {form} lặp lại ở các dòng {', '.join(map(str, rows))}"))
-        if form in existing:
+        if wave_row is not None and form in existing:
             problems.append(RowProblem(rows[0], f"phiếu số {form} đã có trong đợt «{wave_row.name}»"))
     codes = [r.dossier_code for r in parsed.rows if r.dossier_code]
     dossiers = _dossiers_by_code(codes)
@@ -662,7 +662,8 @@ def figure_text(fig: S.Fig) -> str:
 
     if fig.index is None:
         return "chưa có câu trả lời hợp lệ"
-    interval = "" if fig.low is None else f"{vn_number(round(fig.low, 1))}–{vn_number(round(fig.high, 1))}; "
+    interval = ("" if fig.low is None or fig.high is None
+                else f"{vn_number(round(fig.low, 1))}–{vn_number(round(fig.high, 1))}; ")
     small = "; mẫu nhỏ" if fig.small else ""
     return f"{vn_number(round(fig.index, 1))}% ({interval}n = {fig.valid}{small})"
 

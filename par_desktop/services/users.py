@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db import changes
@@ -291,7 +292,7 @@ def authenticate(username: str, password: str, *, during_maintenance: bool = Fal
         if not user.active:
             raise PermissionDenied(f"Tài khoản «{user.username}» đã ngừng hoạt động; liên hệ quản trị.")
         actor = Actor(user.username, user.role, user.unit_id, user.full_name)
-        updates = {}
+        updates: dict[str, Any] = {}
         if _hasher.check_needs_rehash(user.password_hash):
             updates["password_hash"] = _hasher.hash(password)
         if user.failed_attempts or user.locked_until is not None:

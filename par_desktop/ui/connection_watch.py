@@ -107,7 +107,7 @@ class ConnectionWatch(QObject):
             database.forget_connection()
             self._report_lost(exc)
             return
-        except Exception:  # noqa: BLE001 — a bug in one tick must not end the watch
+        except Exception:   # a bug in one tick must not end the watch
             log.exception("connection watch tick")
             return
         finally:

@@ -15,7 +15,6 @@ from typing import Any
 
 from par_desktop.domain.safe_cells import append_row
 from par_desktop.domain.text import nfc
-from par_desktop.errors import InvalidInput
 
 DATE_FORMAT = "dd/mm/yyyy"
 MOMENT_FORMAT = "dd/mm/yyyy hh:mm"

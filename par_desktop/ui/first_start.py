@@ -323,8 +323,9 @@ class UnitsPage(_Page):
     def add_unit(self) -> None:
         row = self.model.add_row()
         index = self.model.index(row, 0)
-        self.view.setCurrentIndex(index)
-        self.view.edit(index)
+        self.view.setCurrentIndex(index)   # opens the editor by itself (the CurrentChanged trigger) …
+        if self.view.state() != QAbstractItemView.State.EditingState:
+            self.view.edit(index)          # … unless the view was already on that index
 
     def remove_selected(self) -> None:
         index = self.view.currentIndex()

@@ -37,7 +37,7 @@ class FrameWatch(QObject):
         already shows what was there before it)."""
         return self.count + self._painting
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 — Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:   # Qt's name
         if not self._painting and (event.type() == QEvent.Type.Paint or (
                 event.type() == QEvent.Type.UpdateRequest and self._exposed())):
             self._painting = True

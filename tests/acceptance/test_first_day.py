@@ -16,9 +16,9 @@ import pytest
 from docx import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-import catalog_files  # noqa: E402
-import onestop_files  # noqa: E402
-from plan_files import reference_parts, write_plan_docx  # noqa: E402
+import catalog_files
+import onestop_files
+from plan_files import reference_parts, write_plan_docx
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

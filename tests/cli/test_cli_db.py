@@ -4,10 +4,11 @@ import json
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from conftest import wait_for_files
 
 
 def test_init_demo_then_check(cli, tmp_path):
@@ -69,11 +70,13 @@ def test_backup_while_another_process_reads_and_restore(cli, tmp_path):
     reader = subprocess.Popen([sys.executable, "-c", (
         "import sqlite3, time\n"
         f"c = sqlite3.connect({str(db)!r})\n"
+        "c.execute('SELECT count(*) FROM dossier').fetchall()\n"
+        f"open({str(tmp_path / 'reading')!r}, 'w').close()\n"
         "end = time.time() + 3\n"
         "while time.time() < end:\n"
         "    c.execute('SELECT count(*), max(due_at) FROM dossier').fetchall()\n")])
     try:
-        time.sleep(0.3)
+        wait_for_files(tmp_path / "reading")
         out = cli("backup", "--out", str(tmp_path / "b.db"), db=db)
     finally:
         reader.wait(timeout=10)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-import catalog_files  # noqa: E402
+import catalog_files
 
 ORG = ["org", "set", "--governing-body", "UBND TỈNH BẮC GIANG", "--agency", "Sở Lao động - Thương binh và Xã hội",
        "--short", "Sở LĐ-TB&XH", "--abbr", "SLĐTBXH", "--place", "Bắc Giang", "--office-code", "VP",

@@ -12,9 +12,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 
-from par_desktop.services.dossiers.importing import import_dossiers  # noqa: E402
-from par_desktop.services.session import SYSTEM  # noqa: E402
-from service_files import EXPORT, FORMS, export_catalogue, survey_office, write_export, write_sheet  # noqa: E402
+from par_desktop.services.dossiers.importing import import_dossiers
+from par_desktop.services.session import SYSTEM
+from service_files import EXPORT, FORMS, export_catalogue, survey_office, write_export, write_sheet
 
 
 @pytest.mark.slow   # several separate processes

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import HEADER, reference_docx, reference_xlsx, write_plan_xlsx  # noqa: E402
+from plan_files import HEADER, reference_docx, reference_xlsx, write_plan_xlsx
 
 KEYS = {"ref", "content", "lead_units", "coordinating_units", "deadline_text", "due_date", "recurrence", "status", "plan"}
 DUE = {"I.1": "2024-12-31", "I.2": "2024-07-31", "I.3": "2024-07-31", "II.1": "2024-09-29",

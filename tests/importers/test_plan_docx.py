@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import HEADER, reference_docx, reference_parts, write_plan_docx  # noqa: E402
+from plan_files import HEADER, reference_docx, reference_parts, write_plan_docx
 
-from par_desktop.errors import InvalidInput  # noqa: E402
-from par_desktop.importers.plan_docx import read_plan_docx  # noqa: E402
+from par_desktop.errors import InvalidInput
+from par_desktop.importers.plan_docx import read_plan_docx
 
 REFS = ["I.1", "I.2", "I.3", "II.1", "III.A.1", "III.A.2", "III.A.3", "III.B.1", "III.B.2", "IV.1"]
 

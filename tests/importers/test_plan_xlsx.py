@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import HEADER, reference_xlsx, write_plan_xlsx  # noqa: E402
+from plan_files import HEADER, reference_xlsx, write_plan_xlsx
 
-from par_desktop.errors import InvalidInput  # noqa: E402
-from par_desktop.importers.plan_xlsx import read_plan_xlsx  # noqa: E402
+from par_desktop.errors import InvalidInput
+from par_desktop.importers.plan_xlsx import read_plan_xlsx
 
 
 def test_reference_sheet_with_titles_merged_headings_and_column_numbers(tmp_path):

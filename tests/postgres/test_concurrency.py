@@ -25,6 +25,8 @@ from par_desktop.db import changes, connection
 from par_desktop.db.models import AuditLog, RegisterEntry, Setting, Unit
 from par_desktop.errors import ConflictError
 
+from conftest import wait_for_files
+
 pytestmark = pytest.mark.postgres
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,6 +46,7 @@ WORKER = textwrap.dedent('''
 
     location, name, count, go, mode = sys.argv[1:6]
     db = open_database(location)
+    Path(f"{go}.{name}").touch()      # ready
     while not Path(go).exists():
         time.sleep(0.005)
     numbers = []
@@ -70,7 +73,7 @@ def _number_in_parallel(location: str, tmp_path: Path, mode: str, processes: int
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
                                env=dict(os.environ, PYTHONPATH=str(REPO)))
               for n in range(processes)]
-    time.sleep(0.3)            # let every process open the database before they start together
+    wait_for_files(*(Path(f"{go}.clerk{n}") for n in range(processes)))   # all opened: start together
     go.touch()
     results = []
     for clerk in clerks:
@@ -199,6 +202,7 @@ REGISTER_WORKER = textwrap.dedent('''
 
     location, name, count, go = sys.argv[1:5]
     open_database(location)
+    Path(f"{go}.{name}").touch()      # ready
     while not Path(go).exists():
         time.sleep(0.005)
     print(json.dumps([register.issue_number(SYSTEM, "KH", f"{name}-{i}", year=2024).full_number
@@ -225,7 +229,7 @@ def test_register_service_numbers_the_same_on_both_backends(demo_template, pg_de
         clerks = [subprocess.Popen([sys.executable, str(worker), location, f"clerk{n}", "10", str(go)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
                                    env=dict(os.environ, PYTHONPATH=str(REPO))) for n in range(4)]
-        time.sleep(0.3)
+        wait_for_files(*(Path(f"{go}.clerk{n}") for n in range(4)))
         go.touch()
         numbers = []
         for clerk in clerks:

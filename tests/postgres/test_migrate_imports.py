@@ -19,8 +19,8 @@ from par_desktop.services.dossiers import pauses as dossier_pauses
 from par_desktop.services.session import SYSTEM
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-import catalog_files  # noqa: E402
-import plan_files  # noqa: E402
+import catalog_files
+import plan_files
 
 pytestmark = pytest.mark.postgres
 

@@ -18,7 +18,7 @@ from par_desktop.services import catalog, org
 from par_desktop.services.session import SYSTEM
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-import catalog_files  # noqa: E402
+import catalog_files
 
 
 @pytest.fixture

@@ -4,20 +4,19 @@ the configured folder, keyed by the database's identity (issue 19, item 6)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, wait_for_files
 from par_desktop.db import backup as db_backup
 from par_desktop.db.models import AppMeta
 from par_desktop.db.schema import open_database
-from par_desktop.services import backups, presence, settings
+from par_desktop.errors import InvalidInput
+from par_desktop.services import backups, settings
 from par_desktop.services.session import Actor
 
 ADMIN = Actor("quantri", "admin", None, "Nguyễn Quản Trị")
@@ -31,6 +30,7 @@ DAILY = textwrap.dedent("""
     db, go = sys.argv[1], Path(sys.argv[2])
     open_database(db)
     presence.register(Actor("pc" + sys.argv[3], "office"))
+    Path(f"{go}.pc{sys.argv[3]}").touch()      # ready: signed in, waiting for the others
     while not go.exists():
         time.sleep(0.01)
     print(backups.daily_backup_if_due(db) or "none")
@@ -43,7 +43,7 @@ def test_six_pcs_starting_at_once_take_one_backup(demo_db, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO))
     pcs = [subprocess.Popen([sys.executable, "-c", DAILY, str(demo_db), str(go), str(n)], env=env, cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(6)]
-    time.sleep(2)
+    wait_for_files(*(tmp_path / f"go.pc{n}" for n in range(6)))
     go.touch()
     results = [p.communicate(timeout=120) for p in pcs]
     assert all(p.returncode == 0 for p in pcs), [r[1] for r in results]
@@ -59,7 +59,7 @@ def test_a_failed_daily_backup_lets_another_pc_try(empty_db, tmp_path):
     blocked = tmp_path / "khong-ghi-duoc"
     blocked.write_text("một tệp, không phải thư mục")
     settings.set_value(ADMIN, "backups.dir", str(blocked))
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidInput, match="Không tạo được thư mục sao lưu"):
         backups.daily_backup_if_due(str(empty_db))
     assert AppMeta.get_or_none(AppMeta.key == backups.DAILY_CLAIM_KEY) is None   # the claim was released
     settings.set_value(ADMIN, "backups.dir", str(tmp_path / "sao-luu"))

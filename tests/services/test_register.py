@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from par_desktop.errors import InvalidInput, PermissionDenied
 from par_desktop.services import register
 from par_desktop.services.session import SYSTEM, Actor
 
-from conftest import REPO
+from conftest import REPO, wait_for_files
 
 
 @pytest.fixture
@@ -111,6 +110,7 @@ _WORKER = textwrap.dedent("""
 
     db, start, worker = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     open_database(db)
+    Path(f"{start}.{worker}").touch()      # ready
     while not start.exists():
         time.sleep(0.005)
     for i in range(10):
@@ -126,7 +126,7 @@ def test_forty_numbers_taken_by_four_processes_at_once_are_forty_consecutive_num
     start = tmp_path / "start"
     workers = [subprocess.Popen([sys.executable, "-c", _WORKER, str(org_db), str(start), str(w)], cwd=REPO,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for w in range(4)]
-    time.sleep(0.8)  # every process has opened the file and waits at the barrier
+    wait_for_files(*(start.with_name(f"start.{w}") for w in range(4)))   # every process has opened the file
     start.touch()
     outputs = [w.communicate(timeout=120) for w in workers]
     assert all(w.returncode == 0 for w in workers), [err for _, err in outputs]

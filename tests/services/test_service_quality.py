@@ -24,7 +24,7 @@ from par_desktop.services.dossiers import editing as dossier_editing
 from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.dossiers.timing import dossier_by_code
 from par_desktop.services.session import SYSTEM, Actor
-from service_files import EXPORT, HEADERS, MARCH, NCC, P5, P12, VL, M, export_catalogue, write_export  # noqa: E402
+from service_files import EXPORT, HEADERS, MARCH, NCC, P5, P12, VL, M, export_catalogue, write_export
 @pytest.fixture
 def imported(empty_db, tmp_path):
     units = export_catalogue()

@@ -20,7 +20,7 @@ from par_desktop.errors import InvalidInput, NotFound, PermissionDenied
 from par_desktop.importers.dossiers import ImportRefused
 from par_desktop.services import survey
 from par_desktop.services.session import SYSTEM, Actor
-from service_files import FORMS, HEADER, QUESTIONS, survey_office, write_sheet  # noqa: E402
+from service_files import FORMS, HEADER, QUESTIONS, survey_office, write_sheet
 
 
 @pytest.fixture

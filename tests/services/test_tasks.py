@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import (  # noqa: E402
+from plan_files import (
     HEADER, fill_reference_plan, reference_docx, reference_parts, reference_xlsx, write_plan_docx,
 )
 
-from par_desktop.db.models import (  # noqa: E402
+from par_desktop.db.models import (
     Attachment, AuditLog, Plan, ProgressReport, Task, TaskOccurrence, TaskUnit, Unit, UnitAlias,
 )
-from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied  # noqa: E402
+from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from par_desktop.services import org, settings
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.services.session import SYSTEM, Actor
 from par_desktop.services.tasks import editing as task_editing
 from par_desktop.services.tasks import obligations, plan_import
 from par_desktop.services.tasks import progress as task_progress

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import fill_reference_plan  # noqa: E402
+from plan_files import fill_reference_plan
 
-from par_desktop.db.models import ProcessStep, Task  # noqa: E402
-from par_desktop.errors import InvalidInput, PermissionDenied  # noqa: E402
+from par_desktop.db.models import ProcessStep, Task
+from par_desktop.errors import InvalidInput, PermissionDenied
 from par_desktop.services import org, steps
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.services.session import SYSTEM, Actor
 from par_desktop.services.tasks import views as task_views
 
 

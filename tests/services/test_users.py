@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from argon2 import PasswordHasher
 
 from par_desktop.db.models import AuditLog, User
 from par_desktop.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
-from par_desktop.services import demo, org, presence, settings, users
+from par_desktop.services import org, presence, settings, users
 from par_desktop.services.session import SYSTEM, Actor
 
 PW = "mat-khau-1"
@@ -178,154 +177,3 @@ def test_another_administrators_maintenance_stops_writes_and_sign_in(admin):
     presence.leave_maintenance(other)
     assert users.authenticate("lan", PW).username == "lan"
     assert SYSTEM.can("manage_users")
-
-
-# --- every role on every write path ----------------------------------------------------------------
-
-def _write_paths(env):
-    """(name, action, unit-scoped, attempt(actor, tag)) for the write services that exist today."""
-    import importlib
-
-    from par_desktop.services import backups
-
-    paths = [
-        ("settings.set_value", "settings", False,
-         lambda a, t: settings.set_value(a, "tasks.at_risk_days", 10 + _n(t))),
-        ("org.create_unit", "organisation", False, lambda a, t: org.create_unit(a, f"Phòng thử {t}", f"T{t}")),
-        ("org.update_unit", "organisation", False,
-         lambda a, t: org.update_unit(a, env["unit_other"], _version("Unit", env["unit_other"]), head_name=t)),
-        ("org.add_alias", "organisation", False,
-         lambda a, t: org.add_alias(a, _unit(env["unit_other"]), f"Tên gọi khác {t}")),
-        ("users.create_user", "manage_users", False, lambda a, t: users.create_user(a, f"u{t}", "office", PW)),
-        ("users.unlock", "manage_users", False, lambda a, t: (_lock("quantri"), users.unlock(a, "quantri"))),
-        ("backups.backup_now", "backup", False, lambda a, t: backups.backup_now(a, str(env["db"]))),
-        ("presence.enter_maintenance", "restore", False,
-         lambda a, t: (presence.enter_maintenance(a, t), presence.leave_maintenance(a))),
-    ]
-
-    def optional(module, name, action, scoped, make):
-        try:
-            mod = importlib.import_module(f"par_desktop.services.{module}")
-        except ImportError:
-            return
-        if hasattr(mod, name):
-            paths.append((f"{module}.{name}", action, scoped, make(mod)))
-
-    from datetime import date as _date
-
-    optional("calendar_changes", "set_override", "calendar", False,
-             lambda m: lambda a, t: m.set_override(a, _date(2030, 1, 1) + timedelta(days=_n(t)), False, f"QĐ {t}"))
-    optional("procedures", "create_procedure", "dossiers", False,
-             lambda m: lambda a, t: m.create_procedure(a, code=f"9.{t}", name=f"Thủ tục {t}", field="Thử",
-                                                       limit_days=5))
-    optional("tasks.editing", "create_task", "tasks", False,
-             lambda m: lambda a, t: m.create_task(a, content=f"Nhiệm vụ {t}", deadline_text="Tháng 12/2024",
-                                                  lead_unit_ids=[env["unit_own"]]))
-    optional("tasks.editing", "update_task", "tasks", False,
-             lambda m: lambda a, t: m.update_task(a, env["task_own"], None, note=f"ghi chú {t}"))
-    optional("tasks.progress", "report_progress", "progress", True,
-             lambda m: lambda a, t: m.report_progress(a, env["task_own"], percent=_n(t) % 90, text=t))
-    optional("dossiers.editing", "update_dossier", "dossiers", False,
-             lambda m: lambda a, t: m.update_dossier(a, env["dossier_own"], None, applicant=f"Người nộp {t}"))
-    optional("dossiers.explanations", "set_explanation", "explanations", True,
-             lambda m: lambda a, t: m.set_explanation(a, env["dossier_own"], reason=f"Lý do {t}"))
-    optional("dossiers.importing", "import_dossiers", "import", False,
-             lambda m: lambda a, t: m.import_dossiers(a, _one_dossier_csv(env, t)))
-    return paths
-
-
-def _lock(username: str) -> None:
-    User.update(locked_until=datetime.now() + timedelta(minutes=5)).where(User.username == username).execute()
-
-
-def _n(tag: str) -> int:
-    """The running number at the end of a tag: a value no other attempt used."""
-    return int(re.sub(r"\D", "", tag))
-
-
-def _version(model: str, record_id: int) -> int:
-    from par_desktop.db import models
-
-    return getattr(models, model).get_by_id(record_id).version
-
-
-def _unit(unit_id: int):
-    from par_desktop.db.models import Unit
-
-    return Unit.get_by_id(unit_id)
-
-
-def _one_dossier_csv(env, tag):
-    from par_desktop.db.models import Procedure
-
-    path = env["tmp"] / f"one-{tag}.csv"
-    path.write_text(f"Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận\nR-{tag},{Procedure.select().first().code},"
-                    "04/03/2024 08:30\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def roles_env(demo_db, tmp_path):
-    from par_desktop.db.models import Dossier, TaskUnit
-
-    admin = users.authenticate("quantri", demo.DEMO_PASSWORD)   # the demo's administrator
-    lead = (TaskUnit.select().where(TaskUnit.role == "lead").join(Dossier, on=(Dossier.unit == TaskUnit.unit))
-            .first())
-    own = lead.unit_id
-    other = TaskUnit.select().where((TaskUnit.role == "lead") & (TaskUnit.unit != own)).first()
-    env = {"db": demo_db, "tmp": tmp_path, "unit_own": own, "task_own": lead.task_id,
-           "unit_other": other.unit_id, "task_other": other.task_id,
-           "dossier_own": Dossier.select().where(Dossier.unit == own).first().id,
-           "dossier_other": Dossier.select().where(Dossier.unit != own).first().id}
-    env["actors"] = {
-        "admin": admin, "office": Actor("lan", "office", None, "Lê Thị Lan"),
-        "unit_own": Actor("donvi", "unit", own, "Phạm Văn Bình"),
-        "unit_other": Actor("donvi2", "unit", other.unit_id, "Hà Thị Mai"),
-        "leader": Actor("lanhdao", "leader", None, "Trần Văn Hà"),
-    }
-    return env
-
-
-def test_each_role_on_each_write_path(roles_env):
-    """Allowed roles succeed; every other role is refused by the service itself and nothing changes."""
-    from par_desktop.db.models import AuditLog
-
-    paths = _write_paths(roles_env)
-    outcome = {}
-    for name, action, scoped, attempt in paths:
-        for role, actor in roles_env["actors"].items():
-            allowed = actor.can(action) and not (scoped and role == "unit_other")
-            before = AuditLog.select().count()
-            tag = f"{role[:4]}{len(outcome)}"
-            if allowed:
-                attempt(actor, tag)
-                assert AuditLog.select().count() > before or name == "backups.backup_now", (name, role)
-            else:
-                with pytest.raises(PermissionDenied):
-                    attempt(actor, tag)
-                assert AuditLog.select().count() == before, (name, role)
-            outcome[(name, role)] = allowed
-    assert outcome[("users.create_user", "office")] is False
-    for name, *_ in paths:          # every path was both allowed to someone and refused to someone
-        assert {outcome[(name, role)] for role in roles_env["actors"]} == {True, False}, name
-    print(f"{len(paths)} write paths × {len(roles_env['actors'])} roles:", ", ".join(n for n, *_ in paths))
-
-
-def test_a_unit_account_cannot_change_another_units_task(roles_env):
-    from par_desktop.db.models import ProgressReport, Task
-
-    from par_desktop.services.dossiers import explanations
-    from par_desktop.services.tasks import editing as task_editing, progress as task_progress
-
-    unit = roles_env["actors"]["unit_own"]
-    before = Task.get_by_id(roles_env["task_other"]).progress_percent
-    with pytest.raises(PermissionDenied):
-        task_progress.report_progress(unit, roles_env["task_other"], percent=90, unit_id=roles_env["unit_other"])
-    with pytest.raises(PermissionDenied):
-        task_progress.report_progress(unit, roles_env["task_other"], percent=90)
-    with pytest.raises(PermissionDenied):
-        task_editing.update_task(unit, roles_env["task_other"], None, note="sửa trộm")
-    assert Task.get_by_id(roles_env["task_other"]).progress_percent == before
-    assert not ProgressReport.select().where(ProgressReport.username == "donvi").exists()
-    with pytest.raises(PermissionDenied):
-        explanations.set_explanation(unit, roles_env["dossier_other"], reason="không phải của mình")

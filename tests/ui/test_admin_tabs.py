@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from par_desktop.db import changes
 from par_desktop.db.models import AuditLog, Presence, Unit
@@ -22,10 +22,11 @@ from par_desktop.ui.settings_tabs.audit import AuditTab
 from par_desktop.ui.settings_tabs.backups import BackupsTab
 from par_desktop.ui.settings_tabs.users import PasswordDialog, UserDialog, UsersTab
 
+from gui_helpers import save_shot, when_modal
+
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("cheap_hashing")]
 
 PW = "mat-khau-1"
-SHOTS = Path("/tmp/shots")
 
 
 
@@ -42,22 +43,10 @@ def _ctx(db, actor) -> AppContext:
 
 
 def _shot(widget, name: str, size=(1000, 520)) -> None:
-    SHOTS.mkdir(exist_ok=True)
     widget.resize(*size)
     widget.show()
     QApplication.processEvents()
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
-
-
-def _when_shown(drive) -> None:
-    """Drive the next modal dialog (opened by ``exec()``) once it is up."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
-        else:
-            drive(dialog)
-    QTimer.singleShot(0, poll)
+    save_shot(widget, name)
 
 
 def _texts(model, column: int) -> list[str]:
@@ -84,7 +73,7 @@ def test_users_tab_adds_edits_resets_unlocks_and_deactivates(qtbot, qtmodelteste
         _shot(dialog, "user_dialog", (480, 300))
         dialog.findChild(QPushButton, "okButton").click()
 
-    _when_shown(add)
+    when_modal(QWidget, add)
     assert tab.add_user()
     assert _texts(tab.model, 0) == ["ncc.binh", "quantri"]
     assert tab.view.current_row().username == "ncc.binh"
@@ -101,10 +90,10 @@ def test_users_tab_adds_edits_resets_unlocks_and_deactivates(qtbot, qtmodelteste
             seen.append(conflict)
             assert isinstance(conflict, ui_saving.ConflictDialog)
             conflict.buttons[ui_errors.OVERWRITE].click()
-        _when_shown(overwrite)
+        when_modal(QWidget, overwrite)
         dialog.accept()
 
-    _when_shown(edit)
+    when_modal(QWidget, edit)
     assert tab.edit_user()
     assert users.get_user("ncc.binh").full_name == "Phạm Văn Bình (NCC)"
 
@@ -113,7 +102,7 @@ def test_users_tab_adds_edits_resets_unlocks_and_deactivates(qtbot, qtmodelteste
         dialog.confirm_edit.setText("mat-khau-moi-2")
         dialog.accept()
 
-    _when_shown(new_password)
+    when_modal(QWidget, new_password)
     assert tab.reset_password()
     assert users.authenticate("ncc.binh", "mat-khau-moi-2").role == "unit"
 
@@ -147,16 +136,16 @@ def test_users_tab_for_a_clerk_only_changes_their_own_password(qtbot, admin, emp
         def close_error(message):
             assert "hiện tại không đúng" in message.message_label.text()
             message.buttons["ok"].click()
-            _when_shown(retry)
-        _when_shown(close_error)
+            when_modal(QWidget, retry)
+        when_modal(QWidget, close_error)
         dialog.accept()
 
     def retry(dialog: PasswordDialog):
         dialog.old_edit.setText(PW)
-        _when_shown(lambda done: done.buttons["ok"].click())
+        when_modal(QWidget, lambda done: done.buttons["ok"].click())
         dialog.accept()
 
-    _when_shown(wrong_then_right)
+    when_modal(QWidget, wrong_then_right)
     assert tab.change_own_password()
     assert users.authenticate("lan", "mat-khau-moi-2").username == "lan"
     _shot(tab, "users_tab_clerk", (700, 240))
@@ -244,7 +233,7 @@ def test_backups_tab_backs_up_and_restores_under_maintenance(qtbot, qtmodelteste
     Presence.create(session_id="other", username="lan", machine="MAY-02", pid=1)
     assert "lan (máy MAY-02)" in tab.confirmation_text(op.result)
 
-    _when_shown(lambda message: message.buttons["ok"].click())     # the "done" message
+    when_modal(QWidget, lambda message: message.buttons["ok"].click())     # the "done" message
     restore = tab.restore_selected(confirm=False)
     with qtbot.waitSignal(restore.finished, timeout=20_000):
         pass
@@ -279,16 +268,15 @@ def test_restoring_another_databases_file_shows_what_it_brings_and_asks_twice(qt
     def first(dialog):
         seen.append(dialog.message_label.text())
         dialog.resize(640, dialog.height())
-        dialog.grab().save(str(SHOTS / "restore_preview.png"))
-        _when_shown(second)
+        save_shot(dialog, "restore_preview")
+        when_modal(QWidget, second)
         dialog.buttons["yes"].click()
 
     def second(dialog):
         seen.append(dialog.message_label.text())
         dialog.buttons["no"].click()
 
-    SHOTS.mkdir(exist_ok=True)
-    _when_shown(first)
+    when_modal(QWidget, first)
     assert tab.restore(other) is None
     assert "CẢNH BÁO" in seen[0] and "0 hồ sơ" in seen[0] and "Hiện tại" in seen[0]
     assert "TOÀN BỘ dữ liệu" in seen[1]

@@ -6,17 +6,18 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTime, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTime, Qt
+from PySide6.QtWidgets import QWidget
 
 from par_desktop.db.models import AuditLog, CalendarOverride
 from par_desktop.services.session import Actor
+
+from gui_helpers import save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 
 ADMIN = Actor("quantri", "admin", full_name="Quản trị")
 LEADER = Actor("giamdoc", "leader", full_name="Trần Văn Hà")
-SHOTS = Path("/tmp/shots")
 
 
 def make_tab(qtbot, db: Path, actor: Actor = ADMIN, year: int = 2024):
@@ -40,19 +41,10 @@ def click_day(qtbot, tab, day: date) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
-def answer_dialog(qtbot, handle) -> list:
-    """Run ``handle(dialog)`` on the next modal dialog once it is open; returns what it saw."""
-    seen = []
-
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
-            return
-        seen.append(dialog)
-        handle(dialog)
-
-    QTimer.singleShot(0, poll)
+def answer_dialog(handle) -> list:
+    """Run ``handle(dialog)`` on the next modal dialog; the list the dialog is appended to."""
+    seen: list = []
+    when_modal(QWidget, handle, seen)
     return seen
 
 
@@ -103,8 +95,7 @@ def test_2024_marks_tet_and_the_makeup_saturday(qtbot, qtmodeltester, empty_db):
 
     qtmodeltester.check(february)
     qtmodeltester.check(tab.special_model)
-    SHOTS.mkdir(exist_ok=True)
-    assert tab.grab().save(str(SHOTS / "calendar_2024.png"))
+    save_shot(tab, "calendar_2024")
 
 
 def test_the_side_list_selects_the_day_in_the_grid(qtbot, empty_db):
@@ -144,7 +135,7 @@ def test_setting_and_removing_a_day_off_through_the_widgets(qtbot, empty_db):
         dialog.reason_edit.insert(reason)
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    seen = answer_dialog(qtbot, give_reason)
+    seen = answer_dialog(give_reason)
     with qtbot.waitSignal(tab.ctx.data_changed, timeout=5000):
         qtbot.mouseClick(tab.set_off_button, Qt.MouseButton.LeftButton)
         wait_saved(qtbot, tab)
@@ -167,7 +158,7 @@ def test_setting_and_removing_a_day_off_through_the_widgets(qtbot, empty_db):
         qtbot.mouseClick(dialog.buttons["yes"], Qt.MouseButton.LeftButton)
 
     tab.operation = None
-    answer_dialog(qtbot, confirm)
+    answer_dialog(confirm)
     qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
     wait_saved(qtbot, tab)
     assert CalendarOverride.select().count() == 0
@@ -180,7 +171,7 @@ def test_a_saturday_made_a_working_day(qtbot, empty_db):
     day = date(2024, 12, 28)
     click_day(qtbot, tab, day)
     assert tab.set_work_button.isEnabled() and not tab.set_off_button.isEnabled()
-    answer_dialog(qtbot, lambda d: (d.reason_edit.setText("Làm bù theo Quyết định 99/QĐ-UBND"),
+    answer_dialog(lambda d: (d.reason_edit.setText("Làm bù theo Quyết định 99/QĐ-UBND"),
                                     d.save_button.click()))
     qtbot.mouseClick(tab.set_work_button, Qt.MouseButton.LeftButton)
     wait_saved(qtbot, tab)
@@ -192,7 +183,7 @@ def test_a_saturday_made_a_working_day(qtbot, empty_db):
 def test_cancelling_the_reason_dialog_changes_nothing(qtbot, empty_db):
     tab = make_tab(qtbot, empty_db)
     click_day(qtbot, tab, date(2024, 12, 31))
-    answer_dialog(qtbot, lambda d: d.reject())
+    answer_dialog(lambda d: d.reject())
     qtbot.mouseClick(tab.set_off_button, Qt.MouseButton.LeftButton)
     assert tab.operation is None
     assert CalendarOverride.select().count() == 0
@@ -208,14 +199,14 @@ def test_a_leader_is_refused_in_vietnamese(qtbot, empty_db):
         messages.append(dialog.message_label.text())
         dialog.buttons["ok"].click()
 
-    seen = answer_dialog(qtbot, read_and_close)
+    seen = answer_dialog(read_and_close)
     qtbot.mouseClick(tab.set_off_button, Qt.MouseButton.LeftButton)
     assert messages == ["Tài khoản giamdoc (Lãnh đạo) không có quyền sửa lịch làm việc."]
     assert seen[0].objectName() == "messageDialog"  # refused before any reason is asked
     assert tab.operation is None
 
     tab.opens_edit.setTime(QTime(8, 0))
-    answer_dialog(qtbot, read_and_close)
+    answer_dialog(read_and_close)
     qtbot.mouseClick(tab.save_hours_button, Qt.MouseButton.LeftButton)
     assert len(messages) == 2 and "không có quyền" in messages[1]
     assert CalendarOverride.select().count() == 0

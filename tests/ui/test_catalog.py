@@ -11,13 +11,12 @@ from par_desktop.domain.text import fold
 from par_desktop.db.models import AuditLog, OrgProfile, Procedure, Signer, Unit, UnitAlias
 from par_desktop.services import org, settings
 from par_desktop.services.session import SYSTEM, Actor
-from par_desktop.ui import errors as ui_errors
 from par_desktop.ui import saving as ui_saving
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages.catalog import CatalogPage
 from par_desktop.ui.pages.settings import SettingsPage
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot
 
 pytestmark = pytest.mark.gui
 
@@ -56,9 +55,9 @@ def test_units_and_procedures_of_the_demo_are_listed(page, qtmodeltester):
     for model in (page.units_model, page.procedures_model, page.review_model):
         qtmodeltester.check(model, force_py=True)
     assert page.unit_form.unit is not None          # the first unit is shown, not an empty form
-    page.grab().save("/tmp/shots/catalog_units.png")
+    save_shot(page, "catalog_units")
     page.tabs.setCurrentIndex(1)
-    page.grab().save("/tmp/shots/catalog_procedures.png")
+    save_shot(page, "catalog_procedures")
 
 
 def test_editing_a_unit_saves_with_its_version_and_an_audit_row(page, qtbot):
@@ -188,7 +187,7 @@ def test_organisation_tab_shows_the_names_signers_and_settings(org_tab):
     assert org_tab.org_edits["agency_abbr"].text() == OrgProfile.select().first().agency_abbr
     assert org_tab.signer_model.rowCount() == Signer.select().count()
     assert org_tab.setting_values()["reports.cutoff_day"] == settings.get("reports.cutoff_day")
-    org_tab.window().grab().save("/tmp/shots/settings_organisation.png")
+    save_shot(org_tab.window(), "settings_organisation")
 
 
 def test_names_in_force_from_a_new_date(org_tab):

@@ -14,13 +14,12 @@ from par_desktop.db.models import Procedure, ProcedureStep
 from par_desktop.services import org
 from par_desktop.services.session import SYSTEM
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.dialogs.procedure_dialogs import CatalogImportDialog, ProcedureDialog
+from par_desktop.ui.dialogs.procedure_dialogs import ProcedureDialog
 from par_desktop.ui.pages.catalog import CatalogPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import catalog_files  # noqa: E402
-from gui_helpers import when_modal  # noqa: E402
+import catalog_files
+from gui_helpers import when_modal
 
 pytestmark = pytest.mark.gui
 

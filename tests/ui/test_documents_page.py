@@ -20,6 +20,8 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages import documents as page_module
 from par_desktop.ui.pages.documents import DocumentsPage
 
+from gui_helpers import save_shot, wait_until_painted
+
 pytestmark = pytest.mark.gui
 
 
@@ -71,9 +73,8 @@ def test_monthly_report_is_generated_off_the_gui_thread_and_previewed(qtbot, pag
     assert page.state_label.text() == "Bản dự thảo (chưa có số, chưa ghi ngày)."
     assert page.pages_label.text() == f"{page.pdf.pageCount()} trang"
     assert page.save_docx_button.isEnabled() and page.print_button.isEnabled()
-    qtbot.wait(1500)   # QPdfView renders its pages in the background
-    Path("/tmp/shots").mkdir(exist_ok=True)
-    page.grab().save("/tmp/shots/documents.png")
+    wait_until_painted(qtbot, page.pdf_view)
+    save_shot(page, "documents")
     page.set_month(2024, 4)   # other parameters: the preview no longer matches
     assert not page.save_docx_button.isEnabled() and "Thông số đã thay đổi" in page.state_label.text()
 

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from par_desktop.db.models import Dossier, Explanation, Unit
 from par_desktop.services.dossiers import due_lists
@@ -22,7 +21,7 @@ from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
 from par_desktop.ui.pages import dossiers as dossiers_page
 from par_desktop.ui.pages.dossiers import DossiersPage
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 
@@ -65,7 +64,6 @@ def test_lazy_pages_filters_and_sorting_by_the_database(demo_db, qtbot):
     assert model.loaded_rows <= 2 * DossierTableModel.PAGE   # … but only what is painted is loaded
     assert page.count_label.text() == f"{total:,} hồ sơ".replace(",", ".")
     page.table.scrollToBottom()
-    qtbot.wait(20)
     last = model.row(total - 1)
     assert model.data(model.index(total - 1, COLUMN_INDEX["code"])) == last.code
     oldest = Dossier.select().where(Dossier.received_at <= datetime.now()).order_by(
@@ -143,7 +141,7 @@ def test_detail_panel_and_explanations_by_the_own_unit(demo_db, qtbot):
     assert (e.reason, e.responsible_person, e.recorded_by) == ("Chờ kết quả xác minh của UBND xã", "Hoàng Thị Lan",
                                                                "ncc.user")
     qtbot.wait(50)   # let the layouts settle before the picture
-    page.grab().save("/tmp/shots/dossiers-page.png")
+    save_shot(page, "dossiers-page")
 
     other = Unit.select().where(Unit.id != d.unit_id).first()
     page2 = make_page(qtbot, demo_db, Actor("other", "unit", other.id))
@@ -191,7 +189,7 @@ def test_import_files_shows_the_summary_and_offers_to_skip_bad_rows(demo_db, qtb
     refused = page.summary_dialog.table
     assert (refused.item(0, 1).text(), "31/02/2023" in refused.item(0, 2).text()) == ("3", True)
     assert not Dossier.select().where(Dossier.code == "UI-3").exists()
-    page.summary_dialog.grab().save("/tmp/shots/import-summary.png")
+    save_shot(page.summary_dialog, "import-summary")
 
 
 def test_a_file_whose_dates_read_both_ways_asks_the_order_then_imports(demo_db, qtbot, tmp_path):
@@ -242,18 +240,14 @@ def test_new_record_dialog_creates_a_dossier(demo_db, qtbot):
 
     page = make_page(qtbot, demo_db)
 
-    def fill():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, DossierDialog):
-            QTimer.singleShot(20, fill)
-            return
+    def fill(dialog: DossierDialog):
         dialog.code.setText("TAY-001")
         dialog.applicant.setText("Phạm Thị Hoa")
         dialog.applicant_kind.setCurrentIndex(dialog.applicant_kind.findText("Bà"))
-        dialog.grab().save("/tmp/shots/dossier-dialog.png")
+        save_shot(dialog, "dossier-dialog")
         dialog.accept()
 
-    QTimer.singleShot(0, fill)
+    when_modal(DossierDialog, fill)
     page.new_record()
     d = dossier_timing.dossier_by_code("TAY-001")
     assert d.applicant == "Phạm Thị Hoa" and d.applicant_kind == "woman" and d.due_from_source is False

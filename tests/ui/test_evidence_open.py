@@ -6,15 +6,16 @@ from __future__ import annotations
 import tempfile
 
 import pytest
-from PySide6.QtCore import QObject, QTimer, QUrl, Slot
+from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication
 
 from par_desktop.db.models import Attachment, ProgressReport, Task
 from par_desktop.services.session import SYSTEM
 from par_desktop.ui import errors as ui_errors
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages.tasks import TasksPage
+
+from gui_helpers import save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 
@@ -62,15 +63,12 @@ def page_with_files(qtbot, demo_db, tmp_path, monkeypatch):
 
 def _answer_next_dialog(key: str, seen: list[str]) -> None:
     """Press the button ``key`` ("yes"/"no") of the next message dialog, after noting its text."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, ui_errors.MessageDialog):
-            seen.append(dialog.message_label.text())
-            dialog.grab().save("/tmp/shots/evidence_refused.png")
-            dialog.buttons[key].click()
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
+    def answer(dialog: ui_errors.MessageDialog):
+        seen.append(dialog.message_label.text())
+        save_shot(dialog, "evidence_refused")
+        dialog.buttons[key].click()
+
+    when_modal(ui_errors.MessageDialog, answer)
 
 
 def test_a_script_is_never_opened_and_a_document_opens_from_the_apps_temporary_folder(page_with_files, opened):

@@ -7,30 +7,27 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gui_helpers import answer_next_dialog  # noqa: E402
-from plan_files import reference_docx  # noqa: E402
+from gui_helpers import answer_next_dialog, save_shot, when_modal
+from plan_files import reference_docx
 
-from par_desktop.db.models import AuditLog, Dossier, OrgProfile, Signer, Task, Unit  # noqa: E402
-from par_desktop.services import org, users  # noqa: E402
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
-from par_desktop.ui import first_start  # noqa: E402
-from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog  # noqa: E402
-from par_desktop.ui.first_start import FirstStartWizard  # noqa: E402
+from par_desktop.db.models import AuditLog, Dossier, OrgProfile, Signer, Task, Unit
+from par_desktop.services import org, users
+from par_desktop.services.session import SYSTEM, Actor
+from par_desktop.ui import first_start
+from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog
+from par_desktop.ui.first_start import FirstStartWizard
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("cheap_hashing")]
 
-SHOTS = Path("/tmp/shots")
 UNITS = [("Phòng Kế hoạch - Tài chính", "KHTC", "Lê Văn Minh"), ("Phòng Người có công", "NCC", "Hoàng Thị Lan")]
 
 
 def _shot(wizard, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    assert wizard.grab().save(str(SHOTS / f"first_start_{name}.png"))
+    save_shot(wizard, f"first_start_{name}")
 
 
 @pytest.fixture
@@ -156,15 +153,11 @@ def test_the_plan_page_imports_the_reference_plan(qtbot, wizard, tmp_path, qtmod
     _shot(wizard, "plan")
     mapped: list = []
 
-    def accept_mapping():   # the reference writes some units its own way: keep the suggested choices
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, UnitMappingDialog):
-            mapped.append(dialog.choices())
-            dialog.accept()
-        else:
-            QTimer.singleShot(20, accept_mapping)
+    def accept_mapping(dialog: UnitMappingDialog):   # the reference writes some units its own way: keep
+        mapped.append(dialog.choices())               # the suggested choices
+        dialog.accept()
 
-    QTimer.singleShot(0, accept_mapping)
+    when_modal(UnitMappingDialog, accept_mapping)
     wizard.next()                                   # a chosen file is imported before moving on
     qtbot.waitUntil(lambda: page.result is not None, timeout=20_000)
     assert mapped
@@ -209,17 +202,13 @@ def test_not_shown_when_the_organisation_exists(qtbot, demo_db):
 
 
 def test_shown_after_sign_in_on_an_empty_database_and_cancel_keeps_what_was_saved(qtbot, admin):
-    def cancel():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, FirstStartWizard):
-            dialog.next()
-            _fill_organisation(dialog.currentPage())
-            dialog.next()
-            dialog.reject()
-        else:
-            QTimer.singleShot(20, cancel)
+    def cancel(dialog: FirstStartWizard):
+        dialog.next()
+        _fill_organisation(dialog.currentPage())
+        dialog.next()
+        dialog.reject()
 
-    QTimer.singleShot(0, cancel)
+    when_modal(FirstStartWizard, cancel)
     assert first_start.run_first_start_if_needed(admin)
     assert org.org_names().agency_abbr == "SLĐTBXH" and not Unit.select().exists()
     assert not first_start.run_first_start_if_needed(admin)

@@ -13,6 +13,8 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.global_search import KIND_LABELS, GlobalSearchDialog, SearchHitModel, target
 from par_desktop.ui.main_window import MainWindow
 
+from gui_helpers import save_shot
+
 pytestmark = pytest.mark.gui
 
 
@@ -41,7 +43,7 @@ def rows_of(dialog: GlobalSearchDialog) -> list[SearchHit]:
 def test_enter_lists_hits_of_every_kind_and_a_dossier_hit_opens_that_dossier(window, qtbot):
     assert "Enter: tìm mọi nơi" in window.search.placeholderText()
     assert "Tìm trong trang" in window.search.placeholderText()
-    window.search.grab().save("/tmp/shots/global_search_box.png")
+    save_shot(window.search, "global_search_box")
     dialog = search_from_the_box(window, qtbot, "nguoi co cong")
     hits = rows_of(dialog)
     assert {h.kind for h in hits} >= {"task", "dossier", "unit", "procedure"}
@@ -53,8 +55,8 @@ def test_enter_lists_hits_of_every_kind_and_a_dossier_hit_opens_that_dossier(win
     dossiers = sum(h.kind == "dossier" for h in hits)
     assert f"Hồ sơ TTHC: {dossiers}" in dialog.summary.text()
     qtbot.wait(50)
-    dialog.grab().save("/tmp/shots/global_search.png")
-    window.grab().save("/tmp/shots/global_search_window.png")
+    save_shot(dialog, "global_search")
+    save_shot(window, "global_search_window")
 
     code = hits[first_dossier].key
     view = dialog.view

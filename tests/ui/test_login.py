@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QWidget
 
 from par_desktop.services import backups, presence, settings, users
 from par_desktop.services.session import Actor
 from par_desktop.ui import login_dialog
 from par_desktop.ui.login_dialog import FirstAdminDialog, LoginDialog
 
+from gui_helpers import save_shot, when_modal
+
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("cheap_hashing")]
 
 PW = "mat-khau-1"
-SHOTS = Path("/tmp/shots")
-
-
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
     widget.adjustSize()
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_shot(widget, name)
 
 
 def _fill(dialog, **texts) -> None:
@@ -85,17 +80,6 @@ def test_wrong_password_locked_account_and_maintenance_are_explained(qtbot, empt
     assert again.username_edit.text() == "lan"          # the last user name is remembered
 
 
-def _answer_when_shown(fill) -> None:
-    """Once the modal dialog ``exec()`` opened is up, let ``fill`` drive it."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(10, poll)
-        else:
-            fill(dialog)
-    QTimer.singleShot(0, poll)
-
-
 def test_sign_in_returns_the_actor_or_none(qtbot, empty_db):
     admin = users.create_first_admin("quantri", "Nguyễn Thị Hoa", PW)
 
@@ -103,16 +87,16 @@ def test_sign_in_returns_the_actor_or_none(qtbot, empty_db):
         _fill(dialog, username="quantri", password=PW)
         dialog.ok_button.click()
 
-    _answer_when_shown(good)
+    when_modal(QWidget, good)
     assert login_dialog.sign_in(None) == admin
     op = login_dialog.daily_backup_operation          # the first sign-in of the day backs up
     qtbot.waitUntil(lambda: op.done, timeout=10_000)
     assert op.error is None and op.result is not None and op.result.name.endswith("-hang-ngay.db")
     assert [b.kind for b in backups.list_backups(str(empty_db))] == ["hang-ngay"]
-    _answer_when_shown(good)
+    when_modal(QWidget, good)
     assert login_dialog.sign_in(None) == admin
     second = login_dialog.daily_backup_operation
     qtbot.waitUntil(lambda: second.done, timeout=10_000)
     assert second.result is None                      # not twice the same day
-    _answer_when_shown(lambda dialog: dialog.cancel_button.click())
+    when_modal(QWidget, lambda dialog: dialog.cancel_button.click())
     assert login_dialog.sign_in(None) is None

@@ -12,10 +12,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QTableWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QTableWidget
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, when_modal
 from index_page_helpers import account, make_page, reload
 from par_desktop.db.models import IndexAssessment, IndexCriterion, IndexEvidence, IndexEvidenceLink, IndexSet, User
 from par_desktop.services import register
@@ -32,17 +32,15 @@ pytestmark = pytest.mark.gui
 
 
 def fill_next(dialog_type, fill, seen: list | None = None, *, accept: bool = True) -> None:
-    """Fill the next modal ``dialog_type`` the page opens with ``fill(dialog)``, then accept (or close) it."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, dialog_type):
-            fill(dialog)
-            if seen is not None:
-                seen.append(dialog)
-            dialog.accept() if accept else dialog.reject()
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
+    """Fill the next modal ``dialog_type`` the page opens with ``fill(dialog)``, then accept (or close) it
+    (a gui_helpers watch: a deadline, and it never runs on into another test)."""
+    def act(dialog) -> None:
+        fill(dialog)
+        if seen is not None:
+            seen.append(dialog)
+        dialog.accept() if accept else dialog.reject()
+
+    when_modal(dialog_type, act)
 
 
 def assessment(path: str, year: int = 2024) -> IndexAssessment:

@@ -9,16 +9,20 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMarginsF, QTimer
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QApplication, QLineEdit, QRadioButton, QSpinBox
+from PySide6.QtWidgets import QLineEdit, QRadioButton, QSpinBox
 from pypdf import PdfReader
 
 from par_desktop.ui import printing
-from test_documents_page import finish, generate, page  # noqa: F401 — the Documents page fixture
+import test_documents_page
+from test_documents_page import finish, generate
+
+from gui_helpers import save_shot, when_modal
 
 pytestmark = pytest.mark.gui
+page = test_documents_page.page   # the Documents page fixture
 
 A4 = (595.3, 841.9)
 
@@ -113,18 +117,14 @@ def test_the_range_chosen_in_the_real_print_dialog_is_printed(qtbot, page, tmp_p
     generate(qtbot, page, "plan")
     out = tmp_path / "range.pdf"
 
-    def answer_dialog():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QPrintDialog):
-            QTimer.singleShot(50, answer_dialog)
-            return
+    def answer_dialog(dialog: QPrintDialog):
         dialog.findChild(QLineEdit, "filename").setText(str(out))
         dialog.findChild(QRadioButton, "printRange").setChecked(True)
         dialog.findChild(QSpinBox, "to").setValue(8)
         dialog.findChild(QSpinBox, "from").setValue(7)
         dialog.accept()
 
-    QTimer.singleShot(0, answer_dialog)
+    when_modal(QPrintDialog, answer_dialog)
     page.print_current()
     finish(qtbot, page, timeout=60000)
     printed = gray_pages(out, 150, tmp_path / "printed")
@@ -175,12 +175,11 @@ def test_print_preview_draws_each_sheet_in_its_own_orientation(qtbot, page, monk
         dialog = page.preview_dialog
         seen["sizes"] = dialog.sheet_sizes()
         seen["summary"] = dialog.summary.text()
-        Path("/tmp/shots").mkdir(exist_ok=True)
         dialog.resize(1366 * 2 // 3, 740)
-        dialog.grab().save("/tmp/shots/print-preview.png")
+        save_shot(dialog, "print-preview")
         dialog.reject()
 
-    QTimer.singleShot(300, look_and_close)
+    when_modal(printing.PrintPreviewDialog, lambda _dialog: look_and_close())
     page.print_preview_button.click()
     sizes = seen["sizes"]
     assert len(sizes) == 8

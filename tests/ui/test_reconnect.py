@@ -22,7 +22,7 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import TaskDialog
 from par_desktop.ui.main_window import MainWindow
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot
 from share_helpers import kill_handles
 
 pytestmark = [pytest.mark.gui, pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc/self/fd")]
@@ -46,7 +46,8 @@ def share(tmp_path, demo_template):
         database_proxy.obj.close()
 
 
-def test_the_window_recovers_when_the_share_comes_back_and_keeps_the_clerks_typing(qtbot, share, monkeypatch):
+def test_the_window_recovers_when_the_share_comes_back_and_keeps_the_clerks_typing(qtbot, share, monkeypatch,
+                                                                                  request):
     threads = {"poll": set(), "heartbeat": set()}
     real_newest, real_heartbeat = database.newest_change, presence.heartbeat
 
@@ -65,6 +66,7 @@ def test_the_window_recovers_when_the_share_comes_back_and_keeps_the_clerks_typi
     qtbot.addWidget(window)
     window.show()
     ctx.start_polling(heartbeat=heartbeat, heartbeat_s=0.2)
+    request.addfinalizer(ctx.stop_polling)   # also when an assertion below fails
     qtbot.waitUntil(lambda: ctx.newest_change is not None and bool(threads["heartbeat"]), timeout=5000)
 
     task = task_views.list_tasks()[0]
@@ -83,7 +85,7 @@ def test_the_window_recovers_when_the_share_comes_back_and_keeps_the_clerks_typi
     assert "Không truy cập được tệp cơ sở dữ liệu" in window.connection_label.toolTip()
     assert ctx.offline is not None
     window.resize(1366, 768)
-    window.grab().save("/tmp/shots/connection-lost.png")
+    save_shot(window, "connection-lost")
 
     seen: list = []
     answer_next_dialog("ok", seen)

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 
 from par_desktop.db.models import AuditLog
 from par_desktop.services import org, users
@@ -20,6 +17,8 @@ from par_desktop.services.tasks import views as task_views
 from par_desktop.ui import saving
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.task_dialogs import TaskDialog
+
+from gui_helpers import answer_next_dialog, save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 
@@ -50,21 +49,16 @@ def other_clerk_saves(db: Path, task_id: int, version: int) -> None:
                    timeout=120, capture_output=True)
 
 
-def answer_conflict(choice: str, seen: list, deadline_s: float = 20) -> None:
-    """Read the next ConflictDialog's rows into ``seen`` and click ``choice`` (gives up at the deadline)."""
-    end = time.monotonic() + deadline_s
+def answer_conflict(choice: str, seen: list) -> None:
+    """Read the next ConflictDialog's rows into ``seen`` and click ``choice`` (a gui_helpers watch)."""
+    def answer(dialog: saving.ConflictDialog) -> None:
+        table = dialog.table
+        seen.append({table.item(r, 0).text(): tuple(table.item(r, c).text() for c in range(1, 5))
+                     for r in range(table.rowCount())})
+        seen.append(dialog.message_label.text())
+        dialog.buttons[choice].click()
 
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, saving.ConflictDialog):
-            table = dialog.table
-            seen.append({table.item(r, 0).text(): tuple(table.item(r, c).text() for c in range(1, 5))
-                         for r in range(table.rowCount())})
-            seen.append(dialog.message_label.text())
-            dialog.buttons[choice].click()
-        elif time.monotonic() < end:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
+    when_modal(saving.ConflictDialog, answer)
 
 
 def open_editor(qtbot, empty_db, admin, task_id) -> TaskDialog:
@@ -102,7 +96,7 @@ def test_reload_after_a_real_conflict_keeps_what_the_other_clerk_did_not_change(
     task = task_views.get_task(task_id)
     assert (task.content, task.note, task.deadline_text) == (
         "Tập huấn nghiệp vụ một cửa cho công chức cấp xã", "Theo Công văn 12/SNV", "Tháng 11/2024")
-    dialog.grab().save(str(empty_db.parent / "task-dialog-after-reload.png"))
+    save_shot(dialog, "task-dialog-after-reload")
 
 
 def test_overwrite_saves_the_clerks_values_and_cancel_saves_nothing(qtbot, empty_db, office):
@@ -123,17 +117,18 @@ def test_overwrite_saves_the_clerks_values_and_cancel_saves_nothing(qtbot, empty
     assert task_views.get_task(task_id).note == "Ghi chú của tôi"
 
 
-def test_a_save_notifies_the_open_views_once_and_an_error_keeps_the_editor(qtbot, empty_db, office):
+def test_a_save_notifies_the_open_views_once_and_an_error_keeps_the_editor(qtbot, empty_db, office, request):
     admin, task_id = office
     dialog = open_editor(qtbot, empty_db, admin, task_id)
     ctx = dialog.ctx
     ctx.start_polling()
+    request.addfinalizer(ctx.stop_polling)   # also when an assertion below fails
+    # the watch's first reading is the baseline: a save before it would be part of the baseline
+    qtbot.waitUntil(lambda: ctx.newest_change is not None, timeout=5000)
     with qtbot.waitSignal(ctx.data_changed, timeout=5000):
         dialog.note_edit.setText("Đã lưu")
         dialog.accept()
     assert task_views.get_task(task_id).note == "Đã lưu"
-
-    from gui_helpers import answer_next_dialog
 
     editor = open_editor(qtbot, empty_db, admin, task_id)
     editor.content_edit.setPlainText("")

@@ -15,6 +15,8 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.models.dossiers_model import StatsTableModel
 from par_desktop.ui.pages.statistics import StatisticsPage
 
+from gui_helpers import save_shot
+
 pytestmark = pytest.mark.gui
 
 
@@ -69,7 +71,7 @@ def test_presets_table_identities_and_charts(demo_db, qtbot):
     choose(qtbot, page, page.set_period, "year", 2024)
     assert page.period().label == "Năm 2024"
     qtbot.wait(50)
-    page.grab().save("/tmp/shots/statistics-page.png")
+    save_shot(page, "statistics-page")
 
     choose(qtbot, page, page.set_range, date(2024, 3, 1), date(2024, 3, 31))
     assert (page.period().kind, page.period().start) == ("range", date(2024, 3, 1))

@@ -8,26 +8,28 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-from plan_files import fill_reference_plan, reference_docx  # noqa: E402
+from plan_files import fill_reference_plan, reference_docx
 
-from par_desktop.db.models import Attachment, ProgressReport, Task, Unit, UnitAlias  # noqa: E402
+from par_desktop.db.models import Attachment, ProgressReport, Task, Unit, UnitAlias
 from par_desktop.services import org, steps
-from par_desktop.services.session import SYSTEM, Actor  # noqa: E402
+from par_desktop.services.session import SYSTEM, Actor
 from par_desktop.services.tasks import progress as task_progress
 from par_desktop.services.tasks import views as task_views
-from par_desktop.ui import errors as ui_errors  # noqa: E402
-from par_desktop.ui.context import AppContext  # noqa: E402
-from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog, UnitMappingDialog  # noqa: E402
-from par_desktop.ui.models.tasks_model import (  # noqa: E402
+from par_desktop.ui import errors as ui_errors
+from par_desktop.ui.context import AppContext
+from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog, UnitMappingDialog
+from par_desktop.ui.models.tasks_model import (
     OccurrenceTableModel, ReportTableModel, StepTableModel, TaskTableModel, UnitSummaryModel,
 )
-from par_desktop.ui.pages.tasks import TasksPage  # noqa: E402
-from par_desktop.ui.status_style import state_background, state_color  # noqa: E402
+from par_desktop.ui.pages.tasks import TasksPage
+from par_desktop.ui.status_style import state_background, state_color
+
+from gui_helpers import save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 JULY = date(2024, 7, 20)
@@ -49,18 +51,6 @@ def make_page(qtbot, db, actor=SYSTEM, today=JULY) -> TasksPage:
     page.refresh()
     page.show()
     return page
-
-
-def when_modal(kind, action, seen: list) -> None:
-    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` (modal dialogs block the test)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            seen.append(dialog)
-            action(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def refs(page) -> list[str]:
@@ -103,8 +93,7 @@ def test_table_shows_statuses_with_labels_and_colours(qtbot, plan_db):
     assert model.data(i2) == "Có nguy cơ chậm"
     remaining = [c.title for c in model.columns].index("Còn lại")
     assert model.data(model.index(model.row_for_key(Task.get(Task.ref == "I.2").id), remaining)) == "còn 11 ngày"
-    Path("/tmp/shots").mkdir(exist_ok=True)
-    assert page.grab().save("/tmp/shots/tasks-page.png")
+    save_shot(page, "tasks-page")
 
 
 def test_filters_search_unit_status_and_due_range(qtbot, plan_db):

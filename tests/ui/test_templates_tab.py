@@ -4,7 +4,6 @@ worker thread, errors named under the editor, save and reset."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate
@@ -18,6 +17,8 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.pages.settings import SettingsPage
 from par_desktop.ui.settings_tabs import templates as tab_module
 from par_desktop.ui.settings_tabs.templates import TemplatesTab
+
+from gui_helpers import save_shot, wait_until_painted
 
 pytestmark = pytest.mark.gui
 
@@ -114,6 +115,5 @@ def test_screenshot(qtbot, tab):
     # the letter and its landscape list of dossiers
     qtbot.waitUntil(lambda: tab.pdf.status() == QPdfDocument.Status.Ready and "2 trang" in tab.preview_label.text(),
                     timeout=10000)
-    qtbot.wait(1200)   # QPdfView paints its pages in the background
-    Path("/tmp/shots").mkdir(exist_ok=True)
-    tab.grab().save("/tmp/shots/templates.png")
+    wait_until_painted(qtbot, tab.pdf_view)
+    save_shot(tab, "templates")

@@ -9,11 +9,10 @@ from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from par_desktop.errors import ConflictError, InvalidInput
-from par_desktop.ui import errors as ui_errors
 from par_desktop.ui import saving as ui_saving
 from par_desktop.ui.export import export_rows_to_xlsx
 from par_desktop.ui.operations import Cancelled, run_operation
@@ -23,7 +22,7 @@ from par_desktop.ui.widgets.table import (
     Column, DataTableView, RowTableModel, number_column, state_column,
 )
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot
 
 pytestmark = pytest.mark.gui
 
@@ -200,7 +199,7 @@ def test_run_operation_works_off_the_gui_thread_on_its_own_connection(qtbot, emp
     assert results == [1] and operation.result == 1 and operation.error is None
     assert seen["thread"] is not threading.main_thread()
     with pytest.raises(Exception, match="closed"):
-        seen["connection"].total_changes   # the worker closed the connection it opened
+        _ = seen["connection"].total_changes   # the worker closed the connection it opened
     assert Unit.select().count() == 1      # the GUI thread's own connection is untouched
 
 
@@ -244,7 +243,7 @@ def test_run_operation_errors_are_shown_in_vietnamese(qtbot):
 
 
 @pytest.mark.parametrize("choice", ["reload", "overwrite", "cancel"])
-def test_conflict_dialog_shows_mine_and_theirs_per_changed_field(qtbot, tmp_path, choice):
+def test_conflict_dialog_shows_mine_and_theirs_per_changed_field(qtbot, choice):
     exc = ConflictError("Bản ghi đã được người khác sửa.", current={
         "id": 3, "version": 4, "name": "Phòng Người có công", "head_name": "Hoàng Thị Lan", "kind": "division",
         "updated_at": datetime(2024, 3, 5, 14, 30), "active": True})
@@ -267,9 +266,39 @@ def test_conflict_dialog_shows_mine_and_theirs_per_changed_field(qtbot, tmp_path
     assert dialog.table.item(1, 3).text() == "Trần Thị Hoa (hoa.vp)"
     assert "Trần Thị Hoa (hoa.vp)" in dialog.message_label.text()
     dialog.show()
-    assert dialog.grab().save(str(tmp_path / "conflict_dialog.png"))
+    save_shot(dialog, "conflict_dialog")
     dialog.buttons[choice].click()
     assert dialog.choice == choice
+
+
+def test_a_background_load_for_a_view_deleted_meanwhile_is_dropped(qtbot):
+    """A page closed and deleted while its refresh runs: the result is dropped, not delivered to a deleted
+    widget (which raised "Internal C++ object already deleted" in the GUI thread)."""
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from par_desktop.ui.operations import run_in_background
+
+    class View(QWidget):
+        def __init__(self):
+            super().__init__()
+            self.label = QLabel(self)
+
+        def show_result(self, result):
+            self.label.setText(str(result))
+
+    kept, deleted = View(), View()
+    qtbot.addWidget(kept)
+    release = threading.Event()
+    for view in (kept, deleted):
+        run_in_background(lambda: release.wait(10) and 42, view.show_result, view.show_result, owner=view)
+    shiboken6.delete(deleted)
+    release.set()
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    QCoreApplication.processEvents()
+    qtbot.waitUntil(lambda: kept.label.text() == "42", timeout=5000)
+
 
 def test_columns_are_sized_from_a_sample_of_rows_not_from_every_row(qtbot):
     """A table of many rows opens without measuring every row (issue 17): the widths come from the

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
 
 from par_desktop.app import light_palette, use_light_scheme
 from par_desktop.services.session import SYSTEM
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.main_window import MainWindow
+
+from gui_helpers import save_shot
 
 pytestmark = pytest.mark.gui
 
@@ -30,8 +31,8 @@ def fusion_dark_palette() -> QPalette:
 
 
 @pytest.fixture
-def restore_palette():
-    app = QApplication.instance()
+def restore_palette(qapp):
+    app = qapp          # pytest-qt's application: this test may be the first of its process
     saved = QPalette(app.palette())
     yield app
     app.setPalette(saved)
@@ -65,7 +66,7 @@ def test_dark_mode_cannot_make_the_page_title_white_on_white(qtbot, demo_db, res
     assert light.page_title.palette().color(QPalette.ColorRole.WindowText).lightness() < 60
     assert dark_pixels(light.page_title) > 50
     light.resize(1366, 768)
-    light.grab().save("/tmp/shots/dark-mode-fixed.png")
+    save_shot(light, "dark-mode-fixed")
 
 
 def test_the_light_palette_is_fusions_own(restore_palette):

@@ -87,12 +87,16 @@ def service_text(digitised_dossier: bool | None, digitised_result: bool | None, 
 def dossier_detail(dossier_id: int, at: datetime | None = None,
                    calendar: WorkCalendar | None = None) -> DossierDetail | None:
     """The dossier with its timer at ``at`` (default now), timeline, late steps and explanation; None
-    when it no longer exists (another clerk deleted it)."""
+    when it no longer exists (another clerk deleted it) or was received after ``at`` (the register does not
+    list it yet)."""
     d = (Dossier.select(Dossier, Unit).join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id))
          .where(Dossier.id == dossier_id).first())
     if d is None:
         return None
     calendar = calendar or work_calendar()
+    timer = timer_of(d, at, calendar)
+    if timer is None:
+        return None
     holder = holder_unit(d)
     explanation = Explanation.get_or_none(Explanation.dossier == d.id)
     return DossierDetail(
@@ -101,7 +105,7 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
         appointment=appointment_of(d, calendar), due_from_source=d.due_from_source, result_at=d.result_at,
         closed_at=d.closed_at, paused_since=d.paused_since, unit_id=d.unit_id,
         unit_name=d.unit.name if d.unit_id is not None else "", holder_name=holder.name if holder else "",
-        status_text=d.status_text, withdrawn=d.withdrawn, timer=timer_of(d, at, calendar),
+        status_text=d.status_text, withdrawn=d.withdrawn, timer=timer,
         timeline=tuple(timeline(d.id)),
         late_steps=tuple(line for line in control_slip(d.code, at).lines if line.late and not line.transfer.final),
         explanation=None if explanation is None else ExplanationView(

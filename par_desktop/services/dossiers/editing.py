@@ -72,7 +72,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
     proc = _procedure(procedure_id)
     if proc is None:
         raise InvalidInput("Cần chọn thủ tục hành chính.")
-    values = {"code": nfc(code), "channel": channel, "received_at": minute(received_at),
+    values: dict[str, Any] = {"code": nfc(code), "channel": channel, "received_at": minute(received_at),
               "closed_at": minute(closed_at), "result_at": minute(result_at), "source_due": minute(due_at),
               "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
               "rating": rating or "", "applicant_kind": applicant_kind or ""}

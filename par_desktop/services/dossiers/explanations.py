@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import insert_record, update_record
@@ -23,7 +24,7 @@ def set_explanation(actor: Actor, dossier_id: int, *, expected_version: int | No
     it never changes the dossier's due moment or state)."""
     d = get_dossier(dossier_id)
     require(actor, "explanations", unit_id=d.unit_id)
-    values = dict(reason=nfc(reason), responsible_person=nfc(responsible_person), explained_on=explained_on,
+    values: dict[str, Any] = dict(reason=nfc(reason), responsible_person=nfc(responsible_person), explained_on=explained_on,
                   apology_sent_on=apology_sent_on, new_appointment=minute(new_appointment),
                   recorded_by=actor.username)
     with connection.write_transaction():

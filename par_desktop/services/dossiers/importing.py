@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -220,7 +221,7 @@ class _NewProcedure:
     code: str
     name: str
     field: str
-    rows: list[int] = field(default_factory=list)
+    rows: list[int] = dataclasses.field(default_factory=list)   # the name "field" is taken by the column above
 
 
 def _add_procedures(actor: Actor, pending: dict[str, _NewProcedure], summary: ImportSummary) -> dict[int, Procedure]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from peewee import JOIN
 
@@ -37,7 +37,16 @@ def now_minute() -> datetime:
     return datetime.now().replace(second=0, microsecond=0)
 
 
+@overload
+def minute(moment: datetime) -> datetime: ...
+@overload
+def minute(moment: None) -> None: ...
+@overload
+def minute(moment: datetime | None) -> datetime | None: ...
+
+
 def minute(moment: datetime | None) -> datetime | None:
+    """The moment to the minute (dossier times are kept to the minute)."""
     return None if moment is None else moment.replace(second=0, microsecond=0)
 
 

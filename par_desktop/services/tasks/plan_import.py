@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, insert_record, update_record
@@ -190,7 +191,8 @@ def import_plan(actor: Actor, source: str | Path | PlanDocument, year: int | Non
     if not document.tasks:
         raise document.error(None, "bảng phụ lục không có nhiệm vụ nào (các dòng đánh số 1, 2, 3…).")
     if number:
-        document = dataclasses.replace(document, **dict(zip(("number", "number_text"), normalise_plan_number(number))))
+        plan_number, number_text = normalise_plan_number(number)
+        document = dataclasses.replace(document, number=plan_number, number_text=number_text)
     the_year = plan_year(document, year)
     planned = _planned(document, the_year)
     choices = {unit_key(name): unit_id for name, unit_id in (unit_choices or {}).items()}
@@ -329,7 +331,7 @@ def _upsert_plan(actor: Actor, document: PlanDocument, year: int) -> Plan:
         return insert_record(Plan, actor.username, year=year, title=title, number=document.number,
                              number_text=document.number_text, issued_on=document.issued_on,
                              source_file=document.source)
-    missing = {}
+    missing: dict[str, Any] = {}
     if not plan.title and document.title:
         missing["title"] = document.title
     if plan.number is None and document.number is not None:

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from par_desktop.db import connection
 from par_desktop.db.changes import audit, update_record
@@ -53,7 +54,7 @@ def report_progress(actor: Actor, task_id: int, *, percent: int, text: str = "",
         _store_files(actor, report.id, files)
         completed = reported_on if percent == 100 else None
         target = (TaskOccurrence, occurrence) if occurrence is not None else (Task, task)
-        values = {"progress_percent": percent, "completed_on": completed}
+        values: dict[str, Any] = {"progress_percent": percent, "completed_on": completed}
         if target[0] is Task and task.started_on is None:
             values["started_on"] = reported_on
         update_record(target[0], target[1].id, None, actor.username, **values)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -350,7 +351,7 @@ class DossiersPage(QWidget):
         dialog = DossierDialog(parent=self)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
-            if save(self, self.ctx, lambda: dossier_editing.create_dossier(self.ctx.actor, **values)):
+            if save(self, self.ctx, partial(dossier_editing.create_dossier, self.ctx.actor, **values)):
                 self.filters.set_text(values["code"])
                 return
 
@@ -365,8 +366,8 @@ class DossiersPage(QWidget):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             values = dialog.values()
             kept: dict = {}
-            result = save(self, self.ctx, lambda version: dossier_editing.update_dossier(
-                self.ctx.actor, d.id, version, **values), version=d.version,
+            result = save(self, self.ctx, partial(dossier_editing.update_dossier, self.ctx.actor, d.id, **values),
+                          version=d.version,
                 edit=Edit(dossier_fields(d), dossier_fields(values), DOSSIER_LABELS, dossier_formats()),
                 on_reload=kept.update)
             if result:

@@ -231,7 +231,7 @@ class StatisticsPage(QWidget):
 
                 show_error(self, exc)
 
-        run_in_background(work, done, failed)
+        run_in_background(work, done, failed, owner=self)
 
     def _show(self, period: periods.Period, unit_id: int | None, unit_name: str, codes: dict,
               table: stats.DossierStats, months: list[stats.Rate], units: list[stats.Rate]) -> None:

@@ -5,6 +5,8 @@ Roles are checked again by ``services.users`` (the buttons only mirror what the 
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
     QWidget,
@@ -239,9 +241,9 @@ class UsersTab(QWidget):
         dialog = dialog or UserDialog(self, self._units())
         while dialog.exec() == QDialog.DialogCode.Accepted:
             v = dialog.values()
-            result = save(self, self.ctx, lambda: users.create_user(
-                self.ctx.actor, v["username"], v["role"], v["password"], full_name=v["full_name"],
-                unit_id=v["unit_id"]))
+            result = save(self, self.ctx, partial(
+                users.create_user, self.ctx.actor, v["username"], v["role"], v["password"],
+                full_name=v["full_name"], unit_id=v["unit_id"]))
             if not result:
                 continue
             info = result.value
@@ -260,8 +262,8 @@ class UsersTab(QWidget):
             stored = {"full_name": info.full_name, "role": info.role, "unit": info.unit_id}
             typed = {"full_name": v["full_name"], "role": v["role"], "unit": v["unit_id"]}
             kept: dict = {}
-            result = save(self, self.ctx, lambda version: users.edit_user(
-                self.ctx.actor, info.username, version, full_name=v["full_name"], role=v["role"],
+            result = save(self, self.ctx, partial(
+                users.edit_user, self.ctx.actor, info.username, full_name=v["full_name"], role=v["role"],
                 unit_id=v["unit_id"]), version=info.version, edit=Edit(stored, typed, USER_LABELS, self._formats()),
                 on_reload=kept.update)
             if result:
@@ -318,8 +320,8 @@ class UsersTab(QWidget):
         dialog = dialog or PasswordDialog(self, "Đổi mật khẩu của tôi", ask_old=not self.is_admin)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             old = dialog.old_edit.text() if dialog.old_edit is not None else None
-            if not save(self, self.ctx, lambda: users.set_password(self.ctx.actor, self.ctx.actor.username,
-                                                                   dialog.new_edit.text(), old_password=old)):
+            if not save(self, self.ctx, partial(users.set_password, self.ctx.actor, self.ctx.actor.username,
+                                                dialog.new_edit.text(), old_password=old)):
                 continue
             show_message(self, "Đổi mật khẩu", "Đã đổi mật khẩu. Lần đăng nhập sau hãy dùng mật khẩu mới.")
             return True

@@ -1,22 +1,17 @@
-"""Icons and other files under ``resources/``, from the source tree or a PyInstaller bundle."""
+"""The SVG icons under ``resources/icons``."""
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-
-def resource_dir() -> Path:
-    """``resources/`` in the source tree, or inside a PyInstaller bundle (``sys._MEIPASS``)."""
-    base = getattr(sys, "_MEIPASS", None)
-    return Path(base) / "resources" if base else Path(__file__).resolve().parents[3] / "resources"
+from par_desktop.assets import resource_path
 
 
 def icon_path(name: str) -> Path:
-    return resource_dir() / "icons" / f"{name}.svg"
+    return resource_path("icons", f"{name}.svg")
 
 
 @cache
