@@ -2,6 +2,8 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make bundle` builds in its own venv from the exact versions of constraints-bundle.txt.
+BUNDLE_VENV := build/bundle-venv
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
@@ -25,9 +27,7 @@ test-fast: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
-# The bundle is built in its own venv from the exact versions of constraints-bundle.txt.
-BUNDLE_VENV := build/bundle-venv
-bundle:
+bundle: $(STAMP)
 	test -d $(BUNDLE_VENV) || $(PY) -m venv $(BUNDLE_VENV)
 	$(BUNDLE_VENV)/bin/python -m pip install -q -c constraints-bundle.txt -e '.[build]'
 	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --clean build_installer.spec

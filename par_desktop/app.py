@@ -32,7 +32,6 @@ def make_application():
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
-    from par_desktop.ui import garbage
     from par_desktop.ui.widgets.icons import app_icon
 
     if sys.platform == "win32":   # group the taskbar button under our icon, not python.exe's
@@ -51,6 +50,8 @@ def make_application():
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setWindowIcon(app_icon())
     _route_qt_messages()
+    from par_desktop.ui import garbage
+
     global _collector
     _collector = garbage.install(app)   # Qt objects freed by Python's cyclic collector are freed on this thread
     return app

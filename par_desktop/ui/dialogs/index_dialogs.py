@@ -75,13 +75,13 @@ class CriterionDialog(QDialog):
         self.has_deadline.setChecked(node.evidence_deadline is not None)
         self.deadline.setEnabled(node.evidence_deadline is not None)
         self.has_deadline.toggled.connect(self.deadline.setEnabled)
-        self.metric = QComboBox()
-        self.metric.setObjectName("metricCombo")
-        self.metric.addItem("(Không tự tính)", "")
+        self.metric_choice = QComboBox()
+        self.metric_choice.setObjectName("metricCombo")
+        self.metric_choice.addItem("(Không tự tính)", "")
         for key, name in metrics:
-            self.metric.addItem(name, key)
-        self.metric.setCurrentIndex(max(0, self.metric.findData(node.metric)))
-        self.metric.setEnabled(node.is_leaf)
+            self.metric_choice.addItem(name, key)
+        self.metric_choice.setCurrentIndex(max(0, self.metric_choice.findData(node.metric)))
+        self.metric_choice.setEnabled(node.is_leaf)
         self.bands = QLineEdit(node.bands)
         self.bands.setPlaceholderText("≥100%: 1; ≥90%: 0,5; còn lại: 0")
         self.tasks = QListWidget()
@@ -107,7 +107,7 @@ class CriterionDialog(QDialog):
         form.addRow("Đơn vị chủ trì", self.unit)
         form.addRow("Đơn vị phối hợp", self.coordinators)
         form.addRow("Hạn nộp TLKC", deadline_row)
-        form.addRow("Chỉ tiêu tự tính", self.metric)
+        form.addRow("Chỉ tiêu tự tính", self.metric_choice)
         form.addRow("Thang điểm", self.bands)
         form.addRow("Nhiệm vụ phục vụ", self.tasks)
         layout = QVBoxLayout(self)
@@ -131,7 +131,7 @@ class CriterionDialog(QDialog):
         if "unit" in kept:
             self.unit.setCurrentIndex(max(0, self.unit.findData(kept["unit"])))
         if "metric" in kept:
-            self.metric.setCurrentIndex(max(0, self.metric.findData(kept["metric"])))
+            self.metric_choice.setCurrentIndex(max(0, self.metric_choice.findData(kept["metric"])))
         if "evidence_deadline" in kept:
             self.has_deadline.setChecked(kept["evidence_deadline"] is not None)
             if kept["evidence_deadline"] is not None:
@@ -157,7 +157,7 @@ class CriterionDialog(QDialog):
                 "guidance": self.guidance.toPlainText().strip(), "evidence_required":
                 self.evidence_required.toPlainText().strip(), "unit": self.unit.currentData(),
                 "evidence_deadline": from_qdate(self.deadline.date()) if self.has_deadline.isChecked() else None,
-                "metric": self.metric.currentData(), "bands": self.bands.text().strip()}
+                "metric": self.metric_choice.currentData(), "bands": self.bands.text().strip()}
 
     def changes(self) -> dict:
         node = self.node
@@ -181,8 +181,8 @@ class CriterionDialog(QDialog):
         deadline = from_qdate(self.deadline.date()) if self.has_deadline.isChecked() else None
         if deadline != node.evidence_deadline:
             values["evidence_deadline"] = deadline
-        if node.is_leaf and (self.metric.currentData() != node.metric or self.bands.text().strip() != node.bands):
-            values["metric"] = self.metric.currentData()
+        if node.is_leaf and (self.metric_choice.currentData() != node.metric or self.bands.text().strip() != node.bands):
+            values["metric"] = self.metric_choice.currentData()
             values["bands"] = self.bands.text()
         tasks = [self.tasks.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tasks.count())
                  if self.tasks.item(i).checkState() == Qt.CheckState.Checked]
