@@ -128,13 +128,18 @@ class _Writer:
             p._p.get_or_add_pPr().append(mark)
         return self.text(p, text, size, bold, italic)
 
-    def rule(self, container, length_mm: float, column_mm: float, *, after=0.0):
-        """A short centred line: an empty paragraph with a top border, indented to the length, as tall as
-        the PDF's rule with ``after`` points under it (the border, its 1 pt distance and the 2 pt empty line
-        count in Word's height)."""
-        side = max((column_mm - length_mm) / 2, 0)
+    @staticmethod
+    def rule_below(after: float) -> float:
+        """The space under the rule paragraph that makes it as tall as the PDF's rule with ``after`` points
+        under it (the border, its 1 pt distance and the 2 pt empty line count in Word's height)."""
         drawn = L.RULE_GAP / 2 + L.RULE_WIDTH + 1 + L.leading(2, 1.0)
-        below = max(L.RULE_GAP + L.RULE_WIDTH + after - drawn, 0.0)
+        return L.RULE_GAP + L.RULE_WIDTH + after - drawn
+
+    def rule(self, container, length_mm: float, column_mm: float, *, after=0.0, below: float | None = None):
+        """A short centred line: an empty paragraph with a top border, indented to the length, as tall as
+        the PDF's rule with ``after`` points under it (``below``: the space under the paragraph instead)."""
+        side = max((column_mm - length_mm) / 2, 0)
+        below = max(self.rule_below(after), 0.0) if below is None else below
         p = self.para(container, "", size=2, left_mm=side, right_mm=side, before=L.RULE_GAP / 2, after=below)
         pPr = p._p.get_or_add_pPr()
         bdr = parse_xml(f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="{round(L.RULE_WIDTH * 8)}" '
@@ -245,23 +250,29 @@ class _Writer:
             self.para(self.doc, d.kind, size=L.SIZE_TITLE, bold=True, before=18, keep_next=True)
             if d.subject:
                 self.para(self.doc, d.subject, size=L.SIZE_TITLE, bold=True, keep_next=True)
+                if d.recipients_to:
+                    # Word and LibreOffice take the larger of one paragraph's space after and the next one's
+                    # space before (the PDF adds them): the space under the rule moves to "Kính gửi".
+                    self.rule(self.doc, L.subject_rule_mm(d.subject, width), width, below=0.0)
+                    self.recipients(d.recipients_to, extra_before=self.rule_below(L.RULE_AFTER))
+                    return
                 self.rule(self.doc, L.subject_rule_mm(d.subject, width), width, after=L.RULE_AFTER)
             else:
                 self.gap(self.doc, L.TITLE_GAP)
         if d.recipients_to:
             self.recipients(d.recipients_to)
 
-    def recipients(self, lines: list[str]) -> None:
+    def recipients(self, lines: list[str], extra_before: float = 0.0) -> None:
         label = "Kính gửi: "
         if len(lines) == 1:
-            self.para(self.doc, label + lines[0], size=L.SIZE_BODY, before=12, after=12)
+            self.para(self.doc, label + lines[0], size=L.SIZE_BODY, before=12 + extra_before, after=12)
             return
         indent = 25.0
         hang = text_width(label, L.SIZE_BODY) / L.MM
         for i, line in enumerate(lines):
             self.para(self.doc, (label if i == 0 else "") + L.dashed(line), size=L.SIZE_BODY, align="left",
                       left_mm=indent + hang, first_indent_mm=-hang if i == 0 else 0.0,
-                      before=12 if i == 0 else 0, after=12 if i == len(lines) - 1 else 0)
+                      before=12 + extra_before if i == 0 else 0, after=12 if i == len(lines) - 1 else 0)
 
     def block(self, container, block, width: float, keep_next: bool = False) -> None:
         if isinstance(block, Heading):

@@ -126,7 +126,8 @@ def _full_table(rows: Sequence[IndexRow]) -> Table:
             evidence = "(Chưa có tài liệu kiểm chứng)"
         body.append(Row([nfc(row.code), nfc(row.title), _p(row.max_points), _p(row.self_points),
                          nfc(row.note) if row.is_leaf else "", evidence],
-                        bold=row.level == 0, italic=row.kind != "normal" and row.level > 0))
+                        bold=row.level == 0, italic=row.kind != "normal" and row.level > 0,
+                        keep_with_next=not row.is_leaf))   # an area or criterion stays with its first part
     header = [Row(["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình",
                    "Tài liệu kiểm chứng"])]
     return Table(widths=[9, 60, 11, 12, 50, 58], header=header, rows=body, font_size=11,

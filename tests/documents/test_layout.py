@@ -180,12 +180,29 @@ def _with_long_overdue_list() -> OfficialDocument:
                                 issue_date=date(2024, 3, 15))
 
 
+def _report_to_an_agency() -> OfficialDocument:
+    """A report with a subject and a "Kính gửi" line (the self-assessment report to the Sở Nội vụ)."""
+    body = [Paragraph("Thực hiện hướng dẫn của Sở Nội vụ, Sở báo cáo kết quả tự đánh giá như sau: " * 3),
+            Heading("I. KẾT QUẢ TỰ ĐÁNH GIÁ"), Paragraph("Tổng điểm tự đánh giá: 14,5/50 điểm. " * 4)]
+    # The appendix's narrow columns: "tự đánh" fills the 15 mm column to the twip (36.86 pt).
+    header = Row(["Mã", "Lĩnh vực, tiêu chí, tiêu chí thành phần", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình",
+                  "Tài liệu kiểm chứng"])
+    rows = [Row([f"1.{i}", "Ban hành kế hoạch CCHC năm kịp thời", "0,5", "0,5", "Ban hành ngày 15/01/2024",
+                 "- Kế hoạch cải cách hành chính năm 2024 của Sở"]) for i in range(1, 6)]
+    table = Table(widths=[9, 60, 11, 12, 50, 58], header=[header], rows=rows, font_size=11)
+    return OfficialDocument(header=Header("UBND TỈNH BẮC GIANG", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"),
+                            number_text="Số: 12/BC-SLĐTBXH", place="Bắc Giang", kind="BÁO CÁO",
+                            subject="Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2024",
+                            recipients_to=["Sở Nội vụ tỉnh Bắc Giang"], body=body,
+                            appendices=[Appendix("PHỤ LỤC", "BẢNG TỰ ĐÁNH GIÁ", landscape=True, blocks=[table])])
+
+
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory) -> dict[str, tuple[Path, Path, list[str]]]:
     """Each document as the app's PDF, LibreOffice's PDF of the app's .docx, and its headings."""
     soffice = _soffice()
     folder = tmp_path_factory.mktemp("libreoffice")
-    documents = {**build_all(), "long_report": _with_long_overdue_list()}
+    documents = {**build_all(), "long_report": _with_long_overdue_list(), "report_to": _report_to_an_agency()}
     docx = [render(document, folder / f"{name}.docx") for name, document in documents.items()]
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to", "pdf",
                     "--outdir", str(folder / "lo"), *map(str, docx)], check=True, capture_output=True, timeout=300)
@@ -300,7 +317,8 @@ def _words(path: Path, page: int) -> list[tuple[str, float, float]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["plan", "monthly_report", "long_report", "explanation_request", "reminder"])
+@pytest.mark.parametrize("name", ["plan", "monthly_report", "long_report", "explanation_request", "reminder",
+                                  "report_to"])
 def test_libreoffice_puts_every_line_where_the_app_pdf_does(converted, name):
     """Beyond the first line of each page: every word LibreOffice lays out stands within 2.5 pt of where
     the app's PDF draws it, on every page (rules under titles, the space before the signature block,
@@ -349,3 +367,20 @@ def test_a_total_row_never_opens_a_page_alone(tmp_path):
     last_rows = doc.tables[-1].rows[-2:]
     assert [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in last_rows] == [
         True, False]
+
+
+def test_the_self_assessment_keeps_each_area_and_criterion_with_its_first_part(demo_db, tmp_path):
+    """The self-assessment table's areas and criteria are headings of the rows under them."""
+    from par_desktop.services import documents as D
+
+    document = D.build(D.DocRequest("self_assessment", year=2024))
+    table = next(b for a in document.appendices for b in a.blocks if isinstance(b, Table))
+    codes = [row.cells[0] for row in table.rows]
+    kept = table.kept_with_next()
+    assert any(kept) and not all(kept)
+    docx = Document(str(render(document, tmp_path / "tu-danh-gia.docx")))
+    rows = docx.tables[-1].rows[1:]
+    assert [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs) for r in rows] == kept
+    # a row is kept with the next exactly when the next one is deeper in the set (its first part)
+    levels = [len(c.split(".")) if c[:1].isdigit() else 0 for c in codes]
+    assert kept[:-1] == [b > a for a, b in zip(levels, levels[1:])], list(zip(codes, kept))
