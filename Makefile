@@ -7,7 +7,7 @@ BUNDLE_VENV := build/bundle-venv
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY),,offscreen)
 
-.PHONY: run test test-fast bench bundle clean demo forms
+.PHONY: run test test-fast bench bundle translations clean demo forms
 
 $(STAMP): setup.cfg setup.py pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -26,6 +26,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+translations: $(STAMP)   # after editing resources/translations/*.ts: compile them (commit both)
+	for ts in resources/translations/*.ts; do $(BIN)/pyside6-lrelease "$$ts" -qm "$${ts%.ts}.qm"; done
 
 bundle: $(STAMP)
 	test -d $(BUNDLE_VENV) || $(PY) -m venv $(BUNDLE_VENV)

@@ -28,10 +28,12 @@ _collector = None   # the GUI-thread collector (ui.garbage), once make_applicati
 
 
 def make_application():
-    """The QApplication with the app's identity, Fusion style, Vietnamese number formatting and icon."""
+    """The QApplication with the app's identity, Fusion style, Vietnamese number formatting, Qt's strings
+    in Vietnamese and the icon."""
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    from par_desktop.ui.translations import install_qt_translation
     from par_desktop.ui.widgets.icons import app_icon
 
     if sys.platform == "win32":   # group the taskbar button under our icon, not python.exe's
@@ -48,6 +50,7 @@ def make_application():
     app.setStyle("Fusion")
     use_light_scheme(app)
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    install_qt_translation(app)
     app.setWindowIcon(app_icon())
     _route_qt_messages()
     from par_desktop.ui import garbage

@@ -558,11 +558,13 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                          stats: Sequence[Mapping], overdue: Sequence[OverdueExplanation], *,
                          stats_total: Mapping | None = None, number: int | None = None,
                          issue_date: date | None = None, template_text: str | None = None,
-                         plan_citation: str = "", service: ServiceIndex | None = None) -> OfficialDocument:
+                         plan_citation: str = "", service: ServiceIndex | None = None,
+                         counted_at: str = "") -> OfficialDocument:
     """The Office's monthly report to the leadership. The dossier statistics (Biểu 06 style) go to a
     landscape appendix; the service-quality figures of the period follow the dossier section; the
     overdue dossiers are counted per unit in the body and listed one by one, with the units'
-    explanations, in a second landscape appendix (a month can have hundreds)."""
+    explanations, in a second landscape appendix (a month can have hundreds). ``counted_at`` says when the
+    figures were counted (``domain.periods.counted_at_note``), under the period in the statistics appendix."""
     if period.end < period.start:
         raise InvalidInput("Kỳ báo cáo không hợp lệ: ngày cuối kỳ trước ngày đầu kỳ.")
     stats_table = _stats_table(stats, stats_total)
@@ -604,6 +606,8 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     intro = [Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
                        italic=True, align="center", space_after=2),
+             *([Paragraph(nfc(counted_at), indent=False, italic=True, align="center", size=12, space_after=2)]
+               if counted_at else []),
              Paragraph(f"Đơn vị báo cáo: {nfc(org.office_name)}; đơn vị nhận báo cáo: Lãnh đạo Sở",
                        indent=False, align="center", size=13, space_after=2),
              Paragraph("Đơn vị tính: Số hồ sơ TTHC", indent=False, italic=True, align="right", size=12,

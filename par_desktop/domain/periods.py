@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from par_desktop.domain.text import to_roman, ui_date
+from par_desktop.domain.text import to_roman, ui_date, ui_moment
 
 KINDS = ("month", "quarter", "half", "year", "range")
 DEFAULT_CUTOFF = 15
@@ -35,6 +35,24 @@ class Period:
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+def last_minute(end: date) -> datetime:
+    """The moment the statistics of a period ending on ``end`` judge the dossiers still open."""
+    return datetime.combine(end, time(23, 59))
+
+
+def counted_at_note(end: date, now: datetime, *, screen: bool = True) -> str:
+    """What moment a period's figures are counted at, in words (issue 16 item 9). The statistics count the
+    dossiers received and resolved up to now, and judge those still open at the period's last minute: for
+    a period not over yet, a dossier due before then counts as overdue already, so the figure can exceed
+    the dashboard's, which judges them now. ``screen`` adds that comparison (not for a document)."""
+    last = last_minute(end)
+    if now >= last:
+        return f"Số liệu chốt lúc {ui_moment(last)} (hết kỳ)."
+    note = (f"Kỳ chưa kết thúc: số liệu đến {ui_moment(now)}; hồ sơ đang giải quyết được xét quá hạn "
+            f"tại hết kỳ ({ui_moment(last)})")
+    return note + (", nên số quá hạn có thể lớn hơn trên Tổng quan (xét tại lúc xem)." if screen else ".")
 
 
 def _check_cutoff(cutoff: int) -> int:

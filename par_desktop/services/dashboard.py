@@ -8,7 +8,8 @@ database, each counted by the database itself: the settings it needs (1), the wo
 overrides and office hours; the national days off come from ``services.calendar``'s cache), the open
 dossiers' counts per unit (1 GROUP BY: the three figures and the chart), the soonest ``ATTENTION_ROWS``
 overdue or near-due dossiers (1, and 1 for their pauses), the period's resolved dossiers (1), the
-tasks (one snapshot of 6 small queries) and the changes since yesterday with their count (1).
+tasks (one snapshot of 6 small queries), the changes since yesterday (1) with what they changed and who
+(1), and the names their values refer to (at most 2: units, procedures, only when a row needs them).
 """
 
 from __future__ import annotations
@@ -38,8 +39,9 @@ class Dashboard:
     dossiers_needing_attention: list[due_lists.DueRow]   # overdue and near due, soonest first
     overdue_dossiers_by_unit: list[tuple[str, int]]      # most first
     period_rate: stats.Rate                              # resolved in the period, early or on time
-    changes_since_yesterday: list[audit.AuditEntry]      # the newest 100
-    change_count: int
+    changes_since_yesterday: list[audit.ShownEntry]      # the newest 100, as the clerk reads them
+    changes: audit.ChangeSummary                         # what changed since yesterday, by kind of record
+    at: datetime                                         # the moment the figures above are counted at
 
 
 def load(now: datetime | None = None) -> Dashboard:
@@ -53,7 +55,8 @@ def load(now: datetime | None = None) -> Dashboard:
                              key=lambda pair: (-pair[1], pair[0]))
     tasks = task_views.overview(DUE_SOON_DAYS, today)
     since = datetime.combine(today - timedelta(days=1), datetime.min.time())
-    changes, change_count = audit.recent(since, 100)
+    changes, _ = audit.recent(since, 100)
+    summary = audit.change_summary(since)
     return Dashboard(
         today=today,
         period=period,
@@ -65,6 +68,7 @@ def load(now: datetime | None = None) -> Dashboard:
                                                               calendar=calendar, near=near),
         overdue_dossiers_by_unit=overdue_by_unit,
         period_rate=stats.on_time_rate(period.start, period.end, period.label),
-        changes_since_yesterday=changes,
-        change_count=change_count,
+        changes_since_yesterday=audit.shown(changes, summary.names),
+        changes=summary,
+        at=now,
     )

@@ -25,7 +25,7 @@ from par_desktop.db.models import DocumentTemplate, OrgProfile, Plan, Unit
 from par_desktop.documents import builders as B
 from par_desktop.documents.model import OfficialDocument
 from par_desktop.documents.templates import DOC_TYPE_NAMES, DOC_TYPES, parse_template, shipped_form
-from par_desktop.domain.periods import report_month
+from par_desktop.domain.periods import counted_at_note, report_month
 from par_desktop.domain.text import fold, nfc, parse_date, parse_moment, ui_date
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import register, settings, stats
@@ -461,6 +461,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
                for s in summary_by_unit(as_of) if s.total]
     at_risk = [_task_line(v, as_of, True) for v in list_tasks(TaskFilters(status="at_risk"), as_of)]
     _step(progress, 2, "Thống kê hồ sơ TTHC của kỳ…")
+    counted = counted_at_note(period.end, datetime.now().replace(second=0, microsecond=0), screen=False)
     table = stats.dossier_statistics(period.start, period.end)
     _step(progress, 3, "Lập danh sách hồ sơ quá hạn…")
     overdue = _overdue_explanations(period)
@@ -472,7 +473,7 @@ def _build_monthly_report(request: DocRequest, n: _Numbering, progress=None) -> 
         org_info(on, request.successor_names), office_signer(on), period, summary, at_risk, [r.as_dict() for r in table.rows], overdue,
         stats_total=table.total.as_dict(), number=n.number, issue_date=n.issue_date,
         template_text=template_in_force("monthly_report", on), service=service,
-        plan_citation=_year_plan_citation(period.end.year))
+        plan_citation=_year_plan_citation(period.end.year), counted_at=counted)
 
 
 def survey_report_data(wave_name: str | None) -> B.SurveyReportData:

@@ -32,13 +32,14 @@ from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from par_desktop.domain.text import vn_percent
 from par_desktop.errors import InvalidInput
 
 MAX_DPI = 600
 BLOCK_MAX_PT = 200.0     # a band is at most 7 cm tall (≤ 40 MB at 600 dpi across the whole width)
 GAP_MERGE_PT = 24.0      # bands closer than this are sent as one image
 PAD_PT = 1.0             # room around the ink (anti-aliased edges)
-PREVIEW_ZOOMS = [("50%", 0.5), ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)]
+PREVIEW_ZOOMS = [(vn_percent(zoom * 100), zoom) for zoom in (0.5, 0.75, 1.0, 1.5)]
 
 
 # ---- geometry (plain functions: the print and the preview share them) ---------------------------------

@@ -99,3 +99,19 @@ def test_nothing_in_the_application_edits_the_audit_trail():
                           for m in re.finditer(r"AuditLog\s*\.\s*(create|insert)\b", text)]
     assert sorted(offenders) == ["par_desktop/db/audit_chain.py: UPDATE audit_log",       # the upgrade
                                  "par_desktop/db/audit_chain.py: bulk_insert(AuditLog"]   # chained imports
+
+
+def test_changes_read_in_the_clerks_words_on_both_engines(any_empty_db):
+    """What changed since a moment (by kind of record, by whom) and each row as the screens show it."""
+    start = datetime.now() - timedelta(minutes=1)
+    org.create_unit(ADMIN, "Phòng Người có công", "NCC")
+    unit = org.create_unit(OFFICE, "Phòng Bảo trợ xã hội", "BTXH")
+    org.update_unit(OFFICE, unit.id, unit.version, head_name="Phạm Văn Bình", active=False)
+    changes.audit("lan", "login", "user", "lan")                          # a sign-in is no change of data
+    summary = audit.change_summary(since=start)
+    assert (summary.records, summary.by_kind, summary.people) == (2, [("Đơn vị", 2)], ["lan", "quantri"])
+    assert summary.text() == "2 đơn vị — lan, quantri"
+    shown = {(e.field, e.old, e.new) for e in audit.shown(audit.entries(table="unit", action="update"))}
+    assert shown == {("Người đứng đầu", "", "Phạm Văn Bình"), ("Đang hoạt động", "Có", "Không")}
+    added = audit.shown(audit.entries(table="unit", action="insert", user="quantri"))[0]
+    assert added.user == "quantri" and added.new.startswith("Tên: Phòng Người có công; Ký hiệu: NCC")

@@ -84,10 +84,10 @@ def test_pause_keeps_history_stops_the_clock_and_moves_the_due(setup):
     t = dossier_timing.timer_of(paused, M("2024-03-20 09:00"))
     assert t.state == "paused" and not t.overdue and t.remaining == 4 * 570
     with pytest.raises(InvalidInput, match="đang tạm dừng"):
-        dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-06 08:00"))
+        dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-06 08:00"), "Chờ bổ sung giấy tờ")
     resumed = dossier_pauses.resume_dossier(SYSTEM, d.id, M("2024-03-07 07:30"))   # 2 working days paused
     assert (resumed.paused_since, resumed.due_at) == (None, M("2024-03-12 17:00"))
-    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-11 07:30"))
+    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-11 07:30"), "Chờ bổ sung giấy tờ")
     again = dossier_pauses.resume_dossier(SYSTEM, d.id, M("2024-03-11 17:00"))      # one more day
     assert again.due_at == M("2024-03-13 17:00")
     assert [(p.paused_at, p.resumed_at) for p in dossier_pauses.pauses_of(d.id)] == [
@@ -102,7 +102,7 @@ def test_pause_keeps_history_stops_the_clock_and_moves_the_due(setup):
 
 def test_a_pause_of_a_source_appointment_moves_it_too(setup):
     d = make(setup, due_at=M("2024-03-06 17:00"))
-    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"))
+    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"), "Chờ bổ sung giấy tờ")
     assert dossier_pauses.resume_dossier(SYSTEM, d.id, M("2024-03-06 07:30")).due_at == M("2024-03-07 17:00")
 
 
@@ -205,7 +205,7 @@ def test_overdue_list_on_the_demo_data(demo_db):
 
 def test_editing_keeps_the_appointment_before_pauses_and_the_lead_unit(setup):
     d = make(setup, due_at=M("2024-03-06 17:00"))
-    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"))
+    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"), "Chờ bổ sung giấy tờ")
     d = dossier_pauses.resume_dossier(SYSTEM, d.id, M("2024-03-06 07:30"))
     assert (d.due_at, dossier_editing.appointment_of(d)) == (M("2024-03-07 17:00"), M("2024-03-06 17:00"))
     # the edit dialog sends the appointment back as shown and "lead unit of the procedure" as None
@@ -218,7 +218,7 @@ def test_editing_keeps_the_appointment_before_pauses_and_the_lead_unit(setup):
 
 def test_closing_a_paused_dossier_ends_its_pause(setup, tmp_path):
     d = make(setup)                                          # due Fri 08/03 17:00
-    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"))
+    dossier_pauses.pause_dossier(SYSTEM, d.id, M("2024-03-05 07:30"), "Chờ bổ sung giấy tờ")
     closed = dossier_editing.update_dossier(SYSTEM, d.id, None, closed_at=M("2024-03-07 07:30"))
     assert closed.paused_since is None and closed.due_at == M("2024-03-12 17:00")   # 2 days paused
     assert [(p.paused_at, p.resumed_at) for p in dossier_pauses.pauses_of(d.id)] == [
@@ -228,7 +228,7 @@ def test_closing_a_paused_dossier_ends_its_pause(setup, tmp_path):
 
     # the same through a re-import of the one-stop export that now shows the dossier closed
     other = make(setup, "HS-IMP")
-    dossier_pauses.pause_dossier(SYSTEM, other.id, M("2024-03-05 07:30"))
+    dossier_pauses.pause_dossier(SYSTEM, other.id, M("2024-03-05 07:30"), "Chờ bổ sung giấy tờ")
     export = tmp_path / "x.csv"
     export.write_text("Mã hồ sơ,Mã thủ tục,Ngày tiếp nhận,Ngày kết thúc\n"
                       "HS-IMP,1.002305,04/03/2024 07:30,06/03/2024 07:30\n", encoding="utf-8")

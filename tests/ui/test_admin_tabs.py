@@ -172,7 +172,8 @@ def test_audit_viewer_shows_every_change_of_a_session_with_old_and_new(qtbot, qt
     assert tab.model.rowCount() == len(expected) == 2         # the changed field (head_title was unchanged), the account
     shown = {(tab.model.index(r, 5).data(), tab.model.index(r, 6).data(), tab.model.index(r, 7).data())
              for r in range(tab.model.rowCount())}
-    assert ("head_name", "", "Phạm Văn Bình") in shown and ("head_title", "Trưởng phòng", "Trưởng phòng") not in shown
+    assert ("Người đứng đầu", "", "Phạm Văn Bình") in shown
+    assert not any(field == "Chức vụ người đứng đầu" for field, _, _ in shown)
     assert all(tab.model.index(r, 8).data() == session_id[:8] for r in range(tab.model.rowCount()))
     for r in range(tab.model.rowCount()):     # read-only: nothing offers to edit the trail
         for c in range(tab.model.columnCount()):
@@ -195,10 +196,10 @@ def test_audit_viewer_shows_every_change_of_a_session_with_old_and_new(qtbot, qt
                     record_id="1", field="short_code", old_value="BTXH", new_value="BTXH2")
     tab.all_dates.setChecked(False)
     tab.from_edit.setDate(date.today() - timedelta(days=1))
-    assert "short_code" not in _texts(tab.model, 5)
+    assert "Ký hiệu" not in _texts(tab.model, 5)
     tab.from_edit.setDate(date(2024, 1, 1))
     tab.to_edit.setDate(date(2024, 1, 31))
-    assert _texts(tab.model, 5) == ["short_code"]
+    assert _texts(tab.model, 5) == ["Ký hiệu"]
     tab.from_edit.setDate(date(2024, 2, 1))
     assert tab.model.rowCount() == 0 and "sau ngày kết thúc" in tab.notice.text()
     presence.unregister()

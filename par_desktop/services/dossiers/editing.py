@@ -15,7 +15,8 @@ from par_desktop.domain.text import nfc
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services.dossiers.pauses import end_open_pauses
 from par_desktop.services.dossiers.timing import (
-    CHANNELS, SERVICE_FIELDS, compute_timing, get_dossier, minute, pauses_by_dossier, search_text, work_calendar,
+    CHANNELS, SERVICE_FIELDS, STATUS_IN_PROGRESS, STATUS_RETURNED, STATUS_WAITING, compute_timing, get_dossier,
+    minute, pauses_by_dossier, refuse_future, search_text, work_calendar,
 )
 from par_desktop.services.session import Actor, require
 from par_desktop.services.procedures import limit_of
@@ -47,8 +48,20 @@ def _check_values(v: dict[str, Any]) -> None:
     for key, label in (("closed_at", "Ngày trả kết quả"), ("result_at", "Ngày có kết quả")):
         if v.get(key) is not None and v[key] < received:
             raise InvalidInput(f"{label} không được trước ngày tiếp nhận.")
+
     if v.get("source_due") is not None and v["source_due"] < received:
         raise InvalidInput("Hạn xử lý không được trước ngày tiếp nhận.")
+
+
+MOMENT_LABELS = {"received_at": "Thời điểm tiếp nhận", "result_at": "Thời điểm có kết quả",
+                 "closed_at": "Thời điểm trả kết quả"}
+
+
+def _refuse_future_moments(values: dict[str, Any]) -> None:
+    """Reception, result and return are recorded after they happened (an appointment may be ahead)."""
+    for key, label in MOMENT_LABELS.items():
+        if isinstance(values.get(key), datetime):
+            refuse_future(values[key], label)
 
 
 def _procedure(procedure_id: int | None) -> Procedure | None:
@@ -77,6 +90,7 @@ def create_dossier(actor: Actor, *, code: str, procedure_id: int, received_at: d
               "digitised_dossier": digitised_dossier, "digitised_result": digitised_result, "payment": payment,
               "rating": rating or "", "applicant_kind": applicant_kind or ""}
     _check_values(values)
+    _refuse_future_moments(values)
     calendar = work_calendar()
     start, limit, due = compute_timing(calendar, values["received_at"], limit_of(proc), values["source_due"])
     with connection.write_transaction():
@@ -103,6 +117,8 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
     calendar = work_calendar()
     with connection.write_transaction():
         d = get_dossier(dossier_id)
+        _refuse_future_moments({k: v for k, v in changes.items()    # a stored moment is not typed again
+                                if isinstance(v, datetime) and minute(v) != getattr(d, k, None)})
         merged = {k: getattr(d, k) for k in EDITABLE if k != "due_at"}
         merged.update({k: (minute(v) if isinstance(v, datetime) else nfc(v) if isinstance(v, str) else v)
                        for k, v in changes.items() if k != "due_at"})
@@ -124,6 +140,9 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
         if closing_pause or (merged["closed_at"] is not None and d.paused_since is not None):
             end_open_pauses(actor, d.id, merged["closed_at"])
             values["paused_since"] = None
+        if merged["status_text"] == d.status_text and (merged["closed_at"] is None) != (d.closed_at is None):
+            values["status_text"] = (STATUS_RETURNED if merged["closed_at"] is not None
+                                     else STATUS_WAITING if d.paused_since is not None else STATUS_IN_PROGRESS)
         values.update(procedure=merged["procedure_id"], unit=merged["unit_id"], start_at=start, limit_days=limit,
                       due_at=due, due_from_source=source_due is not None,
                       fold_text=search_text(merged["code"], merged["applicant"], merged["procedure_name"]))
@@ -131,7 +150,6 @@ def update_dossier(actor: Actor, dossier_id: int, expected_version: int | None, 
                 (Dossier.code == merged["code"]) & (Dossier.id != d.id)).exists():
             raise InvalidInput(f"Đã có hồ sơ mã «{merged['code']}».")
         return update_record(Dossier, d.id, expected_version, actor.username, **values)
-
 
 
 def appointment_of(d: Dossier, calendar: WorkCalendar | None = None) -> datetime | None:

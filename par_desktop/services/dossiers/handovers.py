@@ -11,7 +11,7 @@ from par_desktop.db.models import Dossier, Handover, ProcedureStep, Unit
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import InvalidInput
 from par_desktop.services.dossiers.pauses import pauses_of
-from par_desktop.services.dossiers.timing import CHANNEL_LABELS, get_dossier, minute, work_calendar
+from par_desktop.services.dossiers.timing import CHANNEL_LABELS, get_dossier, minute, refuse_future, work_calendar
 from par_desktop.services.session import Actor, require
 
 
@@ -22,6 +22,8 @@ def add_handover(actor: Actor, dossier_id: int, *, to_unit_id: int | None, sent_
     the procedure's step at that position (if the catalogue has one) gives it."""
     require(actor, "dossiers")
     sent_at = minute(sent_at)
+    refuse_future(sent_at, "Thời điểm chuyển")
+    refuse_future(received_at, "Thời điểm đơn vị nhận")
     with connection.write_transaction():
         d = get_dossier(dossier_id)
         last = Handover.select().where(Handover.dossier == d.id).order_by(Handover.position.desc()).first()

@@ -12,7 +12,8 @@ from par_desktop.db.models import Dossier, DossierPause
 from par_desktop.domain.text import nfc, ui_moment
 from par_desktop.errors import InvalidInput
 from par_desktop.services.dossiers.timing import (
-    compute_timing, get_dossier, minute, now_minute, pauses_by_dossier, work_calendar,
+    STATUS_IN_PROGRESS, STATUS_WAITING, compute_timing, get_dossier, minute, now_minute, pauses_by_dossier,
+    refuse_future, work_calendar,
 )
 from par_desktop.services.session import Actor, require
 
@@ -25,11 +26,16 @@ def end_open_pauses(actor: Actor, dossier_id: int, closed_at: datetime) -> None:
         audit(actor.username, "update", "dossier_pause", pause.id, "resumed_at", None, end)
 
 
-
-def pause_dossier(actor: Actor, dossier_id: int, at: datetime | None = None, reason: str = "") -> DossierPause:
-    """Stop the clock while the applicant supplements the dossier."""
+def pause_dossier(actor: Actor, dossier_id: int, at: datetime | None, reason: str) -> DossierPause:
+    """Stop the clock while the applicant supplements the dossier. The reason (what the applicant must
+    supplement) is required: it is shown in the dossier's timeline and asked about when the clock is
+    questioned; ``at`` None = now."""
     require(actor, "dossiers")
     at = minute(at) or now_minute()
+    reason = nfc(reason)
+    if not reason:
+        raise InvalidInput("Hãy ghi lý do tạm dừng (hồ sơ chờ bổ sung gì).")
+    refuse_future(at, "Thời điểm tạm dừng")
     with connection.write_transaction():
         d = get_dossier(dossier_id)
         if d.closed_at is not None:
@@ -41,8 +47,9 @@ def pause_dossier(actor: Actor, dossier_id: int, at: datetime | None = None, rea
         last = DossierPause.select(fn.MAX(DossierPause.resumed_at)).where(DossierPause.dossier == d.id).scalar()
         if last is not None and at < last:
             raise InvalidInput(f"Lần tạm dừng trước kết thúc lúc {ui_moment(last)}; thời điểm mới phải sau đó.")
-        pause = DossierPause.create(dossier=d.id, paused_at=at, reason=nfc(reason))
-        update_record(Dossier, d.id, None, actor.username, paused_since=at)
+        pause = DossierPause.create(dossier=d.id, paused_at=at, reason=reason)
+        audit(actor.username, "insert", "dossier_pause", pause.id, "reason", None, reason)
+        update_record(Dossier, d.id, None, actor.username, paused_since=at, status_text=STATUS_WAITING)
         return pause
 
 
@@ -50,6 +57,7 @@ def resume_dossier(actor: Actor, dossier_id: int, at: datetime | None = None) ->
     """Restart the clock: the paused working time moves the due moment later."""
     require(actor, "dossiers")
     at = minute(at) or now_minute()
+    refuse_future(at, "Thời điểm tiếp tục")
     calendar = work_calendar()
     with connection.write_transaction():
         d = get_dossier(dossier_id)
@@ -66,7 +74,8 @@ def resume_dossier(actor: Actor, dossier_id: int, at: datetime | None = None) ->
         pauses = pauses_by_dossier([d.id]).get(d.id, [])
         source_due = calendar.due(d.start_at, d.limit_days or 0, []) if d.due_from_source else None
         _, _, due = compute_timing(calendar, d.received_at, d.limit_days, source_due, pauses)
-        return update_record(Dossier, d.id, None, actor.username, paused_since=None, due_at=due)
+        return update_record(Dossier, d.id, None, actor.username, paused_since=None, due_at=due,
+                             status_text=STATUS_IN_PROGRESS)
 
 
 def pauses_of(dossier_id: int) -> list[DossierPause]:

@@ -13,7 +13,7 @@ from par_desktop.db import connection
 from par_desktop.db.models import Dossier, DossierPause, Unit
 from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.limits import TimeLimit
-from par_desktop.domain.text import fold, nfc
+from par_desktop.domain.text import fold, nfc, ui_moment
 from par_desktop.domain.timers import DossierClock, TimerState, state_at
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import settings
@@ -23,6 +23,11 @@ CHANNELS = ("online", "direct", "post")
 CHANNEL_LABELS = {"online": "Trực tuyến", "direct": "Trực tiếp", "post": "Bưu chính"}
 # The one-stop service columns (DOMAIN.md §10); None on a dossier = not known.
 SERVICE_FIELDS = ("digitised_dossier", "digitised_result", "payment", "rating")
+# The one-stop software's status of a dossier ("Trạng thái phần mềm", imported), as this app updates it
+# when a clerk records the event here (the next import brings the software's own wording back).
+STATUS_IN_PROGRESS = "Đang xử lý"
+STATUS_WAITING = "Chờ bổ sung"
+STATUS_RETURNED = "Đã trả kết quả"
 
 
 def work_calendar() -> WorkCalendar:
@@ -48,6 +53,14 @@ def minute(moment: datetime | None) -> datetime | None: ...
 def minute(moment: datetime | None) -> datetime | None:
     """The moment to the minute (dossier times are kept to the minute)."""
     return None if moment is None else moment.replace(second=0, microsecond=0)
+
+
+def refuse_future(moment: datetime | None, what: str) -> None:
+    """Events of a dossier (received, paused, resumed, handed over, result, returned) are recorded once
+    they happened: a moment after the current minute is a typing slip (a month or a year off)."""
+    if moment is not None and minute(moment) > now_minute():
+        raise InvalidInput(f"{what} {ui_moment(moment)} chưa đến: chỉ ghi được việc đã xảy ra "
+                           f"(bây giờ là {ui_moment(now_minute())}).")
 
 
 def search_text(code: str, applicant: str, procedure_name: str) -> str:

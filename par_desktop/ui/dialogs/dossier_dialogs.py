@@ -4,16 +4,17 @@ summary shown after an import (new, updated, newly overdue, rows refused and why
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView,
-    QLabel, QLineEdit, QPlainTextEdit, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.salutation import KIND_LABELS, KINDS
 from par_desktop.domain.service_index import RATING_LABELS
-from par_desktop.domain.text import nfc, vn_number
+from par_desktop.domain.text import nfc, ui_moment, vn_number
 from par_desktop.services import org, procedures
 from par_desktop.services.dossiers.detail import DossierDetail
 from par_desktop.services.dossiers import importing as dossier_import
@@ -89,7 +90,8 @@ def moment_edit(moment: datetime | None = None) -> QDateTimeEdit:
 
 
 class OptionalMoment(QWidget):
-    """A moment that may be absent: a tick box enabling a date-time field."""
+    """A moment that may be absent: a tick box enabling a date-time field. In a form, ``add_to`` puts the
+    tick box in the label column, so its date lines up with the other fields' (not after the caption)."""
 
     def __init__(self, caption: str, moment: datetime | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -103,6 +105,9 @@ class OptionalMoment(QWidget):
         layout.addWidget(self.check)
         layout.addWidget(self.edit, 1)
 
+    def add_to(self, form: QFormLayout) -> None:
+        form.addRow(self.check, self.edit)
+
     def value(self) -> datetime | None:
         return from_qdatetime(self.edit.dateTime()) if self.check.isChecked() else None
 
@@ -113,7 +118,7 @@ class DossierDialog(QDialog):
     def __init__(self, dossier: DossierDetail | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.dossier = dossier
-        self.setWindowTitle("Sửa hồ sơ TTHC" if dossier else "Thêm hồ sơ TTHC")
+        self.setWindowTitle(f"Sửa hồ sơ — {dossier.code}" if dossier else "Thêm hồ sơ TTHC")
         self.setMinimumWidth(560)
         self.code = QLineEdit(dossier.code if dossier else "")
         self.code.setObjectName("dossierCode")
@@ -165,9 +170,8 @@ class DossierDialog(QDialog):
         form.addRow("Danh xưng", self.applicant_kind)
         form.addRow("Hình thức nộp", self.channel)
         form.addRow("Tiếp nhận lúc", self.received)
-        form.addRow("", self.appointment)
-        form.addRow("", self.result)
-        form.addRow("", self.closed)
+        for moment in (self.appointment, self.result, self.closed):
+            moment.add_to(form)
         form.addRow("Đơn vị xử lý", self.unit)
         form.addRow("Trạng thái (ghi chú)", self.status)
         form.addRow("", self.withdrawn)
@@ -234,31 +238,93 @@ class DossierDialog(QDialog):
                     rating=self.rating.currentData())
 
 
-class MomentDialog(QDialog):
-    """Ask for a moment (and optionally a reason): pausing or resuming a dossier's clock."""
+def dossier_heading(dossier: DossierDetail) -> QLabel:
+    """The first line of a dialog acting on one dossier: which dossier (code, applicant, procedure)."""
+    who = " — ".join(part for part in (dossier.applicant, dossier.procedure_name) if part)
+    label = QLabel(f"<b>Hồ sơ {escape(dossier.code)}</b>" + (f"<br>{escape(who)}" if who else ""))
+    label.setObjectName("dossierHeading")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    return label
 
-    def __init__(self, title: str, caption: str, *, with_reason: bool = False, parent: QWidget | None = None):
+
+class MomentDialog(QDialog):
+    """Ask for a moment (and, for a pause, its required reason): pausing or resuming a dossier's clock.
+    The window and its first line name the dossier; OK stays disabled until a required reason is typed."""
+
+    def __init__(self, dossier: DossierDetail, title: str, caption: str, *, with_reason: bool = False,
+                 parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(f"{title} — {dossier.code}")
+        self.setMinimumWidth(520)
         self.moment = moment_edit()
+        self.moment.setObjectName("momentEdit")
         self.reason = QLineEdit()
+        self.reason.setObjectName("pauseReason")
         self.reason.setPlaceholderText("Ví dụ: chờ công dân bổ sung giấy khai sinh")
         form = QFormLayout(self)
+        form.addRow(dossier_heading(dossier))
         form.addRow(caption, self.moment)
+        self.buttons = dialog_buttons(self, "Đồng ý")
         if with_reason:
-            form.addRow("Lý do", self.reason)
-        form.addRow(dialog_buttons(self, "Đồng ý"))
+            form.addRow("Lý do (bắt buộc)", self.reason)
+            form.addRow(note_label("Lý do được ghi vào diễn biến của hồ sơ."))
+            ok = self.buttons.findChild(QPushButton, "okButton")
+            ok.setEnabled(False)
+            ok.setToolTip("Hãy ghi lý do tạm dừng (hồ sơ chờ bổ sung gì).")
+            self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        form.addRow(self.buttons)
 
     def value(self) -> datetime:
         return from_qdatetime(self.moment.dateTime())
 
 
+class ReturnResultDialog(QDialog):
+    """Trả kết quả: when the result is handed to the applicant (now by default), and when it was ready
+    (the one recorded already, else the same moment). Closing ends a running pause."""
+
+    def __init__(self, dossier: DossierDetail, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Trả kết quả — {dossier.code}")
+        self.setMinimumWidth(520)
+        now = datetime.now().replace(second=0, microsecond=0)
+        self.returned = moment_edit(now)
+        self.returned.setObjectName("returnedAt")
+        self.result = moment_edit(dossier.result_at or now)
+        self.result.setObjectName("resultAt")
+        self.same = dossier.result_at is None   # the result moment follows the return until edited
+        self.returned.dateTimeChanged.connect(lambda moment: self.same and self._follow(moment))
+        self.result.dateTimeChanged.connect(self._result_edited)
+        form = QFormLayout(self)
+        form.addRow(dossier_heading(dossier))
+        form.addRow("Hạn xử lý", QLabel(ui_moment(dossier.timer.due_at)))
+        form.addRow("Trả kết quả lúc", self.returned)
+        form.addRow("Có kết quả lúc", self.result)
+        if dossier.paused_since is not None:
+            form.addRow(note_label(f"Hồ sơ đang tạm dừng từ {ui_moment(dossier.paused_since)}: "
+                                   "trả kết quả sẽ kết thúc tạm dừng."))
+        form.addRow(note_label("Trả kết quả kết thúc hồ sơ: thời gian giải quyết dừng lại và hồ sơ được tính "
+                               "trước hạn, đúng hạn hoặc quá hạn theo thời điểm trả."))
+        form.addRow(dialog_buttons(self, "Trả kết quả"))
+
+    def _follow(self, moment: QDateTime) -> None:
+        self.result.blockSignals(True)
+        self.result.setDateTime(moment)
+        self.result.blockSignals(False)
+
+    def _result_edited(self, _moment) -> None:
+        self.same = False
+
+    def values(self) -> dict:
+        return dict(at=from_qdatetime(self.returned.dateTime()), result_at=from_qdatetime(self.result.dateTime()))
+
+
 class HandoverDialog(QDialog):
     """Record a hand-over of the dossier to another unit (process control slip)."""
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, dossier: DossierDetail, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("Chuyển hồ sơ")
+        self.setWindowTitle(f"Chuyển hồ sơ — {dossier.code}")
         self.to_unit = QComboBox()
         for u in org.units():
             self.to_unit.addItem(u.name, u.id)
@@ -269,11 +335,12 @@ class HandoverDialog(QDialog):
         self.due = OptionalMoment("Hạn của bước", None)
         self.note = QLineEdit()
         form = QFormLayout(self)
+        form.addRow(dossier_heading(dossier))
         form.addRow("Chuyển đến", self.to_unit)
         form.addRow("Bước", self.step)
         form.addRow("Chuyển lúc", self.sent)
-        form.addRow("", self.received)
-        form.addRow("", self.due)
+        self.received.add_to(form)
+        self.due.add_to(form)
         form.addRow("Ghi chú", self.note)
         hint = note_label("Không ghi hạn của bước: lấy theo thời gian của bước trong danh mục thủ tục (nếu có).")
         form.addRow(hint)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain.deadlines import parse_deadline
-from par_desktop.domain.text import nfc, ui_date, unit_key, vn_number
+from par_desktop.domain.text import PERCENT_SIGN, nfc, ui_date, unit_key, vn_number
 from par_desktop.errors import InvalidInput
 from par_desktop.services import org, steps
 from par_desktop.services.steps import STEP_TEMPLATES
@@ -348,7 +348,7 @@ class ProgressDialog(QDialog):
         self.percent_spin = QSpinBox()
         self.percent_spin.setObjectName("percentSpin")
         self.percent_spin.setRange(0, 100)
-        self.percent_spin.setSuffix(" %")
+        self.percent_spin.setSuffix(PERCENT_SIGN)
         self.percent_slider = QSlider(Qt.Orientation.Horizontal)
         self.percent_slider.setRange(0, 100)
         self.percent_spin.valueChanged.connect(self.percent_slider.setValue)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from par_desktop.domain.text import nfc, vn_number
+from par_desktop.domain.text import nfc, ui_date, vn_number, vn_percent
 from par_desktop.errors import InvalidInput, UserError
 from par_desktop.services import catalog, database, org
 from par_desktop.services.org import match_unit, unit_aliases, unit_with_code, units
@@ -86,11 +86,6 @@ def review_state(review) -> str | None:
     return "met" if review.meets_target else "not_met"
 
 
-def percent(share: float | None) -> str:
-    """A share in percent (0–100) as "12,5%"."""
-    return "" if share is None else f"{share:.1f}".replace(".", ",") + "%"
-
-
 def load_units() -> list[UnitRow]:
     aliases = unit_aliases()
     return [UnitRow(u.id, u.version, u.name, u.short_code, u.kind, u.head_name, u.head_title, u.sort_order,
@@ -104,7 +99,7 @@ def load_procedures(units: list[UnitRow]) -> list[ProcedureRow]:
     for p in list_procedures():
         limit = limit_of(p)
         label = "Cần bổ sung" if limit is None else limit.label
-        decision = p.decision_number + (f" ngày {p.published_on:%d/%m/%Y}" if p.published_on else "")
+        decision = p.decision_number + (f" ngày {ui_date(p.published_on)}" if p.published_on else "")
         rows.append(ProcedureRow(p.id, p.code, p.name, p.field, p.lead_unit_id, names.get(p.lead_unit_id, ""),
                                  p.limit_days, p.in_force, p.reviewed_year, p.level, label, p.needs_completion,
                                  decision))
@@ -421,7 +416,7 @@ class CatalogPage(QWidget):
             number_column("TTHC còn hiệu lực", lambda r: r.in_force, width=120),
             number_column("Cần rà soát (≥ 10%)", lambda r: r.required, width=130),
             number_column("Đã rà soát", lambda r: r.reviewed, width=100),
-            Column("Tỷ lệ", lambda r: r.share, display=lambda r: percent(r.share), align=Qt.AlignmentFlag.AlignRight,
+            Column("Tỷ lệ", lambda r: r.share, display=lambda r: vn_percent(r.share, missing=""), align=Qt.AlignmentFlag.AlignRight,
                    width=80),
             state_column("Kết quả", review_state, width=100),
         ]
@@ -497,7 +492,7 @@ class CatalogPage(QWidget):
         state = "met" if all(r.meets_target for r in rows) else "not_met"
         met = sum(1 for r in rows if r.meets_target)
         self.review_total.setText(f"Toàn Sở: {vn_number(reviewed)}/{vn_number(in_force)} TTHC đã rà soát "
-                                  f"({percent(100.0 * reviewed / in_force)}); {met}/{len(rows)} đơn vị đạt — "
+                                  f"({vn_percent(100.0 * reviewed / in_force)}); {met}/{len(rows)} đơn vị đạt — "
                                   f"{state_label(state)}")
         self.review_total.setStyleSheet(badge_stylesheet(state))
 

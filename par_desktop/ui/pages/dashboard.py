@@ -14,7 +14,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from par_desktop.domain.text import fold, ui_date, ui_moment, vn_number
+from par_desktop.domain.text import fold, ui_date, ui_moment, vn_number, vn_percent
 from par_desktop.services import dashboard
 from par_desktop.ui import status_style
 from par_desktop.ui.operations import run_in_background
@@ -100,10 +100,10 @@ class DashboardPage(QWidget):
         self.cards = {
             "tasks_overdue": Card("Nhiệm vụ quá hạn"),
             "tasks_due_soon": Card(f"Nhiệm vụ đến hạn trong {dashboard.DUE_SOON_DAYS} ngày"),
-            "dossiers_overdue": Card("Hồ sơ TTHC đang quá hạn"),
+            "dossiers_overdue": Card("Hồ sơ TTHC quá hạn lúc này"),
             "dossiers_near_due": Card("Hồ sơ sắp đến hạn"),
-            "on_time_rate": Card("Tỷ lệ giải quyết đúng hạn kỳ này"),
-            "changes": Card("Thay đổi từ hôm qua"),
+            "on_time_rate": Card("Tỷ lệ giải quyết đúng hạn trong kỳ"),
+            "changes": Card("Bản ghi thay đổi từ hôm qua"),
         }
         card_row = QGridLayout()
         for i, card in enumerate(self.cards.values()):
@@ -140,12 +140,12 @@ class DashboardPage(QWidget):
 
         self.changes_model = RowTableModel([
             Column("Lúc", lambda e: e.at, display=lambda e: ui_moment(e.at), width=130),
-            Column("Người dùng", lambda e: e.username),
+            Column("Người thực hiện", lambda e: e.user, width=170),
             Column("Thao tác", lambda e: e.action_label),
             Column("Dữ liệu", lambda e: e.table_label),
             Column("Bản ghi", lambda e: e.record_id),
-            Column("Trường", lambda e: e.field),
-            Column("Giá trị mới", lambda e: e.new or "", width=260),
+            Column("Mục", lambda e: e.field),
+            Column("Giá trị mới", lambda e: e.new, width=260),
         ], key=lambda e: e.id)
         self.changes_table = DataTableView(self.changes_model, export_name="thay-doi")
 
@@ -199,13 +199,14 @@ class DashboardPage(QWidget):
 
     def _fill(self, data: dashboard.Dashboard) -> None:
         self.subtitle.setText(
-            f"Hôm nay {ui_date(data.today)} · kỳ báo cáo {data.period.label} "
+            f"Số liệu lúc {data.at:%H:%M} hôm nay {ui_date(data.today)} · kỳ báo cáo {data.period.label} "
             f"({data.period.span_text.lower()})")
         overdue, due_soon = data.tasks_overdue, data.tasks_due_soon
         self.cards["tasks_overdue"].show_value(vn_number(len(overdue)), "overdue" if overdue else "done_on_time",
                                                _units_note(overdue))
         self.cards["tasks_due_soon"].show_value(vn_number(len(due_soon)), "at_risk" if due_soon else None)
         counts = data.dossier_counts
+        self.cards["dossiers_overdue"].caption.setText(f"Hồ sơ TTHC quá hạn lúc {data.at:%H:%M}")
         self.cards["dossiers_overdue"].show_value(vn_number(counts.overdue), "overdue" if counts.overdue else "on_time",
                                                   "Kể cả hồ sơ đã có kết quả nhưng chưa kết thúc")
         self.cards["dossiers_near_due"].show_value(
@@ -214,10 +215,12 @@ class DashboardPage(QWidget):
         rate = data.period_rate.rate
         resolved = data.period_rate.resolved
         self.cards["on_time_rate"].show_value(
-            "—" if rate is None else f"{vn_number(round(rate, 1))} %",
+            vn_percent(rate),
             None if rate is None else ("on_time" if rate >= 100 else "late"),
-            f"{vn_number(resolved)} hồ sơ đã giải quyết; mục tiêu 100 %")
-        self.cards["changes"].show_value(vn_number(data.change_count), None, "Bản ghi nhật ký thay đổi")
+            f"{vn_number(resolved)} hồ sơ đã giải quyết; mục tiêu {vn_percent(100)}")
+        self.cards["on_time_rate"].caption.setText(f"Tỷ lệ giải quyết đúng hạn từ {data.period.start:%d/%m} đến nay")
+        self.cards["changes"].show_value(vn_number(data.changes.records), None, data.changes.text(kinds=2, people=False))
+        self.cards["changes"].setToolTip(data.changes.text(kinds=len(data.changes.by_kind)))
         self._fill_task_chart(data)
         self._fill_dossier_chart(data)
         attention = sorted(overdue + [t for t in due_soon if t not in overdue],

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain.salutation import KIND_LABELS
-from par_desktop.domain.text import fold, ui_date
+from par_desktop.domain.text import fold, ui_date, vn_percent
 from par_desktop.errors import InvalidInput
 from par_desktop.services import database, register
 from par_desktop.services import documents as doc_service
@@ -42,7 +42,7 @@ from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 KINDS = list(doc_service.KIND_NAMES)
 ZOOMS = [("Cả trang", QPdfView.ZoomMode.FitInView), ("Vừa chiều rộng", QPdfView.ZoomMode.FitToWidth),
-         ("75%", 0.75), ("100%", 1.0), ("150%", 1.5)]
+         *((vn_percent(zoom * 100), zoom) for zoom in (0.75, 1.0, 1.5))]
 FIELD_LABELS = {"year": "Năm kế hoạch", "month": "Tháng báo cáo", "unit": "Phòng, đơn vị", "dossier": "Mã hồ sơ",
                 "new_due": "Hẹn trả mới", "reason": "Lý do chậm", "applicant_kind": "Danh xưng người nộp",
                 "wave": "Đợt khảo sát"}

@@ -35,12 +35,13 @@ from par_desktop.services.dossiers import editing as dossier_editing
 from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.dossiers import listing as dossier_listing
 from par_desktop.services.dossiers import pauses as dossier_pauses
+from par_desktop.services.dossiers import results as dossier_results
 from par_desktop.services.dossiers import timing as dossier_timing
-from par_desktop.services.dossiers.detail import dossier_detail
+from par_desktop.services.dossiers.detail import DossierDetail as DossierDetailData, dossier_detail
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.dialogs.dossier_dialogs import (
     DOSSIER_LABELS, EXPLANATION_LABELS, DossierDialog, ExplanationEditor, HandoverDialog, ImportSummaryDialog,
-    MomentDialog, ask_date_order, dossier_fields, dossier_formats,
+    MomentDialog, ReturnResultDialog, ask_date_order, dossier_fields, dossier_formats,
 )
 from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog, date_edit, from_qdate
 from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error
@@ -237,12 +238,15 @@ class DossiersPage(QWidget):
         self.edit_button = QPushButton("Sửa")
         self.pause_button = QPushButton("Tạm dừng")
         self.resume_button = QPushButton("Tiếp tục")
+        self.return_button = QPushButton("Trả kết quả")
+        self.return_button.setObjectName("returnResult")
         self.handover_button = QPushButton("Chuyển đơn vị")
         self.import_button = QPushButton("Nhập tệp một cửa…")
         self.import_button.setObjectName("importDossiers")
         self.export_button = QPushButton("Xuất Excel")
         for button, slot in ((self.new_button, self.new_record), (self.edit_button, self.edit_current),
                              (self.pause_button, self.pause_current), (self.resume_button, self.resume_current),
+                             (self.return_button, self.return_current),
                              (self.handover_button, self.handover_current), (self.import_button, self.start_import),
                              (self.export_button, self.export)):
             button.clicked.connect(lambda _checked=False, s=slot: s())
@@ -381,29 +385,36 @@ class DossiersPage(QWidget):
         self.refresh()
 
     def pause_current(self) -> None:
-        row = self._current_row()
-        if row is None or not self._allowed("dossiers"):
+        """Tạm dừng (chờ bổ sung): the moment and the required reason, shown in the timeline."""
+        d = self._current_detail()
+        if d is None:
             return
-        dialog = MomentDialog("Tạm dừng hồ sơ (chờ bổ sung)", "Tạm dừng từ", with_reason=True, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: dossier_pauses.pause_dossier(self.ctx.actor, row.id, dialog.value(),
-                                                             dialog.reason.text()))
+        dialog = MomentDialog(d, "Tạm dừng hồ sơ (chờ bổ sung)", "Tạm dừng từ", with_reason=True, parent=self)
+        self._act(dialog, lambda: dossier_pauses.pause_dossier(self.ctx.actor, d.id, dialog.value(),
+                                                               dialog.reason.text()))
 
     def resume_current(self) -> None:
-        row = self._current_row()
-        if row is None or not self._allowed("dossiers"):
+        d = self._current_detail()
+        if d is None:
             return
-        dialog = MomentDialog("Tiếp tục xử lý hồ sơ", "Tiếp tục từ", parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: dossier_pauses.resume_dossier(self.ctx.actor, row.id, dialog.value()))
+        dialog = MomentDialog(d, "Tiếp tục xử lý hồ sơ", "Tiếp tục từ", parent=self)
+        self._act(dialog, lambda: dossier_pauses.resume_dossier(self.ctx.actor, d.id, dialog.value()))
+
+    def return_current(self) -> None:
+        """Trả kết quả: one action records the result and the return, and ends the dossier's clock."""
+        d = self._current_detail()
+        if d is None:
+            return
+        dialog = ReturnResultDialog(d, parent=self)
+        if self._act(dialog, lambda: dossier_results.return_result(self.ctx.actor, d.id, **dialog.values())):
+            self.ctx.status_message.emit(f"Đã trả kết quả hồ sơ {d.code}.")
 
     def handover_current(self) -> None:
-        row = self._current_row()
-        if row is None or not self._allowed("dossiers"):
+        d = self._current_detail()
+        if d is None:
             return
-        dialog = HandoverDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: handovers.add_handover(self.ctx.actor, row.id, **dialog.values()))
+        dialog = HandoverDialog(d, self)
+        self._act(dialog, lambda: handovers.add_handover(self.ctx.actor, d.id, **dialog.values()))
 
     def start_import(self) -> None:
         if not self._allowed("import"):
@@ -624,6 +635,7 @@ class DossiersPage(QWidget):
             button.setEnabled(can_edit and row is not None)
         self.pause_button.setEnabled(can_edit and row is not None and row.closed_at is None and row.paused_since is None)
         self.resume_button.setEnabled(can_edit and row is not None and row.paused_since is not None)
+        self.return_button.setEnabled(can_edit and row is not None and row.closed_at is None and not row.withdrawn)
         self.import_button.setEnabled(self.ctx.can("import"))
 
     def _allowed(self, action: str) -> bool:
@@ -632,9 +644,21 @@ class DossiersPage(QWidget):
         show_error(self, PermissionDenied(f"Tài khoản {self.ctx.actor.username} không có quyền thực hiện việc này."))
         return False
 
-    def _write(self, change) -> None:
-        if save(self, self.ctx, change):
-            self.refresh()
+    def _current_detail(self) -> DossierDetailData | None:
+        """The selected dossier as an action's dialog shows it (None: nothing selected, or not allowed)."""
+        row = self._current_row()
+        if row is None or not self._allowed("dossiers"):
+            return None
+        return dossier_detail(row.id)
+
+    def _act(self, dialog: QDialog, change) -> bool:
+        """Run ``change`` once the dialog is accepted; a refused moment or reason shows why and reopens
+        the dialog with what the clerk typed."""
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            if save(self, self.ctx, change):
+                self.refresh()
+                return True
+        return False
 
 
 def _to_next_minute_ms() -> int:

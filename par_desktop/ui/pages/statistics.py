@@ -5,10 +5,10 @@ the on-time rate per month and per unit as charts. "Xuất Excel" writes the tab
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, QRect, Qt, Signal
+from PySide6.QtCore import QLocale, QMargins, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
@@ -16,13 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain import periods
-from par_desktop.domain.text import ui_date, vn_number
+from par_desktop.domain.text import PERCENT_SIGN, percent_value, ui_date, vn_number, vn_percent
 from par_desktop.services import org, settings, stats
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.models.dossiers_model import StatsTableModel
 from par_desktop.ui.status_style import GREEN, RED, state_color
 from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
+
+VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 
 class GroupHeader(QWidget):
@@ -78,14 +80,18 @@ def _fill_chart(view: QChartView, rates: list[stats.Rate], *, horizontal_labels:
     chart.removeAllSeries()
     for axis in chart.axes():
         chart.removeAxis(axis)
-    bars = QBarSet("Tỷ lệ đúng hạn (%)")
+    bars = QBarSet("Tỷ lệ đúng hạn")
     bars.setColor(GREEN)
     for rate in rates:
-        bars.append(0.0 if rate.rate is None else round(rate.rate, 1))
+        bars.append(0.0 if rate.rate is None else percent_value(rate.rate))
     series = QBarSeries()
     series.append(bars)
     series.setLabelsVisible(True)
-    series.setLabelsFormat("@value")
+    series.setLabelsFormat("@value" + PERCENT_SIGN)   # = vn_percent: the value rounded, written the Vietnamese way
+    if len(rates) > 8:   # twelve months: upright labels would overlap their neighbours
+        series.setLabelsAngle(-90)
+    chart.setLocale(VIETNAMESE)
+    chart.setLocalizeNumbers(True)
     chart.addSeries(series)
     names = QBarCategoryAxis()
     names.append([r.label if len(r.label) <= 18 else r.label[:17] + "…" for r in rates])
@@ -93,7 +99,7 @@ def _fill_chart(view: QChartView, rates: list[stats.Rate], *, horizontal_labels:
         names.setLabelsAngle(-35)
     values = QValueAxis()
     values.setRange(0, 100)
-    values.setLabelFormat("%d%%")
+    values.setLabelFormat("%.0f" + PERCENT_SIGN)   # localised numbers: the "%" after the number is literal
     chart.addAxis(names, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(names)
@@ -114,6 +120,9 @@ class StatisticsPage(QWidget):
         self.unit.addItem("Tất cả đơn vị", None)
         self.span_label = QLabel()
         self.span_label.setObjectName("periodSpan")
+        self.counted_at = note_label(wrap=True)   # the moment the figures are counted at (issue 16 item 9)
+        self.counted_at.setObjectName("countedAt")
+        self.counted_at.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.export_button = QPushButton("Xuất Excel")
         self.export_button.clicked.connect(self.export)
 
@@ -161,6 +170,7 @@ class StatisticsPage(QWidget):
         box.setSpacing(0)
         box.addWidget(self.title)
         box.addWidget(self.span_label, 0, Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.counted_at)
         box.addSpacing(4)
         box.addWidget(self.group_header)
         box.addWidget(self.table, 1)
@@ -215,6 +225,8 @@ class StatisticsPage(QWidget):
                                 f"{ui_date(period.end)}" + (f" — {unit_name}" if unit_name else "")
                                 + "    Đơn vị tính: Số hồ sơ TTHC    (đang tính…)")
 
+        counted = datetime.now().replace(second=0, microsecond=0)
+
         def work():
             return (stats.dossier_statistics(period.start, period.end, unit_id),
                     stats.on_time_rate_by_month(period.end.year, unit_id),
@@ -222,6 +234,7 @@ class StatisticsPage(QWidget):
 
         def done(result) -> None:
             if request == self._request:
+                self.counted_moment = counted
                 self._show(period, unit_id, unit_name, codes, *result)
 
         def failed(exc) -> None:
@@ -239,13 +252,14 @@ class StatisticsPage(QWidget):
         self.span_label.setText(f"Kỳ báo cáo: {period.label} — từ ngày {ui_date(period.start)} đến ngày "
                                 f"{ui_date(period.end)}" + (f" — {unit_name}" if unit_name else "")
                                 + "    Đơn vị tính: Số hồ sơ TTHC")
+        self.counted_at.setText(periods.counted_at_note(period.end, self.counted_moment))
         parts = []
         for text, ok in table.total.identity_checks():
             color = (GREEN if ok else RED).name()
             parts.append(f"<span style='color:{color}'>{'✓' if ok else '✗'} {text}</span>")
         self.identities.setText("Kiểm tra: " + "&nbsp;&nbsp;&nbsp;".join(parts))
         rate = table.total.on_time_rate
-        note = "" if rate is None else f"Tỷ lệ giải quyết trước và đúng hạn: {vn_number(round(rate, 1))}%."
+        note = "" if rate is None else f"Tỷ lệ giải quyết trước và đúng hạn: {vn_percent(rate)}."
         if table.withdrawn:
             note += f" Không tính {vn_number(table.withdrawn)} hồ sơ đã rút hoặc trả lại."
         self.note.setText(note.strip())

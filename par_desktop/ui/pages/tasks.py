@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from par_desktop.domain.text import ui_date, vn_number
+from par_desktop.domain.text import PERCENT_SIGN, ui_date, vn_number
 from par_desktop.errors import InvalidInput, UserError
 from par_desktop.services import database, evidence_files, org, steps
 from par_desktop.services.tasks import editing as task_editing
@@ -104,7 +104,7 @@ class TaskDetailPanel(QWidget):
             label.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.progress.setFormat("%p %")
+        self.progress.setFormat("%p" + PERCENT_SIGN)
         form = QFormLayout()
         form.addRow("Đơn vị chủ trì:", self.lead_label)
         form.addRow("Đơn vị phối hợp:", self.coord_label)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from par_desktop.domain.text import fold, vn_number
+from par_desktop.domain.text import fold, ui_moment, vn_number
 from par_desktop.errors import UserError
 from par_desktop.services import audit
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
@@ -24,21 +24,22 @@ DEFAULT_DAYS = 30
 
 
 def audit_columns() -> list[Column]:
+    """The columns of ``services.audit.ShownEntry`` rows: labels, people's names, dd/mm/yyyy."""
     return [
-        Column("Thời điểm", lambda e: e.at, display=lambda e: e.at.strftime("%d/%m/%Y %H:%M:%S"), width=140),
-        Column("Người dùng", lambda e: e.username, width=100),
+        Column("Thời điểm", lambda e: e.at, display=lambda e: ui_moment(e.at, seconds=True), width=140),
+        Column("Người thực hiện", lambda e: e.user, width=170),
         Column("Thao tác", lambda e: e.action_label, width=110),
-        Column("Bảng", lambda e: e.table_label, width=130),
+        Column("Dữ liệu", lambda e: e.table_label, width=130),
         Column("Bản ghi", lambda e: e.record_id, width=70),
-        Column("Trường", lambda e: e.field, width=120),
-        Column("Giá trị cũ", lambda e: e.old or "", width=220, tooltip=lambda e: e.old or ""),
-        Column("Giá trị mới", lambda e: e.new or "", width=220, tooltip=lambda e: e.new or ""),
+        Column("Mục", lambda e: e.field, width=150),
+        Column("Giá trị cũ", lambda e: e.old, width=220, tooltip=lambda e: e.old),
+        Column("Giá trị mới", lambda e: e.new, width=220, tooltip=lambda e: e.new),
         Column("Phiên", lambda e: e.session_id[:8], width=80, tooltip=lambda e: e.session_id),
     ]
 
 
 def audit_model(parent=None) -> RowTableModel:
-    """The read-only table model of audit rows (a QAbstractTableModel)."""
+    """The read-only table model of audit rows as shown (a QAbstractTableModel)."""
     return RowTableModel(audit_columns(), key=lambda e: e.id, parent=parent)
 
 
@@ -72,7 +73,7 @@ class AuditTab(QWidget):
         self.reload_button.clicked.connect(self.refresh)
 
         filters = QHBoxLayout()
-        for text, widget in (("Người dùng:", self.user_combo), ("Bảng:", self.table_combo),
+        for text, widget in (("Người thực hiện:", self.user_combo), ("Dữ liệu:", self.table_combo),
                              ("Phiên:", self.session_combo), ("Từ:", self.from_edit), ("Đến:", self.to_edit)):
             filters.addWidget(QLabel(text))
             filters.addWidget(widget)
@@ -169,7 +170,7 @@ class AuditTab(QWidget):
     # ---- data --------------------------------------------------------------------------------------
 
     def refresh_choices(self) -> None:
-        self._fill(self.user_combo, [(u, u) for u in audit.users()])
+        self._fill(self.user_combo, audit.user_choices())
         self._fill(self.table_combo, [(audit.TABLE_LABELS.get(t, t), t) for t in audit.tables()])
         self._fill(self.session_combo, [(s.label(), s.session_id) for s in audit.sessions()])
 
@@ -197,7 +198,7 @@ class AuditTab(QWidget):
             self._notice(f"Chỉ hiển thị {vn_number(LIMIT)} dòng mới nhất; hãy thu hẹp bộ lọc để xem các dòng cũ hơn.")
         else:
             self._notice("")
-        self.view.set_rows(rows)
+        self.view.set_rows(audit.shown(rows))
         self._apply_search()
 
     def _notice(self, text: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from par_desktop.domain.text import ui_moment
 from par_desktop.errors import InvalidInput, UserError
 from par_desktop.services import users
 from par_desktop.services.session import ROLE_LABELS
@@ -37,7 +38,7 @@ def user_columns() -> list[Column]:
         Column("Vai trò", lambda u: u.role_label, width=100),
         Column("Đơn vị", lambda u: u.unit_name, width=220),
         Column("Trạng thái", _state, width=120,
-               tooltip=lambda u: f"Khóa đến {u.locked_until:%H:%M %d/%m/%Y}" if u.locked else ""),
+               tooltip=lambda u: f"Khóa đến {ui_moment(u.locked_until)}" if u.locked else ""),
         Column("Tạo lúc", lambda u: u.created_at, width=120),
     ]
 
