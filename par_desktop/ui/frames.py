@@ -83,7 +83,7 @@ class StartupDrawn(QObject):
             self.drawn.emit()
         elif not self._nudged and self._watch.count > 0:
             self._nudged = True
-            QTimer.singleShot(0, self._nudge)
+            QTimer.singleShot(0, self, self._nudge)     # dropped with this object (a window closed meanwhile)
 
     def _nudge(self) -> None:
         """A delivery that changed nothing on screen gets no frame of its own: ask for one."""

@@ -10,7 +10,7 @@ import logging
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from par_desktop.ui.widgets.icons import resource_dir
+from par_desktop.assets import resource_path
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +19,7 @@ _installed: list[QTranslator] = []   # a translator must outlive the application
 
 
 def translation_dir():
-    return resource_dir() / "translations"
+    return resource_path("translations")
 
 
 def install_qt_translation(app: QCoreApplication) -> QTranslator | None:

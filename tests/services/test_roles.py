@@ -28,7 +28,7 @@ from par_desktop.services import (
     service_quality, session, settings, steps, survey, users,
 )
 from par_desktop.services.dossiers import editing as dossier_editing
-from par_desktop.services.dossiers import explanations, handovers, importing, pauses, recompute
+from par_desktop.services.dossiers import explanations, handovers, importing, pauses, recompute, results
 from par_desktop.services.par_index import criteria as index_criteria
 from par_desktop.services.par_index import evidence as index_evidence
 from par_desktop.services.par_index import scoring as index_scoring
@@ -336,10 +336,12 @@ WRITE_PATHS = [
     WritePath(dossier_editing.delete_dossier, ("dossiers",), lambda a, d, env: dossier_editing.delete_dossier(a, d),
               prepare=_dossier),
     WritePath(pauses.pause_dossier, ("dossiers",),
-              lambda a, d, env: pauses.pause_dossier(a, d, reason="chờ bổ sung"),
+              lambda a, d, env: pauses.pause_dossier(a, d, None, "chờ bổ sung"),
               prepare=_dossier),
     WritePath(pauses.resume_dossier, ("dossiers",), lambda a, d, env: pauses.resume_dossier(a, d),
               prepare=_paused_dossier),
+    WritePath(results.return_result, ("dossiers",), lambda a, d, env: results.return_result(a, d),
+              prepare=_dossier),
     WritePath(handovers.add_handover, ("dossiers",),
               lambda a, d, env: handovers.add_handover(a, d, to_unit_id=env["unit_other"],
                                                       sent_at=datetime(2024, 3, 4, 10)),

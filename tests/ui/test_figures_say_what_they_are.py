@@ -9,12 +9,11 @@ import os
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 
 from par_desktop.domain import periods
 from par_desktop.domain.text import ui_date, ui_moment
-from par_desktop.services import audit, dashboard, settings, stats
+from par_desktop.services import audit, settings, stats
 from par_desktop.services.session import SYSTEM
 from par_desktop.ui.context import AppContext
 

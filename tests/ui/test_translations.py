@@ -60,8 +60,9 @@ def test_the_shipped_translation_is_complete_vietnamese_and_compiled_from_its_so
         assert shipped.translate(context, source) == compiled.translate(context, source) == translation
 
 
-def menu_texts(widget, event_pos=QPoint(5, 5)) -> list[str]:
+def menu_texts(widget, event_pos: QPoint | None = None) -> list[str]:
     """Right-click ``widget`` like a clerk and read the menu that pops up (then close it)."""
+    event_pos = event_pos or QPoint(5, 5)
     texts: list[str] = []
 
     def read():   # a menu opened with exec() is read from inside its own event loop
