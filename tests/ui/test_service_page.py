@@ -180,7 +180,7 @@ def test_the_survey_tab_shows_the_wave_with_its_intervals(page, qtbot, tmp_path)
     wave = survey.waves()[0]
     result = survey.wave_index(wave.id).index
     assert f"{wave.responses} phiếu" in tab.wave.currentText()
-    assert survey.figure_text(result.overall) in tab.summary.text() and "86,45%" in tab.summary.text()
+    assert survey.figure_text(result.overall) in tab.summary.text() and "86,45\u00a0%" in tab.summary.text()
     lines = tab.lines.model.rows
     assert [r.code for r in lines[:5]] == ["A1", "A1.1", "A1.2", "A1.3", "A1.4"]
     assert lines[1].fig == result.question("A1.1").fig and lines[1].blank == result.question("A1.1").blank

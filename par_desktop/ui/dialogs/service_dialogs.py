@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from par_desktop.domain import service_index as si
 from par_desktop.domain import survey as survey_rules
 from par_desktop.domain.periods import Period
-from par_desktop.domain.text import nfc, vn_number
+from par_desktop.domain.text import nfc, vn_number, vn_percent
 from par_desktop.services import org
 from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
@@ -137,7 +137,7 @@ def _manual_columns() -> list[Column]:
         Column("Đơn vị", value=lambda v: units.get(v.unit_id, "Toàn Sở"), width=160),
         Column("Tử số", value=lambda v: v.numerator, width=70),
         Column("Mẫu số", value=lambda v: v.denominator, width=70),
-        Column("Tỷ lệ", value=lambda v: v.value, display=lambda v: f"{vn_number(round(v.value, 2), 2)}%", width=70),
+        Column("Tỷ lệ", value=lambda v: v.value, display=lambda v: vn_percent(v.value, 2), width=70),
         Column("Ghi chú", value=lambda v: v.note, width=200),
         Column("Người nhập", value=lambda v: v.entered_by, width=90),
     ]

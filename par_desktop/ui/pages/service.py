@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain import service_index as si
-from par_desktop.domain.text import ui_date, vn_number
+from par_desktop.domain.text import PERCENT_SIGN, ui_date, vn_number, vn_percent
 from par_desktop.services import org, procedures, settings
 from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
@@ -43,7 +43,7 @@ GROUP_COLORS = {"disclosure": QColor("#6a4c93"), "progress": BLUE, "digitisation
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{vn_number(round(value, 1))}%"
+    return vn_percent(value, missing="")
 
 
 def share_color(share: float | None) -> QColor:
@@ -478,7 +478,7 @@ def _fig_columns(first: list[Column]) -> list[Column]:
         Column("Chỉ số", value=lambda r: r.fig.index, display=lambda r: _percent(r.fig.index),
                foreground=lambda r: AMBER if _small(r) else None,
                tooltip=lambda r: SMALL_SAMPLE if _small(r) else "", align=Qt.AlignmentFlag.AlignRight, width=70),
-        Column("Tin cậy 95%", value=lambda r: r.fig.low,
+        Column(f"Tin cậy 95{PERCENT_SIGN}", value=lambda r: r.fig.low,
                display=lambda r: "" if r.fig.low is None else
                f"{vn_number(round(r.fig.low, 1))} – {vn_number(round(r.fig.high, 1))}",
                foreground=lambda r: AMBER if _small(r) else None, align=Qt.AlignmentFlag.AlignCenter, width=110),
@@ -621,7 +621,7 @@ class SurveyTab(QWidget):
         index = result.index
         official = ""
         if result.wave.official_index is not None:
-            official = (f"<br>SIPAS chính thức của Sở: <b>{vn_number(result.wave.official_index, 2)}%</b>"
+            official = (f"<br>SIPAS chính thức của Sở: <b>{vn_percent(result.wave.official_index, 2)}</b>"
                         + (f" ({result.wave.official_source})" if result.wave.official_source else ""))
         overall = survey.figure_text(index.overall)
         self.summary.setText(f"Đợt «{result.wave.name}», {vn_number(index.respondents)} phiếu — chỉ số hài lòng "
