@@ -143,6 +143,6 @@ def test_the_handover_and_edit_dialogs_name_their_dossier_and_line_up_their_date
     qtbot.waitExposed(edit)
     assert edit.windowTitle() == f"Sửa hồ sơ — {d.code}"
     lefts = {w.mapTo(edit, w.rect().topLeft()).x()
-             for w in (edit.received, edit.appointment.edit, edit.result.edit, edit.closed.edit)}
+             for w in (edit.received, edit.appointment.edit, edit.result_moment.edit, edit.closed.edit)}
     assert len(lefts) == 1, "every date field starts in the same column"
     edit.grab().save(f"{SHOTS}/dossier-edit-dialog.png")

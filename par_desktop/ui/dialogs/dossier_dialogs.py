@@ -145,7 +145,7 @@ class DossierDialog(QDialog):
         self.received = moment_edit(dossier.received_at if dossier else None)
         self.received.setObjectName("dossierReceived")
         self.appointment = OptionalMoment("Hẹn trả", dossier.appointment if dossier else None)
-        self.result = OptionalMoment("Có kết quả", dossier.result_at if dossier else None)
+        self.result_moment = OptionalMoment("Có kết quả", dossier.result_at if dossier else None)
         self.closed = OptionalMoment("Đã trả kết quả", dossier.closed_at if dossier else None)
         self.unit = QComboBox()
         self.unit.addItem("(Đơn vị chủ trì của thủ tục)", None)
@@ -170,7 +170,7 @@ class DossierDialog(QDialog):
         form.addRow("Danh xưng", self.applicant_kind)
         form.addRow("Hình thức nộp", self.channel)
         form.addRow("Tiếp nhận lúc", self.received)
-        for moment in (self.appointment, self.result, self.closed):
+        for moment in (self.appointment, self.result_moment, self.closed):
             moment.add_to(form)
         form.addRow("Đơn vị xử lý", self.unit)
         form.addRow("Trạng thái (ghi chú)", self.status)
@@ -211,7 +211,7 @@ class DossierDialog(QDialog):
         for name, value in fields.items():
             if name in setters:
                 setters[name](value)
-        for name, moment in (("result_at", self.result), ("closed_at", self.closed)):
+        for name, moment in (("result_at", self.result_moment), ("closed_at", self.closed)):
             if name in fields:
                 moment.check.setChecked(fields[name] is not None)
                 if fields[name] is not None:
@@ -231,7 +231,7 @@ class DossierDialog(QDialog):
                     applicant=nfc(self.applicant.text()), applicant_kind=self.applicant_kind.currentData(),
                     channel=self.channel.currentData(),
                     received_at=from_qdatetime(self.received.dateTime()), due_at=self.appointment.value(),
-                    result_at=self.result.value(), closed_at=self.closed.value(), unit_id=self.unit.currentData(),
+                    result_at=self.result_moment.value(), closed_at=self.closed.value(), unit_id=self.unit.currentData(),
                     status_text=nfc(self.status.text()), withdrawn=self.withdrawn.isChecked(),
                     digitised_dossier=self.digitised_dossier.currentData(),
                     digitised_result=self.digitised_result.currentData(), payment=self.payment.currentData(),
@@ -290,16 +290,16 @@ class ReturnResultDialog(QDialog):
         now = datetime.now().replace(second=0, microsecond=0)
         self.returned = moment_edit(now)
         self.returned.setObjectName("returnedAt")
-        self.result = moment_edit(dossier.result_at or now)
-        self.result.setObjectName("resultAt")
+        self.result_moment = moment_edit(dossier.result_at or now)
+        self.result_moment.setObjectName("resultAt")
         self.same = dossier.result_at is None   # the result moment follows the return until edited
         self.returned.dateTimeChanged.connect(lambda moment: self.same and self._follow(moment))
-        self.result.dateTimeChanged.connect(self._result_edited)
+        self.result_moment.dateTimeChanged.connect(self._result_edited)
         form = QFormLayout(self)
         form.addRow(dossier_heading(dossier))
         form.addRow("Hạn xử lý", QLabel(ui_moment(dossier.timer.due_at)))
         form.addRow("Trả kết quả lúc", self.returned)
-        form.addRow("Có kết quả lúc", self.result)
+        form.addRow("Có kết quả lúc", self.result_moment)
         if dossier.paused_since is not None:
             form.addRow(note_label(f"Hồ sơ đang tạm dừng từ {ui_moment(dossier.paused_since)}: "
                                    "trả kết quả sẽ kết thúc tạm dừng."))
@@ -308,15 +308,15 @@ class ReturnResultDialog(QDialog):
         form.addRow(dialog_buttons(self, "Trả kết quả"))
 
     def _follow(self, moment: QDateTime) -> None:
-        self.result.blockSignals(True)
-        self.result.setDateTime(moment)
-        self.result.blockSignals(False)
+        self.result_moment.blockSignals(True)
+        self.result_moment.setDateTime(moment)
+        self.result_moment.blockSignals(False)
 
     def _result_edited(self, _moment) -> None:
         self.same = False
 
     def values(self) -> dict:
-        return dict(at=from_qdatetime(self.returned.dateTime()), result_at=from_qdatetime(self.result.dateTime()))
+        return dict(at=from_qdatetime(self.returned.dateTime()), result_at=from_qdatetime(self.result_moment.dateTime()))
 
 
 class HandoverDialog(QDialog):
