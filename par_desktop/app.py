@@ -52,6 +52,9 @@ def make_application():
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     install_qt_translation(app)
     app.setWindowIcon(app_icon())
+    from par_desktop.ui import keyboard
+
+    keyboard.install(app)   # Tab leaves date fields
     _route_qt_messages()
     from par_desktop.ui import garbage
 
@@ -292,7 +295,7 @@ def _save_screenshot(window, path: str) -> int:
 
 
 def run_gui(location: str, screenshot: str | None = None, user: str | None = None, *,
-            demo: bool = False, page: str | None = None) -> int:
+            demo: bool = False, page: str | None = None, screen: tuple[int, int] = (1366, 768)) -> int:
     """Open the main window on ``location``; with ``screenshot`` save a picture of it and exit.
 
     ``user`` acts without a password only on a database created by ``init --demo`` (``demo``: the
@@ -307,29 +310,37 @@ def run_gui(location: str, screenshot: str | None = None, user: str | None = Non
     app = make_application()
     from par_desktop.ui.context import AppContext
 
-    errors: list[BaseException] = []
-    if screenshot is None:
-        install_crash_handler()
-    else:
-        _install_headless_hook(errors)
-    try:
-        actor = _open_and_sign_in(location, user, screenshot, demo, not_opened)
-    except UserError as exc:
-        return _fail(exc.message, screenshot)
-    if actor is None:
-        return 0
     from par_desktop.services.presence import install_write_guard
 
-    install_write_guard(actor)
-    ctx = AppContext(location, actor)
+    errors: list[BaseException] = []
     if screenshot is not None:
-        return _screenshot_run(ctx, screenshot, page, errors)
-    return _interactive_run(app, ctx)
+        _install_headless_hook(errors)
+        try:
+            actor = _open_and_sign_in(location, user, screenshot, demo, not_opened)
+        except UserError as exc:
+            return _fail(exc.message, screenshot)
+        if actor is None:
+            return 0
+        install_write_guard(actor)
+        return _screenshot_run(AppContext(location, actor), screenshot, page, errors, screen)
+
+    install_crash_handler()
+    while True:   # Tệp → Mở cơ sở dữ liệu… closes the window and comes back here with the chosen one
+        opened = _open_or_choose(location, user, demo, not_opened)
+        if opened is None:
+            return 0
+        location, actor = opened
+        install_write_guard(actor)
+        code, switch = _interactive_run(app, AppContext(location, actor))
+        if switch is None:
+            return code
+        (location, create), user, demo = switch, None, False
+        not_opened = _open(location, create=create)
 
 
-def _open(location: str) -> UserError | None:
-    """Open the database; the reason it could not be opened, to explain (or offer to create it) once
-    the application can show a dialog."""
+def _open(location: str, *, create: bool = False) -> UserError | None:
+    """Open (``create``: create) the database; the reason it could not be opened, to explain (or offer
+    to create it) once the application can show a dialog."""
     from par_desktop.db.connection import translated_errors
     from par_desktop.db.schema import open_database
     from par_desktop.services.presence import ensure_upgrade_allowed
@@ -337,10 +348,34 @@ def _open(location: str) -> UserError | None:
     try:
         with translated_errors():
             ensure_upgrade_allowed(location)
-            open_database(location)
+            open_database(location, create=create)
     except UserError as exc:
         return exc
     return None
+
+
+def _open_or_choose(location: str, user: str | None, demo: bool, not_opened: UserError | None):
+    """Sign in on the database ``_open`` opened at ``location``: (location, actor), or None when the
+    clerk gave up. A database that could not be opened leads to the choice of another one — the recent
+    ones, another file, a new one — with the reason shown above it."""
+    from par_desktop.services import database
+    from par_desktop.ui import database_choice
+
+    while True:
+        try:
+            actor = _open_and_sign_in(location, user, None, demo, not_opened)
+        except UserError as exc:
+            choice = database_choice.choose_database(
+                None, message=f"Không mở được {database.describe(location)}.\n{exc.message}")
+            if choice is None:
+                return None
+            location, create = choice
+            not_opened = _open(location, create=create)
+            continue
+        if actor is None:
+            return None
+        database_choice.remember(location)
+        return location, actor
 
 
 def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, demo: bool,
@@ -359,11 +394,15 @@ def _open_and_sign_in(location: str, user: str | None, screenshot: str | None, d
         return _sign_in(location, user, screenshot, demo)
 
 
-def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseException]) -> int:
-    """``gui --screenshot``: draw the main window (on ``page``), save it, exit; an error while drawing fails."""
+def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseException],
+                    screen: tuple[int, int] = (1366, 768)) -> int:
+    """``gui --screenshot``: draw the main window (on ``page``) as on a ``screen`` (physical pixels; scaled
+    by ``QT_SCALE_FACTOR``), save it, exit; an error while drawing fails."""
+    from PySide6.QtCore import QSize
+
     from par_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(ctx, screenshot_mode=True, first_page=page)
+    window = MainWindow(ctx, screenshot_mode=True, first_page=page, screen_pixels=QSize(*screen))
     code = _save_screenshot(window, screenshot)
     _resume_gc()
     window.close()
@@ -376,9 +415,10 @@ def _screenshot_run(ctx, screenshot: str, page: str | None, errors: list[BaseExc
     return code
 
 
-def _interactive_run(app, ctx) -> int:
+def _interactive_run(app, ctx) -> tuple[int, tuple[str, bool] | None]:
     """The clerk's session: the first-start wizard on an empty database, the window, then (once its
-    first frame is drawn) presence, polling and the start-up notices."""
+    first frame is drawn) presence, polling and the start-up notices. Returns the exit code and the
+    database the clerk chose to open next (location, create), if any."""
     from PySide6.QtCore import QTimer
 
     from par_desktop.ui.first_start import run_first_start_if_needed
@@ -404,10 +444,11 @@ def _interactive_run(app, ctx) -> int:
     window.show()
     log.info("started on %s as %s", ctx.describe(), ctx.actor.username)
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         ctx.stop_polling()
         _stop_presence(registered)
+    return code, window.switch_to
 
 
 def main(argv: list[str] | None = None) -> int:

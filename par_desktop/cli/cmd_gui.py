@@ -12,11 +12,23 @@ def register(sub) -> None:
     p = sub.add_parser("gui", help="mở cửa sổ chính")
     p.add_argument("--screenshot", metavar="FILE.png", help="chụp cửa sổ chính vào tệp PNG rồi thoát")
     p.add_argument("--page", choices=PAGE_KEYS, help="trang hiển thị khi chụp (mặc định: Tổng quan)")
+    p.add_argument("--screen", metavar="WxH", type=screen_size, default=(1366, 768),
+                   help="màn hình (điểm ảnh thật) mà cửa sổ được chụp như trên đó (mặc định: 1366x768)")
     p.set_defaults(handler=cmd_gui)
 
     p = sub.add_parser("demo-gui", help="mở ứng dụng trên cơ sở dữ liệu mẫu (tạo ở lần chạy đầu)")
     p.add_argument("--screenshot", metavar="FILE.png", help="chụp cửa sổ chính vào tệp PNG rồi thoát")
     p.set_defaults(handler=cmd_demo_gui)
+
+
+def screen_size(text: str) -> tuple[int, int]:
+    """"1366x768" → (1366, 768)."""
+    import argparse
+
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit() and 640 <= int(width) <= 7680 and 480 <= int(height) <= 4320):
+        raise argparse.ArgumentTypeError(f"màn hình không hợp lệ: {text} (ví dụ 1366x768)")
+    return int(width), int(height)
 
 
 def cmd_gui(ctx) -> int:
@@ -27,7 +39,8 @@ def cmd_gui(ctx) -> int:
         from par_desktop.errors import InvalidInput
 
         raise InvalidInput("--page chỉ dùng cùng --screenshot.")
-    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=ctx.args.user, page=ctx.args.page)
+    return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=ctx.args.user, page=ctx.args.page,
+                   screen=ctx.args.screen)
 
 
 def cmd_demo_gui(ctx) -> int:

@@ -292,13 +292,13 @@ class WorkCalendar:
 
 
 def format_remaining(minutes: int, hours: OfficeHours) -> str:
-    """Remaining working time as clerks read it: "còn 2 ngày 3 giờ làm việc", "quá hạn 1 ngày 2 giờ"."""
+    """Remaining working time as clerks read it: "còn 2 ngày 3 giờ làm việc", "quá hạn 1 ngày 2 giờ làm việc"."""
     if minutes == 0:
         return "đến hạn"
     days, rest = divmod(abs(minutes), hours.day_minutes)
     parts = [f"{n} {unit}" for n, unit in ((days, "ngày"), (rest // 60, "giờ"), (rest % 60, "phút")) if n]
     text = " ".join(parts)
-    return f"còn {text} làm việc" if minutes > 0 else f"quá hạn {text}"
+    return f"còn {text} làm việc" if minutes > 0 else f"quá hạn {text} làm việc"
 
 
 # The years the working calendar knows (the holidays package covers 1901–2100); a date typed outside

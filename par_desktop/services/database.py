@@ -83,6 +83,12 @@ def newest_change() -> int | None:
         raise (friendly or DatabaseUnavailable(f"Không đọc được cơ sở dữ liệu: {exc}")) from exc
 
 
+def check_location(location: str, *, must_exist: bool = True) -> None:
+    """Raise ``DatabaseUnavailable`` (Vietnamese: the folder or share cannot be reached, no file there, a
+    folder given) before a database is opened or created at ``location``; nothing for PostgreSQL."""
+    connection.check_reachable(location, must_exist=must_exist)
+
+
 def ensure_file_reachable(location: str) -> None:
     """Raise ``DatabaseUnavailable`` when an SQLite database's file cannot be reached right now (the
     share dropped, the file server restarting, the laptop just woken up); nothing for PostgreSQL, whose

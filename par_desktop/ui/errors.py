@@ -83,6 +83,7 @@ class MessageDialog(QDialog):
         self.detail_button.setCheckable(True)
         self.detail_button.toggled.connect(self.detail_edit.setVisible)
         self.detail_button.setVisible(bool(detail))
+        self.detail_button.setAutoDefault(False)   # Enter answers the dialog; it never just toggles the details
         row.addWidget(self.detail_button)
         row.addStretch(1)
         self.buttons: dict[str, QPushButton] = {}
@@ -95,6 +96,7 @@ class MessageDialog(QDialog):
             row.addWidget(button)
             self.buttons[key] = button
         layout.addLayout(row)
+        next(iter(self.buttons.values())).setFocus()   # the answer has the focus, not "Chi tiết"
 
     def _choose(self, key: str) -> None:
         self.choice = key

@@ -3,7 +3,7 @@ plan, the one-stop dossiers — or the demo data instead.
 
 Shown by ``app.run_gui`` right after sign-in when no organisation profile exists and the clerk may
 edit the organisation. Each page saves when the clerk moves on, so "Hủy" keeps what was saved and the
-app opens normally; the rest can be done later in Cài đặt → Tổ chức, Nhiệm vụ and Hồ sơ TTHC.
+app opens normally; the rest can be done later in Cài đặt → Tổ chức, Danh mục → Đơn vị, Nhiệm vụ and Hồ sơ TTHC.
 """
 
 from __future__ import annotations
@@ -257,7 +257,7 @@ class UnitRowsModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return getattr(row, self.FIELDS[index.column()])
         if role == Qt.ItemDataRole.ToolTipRole and row.saved:
-            return "Đã lưu; sửa trong Cài đặt → Tổ chức."
+            return "Đã lưu; sửa trong Danh mục → Đơn vị."
         return None
 
     def flags(self, index):
@@ -297,7 +297,7 @@ class UnitsPage(_Page):
 
     def __init__(self, actor: Actor):
         super().__init__(actor, "Đơn vị", "Các phòng, đơn vị của Sở. Viết tắt dùng trong số văn bản (để trống: "
-                         "tự đặt theo chữ cái đầu). Có thể thêm sau trong Cài đặt → Tổ chức.")
+                         "tự đặt theo chữ cái đầu). Có thể thêm, sửa sau trong Danh mục → Đơn vị.")
         self.setObjectName("unitsPage")
         self.model = UnitRowsModel([UnitRow(*OFFICE_ROW)], self)
         self.view = QTableView()

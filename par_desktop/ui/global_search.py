@@ -187,7 +187,7 @@ class GlobalSearchDialog(QDialog):
                 return search_everything(self.text, LIMIT)
 
         run_in_background(work, lambda hits: self._show(generation, hits),
-                          lambda exc: self._failed(generation, exc))
+                          lambda exc: self._failed(generation, exc), owner=self)
 
     def _current(self, generation: int) -> bool:
         return shiboken6.isValid(self) and generation == self._generation

@@ -19,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
-    QSplitter, QStackedWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from par_desktop import APP_NAME, __version__
@@ -31,7 +31,9 @@ from par_desktop.errors import PermissionDenied, UserError
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_crash, show_error, show_message
+from par_desktop.ui import shortcuts
 from par_desktop.ui.frames import FrameWatch, StartupDrawn
+from par_desktop.ui.permissions import gate, refusal
 from par_desktop.ui.shell_ui import Ui_ShellWidget
 from par_desktop.ui.widgets.icons import app_icon, icon
 from par_desktop.ui.widgets.panels import ErrorPanel
@@ -39,6 +41,25 @@ from par_desktop.ui.widgets.panels import ErrorPanel
 log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1366, 800)
+NAV_MIN_WIDTH = 180
+TITLE_BAR = 32      # logical pixels the window frame's title bar takes above the client area
+TASKBAR = 40        # the Windows taskbar's height (a screen's free area for screenshots)
+LAPTOP_SCREEN = QSize(1366, 768)   # the common office laptop: what ``gui --screenshot`` lays out for
+
+
+def fitted_size(available: QSize) -> QSize:
+    """The first window's size on a screen whose free area (taskbar excluded) is ``available``: the
+    default, but never wider than the screen nor taller than it with the title bar — on a 768-pixel
+    laptop the status bar and the buttons under the tables stay on the screen."""
+    return QSize(min(DEFAULT_SIZE.width(), available.width()),
+                 min(DEFAULT_SIZE.height(), available.height() - TITLE_BAR))
+
+
+def screen_free_area(screen_pixels: QSize, device_pixel_ratio: float) -> QSize:
+    """The free area, in logical pixels, of a screen of ``screen_pixels`` shown at ``device_pixel_ratio``
+    (1.5 at 150 % scaling) once the taskbar is taken off."""
+    return QSize(round(screen_pixels.width() / device_pixel_ratio),
+                 round(screen_pixels.height() / device_pixel_ratio) - TASKBAR)
 
 # Modules of the window's features that its first frame does not need (tests/test_startup.py checks
 # that none of them is loaded when the first frame is drawn).
@@ -86,6 +107,39 @@ class NoticeDialog(QDialog):
         self.resize(560, 320)
 
 
+class ShortcutsDialog(QDialog):
+    """Trợ giúp → Phím tắt: every shortcut, where it works and what it does."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Phím tắt")
+        self.table = QTableWidget(len(rows), 3, self)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setHorizontalHeaderLabels(["Ở đâu", "Phím", "Việc"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        close = QPushButton("Đóng")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.resize(760, 560)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.table.item(r, c).text() for c in range(3)) for r in range(self.table.rowCount())]
+
+
 def _html_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -104,11 +158,14 @@ class MainWindow(QMainWindow):
     first_frame_drawn = Signal()
 
     def __init__(self, ctx: AppContext, *, screenshot_mode: bool = False, first_page: str | None = None,
-                 parent: QWidget | None = None):
-        """``first_page``: the page to open on (default: the first, or the last one the clerk had open)."""
+                 parent: QWidget | None = None, screen_pixels: QSize = LAPTOP_SCREEN):
+        """``first_page``: the page to open on (default: the first, or the last one the clerk had open).
+        ``screenshot_mode``: laid out as on a screen of ``screen_pixels`` (physical pixels), nothing of
+        the user's remembered layout read or written."""
         super().__init__(parent)
         self.ctx = ctx
         self.screenshot_mode = screenshot_mode
+        self.screen_pixels = screen_pixels
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(self._title())
@@ -130,7 +187,11 @@ class MainWindow(QMainWindow):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.25)
         title_font.setBold(True)
         self.page_title.setFont(title_font)
+        self.shell_splitter.setStretchFactor(0, 0)
         self.shell_splitter.setStretchFactor(1, 1)
+        # a wide page (Cài đặt) takes its room from the page area, never from the navigation
+        self.shell_splitter.setCollapsible(0, False)
+        self.nav.setMinimumWidth(NAV_MIN_WIDTH)
         self.shell_splitter.setSizes([190, DEFAULT_SIZE.width() - 190])
 
         self.pages: dict[str, QWidget] = {}
@@ -138,6 +199,8 @@ class MainWindow(QMainWindow):
         self._broken: set[str] = set()
         self._searched: dict[str, str] = {}
         self._notice_dialog: NoticeDialog | None = None
+        self._shortcuts_dialog: QDialog | None = None
+        self.switch_to: tuple[str, bool] | None = None   # (location, create): opened after this window closes
         for spec in registry.PAGES:
             item = QListWidgetItem(icon(spec.icon), spec.label)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -164,7 +227,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         if screenshot_mode:
-            self.resize(DEFAULT_SIZE)
+            self.resize(fitted_size(screen_free_area(screen_pixels, self.devicePixelRatioF())))
             first = first_page or registry.PAGES[0].key
         else:
             self._restore_window()
@@ -240,9 +303,26 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001
             return self._broken_panel(spec, exc)
         page.setObjectName(page.objectName() or f"page_{spec.key}")
+        self._follow_page_search(spec.key, page)
         self._restore_splitters(spec.key, page)
         self._refresh_widget(spec.key, page, interactive=False)
         return page
+
+    def _follow_page_search(self, key: str, page: QWidget) -> None:
+        """One search text per page: what is typed in the page's own search box shows in the window's
+        box too (the window's box already fills the page's), so the two never tell different stories."""
+        from par_desktop.ui.widgets.filter_bar import FilterBar
+
+        for bar in page.findChildren(FilterBar):
+            bar.search_edit.textChanged.connect(lambda text, k=key: self._page_search_changed(k, text))
+
+    def _page_search_changed(self, key: str, text: str) -> None:
+        if key != self.current_key() or self.search.text() == text:
+            return
+        self._searched[key] = text
+        self.search.blockSignals(True)
+        self.search.setText(text)
+        self.search.blockSignals(False)
 
     def _broken_panel(self, spec: registry.PageSpec, exc: BaseException) -> QWidget:
         from par_desktop.logs import log_exception
@@ -359,6 +439,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.backup_action = self._action(file_menu, "Sao lưu…", self.backup)
         file_menu.addSeparator()
+        self.open_database_action = self._action(file_menu, "Mở cơ sở dữ liệu…", self.open_database, "Ctrl+O")
+        self.new_database_action = self._action(file_menu, "Tạo cơ sở dữ liệu mới…",
+                                                lambda: self.open_database(create=True))
+        file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, "Ctrl+Q")
 
         view_menu = bar.addMenu("&Xem")
@@ -369,7 +453,13 @@ class MainWindow(QMainWindow):
         for number, spec in enumerate(registry.PAGES, start=1):
             self._action(view_menu, spec.label, lambda k=spec.key: self.show_page(k), f"Ctrl+{number}", spec.icon)
 
+        for menu in (file_menu, view_menu):
+            menu.setToolTipsVisible(True)   # a greyed item says why
+        gate(self.import_action, refusal(self.ctx.actor, "import"))
+        gate(self.backup_action, refusal(self.ctx.actor, "backup"))
+
         help_menu = bar.addMenu("Trợ &giúp")
+        self._action(help_menu, "Phím tắt", self.show_shortcuts, shortcuts.SHORTCUTS_HELP)
         self._action(help_menu, "Mở thư mục nhật ký", self.open_log_folder)
         self._action(help_menu, "Giới thiệu", self.about)
 
@@ -440,6 +530,20 @@ class MainWindow(QMainWindow):
             else:
                 show_message(self, "Nhập dữ liệu", f"Trang «{registry.spec(key).label}» chưa nhận tệp kéo thả.")
 
+    def open_database(self, create: bool = False) -> bool:
+        """Tệp → Mở cơ sở dữ liệu… / Tạo cơ sở dữ liệu mới…: the chosen database is opened (with its
+        sign-in) once this window closed (``app.py``); False when nothing was chosen or the window stays."""
+        from par_desktop.ui import database_choice
+
+        choice = database_choice.choose_database(self, current=self.ctx.location, create=create)
+        if choice is None:
+            return False
+        self.switch_to = choice
+        if not self.close():                   # unsaved edits the clerk keeps: stay here
+            self.switch_to = None
+            return False
+        return True
+
     def backup(self) -> None:
         """Tệp → Sao lưu…: a manual backup (kept until deleted) into the configured backup folder."""
         from par_desktop.ui.operations import run_operation
@@ -460,6 +564,24 @@ class MainWindow(QMainWindow):
             show_message(self, "Sao lưu", f"Đã sao lưu cơ sở dữ liệu vào:\n{path}")
 
         run_operation(self, "Sao lưu", work, done, cancellable=False)
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(where, keys, what): the menus' shortcuts, then the tables' and dialogs' (``ui.shortcuts``)."""
+        rows = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if menu is not None else ():
+                if not action.shortcut().isEmpty():
+                    rows.append((menu_action.text().replace("&", ""), action.shortcut().toString(),
+                                 action.text().replace("&", "").rstrip("…")))
+        return rows + shortcuts.SHORTCUT_LIST
+
+    def show_shortcuts(self) -> QDialog:
+        """Trợ giúp → Phím tắt (F1)."""
+        dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        dialog.show()
+        self._shortcuts_dialog = dialog
+        return dialog
 
     def open_log_folder(self) -> None:
         from PySide6.QtCore import QUrl
@@ -569,13 +691,24 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         geometry = self.ctx.pref("window/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(DEFAULT_SIZE)
+            self.place_on_screen()
         state = self.ctx.pref("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
         shell = self.ctx.pref("window/shell_splitter")
         if isinstance(shell, QByteArray):
             self.shell_splitter.restoreState(shell)
+
+    def place_on_screen(self, free: QRect | None = None) -> None:
+        """The first start (nothing remembered): the default size fitted to the screen's free area
+        ``free`` (default: the primary screen's, taskbar excluded), centred in it."""
+        if free is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            free = screen.availableGeometry()
+        size = fitted_size(free.size())
+        self.resize(size)
+        self.move(free.x() + max(0, (free.width() - size.width()) // 2),
+                  free.y() + max(0, (free.height() - size.height() - TITLE_BAR) // 2))
 
     def _splitters(self, page: QWidget) -> list[tuple[str, QSplitter]]:
         return [(s.objectName() or str(i), s) for i, s in enumerate(page.findChildren(QSplitter))]

@@ -5,6 +5,12 @@ The worker reports through ``progress.report(done, total, text)`` and stops when
 "Hủy" at its next ``progress.check_cancelled()`` (which raises ``Cancelled``). Results and errors come
 back to the GUI thread through queued signals, so ``on_success`` may touch widgets; ``work`` never may.
 
+The progress dialog appears only when the work lasts longer than ``SHOW_DELAY_MS``, by a timer the
+operation owns and stops the moment the work ends: a dialog that opens on the result (a summary, the
+unit-mapping question, an error) can never have the finished operation's progress window pop up over
+it and block it. (``QProgressDialog`` keeps its own show timer running after ``hide()`` and pumps events
+inside ``setValue``; it is not used.)
+
 The database: peewee keeps one connection per thread, so a worker opens its own on its first query
 (through the bound proxy) and this module closes it when the work ends — only when it was opened there.
 """
@@ -18,13 +24,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from par_desktop.services import database
 
 log = logging.getLogger(__name__)
 
 _REPORT_INTERVAL_S = 0.05
+SHOW_DELAY_MS = 400    # work shorter than this never shows a progress window
 
 
 class Cancelled(Exception):
@@ -84,22 +91,54 @@ class _Worker:
             self._signals.succeeded.emit(result)
 
 
-class _ProgressDialog(QProgressDialog):
+class ProgressWindow(QDialog):
+    """The progress window of one operation: its text, a bar (busy when the total is unknown) and "Hủy".
+
+    It never shows itself: the ``Operation`` shows it after ``SHOW_DELAY_MS`` and hides it for good when
+    the work ends. Esc or closing the window is "Hủy" — or nothing when the work cannot be cancelled."""
+
+    canceled = Signal()
+
     def __init__(self, title: str, cancellable: bool, parent: QWidget | None):
-        super().__init__(title, "Hủy" if cancellable else "", 0, 0, parent)
-        self._cancellable = cancellable
+        super().__init__(parent)
+        self.setObjectName("progressWindow")
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal if parent else Qt.WindowModality.ApplicationModal)
-        self.setMinimumDuration(400)
-        self.setAutoClose(False)
-        self.setAutoReset(False)
         self.setMinimumWidth(420)
-        if not cancellable:
-            self.setCancelButton(None)
+        self.label = QLabel(title)
+        self.label.setObjectName("progressText")
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("Hủy")
+        self.cancel_button.setObjectName("progressCancel")
+        self.cancel_button.clicked.connect(self.canceled)
+        self.cancel_button.setVisible(cancellable)
+        self._cancellable = cancellable
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addLayout(row)
 
-    def reject(self) -> None:   # Esc / closing the window is "Hủy" — or nothing when it cannot be cancelled
+    def label_text(self) -> str:
+        return self.label.text()
+
+    def set_label_text(self, text: str) -> None:
+        self.label.setText(text)
+
+    def set_progress(self, done: int, total: int) -> None:
+        """``total`` 0: unknown (a moving bar)."""
+        if self.bar.maximum() != total:
+            self.bar.setRange(0, total)
+        if total:
+            self.bar.setValue(min(done, total))
+
+    def reject(self) -> None:
         if self._cancellable:
-            super().reject()
+            self.canceled.emit()
 
 
 class Operation(QObject):
@@ -124,34 +163,42 @@ class Operation(QObject):
         self._signals.succeeded.connect(self._succeeded)
         self._signals.failed.connect(self._failed)
         self._signals.cancelled.connect(self._cancelled)
-        self.dialog = _ProgressDialog(title, cancellable, parent)
+        self.dialog = ProgressWindow(title, cancellable, parent)
         self.dialog.canceled.connect(self.cancel)
-        self.dialog.setValue(0)   # starts the "show after minimumDuration" timer
+        self._show_timer = QTimer(self)
+        self._show_timer.setSingleShot(True)
+        self._show_timer.setInterval(SHOW_DELAY_MS)
+        self._show_timer.timeout.connect(self._show_dialog)
         self._worker = _Worker(work, Progress(self._signals, self._cancel_event), self._signals)
 
     def start(self) -> None:
+        self._show_timer.start()
         QThreadPool.globalInstance().start(self._worker.run)
+
+    @Slot()
+    def _show_dialog(self) -> None:
+        if not self.done:
+            self.dialog.show()
 
     @Slot()
     def cancel(self) -> None:
         """Ask the worker to stop at its next ``check_cancelled()``."""
         if not self.done:
             self._cancel_event.set()
-            self.dialog.setLabelText("Đang dừng…")
+            self.dialog.set_label_text("Đang dừng…")
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
         if self.done or self._cancel_event.is_set():
             return
-        if self.dialog.maximum() != total:
-            self.dialog.setMaximum(total)
-        if total:
-            self.dialog.setValue(min(done, total))
+        self.dialog.set_progress(done, total)
         if text:
-            self.dialog.setLabelText(text)
+            self.dialog.set_label_text(text)
 
     def _finish(self) -> None:
+        """The work ended: the progress window goes for good, before any result or error dialog opens."""
         self.done = True
+        self._show_timer.stop()
         self.dialog.hide()
         self.dialog.deleteLater()
         _release(_RUNNING, self)

@@ -1,7 +1,7 @@
 """One colour language for states, everywhere in the UI (UX.md "Conventions").
 
-Green = early / on time / done, amber = near due / at risk, red = overdue / late, grey = paused /
-not started, blue = in progress / within time. A colour is never shown alone: every state has its
+Green = early / on time / done, amber = near due / at risk, red = overdue / late, brown = a task
+finished late (not urgent any more), grey = paused / not started, blue = in progress / within time. A colour is never shown alone: every state has its
 Vietnamese label, so a black-and-white print or a colour-blind clerk reads the same thing.
 """
 
@@ -14,6 +14,7 @@ AMBER = QColor("#a65f00")
 RED = QColor("#c0262d")
 GREY = QColor("#5f6670")
 BLUE = QColor("#1f5fb8")
+BROWN = QColor("#8a4a1c")   # finished late: a fact of the past, not the red of what is overdue now
 
 # Light tints of the same colours, for cell or badge backgrounds behind dark text.
 _TINTS = {
@@ -22,6 +23,7 @@ _TINTS = {
     RED.name(): QColor("#fbe3e4"),
     GREY.name(): QColor("#eceef1"),
     BLUE.name(): QColor("#e2ecfa"),
+    BROWN.name(): QColor("#f3e9e1"),
 }
 
 STATE_STYLE: dict[str, tuple[str, QColor]] = {
@@ -40,7 +42,7 @@ STATE_STYLE: dict[str, tuple[str, QColor]] = {
     "at_risk": ("Có nguy cơ chậm", AMBER),
     "done": ("Hoàn thành", GREEN),
     "done_on_time": ("Hoàn thành đúng hạn", GREEN),
-    "done_late": ("Hoàn thành trễ hạn", RED),
+    "done_late": ("Hoàn thành trễ hạn", BROWN),
     "ongoing": ("Thường xuyên", BLUE),
     # targets (e.g. 10% of procedures reviewed per year)
     "met": ("Đạt", GREEN),

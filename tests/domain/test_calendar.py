@@ -220,9 +220,9 @@ def test_near_due_threshold():
 def test_format_remaining():
     hours = OfficeHours()
     assert format_remaining(2 * DAY + 180, hours) == "còn 2 ngày 3 giờ làm việc"
-    assert format_remaining(-(DAY + 120), hours) == "quá hạn 1 ngày 2 giờ"
+    assert format_remaining(-(DAY + 120), hours) == "quá hạn 1 ngày 2 giờ làm việc"
     assert format_remaining(45, hours) == "còn 45 phút làm việc"
-    assert format_remaining(-DAY - 61, hours) == "quá hạn 1 ngày 1 giờ 1 phút"
+    assert format_remaining(-DAY - 61, hours) == "quá hạn 1 ngày 1 giờ 1 phút làm việc"
     assert format_remaining(0, hours) == "đến hạn"
     assert format_remaining(540, OfficeHours(time(8), time(17))) == "còn 1 ngày làm việc"
 

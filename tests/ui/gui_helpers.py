@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -36,6 +36,7 @@ class ModalWatch:
         self.deadline_s = deadline_s
         self.deadline = time.monotonic() + deadline_s
         self.handled = False
+        self.new_only = False   # when_modal_dialog: a dialog already in ``seen`` is not taken again
         self.problem = ""
         self._timer = QTimer()
         self._timer.setInterval(POLL_MS)
@@ -48,7 +49,7 @@ class ModalWatch:
 
     def _poll(self) -> None:
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, self.kind):
+        if isinstance(dialog, self.kind) and not (self.new_only and self.seen is not None and dialog in self.seen):
             self._timer.stop()
             self.handled = True
             if self.seen is not None:
@@ -85,6 +86,13 @@ def when_modal(kind: type, action: Callable[[Any], object], seen: list | None = 
     appending the dialog to ``seen`` first when given."""
     watch = ModalWatch(kind, action, seen, deadline_s)
     _watches.append(watch)
+    return watch
+
+
+def when_modal_dialog(kind: type, action: Callable[[Any], object], seen: list | None = None) -> ModalWatch:
+    """``when_modal``, except that a dialog already in ``seen`` is not taken again."""
+    watch = when_modal(kind, action, seen)
+    watch.new_only = True
     return watch
 
 
@@ -134,3 +142,23 @@ def wait_until_painted(qtbot, pdf_view: QWidget, timeout: int = 15_000) -> None:
     blank pages until then): some of its viewport is dark text."""
     viewport = pdf_view.viewport()
     qtbot.waitUntil(lambda: dark_pixels(viewport) > 40, timeout=timeout)
+
+
+def settle(_widget=None) -> None:
+    """Before a window goes away: its pages' background loads end and what they queued is delivered
+    (a 0 ms timer or a result left for a deleted window would fire into the next test)."""
+    QThreadPool.globalInstance().waitForDone(30_000)
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def open_window(qtbot, db, actor, height: int = 700):
+    """A shown main window on ``db`` for ``actor``, 1366 pixels wide (a laptop)."""
+    from par_desktop.ui.context import AppContext
+    from par_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(str(db), actor))
+    qtbot.addWidget(window, before_close_func=settle)
+    window.resize(1366, height)
+    window.show()
+    return window

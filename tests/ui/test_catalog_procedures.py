@@ -19,7 +19,7 @@ from par_desktop.ui.pages.catalog import CatalogPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 import catalog_files
-from gui_helpers import when_modal
+from gui_helpers import when_modal_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -52,7 +52,7 @@ def test_add_edit_and_abolish_a_procedure(page, qtbot, tmp_path):
         dialog.grab().save(str(tmp_path / "procedure-dialog.png"))
         dialog.save()
 
-    when_modal(ProcedureDialog, fill)
+    when_modal_dialog(ProcedureDialog, fill)
     page.findChild(type(page.new_unit_button), "newProcedure").click()
     p = Procedure.get(Procedure.code == "1.010805")
     assert (p.limit_days, p.limit_unit, p.limit_note) == (5, "working", "kể từ ngày nhận đủ hồ sơ hợp lệ")
@@ -73,7 +73,7 @@ def test_add_edit_and_abolish_a_procedure(page, qtbot, tmp_path):
         dialog.save()
 
     assert page.procedures_view.select_key(p.id)
-    when_modal(ProcedureDialog, too_long)
+    when_modal_dialog(ProcedureDialog, too_long)
     page.edit_procedure()
     assert seen and "vượt thời hạn" in seen[0]
     assert ProcedureStep.get(ProcedureStep.position == 1).budget_days == 2

@@ -42,7 +42,7 @@ def test_the_settings_page_has_the_templates_tab(qtbot, demo_db):
     page = SettingsPage(AppContext(str(demo_db), SYSTEM))
     qtbot.addWidget(page)
     assert isinstance(page.tab_widgets["templates"], TemplatesTab)
-    assert page.tabs.tabText(page.tabs.indexOf(page.tab_widgets["templates"])) == "Mẫu văn bản"
+    assert page.tabs.tabText(page.tab_index("templates")) == "Mẫu văn bản"
 
 
 def test_default_wording_is_loaded_and_previewed(qtbot, tab):

@@ -304,7 +304,7 @@ class _UnitResolver:
         if not asked:
             self.result.warnings.append(f"đã tạo đơn vị mới «{unit.name}» (mã {unit.short_code}) vì tên này chưa "
                                         "khớp đơn vị nào; nếu là tên khác của một đơn vị đã có, hãy gộp lại trong "
-                                        "Cài đặt → Tổ chức.")
+                                        "Danh mục → Đơn vị.")
         return unit
 
 

@@ -30,6 +30,7 @@ from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.errors import ask_yes_no
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import RED, state_color
+from par_desktop.ui.widgets.discard import AsksBeforeDiscarding, DiscardGuard
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
 
@@ -114,7 +115,7 @@ class UnitChecklist(QWidget):
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
 
-class TaskDialog(QDialog):
+class TaskDialog(AsksBeforeDiscarding, QDialog):
     """Add a task by hand or edit one: wording of the deadline with its computed date, a clerk's own date."""
 
     def __init__(self, ctx, task: task_views.TaskView | None = None, parent: QWidget | None = None, *,
@@ -181,6 +182,7 @@ class TaskDialog(QDialog):
         self.deadline_edit.textChanged.connect(self._preview)
         self.plan_combo.currentIndexChanged.connect(self._preview)
         self._preview()
+        self.discard_guard = DiscardGuard(self, self.windowTitle())
         self.resize(640, 640)
 
     def _fill(self, task: task_views.TaskView | None, today: date | None = None) -> None:
@@ -317,7 +319,7 @@ class TaskDialog(QDialog):
         return task.id
 
 
-class ProgressDialog(QDialog):
+class ProgressDialog(AsksBeforeDiscarding, QDialog):
     """A unit's progress report: date, percent, what was done, evidence files (stored in the database)."""
 
     def __init__(self, ctx, detail: task_views.TaskDetail, parent: QWidget | None = None, *,
@@ -340,7 +342,7 @@ class ProgressDialog(QDialog):
         self.unit_combo.setObjectName("unitCombo")
         for unit_id in candidate_ids:
             self.unit_combo.addItem(names.get(unit_id, str(unit_id)), unit_id)
-        if not candidate_ids:
+        if not candidate_ids and ctx.actor.role != "unit":   # a unit never writes for the Office
             self.unit_combo.addItem("(Văn phòng ghi thay, không theo đơn vị)", None)
         self.occurrence_combo = QComboBox()
         self.occurrence_combo.setObjectName("occurrenceCombo")
@@ -392,6 +394,7 @@ class ProgressDialog(QDialog):
         self.unit_combo.currentIndexChanged.connect(self._fill_occurrences)
         self.occurrence_combo.currentIndexChanged.connect(self._occurrence_chosen)
         self._fill_occurrences()
+        self.discard_guard = DiscardGuard(self, "Báo cáo tiến độ")
         self.resize(600, 520)
 
     def _fill_occurrences(self, *_args) -> None:

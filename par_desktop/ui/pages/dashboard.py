@@ -52,6 +52,9 @@ class Card(QFrame):
         self.note.setText(note)
 
 
+NO_DATA = " (chưa có số liệu)"
+
+
 def _chart(title: str) -> QChartView:
     chart = QChart()
     chart.setTitle(title)
@@ -73,9 +76,14 @@ def _replace_series(view: QChartView, series, categories: list[str], maximum: in
     names = QBarCategoryAxis()
     names.append(categories)
     values = QValueAxis()
-    values.setRange(0, max(1, maximum))
     values.setLabelFormat("%d")
-    values.applyNiceNumbers()
+    if maximum <= 5:   # whole numbers only: never "0 0 0 0 0 1"
+        values.setRange(0, max(1, maximum))
+        values.setTickCount(max(1, maximum) + 1)
+    else:
+        values.setRange(0, maximum)
+        values.applyNiceNumbers()
+    chart.setTitle(chart.title().removesuffix(NO_DATA) + (NO_DATA if maximum == 0 else ""))
     chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
     series.attachAxis(names)
@@ -90,11 +98,6 @@ class DashboardPage(QWidget):
         self._loading = False
         self._reload_wanted = False
 
-        self.heading = QLabel("Tổng quan", self)
-        heading_font = QFont(self.font())
-        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.4)
-        heading_font.setBold(True)
-        self.heading.setFont(heading_font)
         self.subtitle = note_label("Đang tải…", self, wrap=False)
 
         self.cards = {
@@ -167,7 +170,6 @@ class DashboardPage(QWidget):
         splitter.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
         layout.addWidget(self.subtitle)
         layout.addWidget(splitter, 1)
 
@@ -240,7 +242,7 @@ class DashboardPage(QWidget):
             bar.append([getattr(s, state) for s in units])
             series.append(bar)
         totals = [sum(getattr(s, state) for state in TASK_STATES) for s in units]
-        _replace_series(self.task_chart, series, [s.short_code for s in units], max(totals, default=1))
+        _replace_series(self.task_chart, series, [s.short_code for s in units], max(totals, default=0))
 
     def _fill_dossier_chart(self, data: dashboard.Dashboard) -> None:
         rows = data.overdue_dossiers_by_unit[:8][::-1]
@@ -250,7 +252,7 @@ class DashboardPage(QWidget):
         bar.append([count for _, count in rows])
         series.append(bar)
         _replace_series(self.dossier_chart, series, [_short(name) for name, _ in rows],
-                        max((c for _, c in rows), default=1))
+                        max((c for _, c in rows), default=0))
 
     # ---- main-window hooks -------------------------------------------------------------------------
 

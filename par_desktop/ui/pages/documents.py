@@ -22,7 +22,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QFrame, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain.salutation import KIND_LABELS
@@ -88,7 +88,14 @@ class DocumentsPage(QWidget):
         self._counter = 0
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setObjectName("documentsSplitter")
-        splitter.addWidget(self._build_parameters())
+        parameters = QScrollArea()   # the parameters scroll on a short screen rather than make the window taller
+        parameters.setWidgetResizable(True)
+        parameters.setFrameShape(QFrame.Shape.NoFrame)
+        parameters.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = self._build_parameters()
+        parameters.setWidget(inner)
+        parameters.setMinimumWidth(inner.minimumSizeHint().width() + parameters.verticalScrollBar().sizeHint().width())
+        splitter.addWidget(parameters)
         splitter.addWidget(self._build_preview_and_register())
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)

@@ -19,9 +19,10 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-    QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QMenu, QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 from shiboken6 import isValid
 
@@ -46,6 +47,7 @@ from par_desktop.ui.dialogs.dossier_dialogs import (
 from par_desktop.ui.dialogs.task_dialogs import UnitMappingDialog, date_edit, from_qdate
 from par_desktop.ui.errors import RELOAD, ask_yes_no, show_error
 from par_desktop.ui import export as ui_export
+from par_desktop.ui import shortcuts
 from par_desktop.ui.models.dossiers_model import COLUMN_INDEX, DossierTableModel
 from par_desktop.ui.operations import run_in_background, run_operation
 from par_desktop.ui.saving import Edit, save
@@ -273,8 +275,9 @@ class DossiersPage(QWidget):
                            ("closed_at", 126), ("procedure", 260), ("applicant", 150), ("field", 130),
                            ("channel", 80)):
             self.table.setColumnWidth(COLUMN_INDEX[key], width)
-        self.table.doubleClicked.connect(lambda _index: self.edit_current())
+        self.table.activated.connect(lambda _index: self.edit_current())   # double-click or Enter
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._keyboard()
         self.model.modelReset.connect(self._update_count)
 
         self.detail_scroll = None
@@ -625,6 +628,41 @@ class DossiersPage(QWidget):
 
     def _update_count(self, *_args) -> None:
         self.count_label.setText(f"{vn_number(self.model.total)} hồ sơ")
+        self.no_match.setGeometry(self.table.viewport().rect())
+        self.no_match.setVisible(self.model.rowCount() == 0 and self.filters.is_active())
+
+    def _keyboard(self) -> None:
+        """Tab leaves the table, Enter opens the dossier, each frequent action has its key (ui.shortcuts,
+        listed in Trợ giúp → Phím tắt), right click or the menu key offers the row's actions; a filter
+        with no dossier says so."""
+        self.table.setTabKeyNavigation(False)
+        self.row_actions = [(self.edit_button, shortcuts.EDIT), (self.pause_button, shortcuts.PAUSE),
+                            (self.resume_button, shortcuts.RESUME), (self.return_button, shortcuts.RETURN_RESULT),
+                            (self.handover_button, shortcuts.HANDOVER)]
+        for button, keys in self.row_actions:   # the keys work while the page has the focus
+            key = QAction(button.text(), self)
+            key.setShortcut(QKeySequence(keys))
+            key.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            key.triggered.connect(lambda _checked=False, b=button: b.isEnabled() and b.click())
+            self.addAction(key)
+            button.setToolTip(f"{button.text()} ({keys})")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(
+            lambda pos: self.row_menu().popup(self.table.viewport().mapToGlobal(pos)))
+        self.no_match = QLabel("Không có hồ sơ phù hợp với bộ lọc.\nBấm «Xóa lọc» để xem tất cả.",
+                               self.table.viewport())
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setStyleSheet("color: #5f6670; font-style: italic; padding: 24px;")
+        self.no_match.hide()
+
+    def row_menu(self) -> QMenu:
+        """The selected dossier's actions, as its buttons allow them now, with their keys."""
+        menu = QMenu(self)
+        for button, keys in self.row_actions:
+            action = menu.addAction(f"{button.text()}\t{keys}", button.click)
+            action.setEnabled(button.isEnabled())
+        return menu
 
     def _apply_permissions(self) -> None:
         can_edit = self.ctx.can("dossiers")

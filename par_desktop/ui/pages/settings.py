@@ -13,7 +13,7 @@ import inspect
 import logging
 import pkgutil
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from par_desktop.ui import settings_tabs
 from par_desktop.ui.context import AppContext
@@ -59,10 +59,20 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.tabs)
         self.tab_widgets: dict[str, QWidget] = {}
+        self._holders: dict[str, QScrollArea] = {}
         for name in tab_modules():
             widget, title = self._make_tab(name)
             self.tab_widgets[name] = widget
-            self.tabs.addTab(widget, title)
+            # a wide tab scrolls rather than make the window wider than a laptop's screen
+            holder = QScrollArea()
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(widget)
+            self._holders[name] = holder
+            self.tabs.addTab(holder, title)
+
+    def tab_index(self, name: str) -> int:
+        return self.tabs.indexOf(self._holders[name])
 
     def _make_tab(self, name: str) -> tuple[QWidget, str]:
         title = KNOWN_TABS.get(name, name.replace("_", " ").capitalize())
@@ -85,9 +95,8 @@ class SettingsPage(QWidget):
                 refresh()
 
     def show_tab(self, name: str) -> QWidget:
-        widget = self.tab_widgets[name]
-        self.tabs.setCurrentWidget(widget)
-        return widget
+        self.tabs.setCurrentWidget(self._holders[name])
+        return self.tab_widgets[name]
 
     def navigate_to(self, payload) -> None:
         """``ctx.open_page("settings", "calendar")`` opens that tab."""

@@ -25,6 +25,8 @@ from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
 
 VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+CHART_MIN_HEIGHT = 170
+NUMBER_COLUMN_MIN, FIELD_COLUMN_MIN = 62, 170
 
 
 class GroupHeader(QWidget):
@@ -71,7 +73,7 @@ def _bar_chart(title: str) -> QChartView:
     chart.setMargins(QMargins(4, 4, 4, 4))
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(230)
+    view.setMinimumHeight(CHART_MIN_HEIGHT)
     return view
 
 
@@ -106,6 +108,18 @@ def _fill_chart(view: QChartView, rates: list[stats.Rate], *, horizontal_labels:
     series.attachAxis(values)
 
 
+class _StatsTable(QTableView):
+    """The Biểu 06 table; tells the page when its width changed (the columns share it)."""
+
+    def __init__(self, resized, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._resized = resized
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._resized()
+
+
 class StatisticsPage(QWidget):
     loaded = Signal()   # the table and charts show the period chosen last
 
@@ -125,18 +139,24 @@ class StatisticsPage(QWidget):
         self.counted_at.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.export_button = QPushButton("Xuất Excel")
         self.export_button.clicked.connect(self.export)
+        self.charts_button = QPushButton("Biểu đồ")
+        self.charts_button.setObjectName("chartsToggle")
+        self.charts_button.setCheckable(True)
+        self.charts_button.setToolTip("Hiện hoặc ẩn các biểu đồ dưới bảng (bảng được ưu tiên chỗ trên màn hình nhỏ)")
+        self.charts_button.toggled.connect(self.show_charts)
 
         controls = QHBoxLayout()
         for widget in (self.picker, QLabel("Đơn vị"), self.unit):
             controls.addWidget(widget)
         controls.addStretch(1)
+        controls.addWidget(self.charts_button)
         controls.addWidget(self.export_button)
 
         self.title = QLabel("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setStyleSheet("font-weight: 700;")
         self.model = StatsTableModel(self)
-        self.table = QTableView(self)
+        self.table = _StatsTable(self._fit_columns, self)
         self.table.setObjectName("statsTable")
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)
@@ -181,8 +201,11 @@ class StatisticsPage(QWidget):
         self.splitter.setObjectName("statisticsSplitter")
         self.splitter.addWidget(table_box)
         self.splitter.addWidget(charts)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)   # the table is the page's purpose: it keeps what it needs
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.splitterMoved.connect(lambda *_: self._sync_charts_button())
+        self._laid_out = False
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -190,6 +213,64 @@ class StatisticsPage(QWidget):
 
         self.picker.changed.connect(self.refresh)
         self.unit.currentIndexChanged.connect(self.refresh)
+
+    # ---- layout: the table first ----------------------------------------------------------------
+
+    def table_height_needed(self) -> int:
+        """The height the table box takes to show every row, the total row included, with its notes."""
+        rows = max(self.model.rowCount(), 8)
+        table = (self.table.horizontalHeader().height() + rows * self.table.verticalHeader().defaultSectionSize()
+                 + 2 * self.table.frameWidth() + (self.table.horizontalScrollBar().sizeHint().height()
+                                                  if self.table.horizontalScrollBar().isVisible() else 0))
+        others = (self.title.sizeHint().height() + self.span_label.sizeHint().height() + self.group_header.height()
+                  + self.identities.sizeHint().height() + self.note.sizeHint().height() + 12)
+        return table + others
+
+    def lay_out(self) -> None:
+        """Give the table the height it needs; the charts get what is left, or fold away when that is
+        less than they need (``Biểu đồ`` shows them)."""
+        total = sum(self.splitter.sizes()) or self.splitter.height()
+        needed = self.table_height_needed()
+        spare = total - needed - self.splitter.handleWidth()
+        self.splitter.setSizes([needed, spare] if spare >= CHART_MIN_HEIGHT else [total, 0])
+        self._sync_charts_button()
+
+    def charts_shown(self) -> bool:
+        return self.splitter.sizes()[1] > 0
+
+    def show_charts(self, shown: bool) -> None:
+        if shown == self.charts_shown():
+            return
+        total = sum(self.splitter.sizes())
+        charts = max(CHART_MIN_HEIGHT, total - self.table_height_needed()) if shown else 0
+        self.splitter.setSizes([max(0, total - charts), charts])
+        self._sync_charts_button()
+
+    def _sync_charts_button(self) -> None:
+        self.charts_button.blockSignals(True)
+        self.charts_button.setChecked(self.charts_shown())
+        self.charts_button.blockSignals(False)
+
+    def _fit_columns(self) -> None:
+        """The 13 columns share the width (no horizontal scrolling on a laptop); wider screens widen
+        the Lĩnh vực column."""
+        width = self.table.viewport().width()
+        count = len(stats.COLUMN_TITLES) - 2
+        number = max(NUMBER_COLUMN_MIN, min(92, (width - 40 - FIELD_COLUMN_MIN) // count))
+        field = max(FIELD_COLUMN_MIN, width - 40 - number * count)
+        for column, size in [(0, 40), (1, field)] + [(c, number) for c in range(2, count + 2)]:
+            if self.table.columnWidth(column) != size:
+                self.table.setColumnWidth(column, size)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._laid_out:
+            self._laid_out = True
+            remembered = self.ctx.pref(f"splitters/statistics/{self.splitter.objectName()}")
+            if remembered is None:
+                self.lay_out()
+            else:
+                self._sync_charts_button()
 
     # ---- the period ----------------------------------------------------------------------------
 
@@ -244,7 +325,7 @@ class StatisticsPage(QWidget):
 
                 show_error(self, exc)
 
-        run_in_background(work, done, failed, owner=self)
+        run_in_background(work, done, failed, owner=self)   # a closed page gets nothing
 
     def _show(self, period: periods.Period, unit_id: int | None, unit_name: str, codes: dict,
               table: stats.DossierStats, months: list[stats.Rate], units: list[stats.Rate]) -> None:

@@ -36,7 +36,9 @@ from par_desktop.ui import export as ui_export
 from par_desktop.ui.models.tasks_model import (
     OccurrenceTableModel, ReportTableModel, StepTableModel, TaskTableModel, UnitSummaryModel, units_text,
 )
+from par_desktop.ui import shortcuts
 from par_desktop.ui.operations import run_operation
+from par_desktop.ui.permissions import gate, refusal, report_refusal
 from par_desktop.ui.saving import save
 from par_desktop.ui.status_style import badge_stylesheet
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
@@ -240,11 +242,11 @@ class TaskDetailPanel(QWidget):
                                 ("Chưa có quy trình chia bước cho nhiệm vụ này." if not detail.processes else
                                  "Không bước nào bị chậm."))
         self.late_label.setStyleSheet(badge_stylesheet("overdue" if late else "in_progress") if detail.processes else "")
-        self.edit_button.setVisible(ctx.can("tasks"))
-        self.delete_button.setVisible(ctx.can("tasks"))
-        self.new_process_button.setVisible(ctx.can("tasks"))
-        self.report_button.setVisible(ctx.can("progress"))
-        self.complete_step_button.setVisible(ctx.can("progress"))
+        actor = ctx.actor
+        for button in (self.edit_button, self.delete_button, self.new_process_button):
+            gate(button, refusal(actor, "tasks"))
+        gate(self.report_button, report_refusal(actor, task))
+        gate(self.complete_step_button, refusal(actor, "progress"))
         self._show_attachments(self.reports.current_row())
 
     def _show_attachments(self, report) -> None:
@@ -309,10 +311,13 @@ class TasksPage(QWidget):
         self._loaded_unit: int | None = None
         self._views: list[task_views.TaskView] = []
         self.operation = None
+        # A unit account starts on its own unit's tasks (the clerk may still choose "Tất cả").
+        self._own_unit_first = ctx.actor.role == "unit" and ctx.actor.unit_id is not None
 
         self.model = TaskTableModel(self.today)
         self.table = DataTableView(self.model, export_name="nhiem-vu")
         self.table.setObjectName("tasksTable")
+        self.table.no_match_text = "Không có nhiệm vụ phù hợp với bộ lọc."
         self.filter_bar = FilterBar(placeholder="Tìm nhiệm vụ (nội dung, mục, đơn vị…; có dấu hoặc không dấu)")
         self.filter_bar.add_combo("unit", "Đơn vị", [], lambda _v, _u: True)
         self.filter_bar.add_combo("status", "Trạng thái",
@@ -347,10 +352,10 @@ class TasksPage(QWidget):
         self.obligations_button.setToolTip("Các nhiệm vụ định kỳ trong nội dung kế hoạch: báo cáo hằng tháng, "
                                            "kiểm tra danh mục TTHC, báo cáo Sở Nội vụ, rà soát 10% TTHC")
         self.obligations_button.clicked.connect(self.create_obligations)
-        self.new_button.setVisible(ctx.can("tasks"))
-        self.import_button.setVisible(ctx.can("import"))
-        self.obligations_button.setVisible(ctx.can("tasks"))
-        self.report_button.setVisible(ctx.can("progress"))
+        gate(self.new_button, refusal(ctx.actor, "tasks"))
+        gate(self.import_button, refusal(ctx.actor, "import"))
+        gate(self.obligations_button, refusal(ctx.actor, "tasks"))
+        gate(self.report_button, refusal(ctx.actor, "progress"))
         actions = QHBoxLayout()
         for button in (self.new_button, self.report_button, self.import_button, self.obligations_button):
             actions.addWidget(button)
@@ -388,11 +393,14 @@ class TasksPage(QWidget):
 
         self.table.current_changed.connect(self._task_selected)
         self.table.activated.connect(self.edit_task if ctx.can("tasks") else self.report_progress)
-        if ctx.can("progress"):
-            self.table.add_action("Báo cáo tiến độ…", lambda rows: rows and self.report_progress(rows[0]))
-        if ctx.can("tasks"):
-            self.table.add_action("Sửa nhiệm vụ…", lambda rows: rows and self.edit_task(rows[0]))
-            self.table.add_action("Xóa nhiệm vụ", lambda rows: rows and self.delete_task(rows[0]))
+        self.table.add_action("Báo cáo tiến độ…", lambda rows: self.report_progress(rows[0]),
+                              shortcut=shortcuts.REPORT_PROGRESS,
+                              refusal=lambda rows: report_refusal(ctx.actor, rows[0]))
+        self.table.add_action("Sửa nhiệm vụ…", lambda rows: self.edit_task(rows[0]), shortcut=shortcuts.EDIT,
+                              refusal=lambda _rows: refusal(ctx.actor, "tasks"))
+        self.table.add_action("Xóa nhiệm vụ", lambda rows: self.delete_task(rows[0]), shortcut=shortcuts.DELETE,
+                              refusal=lambda _rows: refusal(ctx.actor, "tasks"))
+        self.report_button.setToolTip(f"Báo cáo tiến độ nhiệm vụ đang chọn ({shortcuts.REPORT_PROGRESS})")
         self.table.remember(ctx, "tasks.list")
         self.summary.remember(ctx, "tasks.units")
         self.filter_bar.remember(ctx, "tasks")
@@ -417,6 +425,11 @@ class TasksPage(QWidget):
             summary = task_views.summary_by_unit(today)
         self._loaded_unit = unit_id
         self.filter_bar.set_options("unit", [(u.name, u.id) for u in units])
+        if self._own_unit_first:
+            self._own_unit_first = False
+            if unit_id != self.ctx.actor.unit_id and any(u.id == self.ctx.actor.unit_id for u in units):
+                self.filter_bar.set_value("unit", self.ctx.actor.unit_id)   # -> refresh() with the unit's tasks
+                return
         self.filter_bar.set_options("year", [(str(y), y) for y in years])
         self.filter_bar.set_options("plan", [(p.number or f"{p.title[:40]} ({p.year})", p.id) for p in plans])
         self.model.set_rows(self._views)
@@ -436,6 +449,8 @@ class TasksPage(QWidget):
         self._task_selected(row if row is not None else None, task_id=task_id)
 
     def _task_selected(self, view, task_id: int | None = None) -> None:
+        gate(self.report_button, report_refusal(self.ctx.actor, view) if view is not None
+             else refusal(self.ctx.actor, "progress"))
         task_id = view.id if view is not None else task_id
         if task_id is None:
             self.detail.show_detail(None)
@@ -482,7 +497,9 @@ class TasksPage(QWidget):
         if not self.ctx.can("tasks"):
             return
         dialog = TaskDialog(self.ctx, None, self, today=self.today())
-        if dialog.exec() and dialog.saved_id is not None:
+        saved = dialog.exec() and dialog.saved_id is not None
+        dialog.deleteLater()   # an editor is not kept as a hidden child of the page
+        if saved:
             self.refresh()
             self.table.select_key(dialog.saved_id)
 
@@ -498,12 +515,18 @@ class TasksPage(QWidget):
             self.refresh()
             return
         dialog = TaskDialog(self.ctx, fresh, self, today=self.today())
-        if dialog.exec():
+        saved = dialog.exec()
+        dialog.deleteLater()
+        if saved:
             self.refresh()
             self.table.select_key(view.id)
 
     def report_progress(self, view) -> None:
-        if view is None or not self.ctx.can("progress"):
+        if view is None:
+            return
+        refused = report_refusal(self.ctx.actor, view)
+        if refused:
+            show_message(self, "Báo cáo tiến độ", refused, warning=True)
             return
         try:
             detail = task_views.task_detail(view.id, self.today())
@@ -511,7 +534,9 @@ class TasksPage(QWidget):
             show_error(self, exc)
             return
         dialog = ProgressDialog(self.ctx, detail, self, today=self.today())
-        if dialog.exec():
+        saved = dialog.exec()
+        dialog.deleteLater()
+        if saved:
             self.refresh()
             self.table.select_key(view.id)
 

@@ -70,6 +70,9 @@ class TemplatesTab(QWidget):
             self.type_combo.addItem(doc_service.KIND_NAMES[kind], kind)
         self.version_combo = QComboBox()
         self.version_combo.setObjectName("templateVersion")
+        for combo in (self.type_combo, self.version_combo):   # the list shows whole names; the box fits a laptop
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.valid_from = QDateEdit()
         self.valid_from.setObjectName("validFrom")
         self.valid_from.setDisplayFormat("dd/MM/yyyy")

@@ -40,7 +40,7 @@ class FilterBar(QWidget):
         self.search_edit.setObjectName("filterSearch")
         self.search_edit.setPlaceholderText(placeholder)
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMinimumWidth(80)   # the bars of Nhiệm vụ and Hồ sơ TTHC fit 1920×1080 at 150 % (1280 px)
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.search_edit, 2)

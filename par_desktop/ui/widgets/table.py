@@ -276,6 +276,7 @@ class DataTableView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)   # Tab leaves the table (arrows move in it), reaching the buttons
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -291,6 +292,13 @@ class DataTableView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
+        self.no_match_text = "Không có dòng nào phù hợp với bộ lọc."
+        self.no_match = QLabel(self.table.viewport())
+        self.no_match.setObjectName("noMatch")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setWordWrap(True)
+        self.no_match.setStyleSheet("color: #5f6670; font-style: italic; padding: 24px;")
+        self.no_match.hide()
         self.count_label = QLabel(self)
         self.count_label.setObjectName("rowCount")
         self.export_button = QPushButton("Xuất Excel", self)
@@ -311,7 +319,7 @@ class DataTableView(QWidget):
         self.footer.setVisible(footer)
         layout.addWidget(self.footer)
 
-        self._actions: list[tuple[QAction, bool]] = []
+        self._actions: list[tuple[QAction, bool, Callable[[list[Any]], str | None] | None]] = []
         self._restore_keys: list[Any] = []
         self._restore_current: Any = None
         self._restore_scroll = 0
@@ -373,22 +381,43 @@ class DataTableView(QWidget):
     # ---- context menu and actions --------------------------------------------------------------
 
     def add_action(self, text: str, callback: Callable[[list[Any]], None], *, needs_selection: bool = True,
-                   shortcut: str | None = None) -> QAction:
-        """An action of the context menu; ``callback(selected_rows)``."""
+                   shortcut: str | None = None,
+                   refusal: Callable[[list[Any]], str | None] | None = None) -> QAction:
+        """An action of the context menu; ``callback(selected_rows)``. ``shortcut`` works while the table
+        has the focus; ``refusal(selected_rows)`` says why the action is not allowed for them (greyed,
+        the reason as its tooltip) or returns None."""
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.table.addAction(action)
-        action.triggered.connect(lambda: callback(self.selected_rows()))
-        self._actions.append((action, needs_selection))
+        action.triggered.connect(lambda: self._run_action(action, callback))
+        self._actions.append((action, needs_selection, refusal))
         return action
 
+    def _run_action(self, action: QAction, callback: Callable[[list[Any]], None]) -> None:
+        rows = self.selected_rows()
+        self._update_action(action, rows)
+        if action.isEnabled():
+            callback(rows)
+
+    def _update_action(self, action: QAction, rows: list[Any]) -> None:
+        from par_desktop.ui.permissions import gate
+
+        needs_selection, refusal = next((n, r) for a, n, r in self._actions if a is action)
+        if needs_selection and not rows:
+            action.setEnabled(False)
+            return
+        gate(action, refusal(rows) if refusal is not None and rows else None)
+
     def build_menu(self) -> QMenu:
+        """The context menu (right click, the menu key or Shift+F10): the row's actions, then copy and export."""
         menu = QMenu(self)
+        menu.setToolTipsVisible(True)
         has_selection = bool(self.table.selectionModel().selectedRows())
-        for action, needs_selection in self._actions:
-            action.setEnabled(has_selection or not needs_selection)
+        rows = self.selected_rows() if has_selection else []
+        for action, _needs_selection, _refusal in self._actions:
+            self._update_action(action, rows)
             menu.addAction(action)
         if self._actions:
             menu.addSeparator()
@@ -541,8 +570,16 @@ class DataTableView(QWidget):
             heading = title.horizontalAdvance(column.title) + HEADER_PADDING
             header.resizeSection(i, min(max(text, heading) + 12, 420))
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.no_match.setGeometry(self.table.viewport().rect())
+
     def _update_count(self, *_args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        # A filter that hides every row says so (and how to see them), rather than leaving a blank table.
+        self.no_match.setText(f"{self.no_match_text}\nBấm «Xóa lọc» để xem tất cả {vn_number(total)} dòng.")
+        self.no_match.setGeometry(self.table.viewport().rect())
+        self.no_match.setVisible(total > 0 and shown == 0)
         text = f"{vn_number(total)} dòng" if shown == total else f"Hiển thị {vn_number(shown)} / {vn_number(total)} dòng"
         selected = len(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else 0
         if selected > 1:
