@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from peewee import SQL, fn
 
@@ -155,10 +155,9 @@ class _ValueNames:
         self._procedures: dict[str, str] | None = None
         from par_desktop.services.par_index.scoring import SET_STATE_LABELS, STATE_LABELS
 
-        self.codes: dict[str | tuple[str, str], Mapping[Any, str]] = {
-            "role": ROLE_LABELS, "channel": CHANNEL_LABELS, "payment": PAYMENT_LABELS, "rating": RATING_LABELS,
-            "recurrence": RECURRENCE_LABELS, ("task", "kind"): KIND_LABELS,
-            ("index_assessment", "state"): STATE_LABELS, ("index_set", "state"): SET_STATE_LABELS}
+        self.codes: dict[str | tuple[str, str], Mapping[Any, str]] = {"role": ROLE_LABELS, "channel": CHANNEL_LABELS, "payment": PAYMENT_LABELS,
+                      "rating": RATING_LABELS, "recurrence": RECURRENCE_LABELS, ("task", "kind"): KIND_LABELS,
+                      ("index_assessment", "state"): STATE_LABELS, ("index_set", "state"): SET_STATE_LABELS}
 
     @property
     def units(self) -> dict[str, str]:

@@ -41,7 +41,7 @@ class FrameWatch(QObject):
         if not self._painting and (event.type() == QEvent.Type.Paint or (
                 event.type() == QEvent.Type.UpdateRequest and self._exposed())):
             self._painting = True
-            QTimer.singleShot(0, self._frame_done)
+            QTimer.singleShot(0, self, self._frame_done)   # with self: not after the window is gone
         return False
 
     def _exposed(self) -> bool:
@@ -67,7 +67,7 @@ class StartupDrawn(QObject):
         self._events = operations.load_events()
         watch.drawn.connect(self._check)
         self._events.changed.connect(self._load_changed)
-        QTimer.singleShot(0, self._check)
+        QTimer.singleShot(0, self, self._check)
 
     def _load_changed(self) -> None:
         self._last_change, self._nudged = self._watch.current, False
@@ -83,7 +83,7 @@ class StartupDrawn(QObject):
             self.drawn.emit()
         elif not self._nudged and self._watch.count > 0:
             self._nudged = True
-            QTimer.singleShot(0, self, self._nudge)     # dropped with this object (a window closed meanwhile)
+            QTimer.singleShot(0, self, self._nudge)
 
     def _nudge(self) -> None:
         """A delivery that changed nothing on screen gets no frame of its own: ask for one."""

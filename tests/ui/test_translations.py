@@ -61,8 +61,8 @@ def test_the_shipped_translation_is_complete_vietnamese_and_compiled_from_its_so
 
 
 def menu_texts(widget, event_pos: QPoint | None = None) -> list[str]:
-    """Right-click ``widget`` like a clerk and read the menu that pops up (then close it)."""
-    event_pos = event_pos or QPoint(5, 5)
+    """Right-click ``widget`` (at 5, 5 unless told) like a clerk and read the menu that pops up (then close it)."""
+    event_pos = QPoint(5, 5) if event_pos is None else event_pos
     texts: list[str] = []
 
     def read():   # a menu opened with exec() is read from inside its own event loop
