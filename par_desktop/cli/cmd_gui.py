@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 # The navigation pages (par_desktop.ui.pages.PAGES), listed here so the parser needs no Qt.
-PAGE_KEYS = ("dashboard", "tasks", "par_index", "dossiers", "statistics", "documents", "catalog", "settings")
+PAGE_KEYS = ("dashboard", "tasks", "par_index", "dossiers", "statistics", "service", "documents", "catalog",
+             "settings")
 
 
 def register(sub) -> None:

@@ -46,6 +46,8 @@ def register(sub) -> None:
     p.add_argument("--from", dest="date_from", required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", required=True, metavar="DATE")
     p.add_argument("--unit", metavar="UNIT", help="chỉ một đơn vị (tên hoặc mã)")
+    p.add_argument("--field", metavar="FIELD", help="chỉ một lĩnh vực (tên như trong danh mục)")
+    p.add_argument("--procedure", metavar="CODE", help="chỉ một thủ tục (mã trong danh mục)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_service_index, access=READ)
 
@@ -108,13 +110,36 @@ def _unit_id(name: str | None):
     return org.find_unit(name).id
 
 
+def _field(name: str | None) -> str | None:
+    """The catalogue's spelling of a field typed with any case or accents missing."""
+    if not name:
+        return None
+    from par_desktop.domain.text import fold
+    from par_desktop.errors import NotFound
+    from par_desktop.services import procedures
+
+    for known in procedures.fields():
+        if fold(known) == fold(name):
+            return known
+    raise NotFound(f"Không có lĩnh vực «{name}» trong danh mục thủ tục hay hồ sơ.")
+
+
+def _procedure_id(code: str | None) -> int | None:
+    if not code:
+        return None
+    from par_desktop.services import procedures
+
+    return procedures.procedure_by_code(code).id
+
+
 def cmd_service_index(ctx) -> int:
     from par_desktop.domain.text import parse_date
     from par_desktop.services import service_quality
 
     start, end = parse_date(ctx.args.date_from), parse_date(ctx.args.date_to)
     ctx.open()
-    result = service_quality.service_index(start, end, unit_id=_unit_id(ctx.args.unit))
+    result = service_quality.service_index(start, end, unit_id=_unit_id(ctx.args.unit),
+                                           field=_field(ctx.args.field), procedure_id=_procedure_id(ctx.args.procedure))
     if ctx.args.json:
         from par_desktop.cli.main import emit_json
 

@@ -16,12 +16,12 @@ field=None, procedure_id=None) -> Figure`` — the PAR-index metrics call these.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, Case, SqliteDatabase, Table, fn
 
 from par_desktop.db import connection
 from par_desktop.db.changes import delete_record, insert_record, update_record
@@ -45,7 +45,14 @@ class Scope:
     procedure_id: int | None = None
 
 
+WHOLE = Scope()     # every dossier and procedure of the Department
+
+
 # ---- counting ------------------------------------------------------------------------------------------
+# Two scans of the dossier table per request, whatever the number of periods and units: one over the
+# dossiers received in the periods, one over those closed in them. On SQLite a span longer than two months
+# reads the table in storage order (NOT INDEXED): a year is most of the table, and walking it through the
+# date index costs a random page read per row; a month is read through the index.
 
 RECEIVED = ("received", "online", "digitised_known", "digitised", "paid", "paid_online")
 RESOLVED = ("resolved", "on_time", "result_known", "result_digitised", "rated", "satisfied")
@@ -67,6 +74,15 @@ class Counts:
     result_digitised: int = 0
     rated: int = 0
     satisfied: int = 0
+
+
+@dataclass
+class Tally:
+    """What the scans found: the counts per (period index, key), and per (period index, key, procedure)
+    the resolved dossiers with their working minutes from start to closing (the mean resolution time)."""
+
+    counts: dict[tuple[int, Any], Counts] = field(default_factory=lambda: defaultdict(Counts))
+    minutes: dict[tuple[int, Any, Any], list[int]] = field(default_factory=dict)
 
 
 def _sum(condition) -> Any:
@@ -103,38 +119,120 @@ def _bucket(column, bounds: list[datetime]):
     return Case(None, [(column < bounds[i + 1], i) for i in range(len(bounds) - 2)], len(bounds) - 2)
 
 
-def dossier_counts(periods: Sequence[Period], scope: Scope = Scope(), dimension: str | None = None,
-                   sides: Iterable[str] = ("received", "resolved")) -> dict[tuple[int, Any], Counts]:
-    """{(period index, unit id / field / procedure id or None): Counts}, from one query per side."""
+def _is_sqlite() -> bool:
+    return isinstance(connection.current(), SqliteDatabase)
+
+
+WIDE_SPAN = timedelta(days=62)
+
+
+def _select(bounds: Sequence[datetime], *columns):
+    """A query on the dossier table for the span of ``bounds``: a wide span reads the table in storage order
+    (``connection.table_scan``); joins come after."""
+    query = Dossier.select(*columns)
+    return connection.table_scan(query, Dossier) if bounds[-1] - bounds[0] > WIDE_SPAN else query
+
+
+def _scan(query, prefix: tuple[str, list] = ("", [])):
+    """Run ``query`` (after ``prefix``, a WITH clause and its parameters); on SQLite the dossier table stays
+    the outer loop of a join with the calendar days (else SQLite may loop over the days and scan the
+    dossiers for each)."""
+    sql, params = query.sql()
+    sql, params = prefix[0] + sql, [*prefix[1], *params]
+    if _is_sqlite():
+        sql = sql.replace('INNER JOIN "cal_', 'CROSS JOIN "cal_')
+    return connection.current().execute_sql(sql, params)
+
+
+def tally(periods: Sequence[Period], scope: Scope = Scope(), dimension: str | None = None,
+          sides: Iterable[str] = ("received", "resolved")) -> Tally:
+    """Count the dossiers of ``periods`` (consecutive) per period and per unit / field / procedure."""
     d = Dossier
     bounds = _bounds(periods)
     key = _DIMENSIONS[dimension] if dimension else SQL("NULL")
-    out: dict[tuple[int, Any], Counts] = defaultdict(Counts)
+    out = Tally()
     sides = tuple(sides)
     if "received" in sides:
-        at = d.received_at
         columns = [fn.COUNT(SQL("*")), _sum(d.channel == "online"), _sum(d.digitised_dossier.is_null(False)),
                    _sum(d.digitised_dossier == True), _sum(d.payment.in_(("online", "direct"))),  # noqa: E712
                    _sum(d.payment == "online")]
-        _count_into(out, RECEIVED, d, at, bounds, key, columns, scope)
+        query = (_select(bounds, _bucket(d.received_at, bounds).alias("b"), key.alias("k"), *columns)
+                 .where((d.received_at >= bounds[0]) & (d.received_at < bounds[-1]) & _dossier_scope(scope))
+                 .group_by(SQL("b"), SQL("k")))
+        for b, k, *values in _scan(query):
+            counts = out.counts[(int(b), k)]
+            for name, value in zip(RECEIVED, values):
+                setattr(counts, name, int(value or 0))
     if "resolved" in sides:
-        at = d.closed_at
-        columns = [fn.COUNT(SQL("*")), _sum(d.closed_at <= d.due_at), _sum(d.digitised_result.is_null(False)),
-                   _sum(d.digitised_result == True), _sum(d.rating != ""),  # noqa: E712
-                   _sum(d.rating.in_(si.SATISFIED_RATINGS))]
-        _count_into(out, RESOLVED, d, at, bounds, key, columns, scope)
+        _tally_resolved(out, bounds, scope, key)
     return out
 
 
-def _count_into(out, names, d, at, bounds, key, columns, scope) -> None:
-    bucket = _bucket(at, bounds)
-    query = connection.table_scan(d.select(bucket.alias("b"), key.alias("k"), *columns)
-                                  .where((at >= bounds[0]) & (at < bounds[-1]) & _dossier_scope(scope))
-                                  .group_by(SQL("b"), SQL("k")), d)
-    for b, k, *values in query.tuples():
-        counts = out[(int(b), k)]
-        for name, value in zip(names, values):
-            setattr(counts, name, int(value or 0))
+def _tally_resolved(out: Tally, bounds: list[datetime], scope: Scope, key) -> None:
+    """The resolved side, per procedure too, with the working minutes from start to closing.
+
+    Those minutes are position(closed) − position(start) on the calendar's working-minute scale, where a
+    position is (working days before the date) × the day's length + the minutes since opening (clamped to
+    office hours; 0 on a day off). The positions of the days concerned go into the query as a small
+    table (a year and a little: a few hundred rows), so the database sums them per group."""
+    from par_desktop.services.dossiers.timing import work_calendar
+
+    d = Dossier
+    in_range = (d.closed_at >= bounds[0]) & (d.closed_at < bounds[-1]) & _dossier_scope(scope)
+    earliest = next(iter(_scan(_select(bounds, fn.MIN(d.start_at)).where(in_range))))[0]
+    if earliest is None:
+        return
+    calendar = work_calendar()
+    opening, length = calendar.hours.opening_minute, calendar.hours.day_minutes
+    first_day = (earliest if isinstance(earliest, datetime) else datetime.fromisoformat(earliest)).date()
+    last_day = bounds[-1].date()
+    days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    sqlite = _is_sqlite()
+    rows = [(day.isoformat() if sqlite else day, calendar.working_minutes_between(ORIGIN, datetime.combine(day, time())),
+             1 if calendar.is_working_day(day) else 0) for day in days]
+    closed_days: Any = Table("cal_closed", ("day", "base", "working"))    # columns as attributes: untyped
+    start_days: Any = Table("cal_start", ("day", "base", "working"))
+
+    def day_of(column):
+        return fn.substr(column, 1, 10) if sqlite else column.cast("DATE")
+
+    def position(column, days):
+        if sqlite:
+            minute = fn.substr(column, 12, 2).cast("INTEGER") * 60 + fn.substr(column, 15, 2).cast("INTEGER")
+            clamped = fn.MIN(fn.MAX(minute - opening, 0), length)
+        else:
+            minute = fn.date_part("hour", column).cast("INTEGER") * 60 + fn.date_part("minute", column).cast("INTEGER")
+            clamped = fn.LEAST(fn.GREATEST(minute - opening, 0), length)
+        return days.base + days.working * clamped
+
+    columns = [fn.COUNT(SQL("*")), _sum(d.closed_at <= d.due_at), _sum(d.digitised_result.is_null(False)),
+               _sum(d.digitised_result == True), _sum(d.rating != ""),  # noqa: E712
+               _sum(d.rating.in_(si.SATISFIED_RATINGS)),
+               fn.SUM(position(d.closed_at, closed_days) - position(d.start_at, start_days))]
+    query = (_select(bounds, _bucket(d.closed_at, bounds).alias("b"), key.alias("k"), d.procedure, *columns)
+             .join(closed_days, on=(closed_days.day == day_of(d.closed_at)))
+             .join(start_days, on=(start_days.day == day_of(d.start_at)))
+             .where(in_range).group_by(SQL("b"), SQL("k"), d.procedure))
+    # The days as a VALUES list written directly (peewee would build a node per value: slower than the scan).
+    param = connection.current().param
+    values_sql = ", ".join([f"({param}, {param}, {param})"] * len(rows))
+    days_sql = (f'WITH "cal_closed" ("day", "base", "working") AS (VALUES {values_sql}), '
+                f'"cal_start" ("day", "base", "working") AS (VALUES {values_sql}) ')
+    days_params = [value for row in rows for value in row] * 2
+    for b, k, proc, *values in _scan(query, prefix=(days_sql, days_params)):
+        counts = out.counts[(int(b), k)]
+        for name, value in zip(RESOLVED, values):
+            setattr(counts, name, getattr(counts, name) + int(value or 0))
+        out.minutes[(int(b), k, proc)] = [int(values[0]), int(values[-1] or 0)]
+
+
+ORIGIN = datetime(2000, 1, 1)   # any fixed moment: positions are only ever subtracted
+
+
+def dossier_counts(periods: Sequence[Period], scope: Scope = Scope(), dimension: str | None = None,
+                   sides: Iterable[str] = ("received", "resolved")) -> dict[tuple[int, Any], Counts]:
+    """{(period index, unit id / field / procedure id or None): Counts}."""
+    return tally(periods, scope, dimension, sides).counts
 
 
 def _dossier_figures(c: Counts) -> dict[str, si.Figure]:
@@ -204,63 +302,55 @@ def _procedure_dimension(proc: _Proc, dimension: str | None) -> Any:
 
 
 # ---- mean resolution time ----------------------------------------------------------------------------------
+# The working minutes from start to closing are position(closed) − position(start) on the calendar's
+# working-minute scale, and a position is (working days before the date) × day length + the minutes since
+# opening (clamped to office hours; 0 on a day off). So the sum over many dossiers needs, per date, only
+# how many dossiers start or close then and the sum of their clamped minutes of the day: SQL groups them,
+# Python looks each date up once (a year is a few hundred dates, not 100,000 rows).
 
-@dataclass(frozen=True)
-class Resolution:
-    """A resolved dossier's working days from the start of its clock to its closing."""
-
-    dossier_id: int
-    procedure_id: int | None
-    unit_id: int | None
-    field: str
-    closed_at: datetime
-    minutes: int                  # working minutes (whole: sums do not depend on the order of rows)
-    day_minutes: int
-
-    @property
-    def working_days(self) -> float:
-        return self.minutes / self.day_minutes
+def resolution_sums(periods: Sequence[Period], scope: Scope = Scope(),
+                    dimension: str | None = None) -> dict[tuple[int, Any, Any], list[int]]:
+    """{(period index, dimension key, procedure id): [dossiers, working minutes]} of the dossiers closed
+    within the periods (not withdrawn), from the start of the clock to closing."""
+    return tally(periods, scope, dimension, sides=("resolved",)).minutes
 
 
-def resolutions(periods: Sequence[Period], scope: Scope = Scope()) -> list[Resolution]:
-    """Every dossier closed within the periods, with its working days (start to closing)."""
-    from par_desktop.services.dossiers.timing import work_calendar
+def _limits() -> dict[int, float | None]:
+    """Each procedure's limit in working days (None: counted otherwise, e.g. in calendar days, or unknown)."""
+    from par_desktop.services.procedures import limit_of
 
-    d = Dossier
-    bounds = _bounds(periods)
-    query = connection.table_scan(d.select(d.id, d.procedure, d.unit, d.field, d.start_at, d.closed_at)
-                                  .where((d.closed_at >= bounds[0]) & (d.closed_at < bounds[-1]) & _dossier_scope(scope)), d)
-    calendar = work_calendar()
-    day = calendar.hours.day_minutes
-    out = []
-    for id_, proc, unit, field_, start, closed in connection.current().execute_sql(*query.sql()):
-        start, closed = _moment(start), _moment(closed)
-        minutes = max(0, calendar.working_minutes_between(start, closed))
-        out.append(Resolution(id_, proc, unit, field_ or "", closed, minutes, day))
+    out: dict[int, float | None] = {}
+    for p in Procedure.select():
+        limit = limit_of(p)
+        out[p.id] = limit.working_days() if limit is not None else None
     return out
 
 
-def _moment(value: Any) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+def _day_minutes() -> int:
+    from par_desktop.services.dossiers.timing import work_calendar
+
+    return work_calendar().hours.day_minutes
 
 
-def _limits() -> dict[int, float]:
-    return dict(Procedure.select(Procedure.id, Procedure.limit_days).tuples())
-
-
-def _resolution_figure(rows: Sequence[Resolution], limits: dict[int, float]) -> si.Figure:
+def _resolution_figure(per_procedure: Mapping[Any, list[int]], limits: Mapping[int, float | None],
+                       day: int) -> si.Figure:
     """Mean working days; its points follow the share of procedures whose mean is within their limit."""
-    total = sum(r.minutes for r in rows) / rows[0].day_minutes if rows else 0.0
-    value = total / len(rows) if rows else None
-    per_procedure: dict[int, list[int]] = defaultdict(list)
-    for r in rows:
-        if r.procedure_id is not None and limits.get(r.procedure_id):
-            per_procedure[r.procedure_id].append(r.minutes)
-    day = rows[0].day_minutes if rows else 1
-    within = sum(1 for pid, minutes in per_procedure.items()
-                 if sum(minutes) / len(minutes) / day <= limits[pid] + 1e-9)
-    score = 100.0 * within / len(per_procedure) if per_procedure else None
-    return si.Figure("avg_resolution_days", total, len(rows), value, score)
+    count = sum(c for c, _ in per_procedure.values())
+    total = sum(m for _, m in per_procedure.values()) / day
+    value = total / count if count else None
+    judged = {pid: limit for pid in per_procedure if pid is not None and (limit := limits.get(pid))}
+    within = sum(1 for pid, limit in judged.items()
+                 if per_procedure[pid][1] / per_procedure[pid][0] / day <= limit + 1e-9)
+    score = 100.0 * within / len(judged) if judged else None
+    return si.Figure("avg_resolution_days", total, count, value, score)
+
+
+def _over_limit(start: date, end: date, scope: Scope) -> set[int]:
+    """Procedures whose mean resolution time in [start, end] exceeds their limit in working days."""
+    limits, day = _limits(), _day_minutes()
+    sums = resolution_sums(_one_period(start, end), scope)
+    return {proc for (_, _, proc), (count, minutes) in sums.items()
+            if proc is not None and (limit := limits.get(proc)) and minutes / count / day > limit + 1e-9}
 
 
 @dataclass(frozen=True)
@@ -270,10 +360,11 @@ class ProcedureTime:
     procedure_id: int | None
     code: str
     name: str
-    limit_days: float | None
+    limit_days: float | None      # in working days; None when the limit is counted otherwise or unknown
+    limit_text: str              # "05 ngày làm việc", "30 ngày (theo lịch)"
     resolved: int
     mean_days: float
-    over_limit: int          # dossiers that took longer than the limit
+    late: int                    # closed after their due moment
 
     @property
     def within_limit(self) -> bool | None:
@@ -281,18 +372,23 @@ class ProcedureTime:
 
 
 def resolution_by_procedure(start: date, end: date, scope: Scope = Scope()) -> list[ProcedureTime]:
-    rows = resolutions([date_range(start, end)], scope)
-    by_proc: dict[int | None, list[Resolution]] = defaultdict(list)
-    for r in rows:
-        by_proc[r.procedure_id].append(r)
-    info = {i: (c, n, lim) for i, c, n, lim in
-            Procedure.select(Procedure.id, Procedure.code, Procedure.name, Procedure.limit_days).tuples()}
+    """Per procedure: dossiers resolved in [start, end], their mean working days, the limit, how many late."""
+    from par_desktop.services.procedures import limit_of
+
+    (first, after), d = _bounds(_one_period(start, end)), Dossier
+    sums = resolution_sums(_one_period(start, end), scope)
+    late = dict(d.select(d.procedure, fn.COUNT(SQL("*")))
+                .where((d.closed_at >= first) & (d.closed_at < after) & (d.closed_at > d.due_at) & _dossier_scope(scope))
+                .group_by(d.procedure).tuples())
+    procs = {p.id: p for p in Procedure.select()}
+    day = _day_minutes()
     out = []
-    for pid, items in by_proc.items():
-        code, name, limit = info.get(pid, ("", "(Không rõ thủ tục)", None))
-        mean = sum(r.minutes for r in items) / len(items) / items[0].day_minutes
-        over = sum(1 for r in items if limit and r.working_days > limit + 1e-9)
-        out.append(ProcedureTime(pid, code, name, limit, len(items), mean, over))
+    for (_, _, pid), (count, minutes) in sums.items():
+        p = procs.get(pid)
+        limit = limit_of(p) if p is not None else None
+        out.append(ProcedureTime(pid, p.code if p else "", p.name if p else "(Không rõ thủ tục)",
+                                 limit.working_days() if limit else None, limit.label if limit else "",
+                                 count, minutes / count / day, int(late.get(pid, 0))))
     out.sort(key=lambda t: (-(t.mean_days / t.limit_days if t.limit_days else 0), t.code))
     return out
 
@@ -417,6 +513,14 @@ def set_indicator_points(actor: Actor, key: str, max_points: float, name: str | 
             update_record(ServiceIndicator, row.id, None, actor.username, name=name, max_points=float(max_points))
 
 
+def set_points_table(actor: Actor, changes: dict[str, float]) -> None:
+    """Change several indicators' maxima at once (the points-table dialog), in one transaction."""
+    require(actor, "settings")
+    with connection.write_transaction():
+        for key, max_points in changes.items():
+            set_indicator_points(actor, key, max_points)
+
+
 def add_manual_indicator(actor: Actor, group: str, name: str, max_points: float) -> str:
     """Add an indicator entered by hand to a group; returns its key."""
     require(actor, "settings")
@@ -519,7 +623,8 @@ def published_on_time(start: date, end: date, *, unit_id: int | None = None, fie
 def avg_resolution_days(start: date, end: date, *, unit_id: int | None = None, field: str | None = None,
                         procedure_id: int | None = None) -> si.Figure:
     """Mean working days from the start of the clock to closing, over the dossiers resolved in the period."""
-    return _resolution_figure(resolutions(_one_period(start, end), Scope(unit_id, field, procedure_id)), _limits())
+    sums = resolution_sums(_one_period(start, end), Scope(unit_id, field, procedure_id))
+    return _resolution_figure({proc: v for (_, _, proc), v in sums.items()}, _limits(), _day_minutes())
 
 
 INDICATOR_FUNCTIONS: dict[str, Callable[..., si.Figure]] = {
@@ -532,37 +637,52 @@ INDICATOR_FUNCTIONS: dict[str, Callable[..., si.Figure]] = {
 
 # ---- the whole index: one period, a trend, a breakdown ------------------------------------------------------
 
+TOTAL = ("total",)   # the key of the whole scope beside the per-unit (field, procedure) keys
+
+
 def _figures_by(periods: Sequence[Period], scope: Scope, dimension: str | None,
                 definitions: Sequence[si.IndicatorDef]) -> dict[tuple[int, Any], dict[str, si.Figure]]:
-    """Every figure for every period (and unit/field/procedure when ``dimension``)."""
-    counts = dossier_counts(periods, scope, dimension)
+    """Every figure for every period: per unit / field / procedure when ``dimension`` (keys (b, k)), and
+    always for the whole scope (keys (b, TOTAL)) — all from the same two scans."""
+    t = tally(periods, scope, dimension)
+    counts: dict[tuple[int, Any], Counts] = dict(t.counts)
+    minutes: dict[tuple[int, Any], dict[Any, list[int]]] = defaultdict(dict)
+    for (b, k, proc), (n, m) in t.minutes.items():
+        minutes[(b, k)][proc] = [n, m]
+    if dimension is None:
+        counts = {(b, TOTAL): c for (b, _), c in counts.items()}
+        minutes = defaultdict(dict, {(b, TOTAL): v for (b, _), v in minutes.items()})
+    else:
+        for (b, _), c in list(counts.items()):
+            total = counts.setdefault((b, TOTAL), Counts())
+            for name in RECEIVED + RESOLVED:
+                setattr(total, name, getattr(total, name) + getattr(c, name))
+        for (b, _), per_procedure in list(minutes.items()):
+            for proc, (n, m) in per_procedure.items():
+                entry = minutes[(b, TOTAL)].setdefault(proc, [0, 0])
+                entry[0] += n
+                entry[1] += m
     out: dict[tuple[int, Any], dict[str, si.Figure]] = defaultdict(dict)
-    for (b, k), c in counts.items():
-        out[(b, k)].update(_dossier_figures(c))
+    for key_, c in counts.items():
+        out[key_].update(_dossier_figures(c))
     procs = _procedures(scope)
     groups: dict[Any, list[_Proc]] = defaultdict(list)
     for p in procs:
-        groups[_procedure_dimension(p, dimension)].append(p)
+        groups[TOTAL].append(p)
+        if dimension is not None:
+            groups[_procedure_dimension(p, dimension)].append(p)
     for b, period in enumerate(periods):
         for k, items in groups.items():
             out[(b, k)].update(_procedure_figures(items, period.end))
-    limits = _limits()
-    rows = resolutions(periods, scope)
-    bounds = [p.end for p in periods]
-    by_bucket: dict[tuple[int, Any], list[Resolution]] = defaultdict(list)
-    for r in rows:
-        b = next(i for i, last in enumerate(bounds) if r.closed_at.date() <= last)
-        k = {"unit": r.unit_id, "field": r.field, "procedure": r.procedure_id}.get(dimension) if dimension else None
-        by_bucket[(b, k)].append(r)
-    for key_, resolved in by_bucket.items():
-        out[key_]["avg_resolution_days"] = _resolution_figure(resolved, limits)
+    limits, day = _limits(), _day_minutes()
+    for key_, per_procedure in minutes.items():
+        out[key_]["avg_resolution_days"] = _resolution_figure(per_procedure, limits, day)
     manual = [d.key for d in definitions if d.manual]
     if manual and dimension in (None, "unit") and scope.field is None and scope.procedure_id is None:
         entries = [e for e in manual_values() if e.key in manual]
-        keys = {k for _, k in out} | ({None} if dimension is None else set())
         for b, period in enumerate(periods):
-            for k in keys:
-                unit = k if dimension == "unit" else scope.unit_id
+            for k in {k for _, k in out} | {TOTAL}:
+                unit = scope.unit_id if k == TOTAL else k
                 for key in manual:
                     chosen = [e for e in entries if e.key == key and e.unit_id == unit
                               and period.start <= e.start and e.end <= period.end]
@@ -606,16 +726,17 @@ def service_index(start: date, end: date, *, unit_id: int | None = None, field: 
     """The five groups with their indicators and points for [start, end]."""
     scope = Scope(unit_id, field, procedure_id)
     definitions = points_table()
-    figures = _figures_by(_one_period(start, end), scope, None, definitions).get((0, None), {})
+    figures = _figures_by(_one_period(start, end), scope, None, definitions).get((0, TOTAL), {})
     return IndexResult(start, end, scope, si.score(definitions, figures))
 
 
-def monthly_trend(year: int, cutoff: int = 15, *, unit_id: int | None = None) -> list[tuple[Period, si.ServiceIndex]]:
+def monthly_trend(year: int, cutoff: int = 15, *, unit_id: int | None = None, field: str | None = None,
+                  procedure_id: int | None = None) -> list[tuple[Period, si.ServiceIndex]]:
     """The index of each reporting month of ``year`` (cut-off day as the statistics use)."""
     periods = [report_month(year, m, cutoff) for m in range(1, 13)]
     definitions = points_table()
-    figures = _figures_by(periods, Scope(unit_id), None, definitions)
-    return [(p, si.score(definitions, figures.get((b, None), {}))) for b, p in enumerate(periods)]
+    figures = _figures_by(periods, Scope(unit_id, field, procedure_id), None, definitions)
+    return [(p, si.score(definitions, figures.get((b, TOTAL), {}))) for b, p in enumerate(periods)]
 
 
 @dataclass(frozen=True)
@@ -631,12 +752,22 @@ class Breakdown:
         return None if known <= 1e-9 else 100.0 * self.index.total_points / known
 
 
-def breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = None) -> list[Breakdown]:
+def breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = None, field: str | None = None,
+              procedure_id: int | None = None) -> list[Breakdown]:
     """The index per unit, field or procedure, weakest first (by points held over known points)."""
+    return index_and_breakdown(start, end, dimension, unit_id=unit_id, field=field, procedure_id=procedure_id)[1]
+
+
+def index_and_breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = None,
+                        field: str | None = None,
+                        procedure_id: int | None = None) -> tuple[IndexResult, list[Breakdown]]:
+    """The index of [start, end] (for all dossiers, or one unit, field or procedure) and the same per unit,
+    field or procedure within it, from one pass over the data."""
     if dimension not in _DIMENSIONS:
         raise ValueError(dimension)
     definitions = points_table()
-    figures = _figures_by(_one_period(start, end), Scope(unit_id), dimension, definitions)
+    scope = Scope(unit_id, field, procedure_id)
+    figures = _figures_by(_one_period(start, end), scope, dimension, definitions)
     if dimension == "unit":
         names = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
         label = lambda k: names.get(k, NO_UNIT)  # noqa: E731
@@ -645,10 +776,11 @@ def breakdown(start: date, end: date, dimension: str, *, unit_id: int | None = N
         label = lambda k: names.get(k, "(Không rõ thủ tục)")  # noqa: E731
     else:
         label = lambda k: k or NO_FIELD  # noqa: E731
-    out = [Breakdown(k, label(k), si.score(definitions, f)) for (b, k), f in figures.items()
-           if any(fig.denominator for fig in f.values())]
-    out.sort(key=lambda r: (r.share if r.share is not None else 101.0, r.label))
-    return out
+    rows = [Breakdown(k, label(k), si.score(definitions, f)) for (b, k), f in figures.items()
+            if k != TOTAL and any(fig.denominator for fig in f.values())]
+    rows.sort(key=lambda r: (r.share if r.share is not None else 101.0, r.label))
+    total = IndexResult(start, end, scope, si.score(definitions, figures.get((0, TOTAL), {})))
+    return total, rows
 
 
 # ---- the dossiers behind a figure --------------------------------------------------------------------------
@@ -684,14 +816,9 @@ def dossiers_behind(key: str, start: date, end: date, part: str = "missing", *, 
     at = d.received_at if _DOSSIER_SIDE[key] == "received" else d.closed_at
     cond = (at >= first) & (at < after) & _dossier_scope(Scope(unit_id, field, procedure_id))
     if key == "avg_resolution_days":
-        ids = [r[0] for r in Dossier.select(d.id).where(cond).order_by(at.desc()).tuples()]
-        if part != "missing":
-            return ids
-        limits = _limits()
-        over = {r.dossier_id for r in resolutions(_one_period(start, end), Scope(unit_id, field, procedure_id))
-                if r.procedure_id is not None and limits.get(r.procedure_id)
-                and r.working_days > limits[r.procedure_id] + 1e-9}
-        return [i for i in ids if i in over]
+        if part == "missing":
+            cond &= d.procedure.in_(list(_over_limit(start, end, Scope(unit_id, field, procedure_id))) or [0])
+        return [r[0] for r in Dossier.select(d.id).where(cond).order_by(at.desc(), d.id.desc()).tuples()]
     base, numerator = _parts(key)
     if base is not None:
         cond &= base
@@ -702,8 +829,22 @@ def dossiers_behind(key: str, start: date, end: date, part: str = "missing", *, 
     return [r[0] for r in Dossier.select(d.id).where(cond).order_by(at.desc(), d.id.desc()).tuples()]
 
 
+@dataclass(frozen=True)
+class ProcedureRow:
+    """A procedure behind a catalogue figure."""
+
+    id: int
+    code: str
+    name: str
+    field: str
+    level: str
+    in_force: bool
+    published_on: date | None
+    effective_on: date | None
+
+
 def procedures_behind(key: str, start: date, end: date, part: str = "missing", *, unit_id: int | None = None,
-                      field: str | None = None, procedure_id: int | None = None) -> list[Procedure]:
+                      field: str | None = None, procedure_id: int | None = None) -> list[ProcedureRow]:
     """The procedures in a catalogue figure's denominator, numerator, or missing from it."""
     if key not in ("procedures_fully_online", "published_on_time"):
         raise InvalidInput(f"Chỉ số «{key}» không tính từ danh mục thủ tục.")
@@ -715,9 +856,12 @@ def procedures_behind(key: str, start: date, end: date, part: str = "missing", *
         on_time = {p.id: _published_on_time(p, end) for p in procs}
         base = [p for p in procs if on_time[p.id] is not None]
         good = {p.id for p in base if on_time[p.id]}
-    chosen = {p.id for p in base if part == "denominator" or (p.id in good) == (part == "numerator")}
-    return list(Procedure.select().where(Procedure.id.in_(list(chosen))).order_by(Procedure.field, Procedure.code)) \
-        if chosen else []
+    chosen = [p.id for p in base if part == "denominator" or (p.id in good) == (part == "numerator")]
+    if not chosen:
+        return []
+    rows = Procedure.select().where(Procedure.id.in_(chosen)).order_by(Procedure.field, Procedure.code)
+    return [ProcedureRow(p.id, p.code, p.name, p.field, p.level, p.in_force, p.published_on, p.effective_on)
+            for p in rows]
 
 
 # ---- the dossiers that cost points ---------------------------------------------------------------------------
@@ -756,10 +900,11 @@ def online_payment_procedures() -> set[int]:
 
 
 def costly_dossiers(start: date, end: date, *, unit_id: int | None = None, field: str | None = None,
-                    procedure_id: int | None = None) -> list[CostlyDossier]:
+                    procedure_id: int | None = None, index: si.ServiceIndex | None = None) -> list[CostlyDossier]:
     """The period's dossiers that lose points — late, not digitised, result not digitised, paid at the desk
     while online payment exists, rated not satisfied — each with the points it alone costs (the
-    indicator's maximum / its denominator, summed over its reasons), costliest first."""
+    indicator's maximum / its denominator, summed over its reasons), costliest first. ``index``: the
+    period's index when the caller has it already."""
     (first, after), d = _bounds(_one_period(start, end)), Dossier
     scope = _dossier_scope(Scope(unit_id, field, procedure_id))
     received = (d.received_at >= first) & (d.received_at < after)
@@ -776,17 +921,17 @@ def costly_dossiers(start: date, end: date, *, unit_id: int | None = None, field
     any_reason = None
     for cond in conditions.values():
         any_reason = cond if any_reason is None else (any_reason | cond)
-    query = (d.select(d.id, d.code, d.procedure_name, Unit.name, *flags)
+    query = (_select([first, after], d.id, d.code, d.procedure_name, Unit.name, *flags)
              .join(Unit, JOIN.LEFT_OUTER, on=(d.unit == Unit.id))
              .where(scope & any_reason))
-    result = service_index(start, end, unit_id=unit_id, field=field, procedure_id=procedure_id).index
+    result = index or service_index(start, end, unit_id=unit_id, field=field, procedure_id=procedure_id).index
     weight = {}
     for reason, key in _REASON_INDICATOR.items():
         score = result.indicator(key)
         weight[reason] = (score.max_points / score.figure.denominator
                           if score.figure is not None and score.figure.denominator else 0.0)
     out = []
-    for id_, code, proc, unit, *values in query.tuples():
+    for id_, code, proc, unit, *values in _scan(query):
         reasons = tuple(name for name, flag in zip(conditions, values) if flag)
         out.append(CostlyDossier(id_, code, proc, unit or NO_UNIT, reasons, sum(weight[r] for r in reasons)))
     out.sort(key=lambda c: (-c.points, c.code))

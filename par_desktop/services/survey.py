@@ -24,6 +24,7 @@ from par_desktop.db import connection
 from par_desktop.db.changes import audit, delete_record, insert_record, update_record
 from par_desktop.db.models import Dossier, RatingWord, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyWave, Unit
 from par_desktop.domain import survey as S
+from par_desktop.domain.safe_cells import append_row
 from par_desktop.domain.text import fold, nfc, ui_date
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import settings
@@ -194,6 +195,20 @@ def save_question(actor: Actor, wave_id: int, code: str, text: str) -> Question:
         else:
             row = update_record(SurveyQuestion, row.id, None, actor.username, text=text)
     return Question(row.id, row.code, row.aspect, row.text)
+
+
+def save_questions(actor: Actor, wave_id: int, rows: Sequence[tuple[str, str]]) -> None:
+    """A wave's questions as the clerk left them in the editor: new ones added, wordings changed, the ones
+    removed deleted (refused for a question somebody answered) — in one transaction."""
+    require(actor, "settings")
+    rows = _check_questions(rows)
+    with connection.write_transaction():
+        wanted = dict(rows)
+        for q in questions(wave_id):
+            if q.code not in wanted:
+                delete_question(actor, wave_id, q.code)
+        for code, text in rows:
+            save_question(actor, wave_id, code, text)
 
 
 def delete_question(actor: Actor, wave_id: int, code: str) -> None:
@@ -430,6 +445,25 @@ class ImportSummary:
         return out
 
 
+def unknown_words(path: str | Path) -> dict[str, list[int]]:
+    """The rating words of a survey sheet the app cannot read yet (neither known nor mapped), each with
+    the rows it is on — asked of the clerk before the import."""
+    from par_desktop.importers.survey import read_survey_file
+
+    parsed = read_survey_file(Path(path))
+    return _unknown(parsed.rows, mapped_words())
+
+
+def _unknown(rows, mapped: Mapping[str, int | None]) -> dict[str, list[int]]:
+    words: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        for value in r.answers.values():
+            answer = S.read_answer(value, mapped)
+            if answer.unknown:
+                words[answer.raw].append(r.row)
+    return dict(words)
+
+
 def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping: Mapping[str, int | None] | None = None,
                      progress=None) -> ImportSummary:
     """Import a survey sheet into the wave (created with the default questionnaire if new) in one
@@ -453,14 +487,8 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
         map_words(actor, mapping)
     mapped = mapped_words()
     problems: list[RowProblem] = list(parsed.problems)
-    unknown: dict[str, list[int]] = defaultdict(list)
-    read_rows: list[tuple[Any, dict[str, S.Answer]]] = []
-    for r in parsed.rows:
-        read = {code: S.read_answer(value, mapped) for code, value in r.answers.items()}
-        for a in read.values():
-            if a.unknown:
-                unknown[a.raw].append(r.row)
-        read_rows.append((r, read))
+    unknown = _unknown(parsed.rows, mapped)
+    read_rows = [(r, {code: S.read_answer(value, mapped) for code, value in r.answers.items()}) for r in parsed.rows]
 
     wave_row = _wave_row(wave_name)
     existing = set() if wave_row is None else {n for (n,) in SurveyResponse.select(SurveyResponse.form_number)
@@ -500,7 +528,7 @@ def import_responses(actor: Actor, path: str | Path, wave_name: str, *, mapping:
                                           unit_id if unit_id is not None else (d[1] if d else None),
                                           nfc(r.field) or (d[2] if d else ""), channel or (d[3] if d else ""))
     if unknown:
-        raise UnknownWords(path, dict(unknown))
+        raise UnknownWords(path, unknown)
     problems.sort(key=lambda p: p.row or 0)
     if problems:
         raise ImportRefused(path, problems, nothing_saved="chưa nhập phiếu nào")
@@ -672,45 +700,40 @@ def export_xlsx(wave_id: int, path: str | Path) -> Path:
     sheet = wb.active
     sheet.title = "Chỉ số"
     bold = Font(bold=True)
-    sheet.append([f"CHỈ SỐ HÀI LÒNG — ĐỢT {result.wave.name.upper()}"])
-    sheet.append([f"Số phiếu: {result.index.respondents}"])
+    append_row(sheet, [f"CHỈ SỐ HÀI LÒNG — ĐỢT {result.wave.name.upper()}"])
+    append_row(sheet, [f"Số phiếu: {result.index.respondents}"])
     if result.wave.official_index is not None:
-        sheet.append(["SIPAS chính thức (%)", result.wave.official_index, result.wave.official_source])
-    sheet.append([])
+        append_row(sheet, ["SIPAS chính thức (%)", result.wave.official_index, result.wave.official_source])
+    append_row(sheet, [])
     header = ["Mã", "Nội dung", "Chỉ số (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)", "Số trả lời hợp lệ",
               "Mẫu nhỏ (< 30)", "Để trống", "Ngoài thang điểm"]
-    sheet.append(header)
+    append_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = bold
 
     def fig_cells(fig: S.Fig) -> list:
         return [_round(fig.index), _round(fig.low), _round(fig.high), fig.valid, "x" if fig.small else ""]
 
-    sheet.append(["Chung", "Chỉ số hài lòng chung", *fig_cells(result.index.overall)])
+    append_row(sheet, ["Chung", "Chỉ số hài lòng chung", *fig_cells(result.index.overall)])
     for a in result.index.aspects:
-        sheet.append([a.code, a.name, *fig_cells(a.fig)])
+        append_row(sheet, [a.code, a.name, *fig_cells(a.fig)])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for q in a.questions:
-            sheet.append([q.code, q.text, *fig_cells(q.fig), q.blank, q.invalid])
+            append_row(sheet, [q.code, q.text, *fig_cells(q.fig), q.blank, q.invalid])
     by = wb.create_sheet("Theo nhóm")
-    by.append(["Nhóm", "Giá trị", "Số phiếu", "Chỉ số chung (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)",
+    append_row(by, ["Nhóm", "Giá trị", "Số phiếu", "Chỉ số chung (%)", "Cận dưới 95% (%)", "Cận trên 95% (%)",
                "Số người trả lời hợp lệ", "Mẫu nhỏ (< 30)"])
     for dimension, title in (("unit", "Đơn vị"), ("field", "Lĩnh vực"), ("channel", "Kênh")):
         for g in index_by(wave_id, dimension):
-            by.append([title, g.label, g.index.respondents, *fig_cells(g.index.overall)])
+            append_row(by, [title, g.label, g.index.respondents, *fig_cells(g.index.overall)])
     forms = wb.create_sheet("Phiếu")
     codes = [q.code for q in questions(wave_id)]
-    forms.append(["Số phiếu", "Ngày", "Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Kênh", *codes])
+    append_row(forms, ["Số phiếu", "Ngày", "Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Kênh", *codes])
     for r in responses(wave_id):
-        forms.append([r.form_number, ui_date(r.answered_on), r.dossier_code, r.unit, r.field,
+        append_row(forms, [r.form_number, ui_date(r.answered_on), r.dossier_code, r.unit, r.field,
                       CHANNEL_LABELS.get(r.channel, r.channel) if r.channel else "",
                       *(_answer_cell(r.answers.get(c, "")) for c in codes)])
-    for ws in (sheet, by, forms):
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-                    cell.data_type = "s"   # text, never a live formula
     wb.save(target)
     return target
 

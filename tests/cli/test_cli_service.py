@@ -46,6 +46,22 @@ def test_service_index_json_is_the_contract_object(empty_db, cli, tmp_path):
               db=empty_db)
     ncc = {i["key"]: i for g in json.loads(out.stdout)["groups"] for i in g["indicators"]}
     assert (ncc["online_share"]["numerator"], ncc["online_share"]["denominator"]) == (1, 2)
+    # a field typed without its accents (P12 alone: D4 online, D5 by post; D8 withdrawn) and a procedure (P5)
+    out = cli("stats", "service-index", "--from", "2024-03-01", "--to", "2024-03-31", "--field", "nguoi co cong",
+              "--json", db=empty_db)
+    field = {i["key"]: i for g in json.loads(out.stdout)["groups"] for i in g["indicators"]}
+    assert (field["online_share"]["numerator"], field["online_share"]["denominator"]) == (1, 2)
+    assert (field["published_on_time"]["numerator"], field["published_on_time"]["denominator"]) == (0, 1)
+    out = cli("stats", "service-index", "--from", "2024-03-01", "--to", "2024-03-31", "--procedure", "1.009811",
+              "--json", db=empty_db)
+    p5 = {i["key"]: i for g in json.loads(out.stdout)["groups"] for i in g["indicators"]}
+    assert (p5["online_share"]["numerator"], p5["online_share"]["denominator"]) == (2, 5)     # D1 D7 of D1-3 D7 D9
+    assert (p5["on_time"]["numerator"], p5["on_time"]["denominator"]) == (4, 5)               # D2 late
+    assert (p5["published_on_time"]["numerator"], p5["published_on_time"]["denominator"]) == (1, 1)
+    for option, value in (("--field", "Thể thao"), ("--procedure", "9.999999")):
+        bad = cli("stats", "service-index", "--from", "2024-03-01", "--to", "2024-03-31", option, value, db=empty_db)
+        assert bad.returncode == 1 and bad.stderr.startswith("error: ") and value in bad.stderr
+        assert len(bad.stderr.strip().split("\n")) == 1 and bad.stdout == ""
     text = cli("stats", "service-index", "--from", "2024-03-01", "--to", "2024-03-31", db=empty_db).stdout
     assert "Số hóa hồ sơ: " in text and "(nhập tay): chưa có số liệu" in text
 

@@ -223,3 +223,27 @@ def test_the_monthly_report_shows_the_figures_of_its_period(imported, tmp_path):
     assert rows["Hồ sơ giải quyết trước hạn, đúng hạn"][2:] == ["3/4", "75%", "20", "15"]
     assert rows["Hồ sơ được đồng bộ trạng thái lên Cổng Dịch vụ công quốc gia (nhập tay)"][3:] == \
         ["chưa có số liệu", "6", "—"]
+
+
+def test_the_points_table_saves_several_maxima_at_once(imported):
+    sq.set_points_table(SYSTEM, {"on_time": 16, "avg_resolution_days": 4})
+    table = {d.key: d.max_points for d in sq.points_table()}
+    assert (table["on_time"], table["avg_resolution_days"]) == (16, 4)
+    with pytest.raises(InvalidInput, match="0 đến 100"):
+        sq.set_points_table(SYSTEM, {"on_time": 10, "satisfaction": 150})
+    assert {d.key: d.max_points for d in sq.points_table()}["on_time"] == 16
+    rows = sq.procedures_behind("published_on_time", *MARCH, "denominator")
+    assert [(p.code, p.published_on) for p in rows] == [(P12[0], date(2024, 2, 10)), (P5[0], date(2023, 12, 20))]
+
+
+def test_one_pass_gives_the_whole_index_and_each_unit_alike(imported):
+    total, units = sq.index_and_breakdown(*MARCH, "unit")
+    assert total.as_json() == sq.service_index(*MARCH).as_json()
+    for row in units:
+        alone = sq.service_index(*MARCH, unit_id=row.key).index
+        assert [(i.key, i.figure) for i in row.index.indicators() if i.key not in ("procedures_fully_online",
+                                                                                   "published_on_time")] == \
+            [(i.key, i.figure) for i in alone.indicators() if i.key not in ("procedures_fully_online",
+                                                                            "published_on_time")]
+    trend = dict((p.end.month, index) for p, index in sq.monthly_trend(2024, 1))
+    assert trend[3].indicator("on_time").figure == sq.on_time(*MARCH)     # cut-off 1: calendar months

@@ -184,11 +184,30 @@ def test_excel_export_holds_the_index_groups_and_every_form(office, tmp_path):
     survey.map_words(SYSTEM, {"Tạm được": 3})
     survey.import_responses(SYSTEM, write_sheet(tmp_path / "k.xlsx"), "Tháng 10/2024")
     wave = survey.wave_by_name("Tháng 10/2024")
+    survey.add_response(SYSTEM, wave.id, "11", date(2024, 10, 8), {}, field="=HYPERLINK(\"x\")")
     out = survey.export_xlsx(wave.id, tmp_path / "xuat.xlsx")
     wb = load_workbook(out)
     assert wb.sheetnames == ["Chỉ số", "Theo nhóm", "Phiếu"]
     forms = list(wb["Phiếu"].iter_rows(values_only=True))
     assert forms[0][:7] == ("Số phiếu", "Ngày", "Mã hồ sơ", "Đơn vị", "Lĩnh vực", "Kênh", "A1.1")
-    assert len(forms) == 11 and forms[6][6:] == (4, 3, 3, "Tạm được", 4, 5)
+    assert len(forms) == 12 and forms[6][6:] == (4, 3, 3, "Tạm được", 4, 5)
+    typed = next(row for row in wb["Phiếu"].iter_rows() if row[0].value == "11")
+    assert (typed[4].value, typed[4].data_type) == ('=HYPERLINK("x")', "s")     # text, never a live formula
     index_rows = {r[0]: r for r in wb["Chỉ số"].iter_rows(values_only=True) if r and r[0]}
-    assert index_rows["A1.1"][2] == 60.0 and index_rows["A1.2"][7:9] == (1, 1)
+    # A1.2: form 3 and the empty form 11 left it blank, form 5 answered 6
+    assert index_rows["A1.1"][2] == 60.0 and index_rows["A1.2"][7:9] == (2, 1)
+
+
+def test_unknown_words_are_known_before_importing_and_a_waves_questions_saved_at_once(office, tmp_path):
+    path = write_sheet(tmp_path / "k.xlsx")
+    assert survey.unknown_words(path) == {"Tạm được": [10]}
+    survey.map_words(SYSTEM, {"tạm được": 3})
+    assert survey.unknown_words(path) == {}
+    wave = survey.create_wave(SYSTEM, "Đợt 1")
+    survey.save_questions(SYSTEM, wave.id, [("A1.1", "Chỗ ngồi đủ"), ("A2.1", "Niêm yết đủ"), ("A5.3", "Xử lý góp ý")])
+    assert [(q.code, q.text) for q in survey.questions(wave.id)] == [
+        ("A1.1", "Chỗ ngồi đủ"), ("A2.1", "Niêm yết đủ"), ("A5.3", "Xử lý góp ý")]
+    survey.add_response(SYSTEM, wave.id, "1", date(2024, 11, 4), {"A1.1": "5"})
+    with pytest.raises(InvalidInput, match="A1.1 đã có 1 câu trả lời"):
+        survey.save_questions(SYSTEM, wave.id, [("A2.1", "Niêm yết đủ")])
+    assert len(survey.questions(wave.id)) == 3       # nothing of the refused change was kept

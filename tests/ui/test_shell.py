@@ -39,7 +39,8 @@ def test_the_main_window_opens_on_the_database_and_switches_every_page(window, d
     assert window.db_label.text() == f"CSDL: {demo_db}"
     assert "Tài khoản hệ thống" in window.user_label.text()
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == \
-        ["Tổng quan", "Nhiệm vụ", "Chỉ số CCHC", "Hồ sơ TTHC", "Thống kê", "Văn bản", "Danh mục", "Cài đặt"]
+        ["Tổng quan", "Nhiệm vụ", "Chỉ số CCHC", "Hồ sơ TTHC", "Thống kê", "Chất lượng phục vụ", "Văn bản", "Danh mục",
+         "Cài đặt"]
     for spec in registry.PAGES:
         page = window.show_page(spec.key)
         assert window.stack.currentWidget() is page

@@ -45,7 +45,7 @@ def test_the_statistics_table_wins_the_space(qtbot, demo_db, free):
 
     page = window.show_page("statistics")
     qtbot.waitUntil(lambda: page.model.rowCount() > 1 and not page.loading, timeout=30_000)
-    page.year.setValue(2024)
+    page.picker.year.setValue(2024)          # the period picker shared with Chất lượng phục vụ
     qtbot.waitUntil(lambda: not page.loading, timeout=30_000)
     table = page.table
     viewport = table.viewport().rect()

@@ -10,6 +10,7 @@ from peewee import JOIN
 from par_desktop.db.models import Dossier, Explanation, Unit
 from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.control_slip import SlipLine
+from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.timers import TimerState
 from par_desktop.services.dossiers.editing import appointment_of
 from par_desktop.services.control_slip import control_slip
@@ -56,10 +57,31 @@ class DossierDetail:
     timeline: tuple[TimelineEvent, ...]
     late_steps: tuple[SlipLine, ...]  # steps of the control slip late against their own budget (or held late now)
     explanation: ExplanationView | None
+    # the one-stop service columns (DOMAIN.md §10): None = not known
+    digitised_dossier: bool | None = None
+    digitised_result: bool | None = None
+    payment: str | None = None
+    rating: str = ""
 
     @property
     def channel_label(self) -> str:
         return CHANNEL_LABELS.get(self.channel, self.channel)
+
+    @property
+    def service_text(self) -> str:
+        """"Hồ sơ đã số hóa; kết quả chưa số hóa; thanh toán trực tuyến; đánh giá: Hài lòng"."""
+        return service_text(self.digitised_dossier, self.digitised_result, self.payment, self.rating)
+
+
+def service_text(digitised_dossier: bool | None, digitised_result: bool | None, payment: str | None,
+                 rating: str) -> str:
+    def flag(value: bool | None, what: str) -> str:
+        return f"{what}: chưa rõ" if value is None else f"{what} {'đã' if value else 'chưa'} số hóa"
+
+    paid = "thanh toán: chưa rõ" if payment is None else \
+        ("không thu phí" if payment == "" else f"thanh toán {PAYMENT_LABELS[payment].lower()}")
+    rated = f"đánh giá: {RATING_LABELS.get(rating, rating).lower()}" if rating else "chưa đánh giá"
+    return f"{flag(digitised_dossier, 'Hồ sơ')}; {flag(digitised_result, 'kết quả')}; {paid}; {rated}"
 
 
 def dossier_detail(dossier_id: int, at: datetime | None = None,
@@ -88,4 +110,6 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
         late_steps=tuple(line for line in control_slip(d.code, at).lines if line.late and not line.transfer.final),
         explanation=None if explanation is None else ExplanationView(
             explanation.version, explanation.reason, explanation.responsible_person, explanation.explained_on,
-            explanation.apology_sent_on, explanation.new_appointment))
+            explanation.apology_sent_on, explanation.new_appointment),
+        digitised_dossier=d.digitised_dossier, digitised_result=d.digitised_result, payment=d.payment,
+        rating=d.rating or "")

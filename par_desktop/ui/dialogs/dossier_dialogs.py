@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from par_desktop.domain.salutation import KIND_LABELS, KINDS
+from par_desktop.domain.service_index import RATING_LABELS
 from par_desktop.domain.text import nfc, ui_moment, vn_number
 from par_desktop.services import org, procedures
 from par_desktop.services.dossiers.detail import DossierDetail
@@ -25,7 +26,13 @@ MOMENT_FORMAT = "dd/MM/yyyy HH:mm"
 DOSSIER_LABELS = {"code": "Mã hồ sơ", "procedure": "Thủ tục", "applicant": "Người nộp",
                   "applicant_kind": "Danh xưng", "channel": "Hình thức nộp",
                   "received_at": "Tiếp nhận lúc", "result_at": "Có kết quả", "closed_at": "Đã trả kết quả",
-                  "unit": "Đơn vị xử lý", "status_text": "Trạng thái (ghi chú)", "withdrawn": "Đã rút / trả lại"}
+                  "unit": "Đơn vị xử lý", "status_text": "Trạng thái (ghi chú)", "withdrawn": "Đã rút / trả lại",
+                  "digitised_dossier": "Số hóa hồ sơ", "digitised_result": "Số hóa kết quả",
+                  "payment": "Thanh toán phí, lệ phí", "rating": "Đánh giá của người dân"}
+# The service columns' choices (None: not known — left out of the service figures).
+FLAG_CHOICES = [("Chưa rõ", None), ("Có", True), ("Không", False)]
+PAYMENT_CHOICES = [("Chưa rõ", None), ("Không thu phí", ""), ("Trực tuyến", "online"), ("Trực tiếp", "direct")]
+RATING_CHOICES = [(label, key) for key, label in RATING_LABELS.items() if key] + [("Chưa đánh giá", "")]
 EXPLANATION_LABELS = {"reason": "Lý do quá hạn", "responsible_person": "Người chịu trách nhiệm",
                       "explained_on": "Ngày giải trình", "apology_sent_on": "Ngày gửi văn bản xin lỗi",
                       "new_appointment": "Hẹn trả mới"}
@@ -38,7 +45,7 @@ def dossier_fields(d: DossierDetail | dict) -> dict:
     return {"code": get("code"), "procedure": get("procedure_id"), "applicant": get("applicant"),
             "applicant_kind": get("applicant_kind"), "channel": get("channel"), "received_at": get("received_at"), "result_at": get("result_at"),
             "closed_at": get("closed_at"), "unit": get("unit_id"), "status_text": get("status_text"),
-            "withdrawn": get("withdrawn")}
+            "withdrawn": get("withdrawn"), **{name: get(name) for name in dossier_timing.SERVICE_FIELDS}}
 
 
 def dossier_formats() -> dict:
@@ -47,7 +54,22 @@ def dossier_formats() -> dict:
     units = {u.id: u.name for u in org.units(active_only=False)}
     return {"procedure": lambda i: procedures_by_id.get(i, ""), "unit": lambda i: units.get(i, ""),
             "applicant_kind": lambda k: KIND_LABELS.get(k or "", ""),
-            "channel": lambda c: dossier_timing.CHANNEL_LABELS.get(c, c)}
+            "channel": lambda c: dossier_timing.CHANNEL_LABELS.get(c, c),
+            "digitised_dossier": _choice_label(FLAG_CHOICES), "digitised_result": _choice_label(FLAG_CHOICES),
+            "payment": _choice_label(PAYMENT_CHOICES), "rating": _choice_label(RATING_CHOICES)}
+
+
+def _choice_label(choices):
+    return lambda value: next((text for text, key in choices if key == value), str(value))
+
+
+def _choice_combo(choices, current, name: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for text, key in choices:
+        combo.addItem(text, key)
+    combo.setCurrentIndex(max(0, next((i for i, (_, key) in enumerate(choices) if key == current), 0)))
+    return combo
 
 
 def to_qdatetime(moment: datetime) -> QDateTime:
@@ -134,6 +156,12 @@ class DossierDialog(QDialog):
         self.status = QLineEdit(dossier.status_text if dossier else "")
         self.withdrawn = QCheckBox("Hồ sơ đã rút / trả lại (không tính vào thống kê)")
         self.withdrawn.setChecked(bool(dossier and dossier.withdrawn))
+        self.digitised_dossier = _choice_combo(FLAG_CHOICES, dossier.digitised_dossier if dossier else None,
+                                               "digitisedDossier")
+        self.digitised_result = _choice_combo(FLAG_CHOICES, dossier.digitised_result if dossier else None,
+                                              "digitisedResult")
+        self.payment = _choice_combo(PAYMENT_CHOICES, dossier.payment if dossier else None, "payment")
+        self.rating = _choice_combo(RATING_CHOICES, dossier.rating if dossier else "", "rating")
 
         form = QFormLayout()
         form.addRow("Mã hồ sơ", self.code)
@@ -147,7 +175,21 @@ class DossierDialog(QDialog):
         form.addRow("Đơn vị xử lý", self.unit)
         form.addRow("Trạng thái (ghi chú)", self.status)
         form.addRow("", self.withdrawn)
-        hint = note_label("Không chọn «Hẹn trả»: hạn xử lý tính theo thời hạn của thủ tục (ngày làm việc).")
+        service = QHBoxLayout()
+        for caption, combo in (("Số hóa hồ sơ", self.digitised_dossier), ("kết quả", self.digitised_result)):
+            service.addWidget(QLabel(caption))
+            service.addWidget(combo)
+        service.addStretch(1)
+        form.addRow("Số hóa", service)
+        service = QHBoxLayout()
+        for caption, combo in (("Thanh toán", self.payment), ("Đánh giá", self.rating)):
+            if caption != "Thanh toán":
+                service.addWidget(QLabel(caption))
+            service.addWidget(combo)
+        service.addStretch(1)
+        form.addRow("Thanh toán", service)
+        hint = note_label("Không chọn «Hẹn trả»: hạn xử lý tính theo thời hạn của thủ tục (ngày làm việc). "
+                          "«Chưa rõ»: hồ sơ không được tính vào chỉ số số hóa, thanh toán trực tuyến tương ứng.")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
@@ -162,7 +204,10 @@ class DossierDialog(QDialog):
                    "unit": lambda i: self.unit.setCurrentIndex(max(0, self.unit.findData(i))),
                    "channel": lambda c: self.channel.setCurrentIndex(max(0, self.channel.findData(c))),
                    "applicant_kind": lambda k: self.applicant_kind.setCurrentIndex(
-                       max(0, self.applicant_kind.findData(k or "")))}
+                       max(0, self.applicant_kind.findData(k or ""))),
+                   **{name: self._choose(combo) for name, combo in (
+                       ("digitised_dossier", self.digitised_dossier), ("digitised_result", self.digitised_result),
+                       ("payment", self.payment), ("rating", self.rating))}}
         for name, value in fields.items():
             if name in setters:
                 setters[name](value)
@@ -172,13 +217,25 @@ class DossierDialog(QDialog):
                 if fields[name] is not None:
                     moment.edit.setDateTime(to_qdatetime(fields[name]))
 
+    @staticmethod
+    def _choose(combo: QComboBox):
+        def choose(value) -> None:
+            for i in range(combo.count()):
+                if combo.itemData(i) == value and type(combo.itemData(i)) is type(value):
+                    combo.setCurrentIndex(i)
+                    return
+        return choose
+
     def values(self) -> dict:
         return dict(code=nfc(self.code.text()), procedure_id=self.procedure.currentData(),
                     applicant=nfc(self.applicant.text()), applicant_kind=self.applicant_kind.currentData(),
                     channel=self.channel.currentData(),
                     received_at=from_qdatetime(self.received.dateTime()), due_at=self.appointment.value(),
                     result_at=self.result_moment.value(), closed_at=self.closed.value(), unit_id=self.unit.currentData(),
-                    status_text=nfc(self.status.text()), withdrawn=self.withdrawn.isChecked())
+                    status_text=nfc(self.status.text()), withdrawn=self.withdrawn.isChecked(),
+                    digitised_dossier=self.digitised_dossier.currentData(),
+                    digitised_result=self.digitised_result.currentData(), payment=self.payment.currentData(),
+                    rating=self.rating.currentData())
 
 
 def dossier_heading(dossier: DossierDetail) -> QLabel:

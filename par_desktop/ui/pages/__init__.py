@@ -37,6 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("par_index", "Chỉ số CCHC", "par_index", "par_index", "ParIndexPage"),
     PageSpec("dossiers", "Hồ sơ TTHC", "dossiers", "dossiers", "DossiersPage"),
     PageSpec("statistics", "Thống kê", "statistics", "statistics", "StatisticsPage"),
+    PageSpec("service", "Chất lượng phục vụ", "service", "service", "ServicePage"),
     PageSpec("documents", "Văn bản", "documents", "documents", "DocumentsPage"),
     PageSpec("catalog", "Danh mục", "catalog", "catalog", "CatalogPage"),
     PageSpec("settings", "Cài đặt", "settings", "settings", "SettingsPage"),

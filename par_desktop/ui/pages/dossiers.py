@@ -114,7 +114,8 @@ class DossierDetail(QWidget):
         for key, caption in (("procedure", "Thủ tục"), ("applicant", "Người nộp"), ("channel", "Hình thức nộp"),
                              ("received", "Tiếp nhận"), ("start", "Bắt đầu tính"), ("due", "Hạn xử lý"),
                              ("result", "Có kết quả"), ("closed", "Trả kết quả"), ("unit", "Đơn vị xử lý"),
-                             ("holder", "Đang giữ hồ sơ"), ("status", "Trạng thái phần mềm")):
+                             ("holder", "Đang giữ hồ sơ"), ("status", "Trạng thái phần mềm"),
+                             ("service", "Số hóa, thanh toán")):
             label = QLabel()
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -177,7 +178,7 @@ class DossierDetail(QWidget):
                   "result": ui_moment(d.result_at) + (" — chưa kết thúc, vẫn tính giờ" if d.result_at and not d.closed_at
                                                       else ""),
                   "closed": ui_moment(d.closed_at), "unit": d.unit_name,
-                  "holder": d.holder_name, "status": d.status_text}
+                  "holder": d.holder_name, "status": d.status_text, "service": d.service_text}
         for key, text in values.items():
             self.labels[key].setText(text)
         for event in d.timeline:

@@ -11,23 +11,22 @@ from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QCha
 from PySide6.QtCore import QLocale, QMargins, QRect, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
     QStyle, QStyleOptionHeader, QTableView, QVBoxLayout, QWidget,
 )
 
 from par_desktop.domain import periods
-from par_desktop.domain.text import PERCENT_SIGN, percent_value, to_roman, ui_date, vn_number, vn_percent
+from par_desktop.domain.text import PERCENT_SIGN, percent_value, ui_date, vn_number, vn_percent
 from par_desktop.services import org, settings, stats
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate, to_qdate
 from par_desktop.ui.models.dossiers_model import StatsTableModel
 from par_desktop.ui.status_style import GREEN, RED, state_color
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
 
 VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 CHART_MIN_HEIGHT = 170
 NUMBER_COLUMN_MIN, FIELD_COLUMN_MIN = 62, 170
-KINDS = [("Tháng", "month"), ("Quý", "quarter"), ("6 tháng", "half"), ("Năm", "year"), ("Tùy chọn", "range")]
 
 
 class GroupHeader(QWidget):
@@ -129,18 +128,7 @@ class StatisticsPage(QWidget):
         self.ctx = ctx
         self._request = 0
         self.loading = False
-        today = date.today()
-        self.kind = QComboBox()
-        self.kind.setObjectName("periodKind")
-        for text, key in KINDS:
-            self.kind.addItem(text, key)
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
-        self.number = QComboBox()
-        self.number.setObjectName("periodNumber")
-        self.first = date_edit(today.replace(day=1))
-        self.last = date_edit(today)
+        self.picker = PeriodPicker(int(settings.get(settings.REPORT_CUTOFF_DAY)))
         self.unit = QComboBox()
         self.unit.setObjectName("statsUnit")
         self.unit.addItem("Tất cả đơn vị", None)
@@ -158,8 +146,7 @@ class StatisticsPage(QWidget):
         self.charts_button.toggled.connect(self.show_charts)
 
         controls = QHBoxLayout()
-        for widget in (QLabel("Kỳ"), self.kind, self.number, QLabel("năm"), self.year, QLabel("Từ"), self.first,
-                       QLabel("đến"), self.last, QLabel("Đơn vị"), self.unit):
+        for widget in (self.picker, QLabel("Đơn vị"), self.unit):
             controls.addWidget(widget)
         controls.addStretch(1)
         controls.addWidget(self.charts_button)
@@ -224,14 +211,8 @@ class StatisticsPage(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.splitter, 1)
 
-        self._loading = True
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        for signal in (self.number.currentIndexChanged, self.year.valueChanged, self.first.dateChanged,
-                       self.last.dateChanged, self.unit.currentIndexChanged):
-            signal.connect(self._changed)
-        self._kind_changed()
-        self._select_current_period()
-        self._loading = False
+        self.picker.changed.connect(self.refresh)
+        self.unit.currentIndexChanged.connect(self.refresh)
 
     # ---- layout: the table first ----------------------------------------------------------------
 
@@ -294,70 +275,17 @@ class StatisticsPage(QWidget):
     # ---- the period ----------------------------------------------------------------------------
 
     def cutoff(self) -> int:
-        return int(settings.get(settings.REPORT_CUTOFF_DAY))
+        return self.picker.cutoff
 
     def period(self) -> periods.Period:
-        kind, year, n = self.kind.currentData(), self.year.value(), self.number.currentData()
-        cutoff = self.cutoff()
-        if kind == "month":
-            return periods.report_month(year, n, cutoff)
-        if kind == "quarter":
-            return periods.report_quarter(year, n, cutoff)
-        if kind == "half":
-            return periods.report_half(year, n, cutoff)
-        if kind == "year":
-            return periods.report_year(year, cutoff)
-        first, last = from_qdate(self.first.date()), from_qdate(self.last.date())
-        return periods.date_range(min(first, last), max(first, last))
+        return self.picker.period()
 
     def set_period(self, kind: str, year: int, number: int | None = None) -> None:
         """Choose a preset (tests and other pages use this)."""
-        self._loading = True
-        self.kind.setCurrentIndex(self.kind.findData(kind))
-        self.year.setValue(year)
-        if number is not None:
-            self.number.setCurrentIndex(self.number.findData(number))
-        self._loading = False
-        self.refresh()
+        self.picker.set_period(kind, year, number)
 
     def set_range(self, first: date, last: date) -> None:
-        self._loading = True
-        self.kind.setCurrentIndex(self.kind.findData("range"))
-        self.first.setDate(to_qdate(first))
-        self.last.setDate(to_qdate(last))
-        self._loading = False
-        self.refresh()
-
-    def _kind_changed(self) -> None:
-        kind = self.kind.currentData()
-        self.number.blockSignals(True)
-        self.number.clear()
-        if kind == "month":
-            for m in range(1, 13):
-                self.number.addItem(f"Tháng {m}", m)
-        elif kind == "quarter":
-            for q in range(1, 5):
-                self.number.addItem(f"Quý {to_roman(q)}", q)
-        elif kind == "half":
-            self.number.addItem("6 tháng đầu năm", 1)
-            self.number.addItem("6 tháng cuối năm", 2)
-        self.number.blockSignals(False)
-        self.number.setVisible(kind in ("month", "quarter", "half"))
-        self.year.setEnabled(kind != "range")
-        for edit in (self.first, self.last):
-            edit.setEnabled(kind == "range")
-        self._changed()
-
-    def _select_current_period(self) -> None:
-        """Start on the reporting month that contains today."""
-        current = periods.report_period_of(date.today(), "month", self.cutoff())
-        self.kind.setCurrentIndex(self.kind.findData("month"))
-        self.year.setValue(current.end.year)
-        self.number.setCurrentIndex(self.number.findData(current.end.month))
-
-    def _changed(self, *_args) -> None:
-        if not self._loading:
-            self.refresh()
+        self.picker.set_range(first, last)
 
     # ---- page hooks ------------------------------------------------------------------------------
 
@@ -366,14 +294,7 @@ class StatisticsPage(QWidget):
         from par_desktop.ui.operations import run_in_background
 
         units = org.units()
-        current = self.unit.currentData()
-        self.unit.blockSignals(True)
-        while self.unit.count() > 1:
-            self.unit.removeItem(1)
-        for u in units:
-            self.unit.addItem(u.name, u.id)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(current)) if current is not None else 0)
-        self.unit.blockSignals(False)
+        refill_units(self.unit, units)
 
         period, unit_id = self.period(), self.unit.currentData()
         unit_name = self.unit.currentText() if unit_id is not None else ""
