@@ -57,6 +57,8 @@ def test_tab_leaves_a_table_and_enter_opens_the_row(qtbot, window):
 
 def test_the_context_menu_offers_the_rows_actions_with_shortcuts(qtbot, window):
     page = tasks_page(window, qtbot)
+    # the row's actions are enabled once the selected task's detail has been read (in the background)
+    qtbot.waitUntil(lambda: all(a.isEnabled() for a in page.table.build_menu().actions() if a.text()))
     menu = page.table.build_menu()
     items = {a.text(): a.shortcut().toString() for a in menu.actions() if a.text()}
     assert items["Báo cáo tiến độ…"] == shortcuts.REPORT_PROGRESS
