@@ -43,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import time
+from functools import partial
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -503,9 +504,18 @@ def measure_survey_entry(runner: Runner, db: Path) -> Result:
 
 # ---- child processes: measurements made inside one interpreter --------------------------------------
 
-def child_stats(db: str) -> dict:
+def scan_dossier_table(db: str) -> float:
+    """The bare read of every dossier row: the floor a statistics query over the table is compared with."""
     import sqlite3
 
+    start = time.perf_counter()
+    con = sqlite3.connect(db)
+    con.execute("SELECT * FROM dossier").fetchall()
+    con.close()
+    return time.perf_counter() - start
+
+
+def child_stats(db: str) -> dict:
     from par_desktop.db.schema import open_database
     from par_desktop.services import stats
 
@@ -513,12 +523,7 @@ def child_stats(db: str) -> dict:
         return {"not_built": True}
     open_database(db)
 
-    def scan() -> float:
-        start = time.perf_counter()
-        con = sqlite3.connect(db)
-        con.execute("SELECT * FROM dossier").fetchall()
-        con.close()
-        return time.perf_counter() - start
+    scan = partial(scan_dossier_table, db)
 
     def compute() -> float:
         start = time.perf_counter()
@@ -533,20 +538,13 @@ def child_stats(db: str) -> dict:
 
 def child_service(db: str) -> dict:
     """The whole year's index for the Department and for every unit, as the Chất lượng phục vụ page asks it."""
-    import sqlite3
-
     from par_desktop.db.schema import open_database
     from par_desktop.services import service_quality as sq
 
     open_database(db)
     first, last = date(YEAR, 1, 1), date(YEAR, 12, 31)
 
-    def scan() -> float:
-        start = time.perf_counter()
-        con = sqlite3.connect(db)
-        con.execute("SELECT * FROM dossier").fetchall()
-        con.close()
-        return time.perf_counter() - start
+    scan = partial(scan_dossier_table, db)
 
     def compute() -> float:
         start = time.perf_counter()
