@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from par_desktop.domain.text import vn_number
 from par_desktop.services import database
 from par_desktop.services.search import KINDS, SearchHit
+from par_desktop.ui.widgets.table import select_only_row
 
 LIMIT = 50
 
@@ -200,7 +201,7 @@ class GlobalSearchDialog(QDialog):
         if hits:
             self.summary.setText(f"{self.model.summary()}. Hồ sơ mới nhất trước; "
                                  f"mỗi loại hiện tối đa {LIMIT} kết quả.")
-            self.view.selectRow(0)
+            select_only_row(self.view, 0)
             self.view.setFocus()
         else:
             self.summary.setText("Không tìm thấy nhiệm vụ, hồ sơ, văn bản, đơn vị hay thủ tục nào "

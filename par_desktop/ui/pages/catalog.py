@@ -36,7 +36,9 @@ from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import FilterBar
 from par_desktop.ui.widgets.panels import note_label
-from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, number_column, state_column
+from par_desktop.ui.widgets.table import (
+    Column, DataTableView, RowTableModel, number_column, select_only_row, state_column,
+)
 
 KIND_LABELS = {"office": "Văn phòng", "division": "Phòng chuyên môn", "affiliated": "Đơn vị trực thuộc"}
 UNIT_LABELS = {"name": "Tên đơn vị", "short_code": "Tên viết tắt", "kind": "Loại", "head_name": "Trưởng đơn vị",
@@ -477,7 +479,7 @@ class CatalogPage(QWidget):
         if form.unit is not None and not form.is_dirty():
             form.show_unit(self.unit_by_id(form.unit.id))
         elif form.unit is None and not form.creating and self.units_view.visible_count():
-            self.units_view.table.selectRow(0)   # show the first unit's details rather than an empty form
+            select_only_row(self.units_view.table, 0)   # show the first unit's details rather than an empty form
 
     def _show_review(self) -> None:
         with database.translated_errors():

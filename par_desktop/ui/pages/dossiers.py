@@ -52,6 +52,7 @@ from par_desktop.ui.operations import run_in_background, run_operation
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
+from par_desktop.ui.widgets.table import select_only_row
 
 IMPORT_FILES = "Tệp xuất từ phần mềm một cửa (*.xlsx *.xls *.csv)"
 STATE_FILTERS = [
@@ -333,7 +334,7 @@ class DossiersPage(QWidget):
         if selected is not None:
             row = self.model.row_of_id(selected.id)
             if row is not None:
-                self.table.selectRow(row)
+                select_only_row(self.table, row)
         self.detail.show_dossier(self._current_row().id if self._current_row() else None)
 
     def apply_search(self, text: str) -> None:
@@ -349,7 +350,7 @@ class DossiersPage(QWidget):
             self.filters.set_text(payload["code"])
             self._apply_query()
             if self.model.rowCount():
-                self.table.selectRow(0)
+                select_only_row(self.table, 0)
 
     def new_record(self) -> None:
         if not self._allowed("dossiers"):

@@ -43,7 +43,7 @@ from par_desktop.ui.saving import save
 from par_desktop.ui.status_style import badge_stylesheet
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
 from par_desktop.ui.widgets.panels import note_label
-from par_desktop.ui.widgets.table import DataTableView
+from par_desktop.ui.widgets.table import DataTableView, select_only_row
 
 PLAN_FILES = "Kế hoạch (*.docx *.xlsx)"
 
@@ -232,7 +232,7 @@ class TaskDetailPanel(QWidget):
         self.note_label.setText(task.note or "—")
         self.reports.set_rows(detail.reports)
         if detail.reports and self.reports.current_row() is None:
-            self.reports.table.selectRow(0)
+            select_only_row(self.reports.table, 0)
         self.occurrences.set_rows(detail.occurrences)
         self.tabs.setTabText(1, f"Theo kỳ, đơn vị ({vn_number(len(detail.occurrences))})")
         self.steps.model.set_processes(detail.processes)
@@ -435,7 +435,7 @@ class TasksPage(QWidget):
         self.model.set_rows(self._views)
         self.summary.set_rows(summary)
         if self.table.current_row() is None and self.detail.current() is None and self.table.visible_count():
-            self.table.table.selectRow(0)   # show the first task's details rather than an empty panel
+            select_only_row(self.table.table, 0)   # show the first task's details rather than an empty panel
         self._reload_detail()
 
     def _filters_changed(self) -> None:

@@ -34,6 +34,7 @@ from par_desktop.ui.widgets.month_grid import (
     DAY_ROLE, KIND_STYLE, WEEKDAY_LONG, WEEKDAY_SHORT, DayDelegate, KindStyle, MonthGrid, MonthView, day_tooltip,
 )
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.table import select_only_row
 
 _SWAP = re.compile(r"làm bù ngày (\d{2}/\d{2}/\d{4})")
 
@@ -428,7 +429,7 @@ class CalendarTab(QWidget):
         selection = self.special_view.selectionModel()
         blocker = selection.blockSignals(True)
         if row >= 0:
-            self.special_view.selectRow(row)
+            select_only_row(self.special_view, row)
             self.special_view.scrollTo(self.special_model.index(row, 0))
         else:
             self.special_view.clearSelection()

@@ -23,7 +23,7 @@ from par_desktop.services import calendar_changes, database, org, settings
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_error, show_message
 from par_desktop.ui.saving import Edit, save
-from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
+from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel, select_only_row
 from par_desktop.ui.widgets.panels import note_label
 
 DATE_FORMAT = "dd/MM/yyyy"
@@ -460,9 +460,9 @@ class OrganisationTab(QWidget):
         if not self.is_dirty():
             self._show_settings(values)
         if self._org_version is None and self.org_model.rowCount() and not any(e.text() for e in self.org_edits.values()):
-            self.org_view.table.selectRow(0)
+            select_only_row(self.org_view.table, 0)
         if self._signer is None and self.signer_model.rowCount() and not self.signer_name.text():
-            self.signer_view.table.selectRow(0)
+            select_only_row(self.signer_view.table, 0)
 
     def confirm_close(self) -> bool:
         if not self.is_dirty():

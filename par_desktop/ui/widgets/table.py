@@ -85,6 +85,16 @@ def number_column(title: str, value: Callable[[Any], Any], **kwargs) -> Column:
                   align=Qt.AlignmentFlag.AlignRight, **kwargs)
 
 
+def select_only_row(view: QAbstractItemView, row: int) -> None:
+    """Make ``row`` the current and only selected row. The program's choice, unlike
+    ``QTableView.selectRow``, which reads the keyboard: a Ctrl the clerk still holds (a Ctrl+R
+    that opened a dialog) would toggle the row off, a Shift would extend the selection."""
+    index = view.model().index(row, 0)
+    if index.isValid():
+        view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+
 def _sort_key(value: Any) -> tuple:
     """A key that orders any mix of values: numbers, then dates, then text (accent-folded), blanks last."""
     if value is None or value == "":
@@ -373,8 +383,7 @@ class DataTableView(QWidget):
         index = self.proxy.mapFromSource(self.model.index(source, 0))
         if not index.isValid():
             return False
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        select_only_row(self.table, index.row())
         self.table.scrollTo(index)
         return True
 
@@ -415,9 +424,8 @@ class DataTableView(QWidget):
         menu = QMenu(self)
         menu.setToolTipsVisible(True)
         has_selection = bool(self.table.selectionModel().selectedRows())
-        rows = self.selected_rows() if has_selection else []
+        self._update_actions()
         for action, _needs_selection, _refusal in self._actions:
-            self._update_action(action, rows)
             menu.addAction(action)
         if self._actions:
             menu.addSeparator()
@@ -521,7 +529,15 @@ class DataTableView(QWidget):
 
     def _selection_changed(self, *_args) -> None:
         self._update_count()
+        self._update_actions()
         self.selection_changed.emit()
+
+    def _update_actions(self) -> None:
+        """The row actions follow the selection, so a shortcut greyed while nothing was selected works
+        again as soon as a row is."""
+        rows = self.selected_rows() if self._actions else []
+        for action, _needs_selection, _refusal in self._actions:
+            self._update_action(action, rows)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.current_changed.emit(self.model.row(self.proxy.mapToSource(current).row()) if current.isValid() else None)
@@ -537,6 +553,7 @@ class DataTableView(QWidget):
             self._size_columns()
         if not self._restore_keys and self._restore_current is None:
             self._update_count()
+            self._update_actions()
             return
         selection = self.table.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -554,6 +571,7 @@ class DataTableView(QWidget):
         self.table.verticalScrollBar().setValue(self._restore_scroll)
         self._restore_keys, self._restore_current = [], None
         self._update_count()
+        self._update_actions()
 
     def _size_columns(self) -> None:
         """Widths from the title and the first ``SIZE_SAMPLE`` rows' text, measured with the table's font
