@@ -93,6 +93,9 @@ def gui_test_hygiene(request, tmp_path):
 
     - screenshots go to this test's ``tmp_path/shots`` (``gui_helpers.save_shot``);
     - its modal-dialog watches stop, and one whose dialog never came fails the test;
+    - a modifier key its key sequence left held is released: a Ctrl+R that opened a modal dialog ran
+      the dialog inside the key press, and Qt still took Ctrl as held in the next test (where a click
+      on a row then toggled the row instead of selecting it);
     - its background work finishes and is delivered, then its widgets are deleted now: pytest-qt only
       calls deleteLater() on them, which would happen in the next test's first event loop — often a modal
       dialog's exec(), where a window being deleted (still QApplication.activeWindow(), so the dialog's
@@ -110,6 +113,7 @@ def gui_test_hygiene(request, tmp_path):
     yield
     gui_helpers.shots_dir = None
     problems = gui_helpers.finish_watches()
+    gui_helpers.release_modifiers()
     assert QThreadPool.globalInstance().waitForDone(60_000), "background work still running 60 s after its test"
     QCoreApplication.processEvents()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

@@ -115,6 +115,21 @@ def finish_watches() -> list[str]:
     return problems
 
 
+def release_modifiers() -> None:
+    """Release the modifier keys Qt takes as still held (see ``gui_test_hygiene`` in tests/conftest.py):
+    a key release carries the modifiers held after it, none here."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+
+    if QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier:
+        return
+    receiver = QWidget()
+    for key in (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+        QTest.keyRelease(receiver, key)
+    receiver.deleteLater()
+
+
 # The screenshot folder of the running test (set by tests/conftest.py: <tmp_path>/shots; pytest keeps
 # the folders of its last three runs under /tmp/pytest-of-<user>/ to look at).
 shots_dir: Path | None = None

@@ -214,3 +214,19 @@ def test_a_shortcut_pressed_without_a_row_still_works_once_a_row_is_selected(qtb
     select_only_row(table, 0)
     QTest.keySequence(table, shortcuts.REPORT_PROGRESS)
     qtbot.waitUntil(lambda: len(seen) == 1)
+
+
+def test_a_modifier_left_held_by_a_test_is_released_for_the_next(qtbot):
+    """What ``gui_test_hygiene`` does after every GUI test: Ctrl still held would make the next test's
+    click on a row toggle it."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QWidget
+
+    from gui_helpers import release_modifiers
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    QTest.keyPress(widget, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)   # Ctrl+R, never released
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.ControlModifier
+    release_modifiers()
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
