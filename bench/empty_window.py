@@ -5,9 +5,8 @@ the application: start Qt, show a main window of the same size, wait for its fir
 (an event, as the app's screenshot mode waits: no fixed time), grab it, save the picture, exit. The
 same script is bundled with the app's PyInstaller spec (``PAR_BUNDLE_ENTRY``) for the bundle's figure.
 
-``--picture IMAGE`` shows that image (the app's own screenshot, as an uncompressed .bmp) as the whole
-window instead of a label: Qt then draws, grabs and compresses a picture as detailed as the app's, which
-is Qt's own share of the app's start-up figure (the .bmp's reading, a few milliseconds, comes on top).
+Qt's own share of the app's figure (the same widgets as the first screen, no application) is measured
+by ``bench/screen_skeleton.py``.
 """
 
 from __future__ import annotations
@@ -15,14 +14,12 @@ from __future__ import annotations
 import sys
 
 
-def main(argv: list[str]) -> int:
+def show_and_save(window, path: str) -> int:
+    """Show ``window``, wait for its first frame to be painted (an event, as ``par_desktop.ui.frames``),
+    grab it and save the picture to ``path``; the exit code."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-    from PySide6.QtGui import QPixmap
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
     class FirstFrame(QObject):
-        """Quits ``loop`` once the window's first frame has been painted (as ``par_desktop.ui.frames``)."""
-
         def __init__(self, loop: QEventLoop):
             super().__init__()
             self.loop = loop
@@ -34,22 +31,23 @@ def main(argv: list[str]) -> int:
                 QTimer.singleShot(0, self.loop.quit)
             return False
 
-    picture = argv[argv.index("--picture") + 1] if "--picture" in argv else None
-    _app = QApplication(argv[:1])   # kept: the application lives until the picture is taken
-    window = QMainWindow()
-    window.setWindowTitle("PAR Desktop")
-    label = QLabel("PAR Desktop")
-    if picture is not None:
-        label.setPixmap(QPixmap(picture))
-    window.setCentralWidget(label)
-    window.resize(1366, 800)
     loop = QEventLoop()
     watch = FirstFrame(loop)
     window.installEventFilter(watch)
     window.show()
     loop.exec()
-    ok = window.grab().save(argv[1])
-    return 0 if ok else 1
+    return 0 if window.grab().save(path) else 1
+
+
+def main(argv: list[str]) -> int:
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    _app = QApplication(argv[:1])   # kept: the application lives until the picture is taken
+    window = QMainWindow()
+    window.setWindowTitle("PAR Desktop")
+    window.setCentralWidget(QLabel("PAR Desktop"))
+    window.resize(1366, 800)
+    return show_and_save(window, argv[1])
 
 
 if __name__ == "__main__":

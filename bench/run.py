@@ -7,7 +7,7 @@ reference run in the same session on the same machine, so the ratios hold on any
 | figure                                   | reference                                                   |
 |------------------------------------------|-------------------------------------------------------------|
 | ``gui --screenshot``: start to the dashboard drawn with its data and saved, on 1,500 and on N dossiers | an empty PySide6 window (bench/empty_window.py) drawn and saved the same way — both wait for events, not time; whole processes, one warm-up each, then 5 pairs interleaved, medians of wall and CPU time |
-| Qt's own share of it: the empty window showing the app's screenshot (``--picture``), drawn and saved | the same empty window with a label |
+| Qt's own share of it: the first screen's Qt widgets with fixed figures and no application code (bench/screen_skeleton.py), drawn and saved | the same empty window |
 | the bundled program (``make bundle``) doing the same | the empty window built by the same spec (``PAR_BUNDLE_ENTRY``) |
 | full-year statistics (services.stats)    | reading every dossier row with plain ``sqlite3`` (fetchall) |
 | monthly report .docx / .pdf (``doc monthly-report``) | the same tables written directly with python-docx / reportlab (bench/direct_report.py) |
@@ -65,7 +65,8 @@ LABELS = {
     "gui_small": "Mở ứng dụng đến khi vẽ xong Tổng quan với dữ liệu và lưu ảnh (`gui --screenshot`)",
     "gui_bundle": "Như trên, bản đóng gói (`make bundle`), 100.000 hồ sơ",
     "bundle": "Như trên, bản đóng gói (`make bundle`), 100.000 hồ sơ",
-    "gui_qt": "Phần của Qt: cửa sổ trống chỉ hiện đúng ảnh của ứng dụng, vẽ và lưu ảnh cùng cách",
+    "gui_qt": ("Phần của Qt: các widget của màn hình Tổng quan (menu, khung, 9 biểu tượng, 6 ô số, 2 biểu đồ, "
+               "3 bảng) với số liệu cố định, không có mã ứng dụng (bench/screen_skeleton.py)"),
     "stats": f"Thống kê TTHC cả năm {YEAR} (bảng 13 cột)",
     "report_docx": f"Báo cáo tháng {REPORT_MONTH} (.docx)",
     "report_pdf": f"Báo cáo tháng {REPORT_MONTH} (.pdf)",
@@ -312,44 +313,45 @@ def measure_gui(runner: Runner, db: Path, n: int) -> list[Result]:
     demo (1,500 dossiers) and on ``n``."""
     if importlib.util.find_spec("par_desktop.app") is None:
         raise NotBuilt
+
+    def reference():
+        took, _ = runner.run([str(BENCH / "empty_window.py"), str(OUT / "empty.png")])
+        return took, runner.last_cpu
+
     results = []
     for size in (STARTUP_SMALL, n) if n != STARTUP_SMALL else (n,):
         work = working_copy(demo_database(runner, size), f"gui-{size}.db")
-        shot, empty = OUT / f"gui-{size}.png", OUT / "empty.png"
 
-        def app(work=work, shot=shot):
+        def app(work=work, shot=OUT / f"gui-{size}.png"):
             took, _ = runner.app(work, "gui", "--screenshot", str(shot), key="gui", timeout=300)
-            return took, runner.last_cpu
-
-        def reference(empty=empty):
-            took, _ = runner.run([str(BENCH / "empty_window.py"), str(empty)])
             return took, runner.last_cpu
 
         key = "gui" if size == n else "gui_small"
         results.append(startup_result(key, paired_runs(app, reference), REFERENCE_WINDOW))
         results[-1].label = f"{LABELS['gui']}, {vn(size)} hồ sơ"
-        results.append(qt_share(runner, shot, size, reference))
-    return results
+    qt = qt_share(runner, reference)
+    for result in results:
+        split_by_qt(result, qt)
+    return results + [qt]
 
 
-def qt_share(runner: Runner, shot: Path, size: int, reference) -> Result:
-    """Qt's own part of the start-up figure: the empty window showing the app's own screenshot (read
-    from an uncompressed .bmp), so that Qt draws, grabs and compresses a picture as detailed as the app's,
-    against the plain empty window."""
-    from PySide6.QtGui import QImage
-
-    picture = OUT / f"gui-{size}.bmp"
-    if not QImage(str(shot)).save(str(picture)):
-        raise RuntimeError(f"cannot convert {shot.name} to .bmp")
-
-    def same_picture():
-        took, _ = runner.run([str(BENCH / "empty_window.py"), str(OUT / "picture.png"), "--picture", str(picture)])
+def qt_share(runner: Runner, reference) -> Result:
+    """Qt's own part of the start-up figure: the first screen's Qt widgets with fixed figures and no
+    application code (bench/screen_skeleton.py), against the plain empty window."""
+    def skeleton():
+        took, _ = runner.run([str(BENCH / "screen_skeleton.py"), str(OUT / "skeleton.png")])
         return took, runner.last_cpu
 
-    r = startup_result("gui_qt", paired_runs(same_picture, reference), REFERENCE_WINDOW)
-    r.label = f"{LABELS['gui_qt']}, {vn(size)} hồ sơ"
+    r = startup_result("gui_qt", paired_runs(skeleton, reference), REFERENCE_WINDOW)
     r.met = None
     return r
+
+
+def split_by_qt(app: Result, qt: Result) -> None:
+    """Say in ``app``'s note how much of its ratio is Qt's (the skeleton's) and how much the app's own."""
+    if app.ratio and qt.ratio:
+        own = f"; phần của Qt {qt.ratio:.2f}×, ứng dụng thêm {app.ratio / qt.ratio:.2f}× trên khung Qt".replace(".", ",")
+        app.note += own
 
 
 REFERENCE_WINDOW = "cửa sổ PySide6 trống, vẽ và lưu ảnh cùng cách"

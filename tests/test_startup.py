@@ -105,3 +105,24 @@ def test_the_compiled_window_shell_matches_its_designer_form():
         return [line for line in text.splitlines() if "Created by: Qt User Interface Compiler" not in line]
 
     assert body(done.stdout) == body((REPO / "par_desktop" / "ui" / "shell_ui.py").read_text(encoding="utf-8"))
+
+
+def test_the_benchmarks_qt_skeleton_draws_the_first_screens_widgets(tmp_path):
+    """bench/screen_skeleton.py, Qt's own part of the start-up figure (docs/startup.md), shows the same
+    widgets as the app's first screen — charts with bars and tables with rows, not an empty frame —
+    without importing the application."""
+    from PySide6.QtGui import QImage
+
+    shot = tmp_path / "skeleton.png"
+    code = ("import runpy, sys; sys.argv = ['screen_skeleton.py', sys.argv[1]]; "
+            f"sys.path.insert(0, {str(REPO / 'bench')!r}); "
+            "import atexit; atexit.register(lambda: print('APP', any(m.startswith('par_desktop') for m in sys.modules))); "
+            f"runpy.run_path({str(REPO / 'bench' / 'screen_skeleton.py')!r}, run_name='__main__')")
+    done = subprocess.run([sys.executable, "-c", code, str(shot)], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("APP False"), "the skeleton imports no module of the application"
+    image = QImage(str(shot))
+    assert (image.width(), image.height()) == (1366, 696)
+    colours = {image.pixel(x, y) for x in range(0, 1366, 7) for y in range(0, 696, 7)}
+    assert len(colours) > 40, "bars in several colours, icons and text: a drawn screen"
