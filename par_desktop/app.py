@@ -59,7 +59,10 @@ def make_application():
     from par_desktop.ui import garbage
 
     global _collector
+    start_up_pause = not gc.isenabled()   # run_gui's _pause_gc: the new collector waits for _resume_gc too
     _collector = garbage.install(app)   # Qt objects freed by Python's cyclic collector are freed on this thread
+    if start_up_pause:
+        _collector.pause()
     return app
 
 

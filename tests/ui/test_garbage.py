@@ -73,6 +73,18 @@ def test_the_apps_start_up_pause_keeps_collection_on_the_gui_thread():
     assert done.stdout.split() == ["False", "False", "True"], done.stdout + done.stderr
 
 
+def test_a_collector_made_during_the_start_up_pause_waits_for_its_end():
+    """run_gui pauses collection before the application (and its collector) exists: the collector made
+    then stays paused until the first page's data is drawn, not collecting while the window is built."""
+    code = ("import gc; from par_desktop import app; app._pause_gc(); app.make_application(); "
+            "paused = not app._collector.running; app._resume_gc(); "
+            "print(gc.isenabled(), paused, app._collector.running)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"], done.stdout + done.stderr
+
+
 def test_collect_due_runs_the_generation_python_would_have_run():
     gc.collect()
     assert garbage.collect_due((10**9, 10, 10)) == -1
