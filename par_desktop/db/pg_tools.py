@@ -133,9 +133,15 @@ def archive_version(source: Path) -> int:
     return _inspect(Path(source))[0]
 
 
-def _inspect(source: Path) -> tuple[int, set[str]]:
-    """(schema version, table names) of an archive, after reading all of it once: a truncated or damaged
-    file is refused before anything is changed."""
+def archive_identity(source: Path) -> str | None:
+    """The identity (``database_id``) of the database a pg_dump archive was taken from, None for an
+    archive of a version without identities; InvalidInput when it is not a whole, readable backup."""
+    return _inspect(Path(source))[2]
+
+
+def _inspect(source: Path) -> tuple[int, set[str], str | None]:
+    """(schema version, table names, database identity) of an archive, after reading all of it once: a
+    truncated or damaged file is refused before anything is changed."""
     if not source.is_file():
         raise InvalidInput(f"Không tìm thấy tệp sao lưu {source}.")
     with source.open("rb") as handle:
@@ -157,17 +163,19 @@ def _inspect(source: Path) -> tuple[int, set[str]]:
 
     read(f"--file={os.devnull}")          # every block, to the end
     tables = set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", read("--list"), re.MULTILINE))
-    match = re.search(r"^schema_version\t(\d+)$", read("--data-only", "--table=app_meta", "--file=-"), re.MULTILINE)
+    meta = read("--data-only", "--table=app_meta", "--file=-")
+    match = re.search(r"^schema_version\t(\d+)$", meta, re.MULTILINE)
     if "app_meta" not in tables or match is None:
         raise InvalidInput(f"Tệp {source.name} không có thông tin phiên bản; không phải bản sao lưu PAR Desktop.")
-    return int(match.group(1)), tables
+    identity = re.search(r"^database_id\t(\S+)$", meta, re.MULTILINE)
+    return int(match.group(1)), tables, identity.group(1) if identity else None
 
 
 def restore(location: str, source: str | Path, keep_to: Path) -> Path | None:
     """Replace the database's tables with the archive's, in one transaction; return the dump kept of
     the database as it was, written to ``keep_to`` (None when it had no tables yet)."""
     source = Path(source)
-    version, in_archive = _inspect(source)
+    version, in_archive, _identity = _inspect(source)
     if version > SCHEMA_VERSION:
         raise InvalidInput(f"Bản sao lưu {source.name} thuộc phiên bản PAR Desktop mới hơn (lược đồ {version}).")
     tool = find_tool("pg_restore")

@@ -395,15 +395,23 @@ def restore_backup(actor: Actor, location: str, source: str | Path, *,
     """
     require(actor, "restore")
     source = Path(source)
-    if not connection.is_postgres(location):   # pg_tools.restore reads the whole archive before touching anything
+    if connection.is_postgres(location):   # the archive read whole here, and again by pg_tools.restore
+        from par_desktop.db import pg_tools
+        from par_desktop.db.schema import database_identity
+
+        identity = pg_tools.archive_identity(source)
+        with connection.translated_errors():
+            same = identity is not None and identity == database_identity()
+    else:
         preview = restore_preview(location, source)
-        if not preview.same_database and not other_database:
-            raise PermissionDenied(
-                f"Bản sao lưu {source.name} thuộc một cơ sở dữ liệu khác"
-                + (" (không mang mã nhận dạng)" if preview.backup.identity is None else "")
-                + ", không phải bản sao của cơ sở dữ liệu đang dùng; không khôi phục. Nếu thật sự muốn thay "
-                "toàn bộ dữ liệu bằng tệp này, quản trị phải chọn rõ «khôi phục dữ liệu khác» "
-                "(dòng lệnh: restore --other-database).")
+        identity, same = preview.backup.identity, preview.same_database
+    if not same and not other_database:
+        raise PermissionDenied(
+            f"Bản sao lưu {source.name} thuộc một cơ sở dữ liệu khác"
+            + (" (không mang mã nhận dạng)" if identity is None else "")
+            + ", không phải bản sao của cơ sở dữ liệu đang dùng; không khôi phục. Nếu thật sự muốn thay "
+            "toàn bộ dữ liệu bằng tệp này, quản trị phải chọn rõ «khôi phục dữ liệu khác» "
+            "(dòng lệnh: restore --other-database).")
     reason = f"Khôi phục từ {source.name}"
     held_before = presence.maintenance_state()
     presence.enter_maintenance(actor, reason)

@@ -9,7 +9,9 @@ import pytest
 from par_desktop.db import connection, pg_tools, schema
 from par_desktop.db.backup import backup_database, restore_database
 from par_desktop.db.models import AppMeta, Unit
-from par_desktop.errors import DatabaseUnavailable, InvalidInput
+from par_desktop.errors import DatabaseUnavailable, InvalidInput, PermissionDenied
+from par_desktop.services import backups
+from par_desktop.services.session import Actor
 
 pytestmark = pytest.mark.postgres
 
@@ -30,6 +32,25 @@ def test_dump_then_restore_keeps_the_current_state(pg_db, tmp_path, pg_admin):
     assert admin.value("SELECT max(id) FROM unit") == 2
     restore_database(pg_db, kept)
     assert sorted(r[0] for r in admin.rows("SELECT name FROM unit")) == ["Sau khi sao lưu", "Trước khi sao lưu"]
+
+
+@pytest.mark.slow
+def test_another_databases_archive_needs_an_explicit_choice(pg_db, tmp_path, pg_admin):
+    """As for a SQLite file (issue 19): an archive of another database (its identity differs) is refused
+    unless the administrator chooses «khôi phục dữ liệu khác»; nothing is changed before that choice."""
+    admin_actor = Actor("quantri", "admin", None, "Nguyễn Quản Trị")
+    Unit.create(name="Của cơ sở dữ liệu kia", short_code="K")
+    archive = backup_database(pg_db, tmp_path / "kia.dump")
+    assert pg_tools.archive_identity(archive) == schema.database_identity()
+    admin = pg_admin(pg_db)
+    admin.rows("UPDATE app_meta SET value = 'mot-csdl-khac' WHERE key = 'database_id'")   # this one is another now
+    admin.rows("UPDATE unit SET name = 'Của cơ sở dữ liệu này', short_code = 'N'")
+    with pytest.raises(PermissionDenied, match="thuộc một cơ sở dữ liệu khác.*restore --other-database"):
+        backups.restore_backup(admin_actor, pg_db, archive)
+    assert admin.rows("SELECT short_code FROM unit") == [("N",)]
+    kept = backups.restore_backup(admin_actor, pg_db, archive, other_database=True)
+    assert kept is not None and admin.rows("SELECT short_code FROM unit") == [("K",)]
+    assert pg_tools.archive_identity(kept) == "mot-csdl-khac"     # the replaced database is kept
 
 
 def test_backup_never_overwrites(pg_db, tmp_path):
