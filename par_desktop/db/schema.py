@@ -220,6 +220,21 @@ def open_database(location: str, *, create: bool = False, demo: bool = False) ->
     return db
 
 
+def _missing_columns(db: peewee.Database, tables: set[str]) -> list[str]:
+    """Columns this version's models have that the database's tables lack (a file made by an earlier
+    development build of the same schema version, or edited by hand)."""
+    problems = []
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        if table not in tables:
+            continue
+        present = {column.name for column in db.get_columns(table)}
+        lacking = [field.column_name for field in model._meta.sorted_fields if field.column_name not in present]
+        if lacking:
+            problems.append(f"Bảng {table} thiếu cột: {', '.join(lacking)}.")
+    return problems
+
+
 def check(db: peewee.Database) -> list[str]:
     """Problems found by the integrity check, in Vietnamese; an empty list means the file is sound."""
     problems: list[str] = []
@@ -236,9 +251,11 @@ def check(db: peewee.Database) -> list[str]:
             return problems + [exc.message]
         if version != SCHEMA_VERSION:
             problems.append(f"Phiên bản lược đồ là {version}, cần {SCHEMA_VERSION}.")
-        missing = {m._meta.table_name for m in ALL_MODELS} - set(db.get_tables())
+        tables = set(db.get_tables())
+        missing = {m._meta.table_name for m in ALL_MODELS} - tables
         if missing:
             problems.append("Thiếu bảng: " + ", ".join(sorted(missing)))
+        problems.extend(_missing_columns(db, tables))
         if "audit_log" not in missing and version == SCHEMA_VERSION:
             from par_desktop.db import audit_chain
 

@@ -117,6 +117,19 @@ def test_check_reports_an_unprotected_audit_trail(empty_db):
     assert any("trigger" in problem for problem in schema.check(current()))
 
 
+def test_check_names_the_columns_a_table_lacks(empty_db):
+    """A file made by an earlier development build of the same schema version lacks later columns: the
+    dashboard would only say "no such column"; check names each one."""
+    from par_desktop.db.connection import current
+
+    db = current()
+    db.execute_sql("ALTER TABLE task DROP COLUMN lead_text")
+    db.execute_sql("ALTER TABLE dossier DROP COLUMN applicant_kind")
+    problems = schema.check(db)
+    assert "Bảng task thiếu cột: lead_text." in problems
+    assert "Bảng dossier thiếu cột: applicant_kind." in problems
+
+
 def test_failed_upgrade_changes_nothing(empty_db, monkeypatch):
     from par_desktop.db.connection import current
 
