@@ -1,7 +1,9 @@
 """Reading a table from an .xlsx or .csv export: find the header row, map known columns, yield rows.
 
 Exports from the provincial one-stop software put a few title rows above the header ("DANH SÁCH HỒ SƠ
-…", the period), write headers with or without diacritics and in any case, and are saved as .xlsx or as
+…", the period), sometimes spread the header over two rows (a group title such as "Thời gian" merged
+above "Ngày tiếp nhận | Hạn xử lý", the other titles merged down both rows), write headers with or
+without diacritics and in any case, and are saved as .xlsx or as
 UTF-8 CSV (with or without BOM, comma or semicolon separated). Headers are compared by ``header_key``
 (accent-folded, punctuation and "(*)" marks dropped); unknown columns are ignored.
 """
@@ -78,14 +80,40 @@ def _missing(found: Mapping[str, int], spec: ColumnSpec) -> list[str]:
             for group in spec.required if not any(k in found for k in group)]
 
 
-def _locate(path: Path, head: list[tuple[int, list[Any]]], spec: ColumnSpec) -> tuple[int, dict[str, int]]:
-    """The first row naming every required column; else an error listing what is missing."""
+@dataclass(frozen=True)
+class _Header:
+    top: int                 # its first row (the file's numbering)
+    row: int                 # its last row: the data start below it
+    columns: dict[str, int]
+    cells: list[Any]
+
+
+def _two_row_cells(upper: Sequence[Any], lower: Sequence[Any]) -> list[Any]:
+    """One header from two rows: the lower row's name where it has one (the columns under a group title
+    such as «Thời gian» merged across them), the upper row's elsewhere (titles merged down both rows)."""
+    width = max(len(upper), len(lower))
+    cells = []
+    for i in range(width):
+        low = lower[i] if i < len(lower) else None
+        cells.append(low if cell_text(low) else (upper[i] if i < len(upper) else None))
+    return cells
+
+
+def _locate(path: Path, head: list[tuple[int, list[Any]]], spec: ColumnSpec) -> _Header:
+    """The first row naming every required column — or two rows, when the row below a header names
+    more of them under group titles; else an error listing what is missing."""
     lookup = spec.lookup()
     best: tuple[int, dict[str, int]] | None = None
-    for row_no, cells in head:
+    for position, (row_no, cells) in enumerate(head):
         found = _match(cells, lookup)
+        if found and position + 1 < len(head):
+            below_no, below = head[position + 1]
+            merged = _two_row_cells(cells, below)
+            both = _match(merged, lookup)
+            if len(both) > len(found) and not _missing(both, spec):
+                return _Header(row_no, below_no, both, merged)
         if found and not _missing(found, spec):
-            return row_no, found
+            return _Header(row_no, row_no, found, list(cells))
         if found and (best is None or len(found) > len(best[1])):
             best = (row_no, found)
     if best is None:
@@ -143,14 +171,13 @@ def _first_table(path: Path, spec: ColumnSpec, sheets, on_done=None) -> Table:
         rows = _numbered(rows)
         head = [item for item in (next(rows, None) for _ in range(HEADER_SCAN_ROWS)) if item is not None]
         try:
-            header_row, columns = _locate(path, head, spec)
+            header = _locate(path, head, spec)
         except InvalidInput as exc:
             first_error = first_error or exc
             continue
-        rest = (item for item in head if item[0] > header_row)
-        titles = [cells for number, cells in head if number < header_row]
-        header = next(cells for number, cells in head if number == header_row)
-        return Table(path, header_row, columns, _chain(rest, rows, on_done), None, titles, header)
+        rest = (item for item in head if item[0] > header.row)
+        titles = [cells for number, cells in head if number < header.top]
+        return Table(path, header.row, header.columns, _chain(rest, rows, on_done), None, titles, header.cells)
     if on_done is not None:
         on_done()
     raise first_error or InvalidInput(f"{path.name}: tệp không có trang tính.")
@@ -221,14 +248,13 @@ def _read_csv(path: Path, spec: ColumnSpec) -> Table:
     for delimiter in CSV_DELIMITERS:  # the delimiter that yields a complete header wins
         head = list(_csv_rows(text, delimiter, limit=HEADER_SCAN_ROWS, path=path))
         try:
-            header_row, columns = _locate(path, head, spec)
+            header = _locate(path, head, spec)
         except InvalidInput as exc:
             errors.append(exc)
             continue
-        rows = ((n, cells) for n, cells in _csv_rows(text, delimiter, path=path) if n > header_row)
-        titles = [cells for number, cells in head if number < header_row]
-        header = next(cells for number, cells in head if number == header_row)
-        return Table(path, header_row, columns, rows, text.count("\n") + 1, titles, header)
+        rows = ((n, cells) for n, cells in _csv_rows(text, delimiter, path=path) if n > header.row)
+        titles = [cells for number, cells in head if number < header.top]
+        return Table(path, header.row, header.columns, rows, text.count("\n") + 1, titles, header.cells)
     # A header found with some columns missing says more than "no header" for the other delimiters.
     raise next((e for e in errors if "thiếu cột" in e.message), errors[0])
 

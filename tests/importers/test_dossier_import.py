@@ -185,6 +185,57 @@ def test_one_stop_export_gives_the_states_and_statistics_of_the_rules(catalogue,
     assert [o.code for o in due_lists.overdue_dossiers(unit_id=catalogue["NCC"].id, period=PERIOD)] == ["HS-J"]
 
 
+# The same columns as HEADERS on two rows, as the one-stop software's "Báo cáo chi tiết" writes them: group
+# titles ("Thủ tục", "Thời gian") merged across the columns named below them, the other titles merged down.
+UPPER = ["STT", "MÃ HỒ SƠ", "Thủ tục", None, None, "Chủ hồ sơ", "Hình thức nộp", "Thời gian", None, None, None,
+         "Trạng thái", "Đơn vị xử lý", "Ghi chú"]
+LOWER = [None, None, "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", None, None, "Ngay tiep nhan", "Ngày hẹn trả",
+         "Ngày có kết quả", "Ngày kết thúc", None, None, None]
+
+
+def write_two_row_xlsx(path, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỒ SƠ THỦ TỤC HÀNH CHÍNH"])
+    ws.append(["Từ ngày 01/03/2024 đến ngày 20/04/2024"])
+    ws.append(UPPER)
+    ws.append(LOWER)
+    for first, last in ((3, 5), (8, 11)):                       # group titles across their columns
+        ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+    for column in (1, 2, 6, 7, 12, 13, 14):                       # the other titles down both rows
+        ws.merge_cells(start_row=3, start_column=column, end_row=4, end_column=column)
+    for row in rows:
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "dd/mm/yyyy hh:mm"
+    wb.save(path)
+    return path
+
+
+def test_a_header_on_two_rows_under_group_titles_is_read(catalogue, reader, tmp_path):
+    path = write_two_row_xlsx(tmp_path / "hai-dong.xlsx", rows_of(SCENARIO))
+    summary = dossier_import.import_dossiers(SYSTEM, path, at=M("2024-04-14 23:59"))
+    assert (summary.new, summary.refused) == (11, [])
+    j = dossier_timing.dossier_by_code("HS-J")
+    assert (j.received_at, j.due_from_source, j.due_at, j.procedure.code) == (
+        M("2024-03-21 08:00"), True, M("2024-03-28 17:00"), P12[0])
+    expected_table_checks(stats.dossier_statistics(*PERIOD))
+
+
+def test_a_csv_with_a_header_on_two_rows_is_read(catalogue, tmp_path):
+    with open(tmp_path / "hai-dong.csv", "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["DANH SÁCH HỒ SƠ"])
+        w.writerow([cell or "" for cell in UPPER])
+        w.writerow([cell or "" for cell in LOWER])
+        for row in rows_of(SCENARIO):
+            w.writerow([text_cell(v) for v in row])
+    summary = dossier_import.import_dossiers(SYSTEM, tmp_path / "hai-dong.csv")
+    assert (summary.new, summary.refused) == (11, [])
+    expected_table_checks(stats.dossier_statistics(*PERIOD))
+
+
 def test_csv_with_bom_and_semicolon_csv_read_alike(catalogue, tmp_path):
     write_csv(tmp_path / "a.csv", rows_of(SCENARIO), bom=True)
     summary = dossier_import.import_dossiers(SYSTEM, tmp_path / "a.csv")
