@@ -11,6 +11,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from par_desktop.ui import garbage
 
 SCENARIO = textwrap.dedent("""
@@ -61,23 +63,17 @@ def test_a_cycle_holding_a_qt_object_is_freed_on_the_gui_thread_not_on_the_worke
     assert "Timers cannot be stopped from another thread" not in done.stderr
 
 
-def test_the_apps_start_up_pause_keeps_collection_on_the_gui_thread():
-    """app.py pauses collection while the window is built and resumes it after the first frame: resuming
-    restarts the GUI thread's collector, it does not switch Python's own back on."""
-    code = ("import gc; from par_desktop import app; app.make_application(); app._pause_gc(); "
-            "paused = app._collector.running; app._resume_gc(); "
-            "print(gc.isenabled(), paused, app._collector.running)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "False", "True"], done.stdout + done.stderr
-
-
-def test_a_collector_made_during_the_start_up_pause_waits_for_its_end():
-    """run_gui pauses collection before the application (and its collector) exists: the collector made
-    then stays paused until the first page's data is drawn, not collecting while the window is built."""
-    code = ("import gc; from par_desktop import app; app._pause_gc(); app.make_application(); "
-            "paused = not app._collector.running; app._resume_gc(); "
+@pytest.mark.parametrize("steps", [
+    # resuming restarts the GUI thread's collector, it does not switch Python's own back on
+    "app.make_application(); app._pause_gc()",
+    # run_gui pauses before the application (and its collector) exists: the collector made then stays
+    # paused until the first page's data is drawn, not collecting while the window is built
+    "app._pause_gc(); app.make_application()",
+], ids=["paused after the application", "paused before the application"])
+def test_the_apps_start_up_pause_keeps_collection_on_the_gui_thread(steps):
+    """app.py pauses collection while the window is built and resumes it after the first frame."""
+    code = (f"import gc; from par_desktop import app; {steps}; paused = not app._collector.running; "
+            "app._resume_gc(); "
             "print(gc.isenabled(), paused, app._collector.running)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
