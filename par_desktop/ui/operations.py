@@ -276,7 +276,7 @@ def run_operation(parent: QWidget | None, title: str, work: Callable[[Progress],
 
 
 class _QuietOperation(QObject):
-    """A background load with no dialog (dashboard refreshes): only the latest result is delivered."""
+    """A background load with no dialog (dashboard refreshes); nothing is delivered to a destroyed owner."""
 
     def __init__(self, work: Callable[[], Any], on_success: Callable[[Any], None],
                  on_error: Callable[[BaseException], None] | None, owner: QObject | None = None):
@@ -349,6 +349,30 @@ def load_events() -> LoadEvents:
 def pending_loads() -> int:
     """How many background loads have been started and not yet delivered."""
     return _LOADS.pending
+
+
+class LatestLoad:
+    """The background loads of one view where only the one started last counts: the result (or error)
+    of a load that a later one superseded — the clerk chose another period meanwhile — is dropped,
+    whichever of them ends first. Nothing is delivered once ``owner`` is destroyed."""
+
+    def __init__(self, owner: QObject):
+        self._owner = owner
+        self._started = 0
+
+    def run(self, work: Callable[[], Any], on_success: Callable[[Any], None],
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        self._started += 1
+        ticket = self._started
+
+        def if_latest(callback: Callable[[Any], None]) -> Callable[[Any], None]:
+            def deliver(value: Any) -> None:
+                if ticket == self._started:
+                    callback(value)
+            return deliver
+
+        run_in_background(work, if_latest(on_success), if_latest(on_error) if on_error is not None else None,
+                          owner=self._owner)
 
 
 def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None],

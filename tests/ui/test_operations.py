@@ -235,3 +235,26 @@ def test_restore_from_the_backups_tab(qtbot, empty_db, tmp_path, monkeypatch, pa
     assert clerk.texts[1].startswith("Đã khôi phục dữ liệu từ bản sao.")
     assert not Unit.select().where(Unit.short_code == "SAU").exists()
     assert presence.maintenance_state() is None
+
+
+def test_of_two_loads_only_the_one_started_last_is_delivered(qtbot):
+    """LatestLoad (statistics, service quality): the first load ends last, yet its result and its error
+    are dropped; the second's is shown."""
+    import threading
+
+    owner = QWidget()
+    qtbot.addWidget(owner)
+    loads = operations.LatestLoad(owner)
+    release = threading.Event()
+    shown, failed = [], []
+
+    def slow_failing():
+        release.wait(10)
+        raise ValueError("kỳ cũ")
+
+    loads.run(slow_failing, shown.append, failed.append)
+    loads.run(lambda: "kỳ mới", shown.append, failed.append)
+    qtbot.waitUntil(lambda: shown == ["kỳ mới"])
+    release.set()
+    qtbot.waitUntil(lambda: operations.pending_loads() == 0)
+    assert (shown, failed) == (["kỳ mới"], [])

@@ -22,6 +22,7 @@ from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
 from par_desktop.services.dossiers import listing as dossier_listing
 from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate
+from par_desktop.ui.operations import LatestLoad
 from par_desktop.ui.saving import save
 from par_desktop.ui.status_style import state_color, state_label
 from par_desktop.ui.widgets.buttons import dialog_buttons
@@ -42,7 +43,7 @@ class BehindDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.indicator, self.period, self.scope = ctx, indicator, period, scope
-        self._request = 0
+        self.loads = LatestLoad(self)   # the part chosen last wins, whichever load ends first
         self.setWindowTitle(f"{indicator.name} — {period.label}")
         self.resize(1000, 560)
         self.part = QComboBox()
@@ -97,13 +98,8 @@ class BehindDialog(QDialog):
             self.load()
 
     def load(self, *_args) -> None:
-        from par_desktop.ui.operations import run_in_background
-
         key, part, period, scope = self.indicator.key, self.part.currentData(), self.period, self.scope
         where = dict(unit_id=scope.unit_id, field=scope.field, procedure_id=scope.procedure_id)
-        self._request += 1
-        request = self._request
-
         def work():
             if key in ("procedures_fully_online", "published_on_time"):
                 return sq.procedures_behind(key, period.start, period.end, part, **where)
@@ -111,11 +107,10 @@ class BehindDialog(QDialog):
             return dossier_listing.rows_by_ids(ids)
 
         def done(rows) -> None:
-            if request == self._request:        # the part chosen last wins, whichever load ends first
-                self.view.set_rows(rows)
-                self.loaded.emit()
+            self.view.set_rows(rows)
+            self.loaded.emit()
 
-        run_in_background(work, done, lambda exc: _show(self, exc), owner=self)
+        self.loads.run(work, done, lambda exc: _show(self, exc))
 
     def _open_dossier(self, row) -> None:
         self.ctx.open_page("dossiers", {"code": row.code})

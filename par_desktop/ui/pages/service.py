@@ -30,6 +30,7 @@ from par_desktop.services import org, procedures, settings
 from par_desktop.services import service_quality as sq
 from par_desktop.services import survey
 from par_desktop.ui.context import AppContext
+from par_desktop.ui.operations import LatestLoad
 from par_desktop.ui.status_style import AMBER, BLUE, GREEN, GREY, RED
 from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_choices, refill_units
@@ -190,7 +191,7 @@ class ServiceIndexTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self._request = 0
+        self.loads = LatestLoad(self)   # the choice made last wins
         self.loading = False
         self.result: sq.IndexResult | None = None
         self.picker = PeriodPicker(int(settings.get(settings.REPORT_CUTOFF_DAY)))
@@ -346,15 +347,11 @@ class ServiceIndexTab(QWidget):
 
     def refresh(self) -> None:
         """Recount in the background; the latest request wins."""
-        from par_desktop.ui.operations import run_in_background
-
         refill_units(self.unit, org.units())
         refill_choices(self.field, [(f, f) for f in procedures.fields()])
         self._refill_procedures()
         period, scope, dimension = self.picker.period(), self.scope(), self.compare_by.currentData()
         cutoff = self.picker.cutoff
-        self._request += 1
-        request = self._request
         self.loading = True
         self.total.setText(f"{period.label}: đang tính…")
 
@@ -367,18 +364,16 @@ class ServiceIndexTab(QWidget):
                     sq.resolution_by_procedure(start, end, scope))
 
         def done(result) -> None:
-            if request == self._request:
-                self._show(period, *result)
+            self._show(period, *result)
 
         def failed(exc) -> None:
-            if request == self._request:
-                from par_desktop.ui.errors import show_error
+            from par_desktop.ui.errors import show_error
 
-                self.loading = False
-                self.total.setText("")
-                show_error(self, exc)
+            self.loading = False
+            self.total.setText("")
+            show_error(self, exc)
 
-        run_in_background(work, done, failed, owner=self)
+        self.loads.run(work, done, failed)
 
     def scope(self) -> sq.Scope:
         """The dossiers and procedures the page counts: all, or those of a unit, a field, a procedure."""
@@ -495,7 +490,7 @@ class SurveyTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self._request = 0
+        self.loads = LatestLoad(self)   # the choice made last wins
         self.loading = False
         self.entry_open = False
         self.wave = QComboBox()
@@ -586,8 +581,6 @@ class SurveyTab(QWidget):
                 self.wave.setCurrentIndex(self.wave.findData(w.id))
 
     def _load_index(self, *_args) -> None:
-        from par_desktop.ui.operations import run_in_background
-
         wave = self.current_wave()
         if wave is None:
             self.summary.setText("Chưa có đợt khảo sát. Bấm «Đợt mới…» hoặc «Nhập từ Excel…» để bắt đầu.")
@@ -596,26 +589,19 @@ class SurveyTab(QWidget):
             self.loaded.emit()
             return
         dimension = self.by.currentData()
-        self._request += 1
-        request = self._request
         self.loading = True
         self.summary.setText(f"Đợt «{wave.name}»: đang tính…")
 
         def work():
             return survey.wave_index(wave.id), survey.index_by(wave.id, dimension)
 
-        def done(result) -> None:
-            if request == self._request:
-                self._show(*result)
-
         def failed(exc) -> None:
-            if request == self._request:
-                from par_desktop.ui.errors import show_error
+            from par_desktop.ui.errors import show_error
 
-                self.loading = False
-                show_error(self, exc)
+            self.loading = False
+            show_error(self, exc)
 
-        run_in_background(work, done, failed, owner=self)
+        self.loads.run(work, lambda result: self._show(*result), failed)
 
     def _show(self, result: survey.WaveIndex, groups: list[survey.GroupIndex]) -> None:
         index = result.index

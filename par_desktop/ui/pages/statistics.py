@@ -20,6 +20,7 @@ from par_desktop.domain.text import PERCENT_SIGN, percent_value, ui_date, vn_num
 from par_desktop.services import org, settings, stats
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.models.dossiers_model import StatsTableModel
+from par_desktop.ui.operations import LatestLoad
 from par_desktop.ui.status_style import GREEN, RED, state_color
 from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
@@ -126,7 +127,7 @@ class StatisticsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self._request = 0
+        self.loads = LatestLoad(self)   # the period chosen last wins
         self.loading = False
         self.picker = PeriodPicker(int(settings.get(settings.REPORT_CUTOFF_DAY)))
         self.unit = QComboBox()
@@ -291,16 +292,12 @@ class StatisticsPage(QWidget):
 
     def refresh(self) -> None:
         """Recount in the background (a year of 100,000 dossiers takes a moment); the latest wins."""
-        from par_desktop.ui.operations import run_in_background
-
         units = org.units()
         refill_units(self.unit, units)
 
         period, unit_id = self.period(), self.unit.currentData()
         unit_name = self.unit.currentText() if unit_id is not None else ""
         codes = {u.id: u.short_code for u in units}
-        self._request += 1
-        request = self._request
         self.loading = True
         self.span_label.setText(f"Kỳ báo cáo: {period.label} — từ ngày {ui_date(period.start)} đến ngày "
                                 f"{ui_date(period.end)}" + (f" — {unit_name}" if unit_name else "")
@@ -314,18 +311,16 @@ class StatisticsPage(QWidget):
                     stats.on_time_rate_by_unit(period.start, period.end))
 
         def done(result) -> None:
-            if request == self._request:
-                self.counted_moment = counted
-                self._show(period, unit_id, unit_name, codes, *result)
+            self.counted_moment = counted
+            self._show(period, unit_id, unit_name, codes, *result)
 
         def failed(exc) -> None:
-            if request == self._request:
-                self.loading = False
-                from par_desktop.ui.errors import show_error
+            from par_desktop.ui.errors import show_error
 
-                show_error(self, exc)
+            self.loading = False
+            show_error(self, exc)
 
-        run_in_background(work, done, failed, owner=self)   # a closed page gets nothing
+        self.loads.run(work, done, failed)
 
     def _show(self, period: periods.Period, unit_id: int | None, unit_name: str, codes: dict,
               table: stats.DossierStats, months: list[stats.Rate], units: list[stats.Rate]) -> None:
