@@ -13,7 +13,7 @@ import re
 import sys
 
 from par_desktop.cli.accounts import READ
-from par_desktop.cli.cmd_tasks import year_arg
+from par_desktop.cli.cmd_tasks import day_or_today, year_arg
 
 _NEGATIVE = re.compile(r"^-\d+([.,]\d+)?$|^-[.,]\d+$")
 
@@ -148,14 +148,6 @@ def register(sub) -> None:
     q.set_defaults(handler=cmd_differences, access=READ)
 
 
-def _as_of(text: str | None):
-    from datetime import date
-
-    from par_desktop.domain.text import parse_date
-
-    return parse_date(text) if text else date.today()
-
-
 def cmd_import(ctx) -> int:
     from par_desktop.services.par_index import criteria
 
@@ -187,7 +179,7 @@ def cmd_metrics(ctx) -> int:
     from par_desktop.services.par_index import criteria, metrics
 
     ctx.open()
-    as_of = _as_of(ctx.args.at)
+    as_of = day_or_today(ctx.args.at)
     year = ctx.args.year or next(iter(criteria.years()), None) or date.today().year
     index_set = criteria.set_for_year(year)
     period = (criteria.metric_period(index_set, as_of) if index_set is not None
@@ -271,7 +263,7 @@ def cmd_score(ctx) -> int:
     from par_desktop.services.par_index import scoring
 
     ctx.open()
-    report = scoring.score_report(ctx.args.year, _as_of(ctx.args.at))
+    report = scoring.score_report(ctx.args.year, day_or_today(ctx.args.at))
     if ctx.args.json:
         from par_desktop.cli.main import emit_json
 

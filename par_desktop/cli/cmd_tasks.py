@@ -78,7 +78,8 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_steps, access=READ)
 
 
-def _today(text: str | None):
+def day_or_today(text: str | None):
+    """The day a ``--at``/``--date`` option names (dd/mm/yyyy), today without one."""
     from datetime import date
 
     from par_desktop.domain.text import parse_date
@@ -129,7 +130,7 @@ def cmd_tasks(ctx) -> int:
     from par_desktop.services.tasks import views as task_views
 
     ctx.open()
-    today = _today(ctx.args.at)
+    today = day_or_today(ctx.args.at)
     if ctx.args.create_obligations:
         from par_desktop.db.models import Plan
         from par_desktop.errors import NotFound
@@ -188,7 +189,7 @@ def cmd_progress(ctx) -> int:
         raise InvalidInput(f"Có {len(found)} nhiệm vụ số {ref} ở các kế hoạch khác nhau: hãy ghi --plan SỐ "
                            "(ví dụ --plan 38/KH-SLĐTBXH).")
     unit_id = org.find_unit(ctx.args.unit).id if ctx.args.unit else None
-    reported_on = _today(ctx.args.date)
+    reported_on = day_or_today(ctx.args.date)
     task_progress.report_progress(ctx.actor, found[0].id, percent=ctx.args.percent, text=ctx.args.text, unit_id=unit_id,
                           reported_on=reported_on, attachments=ctx.args.attach)
     view = task_views.get_task(found[0].id, reported_on, unit_id)
@@ -201,7 +202,7 @@ def cmd_steps(ctx) -> int:
     from par_desktop.services import steps
 
     ctx.open()
-    views = steps.list_processes(_today(ctx.args.at))
+    views = steps.list_processes(day_or_today(ctx.args.at))
     if ctx.args.json:
         emit_json([{
             "name": p.name, "trigger_date": p.trigger_date.isoformat(), "due_date": p.planned_due.isoformat(),
