@@ -374,6 +374,10 @@ class LatestLoad:
         run_in_background(work, if_latest(on_success), if_latest(on_error) if on_error is not None else None,
                           owner=self._owner)
 
+    def drop_running(self) -> None:
+        """Nothing in flight is delivered any more (the view was emptied instead of reloaded)."""
+        self._started += 1
+
 
 def run_in_background(work: Callable[[], Any], on_success: Callable[[Any], None],
                       on_error: Callable[[BaseException], None] | None = None, *,

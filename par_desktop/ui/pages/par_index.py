@@ -39,8 +39,10 @@ from par_desktop.ui import export as ui_export
 from par_desktop.ui.context import AppContext
 from par_desktop.ui.errors import show_error, show_message
 from par_desktop.ui.models.index_model import NODE_ROLE, IndexFilterModel, IndexTreeModel, state_text
+from par_desktop.ui.operations import LatestLoad
 from par_desktop.ui.status_style import AMBER, GREEN, RED, badge_stylesheet, state_color
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.period_picker import refill_units
 from par_desktop.ui.widgets.table import Column, DataTableView, RowTableModel
 
 CRITERIA_FILES = "Bảng chỉ số (*.xlsx *.xls *.csv)"
@@ -464,7 +466,7 @@ class ParIndexPage(QWidget):
         self.report: S.ScoreReport | None = None
         self.differences: list[S.Difference] = []
         self.loading = False
-        self._request = 0
+        self.loads = LatestLoad(self)   # the year chosen last wins
         self._selected_id: int | None = None
         self._unit_codes: dict[int, str] = {}
         self._evidence: dict[int, list] = {}
@@ -689,14 +691,7 @@ class ParIndexPage(QWidget):
         if years:
             self.year.setCurrentIndex(max(0, self.year.findData(chosen if chosen in years else years[0])))
         self.year.blockSignals(False)
-        unit_chosen = self.unit.currentData()
-        self.unit.blockSignals(True)
-        while self.unit.count() > 1:
-            self.unit.removeItem(1)
-        for unit in units:
-            self.unit.addItem(unit.name, unit.id)
-        self.unit.setCurrentIndex(max(0, self.unit.findData(unit_chosen)) if unit_chosen is not None else 0)
-        self.unit.blockSignals(False)
+        refill_units(self.unit, units)
         self._load()
 
     def _year_changed(self) -> None:
@@ -705,12 +700,10 @@ class ParIndexPage(QWidget):
 
     def _load(self) -> None:
         from par_desktop.services.par_index import evidence
-        from par_desktop.ui.operations import run_in_background
 
         year = self.current_year()
-        self._request += 1
-        request = self._request
         if year is None:
+            self.loads.drop_running()
             self.report = None
             self._show_empty()
             self.loaded.emit()
@@ -722,18 +715,13 @@ class ParIndexPage(QWidget):
         def work():
             return S.score_report(year, today), S.differences(year), evidence.list_evidence(year)
 
-        def done(result) -> None:
-            if request == self._request:
-                self._show(*result)
-
         def failed(exc) -> None:
-            if request == self._request:
-                self.loading = False
-                self.totals.setText("")
-                show_error(self, exc)
-                self.loaded.emit()
+            self.loading = False
+            self.totals.setText("")
+            show_error(self, exc)
+            self.loaded.emit()
 
-        run_in_background(work, done, failed, owner=self)
+        self.loads.run(work, lambda result: self._show(*result), failed)
 
     def _show_empty(self) -> None:
         self.loading = False
@@ -813,9 +801,9 @@ class ParIndexPage(QWidget):
                              else "Không có điểm nào đang có nguy cơ mất.")
         areas = [r for r in report.roots if r.kind == "normal"]
         fill_held_chart(self.area_chart, [a.path for a in areas][::-1],
-                        [a_held(a) for a in areas][::-1], [a.at_risk for a in areas][::-1],
+                        [a.held for a in areas][::-1], [a.at_risk for a in areas][::-1],
                         [a.lost for a in areas][::-1])
-        self.area_chart.setToolTip("\n".join(f"{a.path}. {a.title}: đang giữ {vn_points(a_held(a))}, có nguy cơ mất "
+        self.area_chart.setToolTip("\n".join(f"{a.path}. {a.title}: đang giữ {vn_points(a.held)}, có nguy cơ mất "
                                              f"{vn_points(a.at_risk)}, đã mất {vn_points(a.lost)}" for a in areas))
         self.risk_table.set_rows(sorted(report.risky(), key=lambda n: -n.at_risk))
 
@@ -1301,8 +1289,3 @@ class ParIndexPage(QWidget):
 
         self.operation = save(self, self.ctx, lambda progress: S.import_appraisal(actor, year, paths[0]),
                               background="Nhập kết quả thẩm định", on_saved=done)
-
-
-def a_held(node: S.ScoreNode) -> float:
-    """Points an area holds: its maximum less what is at risk or lost."""
-    return round(max(0.0, (node.max_points or 0) - node.at_risk - node.lost), 6)
