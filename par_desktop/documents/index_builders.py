@@ -12,7 +12,7 @@ Plain data in, ``OfficialDocument`` out; the wording is the template's (``resour
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
@@ -81,7 +81,6 @@ class IndexTotals:
     bonus_total: float = 0.0
     penalty_total: float = 0.0                       # points taken off (positive)
     evidence_count: int = 0
-    extra: dict = field(default_factory=dict)
 
     def index_of(self, total: float | None) -> float | None:
         return None if total is None or not self.max_total else 100.0 * total / self.max_total

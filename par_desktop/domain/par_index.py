@@ -32,7 +32,6 @@ from par_desktop.errors import InvalidInput
 EPSILON = 1e-9
 KINDS = ("normal", "bonus", "penalty")
 KIND_LABELS = {"normal": "", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
-LEVEL_NAMES = ("Lĩnh vực", "Tiêu chí", "Tiêu chí thành phần")
 
 _ROMAN_CODE = re.compile(r"(?=[IVXL])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _NUMERIC_CODE = re.compile(r"\d{1,3}(\.\d{1,3})*")

@@ -123,9 +123,6 @@ class ProgressWindow(QDialog):
         layout.addWidget(self.bar)
         layout.addLayout(row)
 
-    def label_text(self) -> str:
-        return self.label.text()
-
     def set_label_text(self, text: str) -> None:
         self.label.setText(text)
 

@@ -187,27 +187,3 @@ def test_the_page_fits_a_1366x768_screen_at_150_percent(demo_db, qtbot):
         page.tabs.setCurrentIndex(tab)
         hint = page.minimumSizeHint()
         assert hint.height() <= 400 and hint.width() <= 910 - 220, (tab, hint)
-
-
-def test_no_widget_attribute_hides_a_qt_method():
-    """A widget attribute named like a method of its Qt class replaces it for Qt too: the criterion editor
-    once kept its metric combo box in ``self.metric``, and Qt calling QPaintDevice::metric() on the dialog
-    then failed ("QComboBox object is not callable") depending on what was drawn before."""
-    import ast
-    import inspect
-
-    from par_desktop.ui.dialogs import index_dialogs
-    from par_desktop.ui.models import index_model
-    from par_desktop.ui.pages import par_index
-
-    clashes = []
-    for module in (par_index, index_dialogs, index_model):
-        for node in ast.parse(inspect.getsource(module)).body:
-            if not isinstance(node, ast.ClassDef):
-                continue
-            qt_bases = [b for b in getattr(module, node.name).__mro__ if b.__module__.startswith("PySide6")]
-            assigned = {target.attr for statement in ast.walk(node) if isinstance(statement, ast.Assign)
-                        for target in statement.targets
-                        if isinstance(target, ast.Attribute) and getattr(target.value, "id", "") == "self"}
-            clashes += [f"{node.name}.{name}" for name in sorted(assigned) if any(name in vars(b) for b in qt_bases)]
-    assert clashes == []

@@ -96,8 +96,6 @@ class _EnterSaves(QObject):
 class SurveyEntryDialog(QDialog):
     """Type the paper forms of one wave, one after the other."""
 
-    saved = Signal(object)   # survey.SavedForm
-
     def __init__(self, ctx, wave: survey.Wave, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx, self.wave = ctx, wave
@@ -230,7 +228,6 @@ class SurveyEntryDialog(QDialog):
         self.count += 1
         self._next(saved, bool(dossier))
         self.last_save_ms = (time.perf_counter() - started) * 1000
-        self.saved.emit(saved)
 
     def _next(self, saved: survey.SavedForm, had_dossier: bool) -> None:
         parts = [f"{saved.valid} câu hợp lệ"]

@@ -464,7 +464,6 @@ class ParIndexPage(QWidget):
         self.ctx = ctx
         self._today = today
         self.report: S.ScoreReport | None = None
-        self.differences: list[S.Difference] = []
         self.loading = False
         self.loads = LatestLoad(self)   # the year chosen last wins
         self._selected_id: int | None = None
@@ -739,7 +738,7 @@ class ParIndexPage(QWidget):
 
     def _show(self, report: S.ScoreReport, differences: list[S.Difference], pieces) -> None:
         self.loading = False
-        self.report, self.differences = report, differences
+        self.report = report
         self._evidence = {}
         for piece in pieces:
             for criterion_id in piece.criterion_ids:

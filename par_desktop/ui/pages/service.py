@@ -193,7 +193,6 @@ class ServiceIndexTab(QWidget):
         self.ctx = ctx
         self.loads = LatestLoad(self)   # the choice made last wins
         self.loading = False
-        self.result: sq.IndexResult | None = None
         self.picker = PeriodPicker(int(settings.get(settings.REPORT_CUTOFF_DAY)))
         self.unit = QComboBox()
         self.unit.setObjectName("serviceUnit")
@@ -391,7 +390,6 @@ class ServiceIndexTab(QWidget):
                                         if field is None or p.field == field])
 
     def _show(self, period, result: sq.IndexResult, trend, compared, costly, times) -> None:
-        self.result = result
         index = result.index
         for group in index.groups:
             self.cards[group.key].show_group(group)
