@@ -206,11 +206,11 @@ def _audit_rows(conn: sqlite3.Connection):
             yield values
 
 
-def restore_database(location: str, source: str | Path) -> Path | None:
+def restore_database(location: str, source: str | Path, *, archive: pg_tools.Archive | None = None) -> Path | None:
     """Replace the database with ``source`` after validating it; return the copy kept of the old one
-    (None when there was no database yet)."""
+    (None when there was no database yet). ``archive``: a PostgreSQL archive already read."""
     if is_postgres(location):
-        return pg_tools.restore(location, source, keep_to=_default_dump(location))
+        return pg_tools.restore(location, source, keep_to=_default_dump(location), archive=archive)
     source = Path(source)
     target = Path(location)
     refuse_restoring_onto_itself(location, source)

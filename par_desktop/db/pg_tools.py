@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -127,21 +128,24 @@ def dump(location: str, out: Path) -> Path:
     return out
 
 
+@dataclass(frozen=True)
+class Archive:
+    """What a pg_dump archive holds, read whole once: a truncated or damaged file is refused before
+    anything is changed."""
+    path: Path
+    version: int
+    tables: set[str]
+    identity: str | None      # ``database_id`` of the database it was taken from (None: an older version)
+
+
 def archive_version(source: Path) -> int:
     """The schema version recorded in a pg_dump archive; InvalidInput when it is not a whole, readable
     PAR Desktop backup."""
-    return _inspect(Path(source))[0]
+    return inspect_archive(Path(source)).version
 
 
-def archive_identity(source: Path) -> str | None:
-    """The identity (``database_id``) of the database a pg_dump archive was taken from, None for an
-    archive of a version without identities; InvalidInput when it is not a whole, readable backup."""
-    return _inspect(Path(source))[2]
-
-
-def _inspect(source: Path) -> tuple[int, set[str], str | None]:
-    """(schema version, table names, database identity) of an archive, after reading all of it once: a
-    truncated or damaged file is refused before anything is changed."""
+def inspect_archive(source: Path) -> Archive:
+    """Read the archive ``source`` whole; InvalidInput when it is not a whole, readable PAR Desktop backup."""
     if not source.is_file():
         raise InvalidInput(f"Không tìm thấy tệp sao lưu {source}.")
     with source.open("rb") as handle:
@@ -168,14 +172,17 @@ def _inspect(source: Path) -> tuple[int, set[str], str | None]:
     if "app_meta" not in tables or match is None:
         raise InvalidInput(f"Tệp {source.name} không có thông tin phiên bản; không phải bản sao lưu PAR Desktop.")
     identity = re.search(r"^database_id\t(\S+)$", meta, re.MULTILINE)
-    return int(match.group(1)), tables, identity.group(1) if identity else None
+    return Archive(source, int(match.group(1)), tables, identity.group(1) if identity else None)
 
 
-def restore(location: str, source: str | Path, keep_to: Path) -> Path | None:
+def restore(location: str, source: str | Path, keep_to: Path, archive: Archive | None = None) -> Path | None:
     """Replace the database's tables with the archive's, in one transaction; return the dump kept of
-    the database as it was, written to ``keep_to`` (None when it had no tables yet)."""
+    the database as it was, written to ``keep_to`` (None when it had no tables yet). ``archive``: the
+    archive already read by ``inspect_archive``, not read again."""
     source = Path(source)
-    version, in_archive, _identity = _inspect(source)
+    if archive is None or archive.path != source:
+        archive = inspect_archive(source)
+    version, in_archive = archive.version, archive.tables
     if version > SCHEMA_VERSION:
         raise InvalidInput(f"Bản sao lưu {source.name} thuộc phiên bản PAR Desktop mới hơn (lược đồ {version}).")
     tool = find_tool("pg_restore")

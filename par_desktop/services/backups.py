@@ -395,11 +395,13 @@ def restore_backup(actor: Actor, location: str, source: str | Path, *,
     """
     require(actor, "restore")
     source = Path(source)
-    if connection.is_postgres(location):   # the archive read whole here, and again by pg_tools.restore
+    archive = None
+    if connection.is_postgres(location):   # read whole once, here; pg_tools.restore uses what was read
         from par_desktop.db import pg_tools
         from par_desktop.db.schema import database_identity
 
-        identity = pg_tools.archive_identity(source)
+        archive = pg_tools.inspect_archive(source)
+        identity = archive.identity
         with connection.translated_errors():
             same = identity is not None and identity == database_identity()
     else:
@@ -416,7 +418,7 @@ def restore_backup(actor: Actor, location: str, source: str | Path, *,
     held_before = presence.maintenance_state()
     presence.enter_maintenance(actor, reason)
     try:
-        kept = db_backup.restore_database(location, source)
+        kept = db_backup.restore_database(location, source, archive=archive)
     except BaseException:
         if held_before is None or held_before.abandoned:
             presence.leave_maintenance(actor)

@@ -41,7 +41,7 @@ def test_another_databases_archive_needs_an_explicit_choice(pg_db, tmp_path, pg_
     admin_actor = Actor("quantri", "admin", None, "Nguyễn Quản Trị")
     Unit.create(name="Của cơ sở dữ liệu kia", short_code="K")
     archive = backup_database(pg_db, tmp_path / "kia.dump")
-    assert pg_tools.archive_identity(archive) == schema.database_identity()
+    assert pg_tools.inspect_archive(archive).identity == schema.database_identity()
     admin = pg_admin(pg_db)
     admin.rows("UPDATE app_meta SET value = 'mot-csdl-khac' WHERE key = 'database_id'")   # this one is another now
     admin.rows("UPDATE unit SET name = 'Của cơ sở dữ liệu này', short_code = 'N'")
@@ -50,7 +50,7 @@ def test_another_databases_archive_needs_an_explicit_choice(pg_db, tmp_path, pg_
     assert admin.rows("SELECT short_code FROM unit") == [("N",)]
     kept = backups.restore_backup(admin_actor, pg_db, archive, other_database=True)
     assert kept is not None and admin.rows("SELECT short_code FROM unit") == [("K",)]
-    assert pg_tools.archive_identity(kept) == "mot-csdl-khac"     # the replaced database is kept
+    assert pg_tools.inspect_archive(kept).identity == "mot-csdl-khac"     # the replaced database is kept
 
 
 def test_backup_never_overwrites(pg_db, tmp_path):
