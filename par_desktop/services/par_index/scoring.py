@@ -435,6 +435,7 @@ class ScoreReport:
     final_index: float | None
     last_year: int | None
     today: date
+    unit_order: dict[int | None, tuple[int, str]]   # unit id -> (sort order, name): by_unit's order, read with the tree
 
     def leaves(self) -> list[ScoreNode]:
         return [n for root in self.roots for n in root.walk() if n.is_leaf]
@@ -490,9 +491,8 @@ class ScoreReport:
             if n.kind == "normal" or n.lost:
                 groups[n.unit_id].append(n)
                 names[n.unit_id] = n.unit or names[None]
-        order = {u.id: (u.sort_order, u.name) for u in Unit.select(Unit.id, Unit.sort_order, Unit.name)}
         out = []
-        for unit_id in sorted(groups, key=lambda u: (u is None, order.get(u, (0, "")))):
+        for unit_id in sorted(groups, key=lambda u: (u is None, self.unit_order.get(u, (0, "")))):
             nodes = groups[unit_id]
             normal = [n for n in nodes if n.kind == "normal"]
             out.append(UnitFigures(unit_id, names[unit_id], round(sum(n.max_points or 0 for n in normal), 6),
@@ -531,7 +531,9 @@ def score_report(year: int, today: date | None = None) -> ScoreReport:
     with connection.translated_errors():
         index_set = C.require_set(year)
         items = C.criteria_of(index_set)
-        units = dict(Unit.select(Unit.id, Unit.name).tuples())
+        unit_order = {id_: (order, name) for id_, order, name
+                      in Unit.select(Unit.id, Unit.sort_order, Unit.name).tuples()}
+        units = {id_: name for id_, (_order, name) in unit_order.items()}
         assessments = {a.criterion_id: a for a in IndexAssessment.select().join(IndexCriterion)
                        .where(IndexCriterion.index_set == index_set.id)}
         links = list(IndexEvidenceLink.select(IndexEvidenceLink.criterion, IndexEvidenceLink.evidence)
@@ -607,7 +609,7 @@ def score_report(year: int, today: date | None = None) -> ScoreReport:
         _sum_up(root, evidence_by_criterion)
     return ScoreReport(index_set.year, index_set.title, index_set.is_example, index_set.state, roots, metric_values,
                        period, index_set.final_index, last_year=(index_set.year - 1) if last is not None else None,
-                       today=today)
+                       today=today, unit_order=unit_order)
 
 
 def _sum_up(node: ScoreNode, evidence: dict[int, set[int]]) -> set[int]:
@@ -636,12 +638,9 @@ def _task_views(task_ids: set[int], today: date) -> dict[int, TaskLink]:
         return {}
     from par_desktop.services.tasks import views as task_views
 
-    out = {}
-    for view in task_views.list_tasks(task_views.TaskFilters(), today):
-        if view.id in task_ids:
-            out[view.id] = TaskLink(view.id, view.ref, view.content, view.status, view.status_label,
-                                    view.next_due or view.due_date)
-    return out
+    return {view.id: TaskLink(view.id, view.ref, view.content, view.status, view.status_label,
+                              view.next_due or view.due_date)
+            for view in task_views.views_of(task_ids, today)}
 
 
 def _last_year(year: int) -> dict[str, tuple[float | None, float | None, str]] | None:

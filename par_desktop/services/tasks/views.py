@@ -329,6 +329,12 @@ def _views(snapshot: _Snapshot, filters: TaskFilters) -> list[TaskView]:
     return views
 
 
+def views_of(task_ids: Iterable[int], today: date) -> list[TaskView]:
+    """The views of these tasks only (a snapshot of their rows, not of every plan's)."""
+    snapshot = _Snapshot(today, task_ids)
+    return [snapshot.view(task) for task in snapshot.tasks]
+
+
 def get_task(task_id: int, today: date | None = None, unit_id: int | None = None) -> TaskView:
     snapshot = _Snapshot(today or date.today(), [task_id])
     if not snapshot.tasks:
