@@ -349,8 +349,10 @@ def cases(work: Path, template: Path) -> list[Case]:
                         db=fresh(), user="vanphong"))
     out.append(Case("index import: zip bomb", ["index", "import", str(bomb), "--year", "2025"], "refuse", db=fresh(),
                     user="vanphong"))
-    out.append(Case("index import: without an account", ["index", "import", str(work / "small.xlsx"), "--year",
-                    "2025"], "refuse", db=fresh()))
+    valid = xlsx(work / "bo-chi-so-hop-le.xlsx", [head, ["I", "Lĩnh vực", 1], ["1", "Tiêu chí", 1]])
+    out.append(Case("auth: index import without an account", ["index", "import", str(valid), "--year", "2025"],
+                    "refuse", db=fresh(),
+                    check=lambda r: None if "--user" in r.stderr else "refused, but not for want of an account"))
     for score in ("5", "0,3", "-1", "nhiều"):
         out.append(Case(f"index set-score I.1.1 {score}", ["index", "set-score", "I.1.1", "--year", "2024", "--score",
                         score], "refuse", db=fresh(), user="vanphong"))

@@ -4,7 +4,6 @@ the dialog reopened as typed, and one "Trả kết quả" closes the dossier and
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 import pytest
@@ -18,8 +17,9 @@ from par_desktop.ui.dialogs.dossier_dialogs import HandoverDialog, MomentDialog,
 from par_desktop.ui.errors import MessageDialog
 from par_desktop.ui.pages.dossiers import DossiersPage
 
+from gui_helpers import save_shot
+
 pytestmark = pytest.mark.gui
-SHOTS = os.environ.get("PAR_SHOTS", "/tmp/shots")
 
 
 def make_page(qtbot, db) -> DossiersPage:
@@ -81,8 +81,7 @@ def test_pause_needs_a_reason_refuses_the_future_and_shows_in_the_timeline(demo_
             dialog.reason.setText("Chờ công dân bổ sung giấy khai sinh")
             assert ok.isEnabled()
             dialog.moment.setDateTime(to_qdatetime(datetime.now() + timedelta(days=150)))   # five months ahead
-            os.makedirs(SHOTS, exist_ok=True)
-            dialog.grab().save(f"{SHOTS}/pause-dialog.png")
+            save_shot(dialog, "pause-dialog")
         else:   # reopened after the refusal, with the reason as typed
             assert dialog.reason.text() == "Chờ công dân bổ sung giấy khai sinh"
             dialog.moment.setDateTime(to_qdatetime(max(d.received_at, datetime.now() - timedelta(minutes=5))))
@@ -114,7 +113,7 @@ def test_one_return_action_closes_the_dossier(demo_db, qtbot):
         assert dialog.windowTitle() == f"Trả kết quả — {d.code}"
         dialog.returned.setDateTime(to_qdatetime(returned_at))
         assert dialog.values() == {"at": returned_at, "result_at": returned_at}   # the result follows
-        dialog.grab().save(f"{SHOTS}/return-dialog.png")
+        save_shot(dialog, "return-dialog")
         dialog.findChild(QPushButton, "okButton").click()
         return False
 
@@ -145,4 +144,4 @@ def test_the_handover_and_edit_dialogs_name_their_dossier_and_line_up_their_date
     lefts = {w.mapTo(edit, w.rect().topLeft()).x()
              for w in (edit.received, edit.appointment.edit, edit.result_moment.edit, edit.closed.edit)}
     assert len(lefts) == 1, "every date field starts in the same column"
-    edit.grab().save(f"{SHOTS}/dossier-edit-dialog.png")
+    save_shot(edit, "dossier-edit-dialog")

@@ -6,7 +6,6 @@ import sqlite3
 import sys
 import threading
 import types
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -19,7 +18,7 @@ from par_desktop.ui.context import AppContext
 from par_desktop.ui.main_window import MainWindow, NoticeDialog
 from par_desktop.ui.widgets.panels import ErrorPanel
 
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot
 
 pytestmark = pytest.mark.gui
 
@@ -48,7 +47,7 @@ def test_the_main_window_opens_on_the_database_and_switches_every_page(window, d
         assert not isinstance(page, ErrorPanel), f"page {spec.key} failed: see the log"
     window.show_page("catalog")
     assert window.refresh_label.text().startswith("Cập nhật lúc ")
-    window.grab().save("/tmp/shots/shell_catalog.png")
+    save_shot(window, "shell_catalog")
 
 
 def test_who_else_is_working_joins_the_status_bar_after_the_first_frame(qtbot, demo_db):
@@ -270,8 +269,7 @@ def test_screenshot_from_the_command_line(cli, demo_db, tmp_path):
     assert result.returncode == 0, result.stderr   # a demo database: a demo account needs no password
     image = QImage(str(out))
     assert out.stat().st_size > 10_000 and (image.width(), image.height()) == (1366, 768 - 40 - 32)   # a laptop
-    Path("/tmp/shots").mkdir(exist_ok=True)
-    image.save("/tmp/shots/cli_screenshot.png")
+    save_shot(image, "cli_screenshot")
 
 
 @pytest.mark.slow

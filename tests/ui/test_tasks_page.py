@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -28,7 +28,7 @@ from par_desktop.ui.models.tasks_model import (
 )
 from par_desktop.ui.pages.tasks import TasksPage
 from par_desktop.ui.status_style import state_background, state_color
-from gui_helpers import answer_next_dialog
+from gui_helpers import answer_next_dialog, save_shot, when_modal
 
 pytestmark = pytest.mark.gui
 JULY = date(2024, 7, 20)
@@ -50,18 +50,6 @@ def make_page(qtbot, db, actor=SYSTEM, today=JULY) -> TasksPage:
     page.refresh()
     page.show()
     return page
-
-
-def when_modal(kind, action, seen: list) -> None:
-    """Run ``action(dialog)`` on the next modal dialog of type ``kind`` (modal dialogs block the test)."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind):
-            seen.append(dialog)
-            action(dialog)
-        else:
-            QTimer.singleShot(20, poll)
-    QTimer.singleShot(0, poll)
 
 
 def refs(page) -> list[str]:
@@ -104,8 +92,7 @@ def test_table_shows_statuses_with_labels_and_colours(qtbot, plan_db):
     assert model.data(i2) == "Có nguy cơ chậm"
     remaining = [c.title for c in model.columns].index("Còn lại")
     assert model.data(model.index(model.row_for_key(Task.get(Task.ref == "I.2").id), remaining)) == "còn 11 ngày"
-    Path("/tmp/shots").mkdir(exist_ok=True)
-    assert page.grab().save("/tmp/shots/tasks-page.png")
+    save_shot(page, "tasks-page")
 
 
 def test_filters_search_unit_status_and_due_range(qtbot, plan_db):
@@ -283,11 +270,10 @@ def test_two_plans_of_a_year_side_by_side_filtered_by_plan(qtbot, empty_db, tmp_
     page.filter_bar.set_value("plan", plan45.id)
     assert page.table.visible_count() == 10
     assert {page.table.proxy.index(r, 0).data() for r in range(10)} >= {"I.1", "I.2"}
-    page.grab().save(str(tmp_path / "tasks-by-plan.png"))
+    save_shot(page, "tasks-by-plan")
 
 
 def test_a_plan_s_header_offers_the_organisation_s_names(qtbot, empty_db, tmp_path):
-    from gui_helpers import answer_next_dialog
     from plan_files import UNITS
 
     from par_desktop.ui.dialogs.task_dialogs import ask_plan_import_options

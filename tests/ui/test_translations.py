@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 
 from par_desktop.ui import translations
 
+from gui_helpers import save_shot
+
 pytestmark = pytest.mark.gui
 REPO = Path(__file__).resolve().parents[2]
 TS = REPO / "resources" / "translations" / "qt_vi.ts"
@@ -128,8 +130,7 @@ def test_qts_own_file_dialog_speaks_vietnamese(vietnamese_qt, qtbot, tmp_path):
     assert labels["lookInLabel"] == "&Tìm trong:"
     accept = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
     assert accept.text() in ("&Lưu", "Lưu")
-    os.makedirs("/tmp/shots", exist_ok=True)
-    dialog.grab().save("/tmp/shots/qt-file-dialog.png")
+    save_shot(dialog, "qt-file-dialog")
 
 
 def test_the_application_installs_it_at_start(tmp_path):
