@@ -843,10 +843,14 @@ class ProcedureRow:
     effective_on: date | None
 
 
+# The indicators counted over the procedure catalogue rather than over dossiers.
+CATALOGUE_INDICATORS = ("procedures_fully_online", "published_on_time")
+
+
 def procedures_behind(key: str, start: date, end: date, part: str = "missing", *, unit_id: int | None = None,
                       field: str | None = None, procedure_id: int | None = None) -> list[ProcedureRow]:
     """The procedures in a catalogue figure's denominator, numerator, or missing from it."""
-    if key not in ("procedures_fully_online", "published_on_time"):
+    if key not in CATALOGUE_INDICATORS:
         raise InvalidInput(f"Chỉ số «{key}» không tính từ danh mục thủ tục.")
     procs = _procedures(Scope(unit_id, field, procedure_id))
     if key == "procedures_fully_online":

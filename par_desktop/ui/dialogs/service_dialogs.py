@@ -62,7 +62,7 @@ class BehindDialog(QDialog):
             self.view = DataTableView(RowTableModel(_manual_columns(), key=lambda v: v.id), self,
                                       export_name="so-lieu-nhap-tay")
             self.view.set_rows([v for v in sq.manual_values(indicator.key)])
-        elif indicator.key in ("procedures_fully_online", "published_on_time"):
+        elif indicator.key in sq.CATALOGUE_INDICATORS:
             top.addWidget(self.part)
             self.view = DataTableView(RowTableModel([
                 Column("Mã thủ tục", value=lambda p: p.code, width=90),
@@ -101,7 +101,7 @@ class BehindDialog(QDialog):
         key, part, period, scope = self.indicator.key, self.part.currentData(), self.period, self.scope
         where = dict(unit_id=scope.unit_id, field=scope.field, procedure_id=scope.procedure_id)
         def work():
-            if key in ("procedures_fully_online", "published_on_time"):
+            if key in sq.CATALOGUE_INDICATORS:
                 return sq.procedures_behind(key, period.start, period.end, part, **where)
             ids = sq.dossiers_behind(key, period.start, period.end, part, **where)
             return dossier_listing.rows_by_ids(ids)
