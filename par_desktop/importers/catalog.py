@@ -215,8 +215,6 @@ def _parse_row(row_no: int, values: dict[str, Any], texts: dict[str, str], carri
 
 
 def _cell(table: Table, cells: list[Any], key: str) -> Any:
-    index = table.columns.get(key)
-    if index is None or index >= len(cells):
-        return None
-    value = cells[index]
+    """``table.cell``, with an empty text cell read as no value."""
+    value = table.cell(cells, key)
     return None if value == "" else value

@@ -353,24 +353,17 @@ def _read_rows(path: str | Path, progress: ProgressFn | None, order: str, years:
     return result
 
 
-def _cell(table: Table, cells: list[Any], key: str) -> Any:
-    index = table.columns.get(key)
-    if index is None or index >= len(cells):
-        return None
-    return cells[index]
-
-
 def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowProblem], order: str,
                evidence: dict[str, DateEvidence], years: tuple[int, int] = (FIRST_YEAR, 9999)) -> DossierRow | None:
-    code = cell_text(_cell(table, cells, "code"))
-    filled = [cell_text(_cell(table, cells, key)) for key in ("procedure_code", "procedure_name", "received_at")]
+    code = cell_text(table.cell(cells, "code"))
+    filled = [cell_text(table.cell(cells, key)) for key in ("procedure_code", "procedure_name", "received_at")]
     if not any(filled) and (not code or " " in code):
         return None  # a blank line, or a footer such as "Tổng cộng: 150 hồ sơ" (codes have no spaces)
     errors: list[str] = []
 
     def moment(key: str) -> tuple[datetime | None, bool]:
         try:
-            value, has_time = parse_cell_moment(_cell(table, cells, key), order, evidence.setdefault(key, DateEvidence()),
+            value, has_time = parse_cell_moment(table.cell(cells, key), order, evidence.setdefault(key, DateEvidence()),
                                                 row_no)
         except ValueError as exc:
             errors.append(f"cột «{COLUMNS.display(key)}»: {exc}")
@@ -382,15 +375,15 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
         return value, has_time
 
     for key in ("code", "procedure_code", "procedure_name", "applicant", "unit", "field", "status"):
-        found = _CONTROL.search(cell_text(_cell(table, cells, key)))
+        found = _CONTROL.search(cell_text(table.cell(cells, key)))
         if found:
             errors.append(f"cột «{COLUMNS.display(key)}» chứa ký tự điều khiển không in được "
                           f"(U+{ord(found.group()):04X}); hãy xóa ký tự đó trong tệp rồi nhập lại")
 
     if not code:
         errors.append("thiếu «Mã hồ sơ»")
-    procedure_code = cell_text(_cell(table, cells, "procedure_code"))
-    procedure_name = cell_text(_cell(table, cells, "procedure_name"))
+    procedure_code = cell_text(table.cell(cells, "procedure_code"))
+    procedure_name = cell_text(table.cell(cells, "procedure_name"))
     if not procedure_code and not procedure_name:
         errors.append("thiếu «Mã thủ tục» hoặc «Tên thủ tục»")
     received_at, _ = moment("received_at")
@@ -400,7 +393,7 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
     result_at, _ = moment("result_at")
     closed_at, _ = moment("closed_at")
     try:
-        channel = parse_channel(cell_text(_cell(table, cells, "channel")))
+        channel = parse_channel(cell_text(table.cell(cells, "channel")))
     except ValueError as exc:
         errors.append(str(exc))
         channel = None
@@ -412,19 +405,19 @@ def _parse_row(table: Table, row_no: int, cells: list[Any], problems: list[RowPr
     service = _service_columns(table, cells, errors)
     if table.has("applicant_kind"):
         try:
-            service["applicant_kind"] = parse_kind(cell_text(_cell(table, cells, "applicant_kind")))
+            service["applicant_kind"] = parse_kind(cell_text(table.cell(cells, "applicant_kind")))
         except ValueError as exc:
             errors.append(f"«{COLUMNS.display('applicant_kind')}»: {exc}")
     if errors:
         problems.extend(RowProblem(row_no, e) for e in errors)
         return None
-    status = cell_text(_cell(table, cells, "status"))
+    status = cell_text(table.cell(cells, "status"))
     return DossierRow(
         row=row_no, code=code, procedure_code=procedure_code, procedure_name=procedure_name,
-        field=cell_text(_cell(table, cells, "field")), applicant=cell_text(_cell(table, cells, "applicant")),
+        field=cell_text(table.cell(cells, "field")), applicant=cell_text(table.cell(cells, "applicant")),
         channel=channel, received_at=received_at, due_at=due_at, due_date_only=due_at is not None and not due_has_time,
         result_at=result_at, closed_at=closed_at, status=status, withdrawn=is_withdrawn(status),
-        unit=cell_text(_cell(table, cells, "unit")), **service,
+        unit=cell_text(table.cell(cells, "unit")), **service,
     )
 
 
@@ -439,7 +432,7 @@ def _service_columns(table: Table, cells: list[Any], errors: list[str]) -> dict[
     for key, read in _SERVICE_READERS.items():
         if table.has(key):
             try:
-                values[key] = read(cell_text(_cell(table, cells, key)))
+                values[key] = read(cell_text(table.cell(cells, key)))
             except ValueError as exc:
                 errors.append(str(exc))
     return values

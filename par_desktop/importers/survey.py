@@ -17,7 +17,7 @@ from typing import Any
 from par_desktop.domain.survey import question_code
 from par_desktop.errors import InvalidInput
 from par_desktop.importers.dossiers import RowProblem, parse_cell_moment
-from par_desktop.importers.tabular import ColumnSpec, Table, cell_text, read_table
+from par_desktop.importers.tabular import ColumnSpec, cell_text, read_table
 
 COLUMNS = ColumnSpec(
     headers={
@@ -53,12 +53,6 @@ class SurveyFile:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def _cell(table: Table, cells: list[Any], key: str) -> Any:
-    """The value of the named column ``key`` in one row (None when the file lacks that column)."""
-    index = table.columns.get(key)
-    return cells[index] if index is not None and index < len(cells) else None
-
-
 def read_survey_file(path: str | Path) -> SurveyFile:
     """Every respondent row; problems (a missing form number, a date that cannot be read) collected."""
     table = read_table(path, COLUMNS)
@@ -76,7 +70,7 @@ def read_survey_file(path: str | Path) -> SurveyFile:
                            "(đặt tên cột theo mã câu hỏi, ví dụ A1.1, A2.3).")
     result = SurveyFile(table.path, table.header_row, list(question_columns.values()))
     for row_no, cells in table.rows:
-        cell = partial(_cell, table, cells)
+        cell = partial(table.cell, cells)
         answers = {code: (cells[i] if i < len(cells) and cell_text(cells[i]) != "" else None)
                    for i, code in question_columns.items()}
         form = cell_text(cell("form_number"))

@@ -65,6 +65,11 @@ class Table:
     def has(self, key: str) -> bool:
         return key in self.columns
 
+    def cell(self, cells: Sequence[Any], key: str) -> Any:
+        """The value of the named column ``key`` in one row (None when the file or the row lacks it)."""
+        index = self.columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
 
 def _match(cells: Sequence[Any], lookup: dict[str, str]) -> dict[str, int]:
     found: dict[str, int] = {}
