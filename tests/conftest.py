@@ -241,6 +241,13 @@ def cli():
     return run_cli
 
 
+def pdf_words(path) -> str:
+    """The PDF's text as pdftotext reads it, every run of white space one space (lines joined)."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return " ".join(text.split())
+
+
 def wait_for_files(*paths: Path, timeout: float = 60) -> None:
     """Wait until each file exists: the "ready" signal of a child process (it touches its file once it has
     opened the database), so that a test starts its processes together without guessing a delay."""

@@ -747,8 +747,9 @@ def generate(actor: Actor, request: DocRequest, path: str | Path, *, issue: bool
     document = build(request, progress=progress)      # every check before a number is taken
     number_text = None
     issue_date = None
-    if issue and leftover_placeholders(document):   # a finished document keeps no placeholder of the form
-        raise InvalidInput("Chưa lấy số. " + _unfilled(leftover_placeholders(document))
+    leftover = leftover_placeholders(document) if issue else []
+    if leftover:   # a finished document keeps no placeholder of the form
+        raise InvalidInput("Chưa lấy số. " + _unfilled(leftover)
                            + " Sửa mẫu văn bản (Cài đặt → Mẫu văn bản) rồi ban hành lại.")
     if issue:
         today = date.today()

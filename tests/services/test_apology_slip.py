@@ -3,7 +3,6 @@ the demo's applicants fit their procedures. Read back from the generated files."
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import pytest
@@ -19,17 +18,12 @@ from par_desktop.services.demo import INDIVIDUAL_PROCEDURES
 from par_desktop.services.dossiers import editing as dossier_editing
 from par_desktop.services.dossiers import importing as dossier_import
 from par_desktop.services.session import Actor
+from conftest import pdf_words
 
 OFFICE = Actor("vanthu", "office")
 ORGANISATION = "000.00.18.H06-240107-00829"   # Công ty CP Fuhong Precision, open and overdue
 UNKNOWN = "000.00.18.H06-240104-00670"        # Lương Minh Hải: the record does not say Ông or Bà
 MAN = "000.00.18.H06-240302-00238"            # Đỗ Hữu Tâm, recorded as a man
-
-
-def pdf_words(path) -> str:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    return " ".join(text.split())
 
 
 def apology(code: str, **extra) -> D.DocRequest:

@@ -18,17 +18,12 @@ from par_desktop.services import documents as D
 from par_desktop.services import settings
 from par_desktop.services.calendar import current_calendar
 from par_desktop.services.session import Actor
+from conftest import pdf_words
 
 OFFICE = Actor("vanthu", "office")
 ADMIN = Actor("quantri", "admin")
 CITATION = ("Thực hiện Kế hoạch số 38/KH-SLĐTBXH ngày 29/02/2024 của Sở Lao động - Thương binh và Xã hội về nâng cao "
             "Chỉ số cải cách hành chính; Chỉ số hài lòng của người dân, tổ chức năm 2024")
-
-
-def pdf_words(path) -> str:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    return " ".join(text.split())
 
 
 def layout_lines(path) -> list[str]:

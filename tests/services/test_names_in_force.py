@@ -4,7 +4,6 @@ shipped forms carry their effective dates (the apology slip of Nghị định 11
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 
 import pytest
@@ -14,15 +13,10 @@ from par_desktop.documents.templates import default_template, shipped_form, ship
 from par_desktop.errors import InvalidInput, NotFound
 from par_desktop.services import documents as D
 from par_desktop.services.session import Actor
+from conftest import pdf_words
 
 OFFICE = Actor("vanthu", "office")
 REPORT = D.DocRequest("monthly_report", month="2024-07")
-
-
-def pdf_words(path) -> str:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
-    return " ".join(text.split())
 
 
 def test_the_demo_department_ended_in_2025_and_a_document_dated_today_says_so(demo_db, tmp_path, cli):
