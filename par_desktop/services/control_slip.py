@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from par_desktop.db.models import Dossier, Handover, ProcedureStep, Unit
+from par_desktop.domain.calendar import WorkCalendar
 from par_desktop.domain.control_slip import SlipLine, Transfer, judge, late_sides
 
 
@@ -75,9 +76,13 @@ def control_slip(code: str, now: datetime | None = None) -> ControlSlip:
     """The slip of dossier ``code`` as at ``now`` (default now)."""
     from par_desktop.services.dossiers import timing
 
-    d = timing.dossier_by_code(code)
-    now = now or timing.now_minute()
-    calendar = timing.work_calendar()
+    return slip_of(timing.dossier_by_code(code), now or timing.now_minute(), timing.work_calendar())
+
+
+def slip_of(d: Dossier, now: datetime, calendar: WorkCalendar) -> ControlSlip:
+    """The slip of the dossier ``d`` already read, as at ``now``."""
+    from par_desktop.services.dossiers import timing
+
     timer = timing.timer_of(d, max(now, d.received_at), calendar)
     due = timer.due_at if timer is not None else d.due_at
     form = form_for(d.received_at.date())

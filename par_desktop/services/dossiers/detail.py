@@ -13,9 +13,9 @@ from par_desktop.domain.control_slip import SlipLine
 from par_desktop.domain.service_index import PAYMENT_LABELS, RATING_LABELS
 from par_desktop.domain.timers import TimerState
 from par_desktop.services.dossiers.editing import appointment_of
-from par_desktop.services.control_slip import control_slip
+from par_desktop.services.control_slip import slip_of
 from par_desktop.services.dossiers.handovers import TimelineEvent, holder_unit, timeline
-from par_desktop.services.dossiers.timing import CHANNEL_LABELS, timer_of, work_calendar
+from par_desktop.services.dossiers.timing import CHANNEL_LABELS, now_minute, timer_of, work_calendar
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
          .where(Dossier.id == dossier_id).first())
     if d is None:
         return None
-    calendar = calendar or work_calendar()
+    calendar, at = calendar or work_calendar(), at or now_minute()
     timer = timer_of(d, at, calendar)
     if timer is None:
         return None
@@ -107,7 +107,7 @@ def dossier_detail(dossier_id: int, at: datetime | None = None,
         unit_name=d.unit.name if d.unit_id is not None else "", holder_name=holder.name if holder else "",
         status_text=d.status_text, withdrawn=d.withdrawn, timer=timer,
         timeline=tuple(timeline(d.id)),
-        late_steps=tuple(line for line in control_slip(d.code, at).lines if line.late and not line.transfer.final),
+        late_steps=tuple(line for line in slip_of(d, at, calendar).lines if line.late and not line.transfer.final),
         explanation=None if explanation is None else ExplanationView(
             explanation.version, explanation.reason, explanation.responsible_person, explanation.explained_on,
             explanation.apology_sent_on, explanation.new_appointment),
