@@ -271,6 +271,13 @@ def _date_words(day: date | None) -> str:
     return decree30_date(day, "").split(", ", 1)[1]
 
 
+def appendix_reference(kind: str, number: int | None, code: str, issue_date: date | None, issuer: str) -> str:
+    """An appendix's line under its title: "(Kèm theo Báo cáo số 05/BC-VP ngày … của …)"; a draft keeps
+    "…" for the number."""
+    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
+    return f"(Kèm theo {kind} số {number_ref} {_date_words(issue_date)} của {nfc(issuer)})"
+
+
 def number_text(number: int | None, code: str) -> str:
     """"Số: 05/KH-SLĐTBXH"; unnumbered drafts keep a gap for the number written at issue."""
     if number is None:
@@ -378,10 +385,9 @@ def build_plan(org: OrgInfo, signer: SignerInfo, plan: PlanInfo, appendix_tasks:
     ctx = _context(org, signer, plan.issue_date, plan.year)
     ctx["plan_number"] = number.removeprefix("Số:").strip()
     s = _sections("plan", template_text, ctx)
-    number_ref = f"{plan.number:02d}/{code}" if plan.number else f"…/{code}"
     appendix = Appendix(
         label=appendix_labels(1)[0], title=_one(s, "appendix_title").upper(),
-        reference=f"(Kèm theo Kế hoạch số {number_ref} {_date_words(plan.issue_date)} của {nfc(org.agency_name)})",
+        reference=appendix_reference("Kế hoạch", plan.number, code, plan.issue_date, org.agency_name),
         landscape=True, blocks=[_plan_table(appendix_tasks)])
     return OfficialDocument(
         header=_header(org), number_text=number, place=nfc(org.place), issue_date=plan.issue_date,
@@ -603,7 +609,6 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
     if overdue:
         body.append(_overdue_by_unit_table(overdue))
     body += to_blocks(s["proposals"]) + to_blocks(s["closing"])
-    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     intro = [Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
                        italic=True, align="center", space_after=2),
              *([Paragraph(nfc(counted_at), indent=False, italic=True, align="center", size=12, space_after=2)]
@@ -612,7 +617,7 @@ def build_monthly_report(org: OrgInfo, signer: SignerInfo, period: ReportPeriod,
                        indent=False, align="center", size=13, space_after=2),
              Paragraph("Đơn vị tính: Số hồ sơ TTHC", indent=False, italic=True, align="right", size=12,
                        space_after=4)]
-    reference = f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của {nfc(org.office_name)})"
+    reference = appendix_reference("Báo cáo", number, code, issue_date, org.office_name)
     appendices = [Appendix(label=labels[0], title=_one(s, "appendix_title").upper(), reference=reference,
                            landscape=True, blocks=[*intro, stats_table])]
     if overdue:
@@ -647,10 +652,9 @@ def build_explanation_request(org: OrgInfo, signer: SignerInfo, unit_name: str, 
                                            for state, items in states.items() if items))
     s = _sections("explanation_request", template_text, ctx)
     code = f"{nfc(org.agency_abbr)}-{nfc(org.office_unit_code)}"
-    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     appendix = Appendix(
         label=appendix_labels(1)[0], title=f"Danh sách hồ sơ TTHC quá hạn của {unit_text(unit_name)}",
-        reference=f"(Kèm theo Công văn số {number_ref} {_date_words(issue_date)} của {nfc(org.agency_name)})",
+        reference=appendix_reference("Công văn", number, code, issue_date, org.agency_name),
         landscape=True,
         blocks=[Paragraph(f"Từ ngày {ui_date(period.start)} đến ngày {ui_date(period.end)}", indent=False,
                           italic=True, align="center", space_after=6), _overdue_dossiers_table(states)])
@@ -901,10 +905,8 @@ def build_survey_report(org: OrgInfo, signer: SignerInfo, data: SurveyReportData
         body.append(_survey_group_table(data))
     body += to_blocks(s["proposals"]) + to_blocks(s["closing"])
     code = f"BC-{nfc(org.office_unit_code)}"
-    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     appendix = Appendix(label=label, title=_one(s, "appendix_title").upper(),
-                        reference=f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của "
-                                  f"{nfc(org.office_name)})",
+                        reference=appendix_reference("Báo cáo", number, code, issue_date, org.office_name),
                         blocks=[_survey_question_table(data)])
     return OfficialDocument(
         header=_office_header(org), number_text=number_text(number, code), place=nfc(org.place),

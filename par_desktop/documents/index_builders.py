@@ -17,8 +17,8 @@ from datetime import date
 from typing import Sequence
 
 from par_desktop.documents.builders import (
-    TABLE_SIZE, OrgInfo, SignerInfo, _context, _date_words, _header, _office_header, _one, _sections, _signature,
-    appendix_labels, number_text,
+    TABLE_SIZE, OrgInfo, SignerInfo, _context, _header, _office_header, _one, _sections, _signature, appendix_labels,
+    appendix_reference, number_text,
 )
 from par_desktop.documents.model import Appendix, Cell, OfficialDocument, Paragraph, Row, Table
 from par_desktop.documents.templates import Count, to_blocks
@@ -159,11 +159,10 @@ def build_self_assessment(org: OrgInfo, signer: SignerInfo, totals: IndexTotals,
                appendix_name="Phụ lục")
     s = _sections("self_assessment", template_text, ctx)
     code = f"BC-{nfc(org.agency_abbr)}"
-    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     body = [*_example_note(totals), *to_blocks(s["opening"]), *to_blocks(s["results"]), _areas_table(rows, totals),
             *to_blocks(s["body"]), *to_blocks(s["proposals"]), *to_blocks(s["closing"])]
     appendix = Appendix(label=labels[0], title=_one(s, "appendix_title").upper(),
-                        reference=f"(Kèm theo Báo cáo số {number_ref} {_date_words(issue_date)} của {nfc(org.agency_name)})",
+                        reference=appendix_reference("Báo cáo", number, code, issue_date, org.agency_name),
                         landscape=True, blocks=[*_example_note(totals), _full_table(rows)])
     return OfficialDocument(
         header=_header(org), number_text=number_text(number, code), place=nfc(org.place), issue_date=issue_date,
@@ -213,12 +212,11 @@ def build_index_review(org: OrgInfo, signer: SignerInfo, totals: IndexTotals, un
     if units:
         body.append(_units_table(units))
     body += [*to_blocks(s["proposals"]), *to_blocks(s["closing"])]
-    number_ref = f"{number:02d}/{code}" if number else f"…/{code}"
     appendices = []
     if rows:
         appendices.append(Appendix(
             label=labels[0], title=_one(s, "appendix_title").upper(),
-            reference=f"(Kèm theo Tờ trình số {number_ref} {_date_words(issue_date)} của {nfc(org.office_name)})",
+            reference=appendix_reference("Tờ trình", number, code, issue_date, org.office_name),
             landscape=True, blocks=[_lost_table(rows)]))
     return OfficialDocument(
         header=_office_header(org), number_text=number_text(number, code), place=nfc(org.place),
