@@ -52,7 +52,7 @@ from par_desktop.ui.operations import run_in_background, run_operation
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
-from par_desktop.ui.widgets.table import select_only_row
+from par_desktop.ui.widgets.table import NoMatchNote, select_only_row
 
 IMPORT_FILES = "Tệp xuất từ phần mềm một cửa (*.xlsx *.xls *.csv)"
 STATE_FILTERS = [
@@ -628,8 +628,7 @@ class DossiersPage(QWidget):
 
     def _update_count(self, *_args) -> None:
         self.count_label.setText(f"{vn_number(self.model.total)} hồ sơ")
-        self.no_match.setGeometry(self.table.viewport().rect())
-        self.no_match.setVisible(self.model.rowCount() == 0 and self.filters.is_active())
+        self.no_match.show_when(self.model.rowCount() == 0 and self.filters.is_active())
 
     def _keyboard(self) -> None:
         """Tab leaves the table, Enter opens the dossier, each frequent action has its key (ui.shortcuts,
@@ -649,12 +648,8 @@ class DossiersPage(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(
             lambda pos: self.row_menu().popup(self.table.viewport().mapToGlobal(pos)))
-        self.no_match = QLabel("Không có hồ sơ phù hợp với bộ lọc.\nBấm «Xóa lọc» để xem tất cả.",
-                               self.table.viewport())
-        self.no_match.setObjectName("noMatch")
-        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_match.setStyleSheet("color: #5f6670; font-style: italic; padding: 24px;")
-        self.no_match.hide()
+        self.no_match = NoMatchNote(self.table.viewport(),
+                                    "Không có hồ sơ phù hợp với bộ lọc.\nBấm «Xóa lọc» để xem tất cả.")
 
     def row_menu(self) -> QMenu:
         """The selected dossier's actions, as its buttons allow them now, with their keys."""

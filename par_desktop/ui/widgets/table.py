@@ -85,6 +85,29 @@ def number_column(title: str, value: Callable[[Any], Any], **kwargs) -> Column:
                   align=Qt.AlignmentFlag.AlignRight, **kwargs)
 
 
+class NoMatchNote(QLabel):
+    """The note over a table's empty viewport when a filter hides every row (rather than a blank table),
+    kept the viewport's size."""
+
+    def __init__(self, viewport: QWidget, text: str = ""):
+        super().__init__(text, viewport)
+        self.setObjectName("noMatch")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: #5f6670; font-style: italic; padding: 24px;")
+        self.hide()
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:   # Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(watched.rect())
+        return False
+
+    def show_when(self, visible: bool) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.setVisible(visible)
+
+
 def select_only_row(view: QAbstractItemView, row: int) -> None:
     """Make ``row`` the current and only selected row. The program's choice, unlike
     ``QTableView.selectRow``, which reads the keyboard: a Ctrl the clerk still holds (a Ctrl+R
@@ -303,12 +326,7 @@ class DataTableView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.no_match_text = "Không có dòng nào phù hợp với bộ lọc."
-        self.no_match = QLabel(self.table.viewport())
-        self.no_match.setObjectName("noMatch")
-        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_match.setWordWrap(True)
-        self.no_match.setStyleSheet("color: #5f6670; font-style: italic; padding: 24px;")
-        self.no_match.hide()
+        self.no_match = NoMatchNote(self.table.viewport())
         self.count_label = QLabel(self)
         self.count_label.setObjectName("rowCount")
         self.export_button = QPushButton("Xuất Excel", self)
@@ -588,16 +606,11 @@ class DataTableView(QWidget):
             heading = title.horizontalAdvance(column.title) + HEADER_PADDING
             header.resizeSection(i, min(max(text, heading) + 12, 420))
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.no_match.setGeometry(self.table.viewport().rect())
-
     def _update_count(self, *_args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         # A filter that hides every row says so (and how to see them), rather than leaving a blank table.
         self.no_match.setText(f"{self.no_match_text}\nBấm «Xóa lọc» để xem tất cả {vn_number(total)} dòng.")
-        self.no_match.setGeometry(self.table.viewport().rect())
-        self.no_match.setVisible(total > 0 and shown == 0)
+        self.no_match.show_when(total > 0 and shown == 0)
         text = f"{vn_number(total)} dòng" if shown == total else f"Hiển thị {vn_number(shown)} / {vn_number(total)} dòng"
         selected = len(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else 0
         if selected > 1:
