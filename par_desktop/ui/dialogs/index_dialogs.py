@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -19,6 +18,7 @@ from par_desktop.domain.text import nfc
 from par_desktop.services.par_index.scoring import ScoreNode
 from par_desktop.ui.dialogs.task_dialogs import date_edit, from_qdate, to_qdate
 from par_desktop.ui.widgets.buttons import dialog_buttons
+from par_desktop.ui.widgets.checklist import CheckList
 from par_desktop.ui.widgets.panels import note_label
 
 
@@ -61,15 +61,9 @@ class CriterionDialog(QDialog):
         for unit_id, name in units:
             self.unit.addItem(name, unit_id)
         self.unit.setCurrentIndex(max(0, self.unit.findData(node.unit_id)))
-        self.coordinators = QListWidget()
+        self.coordinators = CheckList(units, node.coordinator_ids)
         self.coordinators.setObjectName("coordinatorList")
         self.coordinators.setMaximumHeight(90)
-        for unit_id, name in units:
-            item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.UserRole, unit_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if unit_id in node.coordinator_ids else Qt.CheckState.Unchecked)
-            self.coordinators.addItem(item)
         self.has_deadline = QCheckBox("Có hạn nộp")
         self.deadline = date_edit(node.evidence_deadline or date(date.today().year, 12, 15))
         self.has_deadline.setChecked(node.evidence_deadline is not None)
@@ -84,15 +78,9 @@ class CriterionDialog(QDialog):
         self.metric_choice.setEnabled(node.is_leaf)
         self.bands = QLineEdit(node.bands)
         self.bands.setPlaceholderText("≥100%: 1; ≥90%: 0,5; còn lại: 0")
-        self.tasks = QListWidget()
+        self.tasks = CheckList(tasks, linked_task_ids)
         self.tasks.setObjectName("taskList")
         self.tasks.setMaximumHeight(110)
-        for task_id, label in tasks:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, task_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if task_id in linked_task_ids else Qt.CheckState.Unchecked)
-            self.tasks.addItem(item)
         deadline_row = QWidget()
         row = QVBoxLayout(deadline_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -174,8 +162,7 @@ class CriterionDialog(QDialog):
             values["evidence_required"] = self.evidence_required.toPlainText()
         if self.unit.currentData() != node.unit_id:
             values["unit_id"] = self.unit.currentData()
-        coordinators = [self.coordinators.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.coordinators.count())
-                        if self.coordinators.item(i).checkState() == Qt.CheckState.Checked]
+        coordinators = self.coordinators.checked_data()
         if set(coordinators) != set(node.coordinator_ids):
             values["coordinator_ids"] = coordinators
         deadline = from_qdate(self.deadline.date()) if self.has_deadline.isChecked() else None
@@ -184,8 +171,7 @@ class CriterionDialog(QDialog):
         if node.is_leaf and (self.metric_choice.currentData() != node.metric or self.bands.text().strip() != node.bands):
             values["metric"] = self.metric_choice.currentData()
             values["bands"] = self.bands.text()
-        tasks = [self.tasks.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tasks.count())
-                 if self.tasks.item(i).checkState() == Qt.CheckState.Checked]
+        tasks = self.tasks.checked_data()
         if set(tasks) != {t.id for t in node.tasks}:
             values["task_ids"] = tasks
         return values

@@ -30,6 +30,7 @@ from par_desktop.services.tasks import views as task_views
 from par_desktop.ui.errors import ask_yes_no
 from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import RED, state_color
+from par_desktop.ui.widgets.checklist import CheckList
 from par_desktop.ui.widgets.discard import AsksBeforeDiscarding, DiscardGuard
 from par_desktop.ui.widgets.buttons import dialog_buttons
 from par_desktop.ui.widgets.panels import note_label
@@ -85,14 +86,8 @@ class UnitChecklist(QWidget):
     def __init__(self, units: list, all_text: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.all_check = QCheckBox(all_text)
-        self.list = QListWidget()
+        self.list = CheckList((unit.id, unit.name) for unit in units)
         self.list.setMaximumHeight(120)
-        for unit in units:
-            item = QListWidgetItem(unit.name)
-            item.setData(Qt.ItemDataRole.UserRole, unit.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.list.addItem(item)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.all_check)
@@ -101,18 +96,13 @@ class UnitChecklist(QWidget):
 
     def set_value(self, all_units: bool, ids) -> None:
         self.all_check.setChecked(all_units)
-        wanted = set(ids)
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
-                               else Qt.CheckState.Unchecked)
+        self.list.set_checked(ids)
 
     def is_all(self) -> bool:
         return self.all_check.isChecked()
 
     def ids(self) -> list[int]:
-        return [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
+        return self.list.checked_data()
 
 
 class TaskDialog(AsksBeforeDiscarding, QDialog):
