@@ -336,19 +336,28 @@ class ServiceIndexTab(QWidget):
         layout.addLayout(scope)
         layout.addLayout(cards)
         layout.addWidget(self.splitter, 1)
-        self.picker.changed.connect(self.refresh)
-        self.unit.currentIndexChanged.connect(self.refresh)
-        self.field.currentIndexChanged.connect(self.refresh)
-        self.procedure.currentIndexChanged.connect(self.refresh)
-        self.compare_by.currentIndexChanged.connect(self.refresh)
+        # A choice recounts; only refresh() (the page shown, data changed) reads the lists to choose from again.
+        self.picker.changed.connect(self._load)
+        self.unit.currentIndexChanged.connect(self._load)
+        self.field.currentIndexChanged.connect(self._field_changed)
+        self.procedure.currentIndexChanged.connect(self._load)
+        self.compare_by.currentIndexChanged.connect(self._load)
 
     # ---- loading -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Recount in the background; the latest request wins."""
+        """The units, fields and procedures to choose from read again, then the recount."""
         refill_units(self.unit, org.units())
         refill_choices(self.field, [(f, f) for f in procedures.fields()])
         self._refill_procedures()
+        self._load()
+
+    def _field_changed(self) -> None:
+        self._refill_procedures()
+        self._load()
+
+    def _load(self, *_args) -> None:
+        """Recount in the background; the latest request wins."""
         period, scope, dimension = self.picker.period(), self.scope(), self.compare_by.currentData()
         cutoff = self.picker.cutoff
         self.loading = True
