@@ -194,13 +194,18 @@ def set_appraised(actor: Actor, criterion_id: int, points, reason: str = "",
     require(actor, "index")
     with connection.translated_errors(), connection.write_transaction():
         criterion = _criterion(criterion_id)
+        _leaf(criterion)
+        _require_locked(_set_of(criterion))
         return _appraise(actor, criterion, points, reason, expected_version)
 
 
-def _appraise(actor: Actor, criterion: IndexCriterion, points, reason: str, expected_version: int | None = None):
-    _leaf(criterion)
-    if _set_of(criterion).state != "locked":
+def _require_locked(index_set: IndexSet) -> None:
+    if index_set.state != "locked":
         raise InvalidInput("Điểm thẩm định nhập sau khi đã khóa và gửi kết quả tự đánh giá (Khóa bộ chỉ số).")
+
+
+def _appraise(actor: Actor, criterion: IndexCriterion, points, reason: str, expected_version: int | None = None):
+    """Record the appraised score of ``criterion``, a sub-criterion of a locked set (the caller checked)."""
     value = rules.parse_points(points, where=f"Điểm thẩm định tiêu chí {criterion.path}")
     if value is not None:
         rules.check_score(value, criterion.max_points, criterion.kind, rules.Steps(), code=criterion.path,
@@ -230,8 +235,13 @@ def import_appraisal(actor: Actor, year: int, path: str | Path) -> AppraisalImpo
     warnings: list[str] = []
     with connection.translated_errors(), connection.write_transaction():
         index_set = C.require_set(year)
+        try:
+            _require_locked(index_set)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path.name}: {exc.message} Chưa ghi điểm nào.") from None
         items = C.criteria_of(index_set)
         by_path = {c.path: c for c in items}
+        by_id = {c.id: c for c in items}
         leaves = C.leaf_ids(index_set)
         roman = any(rules.code_shape(c.path.split(".")[0]) == "roman" for c in items)
         area = None
@@ -258,7 +268,7 @@ def import_appraisal(actor: Actor, year: int, path: str | Path) -> AppraisalImpo
                                        .where(IndexAssessment.criterion.in_([c.id for c in items]))})
         for criterion_id, value in given.items():
             if value is not None and totals.get(criterion_id) is not None and not rules.same_points(value, totals[criterion_id]):
-                c = next(c for c in items if c.id == criterion_id)
+                c = by_id[criterion_id]
                 warnings.append(f"{path.name}: tiêu chí {c.path} ghi {rules.vn_points(value)} điểm nhưng tổng điểm thẩm định "
                                 f"các tiêu chí con là {rules.vn_points(totals[criterion_id])}.")
         audit(actor.username, "import", "index_assessment", index_set.id, "appraised", None, f"{path.name}: {count} tiêu chí")
