@@ -378,3 +378,17 @@ def test_demo_sets_are_labelled_examples_with_last_years_lost_points_and_their_r
     assert any(n.red_flag for n in report.leaves()) and report.at_risk_total > 0
     assert any(n.state == "returned" for n in report.leaves())
     assert len(E.list_evidence(2024)) == 5
+
+
+def test_evidence_pack_folders_follow_the_table_from_area_i_to_area_x(demo_db, tmp_path):
+    """Areas numbered I … X: the folders come in the table's order (V before IX), not as text."""
+    romans = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+    rows = [row for roman in romans for row in ((roman, f"Lĩnh vực {roman}", "1", "", "", "", "", ""),
+                                                ("1", f"Tiêu chí của lĩnh vực {roman}", "1", "", "", "", "", ""))]
+    IndexSet.delete().where(IndexSet.year == 2024).execute()
+    C.import_criteria(SYSTEM, write_criteria_xlsx(tmp_path / "muoi-linh-vuc.xlsx", rows, merge_unit_rows=False,
+                                                  continuation=False, total=None), 2024)
+    out = E.write_pack(2024, tmp_path / "tlkc.zip").path
+    with zipfile.ZipFile(out) as archive:
+        folders = [name for name in archive.namelist() if name.endswith("/")]
+    assert folders == [f"{roman}.1/" for roman in romans]

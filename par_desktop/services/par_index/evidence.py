@@ -410,8 +410,7 @@ def write_pack(year: int, out: str | Path, progress=None) -> PackResult:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             sheet = outputs.evidence_index_sheet(index_set, listing)
             archive.writestr(INDEX_SHEET, sheet)
-            folders = {c.path for c in items if c.id in leaves}
-            for folder in sorted(folders, key=lambda p: [(0, int(x)) if x.isdigit() else (1, x) for x in p.split(".")]):
+            for folder in dict.fromkeys(c.path for c in items if c.id in leaves):   # table order (I, II, …, IX)
                 archive.writestr(zipfile.ZipInfo(f"{folder}/", date_time=_zip_time()), b"")
             for done, (member, piece) in enumerate(jobs, start=1):
                 if progress is not None:
