@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from par_desktop.errors import UserError
 from par_desktop.services import database
 from par_desktop.ui.context import prefs
+from par_desktop.ui.operations import run_in_background
 
 RECENT_KEY = "databases/recent"
 MAX_RECENT = 8
@@ -64,17 +65,15 @@ class OpenDatabaseDialog(QDialog):
         self.message.setVisible(bool(message))
         self.list = QListWidget()
         self.list.setObjectName("recentDatabases")
-        for location in recent():
-            if location == current:
-                continue
+        locations = [location for location in recent() if location != current]
+        for location in locations:
             item = QListWidgetItem(database.describe(location))
             item.setData(Qt.ItemDataRole.UserRole, location)
-            why = problem(location)
-            if why:
-                item.setText(f"{database.describe(location)}  — không truy cập được")
-                item.setToolTip(why)
-                item.setForeground(Qt.GlobalColor.darkGray)
             self.list.addItem(item)
+        # Whether each can be reached is asked off the GUI thread: a share that hangs must not freeze
+        # the dialog (choosing one checks it again).
+        self.reachability_checked = False
+        run_in_background(lambda: [problem(location) for location in locations], self._mark_unreachable, owner=self)
         self.list.itemActivated.connect(lambda _item: self.open_selected())
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -104,6 +103,15 @@ class OpenDatabaseDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self.resize(640, 360)
+
+    def _mark_unreachable(self, problems: list[str | None]) -> None:
+        for row, why in enumerate(problems):
+            item = self.list.item(row)
+            if why and item is not None:
+                item.setText(f"{item.text()}  — không truy cập được")
+                item.setToolTip(why)
+                item.setForeground(Qt.GlobalColor.darkGray)
+        self.reachability_checked = True
 
     def open_selected(self) -> None:
         item = self.list.currentItem()

@@ -36,6 +36,7 @@ def test_open_another_database_from_the_file_menu(qtbot, empty_db, demo_db, tmp_
     seen: list = []
 
     def pick(dialog: OpenDatabaseDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.reachability_checked)     # asked off the GUI thread
         rows = [dialog.list.item(i) for i in range(dialog.list.count())]
         seen.append([r.text() for r in rows])
         unreachable = next(r for r in rows if "o-mang-Z" in r.text())
@@ -84,3 +85,28 @@ def test_a_database_that_cannot_be_opened_leads_to_the_choice(qtbot, demo_db, tm
     assert seen[0].startswith(f"Không mở được {broken}.")
     assert database_choice.recent()[0] == str(demo_db)
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_share_that_hangs_does_not_hold_up_the_dialog(qtbot, empty_db, tmp_path, monkeypatch):
+    """Each recent database is checked off the GUI thread: the dialog is there, and usable, while a
+    share still does not answer; the mark comes when it does."""
+    import threading
+
+    from par_desktop.errors import DatabaseUnavailable
+    from par_desktop.services import database
+
+    release = threading.Event()
+
+    def hanging_share(location: str, *, must_exist: bool = True) -> None:
+        release.wait(30)
+        raise DatabaseUnavailable("Ổ mạng dùng chung không trả lời.")
+
+    database_choice.remember(str(tmp_path / "o-mang-treo" / "par.db"))
+    monkeypatch.setattr(database, "check_location", hanging_share)
+    dialog = OpenDatabaseDialog(None, current=str(empty_db))
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and not dialog.reachability_checked
+    release.set()
+    qtbot.waitUntil(lambda: dialog.reachability_checked)
+    assert dialog.list.item(0).text().endswith("không truy cập được")
+    assert dialog.list.item(0).toolTip() == "Ổ mạng dùng chung không trả lời."
