@@ -32,6 +32,10 @@ from par_desktop.errors import InvalidInput
 EPSILON = 1e-9
 KINDS = ("normal", "bonus", "penalty")
 KIND_LABELS = {"normal": "", "bonus": "Điểm thưởng", "penalty": "Điểm trừ"}
+# a unit's self-assessment of a criterion as it goes to the Office and back; a set is open, then locked
+STATE_LABELS = {"draft": "Đơn vị đang chấm", "submitted": "Chờ Văn phòng duyệt", "returned": "Văn phòng trả lại",
+                "accepted": "Văn phòng đã chấp nhận", "": "Chưa chấm"}
+SET_STATE_LABELS = {"open": "Đang tự đánh giá", "locked": "Đã khóa, đã gửi"}
 
 _ROMAN_CODE = re.compile(r"(?=[IVXL])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _NUMERIC_CODE = re.compile(r"\d{1,3}(\.\d{1,3})*")

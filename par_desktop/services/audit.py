@@ -153,7 +153,7 @@ class _ValueNames:
 
         self._units: dict[str, str] | None = None        # read when a value first needs them
         self._procedures: dict[str, str] | None = None
-        from par_desktop.services.par_index.scoring import SET_STATE_LABELS, STATE_LABELS
+        from par_desktop.domain.par_index import SET_STATE_LABELS, STATE_LABELS
 
         self.codes: dict[str | tuple[str, str], Mapping[Any, str]] = {"role": ROLE_LABELS, "channel": CHANNEL_LABELS, "payment": PAYMENT_LABELS,
                       "rating": RATING_LABELS, "recurrence": RECURRENCE_LABELS, ("task", "kind"): KIND_LABELS,

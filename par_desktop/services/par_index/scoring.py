@@ -39,10 +39,6 @@ from par_desktop.services.par_index import criteria as C
 from par_desktop.services.par_index import metrics
 from par_desktop.services.session import Actor, require
 
-STATES = ("draft", "submitted", "returned", "accepted")
-STATE_LABELS = {"draft": "Đơn vị đang chấm", "submitted": "Chờ Văn phòng duyệt", "returned": "Văn phòng trả lại",
-                "accepted": "Văn phòng đã chấp nhận", "": "Chưa chấm"}
-SET_STATE_LABELS = {"open": "Đang tự đánh giá", "locked": "Đã khóa, đã gửi"}
 
 
 # ---- the workflow ---------------------------------------------------------------------------------------
@@ -92,7 +88,7 @@ def set_self_score(actor: Actor, criterion_id: int, points, note: str = "",
         row = _assessment(actor, criterion)
         office = actor.can("index")
         if not office and row.state in ("submitted", "accepted"):
-            raise InvalidInput(f"Tiêu chí {criterion.path} đã gửi Văn phòng ({STATE_LABELS[row.state].lower()}): chỉ sửa "
+            raise InvalidInput(f"Tiêu chí {criterion.path} đã gửi Văn phòng ({rules.STATE_LABELS[row.state].lower()}): chỉ sửa "
                                "được khi Văn phòng trả lại.")
         changes: dict[str, Any] = dict(self_points=value, self_note=nfc(note), scored_by=actor.username, scored_at=datetime.now(),
                        state="accepted" if office else "draft")

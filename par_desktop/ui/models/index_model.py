@@ -12,9 +12,9 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from par_desktop.domain.par_index import KIND_LABELS, RISK_LABELS, vn_percent, vn_points
+from par_desktop.domain.par_index import KIND_LABELS, RISK_LABELS, STATE_LABELS, vn_percent, vn_points
 from par_desktop.domain.text import fold
-from par_desktop.services.par_index.scoring import STATE_LABELS, ScoreNode
+from par_desktop.services.par_index.scoring import ScoreNode
 from par_desktop.ui.status_style import AMBER, GREEN, GREY, RED, state_background
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1

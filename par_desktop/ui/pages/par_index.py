@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QToolButton, QTreeView, QVBoxLayout, QWidget,
 )
 
-from par_desktop.domain.par_index import RISK_LABELS, vn_percent, vn_points
+from par_desktop.domain.par_index import RISK_LABELS, SET_STATE_LABELS, STATE_LABELS, vn_percent, vn_points
 from par_desktop.domain.text import ui_date
 from par_desktop.errors import UserError
 from par_desktop.services.par_index import scoring as S
@@ -441,7 +441,7 @@ class CriterionPanel(QWidget):
         self.return_button.setVisible(office and not locked and node.state in ("submitted", "accepted"))
         note = []
         if node.state:
-            note.append(S.STATE_LABELS[node.state])
+            note.append(STATE_LABELS[node.state])
         if node.review_note:
             note.append(f"Văn phòng: {node.review_note}")
         self.review_note.setText(" — ".join(note))
@@ -745,7 +745,7 @@ class ParIndexPage(QWidget):
                 self._evidence.setdefault(criterion_id, []).append(piece)
         self.tabs.setEnabled(True)
         self.empty_note.hide()
-        self.state_badge.setText(S.SET_STATE_LABELS.get(report.state, report.state))
+        self.state_badge.setText(SET_STATE_LABELS.get(report.state, report.state))
         self.state_badge.setStyleSheet(badge_stylesheet("done" if report.state == "locked" else "in_progress"))
         self.state_badge.show()
         self.example_label.setText("Bộ chỉ số MINH HỌA (dữ liệu mẫu), không phải bảng chính thức của tỉnh."
