@@ -94,7 +94,7 @@ def test_esc_asks_before_a_typed_progress_report_is_thrown_away(qtbot, window):
 
 @pytest.fixture
 def keyboard_rules():
-    """The rules installed for one test (an application-wide filter slows every later test's events)."""
+    """The rules installed for one test (the session shares one application)."""
     keyboard.install(QApplication.instance())
     yield
     keyboard.uninstall(QApplication.instance())
