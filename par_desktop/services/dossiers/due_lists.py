@@ -109,11 +109,13 @@ def near_due_dossiers(at: datetime | None = None, unit_id: int | None = None,
             & (Dossier.received_at <= at) & (Dossier.due_at <= threshold))
     if not include_overdue:
         cond &= Dossier.due_at >= at
-    query = (Dossier.select(Dossier, Unit.name.alias("unit_name"))
-             .join(Unit, JOIN.LEFT_OUTER, on=(Dossier.unit == Unit.id)).where(cond)
-             .order_by(Dossier.due_at, Dossier.id))
+    d = Dossier   # the row's and its clock's columns only: 11 of 26 (the dashboard reads 200 rows at start-up)
+    query = (d.select(d.id, d.code, d.procedure_name, d.applicant, d.received_at, d.start_at, d.due_at, d.limit_days,
+                      d.closed_at, d.paused_since, Unit.name.alias("unit_name"))
+             .join(Unit, JOIN.LEFT_OUTER, on=(d.unit == Unit.id)).where(cond)
+             .order_by(d.due_at, d.id))
     if unit_id is not None:
-        query = query.where(Dossier.unit == unit_id)
+        query = query.where(d.unit == unit_id)
     if limit is not None:
         query = query.limit(limit)
     rows = list(query.objects())
