@@ -2,8 +2,9 @@
 
 ``python bench/empty_window.py OUT.png`` does what ``par-desktop gui --screenshot OUT.png`` does, minus
 the application: start Qt, show a main window of the same size, wait for its first frame to be drawn
-(an event, as the app's screenshot mode waits: no fixed time), grab it, save the picture, exit. The
-same script is bundled with the app's PyInstaller spec (``PAR_BUNDLE_ENTRY``) for the bundle's figure.
+(an event, as the app's screenshot mode waits: no fixed time), grab it, save the picture, end the
+process at once (as the app's screenshot run does). The same script is bundled with the app's
+PyInstaller spec (``PAR_BUNDLE_ENTRY``) for the bundle's figure.
 
 Qt's own share of the app's figure (the same widgets as the first screen, no application) is measured
 by ``bench/screen_skeleton.py``.
@@ -11,6 +12,7 @@ by ``bench/screen_skeleton.py``.
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -50,5 +52,13 @@ def main(argv: list[str]) -> int:
     return show_and_save(window, argv[1])
 
 
+def end_process(code: int) -> None:
+    """End at once, without Python's and Qt's teardown, as ``par-desktop gui --screenshot`` does once its
+    picture is saved (``app._end_screenshot_run``): the figures compare like with like."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    end_process(main(sys.argv))

@@ -157,4 +157,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    from empty_window import end_process
+
+    end_process(main(sys.argv))

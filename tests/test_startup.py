@@ -22,20 +22,17 @@ PROBE = """
 import json, sys
 from par_desktop.ui import main_window
 
-seen = []
 original = main_window.MainWindow.after_first_frame
 
 def record(self):
-    if not seen:
-        seen.append(sorted(sys.modules))
+    # printed at once: a screenshot run ends its process as soon as the picture is saved
+    print("MODULES " + json.dumps(sorted(sys.modules)), flush=True)
     original(self)
 
 main_window.MainWindow.after_first_frame = record
 from par_desktop.cli.main import main
 
-code = main(sys.argv[1:])
-print("MODULES " + json.dumps(seen[0] if seen else None))
-sys.exit(code)
+sys.exit(main(sys.argv[1:]))
 """
 
 # Libraries and features the first screen does not use (issue 17): none is loaded at the first frame.
@@ -58,9 +55,9 @@ def first_frame_modules(db: Path, tmp_path: Path, *args: str) -> set[str]:
                                str(tmp_path / "shot.png"), *args], capture_output=True, text=True,
                               env=env, cwd=REPO, timeout=180)
         assert done.returncode == 0, done.stderr[-3000:]
-        line = next(line for line in done.stdout.splitlines() if line.startswith("MODULES "))
-        modules = json.loads(line[len("MODULES "):])
-        assert modules is not None, "the first frame was never drawn"
+        lines = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
+        assert len(lines) == 1, "the first frame was never drawn"
+        modules = json.loads(lines[0][len("MODULES "):])
     return set(modules)
 
 
@@ -114,10 +111,10 @@ def test_the_benchmarks_qt_skeleton_draws_the_first_screens_widgets(tmp_path):
     from PySide6.QtGui import QImage
 
     shot = tmp_path / "skeleton.png"
-    code = ("import runpy, sys; sys.argv = ['screen_skeleton.py', sys.argv[1]]; "
-            f"sys.path.insert(0, {str(REPO / 'bench')!r}); "
-            "import atexit; atexit.register(lambda: print('APP', any(m.startswith('par_desktop') for m in sys.modules))); "
-            f"runpy.run_path({str(REPO / 'bench' / 'screen_skeleton.py')!r}, run_name='__main__')")
+    code = (f"import runpy, sys; sys.path.insert(0, {str(REPO / 'bench')!r}); "
+            f"skeleton = runpy.run_path({str(REPO / 'bench' / 'screen_skeleton.py')!r}); "
+            "code = skeleton['main'](['screen_skeleton.py', sys.argv[1]]); "
+            "print('APP', any(m.startswith('par_desktop') for m in sys.modules)); sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", code, str(shot)], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     assert done.returncode == 0, done.stderr
@@ -126,3 +123,18 @@ def test_the_benchmarks_qt_skeleton_draws_the_first_screens_widgets(tmp_path):
     assert (image.width(), image.height()) == (1366, 696)
     colours = {image.pixel(x, y) for x in range(0, 1366, 7) for y in range(0, 696, 7)}
     assert len(colours) > 40, "bars in several colours, icons and text: a drawn screen"
+
+
+def test_a_screenshot_run_ends_at_once_with_its_exit_code_and_its_messages(demo_copy, tmp_path, cli):
+    """The run ends without Python's teardown once the picture is saved (app._end_screenshot_run): the
+    picture is whole, and a failure still exits 1 with its one ``error:`` line."""
+    from PySide6.QtGui import QImage
+
+    shot = tmp_path / "shot.png"
+    done = cli("gui", "--screenshot", str(shot), db=demo_copy, user="vanphong")
+    assert done.returncode == 0, done.stderr
+    assert not QImage(str(shot)).isNull()
+    missing = tmp_path / "khong-co" / "shot.png"
+    failed = cli("gui", "--screenshot", str(missing), db=demo_copy, user="vanphong")
+    assert failed.returncode == 1
+    assert failed.stderr.strip().splitlines() == [f"error: không có thư mục {missing.parent} để lưu ảnh."]
