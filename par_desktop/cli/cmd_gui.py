@@ -60,7 +60,7 @@ def cmd_demo_gui(ctx) -> int:
         demo.fill_demo(ctx.actor)
     from par_desktop.app import run_gui
     from par_desktop.cli.accounts import requested_user
-    from par_desktop.services.demo import DEMO_ACCOUNTS
+    from par_desktop.services.session import DEMO_ACCOUNTS
 
     demo_clerk = requested_user(ctx.args) or DEMO_ACCOUNTS[1][0]   # the Office clerk: no password on a demo database
     return run_gui(ctx.location, screenshot=ctx.args.screenshot, user=demo_clerk, demo=True)

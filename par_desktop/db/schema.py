@@ -11,7 +11,7 @@ from datetime import datetime
 
 import peewee
 
-from par_desktop.db import backup, connection
+from par_desktop.db import connection
 from par_desktop.db.audit_chain import APPEND_ONLY_MESSAGE
 from par_desktop.db.models import ALL_MODELS, SCHEMA_VERSION, AppMeta
 from par_desktop.errors import DatabaseUnavailable, SchemaTooNew
@@ -215,6 +215,10 @@ def open_database(location: str, *, create: bool = False, demo: bool = False) ->
                 f"Cơ sở dữ liệu được tạo bởi phiên bản PAR Desktop mới hơn (lược đồ {version}, phiên bản này "
                 f"chỉ hiểu đến {SCHEMA_VERSION}). Hãy cài bản PAR Desktop mới nhất; tệp không bị thay đổi.")
         elif version < SCHEMA_VERSION:
+            # only an upgrade makes a backup: the backup module (and the PostgreSQL tools' subprocess)
+            # loads then, not at every start (docs/startup.md)
+            from par_desktop.db import backup
+
             backup.backup_database(location, reason=f"truoc-nang-cap-v{version}")
             upgrade(db, version)
     return db

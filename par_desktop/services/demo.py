@@ -18,17 +18,11 @@ from par_desktop.db.models import (
 from par_desktop.errors import InvalidInput
 from par_desktop.services.calendar import current_calendar
 from par_desktop.services.dossiers.timing import search_text
-from par_desktop.services.session import Actor, require
+from par_desktop.services.session import DEMO_ACCOUNTS, Actor, require
 
 DEFAULT_DOSSIERS = 1500
 DEMO_PASSWORD = "demo1234"
 # Demo accounts, one per role (README "Dữ liệu mẫu"): username, full name, role, unit short code
-DEMO_ACCOUNTS = [
-    ("quantri", "Quản trị hệ thống", "admin", None),
-    ("vanphong", "Nguyễn Thị Hương", "office", None),
-    ("ncc", "Hoàng Thị Lan", "unit", "NCC"),
-    ("lanhdao", "Trần Văn Hà", "leader", None),
-]
 
 UNITS = [  # name, short code, kind, head
     ("Văn phòng Sở", "VP", "office", "Nguyễn Thị Hương", "Chánh Văn phòng"),

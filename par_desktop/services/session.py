@@ -62,6 +62,15 @@ class Actor:
 
 
 SYSTEM = Actor("system", "system", full_name="Tài khoản hệ thống")
+
+# The accounts ``init --demo`` creates (username, full name, role, unit code), signed in without a
+# password on a demo database (``demo_actor``); the demo filler (services.demo) creates them.
+DEMO_ACCOUNTS = [
+    ("quantri", "Quản trị hệ thống", "admin", None),
+    ("vanphong", "Nguyễn Thị Hương", "office", None),
+    ("ncc", "Hoàng Thị Lan", "unit", "NCC"),
+    ("lanhdao", "Trần Văn Hà", "leader", None),
+]
 READER = Actor("reader", "reader", full_name="Lệnh chỉ đọc")
 
 
@@ -91,7 +100,6 @@ def demo_actor(username: str) -> Actor:
     from par_desktop.db.changes import audit
     from par_desktop.db.models import User
     from par_desktop.db.schema import is_demo_database
-    from par_desktop.services.demo import DEMO_ACCOUNTS
 
     name = (username or "").strip().lower()
     with connection.translated_errors():
