@@ -38,7 +38,7 @@ sys.exit(main(sys.argv[1:]))
 # Libraries and features the first screen does not use (issue 17): none is loaded at the first frame.
 NOT_AT_FIRST_FRAME = ("holidays", "jinja2", "openpyxl", "docx", "reportlab", "psycopg2", "psycopg", "pypdf",
                       "par_desktop.documents", "par_desktop.importers", "par_desktop.ui.global_search",
-                      "par_desktop.ui.presence_widget", "par_desktop.services.search",
+                      "par_desktop.ui.presence_widget", "par_desktop.ui.window_dialogs", "par_desktop.services.search",
                       "par_desktop.ui.dialogs", "par_desktop.ui.settings_tabs",
                       # a backup is made before an upgrade only; the demo filler fills a new demo database
                       "par_desktop.db.backup", "subprocess", "par_desktop.services.demo")

@@ -17,13 +17,12 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
-    QSplitter, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget,
+    QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QWidget,
 )
 
 from par_desktop import APP_NAME, __version__
@@ -37,6 +36,11 @@ from par_desktop.ui.permissions import gate, refusal
 from par_desktop.ui.shell_ui import Ui_ShellWidget
 from par_desktop.ui.widgets.icons import app_icon, icon
 from par_desktop.ui.widgets.panels import ErrorPanel
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from par_desktop.ui.window_dialogs import NoticeDialog
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +67,7 @@ def screen_free_area(screen_pixels: QSize, device_pixel_ratio: float) -> QSize:
 
 # Modules of the window's features that its first frame does not need (tests/test_startup.py checks
 # that none of them is loaded when the first frame is drawn).
-LAZY_FEATURES = ("global_search", "presence_widget")
+LAZY_FEATURES = ("global_search", "presence_widget", "window_dialogs")
 
 
 def feature(name: str):
@@ -80,68 +84,6 @@ QListWidget#navList::item:selected { background: #d6e4f7; color: #0f2d52; font-w
 QFrame#topBar { background: #ffffff; border-bottom: 1px solid #d9dee5; }
 """
 _OFFLINE_STYLE = "QLabel { color: white; background: #b3261e; padding: 1px 10px; border-radius: 3px; font-weight: 600; }"
-
-
-class NoticeDialog(QDialog):
-    """The start-up notices of every page (overdue tasks, dossiers near due …), in one non-modal window."""
-
-    def __init__(self, notices: list[str], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("noticeDialog")
-        self.setWindowTitle("Việc cần chú ý hôm nay")
-        self.setModal(False)
-        self.notices = notices
-        layout = QVBoxLayout(self)
-        browser = QTextBrowser(self)
-        browser.setOpenExternalLinks(False)
-        items = "".join(f"<li style='margin-bottom:6px'>{_html_escape(n)}</li>" for n in notices)
-        browser.setHtml(f"<ul style='margin-left:-18px'>{items}</ul>")
-        layout.addWidget(browser)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        close = QPushButton("Đóng")
-        close.clicked.connect(self.close)
-        close.setDefault(True)
-        row.addWidget(close)
-        layout.addLayout(row)
-        self.resize(560, 320)
-
-
-class ShortcutsDialog(QDialog):
-    """Trợ giúp → Phím tắt: every shortcut, where it works and what it does."""
-
-    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("shortcutsDialog")
-        self.setWindowTitle("Phím tắt")
-        self.table = QTableWidget(len(rows), 3, self)
-        self.table.setObjectName("shortcutsTable")
-        self.table.setHorizontalHeaderLabels(["Ở đâu", "Phím", "Việc"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        close = QPushButton("Đóng")
-        close.setDefault(True)
-        close.clicked.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.resize(760, 560)
-
-    def rows(self) -> list[tuple[str, str, str]]:
-        return [tuple(self.table.item(r, c).text() for c in range(3)) for r in range(self.table.rowCount())]
-
-
-def _html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def load_shell(parent: QWidget) -> QWidget:
@@ -578,7 +520,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QDialog:
         """Trợ giúp → Phím tắt (F1)."""
-        dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        dialog = feature("window_dialogs").ShortcutsDialog(self.shortcut_rows(), self)
         dialog.show()
         self._shortcuts_dialog = dialog
         return dialog
@@ -661,7 +603,7 @@ class MainWindow(QMainWindow):
         notices = self.collect_startup_notices()
         if not notices:
             return None
-        self._notice_dialog = NoticeDialog(notices, self)
+        self._notice_dialog = feature("window_dialogs").NoticeDialog(notices, self)
         self._notice_dialog.show()
         return self._notice_dialog
 

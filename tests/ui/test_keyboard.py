@@ -18,7 +18,7 @@ from par_desktop.services.session import Actor
 from par_desktop.ui import keyboard, shortcuts
 from par_desktop.ui.dialogs.task_dialogs import ProgressDialog, TaskDialog
 from par_desktop.ui.errors import MessageDialog
-from par_desktop.ui.main_window import ShortcutsDialog
+from par_desktop.ui.window_dialogs import ShortcutsDialog
 from par_desktop.ui.widgets.table import select_only_row
 
 from gui_helpers import open_window, when_modal_dialog

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QWidget
 from par_desktop.services.session import SYSTEM
 from par_desktop.ui import pages as registry
 from par_desktop.ui.context import AppContext
-from par_desktop.ui.main_window import MainWindow, NoticeDialog
+from par_desktop.ui.main_window import MainWindow
+from par_desktop.ui.window_dialogs import NoticeDialog
 from par_desktop.ui.widgets.panels import ErrorPanel
 
 from gui_helpers import answer_next_dialog, save_shot
