@@ -16,10 +16,9 @@ import traceback
 from datetime import date, datetime
 from typing import Any
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QApplication, QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QStyle, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from par_desktop.domain.text import ui_date, ui_moment, vn_number
 from par_desktop.errors import UserError
@@ -49,12 +48,19 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+# The dialog's icon (``MessageDialog(icon=…)``): Qt's standard pixmap of that name. Named here, the
+# QStyle and QPlainTextEdit classes are reached when a dialog is first shown, not when the window
+# starts: PySide6 builds a Qt class's Python type, with all its enums, on first use (10 ms for QStyle).
+ICONS = {"warning": "SP_MessageBoxWarning", "information": "SP_MessageBoxInformation",
+         "question": "SP_MessageBoxQuestion", "critical": "SP_MessageBoxCritical"}
+
+
 class MessageDialog(QDialog):
     """A message with Vietnamese buttons and an optional "Chi tiết" area; ``ask()`` returns the button key."""
 
     def __init__(self, parent: QWidget | None, title: str, message: str, *, detail: str = "",
-                 icon: QStyle.StandardPixmap = QStyle.StandardPixmap.SP_MessageBoxWarning,
-                 buttons: list[tuple[str, str]] | None = None, extra: QWidget | None = None):
+                 icon: str = "warning", buttons: list[tuple[str, str]] | None = None,
+                 extra: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("messageDialog")
@@ -62,7 +68,8 @@ class MessageDialog(QDialog):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         pix = QLabel()
-        pix.setPixmap(self.style().standardIcon(icon).pixmap(40, 40))
+        standard = getattr(QtWidgets.QStyle.StandardPixmap, ICONS[icon])
+        pix.setPixmap(self.style().standardIcon(standard).pixmap(40, 40))
         pix.setAlignment(Qt.AlignmentFlag.AlignTop)
         top.addWidget(pix)
         self.message_label = QLabel(message)
@@ -73,7 +80,7 @@ class MessageDialog(QDialog):
         layout.addLayout(top)
         if extra is not None:
             layout.addWidget(extra)
-        self.detail_edit = QPlainTextEdit(detail)
+        self.detail_edit = QtWidgets.QPlainTextEdit(detail)
         self.detail_edit.setReadOnly(True)
         self.detail_edit.setVisible(False)
         self.detail_edit.setMinimumHeight(160)
@@ -116,14 +123,14 @@ def parent_window(parent: QWidget | None) -> QWidget | None:
 def show_message(parent: QWidget | None, title: str, message: str, *, detail: str = "",
                  warning: bool = False) -> None:
     """An information (or warning) dialog with a Vietnamese "Đóng" button."""
-    icon = QStyle.StandardPixmap.SP_MessageBoxWarning if warning else QStyle.StandardPixmap.SP_MessageBoxInformation
-    MessageDialog(parent_window(parent), title, message, detail=detail, icon=icon).ask()
+    MessageDialog(parent_window(parent), title, message, detail=detail,
+                  icon="warning" if warning else "information").ask()
 
 
 def ask_yes_no(parent: QWidget | None, title: str, question: str, *, yes: str = "Đồng ý",
                no: str = "Hủy") -> bool:
     dialog = MessageDialog(parent_window(parent), title, question,
-                           icon=QStyle.StandardPixmap.SP_MessageBoxQuestion, buttons=[(yes, "yes"), (no, "no")])
+                           icon="question", buttons=[(yes, "yes"), (no, "no")])
     return dialog.ask() == "yes"
 
 
@@ -147,7 +154,7 @@ def show_crash(parent: QWidget | None, exc: BaseException) -> None:
         where = f"\n\nNhật ký lỗi: {path}" if path else ""
         detail = "".join(traceback.format_exception(exc))
         MessageDialog(parent_window(parent), "Lỗi không mong muốn", CRASH_MESSAGE + where, detail=detail,
-                      icon=QStyle.StandardPixmap.SP_MessageBoxCritical).ask()
+                      icon="critical").ask()
     finally:
         _showing_crash = False
 

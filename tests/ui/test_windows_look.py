@@ -77,3 +77,17 @@ def test_the_light_palette_is_fusions_own(restore_palette):
         for role in QPalette.ColorRole:
             if role != QPalette.ColorRole.NColorRoles:
                 assert standard.color(group, role) == ours.color(group, role), (group, role)
+
+
+def test_the_application_is_drawn_with_fusion_whatever_the_system_style():
+    """The style is named on Qt's command line (app.make_application), in a process of its own: the
+    system's own style, or one a PC sets with QT_STYLE_OVERRIDE, would draw the screens differently."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from par_desktop.app import make_application; print(make_application().style().name())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_STYLE_OVERRIDE="windows"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().lower() == "fusion"

@@ -481,8 +481,6 @@ def ask_date_order(parent: QWidget | None, exc, files: int = 1) -> str | None:
     """The file's dates read both ways (``importers.dossiers.AmbiguousDates``): ask the clerk which order
     they are written in. Returns "dmy", "mdy", or None (Hủy)."""
     from par_desktop.importers.dossiers import COLUMNS, DAY_FIRST, MONTH_FIRST, parse_cell_moment
-    from PySide6.QtWidgets import QStyle
-
     from par_desktop.ui.errors import MessageDialog
 
     lines = []
@@ -499,8 +497,8 @@ def ask_date_order(parent: QWidget | None, exc, files: int = 1) -> str | None:
                + "\n\nTệp lưu từ máy tính đặt tiếng Anh (Mỹ) viết tháng trước ngày. "
                "Ngày trong tệp viết theo thứ tự nào?")
     dialog = MessageDialog(parent.window() if parent is not None else None, "Thứ tự ngày trong tệp", message,
-                           icon=QStyle.StandardPixmap.SP_MessageBoxQuestion, buttons=[("Ngày/tháng/năm", DAY_FIRST), ("Tháng/ngày/năm (Mỹ)", MONTH_FIRST),
-                                    ("Hủy", "cancel")])
+                           icon="question", buttons=[("Ngày/tháng/năm", DAY_FIRST), ("Tháng/ngày/năm (Mỹ)", MONTH_FIRST),
+                                                     ("Hủy", "cancel")])
     dialog.setMinimumWidth(560)
     choice = dialog.ask()
     return choice if choice in (DAY_FIRST, MONTH_FIRST) else None
