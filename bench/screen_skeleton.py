@@ -151,8 +151,7 @@ def main(argv: list[str]) -> int:
 
     from empty_window import show_and_save   # this folder: the same wait, grab and save
 
-    app = QApplication(argv[:1])
-    app.setStyle("Fusion")
+    app = QApplication([*argv[:1], "-style", "fusion"])   # as the app names it (app.make_application)
     return show_and_save(build(), argv[1])
 
 

@@ -349,18 +349,6 @@ def entries(*, user: str | None = None, table: str | None = None, record_id: str
                            r.old_value, r.new_value, r.session_id) for r in query]
 
 
-def recent(since: date | datetime, limit: int) -> tuple[list[AuditEntry], int]:
-    """The newest ``limit`` rows written since ``since`` and how many there are in all, in one query
-    (the total counted by the database beside each row)."""
-    total = fn.COUNT(SQL("*")).over()
-    query = (_filtered(since=since).select_extend(total.alias("total"))
-             .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit))
-    with connection.translated_errors():
-        rows = list(query)
-    return ([AuditEntry(r.id, r.at, r.username, r.action, r.table_name, r.record_id, r.field, r.old_value,
-                        r.new_value, r.session_id) for r in rows], rows[0].total if rows else 0)
-
-
 def count(**filters) -> int:
     with connection.translated_errors():
         return _filtered(**filters).count()

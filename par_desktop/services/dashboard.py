@@ -55,7 +55,7 @@ def load(now: datetime | None = None) -> Dashboard:
                              key=lambda pair: (-pair[1], pair[0]))
     tasks = task_views.overview(DUE_SOON_DAYS, today)
     since = datetime.combine(today - timedelta(days=1), datetime.min.time())
-    changes, _ = audit.recent(since, 100)
+    changes = audit.entries(since=since, limit=100)   # newest first, read from the index on the moment
     summary = audit.change_summary(since)
     return Dashboard(
         today=today,
