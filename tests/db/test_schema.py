@@ -196,3 +196,41 @@ def test_version_2_file_gains_the_service_columns_unknown(tmp_path, isolated_use
     p = Procedure.select().first()
     assert (p.decision_number, p.published_on, p.effective_on) == ("", None, None)
     assert SurveyWave.select().count() == 0
+
+
+def test_version_3_file_gains_the_open_dossiers_index_that_the_dashboard_reads(tmp_path, isolated_user_dirs):
+    """Version 4 indexes the open dossiers' clocks: a version-3 file gains the index when opened, and
+    the dashboard's counts per unit and soonest-due list are read from it alone (no table rows)."""
+    from datetime import datetime
+
+    from par_desktop.db.connection import current
+    from par_desktop.db.models import Dossier
+
+    path = tmp_path / "v3.db"
+    shutil.copyfile(V2_DEMO, path)
+    schema.open_database(str(path))
+    current().close()
+    conn = sqlite3.connect(path)       # the file as version 3 left it: no such index
+    index = next(name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                                  "AND name LIKE 'dossier_closed_at_due_at%'"))
+    conn.execute(f'DROP INDEX "{index}"')
+    conn.execute("UPDATE app_meta SET value = '3' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+
+    schema.open_database(str(path))
+    assert AppMeta.get_by_id("schema_version").value == "4"
+    assert schema.check(current()) == []
+    from par_desktop.services.dossiers import due_lists
+
+    captured: list[str] = []
+    current().connection().set_trace_callback(captured.append)
+    due_lists.due_summary_by_unit(datetime(2024, 6, 3, 9, 0))
+    due_lists.near_due_dossiers(datetime(2024, 6, 3, 9, 0), include_overdue=True, limit=200)
+    current().connection().set_trace_callback(None)
+    plans = [" ".join(str(row[-1]) for row in current().execute_sql(f"EXPLAIN QUERY PLAN {sql}"))
+             for sql in captured if sql.lstrip().upper().startswith("SELECT") and '"dossier"' in sql]
+    assert len(plans) == 2
+    assert all(index in plan for plan in plans), plans
+    assert "COVERING INDEX" in plans[0]                 # the counts: the index alone
+    assert Dossier.select().count() == 80
