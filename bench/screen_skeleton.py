@@ -151,7 +151,7 @@ def main(argv: list[str]) -> int:
 
     from empty_window import show_and_save   # this folder: the same wait, grab and save
 
-    app = QApplication([*argv[:1], "-style", "fusion"])   # as the app names it (app.make_application)
+    _app = QApplication([*argv[:1], "-style", "fusion"])   # kept alive; Fusion named as the app names it
     return show_and_save(build(), argv[1])
 
 
