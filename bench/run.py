@@ -377,11 +377,13 @@ def measure_bundle(runner: Runner, db: Path) -> Result:
 
 
 def reference_bundle() -> Path:
-    """``bench/empty_window.py`` built by ``build_installer.spec`` (its ``PAR_BUNDLE_ENTRY``), once per spec."""
+    """``bench/empty_window.py`` built by ``build_installer.spec`` (its ``PAR_BUNDLE_ENTRY``), once per
+    spec and script."""
     name = "empty-window" + (".exe" if sys.platform == "win32" else "")
     program = BUNDLE_REFERENCE / name
     stamp = BUNDLE_REFERENCE / "spec.sha256"
-    digest = hashlib.sha256((REPO / "build_installer.spec").read_bytes()).hexdigest()
+    digest = hashlib.sha256((REPO / "build_installer.spec").read_bytes()
+                            + (BENCH / "empty_window.py").read_bytes()).hexdigest()
     if program.exists() and stamp.exists() and stamp.read_text() == digest:
         return program
     print("building the empty window with the bundle's spec (once; minutes) …", flush=True)
