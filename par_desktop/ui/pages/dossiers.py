@@ -53,6 +53,7 @@ from par_desktop.ui.saving import Edit, save
 from par_desktop.ui.status_style import badge_stylesheet, state_label
 from par_desktop.ui.widgets.filter_bar import ALL, FilterBar
 from par_desktop.ui.widgets.table import NoMatchNote, select_only_row
+from par_desktop.ui.widgets.viewport import own_viewport
 
 IMPORT_FILES = "Tệp xuất từ phần mềm một cửa (*.xlsx *.xls *.csv)"
 STATE_FILTERS = [
@@ -260,6 +261,7 @@ class DossiersPage(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName("dossierTable")
+        own_viewport(self.table)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder)

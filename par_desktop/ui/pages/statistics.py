@@ -24,6 +24,7 @@ from par_desktop.ui.operations import LatestLoad
 from par_desktop.ui.status_style import GREEN, RED, state_color
 from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.period_picker import PeriodPicker, refill_units
+from par_desktop.ui.widgets.viewport import own_viewport
 
 VIETNAMESE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 CHART_MIN_HEIGHT = 170
@@ -114,6 +115,7 @@ class _StatsTable(QTableView):
 
     def __init__(self, resized, parent: QWidget | None = None):
         super().__init__(parent)
+        own_viewport(self)
         self._resized = resized
 
     def resizeEvent(self, event) -> None:

@@ -35,6 +35,7 @@ from par_desktop.ui.widgets.month_grid import (
 )
 from par_desktop.ui.widgets.panels import note_label
 from par_desktop.ui.widgets.table import select_only_row
+from par_desktop.ui.widgets.viewport import own_viewport
 
 _SWAP = re.compile(r"làm bù ngày (\d{2}/\d{2}/\d{4})")
 
@@ -224,6 +225,7 @@ class CalendarTab(QWidget):
             self.months.append(view)
         self.month_grid = MonthGrid(self.months)
         self.year_scroll = QScrollArea()
+        own_viewport(self.year_scroll)
         self.year_scroll.setWidget(self.month_grid)
         self.year_scroll.setWidgetResizable(True)
         self.year_scroll.setFrameShape(QFrame.Shape.NoFrame)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from par_desktop.domain.calendar import DayInfo
 from par_desktop.domain.text import ui_date
 from par_desktop.ui.widgets.panels import note_label
+from par_desktop.ui.widgets.viewport import own_viewport
 
 DAY_ROLE = Qt.ItemDataRole.UserRole + 1  # the cell's DayInfo (None for the padding cells)
 
@@ -201,6 +202,7 @@ class MonthView(QWidget):
         layout.addLayout(top)
         self.view = QTableView()
         self.view.setObjectName(f"month{month}")
+        own_viewport(self.view)
         self.view.setModel(self.model)
         self.view.setItemDelegate(delegate)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

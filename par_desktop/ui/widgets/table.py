@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QAbstractTableModel, QByteArray, QEvent, QItemSelectionModel, QModelIndex,
     QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal,
 )
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QMainWindow, QMenu, QPushButton, QTableView, QVBoxLayout,
     QWidget,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from par_desktop.domain.text import fold, vn_number
 from par_desktop.ui.errors import format_value
 from par_desktop.ui.status_style import state_background, state_color, state_label
+from par_desktop.ui.widgets.viewport import own_viewport
 
 SIZE_SAMPLE = 50        # rows measured to size a column
 CELL_PADDING = 8        # a cell's margins around its text (Fusion)
@@ -83,17 +84,6 @@ def number_column(title: str, value: Callable[[Any], Any], **kwargs) -> Column:
     """A right-aligned count or amount shown as 1.234."""
     return Column(title, value=value, display=lambda r: "" if value(r) is None else vn_number(value(r)),
                   align=Qt.AlignmentFlag.AlignRight, **kwargs)
-
-
-def _viewport() -> QWidget:
-    """A table's viewport made on the Python side, set up as Qt sets up its own. The one Qt makes reaches
-    Python as a bare QWidget pointer, and PySide6 finds its class by building the Python type of every
-    QWidget subclass it has: 16 ms, on the first screen (docs/startup.md)."""
-    viewport = QWidget()
-    viewport.setObjectName("qt_scrollarea_viewport")
-    viewport.setBackgroundRole(QPalette.ColorRole.Base)
-    viewport.setAutoFillBackground(True)
-    return viewport
 
 
 class NoMatchNote(QLabel):
@@ -314,7 +304,7 @@ class DataTableView(QWidget):
         self.proxy.setSourceModel(model)
         self.table = QTableView(self)
         self.table.setObjectName("dataTable")
-        self.table.setViewport(_viewport())
+        viewport = own_viewport(self.table)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -338,7 +328,7 @@ class DataTableView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.no_match_text = "Không có dòng nào phù hợp với bộ lọc."
-        self.no_match = NoMatchNote(self.table.viewport())
+        self.no_match = NoMatchNote(viewport)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("rowCount")
         self.export_button = QPushButton("Xuất Excel", self)
