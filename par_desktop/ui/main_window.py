@@ -253,9 +253,9 @@ class MainWindow(QMainWindow):
     def _follow_page_search(self, key: str, page: QWidget) -> None:
         """One search text per page: what is typed in the page's own search box shows in the window's
         box too (the window's box already fills the page's), so the two never tell different stories."""
-        from par_desktop.ui.widgets.filter_bar import bars_in
+        from par_desktop.ui.widgets.filter_bar import FilterBar
 
-        for bar in bars_in(page):
+        for bar in page.findChildren(FilterBar):
             bar.search_edit.textChanged.connect(lambda text, k=key: self._page_search_changed(k, text))
 
     def _page_search_changed(self, key: str, text: str) -> None:

@@ -6,11 +6,9 @@ with ``domain.text.fold`` and every typed word must appear. Combo choices are re
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -30,23 +28,14 @@ class _ComboFilter:
         return ALL if self.combo.currentIndex() <= 0 else data
 
 
-def bars_in(widget: QWidget) -> list[FilterBar]:
-    """The filter bars inside ``widget`` (a page)."""
-    return [bar for bar in list(FilterBar._alive) if shiboken6.isValid(bar) and widget.isAncestorOf(bar)]
-
-
 class FilterBar(QWidget):
     """Emits ``changed`` when the filter changes; ``accepts(row, search_key)`` applies it."""
 
     changed = Signal()
-    # every bar alive, for ``bars_in``: asking a page for its bars with findChildren would hand Python
-    # each of the page's hundreds of Qt objects (5 ms for the first page, at start-up)
-    _alive: weakref.WeakSet[FilterBar] = weakref.WeakSet()
 
     def __init__(self, parent: QWidget | None = None, *,
                  placeholder: str = "Tìm kiếm (gõ có dấu hoặc không dấu)…", debounce_ms: int = 250):
         super().__init__(parent)
-        FilterBar._alive.add(self)
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("filterSearch")
         self.search_edit.setPlaceholderText(placeholder)
