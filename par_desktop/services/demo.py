@@ -21,8 +21,7 @@ from par_desktop.services.dossiers.timing import search_text
 from par_desktop.services.session import DEMO_ACCOUNTS, Actor, require
 
 DEFAULT_DOSSIERS = 1500
-DEMO_PASSWORD = "demo1234"
-# Demo accounts, one per role (README "Dữ liệu mẫu"): username, full name, role, unit short code
+DEMO_PASSWORD = "demo1234"   # of every demo account (services.session.DEMO_ACCOUNTS; README "Dữ liệu mẫu")
 
 UNITS = [  # name, short code, kind, head
     ("Văn phòng Sở", "VP", "office", "Nguyễn Thị Hương", "Chánh Văn phòng"),

@@ -62,6 +62,7 @@ class Actor:
 
 
 SYSTEM = Actor("system", "system", full_name="Tài khoản hệ thống")
+READER = Actor("reader", "reader", full_name="Lệnh chỉ đọc")
 
 # The accounts ``init --demo`` creates (username, full name, role, unit code), signed in without a
 # password on a demo database (``demo_actor``); the demo filler (services.demo) creates them.
@@ -71,7 +72,6 @@ DEMO_ACCOUNTS = [
     ("ncc", "Hoàng Thị Lan", "unit", "NCC"),
     ("lanhdao", "Trần Văn Hà", "leader", None),
 ]
-READER = Actor("reader", "reader", full_name="Lệnh chỉ đọc")
 
 
 def has_accounts() -> bool:

@@ -40,7 +40,6 @@ from par_desktop.services.par_index import metrics
 from par_desktop.services.session import Actor, require
 
 
-
 # ---- the workflow ---------------------------------------------------------------------------------------
 
 def _criterion(criterion_id: int) -> IndexCriterion:

@@ -100,6 +100,7 @@ class BehindDialog(QDialog):
     def load(self, *_args) -> None:
         key, part, period, scope = self.indicator.key, self.part.currentData(), self.period, self.scope
         where = dict(unit_id=scope.unit_id, field=scope.field, procedure_id=scope.procedure_id)
+
         def work():
             if key in sq.CATALOGUE_INDICATORS:
                 return sq.procedures_behind(key, period.start, period.end, part, **where)
