@@ -41,7 +41,7 @@ def make_audit_append_only(db: peewee.Database) -> None:
 
 
 def _create_new_tables(db: peewee.Database) -> None:
-    """Tables that a newer version added (``safe``: the ones already there are left alone)."""
+    """Tables and indexes that a newer version added (``safe``: the ones already there are left alone)."""
     db.create_tables(ALL_MODELS, safe=True)
 
 
@@ -133,18 +133,11 @@ def upgrade_to_3(db: peewee.Database) -> None:
         step(db)
 
 
-def index_open_dossiers(db: peewee.Database) -> None:
-    """Version 4: the index of the open dossiers' clocks (``Dossier.Meta.indexes``)."""
-    from par_desktop.db.models import Dossier
-
-    Dossier._schema.create_indexes(safe=True)   # the dossier's other indexes exist already: skipped
-
-
 # Upgrade steps: MIGRATIONS[n] turns a version n-1 database into version n (runs inside a transaction).
 MIGRATIONS: dict[int, Callable[[peewee.Database], None]] = {
     2: make_audit_append_only,
     3: upgrade_to_3,
-    4: index_open_dossiers,
+    4: _create_new_tables,   # the index of the open dossiers' clocks (``Dossier.Meta.indexes``)
 }
 
 
